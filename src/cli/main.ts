@@ -1,0 +1,2 @@
+// `mixtral-local` CLI entry.
+process.exitCode = 0;

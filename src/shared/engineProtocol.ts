@@ -1,0 +1,221 @@
+// The one IPC protocol between the extension host (src/core/engine/EngineClient) and the engine
+// child process (src/engine). Messages travel over Node's `process.send` channel (JSON).
+// Every message from the child is validated with `parseEngineMessage` before use; the child
+// validates host messages with `parseHostMessage`. Bump ENGINE_PROTOCOL_VERSION on any change.
+
+export const ENGINE_PROTOCOL_VERSION = 1;
+
+/** A prompt as the engine evaluates it: BOS/EOS control tokens and plain text runs.
+ *  Text runs are tokenized with special tokens OFF, so `<s>` or `[INST]` typed by a user stays
+ *  text. Each text run gets SentencePiece's leading word-boundary piece, as Mistral's reference. */
+export type PromptSegment = { type: "bos" } | { type: "eos" } | { type: "text"; text: string };
+
+export type Backend = "auto" | "cuda" | "metal" | "vulkan" | "cpu";
+
+export interface LoadOptions {
+  modelPath: string;
+  /** Default "auto": CUDA, Metal, Vulkan, then CPU. */
+  backend: Backend;
+  /** "auto" | "max" | number of layers. */
+  gpuLayers: "auto" | "max" | number;
+  /** Requested context size in tokens (clamped by the engine to the model's and memory's limits). */
+  contextSize: number;
+  /** Router's experts per token; undefined keeps the model's own value. Validated 1..expert_count. */
+  expertsPerToken?: number;
+  /** 0 = physical cores. */
+  threads: number;
+  flashAttention: "auto" | "on" | "off";
+  useMmap: boolean;
+  loraAdapters: { path: string; scale: number }[];
+  /** Skip the memory-fit refusal (tests with sparse files, or the user's explicit "load anyway"). */
+  ignoreMemoryCheck?: boolean;
+}
+
+export type Slot = "chat" | "completion";
+
+export interface GenerateOptions {
+  slot: Slot;
+  prompt: PromptSegment[];
+  maxTokens: number;
+  /** 0 = greedy. */
+  temperature: number;
+  /** Stop when any of these strings is generated (not included in the text). */
+  stopStrings?: string[];
+  /** Optional GBNF grammar constraining the output. */
+  grammar?: string;
+  /** Seed for sampling; fixed seeds make tests reproducible. */
+  seed?: number;
+}
+
+export interface ModelInfo {
+  path: string;
+  fileName: string;
+  sizeBytes: number;
+  architecture: string;
+  name?: string;
+  expertCount: number;
+  expertUsedCount: number;
+  /** The model's trained context length. */
+  trainContextSize: number;
+  /** The context size actually allocated. */
+  contextSize: number;
+  quantization: string;
+  layerCount: number;
+  gpuLayers: number;
+  backend: "cuda" | "metal" | "vulkan" | "cpu";
+  gpuName?: string;
+  vramTotalBytes?: number;
+  vramFreeBytes?: number;
+  chatTemplate?: string;
+  bosToken?: string;
+  eosToken?: string;
+  /** Human summary, e.g. "Mixture of Experts: 8 experts, 2 active per token". */
+  description: string;
+  /** Notices the user should see (backend fallback, clamped context…). */
+  notices: string[];
+  loadMs: number;
+}
+
+export interface GenerationStats {
+  promptTokens: number;
+  /** Prompt tokens actually evaluated; the rest were reused from the KV cache. */
+  evaluatedTokens: number;
+  generatedTokens: number;
+  ttftMs: number;
+  tokensPerSecond: number;
+  totalMs: number;
+}
+
+export type StopReason = "eos" | "maxTokens" | "stopString" | "abort";
+
+export type EngineErrorCode =
+  | "invalidModelFile"
+  | "modelNotFound"
+  | "insufficientMemory"
+  | "invalidOptions"
+  | "notLoaded"
+  | "backendUnavailable"
+  | "contextFull"
+  | "internal";
+
+// ---- host → child ----
+export type HostMessage =
+  | { type: "load"; requestId: string; options: LoadOptions }
+  | { type: "unload"; requestId: string }
+  | { type: "generate"; requestId: string; options: GenerateOptions }
+  | { type: "tokenize"; requestId: string; prompt: PromptSegment[] }
+  | { type: "countTokens"; requestId: string; texts: string[] }
+  | { type: "abort"; requestId: string }
+  | { type: "shutdown" };
+
+// ---- child → host ----
+export type EngineMessage =
+  | { type: "ready"; protocolVersion: number; pid: number }
+  | { type: "log"; level: "trace" | "debug" | "info" | "warn" | "error"; message: string }
+  | { type: "progress"; requestId: string; fraction: number; message?: string }
+  | { type: "loaded"; requestId: string; info: ModelInfo }
+  | { type: "unloaded"; requestId: string }
+  | { type: "chunk"; requestId: string; text: string }
+  | { type: "done"; requestId: string; text: string; stopReason: StopReason; stats: GenerationStats }
+  | { type: "tokens"; requestId: string; tokens: number[]; pieces?: string[] }
+  | { type: "counts"; requestId: string; counts: number[] }
+  | { type: "error"; requestId: string; code: EngineErrorCode; message: string };
+
+// ---- runtime validation ----
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+const isStr = (v: unknown): v is string => typeof v === "string";
+const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+const isNumArr = (v: unknown): v is number[] => Array.isArray(v) && v.every(isNum);
+const isStrArr = (v: unknown): v is string[] => Array.isArray(v) && v.every(isStr);
+
+export function isPromptSegments(v: unknown): v is PromptSegment[] {
+  return (
+    Array.isArray(v) &&
+    v.every((s) => isObj(s) && (s.type === "bos" || s.type === "eos" || (s.type === "text" && isStr(s.text))))
+  );
+}
+
+const LOG_LEVELS = new Set(["trace", "debug", "info", "warn", "error"]);
+const STOP_REASONS = new Set(["eos", "maxTokens", "stopString", "abort"]);
+const ERROR_CODES = new Set([
+  "invalidModelFile", "modelNotFound", "insufficientMemory", "invalidOptions",
+  "notLoaded", "backendUnavailable", "contextFull", "internal",
+]);
+
+function isStats(v: unknown): v is GenerationStats {
+  return isObj(v) && ["promptTokens", "evaluatedTokens", "generatedTokens", "ttftMs", "tokensPerSecond", "totalMs"].every((k) => isNum(v[k]));
+}
+
+function isModelInfo(v: unknown): v is ModelInfo {
+  return (
+    isObj(v) && isStr(v.path) && isStr(v.fileName) && isNum(v.sizeBytes) && isStr(v.architecture) &&
+    isNum(v.expertCount) && isNum(v.expertUsedCount) && isNum(v.trainContextSize) && isNum(v.contextSize) &&
+    isStr(v.quantization) && isNum(v.layerCount) && isNum(v.gpuLayers) && isStr(v.backend) &&
+    isStr(v.description) && isStrArr(v.notices) && isNum(v.loadMs)
+  );
+}
+
+/** Validates a message from the child. Returns undefined for anything malformed. */
+export function parseEngineMessage(v: unknown): EngineMessage | undefined {
+  if (!isObj(v) || !isStr(v.type)) return undefined;
+  const m = v as Obj & { type: EngineMessage["type"] };
+  const rid = isStr(m.requestId);
+  switch (m.type) {
+    case "ready": return isNum(m.protocolVersion) && isNum(m.pid) ? (m as EngineMessage) : undefined;
+    case "log": return LOG_LEVELS.has(m.level as string) && isStr(m.message) ? (m as EngineMessage) : undefined;
+    case "progress": return rid && isNum(m.fraction) && (m.message === undefined || isStr(m.message)) ? (m as EngineMessage) : undefined;
+    case "loaded": return rid && isModelInfo(m.info) ? (m as EngineMessage) : undefined;
+    case "unloaded": return rid ? (m as EngineMessage) : undefined;
+    case "chunk": return rid && isStr(m.text) ? (m as EngineMessage) : undefined;
+    case "done": return rid && isStr(m.text) && STOP_REASONS.has(m.stopReason as string) && isStats(m.stats) ? (m as EngineMessage) : undefined;
+    case "tokens": return rid && isNumArr(m.tokens) && (m.pieces === undefined || isStrArr(m.pieces)) ? (m as EngineMessage) : undefined;
+    case "counts": return rid && isNumArr(m.counts) ? (m as EngineMessage) : undefined;
+    case "error": return rid && ERROR_CODES.has(m.code as string) && isStr(m.message) ? (m as EngineMessage) : undefined;
+    default: {
+      const _exhaustive: never = m.type;
+      void _exhaustive;
+      return undefined;
+    }
+  }
+}
+
+function isLoadOptions(v: unknown): v is LoadOptions {
+  return (
+    isObj(v) && isStr(v.modelPath) && isStr(v.backend) &&
+    (v.gpuLayers === "auto" || v.gpuLayers === "max" || isNum(v.gpuLayers)) &&
+    isNum(v.contextSize) && (v.expertsPerToken === undefined || isNum(v.expertsPerToken)) &&
+    isNum(v.threads) && isStr(v.flashAttention) && typeof v.useMmap === "boolean" &&
+    Array.isArray(v.loraAdapters) && v.loraAdapters.every((a) => isObj(a) && isStr(a.path) && isNum(a.scale))
+  );
+}
+
+function isGenerateOptions(v: unknown): v is GenerateOptions {
+  return (
+    isObj(v) && (v.slot === "chat" || v.slot === "completion") && isPromptSegments(v.prompt) &&
+    isNum(v.maxTokens) && isNum(v.temperature) &&
+    (v.stopStrings === undefined || isStrArr(v.stopStrings)) &&
+    (v.grammar === undefined || isStr(v.grammar)) && (v.seed === undefined || isNum(v.seed))
+  );
+}
+
+/** Validates a message from the host (in the child). */
+export function parseHostMessage(v: unknown): HostMessage | undefined {
+  if (!isObj(v) || !isStr(v.type)) return undefined;
+  const m = v as Obj & { type: HostMessage["type"] };
+  const rid = isStr(m.requestId);
+  switch (m.type) {
+    case "load": return rid && isLoadOptions(m.options) ? (m as HostMessage) : undefined;
+    case "unload": return rid ? (m as HostMessage) : undefined;
+    case "generate": return rid && isGenerateOptions(m.options) ? (m as HostMessage) : undefined;
+    case "tokenize": return rid && isPromptSegments(m.prompt) ? (m as HostMessage) : undefined;
+    case "countTokens": return rid && isStrArr(m.texts) ? (m as HostMessage) : undefined;
+    case "abort": return rid ? (m as HostMessage) : undefined;
+    case "shutdown": return m as HostMessage;
+    default: {
+      const _exhaustive: never = m.type;
+      void _exhaustive;
+      return undefined;
+    }
+  }
+}

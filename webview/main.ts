@@ -1,0 +1,2 @@
+// Chat view entry (browser).
+export {};
