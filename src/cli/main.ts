@@ -1,2 +1,26 @@
-// `mixtral-local` CLI entry.
-process.exitCode = 0;
+// `mixtral-local` CLI: shares src/core with the extension. Each subcommand lives in
+// src/cli/commands/<name>.ts and exports `run(args: string[]): Promise<number>` (the exit code).
+type Command = { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> };
+
+const commands: Record<string, Command> = {
+  // Subcommands register here, one line each.
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  const command = name ? commands[name] : undefined;
+  if (!command) {
+    const list = Object.entries(commands).map(([n, c]) => `  ${n.padEnd(10)} ${c.summary}`).join("\n");
+    process.stderr.write(`usage: mixtral-local <command> [options]\n\ncommands:\n${list}\n`);
+    return name && name !== "--help" && name !== "help" ? 2 : 0;
+  }
+  return (await command.load()).run(args);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err: unknown) => {
+    process.stderr.write(`mixtral-local: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,35 @@
+// What chat, commands and inline completions need from an inference engine. Implemented by the
+// local EngineClient (child process on node-llama-cpp) and by the remote clients (TGI, OpenAI).
+import type { GenerationStats, ModelInfo, PromptSegment, Slot, StopReason } from "../../shared/engineProtocol";
+
+export interface GenerateRequest {
+  slot: Slot;
+  prompt: PromptSegment[];
+  maxTokens: number;
+  temperature: number;
+  stopStrings?: string[];
+  grammar?: string;
+  seed?: number;
+}
+
+export interface GenerateResult {
+  text: string;
+  stopReason: StopReason;
+  stats: GenerationStats;
+  /** True when the answer was cut short (stopped, engine crashed, too long). */
+  incomplete: boolean;
+  /** Why it is incomplete, in words, when it is. */
+  incompleteReason?: string;
+}
+
+export interface InferenceBackend {
+  readonly kind: "local" | "tgi" | "openai";
+  /** Streams text through onChunk; resolves on EOS, maxTokens, stop string or abort
+   *  (an abort resolves with the partial text and stopReason "abort"; it is not an error). */
+  generate(request: GenerateRequest, onChunk: (text: string) => void, signal?: AbortSignal): Promise<GenerateResult>;
+  /** Token counts with the model's own tokenizer (one per text). */
+  countTokens(texts: string[], signal?: AbortSignal): Promise<number[]>;
+  /** Model description for the UI, once known. */
+  modelInfo(): ModelInfo | undefined;
+  dispose(): void | Promise<void>;
+}
