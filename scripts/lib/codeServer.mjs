@@ -1,0 +1,176 @@
+// code-server 4.100.3 (VS Code 1.100.3, the last release for Node 20) is our offline VS Code.
+// It lives outside the project's dependency tree, in .vscode-test/code-server, so `npm install`
+// stays plain and the ~300 MB install happens once, on first use.
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { capture, freePort, run, spawnGroup, stopGroup } from "./proc.mjs";
+import { checkCodeServerBuildDeps, ripgrepPath } from "./sysdeps.mjs";
+
+export const CODE_SERVER_VERSION = "4.100.3";
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const CODE_SERVER_PREFIX = join(REPO_ROOT, ".vscode-test", "code-server");
+export const CODE_SERVER_ENTRY = join(CODE_SERVER_PREFIX, "node_modules", "code-server", "out", "node", "entry.js");
+const MARKER = join(CODE_SERVER_PREFIX, `.installed-${CODE_SERVER_VERSION}`);
+
+// @vscode/ripgrep's postinstall downloads rg from GitHub unless this file is in its cache; it
+// runs `tar xvf <file> -C bin/` and expects `bin/rg`, so the tarball holds `rg` at its root.
+const RIPGREP_VERSIONS = ["1.15.11"];
+const RIPGREP_ASSET = "ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz";
+
+async function seedRipgrepCache() {
+  const rg = ripgrepPath();
+  const staging = mkdtempSync(join(tmpdir(), "rg-seed-"));
+  try {
+    copyFileSync(rg, join(staging, "rg"));
+    for (const version of RIPGREP_VERSIONS) {
+      const cacheDir = join(tmpdir(), `vscode-ripgrep-cache-${version}`);
+      const tarball = join(cacheDir, RIPGREP_ASSET);
+      if (existsSync(tarball)) continue;
+      mkdirSync(cacheDir, { recursive: true });
+      const { code, stderr } = await capture("tar", ["czf", tarball, "-C", staging, "rg"]);
+      if (code !== 0) throw new Error(`could not seed the ripgrep cache at ${tarball}: ${stderr}`);
+    }
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** Installs code-server once; resolves with the path of its entry script. */
+export async function ensureCodeServer({ log = (m) => process.stderr.write(`${m}\n`) } = {}) {
+  if (existsSync(MARKER) && existsSync(CODE_SERVER_ENTRY)) return CODE_SERVER_ENTRY;
+  checkCodeServerBuildDeps();
+  if (process.platform !== "linux" || process.arch !== "x64") {
+    throw Object.assign(new Error("The offline harness provisions code-server on Linux x64 only; elsewhere use `npm run test:desktop`."), { name: "HarnessError" });
+  }
+  log(`Installing code-server@${CODE_SERVER_VERSION} into ${CODE_SERVER_PREFIX} (once, ~1 minute)...`);
+  rmSync(CODE_SERVER_PREFIX, { recursive: true, force: true });
+  mkdirSync(CODE_SERVER_PREFIX, { recursive: true });
+  // A package.json of its own keeps npm from walking up into the project's.
+  writeFileSync(join(CODE_SERVER_PREFIX, "package.json"), JSON.stringify({ name: "code-server-harness", private: true }, null, 2));
+  await seedRipgrepCache();
+  const env = {
+    ...process.env,
+    // code-server's postinstall refuses to run as root without it.
+    npm_config_unsafe_perm: "true",
+    // A global npmrc with yes=false cancels node-pty's `npx node-gyp`.
+    npm_config_yes: "true",
+    npm_config_fund: "false",
+    npm_config_audit: "false",
+    npm_config_update_notifier: "false",
+  };
+  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+  const code = await run(npm, ["install", "--prefix", CODE_SERVER_PREFIX, "--no-save", "--no-package-lock", `code-server@${CODE_SERVER_VERSION}`], {
+    cwd: CODE_SERVER_PREFIX,
+    env,
+  });
+  if (code !== 0 || !existsSync(CODE_SERVER_ENTRY)) {
+    throw Object.assign(
+      new Error(
+        `Installing code-server@${CODE_SERVER_VERSION} failed (npm exit ${code}). It needs the npm registry and, from apt:\n` +
+          "  sudo apt-get install -y ripgrep libkrb5-dev build-essential python3",
+      ),
+      { name: "HarnessError" },
+    );
+  }
+  writeFileSync(MARKER, new Date().toISOString());
+  return CODE_SERVER_ENTRY;
+}
+
+/** Fresh user-data, extensions and XDG folders for one code-server instance. */
+export function makeProfile(base = mkdtempSync(join(tmpdir(), "mixtral-cs-"))) {
+  const dirs = {
+    base,
+    userDataDir: join(base, "user-data"),
+    extensionsDir: join(base, "extensions"),
+    xdgConfig: join(base, "xdg-config"),
+    xdgData: join(base, "xdg-data"),
+    xdgCache: join(base, "xdg-cache"),
+  };
+  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
+  return dirs;
+}
+
+function serverEnv(profile, extra = {}) {
+  // XDG dirs keep code-server's config.yaml and state out of the user's home.
+  return {
+    ...process.env,
+    XDG_CONFIG_HOME: profile.xdgConfig,
+    XDG_DATA_HOME: profile.xdgData,
+    XDG_CACHE_HOME: profile.xdgCache,
+    ...extra,
+  };
+}
+
+function commonArgs(profile) {
+  return ["--user-data-dir", profile.userDataDir, "--extensions-dir", profile.extensionsDir, "--disable-telemetry", "--disable-update-check"];
+}
+
+/** Installs a VSIX into the profile's extensions dir (code-server's CLI, no server needed). */
+export async function installVsix(vsixPath, profile) {
+  const entry = await ensureCodeServer();
+  const { code, stdout, stderr } = await capture(process.execPath, [entry, ...commonArgs(profile), "--install-extension", vsixPath, "--force"], {
+    env: serverEnv(profile),
+  });
+  if (code !== 0 || /Failed|error/i.test(stderr)) {
+    throw new Error(`code-server --install-extension ${vsixPath} failed (exit ${code}):\n${stdout}${stderr}`);
+  }
+  return stdout.trim();
+}
+
+async function waitForHealthz(url, child, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`code-server exited early with code ${child.exitCode}`);
+    try {
+      const res = await fetch(new URL("healthz", url));
+      if (res.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`code-server did not answer at ${url} within ${timeoutMs} ms`);
+}
+
+/**
+ * Starts code-server on a free 127.0.0.1 port without auth or workspace trust prompts.
+ * Resolves with { url, port, child, stop() }; the server's output goes to `onOutput`.
+ */
+export async function startCodeServer({ profile, env = {}, onOutput = (s) => process.stderr.write(s), timeoutMs = 60_000 } = {}) {
+  const entry = await ensureCodeServer();
+  const port = await freePort();
+  const args = [entry, "--bind-addr", `127.0.0.1:${port}`, "--auth", "none", ...commonArgs(profile), "--disable-workspace-trust", "--disable-getting-started-override", "--ignore-last-opened"];
+  const child = spawnGroup(process.execPath, args, { env: serverEnv(profile, env), stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout.on("data", (d) => onOutput(String(d)));
+  child.stderr.on("data", (d) => onOutput(String(d)));
+  const url = `http://127.0.0.1:${port}/`;
+  try {
+    await waitForHealthz(url, child, timeoutMs);
+  } catch (err) {
+    await stopGroup(child);
+    throw err;
+  }
+  return { url, port, child, stop: () => stopGroup(child) };
+}
+
+/** Writes settings.json of the profile's User folder (where code-server reads user settings). */
+export function writeUserSettings(profile, settings) {
+  const dir = join(profile.userDataDir, "User");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "settings.json"), JSON.stringify(settings, null, 2));
+}
+
+/** The workbench URL, optionally with a folder and a `payload` (test-web style). */
+export function workbenchUrl(base, { folder, payload } = {}) {
+  const url = new URL(base);
+  if (folder) url.searchParams.set("folder", folder);
+  if (payload) url.searchParams.set("payload", JSON.stringify(payload));
+  return url.toString();
+}
+
+/** Makes `vscode-remote://127.0.0.1:PORT/abs/path` for a path on the server's machine. */
+export function remoteUri(port, absPath) {
+  return `vscode-remote://127.0.0.1:${port}${absPath.split("\\").join("/")}`;
+}
