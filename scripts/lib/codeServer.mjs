@@ -12,6 +12,8 @@ export const CODE_SERVER_VERSION = "4.100.3";
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const CODE_SERVER_PREFIX = join(REPO_ROOT, ".vscode-test", "code-server");
 export const CODE_SERVER_ENTRY = join(CODE_SERVER_PREFIX, "node_modules", "code-server", "out", "node", "entry.js");
+// Present only when code-server's postinstall (the nested install of VS Code's modules) ran.
+const VSCODE_RIPGREP = join(CODE_SERVER_PREFIX, "node_modules", "code-server", "lib", "vscode", "node_modules", "@vscode", "ripgrep", "bin", "rg");
 const MARKER = join(CODE_SERVER_PREFIX, `.installed-${CODE_SERVER_VERSION}`);
 
 // @vscode/ripgrep's postinstall downloads rg from GitHub unless this file is in its cache; it
@@ -39,7 +41,7 @@ async function seedRipgrepCache() {
 
 /** Installs code-server once; resolves with the path of its entry script. */
 export async function ensureCodeServer({ log = (m) => process.stderr.write(`${m}\n`) } = {}) {
-  if (existsSync(MARKER) && existsSync(CODE_SERVER_ENTRY)) return CODE_SERVER_ENTRY;
+  if (existsSync(MARKER) && existsSync(CODE_SERVER_ENTRY) && existsSync(VSCODE_RIPGREP)) return CODE_SERVER_ENTRY;
   checkCodeServerBuildDeps();
   if (process.platform !== "linux" || process.arch !== "x64") {
     throw Object.assign(new Error("The offline harness provisions code-server on Linux x64 only; elsewhere use `npm run test:desktop`."), { name: "HarnessError" });
@@ -56,6 +58,10 @@ export async function ensureCodeServer({ log = (m) => process.stderr.write(`${m}
     npm_config_unsafe_perm: "true",
     // A global npmrc with yes=false cancels node-pty's `npx node-gyp`.
     npm_config_yes: "true",
+    // npm >= 11.19 skips dependency install scripts without an allowScripts approval, and
+    // code-server's postinstall runs a nested `npm install` in lib/vscode whose native modules
+    // (node-pty, kerberos, ripgrep...) need theirs. This prefix holds code-server alone.
+    npm_config_dangerously_allow_all_scripts: "true",
     npm_config_fund: "false",
     npm_config_audit: "false",
     npm_config_update_notifier: "false",
@@ -65,7 +71,7 @@ export async function ensureCodeServer({ log = (m) => process.stderr.write(`${m}
     cwd: CODE_SERVER_PREFIX,
     env,
   });
-  if (code !== 0 || !existsSync(CODE_SERVER_ENTRY)) {
+  if (code !== 0 || !existsSync(CODE_SERVER_ENTRY) || !existsSync(VSCODE_RIPGREP)) {
     throw Object.assign(
       new Error(
         `Installing code-server@${CODE_SERVER_VERSION} failed (npm exit ${code}). It needs the npm registry and, from apt:\n` +
@@ -135,14 +141,17 @@ async function waitForHealthz(url, child, timeoutMs) {
 }
 
 /**
- * Starts code-server on a free 127.0.0.1 port without auth or workspace trust prompts.
+ * Starts code-server on a free 127.0.0.1 port without auth or workspace trust prompts
+ * (`offline`, the default, also turns off the extension marketplace).
  * Resolves with { url, port, child, stop() }; the server's output goes to `onOutput`.
  */
-export async function startCodeServer({ profile, env = {}, onOutput = (s) => process.stderr.write(s), timeoutMs = 60_000 } = {}) {
+export async function startCodeServer({ profile, env = {}, offline = true, onOutput = (s) => process.stderr.write(s), timeoutMs = 60_000 } = {}) {
   const entry = await ensureCodeServer();
   const port = await freePort();
   const args = [entry, "--bind-addr", `127.0.0.1:${port}`, "--auth", "none", ...commonArgs(profile), "--disable-workspace-trust", "--disable-getting-started-override", "--ignore-last-opened"];
-  const child = spawnGroup(process.execPath, args, { env: serverEnv(profile, env), stdio: ["ignore", "pipe", "pipe"] });
+  // An empty gallery turns the marketplace off: offline, every open-vsx.org query only logs errors.
+  const galleryEnv = offline ? { EXTENSIONS_GALLERY: "{}" } : {};
+  const child = spawnGroup(process.execPath, args, { env: serverEnv(profile, { ...galleryEnv, ...env }), stdio: ["ignore", "pipe", "pipe"] });
   child.stdout.on("data", (d) => onOutput(String(d)));
   child.stderr.on("data", (d) => onOutput(String(d)));
   const url = `http://127.0.0.1:${port}/`;

@@ -1,9 +1,14 @@
 // `mixtral-local` CLI: shares src/core with the extension. Each subcommand lives in
 // src/cli/commands/<name>.ts and exports `run(args: string[]): Promise<number>` (the exit code).
+// Subcommands are imported statically (a dynamic import() of a relative path in this CommonJS
+// build is an ESM import under module node16); each keeps its heavy work inside run().
+import * as fixture from "./commands/fixture";
+
 type Command = { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> };
 
 const commands: Record<string, Command> = {
   // Subcommands register here, one line each.
+  fixture: { summary: "write the tiny Mixtral-architecture test GGUF", load: async () => fixture },
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -19,3 +19,9 @@ export class EngineCrashedError extends MixtralError {}
 export class EngineUnavailableError extends MixtralError {}
 export class RemoteEngineError extends MixtralError {}
 export class PromptTemplateError extends MixtralError {}
+/** The prompt does not fit in the context window; shorten it or raise the context size. */
+export class ContextFullError extends MixtralError {}
+/** A request was cancelled through its AbortSignal (a normal outcome; callers usually ignore it). */
+export class AbortedError extends MixtralError {}
+/** Content that must not go into a prompt: binary data, minified/generated lines, text too long. */
+export class ContentRefusedError extends MixtralError {}

@@ -23,7 +23,8 @@ export function tokenizePrompt(model: LlamaModel, prompt: readonly PromptSegment
         break;
       }
       case "text":
-        if (segment.text.length > 0) tokens.push(...model.tokenize(segment.text, false));
+        // special: text rendered from a non-Mixtral model's own template (its control tokens parsed).
+        if (segment.text.length > 0) tokens.push(...model.tokenize(segment.text, segment.special === true));
         break;
       default: {
         const _exhaustive: never = segment;

@@ -8,7 +8,12 @@ export const ENGINE_PROTOCOL_VERSION = 1;
 /** A prompt as the engine evaluates it: BOS/EOS control tokens and plain text runs.
  *  Text runs are tokenized with special tokens OFF, so `<s>` or `[INST]` typed by a user stays
  *  text. Each text run gets SentencePiece's leading word-boundary piece, as Mistral's reference. */
-export type PromptSegment = { type: "bos" } | { type: "eos" } | { type: "text"; text: string };
+export type PromptSegment =
+  | { type: "bos" }
+  | { type: "eos" }
+  /** `special: true` (only for text rendered from a non-Mixtral model's own chat template, never for
+   *  user, file or answer text): control-token strings in it (`<|im_start|>`, `<s>`) become their ids. */
+  | { type: "text"; text: string; special?: boolean };
 
 export type Backend = "auto" | "cuda" | "metal" | "vulkan" | "cpu";
 
@@ -57,8 +62,10 @@ export interface ModelInfo {
   expertUsedCount: number;
   /** The model's trained context length. */
   trainContextSize: number;
-  /** The context size actually allocated. */
+  /** The context size actually allocated (chat and commands). */
   contextSize: number;
+  /** The inline-completion context's size (a second, smaller context on the same weights). */
+  completionContextSize?: number;
   quantization: string;
   layerCount: number;
   gpuLayers: number;
@@ -132,7 +139,7 @@ const isStrArr = (v: unknown): v is string[] => Array.isArray(v) && v.every(isSt
 export function isPromptSegments(v: unknown): v is PromptSegment[] {
   return (
     Array.isArray(v) &&
-    v.every((s) => isObj(s) && (s.type === "bos" || s.type === "eos" || (s.type === "text" && isStr(s.text))))
+    v.every((s) => isObj(s) && (s.type === "bos" || s.type === "eos" || (s.type === "text" && isStr(s.text) && (s.special === undefined || typeof s.special === "boolean"))))
   );
 }
 

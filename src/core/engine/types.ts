@@ -33,3 +33,24 @@ export interface InferenceBackend {
   modelInfo(): ModelInfo | undefined;
   dispose(): void | Promise<void>;
 }
+
+/** Where the local engine stands (EngineClient.state). */
+export type EngineState =
+  /** No model loaded (never loaded, unloaded, or idle-unloaded: the next request reloads it). */
+  | "stopped"
+  /** The engine process is starting. */
+  | "starting"
+  /** The model is loading (progress through onDidLoadProgress / load's onProgress). */
+  | "loading"
+  /** The model is loaded and serving. */
+  | "ready"
+  /** The engine process died; a restart is scheduled. */
+  | "crashed"
+  /** Too many crashes, or a start failure: no automatic restarts until the user loads again. */
+  | "failed";
+
+export interface EngineStateChange {
+  state: EngineState;
+  /** Why, in words, for crashed/failed/stopped (e.g. idle unload). */
+  reason?: string;
+}

@@ -1,0 +1,89 @@
+// From the transcript to the model's prompt: system text, slash commands (/explain, /tests, /fix,
+// /doc reuse the command templates), and trimming old exchanges so the prompt plus the answer
+// fit the context window.
+import type { Attachment } from "../../shared/protocol";
+import type { PromptSegment } from "../../shared/engineProtocol";
+import { DEFAULT_SYSTEM_PROMPT, type FeatureName } from "../prompt/defaultTemplates";
+import { buildMixtralPrompt, type ChatMessage } from "../prompt/mixtralFormat";
+import { renderFeatureTemplate, type TemplateOverrides } from "../prompt/templates";
+import type { PromptTemplateError } from "../errors";
+
+export const SLASH_COMMANDS: Readonly<Record<string, Exclude<FeatureName, "inlineCompletion">>> = {
+  "/explain": "explain",
+  "/tests": "writeTests",
+  "/fix": "fix",
+  "/doc": "document",
+};
+
+export interface SlashExpansion {
+  feature: string;
+  /** The full user message for the model (the template with the code in it). */
+  content: string;
+  warning?: PromptTemplateError;
+}
+
+/** Expands `/explain [extra words]` etc. with the attached code; undefined for ordinary text
+ *  or a slash command without code to work on. */
+export function expandSlashCommand(text: string, attachments: readonly Attachment[], overrides: TemplateOverrides = {}): SlashExpansion | undefined {
+  const m = /^\s*(\/[a-z]+)(?:\s+([\s\S]*))?$/.exec(text);
+  const feature = m ? SLASH_COMMANDS[m[1]] : undefined;
+  if (!m || !feature || attachments.length === 0) return undefined;
+  const question = (m[2] ?? "").trim();
+  const [first, ...rest] = attachments;
+  // Several attachments: the first is "the selection", the rest go in as extra snippets.
+  const rendered = renderFeatureTemplate(
+    feature,
+    {
+      filePath: first.fileName,
+      language: first.languageId,
+      selection: first.code,
+      startLine: first.startLine,
+      endLine: first.endLine,
+      snippets: rest.map((a) => ({ path: `${a.fileName}:${a.startLine}-${a.endLine}`, text: a.code })),
+    },
+    overrides,
+  );
+  // None of these four templates uses {{ question }}: the user's extra words follow the template.
+  const content = question ? `${rendered.text}\n\n${question}` : rendered.text;
+  return { feature, content, warning: rendered.warning };
+}
+
+export interface ChatPromptOptions {
+  /** `mixtral.systemPrompt`; empty: the built-in one. */
+  systemPrompt?: string;
+  /** Characters the whole prompt may use. Oldest exchanges are dropped first; the newest
+   *  question is always kept (the engine reports if even that is too long). */
+  maxPromptChars?: number;
+}
+
+export interface ChatPrompt {
+  messages: ChatMessage[];
+  segments: PromptSegment[];
+  /** How many earlier messages were left out to fit. */
+  droppedMessages: number;
+}
+
+/** About 3 characters per token for code and English with Mistral's tokenizer: a conservative
+ *  estimate, so a trimmed prompt leaves room for the answer. */
+export const CHARS_PER_TOKEN = 3;
+
+/** Character budget for the prompt given the context size and the tokens reserved for the answer. */
+export function promptCharBudget(contextTokens: number, answerTokens: number): number {
+  return Math.max(1_000, (contextTokens - answerTokens - 16) * CHARS_PER_TOKEN);
+}
+
+export function buildChatPrompt(history: readonly ChatMessage[], options: ChatPromptOptions = {}): ChatPrompt {
+  const system: ChatMessage = { role: "system", content: options.systemPrompt?.trim() || DEFAULT_SYSTEM_PROMPT };
+  let turns = history.filter((m) => m.role !== "system");
+  const budget = options.maxPromptChars ?? Number.POSITIVE_INFINITY;
+  const size = (ms: readonly ChatMessage[]) => ms.reduce((n, m) => n + m.content.length + 16, system.content.length);
+  let dropped = 0;
+  // Drop whole exchanges (user + assistant) so the conversation still starts with a user turn.
+  while (turns.length > 1 && size(turns) > budget) {
+    const n = turns[1]?.role === "assistant" && turns.length > 2 ? 2 : 1;
+    turns = turns.slice(n);
+    dropped += n;
+  }
+  const messages = [system, ...turns];
+  return { messages, segments: buildMixtralPrompt(messages), droppedMessages: dropped };
+}

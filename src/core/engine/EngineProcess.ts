@@ -1,0 +1,127 @@
+// One engine child process: fork, handshake, validated messages, exit. No policy here; the
+// supervisor (EngineClient) decides what an exit means and whether to start another.
+import { fork, type ChildProcess } from "node:child_process";
+import * as readline from "node:readline";
+import {
+  ENGINE_PROTOCOL_VERSION, parseEngineMessage, type EngineMessage, type HostMessage,
+} from "../../shared/engineProtocol";
+import { EngineUnavailableError } from "../errors";
+
+export type EngineLogLevel = "trace" | "debug" | "info" | "warn" | "error";
+
+export interface EngineProcessOptions {
+  /** Absolute path of dist/engine.js. */
+  enginePath: string;
+  /** Default process.execPath (VS Code's Electron binary, run as Node through the env below). */
+  execPath?: string;
+  /** Added to the child's environment (which inherits the host's). */
+  env?: Record<string, string>;
+  /** Default 30 s: the child must say "ready" within this time. */
+  startTimeoutMs?: number;
+  onLog(level: EngineLogLevel, message: string): void;
+  onMessage(message: EngineMessage): void;
+  /** Called once, when the process is gone (after a successful start or not). */
+  onExit(code: number | null, signal: NodeJS.Signals | null): void;
+}
+
+export class EngineProcess {
+  private readonly child: ChildProcess;
+  private exited = false;
+  readonly ready: Promise<void>;
+
+  constructor(options: EngineProcessOptions) {
+    this.child = fork(options.enginePath, [], {
+      execPath: options.execPath ?? process.execPath,
+      // Under VS Code, process.execPath is Electron: this makes it behave as plain Node.
+      env: { ...process.env, ...options.env, ELECTRON_RUN_AS_NODE: "1" },
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+      serialization: "json",
+    });
+    // Native code (llama.cpp, ggml) may print straight to stdout/stderr: keep it in the log.
+    for (const [stream, level] of [[this.child.stdout, "info"], [this.child.stderr, "warn"]] as const) {
+      if (stream) readline.createInterface({ input: stream }).on("line", (line) => line && options.onLog(level, line));
+    }
+    this.ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new EngineUnavailableError(`The engine process did not start within ${(options.startTimeoutMs ?? 30_000) / 1000} s.`));
+        this.kill();
+      }, options.startTimeoutMs ?? 30_000);
+      this.child.once("exit", (code, signal) => {
+        clearTimeout(timer);
+        reject(new EngineUnavailableError(`The engine process exited during start (${signal ?? `code ${code}`}).`));
+      });
+      this.child.once("error", (error) => {
+        clearTimeout(timer);
+        reject(new EngineUnavailableError(`The engine process could not be started: ${error.message}`));
+      });
+      this.child.on("message", (raw: unknown) => {
+        const message = parseEngineMessage(raw);
+        if (!message) {
+          options.onLog("warn", `ignored a malformed message from the engine: ${safeJson(raw)}`);
+          return;
+        }
+        if (message.type === "ready") {
+          clearTimeout(timer);
+          if (message.protocolVersion !== ENGINE_PROTOCOL_VERSION) {
+            reject(new EngineUnavailableError(`The engine speaks protocol ${message.protocolVersion}, the extension ${ENGINE_PROTOCOL_VERSION}: the installation is inconsistent; reinstall the extension.`));
+            this.kill();
+          } else {
+            resolve();
+          }
+          return;
+        }
+        if (message.type === "log") options.onLog(message.level, message.message);
+        options.onMessage(message);
+      });
+    });
+    this.ready.catch(() => undefined);
+    this.child.once("exit", (code, signal) => {
+      if (this.exited) return;
+      this.exited = true;
+      options.onExit(code, signal);
+    });
+    this.child.once("error", () => {
+      // fork failures (ENOENT execPath) emit "error" without "exit".
+      if (!this.exited && this.child.pid === undefined) {
+        this.exited = true;
+        options.onExit(null, null);
+      }
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get alive(): boolean {
+    return !this.exited;
+  }
+
+  send(message: HostMessage): boolean {
+    if (this.exited || !this.child.connected) return false;
+    this.child.send(message);
+    return true;
+  }
+
+  kill(signal: NodeJS.Signals = "SIGKILL"): void {
+    if (!this.exited) this.child.kill(signal);
+  }
+
+  /** Asks the child to shut down cleanly; kills it if it is still there after `graceMs`. */
+  async shutdown(graceMs = 2000): Promise<void> {
+    if (this.exited) return;
+    const gone = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
+    this.send({ type: "shutdown" });
+    const timer = setTimeout(() => this.kill(), graceMs);
+    await gone;
+    clearTimeout(timer);
+  }
+}
+
+function safeJson(v: unknown): string {
+  try {
+    return (JSON.stringify(v) ?? String(v)).slice(0, 200);
+  } catch {
+    return String(v).slice(0, 200);
+  }
+}

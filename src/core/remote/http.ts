@@ -1,0 +1,170 @@
+// One HTTP(S) request with the timeouts and error words a remote engine needs, on Node's own
+// http/https (no dependency). Redirects are not followed, so an API key never travels to another
+// origin. TLS verification is Node's default and is never relaxed.
+import * as http from "node:http";
+import * as https from "node:https";
+import { AbortedError } from "../errors";
+import { RemoteServerError, RemoteTimeoutError, RemoteTlsError, RemoteUnreachableError } from "./remoteErrors";
+
+export interface RemoteTimeouts {
+  /** TCP connect. Default 10 s. */
+  connectMs: number;
+  /** From the request to the response headers (the server may queue us). Default 180 s. */
+  firstByteMs: number;
+  /** Longest silence inside a response body (TGI sends keep-alives every 15 s; llama-server
+   *  sends nothing while it evaluates a long prompt). Default 120 s. */
+  idleMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: RemoteTimeouts = { connectMs: 10_000, firstByteMs: 180_000, idleMs: 120_000 };
+
+export interface HttpRequestOptions {
+  method: "GET" | "POST";
+  headers: Record<string, string>;
+  /** JSON text. */
+  body?: string;
+  signal?: AbortSignal;
+  timeouts: RemoteTimeouts;
+  agent?: http.Agent;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  /** The body as UTF-8 text chunks (multi-byte characters never split). Throws typed errors. */
+  chunks(): AsyncIterableIterator<string>;
+  /** The whole body, at most `limit` characters (the rest is dropped and the connection closed). */
+  text(limit?: number): Promise<string>;
+  /** Closes the connection (cancellation closes it, so the server stops generating). */
+  close(): void;
+}
+
+
+const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EADDRNOTAVAIL"]);
+
+/** Words for a socket-level failure. */
+export function mapNetworkError(err: unknown, origin: string): Error {
+  if (err instanceof AbortedError || err instanceof RemoteServerError || err instanceof RemoteTimeoutError) return err;
+  if (err instanceof Error && err.name.startsWith("Remote")) return err;
+  const e = err as NodeJS.ErrnoException;
+  const code = typeof e?.code === "string" ? e.code : "";
+  const message = e instanceof Error ? e.message : String(err);
+  if (/CERT|SSL|TLS|EPROTO/.test(code) || /certificate|ssl|tls/i.test(message)) return new RemoteTlsError(origin, code || "TLS", message);
+  if (UNREACHABLE.has(code)) return new RemoteUnreachableError(origin, code);
+  if (message === "socket hang up") return new RemoteUnreachableError(origin, "ECONNRESET");
+  return new RemoteServerError(`The request to ${origin} failed: ${message}.`, "Check mixtral.remote.url and the server's log.");
+}
+
+export function sendRequest(url: URL, options: HttpRequestOptions): Promise<HttpResponse> {
+  const origin = url.origin;
+  const mod = url.protocol === "https:" ? https : url.protocol === "http:" ? http : undefined;
+  if (!mod) return Promise.reject(new RemoteServerError(`Unsupported URL scheme "${url.protocol}" in ${url.href}.`, "Use http:// or https://."));
+  const { signal, timeouts } = options;
+  if (signal?.aborted) return Promise.reject(new AbortedError("The request was cancelled."));
+
+  return new Promise<HttpResponse>((resolve, reject) => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.body !== undefined) {
+      headers["content-type"] = "application/json";
+      headers["content-length"] = String(Buffer.byteLength(options.body));
+    }
+    const req = mod.request(url, { method: options.method, headers, agent: options.agent });
+    let res: http.IncomingMessage | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const arm = (ms: number, make: () => Error) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => fail(make()), ms);
+    };
+    // The body's consumer, once the response arrived; failures go to it from then on.
+    let sink: ((err: Error) => void) | undefined;
+    let settled = false;
+    const fail = (err: Error) => {
+      clearTimeout(timer);
+      req.destroy();
+      res?.destroy();
+      if (!settled) {
+        settled = true;
+        reject(err instanceof AbortedError ? err : mapNetworkError(err, origin));
+      } else sink?.(err instanceof AbortedError ? err : mapNetworkError(err, origin));
+    };
+    const onAbort = () => fail(new AbortedError("The request was cancelled."));
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const cleanup = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    };
+
+    req.on("socket", (socket) => {
+      if ((socket as { connecting?: boolean }).connecting) {
+        arm(timeouts.connectMs, () => new RemoteTimeoutError(origin, "connect", timeouts.connectMs));
+        socket.once("connect", () => arm(timeouts.firstByteMs, () => new RemoteTimeoutError(origin, "firstByte", timeouts.firstByteMs)));
+      } else {
+        arm(timeouts.firstByteMs, () => new RemoteTimeoutError(origin, "firstByte", timeouts.firstByteMs));
+      }
+    });
+    req.on("error", (err) => fail(err));
+    req.on("response", (response) => {
+      res = response;
+      settled = true;
+      response.setEncoding("utf8");
+      const idle = () => arm(timeouts.idleMs, () => new RemoteTimeoutError(origin, "idle", timeouts.idleMs));
+      idle();
+
+      // A small queue between the socket's events and the async iterator.
+      const queue: string[] = [];
+      let ended = false;
+      let error: Error | undefined;
+      let wake: (() => void) | undefined;
+      const notify = () => { const w = wake; wake = undefined; w?.(); };
+      sink = (err) => { error = err; cleanup(); notify(); };
+      response.on("data", (d: string) => { idle(); queue.push(d); notify(); });
+      response.on("end", () => { ended = true; cleanup(); notify(); });
+      response.on("error", (err) => { if (!error) error = mapNetworkError(err, origin); cleanup(); notify(); });
+      // "close" without "end": the server cut the connection mid-body.
+      response.on("close", () => { if (!ended && !error) { ended = true; cleanup(); notify(); } });
+
+      const chunks = async function* (): AsyncIterableIterator<string> {
+        for (;;) {
+          if (queue.length) { yield queue.shift() as string; continue; }
+          if (error) throw error;
+          if (ended) return;
+          await new Promise<void>((r) => (wake = r));
+        }
+      };
+      resolve({
+        status: response.statusCode ?? 0,
+        headers: response.headers,
+        chunks,
+        async text(limit = 65_536) {
+          let out = "";
+          for await (const c of chunks()) {
+            out += c;
+            if (out.length >= limit) { response.destroy(); cleanup(); return out.slice(0, limit); }
+          }
+          return out;
+        },
+        close() { cleanup(); response.destroy(); req.destroy(); },
+      });
+    });
+    req.end(options.body);
+  });
+}
+
+/** Milliseconds to wait from a Retry-After header (seconds or an HTTP date), if any. */
+export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (!v) return undefined;
+  if (/^\s*\d+(\.\d+)?\s*$/.test(v)) return Math.round(parseFloat(v) * 1000);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** Resolves after ms, or rejects with AbortedError when the signal fires. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new AbortedError("The request was cancelled."));
+    const t = setTimeout(() => { signal?.removeEventListener("abort", onAbort); resolve(); }, ms);
+    const onAbort = () => { clearTimeout(t); reject(new AbortedError("The request was cancelled.")); };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -1,0 +1,66 @@
+// The model status item: model and level, backend, state; click opens the Mixtral menu.
+import * as vscode from "vscode";
+import { Disposable } from "./lifecycle";
+import type { EngineStatus, Services } from "./services";
+
+const MENU_COMMAND = "mixtral.statusMenu";
+
+export class StatusBar extends Disposable {
+  private readonly item = this._register(vscode.window.createStatusBarItem("mixtral.status", vscode.StatusBarAlignment.Right, 100));
+
+  constructor(private readonly services: Services) {
+    super();
+    this.item.name = "Mixtral Local";
+    this.item.command = MENU_COMMAND;
+    this._register(vscode.commands.registerCommand(MENU_COMMAND, () => this.showMenu()));
+    this._register(services.onDidChangeStatus((s) => this.render(s)));
+    this.render(services.status());
+    this.item.show();
+  }
+
+  private render(s: EngineStatus): void {
+    const model = s.info ? `${s.info.quantization}` : "";
+    const remote = s.engine !== "local" ? ` (${s.engine})` : "";
+    switch (s.state) {
+      case "noModel":
+        this.item.text = "$(circle-slash) Mixtral: no model";
+        break;
+      case "idle":
+        this.item.text = `$(circle-outline) Mixtral${remote}`;
+        break;
+      case "loading":
+        this.item.text = `$(loading~spin) Mixtral: loading${s.progress !== undefined ? ` ${Math.round(s.progress * 100)} %` : ""}`;
+        break;
+      case "ready":
+        this.item.text = `$(check) Mixtral ${model}${remote}${s.info ? ` · ${s.info.backend}` : ""}`;
+        break;
+      case "generating":
+        this.item.text = `$(sync~spin) Mixtral ${model}${s.tokensPerSecond ? ` · ${s.tokensPerSecond.toFixed(0)} tok/s` : ""}`;
+        break;
+      case "crashed":
+      case "error":
+        this.item.text = "$(error) Mixtral";
+        break;
+    }
+    this.item.backgroundColor = s.state === "error" || s.state === "crashed" ? new vscode.ThemeColor("statusBarItem.errorBackground") : undefined;
+    const md = new vscode.MarkdownString(undefined, true);
+    md.appendMarkdown(`**Mixtral Local** — ${s.engine === "local" ? "local engine" : `remote (${s.engine})`}\n\n`);
+    if (s.info) md.appendMarkdown(`${s.info.fileName}\n\n${s.info.description} · ${s.info.backend}${s.info.gpuName ? ` (${s.info.gpuName})` : ""}\n\n`);
+    if (s.message) md.appendText(s.message);
+    this.item.tooltip = md;
+    this.item.accessibilityInformation = { label: `Mixtral Local: ${s.state}${s.message ? `. ${s.message}` : ""}` };
+  }
+
+  private async showMenu(): Promise<void> {
+    const items: (vscode.QuickPickItem & { command: string; args?: unknown[] })[] = [
+      { label: "$(cloud-download) Select or Download Model…", command: "mixtral.selectModel" },
+      { label: "$(comment-discussion) Open Chat", command: "mixtral.chatView.focus" },
+      { label: "$(sparkle) Toggle Inline Completions", command: "mixtral.toggleInlineCompletions" },
+      { label: "$(pulse) Doctor", command: "mixtral.doctor" },
+      { label: "$(gear) Settings", command: "workbench.action.openSettings", args: ["mixtral."] },
+      { label: "$(output) Show Log", command: "mixtral.showLog" },
+    ];
+    const pick = await vscode.window.showQuickPick(items, { title: "Mixtral Local", placeHolder: this.services.status().message });
+    if (pick) await vscode.commands.executeCommand(pick.command, ...(pick.args ?? []));
+  }
+}

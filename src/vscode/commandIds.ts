@@ -1,0 +1,18 @@
+// The one table of command ids (package.json's contributes.commands mirrors it; a test checks).
+export const CommandIds = {
+  explainSelection: "mixtral.explainSelection",
+  refactorSelection: "mixtral.refactorSelection",
+  writeTests: "mixtral.writeTests",
+  fixProblems: "mixtral.fixProblems",
+  addDocumentation: "mixtral.addDocumentation",
+  askAboutSelection: "mixtral.askAboutSelection",
+  newChat: "mixtral.newChat",
+  stopGenerating: "mixtral.stopGenerating",
+  selectModel: "mixtral.selectModel",
+  toggleInlineCompletions: "mixtral.toggleInlineCompletions",
+  showLastPrompt: "mixtral.showLastPrompt",
+  doctor: "mixtral.doctor",
+  showLog: "mixtral.showLog",
+} as const;
+
+export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

@@ -1,0 +1,206 @@
+// The everyday verbs on code: explain, ask (into the chat), refactor, fix, document (as a
+// previewed, undoable edit) and write tests (into a new editor). Each takes a CodeTarget, renders
+// the feature's prompt in Mixtral's format, and streams the answer where the user can use it.
+import * as vscode from "vscode";
+import { checkCodeInput } from "../../core/commands/codeInput";
+import { guessTestFramework } from "../../core/commands/testFramework";
+import type { FeatureName } from "../../core/prompt/defaultTemplates";
+import { buildFeaturePrompt } from "../../core/prompt/featurePrompt";
+import type { PromptVariables } from "../../core/prompt/templates";
+import { CommandIds } from "../commandIds";
+import { Disposable } from "../lifecycle";
+import type { Services } from "../services";
+import { codeTarget, type CodeTarget } from "./codeTarget";
+import { ProposalPreview } from "./ProposalPreview";
+import { workspaceFacts } from "./workspaceFacts";
+
+/** What the commands need from the chat view (implemented by ChatViewProvider). */
+export interface ChatSink {
+  ask(request: {
+    text: string;
+    displayText?: string;
+    attachments?: { fileName: string; languageId: string; startLine: number; endLine: number; code: string }[];
+    feature?: string;
+  }): Promise<void>;
+}
+
+const RECENT_KEY = "mixtral.recentRefactorInstructions";
+
+export class CodeCommands extends Disposable {
+  private readonly preview: ProposalPreview;
+
+  constructor(private readonly services: Services, private readonly chat: ChatSink) {
+    super();
+    this.preview = this._register(new ProposalPreview(services));
+    const reg = (id: string, fn: (...args: unknown[]) => Promise<void>) =>
+      this._register(vscode.commands.registerCommand(id, (...args: unknown[]) => this.guard(() => fn(...args))));
+    reg(CommandIds.explainSelection, () => this.toChat("explain"));
+    reg(CommandIds.askAboutSelection, () => this.toChat("ask"));
+    reg(CommandIds.refactorSelection, () => this.edit("refactor"));
+    reg(CommandIds.fixProblems, (uri, range) => this.edit("fix", uri as vscode.Uri | undefined, range as vscode.Range | undefined));
+    reg(CommandIds.addDocumentation, () => this.edit("document"));
+    reg(CommandIds.writeTests, () => this.writeTests());
+    this._register(
+      vscode.languages.registerCodeActionsProvider({ scheme: "file" }, new MixtralCodeActions(), {
+        providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.Empty],
+      }),
+    );
+  }
+
+  /** Every command fails with one message that offers the next step; never throws into VS Code. */
+  private async guard(run: () => Promise<void>): Promise<void> {
+    try {
+      await run();
+    } catch (err) {
+      const d = this.services.describeError(err);
+      this.services.log.error(`[commands] ${d.message}`);
+      const pick = await vscode.window.showErrorMessage(d.message, ...d.actions.map((a) => a.title));
+      const action = d.actions.find((a) => a.title === pick);
+      if (action) await vscode.commands.executeCommand(action.command);
+    }
+  }
+
+  private async target(options: { wholeFile?: boolean } = {}): Promise<CodeTarget | undefined> {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) {
+      void vscode.window.showInformationMessage("Mixtral: open a file and select some code first.");
+      return undefined;
+    }
+    if (editor.document.getText().trim() === "") {
+      void vscode.window.showInformationMessage("Mixtral: this file is empty — write or paste some code, then select it.");
+      return undefined;
+    }
+    const t = await codeTarget(editor, { allowWholeFileFallback: options.wholeFile });
+    const check = checkCodeInput(t.code);
+    if (!check.ok) {
+      void vscode.window.showWarningMessage(`Mixtral: ${check.reason}`);
+      return undefined;
+    }
+    if (check.trimmed) {
+      void vscode.window.showWarningMessage(`Mixtral: ${check.notice}`);
+      t.code = check.code;
+    }
+    return t;
+  }
+
+  private variables(t: CodeTarget, extra: Partial<PromptVariables> = {}): PromptVariables {
+    return { filePath: t.relativePath, language: t.languageId, selection: t.code, startLine: t.startLine, endLine: t.endLine, ...extra };
+  }
+
+  private promptOptions() {
+    const s = this.services.config.settings;
+    return { systemPrompt: s.systemPrompt, overrides: s.prompts };
+  }
+
+  private async toChat(feature: "explain" | "ask"): Promise<void> {
+    const t = await this.target();
+    if (!t) return;
+    let question: string | undefined;
+    if (feature === "ask") {
+      question = await vscode.window.showInputBox({ title: "Mixtral: Ask about the selection", prompt: `${t.fileName}:${t.startLine}-${t.endLine}`, placeHolder: "What does this do when the list is empty?", ignoreFocusOut: true });
+      if (!question?.trim()) return;
+    }
+    const built = buildFeaturePrompt(feature, this.variables(t, { question }), this.promptOptions());
+    this.warnTemplate(built.warning);
+    const user = built.messages.find((m) => m.role === "user")?.content ?? "";
+    const where = `${t.fileName}:${t.startLine}${t.endLine !== t.startLine ? `-${t.endLine}` : ""}`;
+    await this.chat.ask({
+      text: user,
+      displayText: feature === "explain" ? `Explain ${where}` : `${question} (${where})`,
+      attachments: [{ fileName: t.relativePath, languageId: t.languageId, startLine: t.startLine, endLine: t.endLine, code: t.code }],
+      feature,
+    });
+  }
+
+  private warnTemplate(warning: Error | undefined): void {
+    if (!warning) return;
+    this.services.log.warn(`[prompt] ${warning.message}`);
+    void vscode.window.showWarningMessage(`Mixtral: ${warning.message} The built-in prompt was used.`);
+  }
+
+  private requireTrust(what: string): boolean {
+    if (vscode.workspace.isTrusted) return true;
+    void vscode.window
+      .showWarningMessage(`Mixtral: ${what} changes files, which needs a trusted workspace.`, "Manage Workspace Trust")
+      .then((p) => p && vscode.commands.executeCommand("workbench.trust.manage"));
+    return false;
+  }
+
+  private async edit(feature: "refactor" | "fix" | "document", uri?: vscode.Uri, range?: vscode.Range): Promise<void> {
+    if (!this.requireTrust(feature === "document" ? "Adding documentation" : feature === "fix" ? "Fixing problems" : "Refactoring")) return;
+    if (uri && range) {
+      // From a quick fix: select the diagnostic's lines first.
+      const editor = await vscode.window.showTextDocument(uri);
+      editor.selection = new vscode.Selection(range.start.line, 0, range.end.line, editor.document.lineAt(range.end.line).text.length);
+    }
+    const t = await this.target();
+    if (!t) return;
+    const extra: Partial<PromptVariables> = {};
+    if (feature === "refactor") {
+      const instruction = await this.askInstruction();
+      if (!instruction) return;
+      extra.instruction = instruction;
+    }
+    if (feature === "fix") {
+      const diags = vscode.languages.getDiagnostics(t.document.uri).filter((d) => d.range.intersection(t.range) || d.range.start.line === t.range.start.line);
+      if (diags.length === 0) {
+        void vscode.window.showInformationMessage("Mixtral: no problems reported in the selection; select the lines with the problem, or use “Refactor Selection…”.");
+        return;
+      }
+      extra.diagnostics = diags.map((d) => ({
+        line: d.range.start.line + 1,
+        severity: (["error", "warning", "info", "hint"] as const)[d.severity],
+        message: d.message,
+        source: d.source,
+      }));
+    }
+    await this.preview.run(feature as FeatureName, t, buildFeaturePrompt(feature, this.variables(t, extra), this.promptOptions()));
+  }
+
+  private async askInstruction(): Promise<string | undefined> {
+    const recent = this.services.context.globalState.get<string[]>(RECENT_KEY, []);
+    const qp = vscode.window.createQuickPick();
+    qp.title = "Mixtral: Refactor Selection";
+    qp.placeholder = "What should change? e.g. “use async/await”, “extract a helper”";
+    qp.items = recent.map((label) => ({ label, description: "recent" }));
+    qp.ignoreFocusOut = true;
+    const value = await new Promise<string | undefined>((resolve) => {
+      qp.onDidAccept(() => resolve(qp.selectedItems[0]?.label ?? qp.value));
+      qp.onDidHide(() => resolve(undefined));
+      qp.show();
+    });
+    qp.dispose();
+    const instruction = value?.trim();
+    if (instruction) await this.services.context.globalState.update(RECENT_KEY, [instruction, ...recent.filter((r) => r !== instruction)].slice(0, 10));
+    return instruction;
+  }
+
+  private async writeTests(): Promise<void> {
+    const t = await this.target({ wholeFile: true });
+    if (!t) return;
+    const testFramework = guessTestFramework(await workspaceFacts(t.languageId));
+    const built = buildFeaturePrompt("writeTests", this.variables(t, { testFramework }), this.promptOptions());
+    this.warnTemplate(built.warning);
+    await this.preview.toNewEditor(t, built, testFramework);
+  }
+}
+
+/** Lightbulb entries: explain the selection, and fix on diagnostics. */
+class MixtralCodeActions implements vscode.CodeActionProvider {
+  provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const actions: vscode.CodeAction[] = [];
+    if (context.diagnostics.length > 0) {
+      const fix = new vscode.CodeAction("Fix with Mixtral", vscode.CodeActionKind.QuickFix);
+      fix.diagnostics = [...context.diagnostics];
+      const r = context.diagnostics.reduce((acc, d) => acc.union(d.range), context.diagnostics[0].range);
+      fix.command = { command: CommandIds.fixProblems, title: "Fix with Mixtral", arguments: [document.uri, r] };
+      actions.push(fix);
+    }
+    if (!range.isEmpty) {
+      const explain = new vscode.CodeAction("Explain with Mixtral", vscode.CodeActionKind.Empty);
+      explain.command = { command: CommandIds.explainSelection, title: "Explain with Mixtral" };
+      actions.push(explain);
+    }
+    return actions;
+  }
+}

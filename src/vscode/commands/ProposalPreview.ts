@@ -1,0 +1,134 @@
+// Streams a command's answer with a cancellable progress notification, then either shows the
+// proposed code as a diff against the original (refactor, fix, document) and applies it on the
+// user's click as one undoable edit, or opens it in a new editor (write tests).
+import * as vscode from "vscode";
+import { extractCode, reindent } from "../../core/commands/answerCode";
+import type { FeatureName } from "../../core/prompt/defaultTemplates";
+import type { FeaturePrompt } from "../../core/prompt/featurePrompt";
+import { Disposable } from "../lifecycle";
+import type { Services } from "../services";
+import type { CodeTarget } from "./codeTarget";
+
+export const PROPOSAL_SCHEME = "mixtral-proposal";
+
+const TITLES: Record<string, string> = { refactor: "Refactor", fix: "Fix", document: "Documentation", writeTests: "Tests" };
+
+export class ProposalPreview extends Disposable implements vscode.TextDocumentContentProvider {
+  private readonly docs = new Map<string, string>();
+  private counter = 0;
+
+  constructor(private readonly services: Services) {
+    super();
+    this._register(vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, this));
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.docs.get(uri.toString()) ?? "";
+  }
+
+  /** Generates with a cancellable notification; returns the answer, or undefined when cancelled empty. */
+  private async generate(title: string, built: FeaturePrompt, feature: string): Promise<{ text: string; incomplete: boolean; reason?: string } | undefined> {
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Mixtral: ${title}`, cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        const sub = token.onCancellationRequested(() => abort.abort());
+        try {
+          progress.report({ message: "loading the model…" });
+          const backend = await this.services.getBackend(abort.signal);
+          this.services.recordPrompt({ feature, segments: built.segments });
+          const s = this.services.config.settings;
+          let chars = 0;
+          progress.report({ message: "thinking…" });
+          const result = await backend.generate(
+            { slot: "chat", prompt: built.segments, maxTokens: s.maxTokens, temperature: s.temperature },
+            (chunk) => {
+              chars += chunk.length;
+              progress.report({ message: `writing… ${chars} characters` });
+            },
+            abort.signal,
+          );
+          if (result.stopReason === "abort" && !result.text.trim()) return undefined;
+          return { text: result.text, incomplete: result.incomplete || result.stopReason === "maxTokens", reason: result.incompleteReason ?? (result.stopReason === "maxTokens" ? "it reached mixtral.maxTokens" : result.stopReason === "abort" ? "you stopped it" : undefined) };
+        } finally {
+          sub.dispose();
+        }
+      },
+    );
+  }
+
+  async run(feature: FeatureName, target: CodeTarget, built: FeaturePrompt): Promise<void> {
+    if (built.warning) void vscode.window.showWarningMessage(`Mixtral: ${built.warning.message} The built-in prompt was used.`);
+    const title = TITLES[feature] ?? feature;
+    const answer = await this.generate(`${title} ${target.fileName}:${target.startLine}-${target.endLine}`, built, feature);
+    if (!answer) return;
+    const extracted = extractCode(answer.text);
+    if (!extracted || !extracted.code.trim()) {
+      const open = await vscode.window.showWarningMessage("Mixtral answered without code, so there is nothing to apply.", "Show Answer");
+      if (open) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: answer.text, language: "markdown" }));
+      return;
+    }
+    const indent = /^[ \t]*/.exec(target.document.lineAt(target.range.start.line).text)![0];
+    const newCode = reindent(extracted.code, indent);
+    const original = target.document.getText();
+    const start = target.document.offsetAt(target.range.start);
+    const end = target.document.offsetAt(target.range.end);
+    const proposed = original.slice(0, start) + newCode + original.slice(end);
+    const id = ++this.counter;
+    const left = vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: `/${id}/original/${target.fileName}` });
+    const right = vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: `/${id}/proposed/${target.fileName}` });
+    this.docs.set(left.toString(), original);
+    this.docs.set(right.toString(), proposed);
+    try {
+      await vscode.commands.executeCommand("vscode.diff", left, right, `Mixtral ${title}: ${target.fileName} ↔ proposal`, { preview: true });
+      const note = answer.incomplete ? ` The answer was cut short (${answer.reason ?? "incomplete"}): review it carefully.` : "";
+      const choice = await vscode.window.showInformationMessage(`Apply Mixtral's ${title.toLowerCase()} to ${target.fileName}:${target.startLine}-${target.endLine}?${note}`, "Apply", "Discard");
+      if (choice !== "Apply") return;
+      await this.apply(target, newCode);
+    } finally {
+      this.docs.delete(left.toString());
+      this.docs.delete(right.toString());
+      await closeTabsWithScheme();
+    }
+  }
+
+  private async apply(target: CodeTarget, newCode: string): Promise<void> {
+    const doc = target.document;
+    if (doc.isClosed) {
+      void vscode.window.showWarningMessage(`Mixtral: ${target.fileName} was closed; nothing was changed. Open it and run the command again.`);
+      return;
+    }
+    if (doc.version !== target.version) {
+      void vscode.window.showWarningMessage(`Mixtral: ${target.fileName} changed since the proposal was made; nothing was changed, to avoid corrupting your edits. Run the command again.`);
+      return;
+    }
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(doc.uri, target.range, newCode);
+    const ok = await vscode.workspace.applyEdit(edit);
+    if (!ok) void vscode.window.showWarningMessage(`Mixtral: VS Code refused the edit (is ${target.fileName} read-only?). Nothing was changed.`);
+    else this.services.log.info(`[commands] applied to ${target.relativePath}:${target.startLine}-${target.endLine}`);
+  }
+
+  async toNewEditor(target: CodeTarget, built: FeaturePrompt, testFramework: string): Promise<void> {
+    const answer = await this.generate(`Tests for ${target.fileName}:${target.startLine}-${target.endLine} (${testFramework})`, built, "writeTests");
+    if (!answer) return;
+    const extracted = extractCode(answer.text);
+    const language = languageFor(extracted?.language) ?? target.languageId;
+    const content = extracted?.code ?? answer.text;
+    const doc = await vscode.workspace.openTextDocument({ content, language: extracted ? language : "markdown" });
+    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside });
+    if (answer.incomplete) void vscode.window.showWarningMessage(`Mixtral: the tests were cut short (${answer.reason ?? "incomplete"}).`);
+  }
+}
+
+async function closeTabsWithScheme(): Promise<void> {
+  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === PROPOSAL_SCHEME);
+  if (tabs.length) await vscode.window.tabGroups.close(tabs);
+}
+
+const ALIASES: Record<string, string> = { ts: "typescript", js: "javascript", py: "python", rs: "rust", sh: "shellscript", bash: "shellscript", tsx: "typescriptreact", jsx: "javascriptreact", "c++": "cpp", cs: "csharp" };
+function languageFor(tag: string | undefined): string | undefined {
+  if (!tag) return undefined;
+  const t = tag.toLowerCase();
+  return ALIASES[t] ?? t;
+}

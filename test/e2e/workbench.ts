@@ -1,0 +1,90 @@
+// Browser end-to-end fixture: code-server with the extension installed from the VSIX, the
+// sample workspace open, and the workbench in headless Chromium. The harness itself lives in
+// scripts/lib (shared with `npm start` and the `code` shim); it is ESM, hence import().
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import type { Page } from "playwright-core";
+
+type CodeServerLib = typeof import("../../scripts/lib/codeServer.mjs");
+type BrowserLib = typeof import("../../scripts/lib/browser.mjs");
+
+export const repo = path.resolve(__dirname, "../../..");
+export const resultsDir = path.join(repo, "test-results");
+export const workspaceFolder = path.join(repo, "test", "fixtures", "workspace");
+
+export interface Workbench {
+  page: Page;
+  url: string;
+  extensionsDir: string;
+  installOutput: string;
+  screenshot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+async function load<T>(relative: string): Promise<T> {
+  return (await import(pathToFileURL(path.join(repo, relative)).href)) as T;
+}
+
+/** The VSIX from `npm run package` (scripts/test.mjs passes MIXTRAL_VSIX), else one built now. */
+export async function vsixForTests(scratch: string): Promise<string> {
+  if (process.env.MIXTRAL_VSIX) return process.env.MIXTRAL_VSIX;
+  const out = path.join(scratch, "e2e.vsix");
+  await promisify(execFile)(process.execPath, [path.join(repo, "scripts", "package.mjs"), "--out", out], { cwd: repo, maxBuffer: 64 * 1024 * 1024 });
+  return out;
+}
+
+export async function openWorkbench(vsix: string, settings: Record<string, unknown> = {}): Promise<Workbench> {
+  const cs = await load<CodeServerLib>("scripts/lib/codeServer.mjs");
+  const browserLib = await load<BrowserLib>("scripts/lib/browser.mjs");
+  const profile = cs.makeProfile();
+  const installOutput = await cs.installVsix(vsix, profile);
+  cs.writeUserSettings(profile, {
+    "workbench.startupEditor": "none",
+    "workbench.tips.enabled": false,
+    "telemetry.telemetryLevel": "off",
+    "extensions.autoCheckUpdates": false,
+    ...settings,
+  });
+  let serverLog = "";
+  const server = await cs.startCodeServer({ profile, onOutput: (s) => (serverLog += s) });
+  const browser = await browserLib.launchChromium();
+  const close = async () => {
+    await browser.close();
+    await server.stop();
+    fs.rmSync(profile.base, { recursive: true, force: true });
+  };
+  try {
+    await browser.page.goto(cs.workbenchUrl(server.url, { folder: workspaceFolder }));
+    await browser.page.locator(".monaco-workbench").waitFor({ timeout: 60_000 });
+  } catch (err) {
+    await close();
+    throw new Error(`the workbench did not open: ${String(err)}\ncode-server said:\n${serverLog.slice(-3000)}`);
+  }
+  fs.mkdirSync(resultsDir, { recursive: true });
+  return {
+    page: browser.page,
+    url: server.url,
+    extensionsDir: profile.extensionsDir,
+    installOutput,
+    screenshot: async (name) => {
+      const file = path.join(resultsDir, `${name}.png`);
+      await browser.page.screenshot({ path: file });
+      return file;
+    },
+    close,
+  };
+}
+
+/** Runs a command by its palette title (F1, type, Enter), as a user would. */
+export async function runFromPalette(page: Page, title: string): Promise<void> {
+  await page.keyboard.press("F1");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible" });
+  await input.fill(`>${title}`);
+  // Wait for the palette to list the command before pressing Enter, or Enter runs nothing.
+  await page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first().waitFor({ state: "visible" });
+  await page.keyboard.press("Enter");
+}

@@ -1,0 +1,39 @@
+// Runs the extension-host suite (out/test/exthost/index.js) with @vscode/test-electron's
+// unchanged runTests. Offline it points vscodeExecutablePath at ./code, our code-server shim;
+// with --desktop, runTests downloads a desktop VS Code as usual (needs the internet).
+//
+//   node test/harness/runExtHost.mjs [--desktop] [--results <file.json>]
+import { mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, "../..");
+const require = createRequire(join(repo, "package.json"));
+const { runTests } = require("@vscode/test-electron");
+
+const argv = process.argv.slice(2);
+const desktop = argv.includes("--desktop");
+const resultsIndex = argv.indexOf("--results");
+const resultsFile = resultsIndex >= 0 ? resolve(argv[resultsIndex + 1]) : undefined;
+
+const profile = mkdtempSync(join(tmpdir(), "mixtral-exthost-"));
+try {
+  await runTests({
+    // The desktop build VS Code 1.100.3 matches code-server 4.100.3 and engines.vscode.
+    ...(desktop ? { version: "1.100.3" } : { vscodeExecutablePath: join(here, "code") }),
+    extensionDevelopmentPath: repo,
+    extensionTestsPath: join(repo, "out", "test", "exthost", "index"),
+    launchArgs: [join(repo, "test", "fixtures", "workspace"), `--user-data-dir=${join(profile, "user-data")}`, `--extensions-dir=${join(profile, "extensions")}`, "--disable-extensions"],
+    extensionTestsEnv: { MIXTRAL_TEST_RESULTS_FILE: resultsFile ?? "", MIXTRAL_TEST_GREP: process.env.MIXTRAL_TEST_GREP ?? "" },
+  });
+  process.exitCode = 0;
+} catch (err) {
+  // runTests rejects with TestRunFailedError on a non-zero exit; the suite already said why.
+  if (err?.name !== "TestRunFailedError") process.stderr.write(`${err?.stack ?? err}\n`);
+  process.exitCode = 1;
+} finally {
+  rmSync(profile, { recursive: true, force: true });
+}

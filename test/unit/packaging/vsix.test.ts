@@ -1,0 +1,105 @@
+// The VSIX that `npm run package` builds: what it holds, what it leaves out, and that the
+// node-llama-cpp it ships loads its prebuilt binary from the unpacked package.
+import * as assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { extractZip, readZipEntries, readZipEntry, ZipEntry } from "./zip";
+
+const run = promisify(execFile);
+const repo = path.resolve(__dirname, "../../../..");
+
+// vsce target of this machine → the one @node-llama-cpp package the VSIX may hold.
+const HOST_TARGET = `${process.platform}-${process.arch === "arm" ? "armhf" : process.arch}`;
+const BINARY_PACKAGE: Record<string, string> = {
+  "linux-x64": "linux-x64",
+  "linux-arm64": "linux-arm64",
+  "linux-armhf": "linux-armv7l",
+  "darwin-arm64": "mac-arm64-metal",
+  "darwin-x64": "mac-x64",
+  "win32-x64": "win-x64",
+  "win32-arm64": "win-arm64",
+};
+
+describe("VSIX package", function () {
+  this.timeout(240_000);
+  let vsix: Buffer;
+  let entries: ZipEntry[];
+  let names: string[];
+  let scratch: string;
+
+  before(async () => {
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), "mixtral-vsix-test-"));
+    // scripts/test.mjs packages once for this test and the browser tier and passes it here.
+    let file = process.env.MIXTRAL_VSIX;
+    if (!file) {
+      file = path.join(scratch, "test.vsix");
+      await run(process.execPath, [path.join(repo, "scripts", "package.mjs"), "--out", file], { cwd: repo, maxBuffer: 64 * 1024 * 1024 });
+    }
+    vsix = fs.readFileSync(file);
+    entries = readZipEntries(vsix);
+    names = entries.map((e) => e.name);
+  });
+
+  after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+  it("holds the manifest and the four bundles", () => {
+    for (const name of ["extension.vsixmanifest", "extension/package.json", "extension/dist/extension.js", "extension/dist/engine.js", "extension/dist/webview.js", "extension/dist/cli.js"]) {
+      assert.ok(names.includes(name), `${name} is missing`);
+    }
+    const manifest = JSON.parse(readZipEntry(vsix, entries.find((e) => e.name === "extension/package.json")!).toString("utf8"));
+    assert.equal(manifest.name, "mixtral-local");
+    assert.equal(manifest.main, "./dist/extension.js");
+  });
+
+  it("is built for this platform", () => {
+    const vsixManifest = readZipEntry(vsix, entries.find((e) => e.name === "extension.vsixmanifest")!).toString("utf8");
+    assert.match(vsixManifest, new RegExp(`TargetPlatform="${HOST_TARGET}"`));
+  });
+
+  it("holds every file of media/", () => {
+    const media = fs.existsSync(path.join(repo, "media")) ? (fs.readdirSync(path.join(repo, "media"), { recursive: true }) as string[]) : [];
+    for (const file of media.filter((f) => fs.statSync(path.join(repo, "media", f)).isFile())) {
+      assert.ok(names.includes(`extension/media/${file.split(path.sep).join("/")}`), `media/${file} is missing`);
+    }
+  });
+
+  it("holds node-llama-cpp and only this platform's prebuilt binaries", () => {
+    assert.ok(names.includes("extension/node_modules/node-llama-cpp/package.json"));
+    assert.ok(names.includes("extension/node_modules/node-llama-cpp/dist/index.js"));
+    const binaryPackages = new Set(names.map((n) => /^extension\/node_modules\/@node-llama-cpp\/([^/]+)\//.exec(n)?.[1]).filter((p): p is string => !!p));
+    assert.deepEqual([...binaryPackages], [BINARY_PACKAGE[HOST_TARGET]]);
+    assert.ok(
+      names.some((n) => n.startsWith(`extension/node_modules/@node-llama-cpp/${BINARY_PACKAGE[HOST_TARGET]}/bins/`) && n.endsWith(".node")),
+      "the native addon is missing",
+    );
+  });
+
+  it("leaves out sources, tests, caches, maps and development packages", () => {
+    const forbidden = [
+      /^extension\/(src|test|out|webview|bench|scripts|\.cache|\.vscode-test|test-results|\.ci|\.git)\//,
+      /^extension\/(tsconfig\.json|esbuild\.mjs|eslint\.config\.mjs|package-lock\.json)$/,
+      /\.map$/,
+      /\.ts$/,
+      /\.gguf$/,
+      /node-llama-cpp\/llama\/gitRelease\.bundle$/,
+      /^extension\/node_modules\/(typescript|mocha|esbuild|playwright-core|@vscode\/vsce|@vscode\/test-electron|eslint)\//,
+    ];
+    const leaked = names.filter((n) => forbidden.some((re) => re.test(n)));
+    assert.deepEqual(leaked, []);
+  });
+
+  it("ships a node-llama-cpp that loads its prebuilt binary from the unpacked package", async () => {
+    const dest = path.join(scratch, "unpacked");
+    extractZip(vsix, dest);
+    const probe =
+      'import("node-llama-cpp").then(async (m) => { const l = await m.getLlama({ gpu: false, build: "never", logLevel: "error" });' +
+      " process.stdout.write(JSON.stringify({ gpu: l.gpu, supportsMmap: l.supportsMmap })); await l.dispose(); })";
+    const { stdout } = await run(process.execPath, ["-e", probe], { cwd: path.join(dest, "extension") });
+    const result = JSON.parse(stdout) as { gpu: unknown; supportsMmap: unknown };
+    assert.equal(result.gpu, false);
+    assert.equal(typeof result.supportsMmap, "boolean");
+  });
+});
