@@ -149,4 +149,8 @@ window.addEventListener("keydown", (e) => {
 });
 
 post({ type: "ready", version: CHAT_PROTOCOL_VERSION });
+// If the page survived being hidden, ask for a replay: the host stops posting while hidden.
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible") post({ type: "ready", version: CHAT_PROTOCOL_VERSION });
+});
 composer.focus();

@@ -27,6 +27,7 @@ export declare function makeProfile(base?: string): Profile;
 export declare function installVsix(vsixPath: string, profile: Profile): Promise<string>;
 export declare function startCodeServer(options: {
   profile: Profile;
+  port?: number;
   env?: Record<string, string>;
   offline?: boolean;
   onOutput?: (text: string) => void;

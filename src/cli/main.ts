@@ -3,12 +3,16 @@
 // Subcommands are imported statically (a dynamic import() of a relative path in this CommonJS
 // build is an ESM import under module node16); each keeps its heavy work inside run().
 import * as fixture from "./commands/fixture";
+import * as prompt from "./commands/prompt";
+import * as doctor from "./commands/doctor";
 
 type Command = { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> };
 
 const commands: Record<string, Command> = {
   // Subcommands register here, one line each.
   fixture: { summary: "write the tiny Mixtral-architecture test GGUF", load: async () => fixture },
+  doctor: { summary: "report backend, GPU/RAM, model file checks, what fits and the speed ceiling (--json)", load: async () => doctor },
+  prompt: { summary: "print a conversation's prompt as Mixtral sees it (text, or token ids with --tokens)", load: async () => prompt },
 };
 
 async function main(argv: string[]): Promise<number> {

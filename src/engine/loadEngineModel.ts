@@ -7,6 +7,7 @@ import * as fs from "node:fs/promises";
 import * as os from "node:os";
 import type { LlamaContext, LlamaGrammar, LlamaModel } from "node-llama-cpp" with { "resolution-mode": "import" };
 import { InvalidModelFileError } from "../core/errors";
+import { precheckGguf } from "../core/gguf/ggufPrecheck";
 import type { LoadOptions, ModelInfo } from "../shared/engineProtocol";
 import { describeModel, moeShape, quantizationName } from "./describeModel";
 import { EngineFailure, log } from "./engineIpc";
@@ -14,9 +15,6 @@ import { GenerationSlot } from "./GenerationSlot";
 import { assertFits, estimateFit } from "./memoryFit";
 import { physicalCores } from "./physicalCores";
 import { selectBackend } from "./selectBackend";
-
-// TEMPORARY stub until src/core/gguf/ggufPrecheck.ts lands (then: import { precheckGguf }).
-async function precheckGguf(_filePath: string): Promise<void> {}
 
 type NodeLlamaCpp = typeof import("node-llama-cpp", { with: { "resolution-mode": "import" } });
 
@@ -49,7 +47,8 @@ async function checkFile(filePath: string, what: string): Promise<number> {
     await precheckGguf(filePath);
   } catch (error) {
     if (error instanceof InvalidModelFileError) {
-      throw new EngineFailure("invalidModelFile", `The ${what} ${filePath} is not a GGUF file that can be loaded safely: ${error.message}`);
+      const hint = error.hint ? ` ${error.hint}` : "";
+      throw new EngineFailure("invalidModelFile", `Refused the ${what} ${filePath} before loading it: ${error.message}${hint}`);
     }
     throw error;
   }
@@ -76,6 +75,9 @@ export async function loadEngineModel(
   lib: NodeLlamaCpp,
   options: LoadOptions,
   onProgress: (fraction: number, message: string) => void,
+  /** Frees the current model; called once the new file and options are known to be valid, so a
+   *  refused file or option leaves the current model serving. */
+  releasePrevious: () => Promise<void>,
 ): Promise<LoadedEngine> {
   const started = performance.now();
   const notices: string[] = [];
@@ -88,6 +90,7 @@ export async function loadEngineModel(
   const shape = moeShape(fileInfo);
   validateOptions(options, shape.expertCount);
   const expertUsedCount = options.expertsPerToken ?? shape.expertUsedCount;
+  await releasePrevious();
 
   const cores = physicalCores();
   const threads = options.threads > 0 ? Math.min(options.threads, os.availableParallelism()) : cores;

@@ -37,12 +37,12 @@ async function handleLoad(requestId: string, msg: Extract<HostMessage, { type: "
     } catch (error) {
       throw new EngineFailure("backendUnavailable", `node-llama-cpp could not be loaded: ${(error as Error).message}`);
     }
-    if (engine) {
+    const releasePrevious = async () => {
       const previous = engine;
       engine = undefined;
-      await previous.dispose();
-    }
-    engine = await loadEngineModel(lib, msg.options, (fraction, message) => send({ type: "progress", requestId, fraction, message }));
+      await previous?.dispose();
+    };
+    engine = await loadEngineModel(lib, msg.options, (fraction, message) => send({ type: "progress", requestId, fraction, message }), releasePrevious);
     send({ type: "loaded", requestId, info: engine.info });
   } catch (error) {
     sendError(requestId, error);

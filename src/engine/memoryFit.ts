@@ -89,8 +89,9 @@ export const gb = (bytes: number): string => `${(bytes / 1e9).toFixed(1)} GB`;
 export function assertFits(estimate: FitEstimate, vram: { free: number; total: number } | undefined, quantization: string): void {
   const free = os.freemem();
   const total = os.totalmem();
+  const smaller = smallerQuantizations(quantization);
   const hint =
-    `Choose a smaller quantization (${quantization.startsWith("Q2") ? "a smaller model" : "Q3_K_M or Q2_K"}), ` +
+    (smaller ? `Choose a smaller quantization (${smaller}), ` : "This is already the smallest quantization: choose ") +
     "a smaller mixtral.contextSize, a remote server (mixtral.engine), or load anyway if you know it fits.";
   if (estimate.ramBytes > free) {
     const parts = [`model ${gb(estimate.modelRamBytes)}`];
@@ -109,4 +110,12 @@ export function assertFits(estimate: FitEstimate, vram: { free: number; total: n
         "Set mixtral.gpuLayers to auto or a smaller number, or choose a smaller quantization.",
     );
   }
+}
+
+/** Lighter quantizations worth suggesting, best first ("" when none is lighter). */
+function smallerQuantizations(current: string): string {
+  const ladder = ["F16", "BF16", "Q8_0", "Q6_K", "Q5_K_M", "Q5_K_S", "Q4_K_M", "Q4_0", "Q4_K_S", "IQ4_XS", "Q3_K_L", "Q3_K_M", "IQ3_M", "Q3_K_S", "Q2_K"];
+  const at = ladder.indexOf(current);
+  const lighter = (at === -1 ? ["Q4_K_M", "Q3_K_M", "Q2_K"] : ladder.slice(at + 1)).filter((q) => ["Q4_K_M", "Q3_K_M", "Q2_K"].includes(q));
+  return lighter.slice(0, 2).join(" or ");
 }

@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { openWorkbench, runFromPalette, vsixForTests, Workbench } from "./workbench";
+import { openWorkbench, resultsDir, runFromPalette, vsixForTests, Workbench } from "./workbench";
 
 describe("Mixtral in the browser workbench", function () {
   this.timeout(180_000);
@@ -12,6 +12,8 @@ describe("Mixtral in the browser workbench", function () {
 
   before(async () => {
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), "mixtral-e2e-"));
+    // Screenshots of an earlier run's failures would read as this run's.
+    for (const f of fs.existsSync(resultsDir) ? fs.readdirSync(resultsDir) : []) if (f.startsWith("failed-")) fs.rmSync(path.join(resultsDir, f));
     wb = await openWorkbench(await vsixForTests(scratch));
   });
 
@@ -39,8 +41,8 @@ describe("Mixtral in the browser workbench", function () {
     const item = page.locator('.part.activitybar .action-item a[aria-label^="Mixtral"]').first();
     await item.waitFor({ state: "visible", timeout: 60_000 });
     await item.click();
-    const title = page.locator(".part.sidebar .composite.title");
-    await page.waitForFunction(() => /mixtral/i.test(document.querySelector(".part.sidebar .composite.title")?.textContent ?? ""));
+    const title = page.locator(".part.sidebar .composite.title", { hasText: /mixtral/i });
+    await title.waitFor({ state: "visible" });
     assert.match((await title.textContent()) ?? "", /mixtral/i);
     // The chat view's pane is part of the container.
     await page.locator(".part.sidebar .pane-header", { hasText: /chat/i }).first().waitFor({ state: "attached" });
@@ -50,7 +52,7 @@ describe("Mixtral in the browser workbench", function () {
   it("runs Mixtral: Show Log from the command palette and shows the Mixtral Local channel", async () => {
     const { page } = wb;
     await runFromPalette(page, "Mixtral: Show Log");
-    await page.waitForFunction(() => (document.querySelector(".part.panel")?.textContent ?? "").includes("Mixtral Local"), undefined, { timeout: 30_000 });
+    await page.locator(".part.panel", { hasText: "Mixtral Local" }).waitFor({ state: "visible", timeout: 30_000 });
     const panel = (await page.locator(".part.panel").textContent()) ?? "";
     assert.ok(panel.includes("Mixtral Local"), "the Output panel does not show the Mixtral Local channel");
     await wb.screenshot("mixtral-show-log");

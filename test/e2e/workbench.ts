@@ -8,8 +8,8 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import type { Page } from "playwright-core";
 
-type CodeServerLib = typeof import("../../scripts/lib/codeServer.mjs");
-type BrowserLib = typeof import("../../scripts/lib/browser.mjs");
+type CodeServerLib = typeof import("../../scripts/lib/codeServer.mjs", { with: { "resolution-mode": "import" } });
+type BrowserLib = typeof import("../../scripts/lib/browser.mjs", { with: { "resolution-mode": "import" } });
 
 export const repo = path.resolve(__dirname, "../../..");
 export const resultsDir = path.join(repo, "test-results");
@@ -46,6 +46,8 @@ export async function openWorkbench(vsix: string, settings: Record<string, unkno
     "workbench.tips.enabled": false,
     "telemetry.telemetryLevel": "off",
     "extensions.autoCheckUpdates": false,
+    // The sample workspace sits inside this repository; its git prompt would cover the panel.
+    "git.openRepositoryInParentFolders": "never",
     ...settings,
   });
   let serverLog = "";

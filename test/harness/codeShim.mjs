@@ -60,6 +60,9 @@ async function passthrough(argv, args) {
   });
 }
 
+// Workbench start-up chatter that says nothing about the tests (shown with MIXTRAL_HARNESS_VERBOSE=1).
+const NOISE = /^(Resolving connection token|Resolved connection token|Creating a socket|Ignoring fetching additional builtin|Updating additional builtin|\[Service Worker\]|ChatSessionStore:|Creation of workbench contribution|Started local extension host|\[LocalProcess|Extension host \(|Started initializing default profile|Completed initializing default profile)/;
+
 function formatLogArgs(args) {
   // The extension host forwards console calls as (format, ...values), like Node's util.format.
   const list = Array.isArray(args) ? args : [args];
@@ -97,7 +100,9 @@ async function main(argv) {
   try {
     const { page } = browser;
     await page.exposeFunction("codeAutomationLog", (type, logArgs) => {
-      const line = `${formatLogArgs(logArgs)}\n`;
+      const text = formatLogArgs(logArgs);
+      if (!verbose && NOISE.test(text)) return;
+      const line = `${text}\n`;
       (type === "error" || type === "warn" ? process.stderr : process.stdout).write(line);
     });
     await page.exposeFunction("codeAutomationExit", (code) => settle(Number(code) || 0));

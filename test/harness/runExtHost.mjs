@@ -3,6 +3,7 @@
 // with --desktop, runTests downloads a desktop VS Code as usual (needs the internet).
 //
 //   node test/harness/runExtHost.mjs [--desktop] [--results <file.json>]
+// Counts go to --results (or $MIXTRAL_TEST_RESULTS_FILE) as {"passed","failed","pending"}.
 import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -17,7 +18,7 @@ const { runTests } = require("@vscode/test-electron");
 const argv = process.argv.slice(2);
 const desktop = argv.includes("--desktop");
 const resultsIndex = argv.indexOf("--results");
-const resultsFile = resultsIndex >= 0 ? resolve(argv[resultsIndex + 1]) : undefined;
+const resultsFile = resultsIndex >= 0 ? resolve(argv[resultsIndex + 1]) : process.env.MIXTRAL_TEST_RESULTS_FILE || undefined;
 
 const profile = mkdtempSync(join(tmpdir(), "mixtral-exthost-"));
 try {

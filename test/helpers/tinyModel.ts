@@ -1,8 +1,9 @@
 // The tiny Mixtral-architecture GGUF used by tests: generated on first use (deterministically) into
 // <repo>/.cache/models/ and reused afterwards. Written to a temporary name and renamed, so
 // concurrent test processes never see a half-written file.
+import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, rename, rm } from "node:fs/promises";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { writeTinyMixtral, type TinyMixtralVariant } from "../../src/core/gguf/tinyMixtral";
 
@@ -46,4 +47,38 @@ export function ensureTinyModel(variant: TinyMixtralVariant = "q8_0"): Promise<s
     pending.set(target, promise);
   }
   return promise;
+}
+
+// Loads a model in a fresh Node process and returns llama.cpp's log. node-llama-cpp routes the
+// native log to one logger per process, and a second getLlama() in the same process (another test
+// file) stops it reaching any instance's logger, so in-process capture is unreliable in a suite.
+const LOAD_LOG_SCRIPT = `
+const { getLlama, LlamaLogLevel } = await import("node-llama-cpp");
+const lines = [];
+let loaded = false;
+const llama = await getLlama({ gpu: false, build: "never", maxThreads: 2, logLevel: LlamaLogLevel.info, logger: (_l, m) => lines.push(m) });
+try { const model = await llama.loadModel({ modelPath: process.argv[2] }); loaded = true; await model.dispose(); }
+catch (err) { lines.push("load error: " + err.message); }
+process.stdout.write(JSON.stringify({ loaded, log: lines.join("\\n") }));
+`;
+
+/** Load `modelPath` with the real node-llama-cpp (CPU) in a child process; llama.cpp's log and whether it loaded. */
+export async function llamaLoadLog(modelPath: string): Promise<{ loaded: boolean; log: string }> {
+  // A file under the repository (not `node -e`): node-llama-cpp's binary self-test re-runs
+  // process.execArgv, and the bare import must resolve to this repository's node_modules.
+  const script = path.join(repoRoot(), ".cache", `llama-load-log-${process.pid}.mjs`);
+  await mkdir(path.dirname(script), { recursive: true });
+  await writeFile(script, LOAD_LOG_SCRIPT);
+  try {
+    return await runLoadLog(script, modelPath);
+  } finally {
+    await rm(script, { force: true });
+  }
+}
+
+function runLoadLog(script: string, modelPath: string): Promise<{ loaded: boolean; log: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [script, modelPath], { cwd: repoRoot(), maxBuffer: 16 << 20 },
+      (err, stdout, stderr) => err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout) as { loaded: boolean; log: string }));
+  });
 }

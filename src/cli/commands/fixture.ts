@@ -1,4 +1,4 @@
-// `mixtral-local fixture <out.gguf> [--variant f16|q8_0] [--seed N]`: writes the tiny
+// `mixtral-local fixture <out.gguf> [--variant f16|q8_0|q4_k] [--seed N]`: writes the tiny
 // Mixtral-architecture GGUF used by the tests and by `npm start -- --demo`, then pre-checks it.
 import { rename, rm } from "node:fs/promises";
 import * as path from "node:path";
@@ -6,8 +6,8 @@ import { parseArgs } from "node:util";
 import { precheckGguf } from "../../core/gguf/ggufPrecheck";
 import { writeTinyMixtral, type TinyMixtralVariant } from "../../core/gguf/tinyMixtral";
 
-const USAGE = "usage: mixtral-local fixture <out.gguf> [--variant f16|q8_0] [--seed N] [--layers N]\n";
-const VARIANTS: readonly TinyMixtralVariant[] = ["f16", "q8_0"];
+const USAGE = "usage: mixtral-local fixture <out.gguf> [--variant f16|q8_0|q4_k] [--seed N] [--layers N]\n";
+const VARIANTS: readonly TinyMixtralVariant[] = ["f16", "q8_0", "q4_k"];
 
 export async function run(args: string[]): Promise<number> {
   let parsed;
@@ -33,7 +33,7 @@ export async function run(args: string[]): Promise<number> {
   const layers = Number(values.layers);
   const problem =
     positionals.length !== 1 ? "expected one output path" :
-    !VARIANTS.includes(variant) ? `unknown variant "${values.variant}" (f16 or q8_0)` :
+    !VARIANTS.includes(variant) ? `unknown variant "${values.variant}" (f16, q8_0 or q4_k)` :
     !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff ? `--seed must be an integer 0..4294967295, got "${values.seed}"` :
     !Number.isInteger(layers) || layers < 1 || layers > 64 ? `--layers must be an integer 1..64, got "${values.layers}"` :
     undefined;

@@ -63,14 +63,21 @@ export class CompletionService {
     return { ctx, prompt, multiline };
   }
 
-  async complete(doc: CursorSnapshot, others: readonly DocumentSnapshot[], signal: AbortSignal): Promise<CompletionOutcome> {
-    this.counters.requests++;
+  /** A suggestion from the cache (exact or typed ahead), without waiting or asking the engine:
+   *  the adapter calls this before its debounce so a cached answer shows at once. */
+  cached(doc: CursorSnapshot): CompletionOutcome | undefined {
     const hit = this.cache.get(buildCompletionContext(doc, this.options.context));
-    if (hit) {
-      if (hit.typed > 0) this.counters.typedAheadHits++;
-      else this.counters.cacheHits++;
-      return { kind: "suggestion", text: hit.text, source: hit.typed > 0 ? "typedAhead" : "cache" };
-    }
+    if (!hit) return undefined;
+    this.counters.requests++;
+    if (hit.typed > 0) this.counters.typedAheadHits++;
+    else this.counters.cacheHits++;
+    return { kind: "suggestion", text: hit.text, source: hit.typed > 0 ? "typedAhead" : "cache" };
+  }
+
+  async complete(doc: CursorSnapshot, others: readonly DocumentSnapshot[], signal: AbortSignal): Promise<CompletionOutcome> {
+    const hit = this.cached(doc);
+    if (hit) return hit;
+    this.counters.requests++;
     const { ctx, prompt, multiline } = this.preparePrompt(doc, others);
 
     this.options.onPrompt?.(prompt);

@@ -3,7 +3,9 @@
 // then restarts the child with backoff (bounded by RestartPolicy) and reloads the model. A load
 // that crashed the process is remembered and never retried automatically with the same settings.
 import type { EngineMessage, HostMessage, LoadOptions, ModelInfo, PromptSegment } from "../../shared/engineProtocol";
-import { EngineCrashedError, EngineUnavailableError } from "../errors";
+import {
+  EngineCrashedError, EngineUnavailableError, InvalidModelFileError, InvalidOptionsError, ModelNotInstalledError,
+} from "../errors";
 import {
   abortError, completedResult, crashedResult, describeExit, engineError, loadKey, modelLabel, type PartialProgress,
 } from "./engineResults";
@@ -121,7 +123,14 @@ export class EngineClient implements InferenceBackend {
     await this.unloadModel("stopped");
   }
 
-  async generate(request: GenerateRequest, onChunk: (text: string) => void, signal?: AbortSignal): Promise<GenerateResult> {
+  /** InferenceBackend.generate, plus `onProgress` for prompt evaluation (fraction of the prompt's
+   *  new tokens evaluated; long prompts take seconds before the first chunk). */
+  async generate(
+    request: GenerateRequest,
+    onChunk: (text: string) => void,
+    signal?: AbortSignal,
+    onProgress?: (fraction: number) => void,
+  ): Promise<GenerateResult> {
     if (signal?.aborted) return completedResult("", "abort", emptyStats(), request.maxTokens);
     const proc = await this.ensureLoaded();
     const requestId = this.newId();
@@ -141,6 +150,8 @@ export class EngineClient implements InferenceBackend {
             progress.chunks++;
             progress.firstChunkAt ??= Date.now();
             try { onChunk(message.text); } catch (error) { this.log("error", `onChunk threw: ${String(error)}`); }
+          } else if (message.type === "progress") {
+            if (message.message === "prompt") onProgress?.(message.fraction);
           } else if (message.type === "done") {
             finish();
             resolve(completedResult(message.text, message.stopReason, message.stats, request.maxTokens));
@@ -231,8 +242,12 @@ export class EngineClient implements InferenceBackend {
       this.afterRequest();
       return info;
     } catch (error) {
-      this.modelLoaded = false; // the child dropped its previous model before loading this one
-      if (proc.alive && this.current.state === "loading") this.setState("stopped", (error as Error).message);
+      // The child keeps its current model when it refuses a file or an option before loading;
+      // past that point it has dropped it.
+      const kept = this.modelLoaded && proc.alive &&
+        (error instanceof InvalidOptionsError || error instanceof InvalidModelFileError || error instanceof ModelNotInstalledError);
+      this.modelLoaded = kept;
+      if (proc.alive && this.current.state === "loading") this.setState(kept ? "ready" : "stopped", kept ? undefined : (error as Error).message);
       if (transparent) this.log("error", `reloading ${modelLabel(options)} failed: ${(error as Error).message}`);
       throw error;
     } finally {

@@ -10,6 +10,11 @@ export interface GenerateRequest {
   stopStrings?: string[];
   grammar?: string;
   seed?: number;
+  /** The conversation the prompt was built from. Remote OpenAI-compatible engines send these to
+   *  /v1/chat/completions (the server applies its template); without them, or when the last message
+   *  is an assistant prefix to continue, they send the rendered prompt to /v1/completions. The local
+   *  engine and TGI always use `prompt`. */
+  messages?: { role: "system" | "user" | "assistant"; content: string }[];
 }
 
 export interface GenerateResult {

@@ -5,7 +5,8 @@ import { buildTinyVocab, MIXTRAL_CHAT_TEMPLATE } from "./tinyVocab";
 import { gv, writeGguf, type GgufLayout, type GgufTensorSpec, type GgufValue } from "./ggufWriter";
 import type { GgmlTypeName } from "./ggufTypes";
 
-export type TinyMixtralVariant = "f16" | "q8_0";
+/** "q4_k" (all weights Q4_K, 256 wide) exercises llama.cpp's K-quant repacking on AVX2 CPUs. */
+export type TinyMixtralVariant = "f16" | "q8_0" | "q4_k";
 
 export interface TinyMixtralOptions {
   /** Default "q8_0". */
@@ -14,9 +15,9 @@ export interface TinyMixtralOptions {
   readonly seed?: number;
   /** Transformer blocks. Default 2. */
   readonly layers?: number;
-  /** Hidden size, a multiple of 32 and of `heads`. Default 128. */
+  /** Hidden size, a multiple of the block (32; 256 for q4_k) and of `heads`. Default 128 (256 for q4_k). */
   readonly embeddingLength?: number;
-  /** Per-expert FFN size, a multiple of 32. Default 256. */
+  /** Per-expert FFN size, a multiple of the block. Default 256. */
   readonly feedForwardLength?: number;
   /** Default 4 query heads, 2 KV heads (grouped-query attention like Mixtral's 32/8). */
   readonly heads?: number;
@@ -66,10 +67,12 @@ function gaussianSource(seed: number): () => number {
 }
 
 export function tinyMixtralShape(options: TinyMixtralOptions = {}): TinyMixtralShape {
-  const embeddingLength = options.embeddingLength ?? 128;
+  const variant = options.variant ?? "q8_0";
+  const block = variant === "q4_k" ? 256 : 32;
+  const embeddingLength = options.embeddingLength ?? (variant === "q4_k" ? 256 : 128);
   const heads = options.heads ?? 4;
   const shape = {
-    variant: options.variant ?? "q8_0",
+    variant,
     layers: options.layers ?? 2,
     embeddingLength,
     feedForwardLength: options.feedForwardLength ?? 256,
@@ -84,8 +87,8 @@ export function tinyMixtralShape(options: TinyMixtralOptions = {}): TinyMixtralS
   if (!Number.isInteger(shape.headSize) || heads % shape.kvHeads !== 0) {
     throw new RangeError("embeddingLength must be a multiple of heads, and heads a multiple of kvHeads");
   }
-  if (embeddingLength % 32 !== 0 || shape.feedForwardLength % 32 !== 0) {
-    throw new RangeError("embeddingLength and feedForwardLength must be multiples of 32 (Q8_0 rows)");
+  if (embeddingLength % block !== 0 || shape.feedForwardLength % block !== 0) {
+    throw new RangeError(`embeddingLength and feedForwardLength must be multiples of ${block} for ${variant}`);
   }
   return shape;
 }
@@ -97,7 +100,7 @@ export function tinyMixtralGguf(options: TinyMixtralOptions = {}): {
   const shape = tinyMixtralShape(options);
   const vocab = buildTinyVocab();
   const { layers, embeddingLength: E, feedForwardLength: F, headSize, kvHeads, expertCount: X } = shape;
-  const quant: GgmlTypeName = shape.variant === "f16" ? "F16" : "Q8_0";
+  const quant: GgmlTypeName = shape.variant === "f16" ? "F16" : shape.variant === "q4_k" ? "Q4_K" : "Q8_0";
   const normal = gaussianSource(options.seed ?? 1);
   // Generated eagerly in file order so the random stream, hence the file, depends only on options.
   const gaussian = (n: number, std: number): Float32Array => {
@@ -138,7 +141,7 @@ export function tinyMixtralGguf(options: TinyMixtralOptions = {}): {
   const metadata: Record<string, GgufValue> = {
     "general.architecture": gv.str("llama"),
     "general.name": gv.str(options.name ?? `tiny-mixtral-${shape.variant}`),
-    "general.file_type": gv.u32(shape.variant === "f16" ? 1 : 7),
+    "general.file_type": gv.u32(shape.variant === "f16" ? 1 : shape.variant === "q4_k" ? 14 : 7), // F16, Q4_K_S, Q8_0
     "general.quantization_version": gv.u32(2),
     "general.alignment": gv.u32(32),
     "llama.context_length": gv.u32(shape.contextLength),

@@ -169,6 +169,10 @@ async function fetchToPartial(o: DownloadOptions, target: string, partial: strin
       if (Math.max(received, (err as { received?: number }).received ?? 0) >= (o.stallMinBytes ?? 64 * 1024)) failures = 0;
       failures++;
       const reason = err instanceof Error ? err.message : String(err);
+      // Offline: fail in seconds, not after the whole backoff ladder (node-llama-cpp's took ~12 min).
+      if ((code === "ENOTFOUND" || code === "EAI_AGAIN") && failures >= 2) {
+        throw new DownloadFailedError(`Cannot reach ${new URL(o.url).host} (${code}): this machine seems to be offline. ${offset} bytes are kept and will resume.`, "Connect to the network, or set mixtral.downloadSource to a reachable mirror, then try again.");
+      }
       if (failures > maxRetries) throw new DownloadFailedError(`Downloading ${name} failed after ${maxRetries + 1} attempts: ${reason}. ${offset} bytes are kept and will resume.`, "Check the network (or mixtral.downloadSource) and try again.");
       const retryAfter = err instanceof TransientHttpError ? err.retryAfterMs : undefined;
       const maxDelay = o.maxRetryDelayMs ?? 60_000;

@@ -34,7 +34,10 @@ const CODE = `{% if filePath %}File: {{ filePath }}{% if startLine %} (lines {{ 
 {{ selection }}
 {{ fence }}`;
 
-const CONTEXT = `{% if before or after %}
+// With trim_blocks a block tag eats the newline after it, so each optional part starts with "\n"
+// before its tag: the blank line that separates it then appears only when the part does.
+const CONTEXT = `
+{% if before or after %}
 
 For context, the surrounding code:
 {{ fence }}{{ language }}
@@ -44,13 +47,13 @@ For context, the surrounding code:
 {{ fence }}
 {% endif %}`;
 
-const DIAGNOSTICS = `{% if diagnostics | length > 0 %}
+const DIAGNOSTICS = `
+{% if diagnostics | length > 0 %}
 
 Problems reported:
 {% for d in diagnostics %}
-- line {{ d.line }}: {{ d.severity }}: {{ d.message }}{% if d.source %} ({{ d.source }}){% endif %}
-
-{% endfor %}
+- line {{ d.line }}: {{ d.severity }}: {{ d.message }}{% if d.source %} ({{ d.source }}){% endif %}{{ "\n" }}
+{%- endfor %}
 {% endif %}`;
 
 export const DEFAULT_TEMPLATES: Readonly<Record<FeatureName, string>> = {

@@ -76,7 +76,7 @@ export function validateConversation(messages: readonly ChatMessage[], options: 
     }
     if (m.role !== expected) {
       const why = k === 0 ? "the conversation must start with a user message (after any system text)" : `two ${m.role} messages in a row`;
-      throw new InvalidOptionsError(`Message ${n} is a ${m.role} message, expected ${expected}: ${why}.`, "Roles must alternate user/assistant/user/…");
+      throw new InvalidOptionsError(`Message ${n} is ${m.role === "user" ? "a user" : "an assistant"} message, expected ${expected}: ${why}.`, "Roles must alternate user/assistant/user/…");
     }
     if (typeof m.content !== "string") throw new InvalidOptionsError(`Message ${n} has no text content.`);
     if (m.role === "user" && m.content.trim() === "") throw new InvalidOptionsError(`Message ${n} (user) is empty.`);

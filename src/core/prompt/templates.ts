@@ -63,8 +63,9 @@ function variablesFor(v: PromptVariables): Record<string, unknown> {
     selection: v.selection ?? "",
     startLine: v.startLine ?? 0,
     endLine: v.endLine ?? 0,
-    before: v.before ?? "",
-    after: v.after ?? "",
+    // Blank lines at the outer edges only add tokens; indentation inside is kept.
+    before: (v.before ?? "").replace(/^(?:[ \t]*\n)+/, "").trimEnd(),
+    after: (v.after ?? "").replace(/^(?:[ \t]*\n)+/, "").trimEnd(),
     diagnostics: v.diagnostics ?? [],
     question: v.question ?? "",
     instruction: v.instruction ?? "",

@@ -5,26 +5,21 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Llama } from "node-llama-cpp" with { "resolution-mode": "import" };
-import { writeTinyMixtral } from "../../../src/core/gguf/tinyMixtral";
+import { tinyMixtralShape, writeTinyMixtral } from "../../../src/core/gguf/tinyMixtral";
 import { MIXTRAL_CHAT_TEMPLATE } from "../../../src/core/gguf/tinyVocab";
-import { ensureTinyModel } from "../../helpers/tinyModel";
+import { ensureTinyModel, llamaLoadLog } from "../../helpers/tinyModel";
 
 const BYTE_TOKENS = { first: 3, last: 258 }; // <0x00>..<0xFF> in Mistral's layout
 
 describe("tiny Mixtral GGUF", function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   let llama: Llama;
-  const llamaLog: string[] = [];
   let tmp: string;
 
   before(async () => {
     tmp = await mkdtemp(path.join(os.tmpdir(), "tiny-mixtral-"));
-    const { getLlama, LlamaLogLevel } = await import("node-llama-cpp");
-    llama = await getLlama({
-      gpu: false, build: "never", maxThreads: 2,
-      logLevel: LlamaLogLevel.info,
-      logger: (_level, message) => { llamaLog.push(message); },
-    });
+    const { getLlama } = await import("node-llama-cpp");
+    llama = await getLlama({ gpu: false, build: "never", maxThreads: 2 });
   });
   after(async () => {
     await rm(tmp, { recursive: true, force: true });
@@ -48,7 +43,7 @@ describe("tiny Mixtral GGUF", function () {
     assert.match(path.basename(f), /^tiny-mixtral-f16-v\d+\.gguf$/);
   });
 
-  for (const variant of ["q8_0", "f16"] as const) {
+  for (const variant of ["q8_0", "f16", "q4_k"] as const) {
     describe(variant, () => {
       it("has Mixtral's MoE metadata and merged expert tensors (readGgufFileInfo)", async () => {
         const { readGgufFileInfo } = await import("node-llama-cpp");
@@ -72,20 +67,23 @@ describe("tiny Mixtral GGUF", function () {
         const gate = info.fullTensorInfo?.find((t) => t.name === "blk.0.ffn_gate_exps.weight");
         const down = info.fullTensorInfo?.find((t) => t.name === "blk.1.ffn_down_exps.weight");
         const router = info.fullTensorInfo?.find((t) => t.name === "blk.0.ffn_gate_inp.weight");
-        assert.deepEqual(gate?.dimensions.map(Number), [128, 256, 8]);
-        assert.deepEqual(down?.dimensions.map(Number), [256, 128, 8]);
-        assert.deepEqual(router?.dimensions.map(Number), [128, 8]);
+        const { embeddingLength: E, feedForwardLength: F } = tinyMixtralShape({ variant });
+        assert.deepEqual(gate?.dimensions.map(Number), [E, F, 8]);
+        assert.deepEqual(down?.dimensions.map(Number), [F, E, 8]);
+        assert.deepEqual(router?.dimensions.map(Number), [E, 8]);
+        assert.equal(gate?.ggmlType, { q8_0: 8, f16: 1, q4_k: 12 }[variant]);
         assert.equal(router?.ggmlType, 0, "router kept F32");
       });
 
       it("loads as MoE in llama.cpp, tokenizes to pieces and generates varied text greedily", async () => {
         const { LlamaCompletion } = await import("node-llama-cpp");
-        llamaLog.length = 0;
-        const model = await llama.loadModel({ modelPath: await ensureTinyModel(variant) });
+        const modelPath = await ensureTinyModel(variant);
+        const { log, loaded } = await llamaLoadLog(modelPath);
+        assert.ok(loaded, log);
+        assert.match(log, /n_expert\s*=\s*8\b/);
+        assert.match(log, /n_expert_used\s*=\s*2\b/);
+        const model = await llama.loadModel({ modelPath });
         try {
-          const log = llamaLog.join("\n");
-          assert.match(log, /n_expert\s*=\s*8\b/);
-          assert.match(log, /n_expert_used\s*=\s*2\b/);
 
           const tokens = model.tokenize("[INST] hello world [/INST]");
           const pieces = tokens.map((t) => model.detokenize([t]));

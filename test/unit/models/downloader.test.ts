@@ -184,6 +184,10 @@ describe("models/downloader (real HTTP server on 127.0.0.1)", function () {
     assert.equal(r.status, "completed");
   });
 
+  it("fails fast and says so when the host cannot be resolved (offline)", async () => {
+    await expectFailure(downloadFile({ ...fast, url: "http://mixtral-download.invalid/model.gguf", targetPath: target }), /seems to be offline/);
+  });
+
   it("returns cancelled on abort, keeping the partial for a resume", async () => {
     server.handler = (req, res) => server.serve(req, res, { dripMs: 5 });
     const ac = new AbortController();

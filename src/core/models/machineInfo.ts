@@ -1,0 +1,89 @@
+// What this machine has, found without native code (the extension host and the CLI must not load
+// node-llama-cpp): RAM and CPU from node:os and /proc/cpuinfo, an NVIDIA GPU from `nvidia-smi`,
+// Apple silicon's unified memory from the platform. The engine process reports what
+// node-llama-cpp itself detected once a model is loaded (ModelInfo: backend, GPU, VRAM); the
+// doctor shows that next to this and prefers it.
+import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import * as os from "node:os";
+import type { GpuInfo, MachineInfo } from "./fit";
+
+export interface DetectedMachine extends MachineInfo {
+  platform: string;
+  arch: string;
+  cpuModel: string;
+  logicalCores: number;
+  /** Flags that matter to llama.cpp's CPU kernels, e.g. avx2, avx512f, f16c, fma. */
+  cpuFeatures: string[];
+  freeRamBytes: number;
+  /** How the GPU was found: "nvidia-smi", "apple-silicon" or "none" (and why). */
+  gpuSource: string;
+}
+
+const INTERESTING_FLAGS = ["avx", "avx2", "avx512f", "avx512bw", "avx512vnni", "avx_vnni", "fma", "f16c", "sse4_2", "amx_int8", "neon", "asimd", "dotprod", "i8mm", "sve"];
+
+export async function readCpuFeatures(): Promise<string[]> {
+  if (process.platform !== "linux") return process.arch === "arm64" ? ["neon"] : [];
+  try {
+    const text = await readFile("/proc/cpuinfo", "utf8");
+    const line = /^(flags|Features)\s*:\s*(.*)$/m.exec(text)?.[2] ?? "";
+    const have = new Set(line.split(/\s+/));
+    return INTERESTING_FLAGS.filter((f) => have.has(f));
+  } catch {
+    return [];
+  }
+}
+
+/** NVIDIA GPUs through nvidia-smi (3 s limit); undefined when there is none or no driver tool. */
+export function queryNvidiaSmi(timeoutMs = 3000): Promise<GpuInfo | undefined> {
+  return new Promise((resolve) => {
+    execFile("nvidia-smi", ["--query-gpu=name,memory.total", "--format=csv,noheader,nounits"], { timeout: timeoutMs, windowsHide: true }, (err, stdout) => {
+      if (err) return resolve(undefined);
+      const first = stdout.split("\n").map((l) => l.trim()).filter(Boolean)[0];
+      const m = first ? /^(.*),\s*(\d+)$/.exec(first) : null;
+      resolve(m ? { name: m[1].trim(), backend: "cuda", vramTotalBytes: Number(m[2]) * 1024 * 1024 } : undefined);
+    });
+  });
+}
+
+export async function detectMachine(options: { probeGpu?: boolean } = {}): Promise<DetectedMachine> {
+  const features = await readCpuFeatures();
+  const cpus = os.cpus();
+  let gpu: GpuInfo | undefined;
+  let gpuSource = "none (no nvidia-smi; Vulkan and AMD GPUs are detected by the engine when it loads)";
+  if (process.platform === "darwin" && process.arch === "arm64") {
+    // Metal may use about 3/4 of unified memory by default (recommendedMaxWorkingSetSize).
+    gpu = { name: cpus[0]?.model ?? "Apple silicon", backend: "metal", vramTotalBytes: os.totalmem() * 0.75, unifiedMemory: true };
+    gpuSource = "apple-silicon";
+  } else if (options.probeGpu !== false) {
+    gpu = await queryNvidiaSmi();
+    if (gpu) gpuSource = "nvidia-smi";
+  }
+  return {
+    platform: process.platform,
+    arch: process.arch,
+    cpuModel: cpus[0]?.model?.trim() ?? "unknown",
+    logicalCores: cpus.length,
+    cpuFeatures: features,
+    cpuHasAvx2: features.includes("avx2") || (process.arch === "x64" && features.length === 0),
+    cpuHasAvx512: features.includes("avx512f"),
+    totalRamBytes: os.totalmem(),
+    freeRamBytes: os.freemem(),
+    gpu,
+    gpuSource,
+  };
+}
+
+/** A rough RAM bandwidth: one thread copying a 256 MiB buffer (read + write bytes per second).
+ *  A lower bound: decode uses every core, which typically reaches 1.5–3× this. */
+export function measureCopyBandwidth(bytes = 256 * 1024 * 1024, rounds = 3): number {
+  const a = Buffer.alloc(bytes, 1);
+  const b = Buffer.alloc(bytes);
+  let best = Infinity;
+  for (let i = 0; i < rounds; i++) {
+    const t = process.hrtime.bigint();
+    a.copy(b);
+    best = Math.min(best, Number(process.hrtime.bigint() - t) / 1e9);
+  }
+  return (2 * bytes) / best;
+}

@@ -1,0 +1,200 @@
+// Any OpenAI-compatible server (vLLM, llama.cpp's llama-server, Ollama, TGI's /v1): chat through
+// /v1/chat/completions with `stream: true` when the request carries its messages, otherwise (and to
+// continue a primed assistant answer) the rendered Mixtral prompt through /v1/completions. Stop
+// strings are enforced here, not sent: OpenAI's finish_reason "stop" cannot tell a stop string from
+// EOS, and the local engine reports which one it was.
+import type { ModelInfo } from "../../shared/engineProtocol";
+import type { GenerateRequest, GenerateResult } from "../engine/types";
+import { foldSystemMessages, withSystem } from "../prompt/mixtralFormat";
+import type { GenerationRun, ServerCounts } from "./generationRun";
+import { promptTextForServer } from "./promptText";
+import { RemoteClientBase, estimateTokens } from "./RemoteClientBase";
+import { errorFromServerMessage, parseErrorBody } from "./responseErrors";
+import { RemoteOverloadedError, RemoteProtocolError } from "./remoteErrors";
+import { RetryableError } from "./RemoteClientBase";
+import { SseParser, type SseEvent } from "./sse";
+
+type Obj = Record<string, unknown>;
+const num = (x: unknown) => (typeof x === "number" && Number.isFinite(x) ? x : undefined);
+
+export class OpenAiClient extends RemoteClientBase {
+  readonly kind = "openai" as const;
+  tokenCountsAreEstimates = false;
+  private listedModel: string | undefined;
+
+  /** Which endpoint a request goes to. */
+  static usesChat(request: GenerateRequest): boolean {
+    const m = request.messages;
+    return !!m && m.length > 0 && m[m.length - 1].role !== "assistant";
+  }
+
+  protected override url(path: string): URL {
+    // Accept a base URL given with its /v1 (as OpenAI clients usually take it).
+    const base = this.base.pathname.endsWith("/v1/") && path.startsWith("v1/") ? path.slice(3) : path;
+    return super.url(base);
+  }
+
+  buildBody(request: GenerateRequest): { path: string; body: Obj } {
+    const body: Obj = {
+      model: this.options.model || this.listedModel || "default",
+      stream: true,
+      // Usage in the last chunk (prompt and completion tokens) where the server supports it.
+      stream_options: { include_usage: true },
+      max_tokens: request.maxTokens,
+      temperature: Math.max(0, request.temperature),
+    };
+    if (this.options.topP !== undefined) body.top_p = this.options.topP;
+    if (this.options.topK !== undefined) body.top_k = this.options.topK; // vLLM and llama-server extension
+    if (request.seed !== undefined) body.seed = request.seed;
+    if (request.grammar) body.grammar = request.grammar; // llama-server extension (GBNF)
+    if (OpenAiClient.usesChat(request)) {
+      // Mixtral has no system role (its template refuses one): fold it as the local prompt does.
+      const { system, rest } = foldSystemMessages(request.messages ?? []);
+      body.messages = rest.map((m, i) => ({ role: m.role, content: i === 0 && m.role === "user" ? withSystem(system, m.content) : m.content }));
+      return { path: "v1/chat/completions", body };
+    }
+    body.prompt = promptTextForServer(request.prompt).text;
+    return { path: "v1/completions", body };
+  }
+
+  protected async attempt(request: GenerateRequest, run: GenerationRun, signal: AbortSignal, attempt: number): Promise<GenerateResult> {
+    if (!this.options.model && !this.listedModel) await this.refreshInfo(signal).catch(() => undefined);
+    const { path, body } = this.buildBody(request);
+    const res = await this.openStream(path, body, signal, attempt);
+    const parser = new SseParser();
+    const state: { finish?: string; stopReason?: unknown; counts: ServerCounts; done: boolean } = { counts: {}, done: false };
+    try {
+      for await (const chunk of res.chunks()) {
+        for (const ev of parser.push(chunk)) {
+          if (this.onEvent(ev, run, state, attempt)) return run.finish("stopString");
+          if (state.done) return this.result(run, state);
+        }
+      }
+      const last = parser.end();
+      if (last && this.onEvent(last, run, state, attempt)) return run.finish("stopString");
+    } finally {
+      res.close();
+    }
+    // No [DONE]: the answer is whole if the server said why it finished.
+    if (state.finish !== undefined) return this.result(run, state);
+    if (!run.hasOutput) {
+      throw new RemoteProtocolError(`The server at ${this.origin} closed the stream before sending any text.`, "See the server's log.");
+    }
+    return run.finish("abort", state.counts, "The server closed the stream before its end marker; the partial answer is kept");
+  }
+
+  private result(run: GenerationRun, state: { finish?: string; stopReason?: unknown; counts: ServerCounts }): GenerateResult {
+    // vLLM names the stop string that ended the answer in stop_reason.
+    const reason = state.finish === "length" ? "maxTokens" : typeof state.stopReason === "string" ? "stopString" : "eos";
+    return run.finish(reason, state.counts);
+  }
+
+  /** Returns true when a client-side stop string ended the answer. */
+  private onEvent(ev: SseEvent, run: GenerationRun, state: { finish?: string; stopReason?: unknown; counts: ServerCounts; done: boolean }, attempt: number): boolean {
+    if (ev.data.trim() === "[DONE]") { state.done = true; return false; }
+    let data: Obj;
+    try {
+      const v: unknown = JSON.parse(ev.data);
+      if (typeof v !== "object" || v === null || Array.isArray(v)) throw new Error("not an object");
+      data = v as Obj;
+    } catch {
+      throw new RemoteProtocolError(`The server at ${this.origin} sent a malformed event: ${ev.data.slice(0, 200)}`, "Check that mixtral.remote.url points at an OpenAI-compatible server (mixtral.engine: openai).", { partialText: run.text });
+    }
+    if (data.error !== undefined) {
+      const err = errorFromServerMessage(undefined, parseErrorBody(ev.data) ?? { message: String(data.error) }, this.errorContext(run.text, attempt));
+      if (err instanceof RemoteOverloadedError && !run.hasOutput) throw new RetryableError(err, undefined);
+      throw err;
+    }
+    const usage = data.usage as Obj | undefined | null;
+    if (usage) {
+      state.counts.promptTokens = num(usage.prompt_tokens) ?? state.counts.promptTokens;
+      state.counts.generatedTokens = num(usage.completion_tokens) ?? state.counts.generatedTokens;
+    }
+    // llama-server: prompt_n = tokens evaluated now, cache_n = reused from its KV cache.
+    const timings = data.timings as Obj | undefined;
+    if (timings && num(timings.prompt_n) !== undefined) {
+      state.counts.evaluatedTokens = num(timings.prompt_n);
+      if (state.counts.promptTokens === undefined) state.counts.promptTokens = (num(timings.prompt_n) ?? 0) + (num(timings.cache_n) ?? 0);
+    }
+    const choices = data.choices;
+    if (!Array.isArray(choices)) {
+      if (usage || timings) return false;
+      throw new RemoteProtocolError(`The server at ${this.origin} sent an event without choices: ${ev.data.slice(0, 200)}`, "Check mixtral.engine (tgi or openai).", { partialText: run.text });
+    }
+    for (const c of choices as Obj[]) {
+      if (typeof c !== "object" || c === null || (c.index !== undefined && c.index !== 0)) continue;
+      const delta = c.delta as Obj | undefined;
+      const text = typeof delta?.content === "string" ? delta.content : typeof c.text === "string" ? c.text : "";
+      if (text && run.token(text)) return true;
+      if (typeof c.finish_reason === "string") {
+        state.finish = c.finish_reason;
+        state.stopReason = c.stop_reason;
+      }
+    }
+    return false;
+  }
+
+  async countTokens(texts: string[], signal?: AbortSignal): Promise<number[]> {
+    const out: number[] = [];
+    for (const text of texts) {
+      if (this.tokenCountsAreEstimates) { out.push(estimateTokens(text)); continue; }
+      try {
+        // llama-server's own endpoint (outside /v1); other servers have none and get estimates.
+        const v = (await this.getJson(this.rootPath("tokenize"), "POST", { content: text, add_special: false }, signal)) as Obj;
+        if (!Array.isArray(v?.tokens)) throw Object.assign(new Error("no tokens"), { status: 404 });
+        out.push(v.tokens.length);
+      } catch (err) {
+        const status = (err as { status?: number }).status;
+        if (status !== 404 && status !== 405 && !(err instanceof RemoteProtocolError)) throw err;
+        this.tokenCountsAreEstimates = true;
+        this.log("warn", `[remote] ${this.origin} has no /tokenize; token counts are estimates (bytes / 3)`);
+        out.push(estimateTokens(text));
+      }
+    }
+    return out;
+  }
+
+  /** A path at the server's root even when the base URL ends in /v1. */
+  private rootPath(path: string): string {
+    return this.base.pathname.endsWith("/v1/") ? `../${path}` : path;
+  }
+
+  async refreshInfo(signal?: AbortSignal): Promise<ModelInfo> {
+    const started = performance.now();
+    const v = (await this.getJson("v1/models", "GET", undefined, signal)) as Obj;
+    const list = Array.isArray(v?.data) ? (v.data as Obj[]) : [];
+    if (!Array.isArray(v?.data)) {
+      throw new RemoteProtocolError(`${this.origin}/v1/models is not an OpenAI model list.`, "Check mixtral.engine: use tgi for TGI's native API.");
+    }
+    const wanted = this.options.model;
+    const entry = (wanted ? list.find((m) => m.id === wanted) : undefined) ?? list[0];
+    const id = typeof entry?.id === "string" ? entry.id : wanted || "default";
+    this.listedModel = id;
+    const meta = (entry?.meta ?? {}) as Obj; // llama-server: n_ctx_train, n_params, size
+    const ctx = num(meta.n_ctx_train) ?? num(entry?.max_model_len) ?? 0; // vLLM: max_model_len
+    const notices = wanted && !list.some((m) => m.id === wanted) && list.length
+      ? [`The server does not list model "${wanted}" (it has ${list.map((m) => String(m.id)).join(", ")}).`]
+      : [];
+    this.info = {
+      path: this.origin,
+      fileName: id,
+      sizeBytes: num(meta.size) ?? 0,
+      architecture: "remote",
+      name: id,
+      expertCount: 0,
+      expertUsedCount: 0,
+      trainContextSize: ctx,
+      contextSize: ctx,
+      quantization: "remote",
+      layerCount: 0,
+      gpuLayers: 0,
+      // ModelInfo has no "remote" backend; the server does not say which it uses.
+      backend: "cuda",
+      gpuName: `${typeof entry?.owned_by === "string" ? entry.owned_by : "OpenAI-compatible"} at ${this.origin}`,
+      description: `OpenAI-compatible server at ${this.origin}: ${id}`,
+      notices,
+      loadMs: performance.now() - started,
+    };
+    return this.info;
+  }
+}

@@ -1,0 +1,25 @@
+// Settings → the right remote client. The API key is attached only when it was stored for the
+// origin of mixtral.remote.url.
+import type { Settings } from "../config/settings";
+import { RemoteProtocolError } from "./remoteErrors";
+import { OpenAiClient } from "./OpenAiClient";
+import type { RemoteApiKey, RemoteClientOptions } from "./RemoteClientBase";
+import { TgiClient } from "./TgiClient";
+
+export function createRemoteClient(
+  settings: Pick<Settings, "engine" | "remoteUrl" | "remoteModel" | "remoteHeaders">,
+  key: RemoteApiKey | undefined,
+  options: Partial<RemoteClientOptions> = {},
+): TgiClient | OpenAiClient {
+  if (!settings.remoteUrl) {
+    throw new RemoteProtocolError(`mixtral.engine is "${settings.engine}" but mixtral.remote.url is empty.`, "Set mixtral.remote.url to the server's base URL, e.g. http://127.0.0.1:8080.");
+  }
+  const all: RemoteClientOptions = {
+    ...options,
+    baseUrl: settings.remoteUrl,
+    model: settings.remoteModel || undefined,
+    headers: settings.remoteHeaders,
+    apiKey: key,
+  };
+  return settings.engine === "tgi" ? new TgiClient(all) : new OpenAiClient(all);
+}

@@ -1,0 +1,250 @@
+// The chat's state and generation, independent of whether the view is visible: it owns the
+// transcript and history, runs one answer at a time, and tells the view what changed through
+// `post` (which drops messages while no view is ready; the view gets a full replay on `ready`).
+import * as vscode from "vscode";
+import { buildChatPrompt, expandSlashCommand, promptCharBudget } from "../../core/chat/chatPrompt";
+import { HistoryStore } from "../../core/chat/historyStore";
+import { newConversation, Transcript, type UserInput } from "../../core/chat/transcript";
+import type { StopReason } from "../../shared/engineProtocol";
+import type { Attachment, ErrorAction, HeaderInfo, HostToWebview, Turn } from "../../shared/protocol";
+import { Disposable } from "../lifecycle";
+import type { EngineStatus, Services } from "../services";
+
+/** How often streamed text is forwarded to the view: fewer, larger messages at 100 tok/s. */
+const CHUNK_FLUSH_MS = 30;
+
+const INCOMPLETE_REASONS: Partial<Record<StopReason, string>> = {
+  abort: "stopped",
+  maxTokens: "too long (reached mixtral.maxTokens)",
+};
+
+export class ChatController extends Disposable {
+  private transcript: Transcript;
+  private readonly store: HistoryStore;
+  private abort: AbortController | undefined;
+  private running: Promise<void> | undefined;
+  private pendingChunk = "";
+  private pendingTurnId = "";
+  private flushTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly services: Services,
+    private readonly post: (m: HostToWebview) => void,
+  ) {
+    super();
+    this.store = new HistoryStore(services.context.globalState);
+    this.transcript = new Transcript(this.store.current() ?? newConversation());
+    this._register(services.onDidChangeStatus((s) => this.post({ type: "header", header: toHeader(s) })));
+    this._register({ dispose: () => this.abort?.abort() });
+  }
+
+  get generating(): boolean {
+    return this.running !== undefined;
+  }
+
+  get conversationId(): string {
+    return this.transcript.conversation.id;
+  }
+
+  /** Everything the view shows, sent after each `ready` (a new or reloaded view). */
+  replay(): void {
+    // The replayed transcript already contains any text not yet forwarded.
+    this.pendingChunk = "";
+    this.post({ type: "header", header: toHeader(this.services.status()) });
+    this.postHistory();
+    this.postTranscript();
+  }
+
+  async send(input: UserInput): Promise<void> {
+    await this.stop();
+    let turn = input;
+    if (!input.feature) {
+      const expanded = expandSlashCommand(input.text, input.attachments ?? [], this.services.config.settings.prompts);
+      if (expanded) {
+        if (expanded.warning) this.post({ type: "notice", level: "error", message: expanded.warning.message, actions: [] });
+        turn = { ...input, text: expanded.content, displayText: input.text, feature: expanded.feature };
+      }
+    }
+    // Two sends racing past stop(): the second one waits for nothing and is dropped.
+    if (this.running) return;
+    const answer = this.transcript.addExchange(turn);
+    await this.generate(answer, { text: input.displayText ?? input.text, attachments: input.attachments ?? [] });
+  }
+
+  async regenerate(): Promise<void> {
+    await this.stop();
+    const answer = this.running ? undefined : this.transcript.regenerate();
+    if (answer) await this.generate(answer);
+  }
+
+  async editLast(text: string): Promise<void> {
+    await this.stop();
+    const user = this.transcript.lastUser();
+    const expanded = expandSlashCommand(text, user?.attachments ?? [], this.services.config.settings.prompts);
+    if (this.running) return;
+    const answer = this.transcript.editLast(expanded ? { text: expanded.content, displayText: text, feature: expanded.feature } : { text });
+    if (answer) await this.generate(answer, { text, attachments: [] });
+  }
+
+  /** Stops the answer being generated (a normal outcome: the partial answer is kept). */
+  async stop(): Promise<void> {
+    this.abort?.abort();
+    await this.running;
+  }
+
+  async newChat(): Promise<void> {
+    await this.stop();
+    this.transcript = new Transcript(newConversation());
+    await this.store.setCurrent(undefined);
+    this.postTranscript();
+    this.postHistory();
+    this.post({ type: "focusInput" });
+  }
+
+  async open(id: string): Promise<void> {
+    const conversation = this.store.get(id);
+    if (!conversation) return;
+    await this.stop();
+    this.transcript = new Transcript(conversation);
+    await this.store.setCurrent(id);
+    this.postTranscript();
+    this.postHistory();
+  }
+
+  async rename(id: string, title: string): Promise<void> {
+    if (id === this.conversationId) this.transcript.conversation.title = title.trim() || this.transcript.conversation.title;
+    await this.store.rename(id, title);
+    this.postHistory();
+  }
+
+  async delete(id: string): Promise<void> {
+    const item = this.store.list().find((c) => c.id === id);
+    const choice = await vscode.window.showWarningMessage(`Delete the conversation "${item?.title ?? "this conversation"}"?`, { modal: true }, "Delete");
+    if (choice !== "Delete") return;
+    await this.store.delete(id);
+    if (id === this.conversationId) await this.newChat();
+    else this.postHistory();
+  }
+
+  private async generate(answer: Turn, restore?: { text: string; attachments: Attachment[] }): Promise<void> {
+    const abort = new AbortController();
+    this.abort = abort;
+    let finished!: () => void;
+    this.running = new Promise<void>((r) => (finished = r));
+    void vscode.commands.executeCommand("setContext", "mixtral.generating", true);
+    this.postTranscript();
+    await this.persist();
+    let produced = "";
+    try {
+      const backend = await this.services.getBackend(abort.signal);
+      if (abort.signal.aborted) throw new vscode.CancellationError();
+      const settings = this.services.config.settings;
+      const contextSize = backend.modelInfo()?.contextSize ?? this.services.status().info?.contextSize ?? settings.contextSize;
+      const prompt = buildChatPrompt(this.transcript.toChatMessages(), {
+        systemPrompt: settings.systemPrompt,
+        maxPromptChars: promptCharBudget(contextSize, settings.maxTokens),
+      });
+      if (prompt.droppedMessages > 0) this.services.log.info(`[chat] left ${prompt.droppedMessages} early message(s) out of the prompt to fit the context`);
+      this.services.recordPrompt({ feature: "chat", segments: prompt.segments });
+      const result = await backend.generate(
+        { slot: "chat", prompt: prompt.segments, maxTokens: settings.maxTokens, temperature: settings.temperature },
+        (text) => {
+          produced += text;
+          if (this.transcript.append(answer.id, text)) this.queueChunk(answer.id, text);
+        },
+        abort.signal,
+      );
+      const stopReason = INCOMPLETE_REASONS[result.stopReason];
+      this.transcript.finish(answer.id, {
+        text: result.text || produced,
+        stats: { ttftMs: result.stats.ttftMs, tokensPerSecond: result.stats.tokensPerSecond, generatedTokens: result.stats.generatedTokens },
+        incomplete: result.incomplete || stopReason !== undefined,
+        incompleteReason: result.incompleteReason ?? stopReason,
+      });
+    } catch (err) {
+      if (abort.signal.aborted) {
+        this.transcript.finish(answer.id, { text: produced, incomplete: true, incompleteReason: "stopped" });
+      } else {
+        const { message, actions } = this.services.describeError(err);
+        this.services.log.error(`[chat] ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+        const notice: HostToWebview = { type: "notice", level: "error", message, actions: toErrorActions(actions) };
+        if (produced === "" && restore && this.transcript.retractLastExchange()) {
+          // Nothing was generated: give the text back rather than leave a dead exchange.
+          this.post(notice);
+          this.post({ type: "restoreInput", text: restore.text, attachments: restore.attachments });
+        } else {
+          this.transcript.finish(answer.id, { text: produced, incomplete: produced !== "", incompleteReason: "the engine stopped before the answer was finished", error: message });
+          this.post(notice);
+        }
+      }
+    } finally {
+      this.flushChunks();
+      this.abort = undefined;
+      this.running = undefined;
+      void vscode.commands.executeCommand("setContext", "mixtral.generating", false);
+      const done = this.transcript.turns.find((t) => t.id === answer.id);
+      if (done) this.post({ type: "done", requestId: answer.id, turn: done });
+      else this.postTranscript();
+      await this.persist();
+      this.postHistory();
+      finished();
+    }
+  }
+
+  private queueChunk(turnId: string, text: string): void {
+    if (this.pendingTurnId !== turnId) this.flushChunks();
+    this.pendingTurnId = turnId;
+    this.pendingChunk += text;
+    this.flushTimer ??= setTimeout(() => this.flushChunks(), CHUNK_FLUSH_MS);
+  }
+
+  private flushChunks(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.pendingChunk === "") return;
+    this.post({ type: "chunk", requestId: this.pendingTurnId, text: this.pendingChunk });
+    this.pendingChunk = "";
+  }
+
+  private async persist(): Promise<void> {
+    if (this.transcript.turns.length === 0) return;
+    try {
+      await this.store.save(this.transcript.conversation);
+    } catch (err) {
+      this.services.log.warn(`[chat] could not save the conversation: ${String(err)}`);
+    }
+  }
+
+  private postTranscript(): void {
+    this.pendingChunk = "";
+    this.post({
+      type: "transcript",
+      conversationId: this.conversationId,
+      turns: structuredClone(this.transcript.turns as Turn[]),
+      generating: this.generating,
+    });
+  }
+
+  private postHistory(): void {
+    this.post({ type: "history", items: this.store.list(), currentId: this.conversationId });
+  }
+}
+
+function toErrorActions(actions: { command: string }[]): ErrorAction[] {
+  const map: Record<string, ErrorAction> = { "mixtral.selectModel": "selectModel", "mixtral.showLog": "showLog" };
+  const out = new Set<ErrorAction>(actions.map((a) => map[a.command]).filter((a): a is ErrorAction => a !== undefined));
+  out.add("showLog");
+  return [...out];
+}
+
+export function toHeader(s: EngineStatus): HeaderInfo {
+  const h: HeaderInfo = { state: s.state, engine: s.engine };
+  if (s.message) h.message = s.message;
+  if (typeof s.progress === "number") h.progress = s.progress;
+  if (s.info) {
+    h.model = s.info.name || s.info.fileName;
+    h.quantization = s.info.quantization;
+    h.backend = s.info.gpuName ? `${s.info.backend} (${s.info.gpuName})` : s.info.backend;
+  }
+  return h;
+}

@@ -1,0 +1,190 @@
+// The Mixtral chat view (`mixtral.chatView`). Registered by extension.ts with
+// retainContextWhenHidden off: the webview is rebuilt whenever it is shown again, and the host,
+// which owns the conversation, replays it after the view's `ready`.
+import * as vscode from "vscode";
+import { parseWebviewMessage, type Attachment, type ErrorAction, type HostToWebview, type WebviewToHost } from "../../shared/protocol";
+import { CommandIds } from "../commandIds";
+import { Disposable } from "../lifecycle";
+import type { Services } from "../services";
+import { ChatController } from "./ChatController";
+import { EditorActions } from "./editorActions";
+import { chatHtml } from "./webviewHtml";
+
+/** A chat turn posted by a command (Explain Selection…). With `feature` set, `text` is the full
+ *  message for the model (the command's rendered prompt, code included) and `attachments` are
+ *  shown as chips only; without it the attachments are appended to `text` as fenced code. */
+export interface AskRequest {
+  text: string;
+  /** Shown in the transcript instead of `text`, e.g. "Explain selection". */
+  displayText?: string;
+  attachments?: Attachment[];
+  feature?: string;
+}
+
+/** Messages from one view beyond this rate are dropped (a runaway or hostile page). */
+const MAX_MESSAGES_PER_SECOND = 100;
+
+export class ChatViewProvider extends Disposable implements vscode.WebviewViewProvider {
+  static readonly viewId = "mixtral.chatView";
+
+  private view: vscode.WebviewView | undefined;
+  private ready = false;
+  private readonly controller: ChatController;
+  private readonly actions: EditorActions;
+  private windowStart = 0;
+  private windowCount = 0;
+  private droppedInWindow = 0;
+
+  constructor(private readonly services: Services) {
+    super();
+    this.controller = this._register(new ChatController(services, (m) => this.post(m)));
+    this.actions = this._register(new EditorActions(services.log));
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    this.ready = false;
+    const root = this.services.context.extensionUri;
+    view.webview.options = {
+      enableScripts: true,
+      enableForms: false,
+      enableCommandUris: false,
+      localResourceRoots: [vscode.Uri.joinPath(root, "dist"), vscode.Uri.joinPath(root, "media")],
+    };
+    view.webview.html = chatHtml(view.webview, root);
+    const subscriptions = [
+      view.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
+      view.onDidChangeVisibility(() => {
+        // A hidden view's page is destroyed; the new one says `ready` again.
+        if (!view.visible) this.ready = false;
+      }),
+    ];
+    view.onDidDispose(() => {
+      subscriptions.forEach((s) => s.dispose());
+      if (this.view === view) {
+        this.view = undefined;
+        this.ready = false;
+      }
+    });
+  }
+
+  /** Posts a turn into the chat (used by editor commands) and shows the view. */
+  async ask(request: AskRequest): Promise<void> {
+    await this.reveal();
+    await this.controller.send({ text: request.text, displayText: request.displayText, attachments: request.attachments, feature: request.feature });
+  }
+
+  newChat(): Promise<void> {
+    return this.controller.newChat();
+  }
+
+  stop(): Promise<void> {
+    return this.controller.stop();
+  }
+
+  get generating(): boolean {
+    return this.controller.generating;
+  }
+
+  private async reveal(): Promise<void> {
+    if (this.view) this.view.show(true);
+    // Creates and resolves the view if it was never opened.
+    else await vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`);
+  }
+
+  private post(m: HostToWebview): void {
+    // Before `ready` the page cannot receive anything; the replay after `ready` covers it.
+    if (!this.view || !this.ready) return;
+    void this.view.webview.postMessage(m);
+  }
+
+  private receive(raw: unknown): void {
+    if (!this.withinRate()) return;
+    const parsed = parseWebviewMessage(raw);
+    if (!parsed.ok) {
+      this.services.log.warn(`[chat] dropped a malformed message from the view: ${parsed.reason}`);
+      return;
+    }
+    this.handle(parsed.message).catch((err: unknown) => {
+      this.services.log.error(`[chat] ${parsed.message.type} failed: ${err instanceof Error ? err.message : String(err)}`);
+    });
+  }
+
+  private withinRate(): boolean {
+    const now = Date.now();
+    if (now - this.windowStart >= 1000) {
+      if (this.droppedInWindow > 0) this.services.log.warn(`[chat] dropped ${this.droppedInWindow} message(s) from the view: more than ${MAX_MESSAGES_PER_SECOND} per second`);
+      this.windowStart = now;
+      this.windowCount = 0;
+      this.droppedInWindow = 0;
+    }
+    if (++this.windowCount <= MAX_MESSAGES_PER_SECOND) return true;
+    this.droppedInWindow++;
+    return false;
+  }
+
+  private async handle(m: WebviewToHost): Promise<void> {
+    switch (m.type) {
+      case "ready":
+        this.ready = true;
+        this.controller.replay();
+        return;
+      case "send":
+        return this.controller.send({ text: m.text, attachments: m.attachments });
+      case "stop":
+        return this.controller.stop();
+      case "regenerate":
+        return this.controller.regenerate();
+      case "editLast":
+        return this.controller.editLast(m.text);
+      case "newChat":
+        return this.controller.newChat();
+      case "openConversation":
+        return this.controller.open(m.id);
+      case "renameConversation":
+        return this.controller.rename(m.id, m.title);
+      case "deleteConversation":
+        return this.controller.delete(m.id);
+      case "attach": {
+        const a = this.actions.attachment(m.what);
+        if ("error" in a) this.post({ type: "notice", level: "info", message: a.error, actions: [] });
+        else this.post({ type: "attachment", attachment: a });
+        return;
+      }
+      case "codeAction":
+        return this.actions.applyCode(m.action, m.code, m.languageId);
+      case "openLink":
+        return this.actions.openLink(m.href);
+      case "action":
+        return this.runAction(m.action);
+      default: {
+        const never: never = m;
+        return never;
+      }
+    }
+  }
+
+  /** The fixed set of commands the view may trigger (there is no generic "run command"). */
+  private async runAction(action: ErrorAction): Promise<void> {
+    switch (action) {
+      case "selectModel":
+        await vscode.commands.executeCommand(CommandIds.selectModel);
+        return;
+      case "showLog":
+        await vscode.commands.executeCommand(CommandIds.showLog);
+        return;
+      case "retry":
+        try {
+          await this.services.getBackend();
+        } catch (err) {
+          const { message, actions } = this.services.describeError(err);
+          this.post({ type: "notice", level: "error", message, actions: actions.some((a) => a.command === CommandIds.selectModel) ? ["selectModel", "showLog"] : ["showLog"] });
+        }
+        return;
+      default: {
+        const never: never = action;
+        return never;
+      }
+    }
+  }
+}

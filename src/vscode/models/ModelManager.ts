@@ -1,0 +1,250 @@
+// The model picker (`mixtral.selectModel`): every quantization level with its size, the memory it
+// needs here with the GPU-layer split, whether it fits and its quality cost; downloading with a
+// cancellable progress notification; choosing a GGUF already on disk (and upgrading an old-layout
+// one in place). The work is in src/core/models; this file is only the VS Code side of it.
+import * as path from "node:path";
+import * as vscode from "vscode";
+import { DownloadFailedError, MixtralError } from "../../core/errors";
+import { GgufPrecheckError, precheckGguf } from "../../core/gguf/ggufPrecheck";
+import { describeQualityCost, QUANT_LEVELS, UNQUANTIZED_GUIDANCE, type QuantLevelId } from "../../core/models/catalog";
+import { downloadFile } from "../../core/models/downloader";
+import { chooseAutoQuantization, estimateLevel, fmtGB, type MachineInfo } from "../../core/models/fit";
+import { detectMachine, type DetectedMachine } from "../../core/models/machineInfo";
+import { fileNameFor, licencePageUrl, parseModelSource, resolveFileUrl } from "../../core/models/modelSource";
+import { resolveModel, type ResolvedModel } from "../../core/models/resolveModel";
+import { needsLayoutUpgrade, upgradeLayout } from "../../core/models/upgradeLayout";
+import { SECTION } from "../Config";
+import { Disposable } from "../lifecycle";
+import type { Services } from "../services";
+
+export interface DownloadState {
+  level: QuantLevelId;
+  state: "downloading" | "verifying" | "done" | "failed" | "cancelled";
+  /** 0..1 while downloading or verifying. */
+  fraction?: number;
+}
+
+type PickItem = vscode.QuickPickItem & { run?: () => Promise<void> };
+
+export class ModelManager extends Disposable {
+  private machine?: Promise<DetectedMachine>;
+  private readonly downloads = new Map<string, Promise<string | undefined>>();
+  private readonly downloadEmitter = this._register(new vscode.EventEmitter<DownloadState>());
+  /** For the status bar: "downloading 37 %". */
+  readonly onDidChangeDownload = this.downloadEmitter.event;
+
+  constructor(private readonly services: Services) {
+    super();
+  }
+
+  /** Where downloads go: mixtral.modelsDirectory, else the extension's global storage. */
+  get modelsDirectory(): string {
+    return this.services.config.settings.modelsDirectory || path.join(this.services.context.globalStorageUri.fsPath, "models");
+  }
+
+  /** This machine, with what the engine measured at its last load taking precedence for the GPU. */
+  async machineInfo(): Promise<DetectedMachine> {
+    this.machine ??= detectMachine();
+    const m = { ...(await this.machine) };
+    const info = this.services.status().info;
+    if (info && info.backend !== "cpu" && info.vramTotalBytes) {
+      m.gpu = { name: info.gpuName ?? info.backend, backend: info.backend, vramTotalBytes: info.vramTotalBytes, unifiedMemory: info.backend === "metal" };
+      m.gpuSource = "node-llama-cpp (last load)";
+    }
+    return m;
+  }
+
+  /** The file the engine should load for the current settings (for LoadOptions.modelPath). */
+  async resolveModel(): Promise<ResolvedModel> {
+    return resolveModel(this.services.config.settings, this.modelsDirectory, await this.machineInfo());
+  }
+
+  /** `mixtral.selectModel`. */
+  async selectModel(): Promise<void> {
+    const settings = this.services.config.settings;
+    const machine = await this.machineInfo();
+    const fit = { contextSize: settings.contextSize, gpuLayers: settings.gpuLayers, flashAttention: settings.flashAttention !== "off" };
+    const auto = chooseAutoQuantization(machine, fit);
+    let source: ReturnType<typeof parseModelSource> | undefined;
+    try {
+      source = parseModelSource(settings.downloadSource);
+    } catch (err) {
+      void vscode.window.showWarningMessage((err as Error).message);
+    }
+    const items: PickItem[] = [
+      { label: "$(sparkle) Auto", description: auto.level ? `${auto.level.id} on this machine` : "nothing ≥ 3 bits fits", detail: auto.reason, picked: settings.quantization === "auto", run: () => this.useLevel("auto") },
+      { label: "$(folder-opened) Choose a GGUF File on Disk…", detail: settings.modelPath ? `now: ${settings.modelPath}` : undefined, run: () => this.chooseFile() },
+      { label: "Levels", kind: vscode.QuickPickItemKind.Separator },
+    ];
+    for (const level of [...QUANT_LEVELS].reverse()) {
+      const e = estimateLevel(level, machine as MachineInfo, fit);
+      const installed = source ? await this.exists(path.join(this.modelsDirectory, fileNameFor(source, level.id))) : false;
+      const mem = `RAM ${fmtGB(e.ramBytes)}${e.vramBytes ? ` + VRAM ${fmtGB(e.vramBytes)} (${e.gpuLayers}/${e.totalLayers} layers on GPU)` : ""}`;
+      items.push({
+        label: `${installed ? "$(check)" : e.fits ? "$(pass)" : "$(warning)"} ${level.id}`,
+        description: `${fmtGB(level.sizeBytes)} · ${level.bitsPerWeight} bits/weight · ${level.note}${installed ? " · downloaded" : ""}`,
+        detail: `${e.fits ? "Fits" : `Does not fit: ${e.reason}`} · needs ${mem} · ${describeQualityCost(level)}${e.decodeCeilingTokPerSec ? ` · ≤ ${e.decodeCeilingTokPerSec.toFixed(0)} tok/s` : ""}`,
+        picked: settings.quantization === level.id && !settings.modelPath,
+        run: () => this.useLevel(level.id),
+      });
+    }
+    const pick = await vscode.window.showQuickPick(items, {
+      title: "Mixtral: Select or Download Model",
+      placeHolder: `Sizes are estimates; the hub's size and sha256 are checked at download. Unquantized guidance: ${UNQUANTIZED_GUIDANCE}.`,
+      matchOnDescription: true, matchOnDetail: true,
+    });
+    await pick?.run?.();
+  }
+
+  private async useLevel(level: QuantLevelId | "auto"): Promise<void> {
+    const cfg = vscode.workspace.getConfiguration(SECTION);
+    // A modelPath would win over the level, so picking a level clears it.
+    if (this.services.config.settings.modelPath) await cfg.update("modelPath", undefined, vscode.ConfigurationTarget.Global);
+    await cfg.update("quantization", level, vscode.ConfigurationTarget.Global);
+    const resolved = await this.resolveModel().catch((err: unknown) => {
+      void vscode.window.showWarningMessage(err instanceof Error ? err.message : String(err));
+      return undefined;
+    });
+    if (!resolved || resolved.installed || !resolved.level) return;
+    const answer = await vscode.window.showInformationMessage(
+      `Mixtral ${resolved.level} is not downloaded yet (${fmtGB(QUANT_LEVELS.find((l) => l.id === resolved.level)!.sizeBytes)}).`, "Download", "Later");
+    if (answer === "Download") await this.download(resolved.level);
+  }
+
+  /** Downloads a level with a cancellable progress notification; resolves to the path, or
+   *  undefined when cancelled or failed (after telling the user). One download per file. */
+  download(level: QuantLevelId): Promise<string | undefined> {
+    const source = parseModelSource(this.services.config.settings.downloadSource);
+    const target = path.join(this.modelsDirectory, fileNameFor(source, level));
+    let running = this.downloads.get(target);
+    if (!running) {
+      running = this.runDownload(level, source, target).finally(() => this.downloads.delete(target));
+      this.downloads.set(target, running);
+    }
+    return running;
+  }
+
+  private async runDownload(level: QuantLevelId, source: ReturnType<typeof parseModelSource>, target: string): Promise<string | undefined> {
+    const url = resolveFileUrl(source, level);
+    const origin = new URL(url).origin;
+    const token = await this.services.context.secrets.get(tokenKey(origin));
+    this.services.log.info(`[download] ${url} → ${target}`);
+    try {
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Downloading Mixtral ${level}`, cancellable: true },
+        async (progress, cancel) => {
+          const ac = new AbortController();
+          const sub = cancel.onCancellationRequested(() => ac.abort());
+          let reported = 0;
+          try {
+            return await downloadFile({
+              url, targetPath: target, token, signal: ac.signal,
+              onProgress: (p) => {
+                const fraction = p.totalBytes ? p.bytes / p.totalBytes : 0;
+                const pct = Math.floor(fraction * 100);
+                if (pct === reported) return;
+                progress.report({ increment: pct - reported, message: p.phase === "verifying" ? `verifying sha256 ${pct} %` : `${fmtGB(p.bytes)} of ${p.totalBytes ? fmtGB(p.totalBytes) : "?"}` });
+                reported = p.phase === "verifying" && reported > pct ? reported : pct;
+                this.downloadEmitter.fire({ level, state: p.phase, fraction });
+              },
+            });
+          } finally {
+            sub.dispose();
+          }
+        },
+      );
+      if (result.status === "cancelled") {
+        this.downloadEmitter.fire({ level, state: "cancelled" });
+        this.services.log.info(`[download] cancelled at ${fmtGB(result.downloadedBytes)}; the partial file is kept and resumes next time`);
+        return undefined;
+      }
+      this.downloadEmitter.fire({ level, state: "done", fraction: 1 });
+      this.services.log.info(`[download] done: ${result.path} (${fmtGB(result.sizeBytes)}, sha256 ${result.verifiedSha256 ? "verified" : "not published: size checked"})`);
+      return result.path;
+    } catch (err) {
+      this.downloadEmitter.fire({ level, state: "failed" });
+      return this.explainDownloadFailure(err, level, origin, source);
+    }
+  }
+
+  private async explainDownloadFailure(err: unknown, level: QuantLevelId, origin: string, source: ReturnType<typeof parseModelSource>): Promise<string | undefined> {
+    const message = err instanceof MixtralError ? `${err.message}${err.hint ? ` ${err.hint}` : ""}` : String(err);
+    this.services.log.error(`[download] ${message}`);
+    const needsToken = err instanceof DownloadFailedError && /HTTP 40[13]/.test(err.message);
+    const actions = needsToken ? ["Set Token…", "Open Model Page"] : ["Retry", "Show Log"];
+    const choice = await vscode.window.showErrorMessage(message, ...actions);
+    if (choice === "Retry") return this.download(level);
+    if (choice === "Show Log") this.services.log.show();
+    if (choice === "Open Model Page") {
+      const page = licencePageUrl(source);
+      if (page) void vscode.env.openExternal(vscode.Uri.parse(page));
+    }
+    if (choice === "Set Token…") {
+      const token = await vscode.window.showInputBox({ title: `Access token for ${origin}`, prompt: "Stored in VS Code's secret storage and sent only to this host.", password: true, ignoreFocusOut: true });
+      if (token) {
+        await this.services.context.secrets.store(tokenKey(origin), token.trim());
+        return this.download(level);
+      }
+    }
+    return undefined;
+  }
+
+  /** Open dialog → checks the file → mixtral.modelPath (user settings: it names a path). */
+  async chooseFile(): Promise<void> {
+    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: "Use This Model", filters: { "GGUF models": ["gguf"] } });
+    const file = picked?.[0]?.fsPath;
+    if (!file) return;
+    if (await needsLayoutUpgrade(file).catch(() => false)) {
+      const ok = await this.offerUpgrade(file);
+      if (!ok) return;
+    }
+    try {
+      await precheckGguf(file);
+    } catch (err) {
+      if (err instanceof GgufPrecheckError) {
+        void vscode.window.showErrorMessage(`${err.message} ${err.hint ?? ""}`);
+        return;
+      }
+      throw err;
+    }
+    await vscode.workspace.getConfiguration(SECTION).update("modelPath", file, vscode.ConfigurationTarget.Global);
+  }
+
+  /** The old-layout upgrade, with progress and cancel. Resolves true when the file is usable. */
+  async offerUpgrade(file: string): Promise<boolean> {
+    const choice = await vscode.window.showWarningMessage(
+      `${path.basename(file)} stores each Mixtral expert as a separate tensor (the December 2023 layout), which this llama.cpp refuses. Upgrade it in place? The data is only moved, not re-quantized; it needs free space for one copy while it runs.`,
+      { modal: true }, "Upgrade in Place");
+    if (choice !== "Upgrade in Place") return false;
+    try {
+      const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Upgrading ${path.basename(file)}`, cancellable: true }, async (progress, cancel) => {
+        const ac = new AbortController();
+        const sub = cancel.onCancellationRequested(() => ac.abort());
+        let last = 0;
+        try {
+          return await upgradeLayout(file, { signal: ac.signal, onProgress: (f) => { const pct = Math.floor(f * 100); if (pct > last) { progress.report({ increment: pct - last }); last = pct; } } });
+        } finally {
+          sub.dispose();
+        }
+      });
+      this.services.log.info(`[models] upgrade of ${file}: ${r.status}`);
+      return r.status !== "cancelled";
+    } catch (err) {
+      void vscode.window.showErrorMessage(err instanceof MixtralError ? `${err.message} ${err.hint ?? ""}` : String(err));
+      return false;
+    }
+  }
+
+  private async exists(p: string): Promise<boolean> {
+    try {
+      return (await vscode.workspace.fs.stat(vscode.Uri.file(p))).type === vscode.FileType.File;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** SecretStorage key of the token for one origin (tokens never go to another host). */
+export function tokenKey(origin: string): string {
+  return `mixtral.downloadToken:${origin}`;
+}

@@ -1,0 +1,33 @@
+// `mixtral.doctor`: builds the core doctor report with what the engine last reported, opens it
+// as a Markdown preview and writes it to the log.
+import * as vscode from "vscode";
+import { buildDoctorReport, renderDoctorMarkdown } from "../../core/models/doctorReport";
+import { measureCopyBandwidth } from "../../core/models/machineInfo";
+import type { Services } from "../services";
+import type { ModelManager } from "./ModelManager";
+
+export async function runDoctor(services: Services, models: ModelManager): Promise<void> {
+  const markdown = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: "Mixtral: checking this machine…" }, async () => {
+    const machine = await models.machineInfo();
+    // 64 MiB keeps the extension host's memory spike small; larger than any CPU cache.
+    machine.ramBandwidthBytesPerSec = measureCopyBandwidth(64 * 1024 * 1024, 3);
+    const status = services.status();
+    const info = status.info;
+    const report = await buildDoctorReport({
+      machine,
+      settings: services.config.settings,
+      modelsDirectory: models.modelsDirectory,
+      engine: info ? { backend: info.backend, gpuName: info.gpuName, vramTotalBytes: info.vramTotalBytes, notices: info.notices, quantization: info.quantization, gpuLayers: info.gpuLayers } : undefined,
+      lastTokensPerSecond: status.tokensPerSecond,
+    });
+    if (report.modelFile.upgradeAvailable) {
+      void vscode.window.showWarningMessage("The configured model uses the old per-expert layout.", "Upgrade in Place").then(async (c) => {
+        if (c) await models.offerUpgrade(report.modelFile.path);
+      });
+    }
+    return renderDoctorMarkdown(report);
+  });
+  services.log.info(`[doctor]\n${markdown}`);
+  const doc = await vscode.workspace.openTextDocument({ language: "markdown", content: markdown });
+  await vscode.commands.executeCommand("markdown.showPreview", doc.uri).then(undefined, () => vscode.window.showTextDocument(doc));
+}

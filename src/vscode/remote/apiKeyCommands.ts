@@ -1,0 +1,54 @@
+// "Mixtral: Set Remote API Key" and "Mixtral: Clear Remote API Key", for the origin of
+// mixtral.remote.url. The lead adds both ids to commandIds.ts and package.json.
+import * as vscode from "vscode";
+import type { Settings } from "../../core/config/settings";
+import { deleteApiKey, originOf, storeApiKey } from "./apiKeys";
+
+export const RemoteKeyCommandIds = {
+  setRemoteApiKey: "mixtral.setRemoteApiKey",
+  clearRemoteApiKey: "mixtral.clearRemoteApiKey",
+} as const;
+
+export function registerRemoteKeyCommands(
+  secrets: vscode.SecretStorage,
+  settings: () => Settings,
+  log: vscode.LogOutputChannel,
+  /** Called after a change so the backend is rebuilt with (or without) the key. */
+  onDidChangeKey: () => void,
+): vscode.Disposable {
+  const needUrl = (): string | undefined => {
+    const url = settings().remoteUrl;
+    if (originOf(url)) return url;
+    void vscode.window.showErrorMessage("Mixtral: set mixtral.remote.url to the server's http(s) address first; the key is stored for that address.", "Open Settings").then((pick) => {
+      if (pick) void vscode.commands.executeCommand("workbench.action.openSettings", "mixtral.remote.url");
+    });
+    return undefined;
+  };
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand(RemoteKeyCommandIds.setRemoteApiKey, async () => {
+      const url = needUrl();
+      if (!url) return;
+      const origin = originOf(url);
+      const key = await vscode.window.showInputBox({
+        title: "Mixtral: Remote API Key",
+        prompt: `API key for ${origin} (sent only to this origin, stored in VS Code's secret storage)`,
+        password: true,
+        ignoreFocusOut: true,
+        validateInput: (v) => (v.trim() ? undefined : "Enter a key, or press Escape to cancel."),
+      });
+      if (!key) return;
+      await storeApiKey(secrets, url, key.trim());
+      log.info(`[remote] API key stored for ${origin}`);
+      onDidChangeKey();
+      void vscode.window.showInformationMessage(`Mixtral: API key stored for ${origin}.`);
+    }),
+    vscode.commands.registerCommand(RemoteKeyCommandIds.clearRemoteApiKey, async () => {
+      const url = needUrl();
+      if (!url) return;
+      const origin = await deleteApiKey(secrets, url);
+      log.info(`[remote] API key cleared for ${origin}`);
+      onDidChangeKey();
+      void vscode.window.showInformationMessage(`Mixtral: API key cleared for ${origin}.`);
+    }),
+  );
+}

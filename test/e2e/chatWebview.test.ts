@@ -1,0 +1,297 @@
+// The real chat bundle (webview/main.ts, built now) in Chromium, under the extension's own shell
+// and CSP, with a stand-in for VS Code's webview API that records what the page posts. It covers
+// what the page alone is responsible for: incremental streaming, safe rendering of hostile model
+// output (a local "attacker" server must see zero requests, with and without the CSP), keyboard,
+// code-block and link actions, and the draft surviving a reload.
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Page } from "playwright-core";
+import { chatShellHtml } from "../../src/core/chat/webviewShell";
+import type { HostToWebview, Turn } from "../../src/shared/protocol";
+import { hostileCorpus } from "./chatHostileCorpus";
+
+type BrowserLib = typeof import("../../scripts/lib/browser.mjs", { with: { "resolution-mode": "import" } });
+
+const repo = path.resolve(__dirname, "../../..");
+const resultsDir = path.join(repo, "test-results");
+
+const THEMES: Record<"light" | "dark", Record<string, string>> = {
+  light: {
+    "--vscode-foreground": "#3b3b3b", "--vscode-sideBar-background": "#f8f8f8", "--vscode-editor-background": "#ffffff",
+    "--vscode-input-background": "#ffffff", "--vscode-input-border": "#cecece", "--vscode-textCodeBlock-background": "#f0f0f0",
+    "--vscode-textLink-foreground": "#005fb8", "--vscode-descriptionForeground": "#616161", "--vscode-button-background": "#005fb8",
+    "--vscode-button-foreground": "#ffffff", "--vscode-badge-background": "#cccccc", "--vscode-badge-foreground": "#3b3b3b",
+    "--vscode-font-family": "sans-serif", "--vscode-font-size": "13px", "--vscode-editor-font-family": "monospace",
+  },
+  dark: {
+    "--vscode-foreground": "#cccccc", "--vscode-sideBar-background": "#181818", "--vscode-editor-background": "#1f1f1f",
+    "--vscode-input-background": "#313131", "--vscode-input-border": "#3c3c3c", "--vscode-textCodeBlock-background": "#2b2b2b",
+    "--vscode-textLink-foreground": "#4daafc", "--vscode-descriptionForeground": "#9d9d9d", "--vscode-button-background": "#0078d4",
+    "--vscode-button-foreground": "#ffffff", "--vscode-badge-background": "#616161", "--vscode-badge-foreground": "#f8f8f8",
+    "--vscode-font-family": "sans-serif", "--vscode-font-size": "13px", "--vscode-editor-font-family": "monospace",
+  },
+};
+
+interface Server {
+  url: string;
+  requests: string[];
+  close(): Promise<void>;
+}
+
+async function serve(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<Server> {
+  const requests: string[] = [];
+  const server = http.createServer((req, res) => {
+    requests.push(req.url ?? "");
+    handler(req, res);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+async function buildBundle(outfile: string): Promise<void> {
+  const esbuild = await import("esbuild");
+  await esbuild.build({ entryPoints: [path.join(repo, "webview/main.ts")], bundle: true, format: "iife", platform: "browser", target: "es2022", loader: { ".css": "text" }, outfile, logLevel: "error" });
+}
+
+const turn = (id: string, role: "user" | "assistant", content: string, extra: Partial<Turn> = {}): Turn => ({ id, role, content, ...extra });
+
+describe("chat webview in Chromium", function () {
+  this.timeout(120_000);
+  let scratch: string;
+  let app: Server;
+  let attacker: Server;
+  let browser: Awaited<ReturnType<BrowserLib["launchChromium"]>>;
+  let page: Page;
+  let omitCsp = false;
+
+  before(async () => {
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), "mixtral-chat-e2e-"));
+    const bundle = path.join(scratch, "webview.js");
+    await buildBundle(bundle);
+    app = await serve((req, res) => {
+      if (req.url === "/dist/webview.js") {
+        res.writeHead(200, { "content-type": "text/javascript" }).end(fs.readFileSync(bundle));
+      } else if (req.url?.startsWith("/index.html")) {
+        res.writeHead(200, { "content-type": "text/html" }).end(chatShellHtml({ cspSource: app.url, scriptUri: `${app.url}/dist/webview.js`, omitCsp }));
+      } else res.writeHead(404).end();
+    });
+    attacker = await serve((_req, res) => res.writeHead(200, { "content-type": "image/png" }).end());
+    const lib = (await import(pathToFileURL(path.join(repo, "scripts/lib/browser.mjs")).href)) as BrowserLib;
+    browser = await lib.launchChromium({ viewport: { width: 480, height: 800 } });
+    page = browser.page;
+    await page.addInitScript((theme: Record<string, string>) => {
+      const w = window as unknown as { __sent: unknown[]; acquireVsCodeApi: () => unknown };
+      w.__sent = [];
+      w.acquireVsCodeApi = () => ({
+        postMessage: (m: unknown) => w.__sent.push(JSON.parse(JSON.stringify(m))),
+        getState: () => JSON.parse(sessionStorage.getItem("vscodeState") ?? "null") ?? undefined,
+        setState: (s: unknown) => sessionStorage.setItem("vscodeState", JSON.stringify(s)),
+      });
+      const themeName = sessionStorage.getItem("theme") ?? "dark";
+      void theme;
+      const themes = JSON.parse(sessionStorage.getItem("themes") ?? "{}") as Record<string, Record<string, string>>;
+      for (const [k, v] of Object.entries(themes[themeName] ?? {})) document.documentElement.style.setProperty(k, v);
+    }, {});
+    fs.mkdirSync(resultsDir, { recursive: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+    await attacker?.close();
+    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+  });
+
+  async function open(theme: "light" | "dark" = "dark"): Promise<void> {
+    await page.goto(`${app.url}/index.html`);
+    await page.evaluate(([t, themes]) => {
+      sessionStorage.setItem("theme", t as string);
+      sessionStorage.setItem("themes", themes as string);
+    }, [theme, JSON.stringify(THEMES)]);
+    await page.reload();
+    await page.waitForFunction(() => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === "ready"));
+  }
+
+  const send = (m: HostToWebview) => page.evaluate((msg) => window.postMessage(msg, "*"), m);
+  const sent = () => page.evaluate(() => (window as unknown as { __sent: { type: string; [k: string]: unknown }[] }).__sent);
+  const clearSent = () => page.evaluate(() => ((window as unknown as { __sent: unknown[] }).__sent.length = 0));
+  const frame = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+
+  it("says ready and renders a replayed transcript", async () => {
+    await open();
+    await send({ type: "header", header: { state: "ready", engine: "local", model: "tiny-mixtral", quantization: "Q8_0", backend: "cpu" } });
+    await send({ type: "transcript", conversationId: "c1", generating: false, turns: [turn("u1", "user", "Hello"), turn("a1", "assistant", "Hi **there**", { stats: { ttftMs: 12, tokensPerSecond: 99.5, generatedTokens: 7 } })] });
+    await page.locator("article.turn.assistant strong", { hasText: "there" }).waitFor();
+    assert.match((await page.locator("#model-label").textContent()) ?? "", /tiny-mixtral · Q8_0 · cpu/);
+    assert.match((await page.locator("article.turn.assistant .stats").textContent()) ?? "", /12 ms to first token · 99\.5 tok\/s/);
+    assert.equal(await page.locator("#transcript").getAttribute("role"), "log");
+  });
+
+  it("streams incrementally: stable blocks are rendered once, only the tail re-renders", async () => {
+    await open();
+    await send({ type: "transcript", conversationId: "c1", generating: true, turns: [turn("u1", "user", "Tell me"), turn("a1", "assistant", "", { streaming: true })] });
+    const snapshots: string[] = [];
+    const pieces = ["First para", "graph here.\n\n", "Second ", "paragraph", " with `code`.\n\n", "```ts\nconst x", " = 1;\n```\n\nThe end."];
+    for (const p of pieces) {
+      await send({ type: "chunk", requestId: "a1", text: p });
+      await frame();
+      snapshots.push((await page.locator("article.turn.assistant .body").textContent()) ?? "");
+      if (p === "graph here.\n\n") {
+        // Mark the first stable block; if it is re-rendered later, the mark disappears.
+        await page.evaluate(() => ((document.querySelector("article.turn.assistant .md-part") as HTMLElement & { __mark?: number }).__mark = 1));
+      }
+    }
+    assert.ok(new Set(snapshots).size >= 5, `text arrived in ${new Set(snapshots).size} distinct steps`);
+    assert.equal(await page.evaluate(() => (document.querySelector("article.turn.assistant .md-part") as HTMLElement & { __mark?: number }).__mark), 1);
+    assert.ok((await sent()).every((m) => m.type === "ready"), "streaming must not post anything");
+    await send({ type: "done", requestId: "a1", turn: turn("a1", "assistant", pieces.join(""), { incomplete: true, incompleteReason: "stopped" }) });
+    await page.locator("article.turn.assistant .incomplete", { hasText: "stopped" }).waitFor();
+    assert.equal(await page.locator("article.turn.assistant .code-block").count(), 1);
+    assert.equal(await page.locator("article.turn.assistant pre code .hljs-keyword").first().textContent(), "const");
+  });
+
+  it("keyboard: Enter sends, Shift+Enter is a newline, Up recalls, Escape stops", async () => {
+    await open();
+    await send({ type: "transcript", conversationId: "c1", generating: false, turns: [turn("u1", "user", "previous question"), turn("a1", "assistant", "ok")] });
+    const input = page.locator("#prompt-input");
+    await input.click();
+    await page.keyboard.press("ArrowUp");
+    assert.equal(await input.evaluate((e) => (e as HTMLElement & { value: string }).value), "previous question");
+    await page.keyboard.press("Control+a");
+    await page.keyboard.type("line one");
+    await page.keyboard.press("Shift+Enter");
+    await page.keyboard.type("line two");
+    await clearSent();
+    await page.keyboard.press("Enter");
+    const msgs = await sent();
+    assert.deepEqual(msgs, [{ type: "send", text: "line one\nline two", attachments: [] }]);
+    assert.equal(await input.evaluate((e) => (e as HTMLElement & { value: string }).value), "");
+    await send({ type: "transcript", conversationId: "c1", generating: true, turns: [turn("u1", "user", "line one\nline two"), turn("a1", "assistant", "", { streaming: true })] });
+    await clearSent();
+    await page.keyboard.press("Escape");
+    assert.ok((await sent()).some((m) => m.type === "stop"));
+    assert.equal(await page.locator("#send-button").textContent(), "Stop");
+  });
+
+  it("puts text back into the input when a send fails, and keeps the draft across a reload", async () => {
+    await open();
+    await send({ type: "restoreInput", text: "my precious question", attachments: [{ fileName: "a.ts", languageId: "typescript", startLine: 1, endLine: 3, code: "x" }] });
+    const input = page.locator("#prompt-input");
+    assert.equal(await input.evaluate((e) => (e as HTMLElement & { value: string }).value), "my precious question");
+    await page.locator(".composer .chip", { hasText: "a.ts:1-3" }).waitFor();
+    await input.click();
+    await page.keyboard.press("End");
+    await page.keyboard.type(" and more");
+    await page.reload();
+    await page.waitForFunction(() => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === "ready"));
+    assert.equal(await page.locator("#prompt-input").evaluate((e) => (e as HTMLElement & { value: string }).value), "my precious question and more");
+    await page.locator(".composer .chip", { hasText: "a.ts:1-3" }).waitFor();
+  });
+
+  it("code-block actions and links go to the host; blocked links post nothing", async () => {
+    await open();
+    const md = "Here:\n\n```python\nprint('hi')\n```\n\n[docs](https://example.com/docs) and [evil](command:workbench.action.terminal.new)";
+    await send({ type: "transcript", conversationId: "c1", generating: false, turns: [turn("u1", "user", "q"), turn("a1", "assistant", md)] });
+    await clearSent();
+    await page.locator(".code-block vscode-button", { hasText: "Insert" }).click();
+    await page.locator(".code-block vscode-button", { hasText: "Copy" }).click();
+    await page.locator("a.md-link", { hasText: "docs" }).click();
+    await page.locator("a.md-link", { hasText: "evil" }).click();
+    const msgs = await sent();
+    assert.deepEqual(msgs, [
+      { type: "codeAction", action: "insert", code: "print('hi')", languageId: "python" },
+      { type: "codeAction", action: "copy", code: "print('hi')", languageId: "python" },
+      { type: "openLink", href: "https://example.com/docs" },
+    ]);
+    assert.equal(await page.locator("a[href]").count(), 0, "no element in the view carries a real href");
+  });
+
+  for (const csp of [true, false]) {
+    it(`renders the hostile-markdown corpus inert ${csp ? "under the CSP" : "with sanitizing alone (no CSP)"}`, async () => {
+      omitCsp = !csp;
+      try {
+        await open();
+        attacker.requests.length = 0;
+        const pageRequests: string[] = [];
+        page.on("request", (r) => pageRequests.push(r.url()));
+        const corpus = hostileCorpus(attacker.url);
+        // First as streamed chunks (the live path), then as a restored transcript (the replay path).
+        const turns: Turn[] = [];
+        for (const [i, c] of corpus.entries()) {
+          turns.push(turn(`u${i}`, "user", c.name), turn(`a${i}`, "assistant", c.markdown));
+        }
+        await send({ type: "transcript", conversationId: "h", generating: true, turns: [turn("u", "user", "go"), turn("s", "assistant", "", { streaming: true })] });
+        for (const c of corpus.filter((x) => x.markdown.length < 100_000)) {
+          await send({ type: "chunk", requestId: "s", text: `${c.markdown}\n\n` });
+          await frame();
+        }
+        await send({ type: "transcript", conversationId: "h", generating: false, turns });
+        await frame();
+        // Click every inert link too: nothing may happen.
+        for (const a of await page.locator("a.inert-link").all()) await a.click({ force: true }).catch(() => undefined);
+        await page.waitForTimeout(500);
+        const pwned = await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned);
+        assert.equal(pwned, undefined, `script ran: ${pwned}`);
+        assert.deepEqual(attacker.requests, [], "the attacker server was contacted");
+        const foreign = pageRequests.filter((u) => !u.startsWith(app.url));
+        assert.deepEqual(foreign, []);
+        const dangerous = await page.evaluate(() => {
+          const root = document.getElementById("transcript")!;
+          const bad = root.querySelectorAll("script, img, iframe, svg, math, style, link, meta, base, object, embed, video, audio, form, details");
+          const attrs = [...root.querySelectorAll("*")].flatMap((e) => [...e.attributes].map((a) => a.name)).filter((n) => n.startsWith("on") || n === "href" || n === "src" || n === "style" || n === "srcdoc");
+          return { tags: [...bad].map((e) => e.tagName), attrs };
+        });
+        assert.deepEqual(dangerous, { tags: [], attrs: [] });
+        const sentTypes = (await sent()).map((m) => m.type).filter((t) => t !== "ready");
+        assert.deepEqual(sentTypes, [], "clicking inert links posted messages");
+        // The content is still visible as text.
+        assert.ok(((await page.locator("#transcript").textContent()) ?? "").includes("[image: tracking pixel]"));
+        page.removeAllListeners("request");
+      } finally {
+        omitCsp = false;
+      }
+    });
+  }
+
+  for (const theme of ["light", "dark"] as const) {
+    it(`screenshot: ${theme} theme`, async () => {
+      await open(theme);
+      await send({ type: "header", header: { state: "ready", engine: "local", model: "Mixtral-8x7B-Instruct", quantization: "Q4_K_M", backend: "cuda" } });
+      await send({
+        type: "transcript",
+        conversationId: "s",
+        generating: false,
+        turns: [
+          turn("u1", "user", "/explain", { displayText: "/explain", attachments: [{ fileName: "src/fibonacci.ts", languageId: "typescript", startLine: 1, endLine: 8, code: "" }] }),
+          turn("a1", "assistant", "This computes **Fibonacci** numbers iteratively:\n\n```ts\nexport function fib(n: number): number {\n  let [a, b] = [0, 1];\n  for (let i = 0; i < n; i++) [a, b] = [b, a + b];\n  return a;\n}\n```\n\nSee [the docs](https://example.com).", { stats: { ttftMs: 140, tokensPerSecond: 153.2, generatedTokens: 96 } }),
+          turn("u2", "user", "Make it recursive"),
+          turn("a2", "assistant", "Sure — a recursive version", { incomplete: true, incompleteReason: "stopped" }),
+        ],
+      });
+      await frame();
+      const file = path.join(resultsDir, `chat-webview-${theme}.png`);
+      await page.screenshot({ path: file });
+      assert.ok(fs.statSync(file).size > 5_000);
+    });
+  }
+
+  it("shows what to do when there is no model, while loading, and after a crash", async () => {
+    await open();
+    await send({ type: "header", header: { state: "noModel", engine: "local" } });
+    await page.locator(".status-panel vscode-button", { hasText: "Choose or download a model" }).click();
+    await send({ type: "header", header: { state: "loading", engine: "local", progress: 0.4, message: "Loading tiny (40 %)" } });
+    await page.locator(".status-panel vscode-progress-bar").waitFor();
+    await send({ type: "header", header: { state: "crashed", engine: "local", message: "The engine stopped (exit code 134)." } });
+    await clearSent();
+    await page.locator(".status-panel vscode-button", { hasText: "Retry" }).click();
+    await page.locator(".status-panel vscode-button", { hasText: "Show Log" }).click();
+    assert.deepEqual(await sent(), [{ type: "action", action: "retry" }, { type: "action", action: "showLog" }]);
+    await page.screenshot({ path: path.join(resultsDir, "chat-webview-crashed.png") });
+  });
+});
