@@ -1,7 +1,67 @@
+// Thin activate: builds the one composition root and returns. Nothing heavy here: the model
+// loads on first use, with progress in the status bar.
 import * as vscode from "vscode";
+import { ChatViewProvider } from "./chat/ChatViewProvider";
+import { CommandIds } from "./commandIds";
+import { CodeCommands } from "./commands/CodeCommands";
+import { Config } from "./Config";
+import { InlineCompletionController } from "./completion/InlineCompletionController";
+import { EngineHost } from "./EngineHost";
+import { Disposable } from "./lifecycle";
+import { runDoctor } from "./models/doctorCommand";
+import { ModelManager } from "./models/ModelManager";
+import { registerRemoteKeyCommands } from "./remote/apiKeyCommands";
+import { StatusBar } from "./StatusBar";
 
-export function activate(context: vscode.ExtensionContext): void {
-  void context;
+class MixtralExtension extends Disposable {
+  constructor(context: vscode.ExtensionContext) {
+    super();
+    const log = this._register(vscode.window.createOutputChannel("Mixtral Local", { log: true }));
+    const config = this._register(new Config(log));
+    const host = this._register(new EngineHost(context, log, config));
+    this._register(new StatusBar(host));
+    const chat = this._register(new ChatViewProvider(host));
+    this._register(vscode.window.registerWebviewViewProvider("mixtral.chatView", chat, { webviewOptions: { retainContextWhenHidden: false } }));
+    this._register(new CodeCommands(host, chat));
+    this._register(new InlineCompletionController(host));
+    const models = this._register(new ModelManager(host));
+    host.modelResolver = () => models.resolveModel();
+    this._register(registerRemoteKeyCommands(context.secrets, () => config.settings, log, () => host.resetBackend("API key changed")));
+    const reg = (id: string, fn: () => unknown) => this._register(vscode.commands.registerCommand(id, fn));
+    reg(CommandIds.showLog, () => log.show());
+    reg(CommandIds.selectModel, () => models.selectModel());
+    reg(CommandIds.doctor, () => runDoctor(host, models));
+    reg(CommandIds.newChat, () => chat.newChat());
+    reg(CommandIds.stopGenerating, () => chat.stop());
+    reg("mixtral.openSettings", () => vscode.commands.executeCommand("workbench.action.openSettings", "@ext:mixtral-local.mixtral-local"));
+    reg(CommandIds.showLastPrompt, async () => {
+      const last = host.lastPrompt();
+      if (!last) return vscode.window.showInformationMessage("Mixtral: no prompt has been sent yet in this window.");
+      let count = last.tokenCount;
+      if (count === undefined) {
+        try {
+          const backend = await host.getBackend();
+          [count] = await backend.countTokens([last.text]);
+        } catch {
+          count = undefined; // The text is still worth showing without a count.
+        }
+      }
+      const header = `<!-- Mixtral Local: last prompt (${last.feature}), ${count !== undefined ? `${count} tokens` : "token count unavailable"}, sent ${new Date(last.at).toLocaleTimeString()} -->\n`;
+      const doc = await vscode.workspace.openTextDocument({ content: header + last.text, language: "plaintext" });
+      await vscode.window.showTextDocument(doc, { preview: true });
+    });
+    log.info(`[extension] activated (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? "web" : "desktop"}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ""})`);
+  }
 }
 
-export function deactivate(): void {}
+let root: MixtralExtension | undefined;
+
+export function activate(context: vscode.ExtensionContext): void {
+  root = new MixtralExtension(context);
+  context.subscriptions.push(root);
+}
+
+export function deactivate(): void {
+  root?.dispose();
+  root = undefined;
+}

@@ -15,6 +15,13 @@ import { chatShellHtml } from "../../src/core/chat/webviewShell";
 import type { HostToWebview, Turn } from "../../src/shared/protocol";
 import { hostileCorpus } from "./chatHostileCorpus";
 
+// The callbacks passed to page.evaluate run in the page, where these exist (this Node project
+// compiles without the DOM library).
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const window: any, document: any, sessionStorage: any, requestAnimationFrame: any;
+type HTMLElement = any;
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
 type BrowserLib = typeof import("../../scripts/lib/browser.mjs", { with: { "resolution-mode": "import" } });
 
 const repo = path.resolve(__dirname, "../../..");

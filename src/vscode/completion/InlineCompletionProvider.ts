@@ -39,7 +39,10 @@ export class InlineCompletionProvider implements vscode.InlineCompletionItemProv
     const snapshot = cursorSnapshot(document, position);
 
     const hit = this.service.cached(snapshot);
-    if (hit) return this.items(hit, position);
+    if (hit) {
+      this.hooks.onOutcome(hit);
+      return this.items(hit, position);
+    }
     if (!explicit && this.hooks.pausedAfterFailure()) return this.skip("paused");
 
     const { signal, dispose } = abortSignalFrom(token);

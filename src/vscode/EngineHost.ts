@@ -1,0 +1,230 @@
+// Implements Services for the adapters: owns the inference backend (the local engine child
+// process or a remote server), loads the model on first use with progress, tracks the status the
+// status bar and chat header show, and remembers the last prompt.
+import * as path from "node:path";
+import * as vscode from "vscode";
+import { EngineClient } from "../core/engine/EngineClient";
+import type { GenerateRequest, GenerateResult, InferenceBackend } from "../core/engine/types";
+import { ModelNotInstalledError } from "../core/errors";
+import { renderPromptText } from "../core/prompt/mixtralFormat";
+import type { LoadOptions } from "../shared/engineProtocol";
+import type { Config } from "./Config";
+import { describeError } from "./describeError";
+import { Disposable, toDisposable } from "./lifecycle";
+import type { EngineStatus, LastPrompt, Services } from "./services";
+import { createRemoteBackend } from "./remote/createRemoteBackend";
+
+export class EngineHost extends Disposable implements Services {
+  private readonly statusEmitter = this._register(new vscode.EventEmitter<EngineStatus>());
+  readonly onDidChangeStatus = this.statusEmitter.event;
+  private current: EngineStatus;
+  private client: EngineClient | undefined;
+  private remote: InferenceBackend | undefined;
+  private loading: Promise<InferenceBackend> | undefined;
+  private loadedKey: string | undefined;
+  private last: LastPrompt | undefined;
+  private active = 0;
+  /** Set by the composition root: where the model for the current settings is (ModelManager). */
+  modelResolver: (() => Promise<{ path: string; installed: boolean } | undefined>) | undefined;
+
+  constructor(
+    readonly context: vscode.ExtensionContext,
+    readonly log: vscode.LogOutputChannel,
+    readonly config: Config,
+  ) {
+    super();
+    this.current = { state: "idle", engine: config.settings.engine };
+    this._register(
+      config.onDidChange(({ kind }) => {
+        if (kind !== "engine") return;
+        // Model, quantization, GPU layers, context…: the next request reloads with the new options.
+        void this.reset("settings changed");
+      }),
+    );
+    this._register(toDisposable(() => void this.reset("extension deactivated")));
+    void this.refreshNoModel();
+  }
+
+  status(): EngineStatus {
+    return this.current;
+  }
+
+  private setStatus(patch: Partial<EngineStatus>): void {
+    this.current = { ...this.current, ...patch, engine: this.config.settings.engine };
+    void vscode.commands.executeCommand("setContext", "mixtral.noModel", this.current.state === "noModel");
+    this.statusEmitter.fire(this.current);
+  }
+
+  private async refreshNoModel(): Promise<void> {
+    if (this.config.settings.engine !== "local") return this.setStatus({ state: "idle", message: undefined });
+    const model = await this.resolveModelPath().catch(() => undefined);
+    if (!model && this.current.state !== "ready") {
+      this.setStatus({ state: "noModel", message: "No Mixtral model yet: run “Mixtral: Select or Download Model…”." });
+    } else if (model && this.current.state === "noModel") {
+      this.setStatus({ state: "idle", message: `Model: ${path.basename(model)} (loads on first use)` });
+    }
+  }
+
+  private async resolveModelPath(): Promise<string | undefined> {
+    const s = this.config.settings;
+    if (s.modelPath) return s.modelPath;
+    const resolved = await this.modelResolver?.();
+    return resolved?.installed ? resolved.path : undefined;
+  }
+
+  private loadOptions(modelPath: string): LoadOptions {
+    const s = this.config.settings;
+    return {
+      modelPath,
+      backend: s.backend,
+      gpuLayers: s.gpuLayers,
+      contextSize: s.contextSize,
+      expertsPerToken: s.expertsPerToken,
+      threads: s.threads,
+      flashAttention: s.flashAttention,
+      useMmap: s.useMmap,
+      loraAdapters: s.loraAdapters,
+    };
+  }
+
+  async getBackend(signal?: AbortSignal): Promise<InferenceBackend> {
+    const s = this.config.settings;
+    if (s.engine !== "local") {
+      this.remote ??= this.track(await createRemoteBackend(s, this.context.secrets, this.log));
+      if (this.current.state !== "ready" && this.current.state !== "generating") this.setStatus({ state: "ready", message: `Remote ${s.engine} server: ${s.remoteUrl}` });
+      return this.remote;
+    }
+    const modelPath = await this.resolveModelPath();
+    if (!modelPath) {
+      this.setStatus({ state: "noModel", message: "No Mixtral model yet: run “Mixtral: Select or Download Model…”." });
+      throw new ModelNotInstalledError("No Mixtral model is installed yet.", "Run “Mixtral: Select or Download Model…” to download one or choose a GGUF file you already have.");
+    }
+    const options = this.loadOptions(modelPath);
+    const key = JSON.stringify(options);
+    if (this.client && this.loadedKey === key && this.client.modelInfo()) return this.wrapped(this.client);
+    if (this.loading && this.loadedKey === key) return this.loading;
+    this.loadedKey = key;
+    this.loading = this.load(options, signal).finally(() => (this.loading = undefined));
+    return this.loading;
+  }
+
+  private async load(options: LoadOptions, signal?: AbortSignal): Promise<InferenceBackend> {
+    const client = (this.client ??= this.createClient());
+    this.setStatus({ state: "loading", progress: 0, message: `Loading ${path.basename(options.modelPath)}…` });
+    try {
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: "Mixtral: loading model" },
+        async (progress) => {
+          let lastPct = 0;
+          await client.load(options, {
+            signal,
+            onProgress: (fraction: number) => {
+              const pct = Math.round(fraction * 100);
+              progress.report({ message: `${pct} %`, increment: pct - lastPct });
+              lastPct = pct;
+              this.setStatus({ state: "loading", progress: fraction });
+            },
+          });
+        },
+      );
+    } catch (err) {
+      this.loadedKey = undefined;
+      const d = describeError(err);
+      this.setStatus({ state: "error", progress: undefined, message: d.message });
+      throw err;
+    }
+    const info = client.modelInfo();
+    for (const notice of info?.notices ?? []) {
+      this.log.warn(`[engine] ${notice}`);
+      void vscode.window.showWarningMessage(`Mixtral: ${notice}`);
+    }
+    this.log.info(`[engine] loaded ${info?.fileName}: ${info?.description}; backend ${info?.backend}${info?.gpuName ? ` (${info.gpuName})` : ""}; context ${info?.contextSize}`);
+    this.setStatus({ state: "ready", progress: undefined, info, message: info ? `${info.fileName} · ${info.description}` : undefined });
+    return this.wrapped(client);
+  }
+
+  private createClient(): EngineClient {
+    const client = new EngineClient({
+      enginePath: this.context.asAbsolutePath(path.join("dist", "engine.js")),
+      onLog: (level, message) => {
+        const line = `[engine] ${message}`;
+        if (level === "error") this.log.error(line);
+        else if (level === "warn") this.log.warn(line);
+        else if (level === "info") this.log.info(line);
+        else if (level === "debug") this.log.debug(line);
+        else this.log.trace(line);
+      },
+      idleUnloadMs: this.config.settings.idleUnloadMinutes * 60_000,
+    });
+    this._register(
+      client.onDidChangeState((e) => {
+        if (e.state === "crashed") this.setStatus({ state: "crashed", message: e.reason ?? "The engine process stopped; it restarts on the next request." });
+        else if (e.state === "failed") this.setStatus({ state: "error", message: e.reason ?? "The engine failed repeatedly." });
+        else if (e.state === "stopped" && this.current.state === "ready") this.setStatus({ state: "idle", message: e.reason ?? "Model unloaded (idle); it reloads on the next request." });
+        else if (e.state === "ready" && (this.current.state === "crashed" || this.current.state === "idle")) this.setStatus({ state: "ready", info: client.modelInfo(), message: undefined });
+      }),
+    );
+    return client;
+  }
+
+  /** Tracks "generating" state and speed around any backend's generate. */
+  private wrapped(backend: InferenceBackend): InferenceBackend {
+    const generate = async (request: GenerateRequest, onChunk: (t: string) => void, signal?: AbortSignal): Promise<GenerateResult> => {
+      const visible = request.slot === "chat";
+      if (visible && this.active++ === 0) {
+        this.setStatus({ state: "generating" });
+        void vscode.commands.executeCommand("setContext", "mixtral.generating", true);
+      }
+      try {
+        const result = await backend.generate(request, onChunk, signal);
+        if (visible && result.stats.tokensPerSecond > 0) this.current.tokensPerSecond = result.stats.tokensPerSecond;
+        return result;
+      } finally {
+        if (visible && --this.active === 0) {
+          this.setStatus({ state: "ready" });
+          void vscode.commands.executeCommand("setContext", "mixtral.generating", false);
+        }
+      }
+    };
+    return {
+      kind: backend.kind,
+      generate,
+      countTokens: (texts, signal) => backend.countTokens(texts, signal),
+      modelInfo: () => backend.modelInfo(),
+      dispose: () => backend.dispose(),
+    };
+  }
+
+  private track(backend: InferenceBackend): InferenceBackend {
+    return this.wrapped(backend);
+  }
+
+  /** Drops the backend (a new API key, new settings); the next request builds a new one. */
+  resetBackend(reason: string): void {
+    void this.reset(reason);
+  }
+
+  private async reset(reason: string): Promise<void> {
+    this.log.info(`[engine] reset: ${reason}`);
+    const client = this.client;
+    const remote = this.remote;
+    this.client = undefined;
+    this.remote = undefined;
+    this.loadedKey = undefined;
+    this.setStatus({ state: "idle", info: undefined, message: undefined });
+    await Promise.allSettled([client?.dispose(), remote?.dispose()]);
+    void this.refreshNoModel();
+  }
+
+  recordPrompt(prompt: Omit<LastPrompt, "at" | "text">): void {
+    this.last = { ...prompt, text: renderPromptText(prompt.segments), at: Date.now() };
+  }
+
+  lastPrompt(): LastPrompt | undefined {
+    return this.last;
+  }
+
+  describeError(err: unknown) {
+    return describeError(err);
+  }
+}
