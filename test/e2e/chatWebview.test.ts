@@ -92,19 +92,16 @@ describe("chat webview in Chromium", function () {
     const lib = (await import(pathToFileURL(path.join(repo, "scripts/lib/browser.mjs")).href)) as BrowserLib;
     browser = await lib.launchChromium({ viewport: { width: 480, height: 800 } });
     page = browser.page;
-    await page.addInitScript((theme: Record<string, string>) => {
-      const w = window as unknown as { __sent: unknown[]; acquireVsCodeApi: () => unknown };
+    await page.addInitScript(() => {
+      const w = window as { __sent: unknown[]; acquireVsCodeApi: () => unknown };
       w.__sent = [];
+      // State lives in sessionStorage so that it survives page.reload(), as VS Code keeps it.
       w.acquireVsCodeApi = () => ({
         postMessage: (m: unknown) => w.__sent.push(JSON.parse(JSON.stringify(m))),
         getState: () => JSON.parse(sessionStorage.getItem("vscodeState") ?? "null") ?? undefined,
         setState: (s: unknown) => sessionStorage.setItem("vscodeState", JSON.stringify(s)),
       });
-      const themeName = sessionStorage.getItem("theme") ?? "dark";
-      void theme;
-      const themes = JSON.parse(sessionStorage.getItem("themes") ?? "{}") as Record<string, Record<string, string>>;
-      for (const [k, v] of Object.entries(themes[themeName] ?? {})) document.documentElement.style.setProperty(k, v);
-    }, {});
+    });
     fs.mkdirSync(resultsDir, { recursive: true });
   });
 
@@ -115,14 +112,19 @@ describe("chat webview in Chromium", function () {
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   });
 
+  /** A fresh view (no saved state) with a theme's variables set the way VS Code sets them. */
   async function open(theme: "light" | "dark" = "dark"): Promise<void> {
     await page.goto(`${app.url}/index.html`);
-    await page.evaluate(([t, themes]) => {
-      sessionStorage.setItem("theme", t as string);
-      sessionStorage.setItem("themes", themes as string);
-    }, [theme, JSON.stringify(THEMES)]);
+    await page.evaluate(() => sessionStorage.clear());
     await page.reload();
-    await page.waitForFunction(() => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === "ready"));
+    await page.waitForFunction(() => (window as { __sent: { type: string }[] }).__sent.some((m) => m.type === "ready"));
+    await page.evaluate(
+      ([vars, kind]) => {
+        for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
+        document.body.classList.add(kind === "light" ? "vscode-light" : "vscode-dark");
+      },
+      [THEMES[theme], theme] as const,
+    );
   }
 
   const send = (m: HostToWebview) => page.evaluate((msg) => window.postMessage(msg, "*"), m);
