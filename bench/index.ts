@@ -3,6 +3,7 @@
 //   node out/bench/index.js [name] [args…]
 const benches: Record<string, () => Promise<{ run(args: string[]): Promise<number> }>> = {
   engine: () => import("./engine"),
+  completion: () => import("./completion"),
 };
 
 async function main(argv: string[]): Promise<number> {

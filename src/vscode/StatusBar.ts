@@ -18,7 +18,21 @@ export class StatusBar extends Disposable {
     this.item.show();
   }
 
+  /** Download progress from the ModelManager overrides the engine state while it runs. */
+  private download: { level: string; state: string; fraction?: number } | undefined;
+
+  setDownload(d: { level: string; state: string; fraction?: number }): void {
+    this.download = d.state === "downloading" || d.state === "verifying" ? d : undefined;
+    this.render(this.services.status());
+  }
+
   private render(s: EngineStatus): void {
+    if (this.download) {
+      const pct = this.download.fraction !== undefined ? ` ${(this.download.fraction * 100).toFixed(0)} %` : "";
+      this.item.text = `$(cloud-download) Mixtral ${this.download.level}: ${this.download.state}${pct}`;
+      this.item.tooltip = "Mixtral Local: downloading the model (cancel from the notification)";
+      return;
+    }
     const model = s.info ? `${s.info.quantization}` : "";
     const remote = s.engine !== "local" ? ` (${s.engine})` : "";
     switch (s.state) {

@@ -19,13 +19,14 @@ class MixtralExtension extends Disposable {
     const log = this._register(vscode.window.createOutputChannel("Mixtral Local", { log: true }));
     const config = this._register(new Config(log));
     const host = this._register(new EngineHost(context, log, config));
-    this._register(new StatusBar(host));
+    const statusBar = this._register(new StatusBar(host));
     const chat = this._register(new ChatViewProvider(host));
     this._register(vscode.window.registerWebviewViewProvider("mixtral.chatView", chat, { webviewOptions: { retainContextWhenHidden: false } }));
     this._register(new CodeCommands(host, chat));
     this._register(new InlineCompletionController(host));
     const models = this._register(new ModelManager(host));
     host.modelResolver = () => models.resolveModel();
+    this._register(models.onDidChangeDownload((d) => statusBar.setDownload(d)));
     this._register(registerRemoteKeyCommands(context.secrets, () => config.settings, log, () => host.resetBackend("API key changed")));
     const reg = (id: string, fn: () => unknown) => this._register(vscode.commands.registerCommand(id, fn));
     reg(CommandIds.showLog, () => log.show());

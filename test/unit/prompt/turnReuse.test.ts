@@ -1,6 +1,7 @@
 // The issue's check that turn N+1 extends turn N's tokens: the real engine child (dist/engine.js) on
-// the tiny model reports how many prompt tokens it evaluated; the second turn evaluates only the
-// answer's last token, the EOS and the new user run, the rest comes from the KV cache.
+// the tiny model reports how many prompt tokens it evaluated; every earlier prompt token comes from
+// the KV cache. (The answer's tokens are reused only as far as the model generated the canonical
+// tokenization of its own text: the random tiny model often does not, e.g. "▁becaus" + "e".)
 import * as assert from "node:assert/strict";
 import { buildMixtralPrompt, type ChatMessage } from "../../../src/core/prompt/mixtralFormat";
 import { makeClient, request, tinyLoadOptions } from "../engine/engineTestKit";
@@ -21,9 +22,13 @@ describe("prompt/turn reuse in the engine", function () {
       const result = await client.generate(request(prompt, { maxTokens: 12 }), () => {});
       const answerTokens = (await client.countTokens([previous.text.trim()]))[0];
       const [userRun] = await client.countTokens([(prompt[prompt.length - 1] as { text: string }).text]);
-      // New since the last prompt: the answer (all but its last token already in the KV cache), EOS, the user run.
+      // New since the last prompt: the answer, its EOS and the user run; nothing before them.
       assert.equal(result.stats.promptTokens, previous.stats.promptTokens + answerTokens + 1 + userRun);
-      assert.ok(result.stats.evaluatedTokens <= userRun + 2, `evaluated ${result.stats.evaluatedTokens} of ${result.stats.promptTokens} (user run ${userRun})`);
+      assert.ok(
+        result.stats.evaluatedTokens <= result.stats.promptTokens - previous.stats.promptTokens,
+        `evaluated ${result.stats.evaluatedTokens} of ${result.stats.promptTokens}; the previous prompt had ${previous.stats.promptTokens}`,
+      );
+      assert.ok(result.stats.evaluatedTokens >= userRun + 1);
       previous = result;
     }
   });

@@ -1,7 +1,12 @@
 // Every failure a remote engine can show, each produced by a real server (or a real closed port, a
 // real TLS mismatch) on 127.0.0.1, and the typed error the user gets for it.
 import * as assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import * as https from "node:https";
 import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
 import { TgiClient } from "../../../src/core/remote/TgiClient";
 import {
   RemoteAuthError, RemoteOverloadedError, RemoteProtocolError, RemotePromptTooLongError, RemoteTimeoutError, RemoteTlsError, RemoteUnreachableError,
@@ -36,6 +41,31 @@ describe("remote/faults", () => {
     const err = await rejects(new TgiClient({ baseUrl: `http://127.0.0.1:${port}` }), RemoteUnreachableError);
     assert.equal(err.code, "ECONNREFUSED");
     assert.match(err.message, /unreachable/);
+  });
+
+  it("unreachable: an unknown host name", async () => {
+    const err = await rejects(new TgiClient({ baseUrl: "http://no-such-host.invalid:8080" }), RemoteUnreachableError);
+    assert.ok(["ENOTFOUND", "EAI_AGAIN"].includes(err.code), err.code);
+    assert.match(err.hint ?? "", /host name/);
+  });
+
+  it("TLS failure: a self-signed certificate is refused, never accepted silently", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "mixtral-tls-"));
+    try {
+      execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem"), "-days", "1", "-subj", "/CN=127.0.0.1"], { stdio: "ignore" });
+      const tls = https.createServer({ key: readFileSync(path.join(dir, "key.pem")), cert: readFileSync(path.join(dir, "cert.pem")) }, (_req, res) => { sseHead(res); sseEvent(res, finalOk); res.end(); });
+      await new Promise<void>((r) => tls.listen(0, "127.0.0.1", r));
+      try {
+        const err = await rejects(new TgiClient({ baseUrl: `https://127.0.0.1:${(tls.address() as net.AddressInfo).port}` }), RemoteTlsError);
+        assert.equal(err.code, "DEPTH_ZERO_SELF_SIGNED_CERT");
+        assert.match(err.hint ?? "", /never switched off/);
+      } finally {
+        tls.closeAllConnections();
+        await new Promise<void>((r) => tls.close(() => r()));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("TLS failure: https:// to a server that speaks plain HTTP is reported, not ignored", async () => {

@@ -57,6 +57,8 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Starts an SSE response. */
 export function sseHead(res: http.ServerResponse, extra: Record<string, string> = {}): void {
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", ...extra });
+  // Node holds the head until the first write; servers send it at once.
+  res.flushHeaders();
 }
 
 /** One event as TGI writes it (`data:` without a space) or as OpenAI servers do (`data: `). */
