@@ -1,9 +1,14 @@
-// `npm run bench`: runs every benchmark program in bench/ (each also runs alone:
-// `node out/bench/<name>.js --help`-style arguments are passed through to the one named).
+// `npm run bench`: runs every benchmark program in bench/, or the one named, with its arguments
+// (each also runs alone: `node out/bench/<name>.js …`).
 //   node out/bench/index.js [name] [args…]
-const benches: Record<string, () => Promise<{ run(args: string[]): Promise<number> }>> = {
-  engine: () => import("./engine"),
-  completion: () => import("./completion"),
+// Static imports: under tsc's node16 CommonJS output a dynamic import() of a relative .ts path
+// would need a ".js" extension; each module only defines `run` (and starts itself only as main).
+import { run as completion } from "./completion";
+import { run as engine } from "./engine";
+
+const benches: Record<string, (args: string[]) => Promise<number>> = {
+  engine,
+  completion,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -11,9 +16,9 @@ async function main(argv: string[]): Promise<number> {
   const selected = name && benches[name] ? [[name, benches[name]] as const] : Object.entries(benches);
   const args = name && benches[name] ? rest : argv;
   let code = 0;
-  for (const [benchName, load] of selected) {
+  for (const [benchName, bench] of selected) {
     process.stdout.write(`== ${benchName} ==\n`);
-    code = Math.max(code, await (await load()).run(args));
+    code = Math.max(code, await bench(args));
   }
   return code;
 }

@@ -177,6 +177,8 @@ export class EngineHost extends Disposable implements Services {
       }
       try {
         const result = await backend.generate(request, onChunk, signal);
+        // The engine counted the exact prompt tokens: keep them for "Show Last Prompt".
+        if (this.last && this.last.segments === request.prompt) this.last.tokenCount = result.stats.promptTokens;
         if (visible && result.stats.tokensPerSecond > 0) this.current.tokensPerSecond = result.stats.tokensPerSecond;
         return result;
       } finally {

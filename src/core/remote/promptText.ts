@@ -1,7 +1,7 @@
 // The prompt as text for servers that tokenize it themselves (TGI's /generate_stream, OpenAI-style
 // /v1/completions). It is renderPromptText's string — Mistral's documented form
 // `<s> [INST] u [/INST] a</s> [INST] u2 [/INST]`, the same segments the local engine evaluates —
-// minus its leading "<s> ":
+// minus its leading "<s> " (or " " when there is no BOS):
 //  - the servers' tokenizers add BOS themselves (TGI's add_special_tokens defaults to true; vLLM and
 //    llama-server add it too), so sending "<s>" would give two BOS tokens;
 //  - SentencePiece-style tokenizers (HF's Metaspace/legacy normalizer, llama.cpp's add_space_prefix)
@@ -21,10 +21,11 @@ export interface ServerPromptText {
 }
 
 export function promptTextForServer(segments: readonly PromptSegment[]): ServerPromptText {
-  const text = renderPromptText(segments);
+  let text = renderPromptText(segments);
   const bos = segments[0]?.type === "bos";
-  if (!bos) return { text, bos };
-  const first = segments[1];
-  const prefix = first?.type === "text" && !first.special ? "<s> " : "<s>";
-  return { text: text.slice(prefix.length), bos };
+  if (bos) text = text.slice("<s>".length);
+  // The tokenizer's own start-of-input "▁" stands for the first run's " " (with or without BOS).
+  const first = segments[bos ? 1 : 0];
+  if (first?.type === "text" && !first.special && text.startsWith(" ")) text = text.slice(1);
+  return { text, bos };
 }
