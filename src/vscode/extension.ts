@@ -51,6 +51,11 @@ class MixtralExtension extends Disposable {
       const doc = await vscode.workspace.openTextDocument({ content: header + last.text, language: "plaintext" });
       await vscode.window.showTextDocument(doc, { preview: true });
     });
+    if (context.extensionMode === vscode.ExtensionMode.Test) {
+      // Read-only views of state for the extension-host tests; not registered in normal use.
+      reg("mixtral._test.lastPrompt", () => host.lastPrompt());
+      reg("mixtral._test.status", () => host.status());
+    }
     log.info(`[extension] activated (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? "web" : "desktop"}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ""})`);
   }
 }

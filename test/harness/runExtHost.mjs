@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "../..");
 const require = createRequire(join(repo, "package.json"));
-const { runTests } = require("@vscode/test-electron");
+const { runTests, TestRunFailedError } = require("@vscode/test-electron");
 
 const argv = process.argv.slice(2);
 const desktop = argv.includes("--desktop");
@@ -33,7 +33,11 @@ try {
   process.exitCode = 0;
 } catch (err) {
   // runTests rejects with TestRunFailedError on a non-zero exit; the suite already said why.
-  if (err?.name !== "TestRunFailedError") process.stderr.write(`${err?.stack ?? err}\n`);
+  if (desktop && /ENOTFOUND|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN/.test(String(err?.message))) {
+    process.stderr.write(`test:desktop downloads VS Code 1.100.3 and could not reach the server (${err.message}).\nOffline, run the same suite in code-server: npm run test:exthost\n`);
+  } else if (!(err instanceof TestRunFailedError)) {
+    process.stderr.write(`${err?.stack ?? err}\n`);
+  }
   process.exitCode = 1;
 } finally {
   rmSync(profile, { recursive: true, force: true });

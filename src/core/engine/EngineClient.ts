@@ -10,6 +10,7 @@ import {
   abortError, completedResult, crashedResult, describeExit, engineError, loadKey, modelLabel, type PartialProgress,
 } from "./engineResults";
 import { EngineProcess, type EngineLogLevel } from "./EngineProcess";
+import { Listeners, PendingRequests } from "./PendingRequests";
 import { RestartPolicy, type RestartPolicyOptions } from "./restartPolicy";
 import type { EngineState, EngineStateChange, GenerateRequest, GenerateResult, InferenceBackend } from "./types";
 
@@ -38,13 +39,7 @@ export interface LoadCallbacks {
   signal?: AbortSignal;
 }
 
-interface Pending {
-  kind: "generate" | "load" | "other";
-  onMessage(message: EngineMessage): void;
-  onExit(reason: string): void;
-}
-
-type Listener<T> = (value: T) => void;
+type LoadProgress = { fraction: number; message?: string };
 
 export class EngineClient implements InferenceBackend {
   readonly kind = "local" as const;
@@ -56,22 +51,28 @@ export class EngineClient implements InferenceBackend {
   private modelLoaded = false;
   private loading?: Promise<ModelInfo>;
   private restarting?: Promise<void>;
+  private unloading?: Promise<void>;
   private crashedLoad?: { key: string; message: string };
-  private readonly pending = new Map<string, Pending>();
+  private readonly pending: PendingRequests;
   /** Processes we stopped on purpose, with the reason given to their pending requests. */
   private readonly expectedExits = new WeakMap<EngineProcess, string>();
   private readonly hungReasons = new WeakMap<EngineProcess, string>();
-  private readonly stateListeners = new Set<Listener<EngineStateChange>>();
-  private readonly progressListeners = new Set<Listener<{ fraction: number; message?: string }>>();
+  private readonly stateListeners = new Listeners<EngineStateChange>();
+  private readonly progressListeners = new Listeners<LoadProgress>();
   private readonly policy: RestartPolicy;
-  private nextId = 1;
   private idleTimer?: NodeJS.Timeout;
-  private watchdog?: NodeJS.Timeout;
-  private lastActivity = 0;
   private disposed = false;
 
   constructor(private readonly options: EngineClientOptions) {
     this.policy = new RestartPolicy(options.restart);
+    this.pending = new PendingRequests(options.hangTimeoutMs ?? 120_000, (reason) => {
+      const proc = this.proc;
+      if (!proc) return;
+      this.log("error", reason);
+      // Not an expected exit: a hang counts as a crash (restart, bounded), with its own reason.
+      this.hungReasons.set(proc, reason);
+      proc.kill();
+    });
   }
 
   get state(): EngineState {
@@ -88,15 +89,13 @@ export class EngineClient implements InferenceBackend {
     return this.proc?.alive ? this.proc.pid : undefined;
   }
 
-  onDidChangeState(listener: Listener<EngineStateChange>): { dispose(): void } {
-    this.stateListeners.add(listener);
-    return { dispose: () => this.stateListeners.delete(listener) };
+  onDidChangeState(listener: (change: EngineStateChange) => void): { dispose(): void } {
+    return this.stateListeners.add(listener);
   }
 
   /** Progress of every load, including the transparent reloads after idle unload or a crash. */
-  onDidLoadProgress(listener: Listener<{ fraction: number; message?: string }>): { dispose(): void } {
-    this.progressListeners.add(listener);
-    return { dispose: () => this.progressListeners.delete(listener) };
+  onDidLoadProgress(listener: (progress: LoadProgress) => void): { dispose(): void } {
+    return this.progressListeners.add(listener);
   }
 
   modelInfo(): ModelInfo | undefined {
@@ -133,25 +132,24 @@ export class EngineClient implements InferenceBackend {
   ): Promise<GenerateResult> {
     if (signal?.aborted) return completedResult("", "abort", emptyStats(), request.maxTokens);
     const proc = await this.ensureLoaded();
-    const requestId = this.newId();
     const progress: PartialProgress = { text: "", chunks: 0, startedAt: Date.now() };
     return new Promise<GenerateResult>((resolve, reject) => {
       const onAbort = () => proc.send({ type: "abort", requestId });
       const finish = () => {
         signal?.removeEventListener("abort", onAbort);
-        this.pending.delete(requestId);
+        this.pending.close(requestId);
         this.afterRequest();
       };
-      this.pending.set(requestId, {
+      const requestId = this.pending.open({
         kind: "generate",
         onMessage: (message) => {
           if (message.type === "chunk") {
             progress.text += message.text;
             progress.chunks++;
             progress.firstChunkAt ??= Date.now();
-            try { onChunk(message.text); } catch (error) { this.log("error", `onChunk threw: ${String(error)}`); }
+            this.safely(() => onChunk(message.text));
           } else if (message.type === "progress") {
-            if (message.message === "prompt") onProgress?.(message.fraction);
+            if (message.message === "prompt") this.safely(() => onProgress?.(message.fraction));
           } else if (message.type === "done") {
             finish();
             resolve(completedResult(message.text, message.stopReason, message.stats, request.maxTokens));
@@ -166,8 +164,6 @@ export class EngineClient implements InferenceBackend {
         },
       });
       signal?.addEventListener("abort", onAbort, { once: true });
-      this.lastActivity = Date.now();
-      this.armWatchdog();
       this.post(proc, { type: "generate", requestId, options: { ...request } });
     });
   }
@@ -186,7 +182,7 @@ export class EngineClient implements InferenceBackend {
   async dispose(): Promise<void> {
     this.disposed = true;
     clearTimeout(this.idleTimer);
-    clearInterval(this.watchdog);
+    this.pending.dispose();
     const proc = this.proc;
     if (proc) {
       this.expectedExits.set(proc, "the engine was shut down");
@@ -203,7 +199,6 @@ export class EngineClient implements InferenceBackend {
     clearTimeout(this.idleTimer);
     const proc = await this.ensureProcess();
     this.setState("loading");
-    const requestId = this.newId();
     const onAbort = () => {
       this.expectedExits.set(proc, "loading was cancelled");
       proc.kill();
@@ -211,17 +206,17 @@ export class EngineClient implements InferenceBackend {
     callbacks.signal?.addEventListener("abort", onAbort, { once: true });
     try {
       const info = await new Promise<ModelInfo>((resolve, reject) => {
-        this.pending.set(requestId, {
+        const requestId = this.pending.open({
           kind: "load",
           onMessage: (message) => {
             if (message.type === "progress") {
-              callbacks.onProgress?.(message.fraction, message.message);
-              for (const l of this.progressListeners) l({ fraction: message.fraction, message: message.message });
+              this.safely(() => callbacks.onProgress?.(message.fraction, message.message));
+              this.progressListeners.fire({ fraction: message.fraction, message: message.message }, (e) => this.listenerError(e));
             } else if (message.type === "loaded") {
-              this.pending.delete(requestId);
+              this.pending.close(requestId);
               resolve(message.info);
             } else if (message.type === "error") {
-              this.pending.delete(requestId);
+              this.pending.close(requestId);
               reject(engineError(message.code, message.message));
             }
           },
@@ -247,7 +242,8 @@ export class EngineClient implements InferenceBackend {
       const kept = this.modelLoaded && proc.alive &&
         (error instanceof InvalidOptionsError || error instanceof InvalidModelFileError || error instanceof ModelNotInstalledError);
       this.modelLoaded = kept;
-      if (proc.alive && this.current.state === "loading") this.setState(kept ? "ready" : "stopped", kept ? undefined : (error as Error).message);
+      // (After a real crash handleExit has already moved the state on to "crashed".)
+      if (this.current.state === "loading") this.setState(kept ? "ready" : "stopped", kept ? undefined : (error as Error).message);
       if (transparent) this.log("error", `reloading ${modelLabel(options)} failed: ${(error as Error).message}`);
       throw error;
     } finally {
@@ -258,6 +254,7 @@ export class EngineClient implements InferenceBackend {
   private async ensureLoaded(): Promise<EngineProcess> {
     if (this.disposed) throw new EngineUnavailableError("The engine has been shut down.");
     if (this.restarting) await this.restarting;
+    if (this.unloading) await this.unloading;
     if (this.loading) await this.loading.catch(() => undefined);
     if (this.modelLoaded && this.proc?.alive) return this.proc;
     if (this.current.state === "failed") throw new EngineUnavailableError(this.current.reason ?? "The engine stopped after repeated crashes.");
@@ -298,13 +295,8 @@ export class EngineClient implements InferenceBackend {
   }
 
   private route(message: EngineMessage): void {
-    this.lastActivity = Date.now();
-    if (!("requestId" in message)) return;
-    if (message.type === "error" && message.requestId === "engine") {
-      this.log("error", `engine: ${message.message}`);
-      return;
-    }
-    this.pending.get(message.requestId)?.onMessage(message);
+    if (message.type === "error" && message.requestId === "engine") this.log("error", `engine: ${message.message}`);
+    this.pending.route(message);
   }
 
   private handleExit(proc: EngineProcess, code: number | null, signal: NodeJS.Signals | null): void {
@@ -313,12 +305,10 @@ export class EngineClient implements InferenceBackend {
     this.modelLoaded = false;
     const expected = this.expectedExits.get(proc);
     const reason = expected ?? this.hungReasons.get(proc) ?? describeExit(code, signal);
-    const settled = [...this.pending.values()];
-    this.pending.clear();
-    for (const p of settled) p.onExit(reason);
+    const settled = this.pending.settleAll(reason);
     if (expected !== undefined || this.disposed) return;
 
-    this.log("error", `${reason}${settled.length ? `; ${settled.length} request(s) were in flight` : ""}`);
+    this.log("error", `${reason}${settled ? `; ${settled} request(s) were in flight` : ""}`);
     const delay = this.policy.next();
     if (delay === undefined) {
       this.setState("failed", `The engine process crashed ${this.policy.recentCrashes} times in ${this.policy.windowMinutes} minutes (last: ${reason}). ` +
@@ -344,36 +334,48 @@ export class EngineClient implements InferenceBackend {
   private async simpleRequest(build: (requestId: string) => HostMessage, reply: "counts" | "tokens", signal?: AbortSignal): Promise<EngineMessage> {
     if (signal?.aborted) throw abortError("The request");
     const proc = await this.ensureLoaded();
-    const requestId = this.newId();
     return new Promise<EngineMessage>((resolve, reject) => {
-      const onAbort = () => { this.pending.delete(requestId); reject(abortError("The request")); };
+      const onAbort = () => { this.pending.close(requestId); reject(abortError("The request")); };
       signal?.addEventListener("abort", onAbort, { once: true });
-      this.pending.set(requestId, {
+      const requestId = this.pending.open({
         kind: "other",
         onMessage: (message) => {
           if (message.type !== reply && message.type !== "error") return;
           signal?.removeEventListener("abort", onAbort);
-          this.pending.delete(requestId);
+          this.pending.close(requestId);
           if (message.type === "error") reject(engineError(message.code, message.message));
           else resolve(message);
         },
-        onExit: (reason) => reject(new EngineCrashedError(`The request failed: ${reason}.`)),
+        onExit: (reason) => {
+          signal?.removeEventListener("abort", onAbort);
+          reject(new EngineCrashedError(`The request failed: ${reason}.`));
+        },
       });
       this.post(proc, build(requestId));
     });
   }
 
-  private async unloadModel(state: EngineState, reason?: string): Promise<void> {
+  private unloadModel(state: EngineState, reason?: string): Promise<void> {
+    const run = this.runUnload(state, reason);
+    this.unloading = run;
+    const clear = () => { if (this.unloading === run) this.unloading = undefined; };
+    run.then(clear, clear);
+    return run;
+  }
+
+  private async runUnload(state: EngineState, reason?: string): Promise<void> {
     clearTimeout(this.idleTimer);
     if (this.loading) await this.loading.catch(() => undefined);
     const proc = this.proc;
-    if (proc?.alive && this.modelLoaded) {
-      const requestId = this.newId();
+    const wasLoaded = this.modelLoaded;
+    // Requests arriving from now on wait for this unload, then reload (see ensureLoaded).
+    this.modelLoaded = false;
+    if (proc?.alive && wasLoaded) {
       await new Promise<void>((resolve) => {
-        this.pending.set(requestId, {
+        const requestId = this.pending.open({
           kind: "other",
           onMessage: (message) => {
-            if (message.type === "unloaded" || message.type === "error") { this.pending.delete(requestId); resolve(); }
+            if (message.type === "unloaded" || message.type === "error") { this.pending.close(requestId); resolve(); }
           },
           onExit: () => resolve(),
         });
@@ -397,32 +399,6 @@ export class EngineClient implements InferenceBackend {
     this.idleTimer.unref?.();
   }
 
-  /** Kills a child that shows no sign of life while a generation is in flight. */
-  private armWatchdog(): void {
-    const hangMs = this.options.hangTimeoutMs ?? 120_000;
-    if (hangMs <= 0 || this.watchdog) return;
-    this.watchdog = setInterval(() => {
-      const generating = [...this.pending.values()].some((p) => p.kind === "generate");
-      if (!generating) {
-        clearInterval(this.watchdog);
-        this.watchdog = undefined;
-        return;
-      }
-      if (Date.now() - this.lastActivity > hangMs && this.proc) {
-        const reason = `the engine stopped responding for ${Math.round(hangMs / 1000)} s during a generation and was stopped`;
-        this.log("error", reason);
-        this.killHung(this.proc, reason);
-      }
-    }, Math.min(1000, Math.max(50, hangMs / 4)));
-    this.watchdog.unref?.();
-  }
-
-  /** Not an expected exit: a hang counts as a crash (restart, bounded), with its own reason. */
-  private killHung(proc: EngineProcess, reason: string): void {
-    this.hungReasons.set(proc, reason);
-    proc.kill();
-  }
-
   private post(proc: EngineProcess, message: HostMessage): void {
     if (!proc.send(message)) this.log("warn", `could not send ${message.type}: the engine process is gone`);
   }
@@ -430,17 +406,20 @@ export class EngineClient implements InferenceBackend {
   private setState(state: EngineState, reason?: string): void {
     if (this.current.state === state && this.current.reason === reason) return;
     this.current = { state, reason };
-    for (const l of this.stateListeners) {
-      try { l(this.current); } catch (error) { this.log("error", `state listener threw: ${String(error)}`); }
-    }
+    this.stateListeners.fire(this.current, (e) => this.listenerError(e));
+  }
+
+  /** The caller's callbacks never break the client's bookkeeping. */
+  private safely(callback: () => void): void {
+    try { callback(); } catch (error) { this.listenerError(error); }
+  }
+
+  private listenerError(error: unknown): void {
+    this.log("error", `a listener threw: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
   }
 
   private log(level: EngineLogLevel, message: string): void {
     this.options.onLog?.(level, message);
-  }
-
-  private newId(): string {
-    return `r${this.nextId++}`;
   }
 }
 

@@ -26,6 +26,20 @@ export interface ChatSink {
 
 const RECENT_KEY = "mixtral.recentRefactorInstructions";
 
+/** Arguments a keybinding (or a test) may pass: `{ "instruction": "use async/await" }` skips the
+ *  question. `apply` answers the preview's Apply/Discard and is honoured only in the extension's
+ *  test mode: in normal use, model output reaches a file only through the user's click. */
+export interface EditCommandArgs {
+  instruction?: string;
+  apply?: boolean;
+}
+
+function editArgs(arg: unknown): EditCommandArgs {
+  if (typeof arg !== "object" || arg === null || arg instanceof vscode.Uri) return {};
+  const a = arg as Record<string, unknown>;
+  return { instruction: typeof a.instruction === "string" ? a.instruction : undefined, apply: typeof a.apply === "boolean" ? a.apply : undefined };
+}
+
 export class CodeCommands extends Disposable {
   private readonly preview: ProposalPreview;
 
@@ -36,9 +50,11 @@ export class CodeCommands extends Disposable {
       this._register(vscode.commands.registerCommand(id, (...args: unknown[]) => this.guard(() => fn(...args))));
     reg(CommandIds.explainSelection, () => this.toChat("explain"));
     reg(CommandIds.askAboutSelection, () => this.toChat("ask"));
-    reg(CommandIds.refactorSelection, () => this.edit("refactor"));
-    reg(CommandIds.fixProblems, (uri, range) => this.edit("fix", uri as vscode.Uri | undefined, range as vscode.Range | undefined));
-    reg(CommandIds.addDocumentation, () => this.edit("document"));
+    reg(CommandIds.refactorSelection, (arg) => this.edit("refactor", editArgs(arg)));
+    reg(CommandIds.fixProblems, (uri, range) =>
+      uri instanceof vscode.Uri && range instanceof vscode.Range ? this.edit("fix", {}, uri, range) : this.edit("fix", editArgs(uri)),
+    );
+    reg(CommandIds.addDocumentation, (arg) => this.edit("document", editArgs(arg)));
     reg(CommandIds.writeTests, () => this.writeTests());
     this._register(
       vscode.languages.registerCodeActionsProvider({ scheme: "file" }, new MixtralCodeActions(), {
@@ -126,7 +142,7 @@ export class CodeCommands extends Disposable {
     return false;
   }
 
-  private async edit(feature: "refactor" | "fix" | "document", uri?: vscode.Uri, range?: vscode.Range): Promise<void> {
+  private async edit(feature: "refactor" | "fix" | "document", args: EditCommandArgs, uri?: vscode.Uri, range?: vscode.Range): Promise<void> {
     if (!this.requireTrust(feature === "document" ? "Adding documentation" : feature === "fix" ? "Fixing problems" : "Refactoring")) return;
     if (uri && range) {
       // From a quick fix: select the diagnostic's lines first.
@@ -137,7 +153,7 @@ export class CodeCommands extends Disposable {
     if (!t) return;
     const extra: Partial<PromptVariables> = {};
     if (feature === "refactor") {
-      const instruction = await this.askInstruction();
+      const instruction = args.instruction?.trim() || (await this.askInstruction());
       if (!instruction) return;
       extra.instruction = instruction;
     }
@@ -154,7 +170,8 @@ export class CodeCommands extends Disposable {
         source: d.source,
       }));
     }
-    await this.preview.run(feature as FeatureName, t, buildFeaturePrompt(feature, this.variables(t, extra), this.promptOptions()));
+    const autoAnswer = this.services.context.extensionMode === vscode.ExtensionMode.Test ? args.apply : undefined;
+    await this.preview.run(feature as FeatureName, t, buildFeaturePrompt(feature, this.variables(t, extra), this.promptOptions()), autoAnswer);
   }
 
   private async askInstruction(): Promise<string | undefined> {

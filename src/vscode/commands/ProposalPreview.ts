@@ -57,7 +57,8 @@ export class ProposalPreview extends Disposable implements vscode.TextDocumentCo
     );
   }
 
-  async run(feature: FeatureName, target: CodeTarget, built: FeaturePrompt): Promise<void> {
+  /** `autoAnswer` (test mode only) stands for the user's Apply (true) or Discard (false) click. */
+  async run(feature: FeatureName, target: CodeTarget, built: FeaturePrompt, autoAnswer?: boolean): Promise<void> {
     if (built.warning) void vscode.window.showWarningMessage(`Mixtral: ${built.warning.message} The built-in prompt was used.`);
     const title = TITLES[feature] ?? feature;
     const answer = await this.generate(`${title} ${target.fileName}:${target.startLine}-${target.endLine}`, built, feature);
@@ -82,7 +83,7 @@ export class ProposalPreview extends Disposable implements vscode.TextDocumentCo
     try {
       await vscode.commands.executeCommand("vscode.diff", left, right, `Mixtral ${title}: ${target.fileName} ↔ proposal`, { preview: true });
       const note = answer.incomplete ? ` The answer was cut short (${answer.reason ?? "incomplete"}): review it carefully.` : "";
-      const choice = await vscode.window.showInformationMessage(`Apply Mixtral's ${title.toLowerCase()} to ${target.fileName}:${target.startLine}-${target.endLine}?${note}`, "Apply", "Discard");
+      const choice = autoAnswer !== undefined ? (autoAnswer ? "Apply" : "Discard") : await vscode.window.showInformationMessage(`Apply Mixtral's ${title.toLowerCase()} to ${target.fileName}:${target.startLine}-${target.endLine}?${note}`, "Apply", "Discard");
       if (choice !== "Apply") return;
       await this.apply(target, newCode);
     } finally {

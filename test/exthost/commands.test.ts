@@ -1,0 +1,168 @@
+// The code commands inside a real VS Code: explain through the real engine on the tiny Mixtral
+// model; refactor/fix/document through a real OpenAI-compatible HTTP server on 127.0.0.1 that
+// answers with fixed code, so what gets applied is known and the edit can be checked exactly.
+import * as assert from "node:assert/strict";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import * as vscode from "vscode";
+import { ensureTinyModel } from "../helpers/tinyModel";
+
+const config = () => vscode.workspace.getConfiguration("mixtral");
+const G = vscode.ConfigurationTarget.Global;
+
+const ORIGINAL = "function add(a, b) {\n  return a + b;\n}\n\nconst x = add(1, 2);\n";
+const PROPOSED = "function add(a: number, b: number): number {\n  return a + b;\n}";
+
+interface CannedServer {
+  url: string;
+  requests: { path: string; body: string }[];
+  delayMs: number;
+  close(): Promise<void>;
+}
+
+/** An OpenAI-compatible server that streams one fixed fenced answer. */
+async function cannedServer(answer: string): Promise<CannedServer> {
+  const requests: { path: string; body: string }[] = [];
+  const state = { delayMs: 0 };
+  const server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => (body += c.toString()));
+    req.on("end", async () => {
+      requests.push({ path: req.url ?? "", body });
+      if (req.url?.startsWith("/v1/models")) {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ object: "list", data: [{ id: "mixtral-test", object: "model" }] }));
+        return;
+      }
+      const chat = req.url?.startsWith("/v1/chat/completions");
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      await new Promise((r) => setTimeout(r, state.delayMs));
+      const pieces = answer.match(/[\s\S]{1,12}/g) ?? [];
+      for (const p of pieces) {
+        const choice = chat ? { index: 0, delta: { content: p }, finish_reason: null } : { index: 0, text: p, finish_reason: null };
+        res.write(`data: ${JSON.stringify({ id: "x", object: chat ? "chat.completion.chunk" : "text_completion", choices: [choice] })}\n\n`);
+      }
+      const last = chat ? { index: 0, delta: {}, finish_reason: "stop" } : { index: 0, text: "", finish_reason: "stop" };
+      res.write(`data: ${JSON.stringify({ id: "x", choices: [last], usage: { prompt_tokens: 10, completion_tokens: pieces.length } })}\n\n`);
+      res.end("data: [DONE]\n\n");
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    get delayMs() {
+      return state.delayMs;
+    },
+    set delayMs(v: number) {
+      state.delayMs = v;
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+async function editorWith(content: string, language = "javascript"): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument({ content, language });
+  return vscode.window.showTextDocument(doc);
+}
+
+function selectLines(editor: vscode.TextEditor, from: number, to: number): void {
+  editor.selection = new vscode.Selection(from, 0, to, editor.document.lineAt(to).text.length);
+}
+
+describe("code commands", function () {
+  this.timeout(180_000);
+
+  before(async () => {
+    await vscode.extensions.getExtension("mixtral-local.mixtral-local")?.activate();
+    await config().update("maxTokens", 16, G);
+    await config().update("temperature", 0, G);
+  });
+
+  after(async () => {
+    for (const key of ["maxTokens", "temperature", "engine", "remote.url", "modelPath"]) await config().update(key, undefined, G);
+    await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+  });
+
+  describe("on the local engine (tiny Mixtral model)", () => {
+    before(async () => {
+      await config().update("engine", "local", G);
+      await config().update("modelPath", await ensureTinyModel(), G);
+    });
+
+    it("explains the selection: the prompt in Mixtral's format carries the code, and the engine counted it", async () => {
+      const editor = await editorWith(ORIGINAL);
+      selectLines(editor, 0, 2);
+      await vscode.commands.executeCommand("mixtral.explainSelection");
+      const last = await vscode.commands.executeCommand<{ feature: string; text: string; tokenCount?: number }>("mixtral._test.lastPrompt");
+      assert.ok(last, "a prompt was sent");
+      assert.equal(last.feature, "explain");
+      assert.match(last.text, /^<s> \[INST\] /);
+      assert.match(last.text, /\[\/INST\]$/);
+      assert.ok(last.text.includes("return a + b;"), "the selected code is in the prompt");
+      assert.ok((last.tokenCount ?? 0) > 20, `token count ${last.tokenCount}`);
+      const status = await vscode.commands.executeCommand<{ state: string; info?: { expertCount: number } }>("mixtral._test.status");
+      assert.equal(status.info?.expertCount, 8);
+    });
+
+    it("refuses a binary selection and an empty file without touching them", async () => {
+      const bin = await editorWith("\u0000\u0001\u0002binary\u0000data\n", "plaintext");
+      selectLines(bin, 0, 0);
+      await vscode.commands.executeCommand("mixtral.refactorSelection", { instruction: "x", apply: true });
+      assert.equal(bin.document.getText(), "\u0000\u0001\u0002binary\u0000data\n");
+      const empty = await editorWith("", "javascript");
+      await vscode.commands.executeCommand("mixtral.explainSelection");
+      assert.equal(empty.document.getText(), "");
+    });
+  });
+
+  describe("through an OpenAI-compatible server", () => {
+    let server: CannedServer;
+
+    before(async () => {
+      server = await cannedServer(`Here you go:\n\n\`\`\`javascript\n${PROPOSED}\n\`\`\`\n\n- added types`);
+      await config().update("remote.url", server.url, G);
+      await config().update("engine", "openai", G);
+    });
+
+    after(async () => {
+      await config().update("engine", "local", G);
+      await server.close();
+    });
+
+    it("refactors the selection as one undoable edit", async () => {
+      const editor = await editorWith(ORIGINAL);
+      selectLines(editor, 0, 2);
+      await vscode.commands.executeCommand("mixtral.refactorSelection", { instruction: "add TypeScript types", apply: true });
+      assert.equal(editor.document.getText(), ORIGINAL.replace("function add(a, b) {\n  return a + b;\n}", PROPOSED));
+      const sent = server.requests.filter((r) => !r.path.startsWith("/v1/models")).pop();
+      assert.ok(sent && sent.body.includes("add TypeScript types"), "the instruction reached the server");
+      await vscode.window.showTextDocument(editor.document);
+      await vscode.commands.executeCommand("undo");
+      assert.equal(editor.document.getText(), ORIGINAL, "one undo restores the original");
+    });
+
+    it("discards a proposal when the user does not apply it", async () => {
+      const editor = await editorWith(ORIGINAL);
+      selectLines(editor, 0, 2);
+      await vscode.commands.executeCommand("mixtral.addDocumentation", { apply: false });
+      assert.equal(editor.document.getText(), ORIGINAL);
+    });
+
+    it("refuses to apply when the document changed while the answer was generated", async () => {
+      const editor = await editorWith(ORIGINAL);
+      selectLines(editor, 0, 2);
+      server.delayMs = 1500;
+      try {
+        const running = vscode.commands.executeCommand("mixtral.refactorSelection", { instruction: "types", apply: true });
+        await new Promise((r) => setTimeout(r, 500));
+        await editor.edit((b) => b.insert(new vscode.Position(5, 0), "// typed meanwhile\n"));
+        await running;
+      } finally {
+        server.delayMs = 0;
+      }
+      assert.equal(editor.document.getText(), `${ORIGINAL}// typed meanwhile\n`, "the user's edit is kept and the proposal is not applied");
+    });
+  });
+});
