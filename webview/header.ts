@@ -53,7 +53,8 @@ export class Header {
   }
 
   setHeader(h: HeaderInfo): void {
-    const parts = [h.model ?? (h.engine === "local" ? "No model loaded" : `${h.engine} server`), h.quantization, h.backend].filter(Boolean);
+    const noModel = h.state === "noModel" ? "No model yet" : "Model loads with the first message";
+    const parts = [h.model ?? (h.engine === "local" ? noModel : `${h.engine} server`), h.quantization, h.backend].filter(Boolean);
     this.model.textContent = parts.join(" · ");
     this.model.title = parts.join(" · ");
     this.renderStatus(h);

@@ -29,6 +29,7 @@ const save = (patch: Partial<SavedState>) => {
   vscode.setState(saved);
 };
 const post = (m: WebviewToHost) => vscode.postMessage(m);
+let draftTimer: ReturnType<typeof setTimeout> | undefined;
 
 // Constructable stylesheets are not subject to style-src, so no 'unsafe-inline' is needed.
 const sheet = new CSSStyleSheet();
@@ -78,7 +79,12 @@ const composer = new Composer(composerEl, {
   },
   onStop: () => post({ type: "stop" }),
   onAttach: (what) => post({ type: "attach", what }),
-  onDraft: (draft) => save({ draft }),
+  onDraft: (draft) => {
+    save({ draft });
+    // Mirrored to the host (debounced): webview state alone may not survive a window reload.
+    clearTimeout(draftTimer);
+    draftTimer = setTimeout(() => post({ type: "draft", text: draft.text, attachments: draft.attachments }), 300);
+  },
   lastUserText: () => transcript.lastUserText,
 });
 if (saved.draft) composer.restore(saved.draft);
@@ -116,6 +122,10 @@ function onMessage(m: HostToWebview): void {
       if (composer.text.trim() === "") composer.restore({ text: m.text, attachments: m.attachments });
       save({ pending: undefined });
       composer.focus();
+      break;
+    case "draft":
+      // Only when this page has no draft of its own (a window reload can drop webview state).
+      if (composer.text === "" && !saved.draft?.attachments?.length) composer.restore({ text: m.text, attachments: m.attachments });
       break;
     case "focusInput":
       composer.focus();

@@ -98,10 +98,10 @@ export class GenerationSlot {
         await sequence.eraseContextTokenRanges([{ start: reuse, end: sequence.nextTokenIndex }]);
       }
       const evaluatedTokens = tokens.length - reuse;
-      const last = tokens.length - 1;
+      // The last chunk (with the final token) goes to evaluate() below: one batch fewer.
       let position = reuse;
-      while (position < last && !job.aborted) {
-        const end = Math.min(position + PREFILL_CHUNK, last);
+      while (tokens.length - position > PREFILL_CHUNK && !job.aborted) {
+        const end = position + PREFILL_CHUNK;
         await sequence.evaluateWithoutGeneratingNewTokens(tokens.slice(position, end));
         position = end;
         send({ type: "progress", requestId: job.requestId, fraction: (end - reuse) / evaluatedTokens, message: "prompt" });
@@ -132,7 +132,7 @@ export class GenerationSlot {
           : { temperature: 0 };
         // for-await's implicit return() ends the evaluation cleanly on break; the sampled token
         // that made us stop is never evaluated, so the KV cache holds prompt + shown answer.
-        for await (const token of sequence.evaluate([tokens[last]], { ...sampling, grammarEvaluationState: grammarState })) {
+        for await (const token of sequence.evaluate(tokens.slice(position), { ...sampling, grammarEvaluationState: grammarState })) {
           if (job.aborted) { stopReason = "abort"; break; }
           firstTokenAt ??= performance.now();
           if (model.isEogToken(token)) { stopReason = "eos"; break; }

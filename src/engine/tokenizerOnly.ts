@@ -1,6 +1,7 @@
 // Token ids of a prompt without starting the engine process: for `mixtral-local prompt --tokens`.
 // Loads only the GGUF's vocabulary (no weights), on the CPU, with the same tokenizePrompt rule the
 // engine uses, so the ids printed are the ids the engine would evaluate.
+import { precheckGguf } from "../core/gguf/ggufPrecheck";
 import type { PromptSegment } from "../shared/engineProtocol";
 import { tokenizePrompt } from "./tokenizePrompt";
 
@@ -11,6 +12,8 @@ export interface PromptTokens {
 }
 
 export async function tokenizeWithModelFile(modelPath: string, prompt: readonly PromptSegment[]): Promise<PromptTokens> {
+  // Native code aborts the process on some malformed files: the bounded check comes first.
+  await precheckGguf(modelPath);
   const { getLlama, LlamaLogLevel } = await import("node-llama-cpp");
   const llama = await getLlama({ gpu: false, build: "never", logLevel: LlamaLogLevel.error, logger: () => {} });
   try {

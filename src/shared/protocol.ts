@@ -87,6 +87,8 @@ export type HostToWebview =
   | { type: "notice"; level: "info" | "error"; message: string; actions: ErrorAction[] }
   /** A send failed before the model saw it: put the text back into the input. */
   | { type: "restoreInput"; text: string; attachments: Attachment[] }
+  /** The last draft the host saw, replayed to a view rebuilt after a window reload. */
+  | { type: "draft"; text: string; attachments: Attachment[] }
   | { type: "focusInput" };
 
 // ---- webview → host -------------------------------------------------------------------------
@@ -106,7 +108,9 @@ export type WebviewToHost =
   | { type: "attach"; what: "selection" | "file" }
   | { type: "codeAction"; action: CodeActionKind; code: string; languageId: string }
   | { type: "openLink"; href: string }
-  | { type: "action"; action: ErrorAction };
+  | { type: "action"; action: ErrorAction }
+  /** The unsent input, mirrored to the host so a window reload cannot lose it. */
+  | { type: "draft"; text: string; attachments: Attachment[] };
 
 export type ParseResult = { ok: true; message: WebviewToHost } | { ok: false; reason: string };
 
@@ -205,6 +209,8 @@ export function parseWebviewMessage(raw: unknown): ParseResult {
         return ok({ type, href: str(raw, "href", LIMITS.urlChars, { allowEmpty: false }) });
       case "action":
         return ok({ type, action: oneOf(raw, "action", ERROR_ACTIONS) });
+      case "draft":
+        return ok({ type, text: str(raw, "text", LIMITS.textChars), attachments: attachments(raw) });
       default:
         throw new Invalid(`unknown type ${JSON.stringify(typeof type === "string" ? type.slice(0, 40) : typeof type)}`);
     }

@@ -128,7 +128,9 @@ describe("chat webview in Chromium", function () {
   }
 
   const send = (m: HostToWebview) => page.evaluate((msg) => window.postMessage(msg, "*"), m);
-  const sent = () => page.evaluate(() => (window as unknown as { __sent: { type: string; [k: string]: unknown }[] }).__sent);
+  // Draft mirroring (debounced) is checked on its own; the other tests look at the rest.
+  const sent = async (withDrafts = false) =>
+    ((await page.evaluate(() => window.__sent)) as { type: string; [k: string]: unknown }[]).filter((m) => withDrafts || m.type !== "draft");
   const clearSent = () => page.evaluate(() => ((window as unknown as { __sent: unknown[] }).__sent.length = 0));
   const frame = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 
@@ -201,6 +203,15 @@ describe("chat webview in Chromium", function () {
     await page.waitForFunction(() => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === "ready"));
     assert.equal(await page.locator("#prompt-input").evaluate((e) => (e as HTMLElement & { value: string }).value), "my precious question and more");
     await page.locator(".composer .chip", { hasText: "a.ts:1-3" }).waitFor();
+    // The host gets the draft too (a window reload may drop webview state) and hands it to a
+    // page that has none.
+    await page.waitForFunction(() => window.__sent.some((m: { type: string }) => m.type === "draft"));
+    await page.evaluate(() => sessionStorage.clear());
+    await page.reload();
+    await page.waitForFunction(() => window.__sent.some((m: { type: string }) => m.type === "ready"));
+    assert.equal(await page.locator("#prompt-input").evaluate((e) => (e as HTMLElement & { value: string }).value), "");
+    await send({ type: "draft", text: "from the host", attachments: [] });
+    assert.equal(await page.locator("#prompt-input").evaluate((e) => (e as HTMLElement & { value: string }).value), "from the host");
   });
 
   it("code-block actions and links go to the host; blocked links post nothing", async () => {

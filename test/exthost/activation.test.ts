@@ -45,6 +45,15 @@ describe("extension activation", () => {
     assert.ok(settings.includes("mixtral.modelPath") && settings.includes("mixtral.quantization"));
   });
 
+  it("registers every command it contributes", async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension);
+    await extension.activate();
+    const contributed = ((extension.packageJSON as Manifest).contributes?.commands ?? []).map((c) => c.command);
+    const registered = new Set(await vscode.commands.getCommands(true));
+    assert.deepEqual(contributed.filter((id) => !registered.has(id)), []);
+  });
+
   it("reads its settings through the configuration API", () => {
     const config = vscode.workspace.getConfiguration("mixtral");
     assert.equal(config.get("quantization"), "auto");

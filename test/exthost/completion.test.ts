@@ -6,7 +6,7 @@ import * as vscode from "vscode";
 import { ensureTinyModel } from "../helpers/tinyModel";
 
 const EXTENSION_ID = "mixtral-local.mixtral-local";
-const STATS_COMMAND = "mixtral._inlineCompletionStats";
+const STATS_COMMAND = "mixtral._test.inlineCompletionStats";
 
 interface Stats {
   requests: number;
@@ -47,14 +47,13 @@ describe("inline completions", function () {
   this.timeout(180_000);
 
   before(async () => {
-    const modelPath = await ensureTinyModel();
-    if (!config().get<string>("modelPath")) await config().update("modelPath", modelPath, vscode.ConfigurationTarget.Global);
+    await config().update("modelPath", await ensureTinyModel(), vscode.ConfigurationTarget.Global);
     await config().update("inlineCompletions.multiline", "never", vscode.ConfigurationTarget.Global);
     await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
   });
 
   after(async () => {
-    for (const key of ["inlineCompletions.enabled", "inlineCompletions.languages", "inlineCompletions.multiline"]) {
+    for (const key of ["inlineCompletions.enabled", "inlineCompletions.languages", "inlineCompletions.multiline", "modelPath"]) {
       await config().update(key, undefined, vscode.ConfigurationTarget.Global);
     }
     await vscode.commands.executeCommand("workbench.action.closeAllEditors");

@@ -6,10 +6,9 @@ import type { EngineMessage, HostMessage, LoadOptions, ModelInfo, PromptSegment 
 import {
   EngineCrashedError, EngineUnavailableError, InvalidModelFileError, InvalidOptionsError, ModelNotInstalledError,
 } from "../errors";
-import {
-  abortError, completedResult, crashedResult, describeExit, engineError, loadKey, modelLabel, type PartialProgress,
-} from "./engineResults";
+import { abortError, completedResult, describeExit, loadKey, modelLabel } from "./engineResults";
 import { EngineProcess, type EngineLogLevel } from "./EngineProcess";
+import { requestGenerate, requestLoad, requestReply, type Channel } from "./engineRequests";
 import { Listeners, PendingRequests } from "./PendingRequests";
 import { RestartPolicy, type RestartPolicyOptions } from "./restartPolicy";
 import type { EngineState, EngineStateChange, GenerateRequest, GenerateResult, InferenceBackend } from "./types";
@@ -132,40 +131,7 @@ export class EngineClient implements InferenceBackend {
   ): Promise<GenerateResult> {
     if (signal?.aborted) return completedResult("", "abort", emptyStats(), request.maxTokens);
     const proc = await this.ensureLoaded();
-    const progress: PartialProgress = { text: "", chunks: 0, startedAt: Date.now() };
-    return new Promise<GenerateResult>((resolve, reject) => {
-      const onAbort = () => proc.send({ type: "abort", requestId });
-      const finish = () => {
-        signal?.removeEventListener("abort", onAbort);
-        this.pending.close(requestId);
-        this.afterRequest();
-      };
-      const requestId = this.pending.open({
-        kind: "generate",
-        onMessage: (message) => {
-          if (message.type === "chunk") {
-            progress.text += message.text;
-            progress.chunks++;
-            progress.firstChunkAt ??= Date.now();
-            this.safely(() => onChunk(message.text));
-          } else if (message.type === "progress") {
-            if (message.message === "prompt") this.safely(() => onProgress?.(message.fraction));
-          } else if (message.type === "done") {
-            finish();
-            resolve(completedResult(message.text, message.stopReason, message.stats, request.maxTokens));
-          } else if (message.type === "error") {
-            finish();
-            reject(engineError(message.code, message.message));
-          }
-        },
-        onExit: (reason) => {
-          finish();
-          resolve(crashedResult(progress, reason));
-        },
-      });
-      signal?.addEventListener("abort", onAbort, { once: true });
-      this.post(proc, { type: "generate", requestId, options: { ...request } });
-    });
+    return requestGenerate(this.channel(proc), request, { onChunk, onProgress, signal, onSettled: () => this.afterRequest() });
   }
 
   async countTokens(texts: string[], signal?: AbortSignal): Promise<number[]> {
@@ -205,30 +171,15 @@ export class EngineClient implements InferenceBackend {
     };
     callbacks.signal?.addEventListener("abort", onAbort, { once: true });
     try {
-      const info = await new Promise<ModelInfo>((resolve, reject) => {
-        const requestId = this.pending.open({
-          kind: "load",
-          onMessage: (message) => {
-            if (message.type === "progress") {
-              this.safely(() => callbacks.onProgress?.(message.fraction, message.message));
-              this.progressListeners.fire({ fraction: message.fraction, message: message.message }, (e) => this.listenerError(e));
-            } else if (message.type === "loaded") {
-              this.pending.close(requestId);
-              resolve(message.info);
-            } else if (message.type === "error") {
-              this.pending.close(requestId);
-              reject(engineError(message.code, message.message));
-            }
-          },
-          onExit: (reason) => {
-            if (this.expectedExits.get(proc) === "loading was cancelled") return reject(abortError("Loading the model"));
-            const text = `The engine process crashed while loading ${modelLabel(options)} (${reason.replace(/^the engine process /, "")}). ` +
-              "These settings will not be loaded again automatically.";
-            this.crashedLoad = { key: loadKey(options), message: text };
-            reject(new EngineCrashedError(text, "Choose another model file or change its settings (GPU layers, context size, experts per token)."));
-          },
-        });
-        this.post(proc, { type: "load", requestId, options });
+      const info = await requestLoad(this.channel(proc), options, (fraction, message) => {
+        this.safely(() => callbacks.onProgress?.(fraction, message));
+        this.progressListeners.fire({ fraction, message }, (e) => this.listenerError(e));
+      }, (reason) => {
+        if (this.expectedExits.get(proc) === "loading was cancelled") return abortError("Loading the model");
+        const text = `The engine process crashed while loading ${modelLabel(options)} (${reason.replace(/^the engine process /, "")}). ` +
+          "These settings will not be loaded again automatically.";
+        this.crashedLoad = { key: loadKey(options), message: text };
+        return new EngineCrashedError(text, "Choose another model file or change its settings (GPU layers, context size, experts per token).");
       });
       this.info = info;
       this.lastLoad = options;
@@ -334,25 +285,7 @@ export class EngineClient implements InferenceBackend {
   private async simpleRequest(build: (requestId: string) => HostMessage, reply: "counts" | "tokens", signal?: AbortSignal): Promise<EngineMessage> {
     if (signal?.aborted) throw abortError("The request");
     const proc = await this.ensureLoaded();
-    return new Promise<EngineMessage>((resolve, reject) => {
-      const onAbort = () => { this.pending.close(requestId); reject(abortError("The request")); };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      const requestId = this.pending.open({
-        kind: "other",
-        onMessage: (message) => {
-          if (message.type !== reply && message.type !== "error") return;
-          signal?.removeEventListener("abort", onAbort);
-          this.pending.close(requestId);
-          if (message.type === "error") reject(engineError(message.code, message.message));
-          else resolve(message);
-        },
-        onExit: (reason) => {
-          signal?.removeEventListener("abort", onAbort);
-          reject(new EngineCrashedError(`The request failed: ${reason}.`));
-        },
-      });
-      this.post(proc, build(requestId));
-    });
+    return requestReply(this.channel(proc), build, reply, signal);
   }
 
   private unloadModel(state: EngineState, reason?: string): Promise<void> {
@@ -371,16 +304,8 @@ export class EngineClient implements InferenceBackend {
     // Requests arriving from now on wait for this unload, then reload (see ensureLoaded).
     this.modelLoaded = false;
     if (proc?.alive && wasLoaded) {
-      await new Promise<void>((resolve) => {
-        const requestId = this.pending.open({
-          kind: "other",
-          onMessage: (message) => {
-            if (message.type === "unloaded" || message.type === "error") { this.pending.close(requestId); resolve(); }
-          },
-          onExit: () => resolve(),
-        });
-        this.post(proc, { type: "unload", requestId });
-      });
+      // An error or a dead process both mean the model is gone: nothing to report.
+      await requestReply(this.channel(proc), (requestId) => ({ type: "unload", requestId }), "unloaded").catch(() => undefined);
     }
     this.modelLoaded = false;
     this.setState(state, reason);
@@ -399,8 +324,8 @@ export class EngineClient implements InferenceBackend {
     this.idleTimer.unref?.();
   }
 
-  private post(proc: EngineProcess, message: HostMessage): void {
-    if (!proc.send(message)) this.log("warn", `could not send ${message.type}: the engine process is gone`);
+  private channel(proc: EngineProcess): Channel {
+    return { proc, pending: this.pending, safely: (callback) => this.safely(callback) };
   }
 
   private setState(state: EngineState, reason?: string): void {

@@ -13,6 +13,10 @@ import type { EngineStatus, Services } from "../services";
 /** How often streamed text is forwarded to the view: fewer, larger messages at 100 tok/s. */
 const CHUNK_FLUSH_MS = 30;
 
+const DRAFT_KEY = "mixtral.chat.draft";
+/** While streaming, the partial answer is saved this often, so a window reload keeps it. */
+const STREAM_PERSIST_MS = 2000;
+
 const INCOMPLETE_REASONS: Partial<Record<StopReason, string>> = {
   abort: "stopped",
   maxTokens: "too long (reached mixtral.maxTokens)",
@@ -26,6 +30,7 @@ export class ChatController extends Disposable {
   private pendingChunk = "";
   private pendingTurnId = "";
   private flushTimer: NodeJS.Timeout | undefined;
+  private lastPersist = 0;
 
   constructor(
     private readonly services: Services,
@@ -53,6 +58,13 @@ export class ChatController extends Disposable {
     this.post({ type: "header", header: toHeader(this.services.status()) });
     this.postHistory();
     this.postTranscript();
+    const draft = this.services.context.workspaceState.get<{ text: string; attachments: Attachment[] }>(DRAFT_KEY);
+    if (draft && (draft.text || draft.attachments?.length)) this.post({ type: "draft", text: draft.text, attachments: draft.attachments ?? [] });
+  }
+
+  /** Keeps the unsent input outside the webview, which a window reload may not keep. */
+  saveDraft(text: string, attachments: Attachment[]): Thenable<void> {
+    return this.services.context.workspaceState.update(DRAFT_KEY, text || attachments.length ? { text, attachments } : undefined);
   }
 
   async send(input: UserInput): Promise<void> {
@@ -196,6 +208,7 @@ export class ChatController extends Disposable {
     this.pendingTurnId = turnId;
     this.pendingChunk += text;
     this.flushTimer ??= setTimeout(() => this.flushChunks(), CHUNK_FLUSH_MS);
+    if (Date.now() - this.lastPersist > STREAM_PERSIST_MS) void this.persist();
   }
 
   private flushChunks(): void {
@@ -208,6 +221,7 @@ export class ChatController extends Disposable {
 
   private async persist(): Promise<void> {
     if (this.transcript.turns.length === 0) return;
+    this.lastPersist = Date.now();
     try {
       await this.store.save(this.transcript.conversation);
     } catch (err) {

@@ -157,6 +157,8 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
         return this.actions.openLink(m.href);
       case "action":
         return this.runAction(m.action);
+      case "draft":
+        return this.controller.saveDraft(m.text, m.attachments);
       default: {
         const never: never = m;
         return never;

@@ -3,9 +3,9 @@
 //
 //   new InlineCompletionController(services)   registers everything; dispose() removes it.
 //   controller.stats                            counters from the completion service.
-// Commands: mixtral.toggleInlineCompletions (contributed); mixtral._inlineCompletionStats
-// (internal, not contributed: returns the counters so extension-host tests can check that a cache
-// hit did not reach the engine).
+// Commands: mixtral.toggleInlineCompletions (contributed); in test mode only,
+// mixtral._test.inlineCompletionStats (returns the counters so extension-host tests can check,
+// for example, that a cache hit did not reach the engine).
 import * as vscode from "vscode";
 import { CompletionService, type CompletionStats } from "../../core/completion/CompletionService";
 import type { CompletionOutcome } from "../../core/completion/types";
@@ -22,7 +22,7 @@ export interface InlineCompletionStats extends CompletionStats {
   lastSuggestion?: string;
 }
 
-export const STATS_COMMAND = "mixtral._inlineCompletionStats";
+export const STATS_COMMAND = "mixtral._test.inlineCompletionStats";
 /** After a failure, automatic requests pause this long (explicit ones still go through). */
 const FAILURE_PAUSE_MS = 5_000;
 
@@ -60,7 +60,7 @@ export class InlineCompletionController extends Disposable {
     });
     this._register(vscode.languages.registerInlineCompletionItemProvider({ pattern: "**" }, provider));
     this._register(vscode.commands.registerCommand(CommandIds.toggleInlineCompletions, () => this.toggle()));
-    this._register(vscode.commands.registerCommand(STATS_COMMAND, () => this.stats));
+    if (services.context.extensionMode === vscode.ExtensionMode.Test) this._register(vscode.commands.registerCommand(STATS_COMMAND, () => this.stats));
     this._register(vscode.window.onDidChangeActiveTextEditor(() => this.refresh()));
     this._register(services.config.onDidChange(() => {
       // A changed template or model invalidates what the cache learned.

@@ -1,0 +1,31 @@
+// GPU benchmark program, bundled by bench/gpu/pack.sh into .gpu-carry/gpuBench.js and run on the
+// GPU machine by bench/gpu/device.sh with the carried Node (node-llama-cpp stays external: it is
+// the CUDA build made there).
+//   node gpuBench.js write-models <dir>
+//   node gpuBench.js threads
+//   node gpuBench.js direct --model <gguf> --threads N --results <jsonl> [--runs 3]
+//   node gpuBench.js engine --engine <engine.js> --models-dir <dir> --threads N --results <jsonl>
+//                           [--runs 3] [--sections main,experts,q3,offload] [--deadline-ms <epoch ms>]
+//   node gpuBench.js report --models-dir <dir> --llama-bench <jsonl> --results <jsonl>
+import { physicalCores } from "../../src/engine/physicalCores";
+import { runDirect } from "./directBench";
+import { runEngine } from "./engineBench";
+import { writeShapedModels } from "./mixtralShaped";
+import { runReport } from "./report";
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "write-models": await writeShapedModels(rest[0]); break;
+    case "threads": process.stdout.write(`${physicalCores()}\n`); break;
+    case "direct": await runDirect(rest); break;
+    case "engine": await runEngine(rest); break;
+    case "report": runReport(rest); break;
+    default: throw new Error(`unknown command ${command ?? ""}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  () => { process.exit(0); },
+  (error: unknown) => { process.stderr.write(`gpuBench: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`); process.exit(1); },
+);

@@ -1,0 +1,78 @@
+// Writes the Mixtral-8x7B-shaped sparse GGUFs the GPU benchmark runs on (on the GPU machine:
+// writing a ~26 GB sparse file takes seconds and ~80 MB of disk). Real hyper-parameters and
+// llama.cpp's Q4_K_M / Q3_K_M tensor-type mix come from src/core/gguf/sparseMixtral.ts; here we
+// add random token embeddings (so hidden states differ per token and the random router spreads
+// tokens over all eight experts) and files whose expert_used_count is 1 or 3, because llama-bench
+// has no option to override it.
+import * as path from "node:path";
+import { gv, layoutGguf, writeGguf, type GgufTensorSpec, type GgufValue } from "../../src/core/gguf/ggufWriter";
+import { sparseMixtralGguf, type SparseMixtralQuantization } from "../../src/core/gguf/sparseMixtral";
+
+export interface ShapedModel {
+  readonly file: string;
+  readonly quantization: SparseMixtralQuantization;
+  readonly expertsUsed: number;
+}
+
+const useMoreBits = (i: number, n: number): boolean => i < n / 8 || i >= (7 * n) / 8 || (i - Math.floor(n / 8)) % 3 === 2;
+
+/** llama.cpp's llama_tensor_get_type (src/llama-quant.cpp, commit 80fb11a) for an 8-expert model at
+ *  Q4_K_M / Q3_K_M, where sparseMixtral.ts simplifies: attn_k and attn_v are Q8_0 ("trades just
+ *  ~128MB"), attn_output Q5_K, and Q3_K_M's ffn_down is Q5_K in the first n/16 layers, else Q4_K. */
+function llamaQuantMix(quantization: SparseMixtralQuantization, tensors: GgufTensorSpec[]): GgufTensorSpec[] {
+  if (quantization !== "Q4_K_M" && quantization !== "Q3_K_M") return tensors;
+  const layers = tensors.filter((t) => t.name.endsWith(".attn_q.weight")).length;
+  return tensors.map((t): GgufTensorSpec => {
+    const layer = Number(/^blk\.(\d+)\./.exec(t.name)?.[1] ?? -1);
+    if (/\.attn_[kv]\.weight$/.test(t.name)) return { ...t, type: "Q8_0" };
+    if (t.name.endsWith(".attn_output.weight")) return { ...t, type: "Q5_K" };
+    if (t.name.endsWith(".ffn_down_exps.weight")) {
+      const type = quantization === "Q4_K_M" ? (useMoreBits(layer, layers) ? "Q6_K" : "Q4_K") : layer < layers / 16 ? "Q5_K" : "Q4_K";
+      return { ...t, type };
+    }
+    return t;
+  });
+}
+
+function shapedGguf(quantization: SparseMixtralQuantization, randomEmbeddings: boolean): { metadata: Record<string, GgufValue>; tensors: GgufTensorSpec[] } {
+  const { metadata, tensors } = sparseMixtralGguf({ quantization, randomEmbeddings, seed: 7 });
+  return { metadata, tensors: llamaQuantMix(quantization, tensors) };
+}
+
+/** Weight bytes one decoded token must read: every non-expert tensor (one row of token_embd),
+ *  plus `expertsUsed` of the 8 experts' slices of each expert tensor. The bandwidth ceiling is
+ *  the GPU's memory bandwidth over this. */
+export function bytesPerToken(model: ShapedModel): number {
+  const { tensors } = shapedGguf(model.quantization, false);
+  const layout = layoutGguf({ metadata: {}, tensors });
+  let bytes = 0;
+  tensors.forEach((t, i) => {
+    const b = layout.tensorBytes[i];
+    if (t.name === "token_embd.weight") bytes += b / t.dims[1];
+    else if (t.name.includes("_exps.")) bytes += (b * model.expertsUsed) / t.dims[2];
+    else bytes += b;
+  });
+  return bytes;
+}
+
+/** The files of one benchmark run, in `dir`. */
+export function shapedModels(dir: string): ShapedModel[] {
+  return [
+    { file: path.join(dir, "mixtral-q4km.gguf"), quantization: "Q4_K_M", expertsUsed: 2 },
+    { file: path.join(dir, "mixtral-q4km-e1.gguf"), quantization: "Q4_K_M", expertsUsed: 1 },
+    { file: path.join(dir, "mixtral-q4km-e3.gguf"), quantization: "Q4_K_M", expertsUsed: 3 },
+    { file: path.join(dir, "mixtral-q3km.gguf"), quantization: "Q3_K_M", expertsUsed: 2 },
+  ];
+}
+
+export async function writeShapedModels(dir: string): Promise<ShapedModel[]> {
+  const models = shapedModels(dir);
+  for (const m of models) {
+    const started = performance.now();
+    const { metadata, tensors } = shapedGguf(m.quantization, true);
+    metadata["llama.expert_used_count"] = gv.u32(m.expertsUsed);
+    const layout = await writeGguf(m.file, { metadata, tensors });
+    process.stdout.write(`wrote ${m.file}: ${m.quantization}, ${m.expertsUsed} experts/token, ${(layout.totalSize / 2 ** 30).toFixed(2)} GiB apparent, ${(bytesPerToken(m) / 1e9).toFixed(2)} GB read per token, ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  }
+  return models;
+}

@@ -1,0 +1,45 @@
+// The summary table: llama-bench (JSON lines from `llama-bench -o jsonl`), node-llama-cpp direct and
+// our engine (results.jsonl), side by side, with the ratio to llama-bench and the fraction of the
+// memory-bandwidth ceiling (H100 SXM 3.35 TB/s over the weight bytes one token reads).
+import { readFileSync, existsSync } from "node:fs";
+import * as path from "node:path";
+import { argValue, type Result } from "./common";
+import { bytesPerToken, shapedModels } from "./mixtralShaped";
+
+const H100_BYTES_PER_S = 3.35e12;
+
+interface BenchLine { model_filename: string; n_prompt: number; n_gen: number; n_depth: number; n_gpu_layers: number; avg_ts: number; stddev_ts: number }
+
+const readLines = <T>(file: string): T[] => existsSync(file)
+  ? readFileSync(file, "utf8").split("\n").filter((l) => l.trim().startsWith("{")).map((l) => JSON.parse(l) as T)
+  : [];
+
+export function runReport(argv: string[]): void {
+  const dir = argValue(argv, "models-dir");
+  const bench = readLines<BenchLine>(argValue(argv, "llama-bench"));
+  const results = readLines<Result>(argValue(argv, "results"));
+  const [q4, e1, e3, q3] = shapedModels(dir);
+  const lb = (file: string, pred: (b: BenchLine) => boolean): number | undefined =>
+    bench.find((b) => path.basename(b.model_filename) === path.basename(file) && pred(b))?.avg_ts;
+  const ours = (p: string, test: string, model: string): number | undefined => results.find((r) => r.path === p && r.test === test && r.model === model)?.value;
+  const q4n = path.basename(q4.file);
+  const rows: [string, number | undefined, number | undefined, number | undefined, number][] = [
+    // label, llama-bench, direct, engine, bytes per token (0: not a decode row)
+    ["Q4_K_M decode tok/s, tg128 after 512", lb(q4.file, (b) => b.n_gen === 128 && b.n_depth === 0 && b.n_gpu_layers >= 33), ours("direct", "decode@512", q4n), ours("engine", "decode@512", q4n), bytesPerToken(q4)],
+    ["Q4_K_M decode tok/s at 2k context", lb(q4.file, (b) => b.n_gen === 128 && b.n_depth === 2048), ours("direct", "decode@2048", q4n), ours("engine", "decode@2048", q4n), bytesPerToken(q4)],
+    ["Q4_K_M prompt tok/s, 512", lb(q4.file, (b) => b.n_prompt === 512 && b.n_depth === 0 && b.n_gpu_layers >= 33), ours("direct", "prompt@512", q4n), ours("engine", "prompt@512", q4n), 0],
+    ["Q4_K_M 1 expert/token decode", lb(e1.file, (b) => b.n_gen === 128), undefined, ours("engine", "decode@512", `${q4n} experts=1`), bytesPerToken(e1)],
+    ["Q4_K_M 3 experts/token decode", lb(e3.file, (b) => b.n_gen === 128), undefined, ours("engine", "decode@512", `${q4n} experts=3`), bytesPerToken(e3)],
+    ["Q3_K_M decode", lb(q3.file, (b) => b.n_gen === 128), undefined, ours("engine", "decode@512", path.basename(q3.file)), bytesPerToken(q3)],
+    ["Q4_K_M 20 layers on GPU (24 GB card)", lb(q4.file, (b) => b.n_gen > 0 && b.n_gpu_layers === 20), undefined, ours("engine", "decode@512", `${q4n} ngl=20`), 0],
+  ];
+  const f = (v: number | undefined, d = 1) => (v === undefined ? "—" : v.toFixed(d));
+  const out = process.stdout;
+  out.write(`\n| measurement | llama-bench | node-llama-cpp direct | our engine | engine / llama-bench | engine % of bandwidth ceiling |\n|---|---:|---:|---:|---:|---:|\n`);
+  for (const [label, l, d, e, bytes] of rows) {
+    const ceiling = bytes > 0 ? H100_BYTES_PER_S / bytes : 0;
+    out.write(`| ${label} | ${f(l)} | ${f(d)} | ${f(e)} | ${l && e ? (e / l).toFixed(3) : "—"} | ${ceiling && e ? `${((100 * e) / ceiling).toFixed(1)} % of ${ceiling.toFixed(0)}` : "—"} |\n`);
+  }
+  out.write(`\nall results:\n`);
+  for (const r of results) out.write(`${JSON.stringify(r)}\n`);
+}
