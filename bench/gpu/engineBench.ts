@@ -32,8 +32,8 @@ async function repeat<T>(runs: number, fn: (run: number) => Promise<T>): Promise
 
 /** Typing one word after a long code-like prefix: each keystroke asks for a 16-token suggestion.
  *  With reuse the engine evaluates only the changed tail; "cold" changes the first word each time. */
-async function keystrokes(client: EngineClient, results: string, model: string): Promise<void> {
-  const prefix = promptText(1500, 3);
+async function keystrokes(client: EngineClient, results: string, model: string, prefixWords: number): Promise<void> {
+  const prefix = promptText(prefixWords, 3);
   const word = "result";
   const run = async (cold: boolean, keys: number) => {
     const lat: number[] = [], first: number[] = [], evaluated: number[] = [];
@@ -60,15 +60,18 @@ export async function runEngine(argv: string[]): Promise<void> {
   const sections = argValue(argv, "sections", "main,experts,q3,offload").split(",");
   const deadline = Number(argValue(argv, "deadline-ms", "0"));
   const [q4, e1, e3, q3] = shapedModels(dir);
+  const scale = Number(argValue(argv, "scale", "1")); // < 1: a quick check of the script on a CPU
+  const P = Math.round(511 * scale), P2 = Math.round(2047 * scale), N = Math.max(4, Math.round(128 * scale));
   const logs: string[] = [];
   const client = new EngineClient({ enginePath, idleUnloadMs: 0, hangTimeoutMs: 0, onLog: (level, message) => { if (level !== "debug" && level !== "trace") logs.push(`[${level}] ${message}`); } });
-  const base: LoadOptions = { modelPath: q4.file, backend: "cuda", gpuLayers: "max", contextSize: 4096, threads, flashAttention: "auto", useMmap: true, loraAdapters: [], ignoreMemoryCheck: true };
+  const backend = argValue(argv, "backend", "cuda") === "cpu" ? "cpu" : "cuda";
+  const base: LoadOptions = { modelPath: q4.file, backend, gpuLayers: "max", contextSize: 4096, threads, flashAttention: "auto", useMmap: true, loraAdapters: [], ignoreMemoryCheck: true };
   const late = () => deadline > 0 && Date.now() > deadline;
   const load = async (options: LoadOptions, label: string) => {
     const started = performance.now();
     const info = await client.load(options);
     record(results, { path: "engine", test: "load", model: label, value: (performance.now() - started) / 1000, unit: "s", backend: info.backend, gpu: info.gpuName ?? "", gpuLayers: `${info.gpuLayers}/${info.layerCount}`, experts: info.expertUsedCount, context: info.contextSize });
-    if (info.backend !== "cuda") throw new Error(`engine loaded ${info.backend}, not cuda: ${info.notices.join(" ")}`);
+    if (info.backend !== backend) throw new Error(`engine loaded ${info.backend}, not ${backend}: ${info.notices.join(" ")}`);
   };
   const decode = async (label: string, words: number, tokens: number, n: number) => {
     const g = await repeat(n, (r) => generate(client, "chat", promptText(words, r), tokens));
@@ -79,25 +82,25 @@ export async function runEngine(argv: string[]): Promise<void> {
   try {
     if (sections.includes("main")) {
       await load(base, path.basename(q4.file));
-      await decode(path.basename(q4.file), 511, 128, runs);
-      await decode(path.basename(q4.file), 2047, 128, Math.min(runs, 2));
-      await keystrokes(client, results, path.basename(q4.file));
+      await decode(path.basename(q4.file), P, N, runs);
+      await decode(path.basename(q4.file), P2, N, Math.min(runs, 2));
+      await keystrokes(client, results, path.basename(q4.file), Math.round(1500 * scale));
     }
     if (sections.includes("experts")) {
       for (const e of [1, 3]) {
         if (late()) break;
         await load({ ...base, expertsPerToken: e }, `${path.basename(q4.file)} experts=${e}`);
-        await decode(`${path.basename(q4.file)} experts=${e}`, 511, 128, 2);
+        await decode(`${path.basename(q4.file)} experts=${e}`, P, N, 2);
       }
       void e1; void e3; // llama-bench runs the e1/e3 files; the engine overrides expert_used_count on q4
     }
     if (sections.includes("q3") && !late()) {
       await load({ ...base, modelPath: q3.file }, path.basename(q3.file));
-      await decode(path.basename(q3.file), 511, 128, 2);
+      await decode(path.basename(q3.file), P, N, 2);
     }
     if (sections.includes("offload") && !late()) {
       await load({ ...base, gpuLayers: 20 }, `${path.basename(q4.file)} ngl=20`);
-      await decode(`${path.basename(q4.file)} ngl=20`, 511, 64, 1);
+      await decode(`${path.basename(q4.file)} ngl=20`, P, Math.max(4, Math.round(N / 2)), 1);
     }
   } finally {
     await client.dispose();

@@ -1,11 +1,12 @@
 // GPU benchmark program, bundled by bench/gpu/pack.sh into .gpu-carry/gpuBench.js and run on the
 // GPU machine by bench/gpu/device.sh with the carried Node (node-llama-cpp stays external: it is
 // the CUDA build made there).
-//   node gpuBench.js write-models <dir>
+//   node gpuBench.js write-models <dir> [--layers N]
 //   node gpuBench.js threads
-//   node gpuBench.js direct --model <gguf> --threads N --results <jsonl> [--runs 3]
+//   node gpuBench.js direct --model <gguf> --threads N --results <jsonl> [--runs 3] [--backend cuda|cpu]
 //   node gpuBench.js engine --engine <engine.js> --models-dir <dir> --threads N --results <jsonl>
 //                           [--runs 3] [--sections main,experts,q3,offload] [--deadline-ms <epoch ms>]
+//                           [--backend cuda|cpu]   (cpu: a quick check of the scripts without a GPU)
 //   node gpuBench.js report --models-dir <dir> --llama-bench <jsonl> --results <jsonl>
 import { physicalCores } from "../../src/engine/physicalCores";
 import { runDirect } from "./directBench";
@@ -16,7 +17,7 @@ import { runReport } from "./report";
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
-    case "write-models": await writeShapedModels(rest[0]); break;
+    case "write-models": await writeShapedModels(rest[0], rest[1] === "--layers" ? Number(rest[2]) : undefined); break;
     case "threads": process.stdout.write(`${physicalCores()}\n`); break;
     case "direct": await runDirect(rest); break;
     case "engine": await runEngine(rest); break;

@@ -34,8 +34,8 @@ function llamaQuantMix(quantization: SparseMixtralQuantization, tensors: GgufTen
   });
 }
 
-function shapedGguf(quantization: SparseMixtralQuantization, randomEmbeddings: boolean): { metadata: Record<string, GgufValue>; tensors: GgufTensorSpec[] } {
-  const { metadata, tensors } = sparseMixtralGguf({ quantization, randomEmbeddings, seed: 7 });
+function shapedGguf(quantization: SparseMixtralQuantization, randomEmbeddings: boolean, layers?: number): { metadata: Record<string, GgufValue>; tensors: GgufTensorSpec[] } {
+  const { metadata, tensors } = sparseMixtralGguf({ quantization, randomEmbeddings, seed: 7, layers });
   return { metadata, tensors: llamaQuantMix(quantization, tensors) };
 }
 
@@ -65,11 +65,12 @@ export function shapedModels(dir: string): ShapedModel[] {
   ];
 }
 
-export async function writeShapedModels(dir: string): Promise<ShapedModel[]> {
+/** `layers` below 32 only for a quick check of the scripts on a machine without the GPU. */
+export async function writeShapedModels(dir: string, layers?: number): Promise<ShapedModel[]> {
   const models = shapedModels(dir);
   for (const m of models) {
     const started = performance.now();
-    const { metadata, tensors } = shapedGguf(m.quantization, true);
+    const { metadata, tensors } = shapedGguf(m.quantization, true, layers);
     metadata["llama.expert_used_count"] = gv.u32(m.expertsUsed);
     const layout = await writeGguf(m.file, { metadata, tensors });
     process.stdout.write(`wrote ${m.file}: ${m.quantization}, ${m.expertsUsed} experts/token, ${(layout.totalSize / 2 ** 30).toFixed(2)} GiB apparent, ${(bytesPerToken(m) / 1e9).toFixed(2)} GB read per token, ${((performance.now() - started) / 1000).toFixed(1)} s\n`);

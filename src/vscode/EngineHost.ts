@@ -24,6 +24,8 @@ export class EngineHost extends Disposable implements Services {
   private loadedKey: string | undefined;
   private last: LastPrompt | undefined;
   private active = 0;
+  /** Set by "Load Anyway" after a memory refusal, for this window's session only. */
+  private ignoreMemoryCheck = false;
   /** Set by the composition root: where the model for the current settings is (ModelManager). */
   modelResolver: (() => Promise<{ path: string; installed: boolean } | undefined>) | undefined;
 
@@ -84,6 +86,7 @@ export class EngineHost extends Disposable implements Services {
       flashAttention: s.flashAttention,
       useMmap: s.useMmap,
       loraAdapters: s.loraAdapters,
+      ignoreMemoryCheck: this.ignoreMemoryCheck || undefined,
     };
   }
 
@@ -199,6 +202,13 @@ export class EngineHost extends Disposable implements Services {
 
   private track(backend: InferenceBackend): InferenceBackend {
     return this.wrapped(backend);
+  }
+
+  /** The user chose to load a model the fit check refused (it may swap or be killed: the engine
+   *  runs in its own process, so VS Code survives either way). */
+  loadAnyway(): void {
+    this.ignoreMemoryCheck = true;
+    void this.reset("load anyway");
   }
 
   /** Drops the backend (a new API key, new settings); the next request builds a new one. */

@@ -20,7 +20,7 @@ export function describeError(err: unknown): ErrorDescription {
   const message = `${base}${hint}`;
   if (err instanceof ModelNotInstalledError) return { message, actions: [MODEL] };
   if (err instanceof InvalidModelFileError) return { message, actions: [MODEL, LOG] };
-  if (err instanceof InsufficientMemoryError) return { message, actions: [MODEL, DOCTOR, SETTINGS] };
+  if (err instanceof InsufficientMemoryError) return { message, actions: [MODEL, { title: "Load Anyway", command: "mixtral.loadAnyway" }, DOCTOR] };
   if (err instanceof DownloadFailedError) return { message, actions: [MODEL, LOG] };
   if (err instanceof InvalidOptionsError) return { message, actions: [SETTINGS] };
   if (err instanceof PromptTemplateError) return { message, actions: [SETTINGS] };

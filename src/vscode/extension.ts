@@ -32,6 +32,7 @@ class MixtralExtension extends Disposable {
     reg(CommandIds.showLog, () => log.show());
     reg(CommandIds.selectModel, () => models.selectModel());
     reg(CommandIds.doctor, () => runDoctor(host, models));
+    reg("mixtral.loadAnyway", () => host.loadAnyway());
     reg(CommandIds.newChat, () => chat.newChat());
     reg(CommandIds.stopGenerating, () => chat.stop());
     reg("mixtral.openSettings", () => vscode.commands.executeCommand("workbench.action.openSettings", "@ext:mixtral-local.mixtral-local"));

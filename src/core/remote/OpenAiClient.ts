@@ -140,7 +140,7 @@ export class OpenAiClient extends RemoteClientBase {
       if (this.tokenCountsAreEstimates) { out.push(estimateTokens(text)); continue; }
       try {
         // llama-server's own endpoint (outside /v1); other servers have none and get estimates.
-        const v = (await this.getJson(this.rootPath("tokenize"), "POST", { content: text, add_special: false }, signal)) as Obj;
+        const v = (await this.getJson(this.rootPath("tokenize"), "POST", { content: text, add_special: false, parse_special: false }, signal)) as Obj;
         if (!Array.isArray(v?.tokens)) throw Object.assign(new Error("no tokens"), { status: 404 });
         out.push(v.tokens.length);
       } catch (err) {

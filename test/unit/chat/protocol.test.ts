@@ -29,6 +29,7 @@ describe("chat protocol: parseWebviewMessage", () => {
       { type: "codeAction", action: "insert", code: "x", languageId: "ts" },
       { type: "openLink", href: "https://example.com" },
       { type: "action", action: "retry" },
+      { type: "draft", text: "", attachments: [] },
     ];
     for (const m of valid) {
       const r = parseWebviewMessage(m);
