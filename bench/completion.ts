@@ -8,6 +8,7 @@
 //
 //   node out/bench/completion.js [--model <gguf>] [--debounce 0,50,100,200] [--key-ms 80]
 //                                [--pause-ms 500] [--max-tokens 16] [--threads 0] [--backend cpu|auto|…]
+//                                [--keys N]   (replay only the first N keystrokes; 0 = all)
 // Without --model it uses the tiny generated model (test/helpers/tinyModel.ts).
 import { existsSync } from "node:fs";
 import * as path from "node:path";
@@ -19,10 +20,10 @@ import type { Backend, PromptSegment } from "../src/shared/engineProtocol";
 import { ensureTinyModel, repoRoot } from "../test/helpers/tinyModel";
 import { SAMPLE_FILE, typingSession } from "../test/unit/completion/typingSession";
 
-interface Args { model?: string; debounces: number[]; keyMs: number; pauseMs: number; maxTokens: number; threads: number; backend: Backend }
+interface Args { model?: string; debounces: number[]; keyMs: number; pauseMs: number; maxTokens: number; threads: number; backend: Backend; keys: number }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { debounces: [0, 50, 100, 200], keyMs: 80, pauseMs: 500, maxTokens: 16, threads: 0, backend: "cpu" };
+  const args: Args = { debounces: [0, 50, 100, 200], keyMs: 80, pauseMs: 500, maxTokens: 16, threads: 0, backend: "cpu", keys: 0 };
   for (let i = 0; i < argv.length; i++) {
     const value = argv[++i];
     switch (argv[i - 1]) {
@@ -33,6 +34,7 @@ function parseArgs(argv: string[]): Args {
       case "--max-tokens": args.maxTokens = Number(value); break;
       case "--threads": args.threads = Number(value); break;
       case "--backend": args.backend = value as Backend; break;
+      case "--keys": args.keys = Number(value); break;
       default: throw new Error(`unknown argument ${argv[i - 1]}`);
     }
   }
@@ -96,15 +98,17 @@ function naivePrompt(step: CursorSnapshot): PromptSegment[] {
   return [{ type: "bos" }, { type: "text", text: `[INST] Complete the code at <CURSOR> in ${step.path}.\n\`\`\`typescript\n${marked}\n\`\`\` [/INST]` }];
 }
 
-async function evaluatedPerKeystroke(client: EngineClient, steps: CursorSnapshot[], prompt: (s: CursorSnapshot) => PromptSegment[]): Promise<{ evaluated: number[]; prompt: number[] }> {
+async function evaluatedPerKeystroke(client: EngineClient, steps: CursorSnapshot[], prompt: (s: CursorSnapshot) => PromptSegment[]): Promise<{ evaluated: number[]; prompt: number[]; ttft: number[] }> {
   const evaluated: number[] = [];
   const sizes: number[] = [];
+  const ttft: number[] = [];
   for (const step of steps) {
     const r = await client.generate({ slot: "completion", prompt: prompt(step), maxTokens: 1, temperature: 0 }, () => {});
     evaluated.push(r.stats.evaluatedTokens);
     sizes.push(r.stats.promptTokens);
+    ttft.push(r.stats.ttftMs);
   }
-  return { evaluated, prompt: sizes };
+  return { evaluated, prompt: sizes, ttft };
 }
 
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
@@ -118,18 +122,19 @@ export async function run(argv: string[]): Promise<number> {
   const client = new EngineClient({ enginePath, idleUnloadMs: 0 });
   try {
     const info = await client.load({ modelPath, backend: args.backend, gpuLayers: args.backend === "cpu" ? 0 : "auto", contextSize: 4096, threads: args.threads, flashAttention: "auto", useMmap: true, loraAdapters: [] });
-    const steps = typingSession(SAMPLE_FILE);
+    const all = typingSession(SAMPLE_FILE);
+    const steps = args.keys > 0 ? all.slice(0, args.keys) : all;
     process.stdout.write(`model ${info.fileName} (${info.backend}); ${steps.length} keystrokes; keys every ${args.keyMs} ms, ${args.pauseMs} ms pauses after words; maxTokens ${args.maxTokens}\n\n`);
-    process.stdout.write("debounce  latency p50  p95 (ms)  visible  engine req/key  aborted/req  eval tok/req  prompt tok/req  cache hits\n");
+    process.stdout.write("debounce  latency p50  p95 (ms)  visible  engine req/key  finished/req  eval tok/key  cache hits\n");
     for (const debounce of args.debounces) {
       const r = await replay(client, steps, debounce, args);
       const s = r.stats;
-      const aborted = (s.discarded.aborted ?? 0) + (s.discarded.superseded ?? 0);
+      // Finished = ran to the end in the engine (shown, or discarded by post-processing).
+      const finished = s.suggestions + (s.discarded.empty ?? 0) + (s.discarded.prose ?? 0) + (s.discarded.repeated ?? 0);
       process.stdout.write(
         `${String(debounce).padStart(6)} ms  ${f(percentile(r.latencies, 50)).padStart(11)}  ${f(percentile(r.latencies, 95)).padStart(8)}  ${String(r.visible).padStart(7)}` +
-          `  ${f(s.modelRequests / r.keystrokes, 2).padStart(14)}  ${f(aborted / Math.max(1, s.modelRequests), 2).padStart(11)}` +
-          `  ${f(s.evaluatedTokens / Math.max(1, s.modelRequests)).padStart(12)}  ${f(s.promptTokens / Math.max(1, s.modelRequests)).padStart(14)}` +
-          `  ${f((100 * (s.cacheHits + s.typedAheadHits)) / r.keystrokes)} %\n`,
+          `  ${f(s.modelRequests / r.keystrokes, 2).padStart(14)}  ${f(finished / Math.max(1, s.modelRequests), 2).padStart(12)}` +
+          `  ${f(s.evaluatedTokens / r.keystrokes).padStart(12)}  ${f((100 * (s.cacheHits + s.typedAheadHits)) / r.keystrokes)} %\n`,
       );
     }
 
@@ -137,11 +142,11 @@ export async function run(argv: string[]): Promise<number> {
     const ours = await evaluatedPerKeystroke(client, steps, (s) => prompts.preparePrompt(s, OTHERS).prompt.segments);
     const naive = await evaluatedPerKeystroke(client, steps, naivePrompt);
     process.stdout.write("\nprompt tokens evaluated per keystroke (every keystroke sent, no debounce, 1 token generated)\n");
-    process.stdout.write("prompt order           mean eval  p95 eval  max eval  mean prompt  reuse\n");
+    process.stdout.write("prompt order           mean eval  p95 eval  max eval  mean prompt  reuse   TTFT p50  p95 (ms)\n");
     for (const [name, r] of [["ours (stable first)", ours], ["naive FIM-in-[INST]", naive]] as const) {
       const e = r.evaluated.slice(1);
       process.stdout.write(
-        `${name.padEnd(21)}  ${f(mean(e)).padStart(9)}  ${f(percentile(e, 95), 0).padStart(8)}  ${f(Math.max(...e), 0).padStart(8)}  ${f(mean(r.prompt)).padStart(11)}  ${f(100 * (1 - mean(e) / mean(r.prompt.slice(1))))} %\n`,
+        `${name.padEnd(21)}  ${f(mean(e)).padStart(9)}  ${f(percentile(e, 95), 0).padStart(8)}  ${f(Math.max(...e), 0).padStart(8)}  ${f(mean(r.prompt)).padStart(11)}  ${f(100 * (1 - mean(e) / mean(r.prompt.slice(1))))} %  ${f(percentile(r.ttft.slice(1), 50)).padStart(8)}  ${f(percentile(r.ttft.slice(1), 95)).padStart(8)}\n`,
       );
     }
     process.stdout.write(`ratio naive/ours (mean tokens evaluated per keystroke): ${f(mean(naive.evaluated.slice(1)) / mean(ours.evaluated.slice(1)), 1)}x\n`);

@@ -1,39 +1,55 @@
 // Benchmark (a program, not a test): tokens/s and time to first token through the extension's
 // engine process (EngineClient → dist/engine.js) versus node-llama-cpp called directly in this
-// process, on the same model in the same run. Prints both and their ratio.
+// process, on the same model, prompt and settings in the same run. Prints both and their ratio.
 //
 //   node out/bench/engine.js [--model <gguf>] [--tokens 128] [--prompt-words 400] [--runs 3]
 //                            [--threads 0] [--backend auto|cuda|metal|vulkan|cpu] [--gpu-layers auto|max|N]
+//                            [--sequential]
+// By default both sides stay loaded and their runs alternate (A,B,B,A,…) so a noisy machine's
+// drift hits both alike; --sequential runs one side fully, then the other (a model that does not
+// fit twice, e.g. a full-size Mixtral on one GPU).
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { EngineClient } from "../src/core/engine/EngineClient";
 import type { Backend, LoadOptions, PromptSegment } from "../src/shared/engineProtocol";
 import { physicalCores } from "../src/engine/physicalCores";
 import { ensureTinyModel, repoRoot } from "../test/helpers/tinyModel";
+import { fmt, median, ratio } from "./lib/stats";
+import { formatTable } from "./lib/table";
 
-interface Args { model?: string; tokens: number; promptWords: number; runs: number; threads: number; backend: Backend; gpuLayers: "auto" | "max" | number }
-
-function parseArgs(argv: string[]): Args {
-  const args: Args = { tokens: 128, promptWords: 400, runs: 3, threads: 0, backend: "auto", gpuLayers: "auto" };
-  for (let i = 0; i < argv.length; i++) {
-    const value = argv[i + 1];
-    switch (argv[i]) {
-      case "--model": args.model = value; i++; break;
-      case "--tokens": args.tokens = Number(value); i++; break;
-      case "--prompt-words": args.promptWords = Number(value); i++; break;
-      case "--runs": args.runs = Number(value); i++; break;
-      case "--threads": args.threads = Number(value); i++; break;
-      case "--backend": args.backend = value as Backend; i++; break;
-      case "--gpu-layers": args.gpuLayers = value === "auto" || value === "max" ? value : Number(value); i++; break;
-      default: throw new Error(`unknown argument ${argv[i]}`);
-    }
-  }
-  return args;
+export interface EngineOverheadOptions {
+  modelPath: string;
+  /** New tokens per run. Default 128. */
+  tokens?: number;
+  /** Prompt length in words (about 1.3 tokens each with the tiny vocabulary). Default 400. */
+  promptWords?: number;
+  /** Counted runs per side, after one warm-up each. Default 3. */
+  runs?: number;
+  /** 0 = physical cores. */
+  threads?: number;
+  backend?: Backend;
+  gpuLayers?: "auto" | "max" | number;
+  /** Default true: both loaded, runs alternate. */
+  interleave?: boolean;
 }
 
-interface Sample { ttftMs: number; tokensPerSecond: number; tokens: number }
+export interface Sample { ttftMs: number; tokensPerSecond: number; tokens: number }
+export interface SideFigures { ttftMs: number; tokensPerSecond: number; samples: Sample[] }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+export interface EngineOverhead {
+  description: string;
+  threads: number;
+  promptTokens: number;
+  tokens: number;
+  runs: number;
+  interleaved: boolean;
+  direct: SideFigures;
+  engine: SideFigures;
+  /** engine tok/s ÷ direct tok/s (goal ≥ 0.97). */
+  decodeRatio: number;
+  /** engine TTFT − direct TTFT, ms. */
+  ttftDiffMs: number;
+}
 
 /** Distinct first words per run so no run reuses another's KV cache (both sides alike). */
 function promptText(run: number, words: number): string {
@@ -45,87 +61,162 @@ function rate(tokens: number, firstAt: number | undefined, endAt: number): numbe
   return firstAt !== undefined && tokens > 1 ? ((tokens - 1) * 1000) / (endAt - firstAt) : 0;
 }
 
-async function direct(modelPath: string, args: Args, threads: number, contextSize: number): Promise<Sample[]> {
+type Runner = (run: number) => Promise<Sample>;
+interface Side { runOnce: Runner; close(): Promise<void> }
+
+async function openDirect(o: Required<EngineOverheadOptions>, threads: number, contextSize: number): Promise<Side> {
   const lib = await import("node-llama-cpp");
-  const gpu = args.backend === "auto" ? "auto" : args.backend === "cpu" ? false : args.backend;
+  const gpu = o.backend === "auto" ? "auto" : o.backend === "cpu" ? false : o.backend;
   const llama = await lib.getLlama({ gpu, build: "never", maxThreads: threads, logLevel: lib.LlamaLogLevel.error });
-  const model = await llama.loadModel({ modelPath, gpuLayers: args.gpuLayers });
+  const model = await llama.loadModel({ modelPath: o.modelPath, gpuLayers: o.gpuLayers });
   const context = await model.createContext({ contextSize, sequences: 1 });
   const sequence = context.getSequence();
   const completion = new lib.LlamaCompletion({ contextSequence: sequence });
-  const samples: Sample[] = [];
-  try {
-    for (let run = 0; run <= args.runs; run++) {
+  return {
+    async runOnce(run) {
       await sequence.clearHistory();
       const started = performance.now();
       let firstAt: number | undefined;
       let chunks = 0;
-      const text = promptText(run, args.promptWords);
       const meterBefore = sequence.tokenMeter.usedOutputTokens;
-      await completion.generateCompletion(text, {
-        maxTokens: args.tokens,
+      await completion.generateCompletion(promptText(run, o.promptWords), {
+        maxTokens: o.tokens,
         temperature: 0,
         onTextChunk: () => { firstAt ??= performance.now(); chunks++; },
       });
       const ended = performance.now();
       const generated = sequence.tokenMeter.usedOutputTokens - meterBefore || chunks;
-      if (run > 0) samples.push({ ttftMs: (firstAt ?? ended) - started, tokensPerSecond: rate(generated, firstAt, ended), tokens: generated });
-    }
-  } finally {
-    await context.dispose();
-    await model.dispose();
-    await llama.dispose();
-  }
-  return samples;
+      return { ttftMs: (firstAt ?? ended) - started, tokensPerSecond: rate(generated, firstAt, ended), tokens: generated };
+    },
+    async close() {
+      await context.dispose();
+      await model.dispose();
+      await llama.dispose();
+    },
+  };
 }
 
-async function viaEngine(load: LoadOptions, args: Args): Promise<{ samples: Sample[]; description: string }> {
+async function openEngine(load: LoadOptions, o: Required<EngineOverheadOptions>, onInfo: (description: string, promptTokens: number) => void): Promise<Side> {
   const enginePath = path.join(repoRoot(), "dist", "engine.js");
   if (!existsSync(enginePath)) throw new Error(`${enginePath} is missing: run \`npm run build\` first`);
   const client = new EngineClient({ enginePath, idleUnloadMs: 0 });
-  const samples: Sample[] = [];
   try {
     const info = await client.load(load);
-    for (let run = 0; run <= args.runs; run++) {
-      const prompt: PromptSegment[] = [{ type: "bos" }, { type: "text", text: promptText(run, args.promptWords) }];
+    onInfo(`${info.fileName} (${info.quantization}, ${(info.sizeBytes / 1e6).toFixed(0)} MB, ${info.layerCount} layers), backend ${info.backend}${info.gpuName ? ` on ${info.gpuName}` : ""}, ${info.gpuLayers}/${info.layerCount} layers on GPU, context ${info.contextSize}`, 0);
+  } catch (error) {
+    await client.dispose();
+    throw error;
+  }
+  return {
+    async runOnce(run) {
+      const prompt: PromptSegment[] = [{ type: "bos" }, { type: "text", text: promptText(run, o.promptWords) }];
       const started = performance.now();
       let firstAt: number | undefined;
-      const result = await client.generate({ slot: "chat", prompt, maxTokens: args.tokens, temperature: 0 }, () => { firstAt ??= performance.now(); });
+      const result = await client.generate({ slot: "chat", prompt, maxTokens: o.tokens, temperature: 0 }, () => { firstAt ??= performance.now(); });
       const ended = performance.now();
       const tokens = result.stats.generatedTokens;
-      if (run > 0) samples.push({ ttftMs: (firstAt ?? ended) - started, tokensPerSecond: rate(tokens, firstAt, ended), tokens });
+      onInfo("", result.stats.promptTokens);
+      return { ttftMs: (firstAt ?? ended) - started, tokensPerSecond: rate(tokens, firstAt, ended), tokens };
+    },
+    close: () => client.dispose(),
+  };
+}
+
+function figures(samples: Sample[]): SideFigures {
+  return { ttftMs: median(samples.map((s) => s.ttftMs)), tokensPerSecond: median(samples.map((s) => s.tokensPerSecond)), samples };
+}
+
+/** Engine process versus node-llama-cpp in this process, same model, prompt and settings. */
+export async function measureEngineOverhead(options: EngineOverheadOptions): Promise<EngineOverhead> {
+  const o: Required<EngineOverheadOptions> = {
+    tokens: 128, promptWords: 400, runs: 3, threads: 0, backend: "auto", gpuLayers: "auto", interleave: true, ...options,
+    modelPath: path.resolve(options.modelPath),
+  };
+  const threads = o.threads > 0 ? o.threads : physicalCores();
+  const contextSize = 4096;
+  const load: LoadOptions = {
+    modelPath: o.modelPath, backend: o.backend, gpuLayers: o.gpuLayers, contextSize, threads,
+    flashAttention: "auto", useMmap: true, loraAdapters: [],
+  };
+  let description = "";
+  let promptTokens = 0;
+  const onInfo = (d: string, p: number): void => { if (d) description = d; if (p) promptTokens = p; };
+  const engineSamples: Sample[] = [];
+  const directSamples: Sample[] = [];
+  // Run 0 of each side warms caches and is not counted.
+  if (o.interleave) {
+    const engine = await openEngine(load, o, onInfo);
+    try {
+      const direct = await openDirect(o, threads, contextSize);
+      try {
+        for (let run = 0; run <= o.runs; run++) {
+          // A,B then B,A: whichever goes second on a warming (or cooling) machine alternates.
+          const order: [Side, Sample[]][] = run % 2 === 0 ? [[engine, engineSamples], [direct, directSamples]] : [[direct, directSamples], [engine, engineSamples]];
+          for (const [side, samples] of order) {
+            const sample = await side.runOnce(run);
+            if (run > 0) samples.push(sample);
+          }
+        }
+      } finally {
+        await direct.close();
+      }
+    } finally {
+      await engine.close();
     }
-    const description = `${info.fileName} (${info.quantization}, ${info.description}), backend ${info.backend}${info.gpuName ? ` on ${info.gpuName}` : ""}, ${info.gpuLayers}/${info.layerCount} layers on GPU, context ${info.contextSize}`;
-    return { samples, description };
-  } finally {
-    await client.dispose();
+  } else {
+    for (const [open, samples] of [[() => openEngine(load, o, onInfo), engineSamples], [() => openDirect(o, threads, contextSize), directSamples]] as const) {
+      const side = await open();
+      try {
+        for (let run = 0; run <= o.runs; run++) {
+          const sample = await side.runOnce(run);
+          if (run > 0) samples.push(sample);
+        }
+      } finally {
+        await side.close();
+      }
+    }
   }
+  const direct = figures(directSamples);
+  const engine = figures(engineSamples);
+  return {
+    description, threads, promptTokens, tokens: o.tokens, runs: o.runs, interleaved: o.interleave, direct, engine,
+    decodeRatio: ratio(engine.tokensPerSecond, direct.tokensPerSecond),
+    ttftDiffMs: engine.ttftMs - direct.ttftMs,
+  };
+}
+
+export function formatEngineOverhead(r: EngineOverhead): string {
+  return `model: ${r.description}\n` +
+    `threads ${r.threads}, prompt ${r.promptTokens} tokens, ${r.tokens} new tokens, median of ${r.runs} runs per side after 1 warm-up${r.interleaved ? ", interleaved" : ", sequential"}\n` +
+    formatTable(["", "direct", "engine", "engine/direct"], [
+      ["time to first token (ms)", fmt(r.direct.ttftMs), fmt(r.engine.ttftMs), fmt(ratio(r.engine.ttftMs, r.direct.ttftMs), 2)],
+      ["decode tokens/s", fmt(r.direct.tokensPerSecond), fmt(r.engine.tokensPerSecond), fmt(r.decodeRatio, 3)],
+    ]);
+}
+
+function parseArgs(argv: string[]): Omit<EngineOverheadOptions, "modelPath"> & { model?: string } {
+  const args: Omit<EngineOverheadOptions, "modelPath"> & { model?: string } = {};
+  for (let i = 0; i < argv.length; i++) {
+    const value = argv[i + 1];
+    switch (argv[i]) {
+      case "--model": args.model = value; i++; break;
+      case "--tokens": args.tokens = Number(value); i++; break;
+      case "--prompt-words": args.promptWords = Number(value); i++; break;
+      case "--runs": args.runs = Number(value); i++; break;
+      case "--threads": args.threads = Number(value); i++; break;
+      case "--backend": args.backend = value as Backend; i++; break;
+      case "--gpu-layers": args.gpuLayers = value === "auto" || value === "max" ? value : Number(value); i++; break;
+      case "--sequential": args.interleave = false; break;
+      default: throw new Error(`unknown argument ${argv[i]}`);
+    }
+  }
+  return args;
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
-  const modelPath = path.resolve(args.model ?? (await ensureTinyModel("q8_0")));
-  const threads = args.threads > 0 ? args.threads : physicalCores();
-  const contextSize = 4096;
-  const load: LoadOptions = {
-    modelPath, backend: args.backend, gpuLayers: args.gpuLayers, contextSize, threads,
-    flashAttention: "auto", useMmap: true, loraAdapters: [],
-  };
-  // The first run of each side warms caches and is not counted. Sequential, never both loaded:
-  // a full-size Mixtral does not fit twice.
-  const engine = await viaEngine(load, args);
-  const inProcess = await direct(modelPath, args, threads, contextSize);
-  const rows: [string, number, number][] = [
-    ["time to first token (ms)", median(inProcess.map((s) => s.ttftMs)), median(engine.samples.map((s) => s.ttftMs))],
-    ["decode tokens/s", median(inProcess.map((s) => s.tokensPerSecond)), median(engine.samples.map((s) => s.tokensPerSecond))],
-  ];
-  const out = process.stdout;
-  out.write(`model: ${engine.description}\n`);
-  out.write(`threads ${threads}, prompt ~${args.promptWords} words, ${args.tokens} new tokens, median of ${args.runs} runs (after 1 warm-up)\n\n`);
-  out.write(`${"".padEnd(26)}${"direct".padStart(12)}${"engine".padStart(12)}${"engine/direct".padStart(15)}\n`);
-  for (const [name, d, e] of rows) {
-    out.write(`${name.padEnd(26)}${d.toFixed(1).padStart(12)}${e.toFixed(1).padStart(12)}${(d > 0 ? e / d : 0).toFixed(2).padStart(15)}\n`);
-  }
+  const { model, ...args } = parseArgs(argv);
+  const modelPath = model ?? (await ensureTinyModel("q8_0"));
+  process.stdout.write(formatEngineOverhead(await measureEngineOverhead({ ...args, modelPath })));
   return 0;
 }
 

@@ -1,26 +1,197 @@
-// `npm run bench`: runs every benchmark program in bench/, or the one named, with its arguments
-// (each also runs alone: `node out/bench/<name>.js …`).
-//   node out/bench/index.js [name] [args…]
+// `npm run bench`: the CPU benchmark suite (engine overhead on the tiny and the ~800 MB model,
+// inline completion, cancellation, host cost), a summary table, then ONE JSON line of headline
+// figures, always last (also when a section fails: its error goes into the line).
+//   node out/bench/index.js [--quick] [--markdown]        the suite (--quick: under two minutes)
+//   node out/bench/index.js <engine|completion|cancel|host> [args…]   one program, its own args
 // Static imports: under tsc's node16 CommonJS output a dynamic import() of a relative .ts path
 // would need a ".js" extension; each module only defines `run` (and starts itself only as main).
+import { existsSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { physicalCores } from "../src/engine/physicalCores";
+import { ensureTinyModel, repoRoot } from "../test/helpers/tinyModel";
+import { measureCancellation, formatCancellation, run as cancel, type CancelFigures } from "./cancel";
 import { run as completion } from "./completion";
-import { run as engine } from "./engine";
+import { formatEngineOverhead, measureEngineOverhead, run as engine, type EngineOverhead, type EngineOverheadOptions } from "./engine";
+import { formatHostCost, measureHostCost, run as host, type HostCost } from "./host";
+import { benchModelPath, ensureBenchModel } from "./lib/benchModel";
+import { measureCompletion, type CompletionFigures } from "./lib/completionFigures";
+import { fmt, loadAverage, LoadSampler, machineFacts, ratio, round } from "./lib/stats";
+import { formatMarkdownTable, formatTable, type Row } from "./lib/table";
 
-const benches: Record<string, (args: string[]) => Promise<number>> = {
-  engine,
-  completion,
-};
+const benches: Record<string, (args: string[]) => Promise<number>> = { engine, completion, cancel, host };
+
+interface SuiteFigures {
+  tiny?: EngineOverhead;
+  big?: EngineOverhead;
+  completion?: CompletionFigures;
+  cancel?: CancelFigures;
+  host?: HostCost;
+}
+
+const out = (s: string): boolean => process.stdout.write(s);
+
+function summaryRows(f: SuiteFigures): Row[] {
+  const rows: Row[] = [];
+  const overhead = (label: string, r: EngineOverhead | undefined): void => {
+    if (!r) return;
+    rows.push([`${label}: decode tok/s`, fmt(r.direct.tokensPerSecond), fmt(r.engine.tokensPerSecond), fmt(r.decodeRatio, 3), "≥ 0.97"]);
+    rows.push([`${label}: TTFT ms (${r.promptTokens}-token prompt)`, fmt(r.direct.ttftMs), fmt(r.engine.ttftMs), `${r.ttftDiffMs >= 0 ? "+" : ""}${fmt(r.ttftDiffMs)} ms`, ""]);
+  };
+  overhead("tiny model", f.tiny);
+  overhead("800 MB model", f.big);
+  const c = f.completion;
+  if (c) {
+    const row = c.rows.find((r) => r.debounceMs === 100) ?? c.rows[0];
+    if (row) {
+      rows.push([`completion session (debounce ${row.debounceMs} ms): keystroke→suggestion p50 / p95 ms`, "", `${fmt(row.p50Ms)} / ${fmt(row.p95Ms)}`, "", ""]);
+      rows.push(["  prompt tokens evaluated per request / cache hit rate", "", `${fmt(row.evaluatedPerRequest)} / ${fmt(row.cacheHitPercent)} %`, "", ""]);
+    }
+    const r = c.reuse;
+    rows.push([`every keystroke, no reuse vs reuse: latency p50 ms (${r.keystrokes} keys)`, fmt(r.noReuse.p50Ms), fmt(r.reuse.p50Ms), `${fmt(r.latencyRatio, 1)}x faster`, ""]);
+    rows.push(["  tokens evaluated per keystroke", fmt(r.noReuse.evaluatedPerKey), fmt(r.reuse.evaluatedPerKey), `${fmt(r.evaluatedRatio, 1)}x fewer`, "new + a handful"]);
+    if (Number.isFinite(c.naiveOverOurs)) rows.push(["  naive FIM prompt vs ours: tokens evaluated per keystroke", fmt(c.naiveEvaluatedPerKey), fmt(c.oursEvaluatedPerKey), `${fmt(c.naiveOverOurs, 1)}x fewer`, ""]);
+  }
+  const k = f.cancel;
+  if (k) {
+    rows.push([`abort during prompt eval → engine free, ms (${k.promptTokens}-token prompt)`, fmt(k.direct.prompt.freeMs), fmt(k.engine.prompt.freeMs), fmt(ratio(k.direct.prompt.freeMs, k.engine.prompt.freeMs), 1) + "x", ""]);
+    rows.push(["abort during generation → engine free, ms", fmt(k.direct.generation.freeMs), fmt(k.engine.generation.freeMs), "", ""]);
+  }
+  const h = f.host;
+  if (h) {
+    rows.push(["require(dist/extension.js) ms (stub vscode, module load only)", "", fmt(h.requireMs), "", ""]);
+    rows.push(["host RSS MB (model in engine) vs engine peak RSS MB", fmt(h.enginePeakMb), fmt(h.hostRssMb), fmt(ratio(h.hostRssMb, h.enginePeakMb), 3), "host holds no model"]);
+    rows.push(["dist/extension.js KB", "", fmt(h.extensionBytes / 1024), "", ""]);
+  }
+  return rows;
+}
+
+function headline(f: SuiteFigures, meta: Record<string, unknown>, errors: Record<string, string>): Record<string, unknown> {
+  const overhead = (r: EngineOverhead | undefined): Record<string, unknown> | null => r ? {
+    prompt_tokens: r.promptTokens, new_tokens: r.tokens, direct_tok_s: round(r.direct.tokensPerSecond, 1), engine_tok_s: round(r.engine.tokensPerSecond, 1),
+    decode_ratio: round(r.decodeRatio, 3), direct_ttft_ms: round(r.direct.ttftMs, 1), engine_ttft_ms: round(r.engine.ttftMs, 1), ttft_diff_ms: round(r.ttftDiffMs, 1),
+  } : null;
+  const c = f.completion;
+  const row = c ? c.rows.find((r) => r.debounceMs === 100) ?? c.rows[0] : undefined;
+  const k = f.cancel;
+  const h = f.host;
+  return {
+    ...meta,
+    engine_tiny: overhead(f.tiny),
+    engine_800mb: overhead(f.big),
+    completion: c ? {
+      debounce_ms: row?.debounceMs ?? null, p50_ms: round(row?.p50Ms ?? NaN, 1), p95_ms: round(row?.p95Ms ?? NaN, 1),
+      evaluated_per_request: round(row?.evaluatedPerRequest ?? NaN, 1), cache_hit_pct: round(row?.cacheHitPercent ?? NaN, 1),
+      every_key_reuse_p50_ms: round(c.reuse.reuse.p50Ms, 1), every_key_no_reuse_p50_ms: round(c.reuse.noReuse.p50Ms, 1), reuse_latency_ratio: round(c.reuse.latencyRatio, 2),
+      evaluated_per_key_reuse: round(c.reuse.reuse.evaluatedPerKey, 1), evaluated_per_key_no_reuse: round(c.reuse.noReuse.evaluatedPerKey, 1), reuse_evaluated_ratio: round(c.reuse.evaluatedRatio, 1),
+      naive_over_ours_evaluated: round(c.naiveOverOurs, 1),
+    } : null,
+    cancel: k ? {
+      prompt_tokens: k.promptTokens, prompt_free_engine_ms: round(k.engine.prompt.freeMs, 1), prompt_free_direct_ms: round(k.direct.prompt.freeMs, 1),
+      generation_free_engine_ms: round(k.engine.generation.freeMs, 1), generation_free_direct_ms: round(k.direct.generation.freeMs, 1),
+      prompt_settle_engine_ms: round(k.engine.prompt.settleMs, 1), prompt_settle_direct_ms: round(k.direct.prompt.settleMs, 1),
+    } : null,
+    host: h ? {
+      require_ms: round(h.requireMs, 1), host_rss_mb: round(h.hostRssMb, 1), engine_rss_mb: round(h.engineRssMb, 1), engine_peak_mb: round(h.enginePeakMb, 1),
+      model_mb: round(h.modelMb, 1), extension_kb: round(h.extensionBytes / 1024, 1), native_in_host: h.nativeInHost.length,
+    } : null,
+    errors: Object.keys(errors).length ? errors : null,
+  };
+}
+
+async function suite(argv: string[]): Promise<number> {
+  const quick = argv.includes("--quick");
+  const markdown = argv.includes("--markdown");
+  const unknown = argv.filter((a) => a !== "--quick" && a !== "--markdown");
+  if (unknown.length) throw new Error(`unknown argument ${unknown[0]} (expected --quick, --markdown, or a program: ${Object.keys(benches).join(", ")})`);
+  const root = repoRoot();
+  for (const file of ["dist/engine.js", "dist/extension.js", "out/bench/completion.js"]) {
+    if (!existsSync(path.join(root, file))) throw new Error(`${file} is missing: run \`npx tsc -p . && npm run build\` first`);
+  }
+  const started = performance.now();
+  const machine = machineFacts(root);
+  const loadAtStart = loadAverage();
+  const sampler = new LoadSampler();
+  const threads = physicalCores();
+  out(`Mixtral Local CPU benchmarks${quick ? " (--quick)" : ""}: ${machine.date}, commit ${machine.commit}${machine.dirty ? " (+ uncommitted changes)" : ""}\n`);
+  out(`machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB, ${machine.platform}, Node ${machine.node}; ${threads} inference threads\n`);
+  out(`load average at start: ${loadAtStart.join(" ")} (shared machine: figures are medians of interleaved runs)\n\n`);
+
+  const f: SuiteFigures = {};
+  const errors: Record<string, string> = {};
+  const section = async (name: string, fn: () => Promise<void>): Promise<void> => {
+    const t0 = performance.now();
+    out(`== ${name} ==\n`);
+    try {
+      await fn();
+    } catch (error) {
+      errors[name] = error instanceof Error ? error.message.split("\n")[0] : String(error);
+      out(`failed: ${errors[name]}\n`);
+    }
+    out(`(${((performance.now() - t0) / 1000).toFixed(1)} s, load ${os.loadavg()[0].toFixed(1)})\n\n`);
+  };
+
+  const tiny = await ensureTinyModel("q8_0");
+  const overheadRun = async (o: EngineOverheadOptions): Promise<EngineOverhead> => {
+    const r = await measureEngineOverhead({ backend: "cpu", gpuLayers: 0, threads, ...o });
+    out(formatEngineOverhead(r));
+    return r;
+  };
+  await section("engine overhead, tiny model", async () => {
+    f.tiny = await overheadRun(quick ? { modelPath: tiny, tokens: 64, promptWords: 200, runs: 3 } : { modelPath: tiny, tokens: 128, promptWords: 400, runs: 5 });
+  });
+  // --quick never generates the big model (a minute or more); it uses it when a full run left it.
+  let big: string | undefined;
+  try {
+    big = quick ? (existsSync(benchModelPath()) ? benchModelPath() : undefined) : await ensureBenchModel(() => out("generating the ~800 MB benchmark model (once)…\n"));
+  } catch (error) {
+    errors["800 MB model"] = error instanceof Error ? error.message : String(error);
+  }
+  if (big) {
+    await section("engine overhead, ~800 MB Mixtral-architecture model", async () => {
+      f.big = await overheadRun(quick ? { modelPath: big, tokens: 32, promptWords: 100, runs: 2 } : { modelPath: big, tokens: 128, promptWords: 400, runs: 3 });
+    });
+  } else {
+    out("== engine overhead, ~800 MB model: skipped (not generated yet; a full `npm run bench` generates it) ==\n\n");
+  }
+  await section("inline completion (tiny model)", async () => {
+    f.completion = await measureCompletion({ modelPath: tiny, debounces: quick ? [100] : [0, 50, 100, 200], maxTokens: 16, threads, reuseKeystrokes: quick ? 40 : undefined });
+    if (!quick) out(f.completion.raw + "\n");
+    const r = f.completion.reuse;
+    out(formatTable([`every keystroke in turn (${r.keystrokes} keys, ${r.maxTokens} tokens)`, "p50 ms", "p95 ms", "evaluated/key", "prompt tokens"], [
+      ["KV reuse", fmt(r.reuse.p50Ms), fmt(r.reuse.p95Ms), fmt(r.reuse.evaluatedPerKey), fmt(r.reuse.promptTokens)],
+      ["no reuse (slot flushed)", fmt(r.noReuse.p50Ms), fmt(r.noReuse.p95Ms), fmt(r.noReuse.evaluatedPerKey), fmt(r.noReuse.promptTokens)],
+    ]));
+  });
+  await section(`cancellation (${quick || !big ? "tiny" : "~800 MB"} model)`, async () => {
+    f.cancel = await measureCancellation(quick || !big ? { modelPath: tiny, trials: 2, threads } : { modelPath: big, promptWords: 1500, trials: 3, threads });
+    out(formatCancellation(f.cancel));
+  });
+  await section(`host cost (${quick || !big ? "tiny" : "~800 MB"} model in the engine)`, async () => {
+    f.host = await measureHostCost({ modelPath: quick || !big ? tiny : big, loads: quick ? 3 : 5, threads });
+    out(formatHostCost(f.host));
+  });
+
+  const load = sampler.stop();
+  const header: Row = ["figure", "baseline", "ours", "ratio / diff", "goal"];
+  const rows = summaryRows(f);
+  out(`== summary (baseline: node-llama-cpp directly, or no KV reuse) ==\n`);
+  out(formatTable(header, rows));
+  if (markdown) out("\n" + formatMarkdownTable(header, rows));
+  const seconds = (performance.now() - started) / 1000;
+  out(`load average during the run (1-min): min ${load.min.toFixed(1)}, median ${load.median.toFixed(1)}, max ${load.max.toFixed(1)}; ${seconds.toFixed(0)} s\n`);
+  const meta = {
+    bench: "cpu", quick, date: machine.date, commit: machine.commit, dirty: machine.dirty, cpus: machine.cpus, memory_gib: machine.memoryGiB,
+    threads, load_avg_start: loadAtStart, load_avg_run: { min: round(load.min, 1), median: round(load.median, 1), max: round(load.max, 1) }, seconds: round(seconds, 1),
+  };
+  out(JSON.stringify(headline(f, meta, errors)) + "\n");
+  return Object.keys(errors).length ? 1 : 0;
+}
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  const selected = name && benches[name] ? [[name, benches[name]] as const] : Object.entries(benches);
-  const args = name && benches[name] ? rest : argv;
-  let code = 0;
-  for (const [benchName, bench] of selected) {
-    process.stdout.write(`== ${benchName} ==\n`);
-    code = Math.max(code, await bench(args));
-  }
-  return code;
+  if (name && benches[name]) return benches[name](rest);
+  return suite(argv);
 }
 
 main(process.argv.slice(2)).then(

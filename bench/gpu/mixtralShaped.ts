@@ -1,12 +1,15 @@
 // Writes the Mixtral-8x7B-shaped sparse GGUFs the GPU benchmark runs on (on the GPU machine:
-// writing a ~26 GB sparse file takes seconds and ~80 MB of disk). Real hyper-parameters and
-// llama.cpp's Q4_K_M / Q3_K_M tensor-type mix come from src/core/gguf/sparseMixtral.ts; here we
-// add random token embeddings (so hidden states differ per token and the random router spreads
-// tokens over all eight experts) and files whose expert_used_count is 1 or 3, because llama-bench
-// has no option to override it.
+// writing a ~26 GB sparse file takes seconds and ~200 MB of disk). Real hyper-parameters come
+// from src/core/gguf/sparseMixtral.ts, with llama.cpp's exact Q4_K_M / Q3_K_M tensor-type mix for
+// 8-expert models applied here; zero weights except: random token embeddings (hidden states
+// differ per token, so the random router spreads tokens over all eight experts), random output
+// rows for text pieces (greedy output is real text), and files whose expert_used_count is 1 or 3,
+// because llama-bench has no option to override it.
 import * as path from "node:path";
 import { gv, layoutGguf, writeGguf, type GgufTensorSpec, type GgufValue } from "../../src/core/gguf/ggufWriter";
+import { f32ToF16Bits } from "../../src/core/gguf/ggmlQuantize";
 import { sparseMixtralGguf, type SparseMixtralQuantization } from "../../src/core/gguf/sparseMixtral";
+import { buildTinyVocab, TokenType } from "../../src/core/gguf/tinyVocab";
 
 export interface ShapedModel {
   readonly file: string;
@@ -34,9 +37,33 @@ function llamaQuantMix(quantization: SparseMixtralQuantization, tensors: GgufTen
   });
 }
 
-function shapedGguf(quantization: SparseMixtralQuantization, randomEmbeddings: boolean, layers?: number): { metadata: Record<string, GgufValue>; tensors: GgufTensorSpec[] } {
-  const { metadata, tensors } = sparseMixtralGguf({ quantization, randomEmbeddings, seed: 7, layers });
-  return { metadata, tensors: llamaQuantMix(quantization, tensors) };
+/** Random Q6_K rows in `output.weight` for the vocabulary's ordinary text pieces, zero rows for the
+ *  rest: greedy decoding then emits real text (one streamed chunk per token, as with a real model)
+ *  and never EOS, control, byte or unused tokens. With a zero output every logit ties and the
+ *  winner, <unk>, detokenizes to nothing, so no chunk would ever reach the host. */
+function randomOutputRows(vocabSize: number, embedding: number): Uint8Array {
+  const vocab = buildTinyVocab();
+  const blocksPerRow = embedding / 256, size = 210, scaleAt = 208;
+  const bytes = new Uint8Array(vocabSize * blocksPerRow * size);
+  let s = 0x2545f491;
+  const scale = f32ToF16Bits(0.01);
+  for (let id = 0; id < vocab.tokens.length; id++) {
+    if (vocab.tokenTypes[id] !== TokenType.normal || vocab.suppressed.has(id)) continue;
+    for (let b = 0; b < blocksPerRow; b++) {
+      const o = (id * blocksPerRow + b) * size;
+      for (let i = 0; i < scaleAt; i++) { s ^= s << 13; s ^= s >>> 17; s ^= s << 5; bytes[o + i] = s & 0xff; }
+      bytes[o + scaleAt] = scale & 0xff;
+      bytes[o + scaleAt + 1] = scale >> 8;
+    }
+  }
+  return bytes;
+}
+
+function shapedGguf(quantization: SparseMixtralQuantization, randomWeights: boolean, layers?: number): { metadata: Record<string, GgufValue>; tensors: GgufTensorSpec[] } {
+  const { metadata, tensors } = sparseMixtralGguf({ quantization, randomEmbeddings: randomWeights, seed: 7, layers });
+  const mixed = llamaQuantMix(quantization, tensors).map((t): GgufTensorSpec =>
+    randomWeights && t.name === "output.weight" && t.type === "Q6_K" ? { ...t, data: () => randomOutputRows(t.dims[1], t.dims[0]) } : t);
+  return { metadata, tensors: mixed };
 }
 
 /** Weight bytes one decoded token must read: every non-expert tensor (one row of token_embd),

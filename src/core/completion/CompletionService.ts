@@ -97,11 +97,14 @@ export class CompletionService {
       if (signal.aborted) return this.none("aborted");
       return { ...this.none("failed"), error };
     }
-    if (!scheduled.ok) return this.none(scheduled.reason);
     const result = scheduled.value;
-    this.counters.evaluatedTokens += result.stats.evaluatedTokens;
-    this.counters.promptTokens += result.stats.promptTokens;
-    if (result.stopReason === "abort") return this.none("aborted");
+    // An aborted request still evaluated its prompt: count it, the benchmark reports it.
+    if (result) {
+      this.counters.evaluatedTokens += result.stats.evaluatedTokens;
+      this.counters.promptTokens += result.stats.promptTokens;
+    }
+    if (!scheduled.ok) return this.none(scheduled.reason);
+    if (!result || result.stopReason === "abort") return this.none("aborted");
 
     const processed = postProcess(result.text, ctx, { multiline });
     if (!processed.ok) return this.none(processed.reason);

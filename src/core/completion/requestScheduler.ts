@@ -3,7 +3,8 @@
 // engine) and takes the single waiting place, dropping whoever held it. It starts only once the
 // aborted one has settled, so the engine never has two completions in flight.
 
-export type ScheduleResult<T> = { ok: true; value: T } | { ok: false; reason: "superseded" | "aborted" };
+/** `value` is set on a failed result when the task ran and returned after its abort (partial). */
+export type ScheduleResult<T> = { ok: true; value: T } | { ok: false; reason: "superseded" | "aborted"; value?: T };
 
 class Superseded extends Error {
   constructor() {
@@ -58,7 +59,7 @@ export class RequestScheduler {
     this.setActive(+1);
     try {
       const value = await task(controller.signal);
-      if (controller.signal.aborted) return { ok: false, reason: controller.signal.reason instanceof Superseded ? "superseded" : "aborted" };
+      if (controller.signal.aborted) return { ok: false, reason: controller.signal.reason instanceof Superseded ? "superseded" : "aborted", value };
       return { ok: true, value };
     } finally {
       signal?.removeEventListener("abort", forward);

@@ -143,7 +143,11 @@ export function sendRequest(url: URL, options: HttpRequestOptions): Promise<Http
           }
           return out;
         },
-        close() { cleanup(); response.destroy(); req.destroy(); },
+        close() {
+          cleanup();
+          // A finished response leaves its socket to the keep-alive pool; only cut a running one.
+          if (!ended || error) { response.destroy(); req.destroy(); }
+        },
       });
     });
     req.end(options.body);

