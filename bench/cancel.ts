@@ -1,8 +1,9 @@
 // Benchmark (a program, not a test): how long after an abort the engine is free again, during
 // prompt evaluation (a long prompt) and during generation, through the engine process versus
 // node-llama-cpp called directly (LlamaCompletion with stopOnAbortSignal), same model, same run.
-// "Free" = time from abort() until a short follow-up request has completed, minus what that
-// same request takes on an idle engine. Trials alternate between the two sides.
+// "Free" = time from abort() until a short follow-up request has completed, minus what the same
+// request takes on the idle engine right after (paired per trial, so machine load cancels out).
+// Trials alternate between the two sides.
 //
 //   node out/bench/cancel.js [--model <gguf>] [--prompt-words 2200] [--trials 3] [--threads 0]
 import { existsSync } from "node:fs";
@@ -26,7 +27,8 @@ export interface CancelOptions {
 export interface CancelPhase {
   /** abort() → the aborted call settled, ms (median). */
   settleMs: number;
-  /** abort() → follow-up request done, minus the follow-up's idle time, ms (median). */
+  /** abort() → follow-up request done, minus the same request's time on the idle engine right
+   *  after (paired per trial), ms (median). */
   freeMs: number;
   /** Trials where the abort really landed in the intended phase. */
   inPhase: number;
@@ -99,26 +101,36 @@ async function idleFollowUp(t: Target, n: number): Promise<number> {
 /** Abort after `afterMs` (prompt phase) or after the 8th chunk (generation phase); then the follow-up. */
 async function trial(t: Target, phase: "prompt" | "generation", n: number, o: Required<CancelOptions>, afterMs: number): Promise<{ settleMs: number; freeMs: number; inPhase: boolean }> {
   const controller = new AbortController();
+  const t0 = performance.now();
+  let firstChunkAt = 0;
   let chunks = 0;
   let abortedAt = 0;
   const abort = (): void => { if (!abortedAt) { abortedAt = performance.now(); controller.abort(); } };
   const running = phase === "prompt"
-    ? t.generate(longText(n, o.promptWords), 64, controller.signal, () => { chunks++; })
+    ? t.generate(longText(n, o.promptWords), 64, controller.signal, () => { firstChunkAt ||= performance.now(); chunks++; })
     : t.generate(shortText(n + 100), 3000, controller.signal, () => { if (++chunks === 8) abort(); });
   if (phase === "prompt") await Promise.race([delay(afterMs).then(abort), running]);
-  const result = await running;
+  await running;
   const settled = performance.now();
   if (!abortedAt) abortedAt = settled; // finished before the abort: counted as not in phase
   await t.generate(shortText(n + 200), 1);
   const done = performance.now();
-  const inPhase = abortedAt < settled && (phase === "prompt" ? result.textChars === 0 && chunks === 0 : chunks >= 8);
-  return { settleMs: settled - abortedAt, freeMs: done - abortedAt, inPhase };
+  // The same short request again, now on an idle engine and under the same machine load: its
+  // time is what the follow-up would have taken anyway.
+  const idleStart = performance.now();
+  await t.generate(shortText(n + 400), 1);
+  const idleMs = performance.now() - idleStart;
+  // Prompt phase: the abort came before the first generated text (node-llama-cpp still emits the
+  // first token after an abort during the prompt: it only looks at the signal after evaluating it).
+  const inPhase = abortedAt < settled && (phase === "prompt" ? firstChunkAt === 0 || firstChunkAt > abortedAt : chunks >= 8);
+  if (process.env.BENCH_DEBUG) process.stderr.write(`${phase} trial ${n}: abort at ${(abortedAt - t0).toFixed(0)} ms, first chunk at ${firstChunkAt ? (firstChunkAt - t0).toFixed(0) : "-"} ms, settled at ${(settled - t0).toFixed(0)} ms, chunks ${chunks}\n`);
+  return { settleMs: settled - abortedAt, freeMs: Math.max(0, done - abortedAt - idleMs), inPhase };
 }
 
-function summarize(samples: { settleMs: number; freeMs: number; inPhase: boolean }[], idleMs: number): CancelPhase {
+function summarize(samples: { settleMs: number; freeMs: number; inPhase: boolean }[]): CancelPhase {
   return {
     settleMs: median(samples.map((s) => s.settleMs)),
-    freeMs: Math.max(0, median(samples.map((s) => s.freeMs)) - idleMs),
+    freeMs: median(samples.map((s) => s.freeMs)),
     inPhase: samples.filter((s) => s.inPhase).length,
     trials: samples.length,
   };
@@ -154,7 +166,7 @@ export async function measureCancellation(options: CancelOptions): Promise<Cance
       }
       const side = (name: keyof typeof sides): CancelSide => {
         const idleMs = median(idle[name]);
-        return { idleFollowUpMs: idleMs, prompt: summarize(samples[name].prompt, idleMs), generation: summarize(samples[name].generation, idleMs) };
+        return { idleFollowUpMs: idleMs, prompt: summarize(samples[name].prompt), generation: summarize(samples[name].generation) };
       };
       return { promptTokens, fullPromptMs, abortAfterMs, engine: side("engine"), direct: side("direct") };
     } finally {

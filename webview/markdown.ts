@@ -105,11 +105,15 @@ export function normalizeLang(info: string): string {
 /** Where the already-streamed text can be cut into a part that will not change any more:
  *  after the last blank line that is outside a code fence. Rendering the stable prefix once and
  *  only the tail per frame keeps the cost per token independent of the answer's length. */
-export function stableBoundary(text: string): number {
+export function stableBoundary(text: string, maxTail = 2000): number {
   let inFence = false;
   let fenceChar = "";
   let fenceLen = 0;
   let boundary = 0;
+  // A long paragraph without blank lines (typical of small or confused models) would make the
+  // tail, and so each frame's work, grow without bound: past maxTail, cut at a line end instead
+  // (a paragraph may render split until the final whole render on `done`).
+  let lineEnd = 0;
   let pos = 0;
   while (pos < text.length) {
     const nl = text.indexOf("\n", pos);
@@ -128,9 +132,10 @@ export function stableBoundary(text: string): number {
     } else if (!inFence && line.trim() === "" && pos > 0) {
       boundary = nl + 1;
     }
+    if (!inFence) lineEnd = nl + 1;
     pos = nl + 1;
   }
-  return boundary;
+  return text.length - boundary > maxTail && lineEnd > boundary ? lineEnd : boundary;
 }
 
 function truncate(s: string, n: number): string {

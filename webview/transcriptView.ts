@@ -92,7 +92,8 @@ export class TranscriptView {
     const s = this.stream;
     if (!s) return;
     const text = s.turn.content;
-    const boundary = stableBoundary(text);
+    // The frozen prefix always ends outside a code fence, so scanning can start there.
+    const boundary = s.frozenLen + stableBoundary(text.slice(s.frozenLen));
     if (boundary > s.frozenLen) {
       const part = document.createElement("div");
       part.className = "md-part";

@@ -8,13 +8,15 @@ import Module, { createRequire } from "node:module";
 import { EngineClient } from "../../src/core/engine/EngineClient";
 import { procStatusKb } from "./stats";
 
-/** Whatever is asked of it, it answers itself; never a thenable. */
+/** Whatever is asked of it, it answers itself; never a thenable. It is its own prototype because
+ *  esbuild's ESM interop copies a module into an object created from the module's prototype. */
 function stub(): unknown {
   const target = function () { /* callable */ };
   const proxy: unknown = new Proxy(target, {
     get: (_t, key) => (key === "then" ? undefined : key === Symbol.toPrimitive ? () => "" : proxy),
     apply: () => proxy,
     construct: () => proxy as object,
+    getPrototypeOf: () => proxy as object,
   });
   return proxy;
 }

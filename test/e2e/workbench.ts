@@ -82,9 +82,18 @@ export async function openWorkbench(vsix: string, settings: Record<string, unkno
 
 /** Runs a command by its palette title (F1, type, Enter), as a user would. */
 export async function runFromPalette(page: Page, title: string): Promise<void> {
-  await page.keyboard.press("F1");
   const input = page.locator(".quick-input-widget input");
-  await input.waitFor({ state: "visible" });
+  for (let attempt = 0; ; attempt++) {
+    // A focused webview (the chat's composer) swallows F1: give the focus back to the workbench.
+    await page.locator(".part.editor").click({ position: { x: 40, y: 40 } });
+    await page.keyboard.press("F1");
+    try {
+      await input.waitFor({ state: "visible", timeout: 5_000 });
+      break;
+    } catch (err) {
+      if (attempt >= 2) throw err;
+    }
+  }
   await input.fill(`>${title}`);
   // Wait for the palette to list the command before pressing Enter, or Enter runs nothing.
   await page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first().waitFor({ state: "visible" });

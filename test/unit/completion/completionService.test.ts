@@ -72,7 +72,9 @@ describe("completion service on the real engine", function () {
     const chatResult: GenerateResult = await chat;
     for (const o of outcomes) assert.ok(o.kind === "suggestion" || ["superseded", "aborted", "empty", "prose", "repeated"].includes(o.reason), JSON.stringify(o));
     assert.equal(outcomes.filter((o) => o.kind === "none" && o.reason === "failed").length, 0);
-    assert.notEqual(outcomes[outcomes.length - 1].kind === "none" && (outcomes[outcomes.length - 1] as { reason: string }).reason, "superseded");
+    // Nothing came after the last request, so it was neither superseded nor dropped.
+    const last = outcomes[outcomes.length - 1];
+    assert.ok(last.kind === "suggestion" || last.reason !== "superseded", JSON.stringify(last));
     assert.equal(s.stats.peakRunning, 1);
     assert.notEqual(chatResult.stopReason, "abort");
     assert.equal(chatResult.incomplete && chatResult.stopReason !== "maxTokens", false);
