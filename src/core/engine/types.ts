@@ -1,15 +1,10 @@
 // What chat, commands and inline completions need from an inference engine. Implemented by the
 // local EngineClient (child process on node-llama-cpp) and by the remote clients (TGI, OpenAI).
-import type { GenerationStats, ModelInfo, PromptSegment, Slot, StopReason } from "../../shared/engineProtocol";
+import type { GenerateOptions, GenerationStats, ModelInfo, StopReason } from "../../shared/engineProtocol";
 
-export interface GenerateRequest {
-  slot: Slot;
-  prompt: PromptSegment[];
-  maxTokens: number;
-  temperature: number;
-  stopStrings?: string[];
-  grammar?: string;
-  seed?: number;
+/** The engine's GenerateOptions (slot, prompt segments, maxTokens, temperature, stop strings,
+ *  grammar, seed), plus what remote engines need. */
+export interface GenerateRequest extends GenerateOptions {
   /** The conversation the prompt was built from. Remote OpenAI-compatible engines send these to
    *  /v1/chat/completions (the server applies its template); without them, or when the last message
    *  is an assistant prefix to continue, they send the rendered prompt to /v1/completions. The local
