@@ -164,7 +164,7 @@ async function suite(argv: string[]): Promise<number> {
     ]));
   });
   await section(`cancellation (${quick || !big ? "tiny" : "~800 MB"} model)`, async () => {
-    f.cancel = await measureCancellation(quick || !big ? { modelPath: tiny, trials: 2, threads } : { modelPath: big, promptWords: 1500, trials: 3, threads });
+    f.cancel = await measureCancellation(quick || !big ? { modelPath: tiny, trials: 2, threads } : { modelPath: big, promptWords: 1000, trials: 3, threads });
     out(formatCancellation(f.cancel));
   });
   await section(`host cost (${quick || !big ? "tiny" : "~800 MB"} model in the engine)`, async () => {
