@@ -1,7 +1,7 @@
 // `npm run bench`: the CPU benchmark suite (engine overhead on the tiny and the ~800 MB model,
 // inline completion, cancellation, host cost), a summary table, then ONE JSON line of headline
 // figures, always last (also when a section fails: its error goes into the line).
-//   node out/bench/index.js [--quick] [--markdown]        the suite (--quick: under two minutes)
+//   node out/bench/index.js [--quick] [--markdown] [--threads N]   the suite (--quick: under two minutes)
 //   node out/bench/index.js <engine|completion|cancel|host> [args…]   one program, its own args
 // Static imports: under tsc's node16 CommonJS output a dynamic import() of a relative .ts path
 // would need a ".js" extension; each module only defines `run` (and starts itself only as main).
@@ -102,8 +102,12 @@ function headline(f: SuiteFigures, meta: Record<string, unknown>, errors: Record
 async function suite(argv: string[]): Promise<number> {
   const quick = argv.includes("--quick");
   const markdown = argv.includes("--markdown");
-  const unknown = argv.filter((a) => a !== "--quick" && a !== "--markdown");
-  if (unknown.length) throw new Error(`unknown argument ${unknown[0]} (expected --quick, --markdown, or a program: ${Object.keys(benches).join(", ")})`);
+  const threadsAt = argv.indexOf("--threads");
+  const threadsArg = threadsAt >= 0 ? Number(argv[threadsAt + 1]) : 0;
+  const unknown = argv.filter((a, i) => a !== "--quick" && a !== "--markdown" && a !== "--threads" && i !== threadsAt + 1);
+  if (unknown.length || (threadsAt >= 0 && !(threadsArg > 0))) {
+    throw new Error(`unknown argument ${unknown[0] ?? "--threads"} (expected --quick, --markdown, --threads N, or a program: ${Object.keys(benches).join(", ")})`);
+  }
   const root = repoRoot();
   for (const file of ["dist/engine.js", "dist/extension.js", "out/bench/completion.js"]) {
     if (!existsSync(path.join(root, file))) throw new Error(`${file} is missing: run \`npx tsc -p . && npm run build\` first`);
@@ -112,9 +116,15 @@ async function suite(argv: string[]): Promise<number> {
   const machine = machineFacts(root);
   const loadAtStart = loadAverage();
   const sampler = new LoadSampler();
-  const threads = physicalCores();
+  // llama.cpp's threads meet at a barrier after every operation: when other processes keep the
+  // cores busy, one descheduled thread stalls the others (measured here under load 8: 2 threads
+  // 1.9 tok/s, 1 thread 623 tok/s on the tiny model). On a busy machine one thread measures the
+  // engine, not the scheduler.
+  const busy = loadAtStart[0] >= machine.cpus;
+  const threads = threadsArg > 0 ? threadsArg : busy ? 1 : physicalCores();
+  const threadsWhy = threadsArg > 0 ? "--threads" : busy ? `1-min load average ${loadAtStart[0]} ≥ ${machine.cpus} CPUs: 1 thread (--threads N to override)` : "physical cores";
   out(`Mixtral Local CPU benchmarks${quick ? " (--quick)" : ""}: ${machine.date}, commit ${machine.commit}${machine.dirty ? " (+ uncommitted changes)" : ""}\n`);
-  out(`machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB, ${machine.platform}, Node ${machine.node}; ${threads} inference threads\n`);
+  out(`machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB, ${machine.platform}, Node ${machine.node}; ${threads} inference thread(s) (${threadsWhy})\n`);
   out(`load average at start: ${loadAtStart.join(" ")} (shared machine: figures are medians of interleaved runs)\n\n`);
 
   const f: SuiteFigures = {};

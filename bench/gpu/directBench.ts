@@ -55,6 +55,9 @@ export async function runDirect(argv: string[]): Promise<void> {
   const runs = Number(argValue(argv, "runs", "3"));
   const results = argValue(argv, "results");
   const model = path.basename(modelPath);
+  // --label direct-nographs etc.: the same run under another environment (GGML_CUDA_DISABLE_GRAPHS=1).
+  const label = argValue(argv, "label", "direct");
+  const diag = label === "direct" ? "diag" : `${label}-diag`;
   // --scale 0.1: shorter prompts and answers, for a quick check of the script on a CPU.
   const scale = Number(argValue(argv, "scale", "1"));
   const P = Math.round(511 * scale), P2 = Math.round(2047 * scale), N = Math.max(4, Math.round(128 * scale));
@@ -63,18 +66,18 @@ export async function runDirect(argv: string[]): Promise<void> {
   const llama = await lib.getLlama({ gpu: backend === "cpu" ? false : "cuda", build: "never", maxThreads: threads, logLevel: lib.LlamaLogLevel.warn, progressLogs: false });
   const loadStarted = performance.now();
   const loaded: LlamaModel = await llama.loadModel({ modelPath, gpuLayers: backend === "cpu" ? 0 : "max", defaultContextFlashAttention: true, ignoreMemorySafetyChecks: true });
-  record(results, { path: "direct", test: "load", model, value: (performance.now() - loadStarted) / 1000, unit: "s", gpu: (await llama.getGpuDeviceNames()).join(","), gpuLayers: loaded.gpuLayers });
+  record(results, { path: label, test: "load", model, value: (performance.now() - loadStarted) / 1000, unit: "s", gpu: (await llama.getGpuDeviceNames()).join(","), gpuLayers: loaded.gpuLayers });
   const tok = (words: number, salt: number): Token[] => [loaded.tokens.bos as Token, ...loaded.tokenize(promptText(words, salt))];
   let context: LlamaContext = await loaded.createContext({ contextSize: 4096, sequences: 1, flashAttention: true });
   try {
     let seq = context.getSequence();
     const at512 = await repeat(runs, (r) => rawGenerate(seq, tok(P, r), N));
-    record(results, { path: "direct", test: "decode@512", model, value: median(at512.map((g) => g.tps)), unit: "tok/s", promptTokens: tok(P, 0).length, generated: at512[0].tokens, runs: at512.map((g) => +g.tps.toFixed(1)).join("/") });
-    record(results, { path: "direct", test: "ttft@512", model, value: median(at512.map((g) => g.ttftMs)), unit: "ms" });
-    record(results, { path: "direct", test: "prompt@512", model, value: median(at512.map((g) => (tok(P, 0).length * 1000) / g.ttftMs)), unit: "tok/s" });
+    record(results, { path: label, test: "decode@512", model, value: median(at512.map((g) => g.tps)), unit: "tok/s", promptTokens: tok(P, 0).length, generated: at512[0].tokens, runs: at512.map((g) => +g.tps.toFixed(1)).join("/") });
+    record(results, { path: label, test: "ttft@512", model, value: median(at512.map((g) => g.ttftMs)), unit: "ms" });
+    record(results, { path: label, test: "prompt@512", model, value: median(at512.map((g) => (tok(P, 0).length * 1000) / g.ttftMs)), unit: "tok/s" });
     const at2k = await repeat(Math.min(runs, 2), (r) => rawGenerate(seq, tok(P2, r), N));
-    record(results, { path: "direct", test: "decode@2048", model, value: median(at2k.map((g) => g.tps)), unit: "tok/s", promptTokens: tok(P2, 0).length });
-    record(results, { path: "direct", test: "prompt@2048", model, value: median(at2k.map((g) => (tok(P2, 0).length * 1000) / g.ttftMs)), unit: "tok/s" });
+    record(results, { path: label, test: "decode@2048", model, value: median(at2k.map((g) => g.tps)), unit: "tok/s", promptTokens: tok(P2, 0).length });
+    record(results, { path: label, test: "prompt@2048", model, value: median(at2k.map((g) => (tok(P2, 0).length * 1000) / g.ttftMs)), unit: "tok/s" });
 
     // LlamaCompletion: the library's high-level API, as an application would call it.
     const completion = new lib.LlamaCompletion({ contextSequence: seq });
@@ -84,21 +87,21 @@ export async function runDirect(argv: string[]): Promise<void> {
       await completion.generateCompletion(promptText(P, r), { maxTokens: N, temperature: 0, onToken: () => { times.push(performance.now()); } });
       return decodeRate(times);
     });
-    record(results, { path: "direct", test: "decode@512 LlamaCompletion", model, value: median(hl), unit: "tok/s" });
+    record(results, { path: label, test: "decode@512 LlamaCompletion", model, value: median(hl), unit: "tok/s" });
 
     // Diagnostics.
     const noSample = await repeat(runs, (r) => decodeOnly(seq, tok(P, r), N));
-    record(results, { path: "diag", test: "decode-only, no logits", model, value: median(noSample), unit: "tok/s" });
+    record(results, { path: diag, test: "decode-only, no logits", model, value: median(noSample), unit: "tok/s" });
     const whole = await repeat(runs, (r) => prefill(seq, tok(P, r), 512));
     const chunked = await repeat(runs, (r) => prefill(seq, tok(P, r), 256));
-    record(results, { path: "diag", test: "prefill 512, one batch", model, value: median(whole), unit: "tok/s" });
-    record(results, { path: "diag", test: "prefill 512, 256-chunks", model, value: median(chunked), unit: "tok/s" });
+    record(results, { path: diag, test: "prefill 512, one batch", model, value: median(whole), unit: "tok/s" });
+    record(results, { path: diag, test: "prefill 512, 256-chunks", model, value: median(chunked), unit: "tok/s" });
     for (const t of [1, threads]) {
       await context.dispose();
       context = await loaded.createContext({ contextSize: 4096, sequences: 1, flashAttention: true, threads: t });
       seq = context.getSequence();
       const g = await repeat(runs, (r) => rawGenerate(seq, tok(P, r), N));
-      record(results, { path: "diag", test: `decode@512 threads=${t}`, model, value: median(g.map((x) => x.tps)), unit: "tok/s" });
+      record(results, { path: diag, test: `decode@512 threads=${t}`, model, value: median(g.map((x) => x.tps)), unit: "tok/s" });
     }
   } finally {
     await context.dispose();

@@ -32,7 +32,7 @@ async function repeat<T>(runs: number, fn: (run: number) => Promise<T>): Promise
 
 /** Typing one word after a long code-like prefix: each keystroke asks for a 16-token suggestion.
  *  With reuse the engine evaluates only the changed tail; "cold" changes the first word each time. */
-async function keystrokes(client: EngineClient, results: string, model: string, prefixWords: number): Promise<void> {
+async function keystrokes(client: EngineClient, results: string, model: string, prefixWords: number, label: string): Promise<void> {
   const prefix = promptText(prefixWords, 3);
   const word = "result";
   const run = async (cold: boolean, keys: number) => {
@@ -45,7 +45,7 @@ async function keystrokes(client: EngineClient, results: string, model: string, 
       lat.push(g.totalMs); first.push(g.ttftMs); evaluated.push(g.evaluated);
     }
     const tag = cold ? "no reuse" : "KV reuse";
-    record(results, { path: "engine", test: `keystroke p50 (${tag})`, model, value: median(lat), unit: "ms", p95: percentile(lat, 95), firstChunkP50: median(first), evaluatedPerKey: median(evaluated), keystrokes: lat.length, suggestionTokens: 16 });
+    record(results, { path: label, test: `keystroke p50 (${tag})`, model, value: median(lat), unit: "ms", p95: percentile(lat, 95), firstChunkP50: median(first), evaluatedPerKey: median(evaluated), keystrokes: lat.length, suggestionTokens: 16 });
   };
   await run(false, word.length * 2);
   await run(true, 4);
@@ -59,6 +59,8 @@ export async function runEngine(argv: string[]): Promise<void> {
   const results = argValue(argv, "results");
   const sections = argValue(argv, "sections", "main,experts,q3,offload").split(",");
   const deadline = Number(argValue(argv, "deadline-ms", "0"));
+  // --label engine-base: the same measurements through another engine build (before/after a fix).
+  const label = argValue(argv, "label", "engine");
   const [q4, e1, e3, q3] = shapedModels(dir);
   const scale = Number(argValue(argv, "scale", "1")); // < 1: a quick check of the script on a CPU
   const P = Math.round(511 * scale), P2 = Math.round(2047 * scale), N = Math.max(4, Math.round(128 * scale));
@@ -70,21 +72,21 @@ export async function runEngine(argv: string[]): Promise<void> {
   const load = async (options: LoadOptions, label: string) => {
     const started = performance.now();
     const info = await client.load(options);
-    record(results, { path: "engine", test: "load", model: label, value: (performance.now() - started) / 1000, unit: "s", backend: info.backend, gpu: info.gpuName ?? "", gpuLayers: `${info.gpuLayers}/${info.layerCount}`, experts: info.expertUsedCount, context: info.contextSize });
+    record(results, { path: label, test: "load", model: label, value: (performance.now() - started) / 1000, unit: "s", backend: info.backend, gpu: info.gpuName ?? "", gpuLayers: `${info.gpuLayers}/${info.layerCount}`, experts: info.expertUsedCount, context: info.contextSize });
     if (info.backend !== backend) throw new Error(`engine loaded ${info.backend}, not ${backend}: ${info.notices.join(" ")}`);
   };
   const decode = async (label: string, words: number, tokens: number, n: number) => {
     const g = await repeat(n, (r) => generate(client, "chat", promptText(words, r), tokens));
-    record(results, { path: "engine", test: `decode@${words + 1}`, model: label, value: median(g.map((x) => x.hostTps)), unit: "tok/s", engineSide: median(g.map((x) => x.engineTps)), promptTokens: g[0].promptTokens, chunks: g[0].chunks, runs: g.map((x) => +x.hostTps.toFixed(1)).join("/") });
-    record(results, { path: "engine", test: `ttft@${words + 1}`, model: label, value: median(g.map((x) => x.ttftMs)), unit: "ms" });
-    record(results, { path: "engine", test: `prompt@${words + 1}`, model: label, value: median(g.map((x) => (x.promptTokens * 1000) / x.ttftMs)), unit: "tok/s" });
+    record(results, { path: label, test: `decode@${words + 1}`, model: label, value: median(g.map((x) => x.hostTps)), unit: "tok/s", engineSide: median(g.map((x) => x.engineTps)), promptTokens: g[0].promptTokens, chunks: g[0].chunks, runs: g.map((x) => +x.hostTps.toFixed(1)).join("/") });
+    record(results, { path: label, test: `ttft@${words + 1}`, model: label, value: median(g.map((x) => x.ttftMs)), unit: "ms" });
+    record(results, { path: label, test: `prompt@${words + 1}`, model: label, value: median(g.map((x) => (x.promptTokens * 1000) / x.ttftMs)), unit: "tok/s" });
   };
   try {
     if (sections.includes("main")) {
       await load(base, path.basename(q4.file));
       await decode(path.basename(q4.file), P, N, runs);
       await decode(path.basename(q4.file), P2, N, Math.min(runs, 2));
-      await keystrokes(client, results, path.basename(q4.file), Math.round(1500 * scale));
+      await keystrokes(client, results, path.basename(q4.file), Math.round(1500 * scale), label);
     }
     if (sections.includes("experts")) {
       for (const e of [1, 3]) {

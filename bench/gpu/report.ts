@@ -40,6 +40,14 @@ export function runReport(argv: string[]): void {
     const ceiling = bytes > 0 ? H100_BYTES_PER_S / bytes : 0;
     out.write(`| ${label} | ${f(l)} | ${f(d)} | ${f(e)} | ${l && e ? (e / l).toFixed(3) : "—"} | ${ceiling && e ? `${((100 * e) / ceiling).toFixed(1)} % of ${ceiling.toFixed(0)}` : "—"} |\n`);
   }
+  const tests = ["decode@512", "ttft@512", "prompt@512", "decode@2048", "ttft@2048", "prompt@2048", "keystroke p50 (KV reuse)", "keystroke p50 (no reuse)"];
+  if (results.some((r) => r.path === "engine-base")) {
+    out.write(`\n| our engine, Q4_K_M | before (engine-base) | after (engine) | unit |\n|---|---:|---:|---|\n`);
+    for (const t of tests) {
+      const r = results.find((x) => x.path === "engine" && x.test === t && x.model === q4n);
+      out.write(`| ${t} | ${f(ours("engine-base", t, q4n))} | ${f(ours("engine", t, q4n))} | ${r?.unit ?? ""} |\n`);
+    }
+  }
   out.write(`\nall results:\n`);
   for (const r of results) out.write(`${JSON.stringify(r)}\n`);
 }

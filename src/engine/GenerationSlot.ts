@@ -12,8 +12,12 @@ import { tokenizePrompt } from "./tokenizePrompt";
 
 type NodeLlamaCpp = typeof import("node-llama-cpp", { with: { "resolution-mode": "import" } });
 
-/** 256-token chunks cost ~1 % of prompt speed (128: ~10 %) and bound the abort latency. */
+/** CPU: 256-token chunks cost ~1 % of prompt speed (128: ~10 %) and bound the abort latency. */
 const PREFILL_CHUNK = 256;
+/** GPU (bench/gpu, BENCHMARKS.md): chunks smaller than the context's 512-token batch split each
+ *  micro-batch; 256 cost 30 % of prompt speed on an H100 (Mixtral Q4_K_M, 3,159 vs 4,483 tok/s).
+ *  512 tokens take ~0.12 s there, so aborts stay prompt. */
+const PREFILL_CHUNK_GPU = 512;
 /** Keeps the host's hang detector quiet while text is held back (stop-string prefix, UTF-8). */
 const HEARTBEAT_MS = 2000;
 
@@ -100,8 +104,9 @@ export class GenerationSlot {
       const evaluatedTokens = tokens.length - reuse;
       // The last chunk (with the final token) goes to evaluate() below: one batch fewer.
       let position = reuse;
-      while (tokens.length - position > PREFILL_CHUNK && !job.aborted) {
-        const end = position + PREFILL_CHUNK;
+      const chunk = model.gpuLayers > 0 ? PREFILL_CHUNK_GPU : PREFILL_CHUNK;
+      while (tokens.length - position > chunk && !job.aborted) {
+        const end = position + chunk;
         await sequence.evaluateWithoutGeneratingNewTokens(tokens.slice(position, end));
         position = end;
         send({ type: "progress", requestId: job.requestId, fraction: (end - reuse) / evaluatedTokens, message: "prompt" });

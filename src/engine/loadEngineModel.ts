@@ -13,7 +13,7 @@ import { describeModel, moeShape, quantizationName } from "./describeModel";
 import { EngineFailure, log } from "./engineIpc";
 import { GenerationSlot } from "./GenerationSlot";
 import { assertFits, estimateFit } from "./memoryFit";
-import { physicalCores } from "./physicalCores";
+import { defaultThreads, physicalCores } from "./physicalCores";
 import { selectBackend } from "./selectBackend";
 
 type NodeLlamaCpp = typeof import("node-llama-cpp", { with: { "resolution-mode": "import" } });
@@ -93,7 +93,7 @@ export async function loadEngineModel(
   await releasePrevious();
 
   const cores = physicalCores();
-  const threads = options.threads > 0 ? Math.min(options.threads, os.availableParallelism()) : cores;
+  const threads = options.threads > 0 ? Math.min(options.threads, os.availableParallelism()) : defaultThreads(cores);
   if (options.threads > cores) notices.push(`${options.threads} threads is more than the ${cores} physical cores; generation can be many times slower.`);
   const { llama, notices: backendNotices } = await selectBackend(lib, options.backend, threads);
   notices.push(...backendNotices);

@@ -21,6 +21,14 @@ export function physicalCores(): number {
   }
 }
 
+/** The default thread count: the physical cores minus one, kept for VS Code. llama.cpp's threads
+ *  spin while they wait for each other, so one core busy elsewhere (the editor, a language server,
+ *  a test browser) stalls every step: on a 2-core machine with other work running, 2 threads gave
+ *  3.1 tok/s and 1 thread 780 tok/s on the tiny model (measured, node-llama-cpp 3.21.1). */
+export function defaultThreads(cores: number): number {
+  return Math.max(1, cores - 1);
+}
+
 /** CPU features that decide whether llama.cpp repacks quantized weights into a second buffer. */
 export function cpuFlags(): Set<string> {
   if (process.platform !== "linux") return new Set();

@@ -7,6 +7,7 @@ import { DEFAULT_SYSTEM_PROMPT, type FeatureName } from "../prompt/defaultTempla
 import { buildMixtralPrompt, type ChatMessage } from "../prompt/mixtralFormat";
 import { renderFeatureTemplate, type TemplateOverrides } from "../prompt/templates";
 import type { PromptTemplateError } from "../errors";
+import { fitChat, type CountTokens } from "../prompt/budget";
 
 export const SLASH_COMMANDS: Readonly<Record<string, Exclude<FeatureName, "inlineCompletion">>> = {
   "/explain": "explain",
@@ -72,6 +73,36 @@ export function promptCharBudget(contextTokens: number, answerTokens: number): n
   return Math.max(1_000, (contextTokens - answerTokens - 16) * CHARS_PER_TOKEN);
 }
 
+export interface TokenChatPromptOptions {
+  systemPrompt?: string;
+  /** The context size in tokens. */
+  contextSize: number;
+  /** Tokens kept free for the answer (mixtral.maxTokens). */
+  reserveTokens: number;
+  /** The model's own tokenizer (InferenceBackend.countTokens). */
+  countTokens: CountTokens;
+}
+
+/** The chat prompt within the context, counted in the model's tokens: the system text and the
+ *  newest exchanges are kept, the oldest dropped first (with a notice to show in the chat). */
+export async function buildChatPromptInTokens(history: readonly ChatMessage[], options: TokenChatPromptOptions): Promise<ChatPrompt & { promptTokens: number; notice?: string }> {
+  const system: ChatMessage = { role: "system", content: options.systemPrompt?.trim() || DEFAULT_SYSTEM_PROMPT };
+  const fitted = await fitChat({
+    messages: [system, ...history.filter((m) => m.role !== "system")],
+    contextSize: options.contextSize,
+    reserveTokens: options.reserveTokens,
+    countTokens: options.countTokens,
+  });
+  return {
+    messages: fitted.messages,
+    segments: buildMixtralPrompt(fitted.messages),
+    droppedMessages: fitted.droppedMessages,
+    promptTokens: fitted.promptTokens,
+    notice: fitted.notice,
+  };
+}
+
+/** Character-estimated variant, for callers without a tokenizer (tests of the trimming rule). */
 export function buildChatPrompt(history: readonly ChatMessage[], options: ChatPromptOptions = {}): ChatPrompt {
   const system: ChatMessage = { role: "system", content: options.systemPrompt?.trim() || DEFAULT_SYSTEM_PROMPT };
   let turns = history.filter((m) => m.role !== "system");

@@ -2,7 +2,7 @@
 // transcript and history, runs one answer at a time, and tells the view what changed through
 // `post` (which drops messages while no view is ready; the view gets a full replay on `ready`).
 import * as vscode from "vscode";
-import { buildChatPrompt, expandSlashCommand, promptCharBudget } from "../../core/chat/chatPrompt";
+import { buildChatPromptInTokens, expandSlashCommand } from "../../core/chat/chatPrompt";
 import { HistoryStore } from "../../core/chat/historyStore";
 import { newConversation, Transcript, type UserInput } from "../../core/chat/transcript";
 import type { StopReason } from "../../shared/engineProtocol";
@@ -152,12 +152,18 @@ export class ChatController extends Disposable {
       if (abort.signal.aborted) throw new vscode.CancellationError();
       const settings = this.services.config.settings;
       const contextSize = backend.modelInfo()?.contextSize ?? this.services.status().info?.contextSize ?? settings.contextSize;
-      const prompt = buildChatPrompt(this.transcript.toChatMessages(), {
+      const prompt = await buildChatPromptInTokens(this.transcript.toChatMessages(), {
         systemPrompt: settings.systemPrompt,
-        maxPromptChars: promptCharBudget(contextSize, settings.maxTokens),
+        contextSize,
+        reserveTokens: Math.min(settings.maxTokens, Math.floor(contextSize / 2)),
+        countTokens: (texts) => backend.countTokens(texts, abort.signal),
       });
-      if (prompt.droppedMessages > 0) this.services.log.info(`[chat] left ${prompt.droppedMessages} early message(s) out of the prompt to fit the context`);
-      this.services.recordPrompt({ feature: "chat", segments: prompt.segments });
+      if (prompt.notice) {
+        this.services.log.info(`[chat] ${prompt.notice}`);
+        this.post({ type: "notice", level: "info", message: prompt.notice, actions: [] });
+      }
+      const lastUser = [...this.transcript.turns].reverse().find((t) => t.role === "user");
+      this.services.recordPrompt({ feature: lastUser?.feature ?? "chat", segments: prompt.segments, tokenCount: prompt.promptTokens });
       const result = await backend.generate(
         { slot: "chat", prompt: prompt.segments, maxTokens: settings.maxTokens, temperature: settings.temperature },
         (text) => {
