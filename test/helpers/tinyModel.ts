@@ -56,7 +56,7 @@ const LOAD_LOG_SCRIPT = `
 const { getLlama, LlamaLogLevel } = await import("node-llama-cpp");
 const lines = [];
 let loaded = false;
-const llama = await getLlama({ gpu: false, build: "never", maxThreads: 2, logLevel: LlamaLogLevel.info, logger: (_l, m) => lines.push(m) });
+const llama = await getLlama({ gpu: false, build: "never", maxThreads: 1, logLevel: LlamaLogLevel.info, logger: (_l, m) => lines.push(m) });
 try { const model = await llama.loadModel({ modelPath: process.argv[2] }); loaded = true; await model.dispose(); }
 catch (err) { lines.push("load error: " + err.message); }
 process.stdout.write(JSON.stringify({ loaded, log: lines.join("\\n") }));

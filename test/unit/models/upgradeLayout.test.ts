@@ -79,7 +79,7 @@ describe("models/upgradeLayout", function () {
   it("the upgraded file loads in node-llama-cpp and gives the same greedy output", async () => {
     await upgradeLayout(oldFile);
     const { getLlama, LlamaCompletion } = await import("node-llama-cpp");
-    const llama: Llama = await getLlama({ gpu: false, build: "never", maxThreads: 2, logger: () => undefined });
+    const llama: Llama = await getLlama({ gpu: false, build: "never", maxThreads: 1, logger: () => undefined });
     const run = async (file: string) => {
       const model = await llama.loadModel({ modelPath: file });
       try {
