@@ -10,7 +10,7 @@ import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { EngineClient } from "../src/core/engine/EngineClient";
 import type { LoadOptions, PromptSegment } from "../src/shared/engineProtocol";
-import { physicalCores } from "../src/engine/physicalCores";
+import { defaultThreads, physicalCores } from "../src/engine/physicalCores";
 import { ensureTinyModel, repoRoot } from "../test/helpers/tinyModel";
 import { fmt, median } from "./lib/stats";
 import { formatTable } from "./lib/table";
@@ -78,7 +78,7 @@ async function directTarget(modelPath: string, threads: number): Promise<Target>
       await sequence.clearHistory();
       let chars = 0;
       try {
-        await completion.generateCompletion(text, { maxTokens, temperature: 0, signal, stopOnAbortSignal: true, onTextChunk: (t) => { chars += t.length; onChunk?.(); } });
+        await completion.generateCompletion(text, { maxTokens, temperature: 0, repeatPenalty: false, signal, stopOnAbortSignal: true, onTextChunk: (t) => { chars += t.length; onChunk?.(); } });
       } catch (error) {
         if (!signal?.aborted) throw error;
       }
@@ -138,7 +138,7 @@ function summarize(samples: { settleMs: number; freeMs: number; inPhase: boolean
 
 export async function measureCancellation(options: CancelOptions): Promise<CancelFigures> {
   const o: Required<CancelOptions> = { promptWords: 2200, trials: 3, threads: 0, ...options, modelPath: path.resolve(options.modelPath) };
-  const threads = o.threads > 0 ? o.threads : physicalCores();
+  const threads = o.threads > 0 ? o.threads : defaultThreads(physicalCores());
   const load: LoadOptions = { modelPath: o.modelPath, backend: "cpu", gpuLayers: 0, contextSize: 4096, threads, flashAttention: "auto", useMmap: true, loraAdapters: [] };
   const engine = await engineTarget(load);
   try {

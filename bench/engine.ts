@@ -10,9 +10,10 @@
 // fit twice, e.g. a full-size Mixtral on one GPU).
 import { existsSync } from "node:fs";
 import * as path from "node:path";
+import type { Token } from "node-llama-cpp" with { "resolution-mode": "import" };
 import { EngineClient } from "../src/core/engine/EngineClient";
 import type { Backend, LoadOptions, PromptSegment } from "../src/shared/engineProtocol";
-import { physicalCores } from "../src/engine/physicalCores";
+import { defaultThreads, physicalCores } from "../src/engine/physicalCores";
 import { ensureTinyModel, repoRoot } from "../test/helpers/tinyModel";
 import { fmt, median, ratio } from "./lib/stats";
 import { formatTable } from "./lib/table";
@@ -25,7 +26,7 @@ export interface EngineOverheadOptions {
   promptWords?: number;
   /** Counted runs per side, after one warm-up each. Default 3. */
   runs?: number;
-  /** 0 = physical cores. */
+  /** 0 = the engine's default (physical cores − 1, at least 1). */
   threads?: number;
   backend?: Backend;
   gpuLayers?: "auto" | "max" | number;
@@ -33,8 +34,10 @@ export interface EngineOverheadOptions {
   interleave?: boolean;
 }
 
-export interface Sample { ttftMs: number; tokensPerSecond: number; tokens: number }
-export interface SideFigures { ttftMs: number; tokensPerSecond: number; samples: Sample[] }
+export interface Sample { ttftMs: number; tokensPerSecond: number; tokens: number; promptTokens: number }
+/** Medians, plus the best run: on a loaded machine preemption only ever slows a run down, so the
+ *  fastest run is the least disturbed estimate of each side. */
+export interface SideFigures { ttftMs: number; tokensPerSecond: number; bestTokensPerSecond: number; bestTtftMs: number; samples: Sample[] }
 
 export interface EngineOverhead {
   description: string;
@@ -63,8 +66,11 @@ function rate(tokens: number, firstAt: number | undefined, endAt: number): numbe
 
 type Runner = (run: number) => Promise<Sample>;
 interface Side { runOnce: Runner; close(): Promise<void> }
+interface EngineSide extends Side { tokenize(run: number): Promise<number[]> }
 
-async function openDirect(o: Required<EngineOverheadOptions>, threads: number, contextSize: number): Promise<Side> {
+/** `tokensOf(run)`: the engine's own token ids for that run's prompt (BOS first), so both sides
+ *  evaluate exactly the same tokens (LlamaCompletion would tokenize `[INST]` as a control token). */
+async function openDirect(o: Required<EngineOverheadOptions>, threads: number, contextSize: number, tokensOf: (run: number) => number[]): Promise<Side> {
   const lib = await import("node-llama-cpp");
   const gpu = o.backend === "auto" ? "auto" : o.backend === "cpu" ? false : o.backend;
   const llama = await lib.getLlama({ gpu, build: "never", maxThreads: threads, logLevel: lib.LlamaLogLevel.error });
@@ -79,14 +85,18 @@ async function openDirect(o: Required<EngineOverheadOptions>, threads: number, c
       let firstAt: number | undefined;
       let chunks = 0;
       const meterBefore = sequence.tokenMeter.usedOutputTokens;
-      await completion.generateCompletion(promptText(run, o.promptWords), {
+      // LlamaCompletion prepends BOS itself; the engine's sampling has no repeat penalty.
+      await completion.generateCompletion(tokensOf(run).slice(1) as Token[], {
         maxTokens: o.tokens,
         temperature: 0,
+        repeatPenalty: false,
         onTextChunk: () => { firstAt ??= performance.now(); chunks++; },
       });
       const ended = performance.now();
       const generated = sequence.tokenMeter.usedOutputTokens - meterBefore || chunks;
-      return { ttftMs: (firstAt ?? ended) - started, tokensPerSecond: rate(generated, firstAt, ended), tokens: generated };
+      // The sequence holds the prompt (BOS included) and every generated token but the last.
+      const promptTokens = sequence.nextTokenIndex - Math.max(0, generated - 1);
+      return { ttftMs: (firstAt ?? ended) - started, tokensPerSecond: rate(generated, firstAt, ended), tokens: generated, promptTokens };
     },
     async close() {
       await context.dispose();
@@ -96,7 +106,7 @@ async function openDirect(o: Required<EngineOverheadOptions>, threads: number, c
   };
 }
 
-async function openEngine(load: LoadOptions, o: Required<EngineOverheadOptions>, onInfo: (description: string, promptTokens: number) => void): Promise<Side> {
+async function openEngine(load: LoadOptions, o: Required<EngineOverheadOptions>, onInfo: (description: string, promptTokens: number) => void): Promise<EngineSide> {
   const enginePath = path.join(repoRoot(), "dist", "engine.js");
   if (!existsSync(enginePath)) throw new Error(`${enginePath} is missing: run \`npm run build\` first`);
   const client = new EngineClient({ enginePath, idleUnloadMs: 0 });
@@ -107,23 +117,28 @@ async function openEngine(load: LoadOptions, o: Required<EngineOverheadOptions>,
     await client.dispose();
     throw error;
   }
+  const segments = (run: number): PromptSegment[] => [{ type: "bos" }, { type: "text", text: promptText(run, o.promptWords) }];
   return {
+    async tokenize(run) { return (await client.tokenize(segments(run))).tokens; },
     async runOnce(run) {
-      const prompt: PromptSegment[] = [{ type: "bos" }, { type: "text", text: promptText(run, o.promptWords) }];
+      const prompt = segments(run);
       const started = performance.now();
       let firstAt: number | undefined;
       const result = await client.generate({ slot: "chat", prompt, maxTokens: o.tokens, temperature: 0 }, () => { firstAt ??= performance.now(); });
       const ended = performance.now();
       const tokens = result.stats.generatedTokens;
       onInfo("", result.stats.promptTokens);
-      return { ttftMs: (firstAt ?? ended) - started, tokensPerSecond: rate(tokens, firstAt, ended), tokens };
+      return { ttftMs: (firstAt ?? ended) - started, tokensPerSecond: rate(tokens, firstAt, ended), tokens, promptTokens: result.stats.promptTokens };
     },
     close: () => client.dispose(),
   };
 }
 
 function figures(samples: Sample[]): SideFigures {
-  return { ttftMs: median(samples.map((s) => s.ttftMs)), tokensPerSecond: median(samples.map((s) => s.tokensPerSecond)), samples };
+  return {
+    ttftMs: median(samples.map((s) => s.ttftMs)), tokensPerSecond: median(samples.map((s) => s.tokensPerSecond)),
+    bestTtftMs: Math.min(...samples.map((s) => s.ttftMs)), bestTokensPerSecond: Math.max(...samples.map((s) => s.tokensPerSecond)), samples,
+  };
 }
 
 /** Engine process versus node-llama-cpp in this process, same model, prompt and settings. */
@@ -132,7 +147,7 @@ export async function measureEngineOverhead(options: EngineOverheadOptions): Pro
     tokens: 128, promptWords: 400, runs: 3, threads: 0, backend: "auto", gpuLayers: "auto", interleave: true, ...options,
     modelPath: path.resolve(options.modelPath),
   };
-  const threads = o.threads > 0 ? o.threads : physicalCores();
+  const threads = o.threads > 0 ? o.threads : defaultThreads(physicalCores());
   const contextSize = 4096;
   const load: LoadOptions = {
     modelPath: o.modelPath, backend: o.backend, gpuLayers: o.gpuLayers, contextSize, threads,
@@ -141,39 +156,44 @@ export async function measureEngineOverhead(options: EngineOverheadOptions): Pro
   let description = "";
   let promptTokens = 0;
   const onInfo = (d: string, p: number): void => { if (d) description = d; if (p) promptTokens = p; };
+  // Run 0 of each side warms caches and is not counted.
   const engineSamples: Sample[] = [];
   const directSamples: Sample[] = [];
-  // Run 0 of each side warms caches and is not counted.
-  if (o.interleave) {
-    const engine = await openEngine(load, o, onInfo);
-    try {
-      const direct = await openDirect(o, threads, contextSize);
-      try {
-        for (let run = 0; run <= o.runs; run++) {
-          // A,B then B,A: whichever goes second on a warming (or cooling) machine alternates.
-          const order: [Side, Sample[]][] = run % 2 === 0 ? [[engine, engineSamples], [direct, directSamples]] : [[direct, directSamples], [engine, engineSamples]];
-          for (const [side, samples] of order) {
-            const sample = await side.runOnce(run);
-            if (run > 0) samples.push(sample);
-          }
-        }
-      } finally {
-        await direct.close();
-      }
-    } finally {
-      await engine.close();
-    }
-  } else {
-    for (const [open, samples] of [[() => openEngine(load, o, onInfo), engineSamples], [() => openDirect(o, threads, contextSize), directSamples]] as const) {
-      const side = await open();
-      try {
-        for (let run = 0; run <= o.runs; run++) {
+  const engineSide = await openEngine(load, o, onInfo);
+  const tokens: number[][] = [];
+  let directSide: Side | undefined;
+  try {
+    for (let run = 0; run <= o.runs; run++) tokens.push(await engineSide.tokenize(run));
+    if (o.interleave) {
+      directSide = await openDirect(o, threads, contextSize, (run) => tokens[run]);
+      for (let run = 0; run <= o.runs; run++) {
+        // A,B then B,A: whichever goes second on a warming (or cooling) machine alternates.
+        const order: [Side, Sample[]][] = run % 2 === 0 ? [[engineSide, engineSamples], [directSide, directSamples]] : [[directSide, directSamples], [engineSide, engineSamples]];
+        for (const [side, samples] of order) {
           const sample = await side.runOnce(run);
           if (run > 0) samples.push(sample);
         }
-      } finally {
-        await side.close();
       }
+    } else {
+      for (let run = 0; run <= o.runs; run++) {
+        const sample = await engineSide.runOnce(run);
+        if (run > 0) engineSamples.push(sample);
+      }
+    }
+  } finally {
+    await directSide?.close();
+    await engineSide.close();
+  }
+  if (!o.interleave) {
+    // Never both loaded: a full-size Mixtral does not fit twice.
+    const side = await openDirect(o, threads, contextSize, (run) => tokens[run]);
+    try {
+      for (let run = 0; run <= o.runs; run++) {
+        const sample = await side.runOnce(run);
+        if (run > 0) directSamples.push(sample);
+      }
+    } finally {
+      await side.close();
     }
   }
   const direct = figures(directSamples);
@@ -187,10 +207,12 @@ export async function measureEngineOverhead(options: EngineOverheadOptions): Pro
 
 export function formatEngineOverhead(r: EngineOverhead): string {
   return `model: ${r.description}\n` +
-    `threads ${r.threads}, prompt ${r.promptTokens} tokens, ${r.tokens} new tokens, median of ${r.runs} runs per side after 1 warm-up${r.interleaved ? ", interleaved" : ", sequential"}\n` +
+    `threads ${r.threads}, prompt ${r.promptTokens} tokens (direct: ${median(r.direct.samples.map((x) => x.promptTokens))}), ${r.tokens} new tokens, median of ${r.runs} runs per side after 1 warm-up${r.interleaved ? ", interleaved" : ", sequential"}\n` +
     formatTable(["", "direct", "engine", "engine/direct"], [
       ["time to first token (ms)", fmt(r.direct.ttftMs), fmt(r.engine.ttftMs), fmt(ratio(r.engine.ttftMs, r.direct.ttftMs), 2)],
       ["decode tokens/s", fmt(r.direct.tokensPerSecond), fmt(r.engine.tokensPerSecond), fmt(r.decodeRatio, 3)],
+      ["time to first token, best run", fmt(r.direct.bestTtftMs), fmt(r.engine.bestTtftMs), fmt(ratio(r.engine.bestTtftMs, r.direct.bestTtftMs), 2)],
+      ["decode tokens/s, best run", fmt(r.direct.bestTokensPerSecond), fmt(r.engine.bestTokensPerSecond), fmt(ratio(r.engine.bestTokensPerSecond, r.direct.bestTokensPerSecond), 3)],
     ]);
 }
 

@@ -10,7 +10,7 @@ import { statSync } from "node:fs";
 import * as path from "node:path";
 import { gzipSync } from "node:zlib";
 import { readFileSync } from "node:fs";
-import { physicalCores } from "../src/engine/physicalCores";
+import { defaultThreads, physicalCores } from "../src/engine/physicalCores";
 import { ensureTinyModel, repoRoot } from "../test/helpers/tinyModel";
 import { fmt, median, ratio } from "./lib/stats";
 import { formatTable } from "./lib/table";
@@ -57,7 +57,7 @@ export async function measureHostCost(options: { modelPath: string; loads?: numb
   const enginePath = path.join(root, "dist", "engine.js");
   const loads: ProbeResult[] = [];
   for (let i = 0; i < (options.loads ?? 5); i++) loads.push(await probe([extensionPath]));
-  const full = await probe([extensionPath, path.resolve(options.modelPath), enginePath, String(options.threads || physicalCores())]);
+  const full = await probe([extensionPath, path.resolve(options.modelPath), enginePath, String(options.threads || defaultThreads(physicalCores()))]);
   return {
     extensionBytes: statSync(extensionPath).size,
     extensionGzipBytes: gzipSync(readFileSync(extensionPath)).length,

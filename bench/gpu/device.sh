@@ -62,7 +62,7 @@ import_build() {
 export_build() {
   local B; B=$(build_dir)
   (cd "$NLC/llama" && tar cf - lastBuild.json "localBuilds/$(basename "$B")/buildDone.status" "localBuilds/$(basename "$B")/Release" \
-     $(cd "$NLC/llama" && find "localBuilds/$(basename "$B")" -name llama-bench -type f)) | xz -T16 -3 | split -b 15M - "$OUT/build.tar.xz.part-"
+     $(cd "$NLC/llama" && find "localBuilds/$(basename "$B")/bin" -name llama-bench -o -name 'lib*.so')) | xz -T16 -3 | split -b 15M - "$OUT/build.tar.xz.part-"
   ls -la "$OUT"
 }
 
@@ -91,6 +91,16 @@ llama_bench() {
   local B LB LIBS; B=$(build_dir)
   LB=$(find "$B" -name llama-bench -type f -perm -u+x | head -1)
   LIBS=$(find "$B" -name 'lib*.so' -printf '%h\n' | sort -u | paste -sd:)
+  if [ -x "$W/llama-bench" ]; then LB=$W/llama-bench
+  elif [ -z "$LB" ] || LD_LIBRARY_PATH=$LIBS ldd "$LB" | grep -q "not found"; then
+    # A carried build without libllama-bench-impl.so: compile llama-bench's two sources (from
+    # $C/lbsrc.tar.xz, made by pack.sh) against the carried libraries (~20 s).
+    mkdir -p "$W/lbsrc" && tar xJf "$C/lbsrc.tar.xz" -C "$W/lbsrc" || return 1
+    (cd "$W/lbsrc" && g++ -O2 -std=c++17 -DNDEBUG -Iinclude -Iggml/include -Icommon -Itools/llama-bench \
+       tools/llama-bench/llama-bench.cpp tools/llama-bench/main.cpp -o "$W/llama-bench" \
+       "$B"/Release/libllama-common.so "$B"/Release/libllama.*.so "$B"/Release/libggml.*.so "$B"/Release/libggml-base.so -lpthread) || return 1
+    LB=$W/llama-bench
+  fi
   log "llama-bench $*"
   LD_LIBRARY_PATH=$LIBS "$LB" -o jsonl -t "$THREADS" "$@" 2>>"$OUT/bench.err" | tee -a "$OUT/llama-bench.jsonl" \
     | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const l of s.split("\n").filter(Boolean)){const j=JSON.parse(l);console.log(`  llama-bench ${j.model_filename.split("/").pop()} ngl=${j.n_gpu_layers} pp${j.n_prompt} tg${j.n_gen} d${j.n_depth}: ${j.avg_ts.toFixed(2)} ± ${j.stddev_ts.toFixed(2)} tok/s`)}})'

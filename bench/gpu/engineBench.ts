@@ -69,17 +69,17 @@ export async function runEngine(argv: string[]): Promise<void> {
   const backend = argValue(argv, "backend", "cuda") === "cpu" ? "cpu" : "cuda";
   const base: LoadOptions = { modelPath: q4.file, backend, gpuLayers: "max", contextSize: 4096, threads, flashAttention: "auto", useMmap: true, loraAdapters: [], ignoreMemoryCheck: true };
   const late = () => deadline > 0 && Date.now() > deadline;
-  const load = async (options: LoadOptions, label: string) => {
+  const load = async (options: LoadOptions, model: string) => {
     const started = performance.now();
     const info = await client.load(options);
-    record(results, { path: label, test: "load", model: label, value: (performance.now() - started) / 1000, unit: "s", backend: info.backend, gpu: info.gpuName ?? "", gpuLayers: `${info.gpuLayers}/${info.layerCount}`, experts: info.expertUsedCount, context: info.contextSize });
+    record(results, { path: label, test: "load", model, value: (performance.now() - started) / 1000, unit: "s", backend: info.backend, gpu: info.gpuName ?? "", gpuLayers: `${info.gpuLayers}/${info.layerCount}`, experts: info.expertUsedCount, context: info.contextSize });
     if (info.backend !== backend) throw new Error(`engine loaded ${info.backend}, not ${backend}: ${info.notices.join(" ")}`);
   };
-  const decode = async (label: string, words: number, tokens: number, n: number) => {
+  const decode = async (model: string, words: number, tokens: number, n: number) => {
     const g = await repeat(n, (r) => generate(client, "chat", promptText(words, r), tokens));
-    record(results, { path: label, test: `decode@${words + 1}`, model: label, value: median(g.map((x) => x.hostTps)), unit: "tok/s", engineSide: median(g.map((x) => x.engineTps)), promptTokens: g[0].promptTokens, chunks: g[0].chunks, runs: g.map((x) => +x.hostTps.toFixed(1)).join("/") });
-    record(results, { path: label, test: `ttft@${words + 1}`, model: label, value: median(g.map((x) => x.ttftMs)), unit: "ms" });
-    record(results, { path: label, test: `prompt@${words + 1}`, model: label, value: median(g.map((x) => (x.promptTokens * 1000) / x.ttftMs)), unit: "tok/s" });
+    record(results, { path: label, test: `decode@${words + 1}`, model, value: median(g.map((x) => x.hostTps)), unit: "tok/s", engineSide: median(g.map((x) => x.engineTps)), promptTokens: g[0].promptTokens, chunks: g[0].chunks, runs: g.map((x) => +x.hostTps.toFixed(1)).join("/") });
+    record(results, { path: label, test: `ttft@${words + 1}`, model, value: median(g.map((x) => x.ttftMs)), unit: "ms" });
+    record(results, { path: label, test: `prompt@${words + 1}`, model, value: median(g.map((x) => (x.promptTokens * 1000) / x.ttftMs)), unit: "tok/s" });
   };
   try {
     if (sections.includes("main")) {

@@ -10,9 +10,13 @@ import { repoRoot } from "../../test/helpers/tinyModel";
 import { SAMPLE_FILE, typingSession } from "../../test/unit/completion/typingSession";
 import { compareReuse, type ReuseComparison } from "./completionReuse";
 
+/** One debounce row of bench/completion.ts's session table; columns are found by their header
+ *  words, since that table is still evolving. */
 export interface SessionRow {
-  debounceMs: number; p50Ms: number; p95Ms: number; visible: number; requestsPerKey: number;
-  abortedPerRequest: number; evaluatedPerRequest: number; promptPerRequest: number; cacheHitPercent: number;
+  debounceMs: number; p50Ms: number; p95Ms: number; cacheHitPercent: number;
+  /** Prompt tokens evaluated (per keystroke or per request, as `evaluatedLabel` says). */
+  evaluated: number; evaluatedLabel: string;
+  columns: Record<string, string>;
 }
 
 export interface CompletionFigures {
@@ -30,11 +34,20 @@ export interface CompletionFigures {
 const num = (s: string | undefined): number => (s === undefined || s === "-" ? NaN : Number(s));
 
 export function parseCompletionOutput(raw: string): Pick<CompletionFigures, "keystrokes" | "rows" | "oursEvaluatedPerKey" | "naiveEvaluatedPerKey" | "naiveOverOurs"> {
+  const lines = raw.split("\n");
+  const cells = (line: string): string[] => line.trim().split(/\s{2,}/);
+  const headerAt = lines.findIndex((l) => /^debounce\s/.test(l));
+  const header = headerAt >= 0 ? cells(lines[headerAt]) : [];
+  const col = (words: RegExp): number => header.findIndex((h) => words.test(h));
   const rows: SessionRow[] = [];
-  for (const m of raw.matchAll(/^\s*(\d+) ms\s+(\S+)\s+(\S+)\s+(\d+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+) %\s*$/gm)) {
+  for (let i = headerAt + 1; headerAt >= 0 && i < lines.length && /^\s*\d+ ms\s/.test(lines[i]); i++) {
+    const values = cells(lines[i]);
+    const at = (c: number): number => num(c >= 0 ? values[c]?.replace(/\s*%$/, "") : undefined);
+    const evalCol = col(/eval/);
     rows.push({
-      debounceMs: num(m[1]), p50Ms: num(m[2]), p95Ms: num(m[3]), visible: num(m[4]), requestsPerKey: num(m[5]),
-      abortedPerRequest: num(m[6]), evaluatedPerRequest: num(m[7]), promptPerRequest: num(m[8]), cacheHitPercent: num(m[9]),
+      debounceMs: num(values[0].replace(/\s*ms$/, "")), p50Ms: at(col(/p50/)), p95Ms: at(col(/p95/)), cacheHitPercent: at(col(/cache/)),
+      evaluated: at(evalCol), evaluatedLabel: header[evalCol] ?? "",
+      columns: Object.fromEntries(header.map((h, c) => [h, values[c] ?? ""])),
     });
   }
   return {

@@ -69,7 +69,8 @@ export interface ModelInfo {
   quantization: string;
   layerCount: number;
   gpuLayers: number;
-  backend: "cuda" | "metal" | "vulkan" | "cpu";
+  /** "remote" for a TGI or OpenAI-compatible server (its hardware is not ours to know). */
+  backend: "cuda" | "metal" | "vulkan" | "cpu" | "remote";
   gpuName?: string;
   vramTotalBytes?: number;
   vramFreeBytes?: number;

@@ -189,7 +189,7 @@ export class OpenAiClient extends RemoteClientBase {
       layerCount: 0,
       gpuLayers: 0,
       // ModelInfo has no "remote" backend; the server does not say which it uses.
-      backend: "cuda",
+      backend: "remote",
       gpuName: `${typeof entry?.owned_by === "string" ? entry.owned_by : "OpenAI-compatible"} at ${this.origin}`,
       description: `OpenAI-compatible server at ${this.origin}: ${id}`,
       notices,

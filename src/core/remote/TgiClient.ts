@@ -144,7 +144,7 @@ export class TgiClient extends RemoteClientBase {
       layerCount: 0,
       gpuLayers: 0,
       // ModelInfo has no "remote" backend; TGI serves from accelerators.
-      backend: "cuda",
+      backend: "remote",
       gpuName: `TGI ${typeof v.version === "string" ? v.version : ""} at ${this.origin}`.replace("  ", " "),
       description: `Text Generation Inference at ${this.origin}: ${v.model_id}${total ? `, ${total} tokens in total (prompt ≤ ${input})` : ""}`,
       notices: [],

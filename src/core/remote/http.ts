@@ -26,6 +26,8 @@ export interface HttpRequestOptions {
   signal?: AbortSignal;
   timeouts: RemoteTimeouts;
   agent?: http.Agent;
+  /** Internal: this is the one resend after a stale kept-alive socket. */
+  isRetryOfStaleSocket?: boolean;
 }
 
 export interface HttpResponse {
@@ -102,7 +104,18 @@ export function sendRequest(url: URL, options: HttpRequestOptions): Promise<Http
         arm(timeouts.firstByteMs, () => new RemoteTimeoutError(origin, "firstByte", timeouts.firstByteMs));
       }
     });
-    req.on("error", (err) => fail(err));
+    req.on("error", (err) => {
+      // A kept-alive socket the server had already closed (llama-server's idle keep-alive ends it
+      // after a few seconds) fails before any byte of the answer: send once more on a fresh one.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (!settled && req.reusedSocket && !options.isRetryOfStaleSocket && (code === "ECONNRESET" || code === "EPIPE" || err.message === "socket hang up")) {
+        settled = true;
+        cleanup();
+        resolve(sendRequest(url, { ...options, isRetryOfStaleSocket: true }));
+        return;
+      }
+      fail(err);
+    });
     req.on("response", (response) => {
       res = response;
       settled = true;

@@ -165,7 +165,7 @@ export class ChatController extends Disposable {
       const lastUser = [...this.transcript.turns].reverse().find((t) => t.role === "user");
       this.services.recordPrompt({ feature: lastUser?.feature ?? "chat", segments: prompt.segments, tokenCount: prompt.promptTokens });
       const result = await backend.generate(
-        { slot: "chat", prompt: prompt.segments, maxTokens: settings.maxTokens, temperature: settings.temperature },
+        { slot: "chat", prompt: prompt.segments, messages: prompt.messages, maxTokens: settings.maxTokens, temperature: settings.temperature },
         (text) => {
           produced += text;
           if (this.transcript.append(answer.id, text)) this.queueChunk(answer.id, text);

@@ -41,7 +41,7 @@ export class ProposalPreview extends Disposable implements vscode.TextDocumentCo
           let chars = 0;
           progress.report({ message: "thinking…" });
           const result = await backend.generate(
-            { slot: "chat", prompt: built.segments, maxTokens: s.maxTokens, temperature: s.temperature },
+            { slot: "chat", prompt: built.segments, messages: built.messages, maxTokens: s.maxTokens, temperature: s.temperature },
             (chunk) => {
               chars += chunk.length;
               progress.report({ message: `writing… ${chars} characters` });

@@ -47,7 +47,7 @@ export class ModelManager extends Disposable {
     this.machine ??= detectMachine();
     const m = { ...(await this.machine) };
     const info = this.services.status().info;
-    if (info && info.backend !== "cpu" && info.vramTotalBytes) {
+    if (info && info.backend !== "cpu" && info.backend !== "remote" && info.vramTotalBytes) {
       m.gpu = { name: info.gpuName ?? info.backend, backend: info.backend, vramTotalBytes: info.vramTotalBytes, unifiedMemory: info.backend === "metal" };
       m.gpuSource = "node-llama-cpp (last load)";
     }
