@@ -15,7 +15,8 @@ import { run as completion } from "./completion";
 import { formatEngineOverhead, measureEngineOverhead, run as engine, type EngineOverhead, type EngineOverheadOptions } from "./engine";
 import { formatHostCost, measureHostCost, run as host, type HostCost } from "./host";
 import { benchModelPath, ensureBenchModel } from "./lib/benchModel";
-import { measureCompletion, type CompletionFigures } from "./lib/completionFigures";
+import { measureCompletion, measureReuse, type CompletionFigures } from "./lib/completionFigures";
+import type { ReuseComparison } from "./lib/completionReuse";
 import { fmt, loadAverage, LoadSampler, machineFacts, ratio, round } from "./lib/stats";
 import { formatMarkdownTable, formatTable, type Row } from "./lib/table";
 
@@ -25,6 +26,8 @@ interface SuiteFigures {
   tiny?: EngineOverhead;
   big?: EngineOverhead;
   completion?: CompletionFigures;
+  /** KV reuse versus none on the ~800 MB model (full runs only). */
+  reuseBig?: ReuseComparison;
   cancel?: CancelFigures;
   host?: HostCost;
 }
@@ -49,8 +52,13 @@ function summaryRows(f: SuiteFigures): Row[] {
       rows.push([`  prompt tokens evaluated (${row.evaluatedLabel}) / cache hit rate`, "", `${fmt(row.evaluated)} / ${fmt(row.cacheHitPercent)} %`, "", ""]);
     }
     const r = c.reuse;
-    rows.push([`every keystroke, no reuse vs reuse: latency p50 ms (${r.keystrokes} keys)`, fmt(r.noReuse.p50Ms), fmt(r.reuse.p50Ms), `${fmt(r.latencyRatio, 1)}x faster`, ""]);
+    rows.push([`tiny model, every keystroke, no reuse vs reuse: latency p50 ms (${r.keystrokes} keys)`, fmt(r.noReuse.p50Ms), fmt(r.reuse.p50Ms), `${fmt(r.latencyRatio, 1)}x faster`, ""]);
     rows.push(["  tokens evaluated per keystroke", fmt(r.noReuse.evaluatedPerKey), fmt(r.reuse.evaluatedPerKey), `${fmt(r.evaluatedRatio, 1)}x fewer`, "new + a handful"]);
+    if (f.reuseBig) {
+      const b = f.reuseBig;
+      rows.push([`800 MB model, no reuse vs reuse: latency p50 ms (${b.keystrokes} keys)`, fmt(b.noReuse.p50Ms), fmt(b.reuse.p50Ms), `${fmt(b.latencyRatio, 1)}x faster`, ""]);
+      rows.push(["  tokens evaluated per keystroke", fmt(b.noReuse.evaluatedPerKey), fmt(b.reuse.evaluatedPerKey), `${fmt(b.evaluatedRatio, 1)}x fewer`, "new + a handful"]);
+    }
     if (Number.isFinite(c.naiveOverOurs)) rows.push(["  naive FIM prompt vs ours: tokens evaluated per keystroke", fmt(c.naiveEvaluatedPerKey), fmt(c.oursEvaluatedPerKey), `${fmt(c.naiveOverOurs, 1)}x fewer`, ""]);
   }
   const k = f.cancel;
@@ -86,6 +94,11 @@ function headline(f: SuiteFigures, meta: Record<string, unknown>, errors: Record
       every_key_reuse_p50_ms: round(c.reuse.reuse.p50Ms, 1), every_key_no_reuse_p50_ms: round(c.reuse.noReuse.p50Ms, 1), reuse_latency_ratio: round(c.reuse.latencyRatio, 2),
       evaluated_per_key_reuse: round(c.reuse.reuse.evaluatedPerKey, 1), evaluated_per_key_no_reuse: round(c.reuse.noReuse.evaluatedPerKey, 1), reuse_evaluated_ratio: round(c.reuse.evaluatedRatio, 1),
       naive_over_ours_evaluated: round(c.naiveOverOurs, 1),
+      reuse_800mb: f.reuseBig ? {
+        keystrokes: f.reuseBig.keystrokes, reuse_p50_ms: round(f.reuseBig.reuse.p50Ms, 1), no_reuse_p50_ms: round(f.reuseBig.noReuse.p50Ms, 1),
+        latency_ratio: round(f.reuseBig.latencyRatio, 1), evaluated_per_key_reuse: round(f.reuseBig.reuse.evaluatedPerKey, 1),
+        evaluated_per_key_no_reuse: round(f.reuseBig.noReuse.evaluatedPerKey, 1),
+      } : null,
     } : null,
     cancel: k ? {
       prompt_tokens: k.promptTokens, prompt_free_engine_ms: round(k.engine.prompt.freeMs, 1), prompt_free_direct_ms: round(k.direct.prompt.freeMs, 1),
@@ -98,6 +111,13 @@ function headline(f: SuiteFigures, meta: Record<string, unknown>, errors: Record
     } : null,
     errors: Object.keys(errors).length ? errors : null,
   };
+}
+
+function formatReuse(r: ReuseComparison, model: string): string {
+  return formatTable([`${model}: every keystroke in turn (${r.keystrokes} keys, ${r.maxTokens} tokens)`, "p50 ms", "p95 ms", "evaluated/key", "prompt tokens"], [
+    ["KV reuse", fmt(r.reuse.p50Ms), fmt(r.reuse.p95Ms), fmt(r.reuse.evaluatedPerKey), fmt(r.reuse.promptTokens)],
+    ["no reuse (slot flushed)", fmt(r.noReuse.p50Ms), fmt(r.noReuse.p95Ms), fmt(r.noReuse.evaluatedPerKey), fmt(r.noReuse.promptTokens)],
+  ]);
 }
 
 async function suite(argv: string[]): Promise<number> {
@@ -166,11 +186,14 @@ async function suite(argv: string[]): Promise<number> {
     f.completion = await measureCompletion({ modelPath: tiny, debounces: quick ? [100] : [0, 50, 100, 200], maxTokens: 16, threads, reuseKeystrokes: quick ? 40 : undefined });
     out(f.completion.raw + "\n");
     const r = f.completion.reuse;
-    out(formatTable([`every keystroke in turn (${r.keystrokes} keys, ${r.maxTokens} tokens)`, "p50 ms", "p95 ms", "evaluated/key", "prompt tokens"], [
-      ["KV reuse", fmt(r.reuse.p50Ms), fmt(r.reuse.p95Ms), fmt(r.reuse.evaluatedPerKey), fmt(r.reuse.promptTokens)],
-      ["no reuse (slot flushed)", fmt(r.noReuse.p50Ms), fmt(r.noReuse.p95Ms), fmt(r.noReuse.evaluatedPerKey), fmt(r.noReuse.promptTokens)],
-    ]));
+    out(formatReuse(r, "tiny model"));
   });
+  if (big && !quick) {
+    await section("inline completion, KV reuse vs none (~800 MB model)", async () => {
+      f.reuseBig = await measureReuse({ modelPath: big, maxTokens: 16, threads, keystrokes: 13 });
+      out(formatReuse(f.reuseBig, "800 MB model"));
+    });
+  }
   await section(`cancellation (${quick || !big ? "tiny" : "~800 MB"} model)`, async () => {
     f.cancel = await measureCancellation(quick || !big ? { modelPath: tiny, trials: 2, threads } : { modelPath: big, promptWords: 1000, trials: 3, threads });
     out(formatCancellation(f.cancel));

@@ -111,7 +111,7 @@ bench() {
   nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.max.mem,power.limit --format=csv
   if [ ! -f "$MODELS/done" ]; then mkdir -p "$MODELS" && $G write-models "$MODELS" && touch "$MODELS/done" || return 1; fi
   THREADS=$($G threads)
-  log "threads $THREADS (physical cores), commit $(cat "$REPO/.gpu-carry/COMMIT" 2>/dev/null)"
+  log "threads $THREADS (physical cores), commit $(cat "$C/COMMIT" 2>/dev/null)"
   local Q4=$MODELS/mixtral-q4km.gguf
   for s in ${BENCH_SECTIONS:-lb-main direct engine lb-more}; do
     if late "$BUDGET"; then log "budget reached: skipping $s"; continue; fi

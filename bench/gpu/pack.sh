@@ -12,6 +12,12 @@
 #   gpuBench.js   bench/gpu/main.ts bundled
 #   COMMIT        the commit measured
 # Then call the device tool with carry [".gpu-carry"], e.g. `bash bench/gpu/device.sh build`.
+#
+# Runtime-only carry (skips the 6-minute build on a fresh machine): after a build, run
+# `bash bench/gpu/device.sh export` there and copy $OUT/build.tar.xz.part-* into .gpu-carry/; this
+# script then also fills .gpu-carry/rt/ (stripped Node, node_modules without the llama.cpp source,
+# the build, llama-bench's sources): ~65 MB, just under the 64 MiB the device tool carries. Use it
+# with carry [".gpu-carry/rt"] and CARRY_DIR=$PWD/.gpu-carry/rt bash bench/gpu/device.sh bench.
 # Steps whose output already exists are skipped (delete the file to redo it).
 set -euo pipefail
 NODE_VERSION=20.20.2
@@ -47,6 +53,25 @@ fi
 
 npx esbuild src/engine/main.ts --bundle --platform=node --format=cjs --target=node20 --external:node-llama-cpp --outfile="$C/engine.js" --log-level=warning
 npx esbuild bench/gpu/main.ts --bundle --platform=node --format=cjs --target=node20 --external:node-llama-cpp --outfile="$C/gpuBench.js" --log-level=warning
+if ls "$C"/build.tar.xz.part-* >/dev/null 2>&1; then
+  R=$C/rt; mkdir -p "$R"
+  rm -rf "$T/rt" && mkdir -p "$T/rt/node/bin" "$T/rt/stage" "$T/rt/build"
+  xz -dc "$C/node.tar.xz" | tar xf - -C "$T/rt/node" bin/node && strip --strip-unneeded "$T/rt/node/bin/node"
+  tar cf - -C "$T/rt/node" bin/node | xz -T0 -6 > "$R/node.tar.xz"
+  xz -dc "$C/stage.tar.xz" | tar xf - -C "$T/rt/stage"
+  L=$T/rt/stage/node_modules/node-llama-cpp/llama
+  # llama-bench (its impl library is not in the export) is compiled there from these sources.
+  (cd "$L/llama.cpp" && tar cf - common/*.h ggml/include include tools/llama-bench/*.cpp) | xz -9 > "$R/lbsrc.tar.xz"
+  rm -rf "$L/llama.cpp" "$L/addon" "$L/xpack" "$L/toolchains" && mkdir -p "$L/llama.cpp/.git"
+  find "$T/rt/stage" \( -name '*.map' -o -name '*.d.ts' -o -name '*.md' \) -delete
+  tar cf - -C "$T/rt/stage" . | xz -T0 -9 > "$R/stage.tar.xz"
+  cat "$C"/build.tar.xz.part-* | tar xJf - -C "$T/rt/build"
+  find "$T/rt/build" \( -name '*.so' -o -name '*.node' -o -name llama-bench \) -type f -exec strip --strip-unneeded {} \;
+  tar cf - -C "$T/rt/build" . | xz -T0 -6 > "$R/build.tar.xz.part-aa"
+  cp "$C/engine.js" "$C/gpuBench.js" "$R/"
+  git rev-parse HEAD > "$R/COMMIT"
+  du -cb "$R"/* | tail -1
+fi
 git rev-parse HEAD > "$C/COMMIT"
 git status --short src bench >> "$C/COMMIT" || true
 du -ch "$C"/* | tail -1

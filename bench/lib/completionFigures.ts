@@ -71,6 +71,19 @@ const OTHERS: DocumentSnapshot[] = [
   { uri: "file:///src/money.ts", path: "src/money.ts", languageId: "typescript", text: "export function formatPrice(cents: number): string {\n  return `$${(cents / 100).toFixed(2)}`;\n}\n" },
 ];
 
+/** Only the reuse comparison, on the first `keystrokes` keystrokes (for the bigger model, where a
+ *  keystroke without reuse takes seconds). */
+export async function measureReuse(options: { modelPath: string; maxTokens: number; threads: number; keystrokes: number }): Promise<ReuseComparison> {
+  const client = new EngineClient({ enginePath: path.join(repoRoot(), "dist", "engine.js"), idleUnloadMs: 0 });
+  try {
+    await client.load({ modelPath: options.modelPath, backend: "cpu", gpuLayers: 0, contextSize: 4096, threads: options.threads, flashAttention: "auto", useMmap: true, loraAdapters: [] });
+    const service = new CompletionService({ getBackend: async () => client, settings: () => ({ maxTokens: options.maxTokens, multiline: "auto", template: "" }) });
+    return await compareReuse(client, service, typingSession(SAMPLE_FILE).slice(0, options.keystrokes), OTHERS, options.maxTokens);
+  } finally {
+    await client.dispose();
+  }
+}
+
 export async function measureCompletion(options: { modelPath: string; debounces: number[]; maxTokens: number; threads: number; reuseKeystrokes?: number }): Promise<CompletionFigures> {
   const raw = await runCompletionBench(["--model", options.modelPath, "--debounce", options.debounces.join(","), "--max-tokens", String(options.maxTokens), "--threads", String(options.threads)]);
   const client = new EngineClient({ enginePath: path.join(repoRoot(), "dist", "engine.js"), idleUnloadMs: 0 });
