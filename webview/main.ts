@@ -80,10 +80,14 @@ const composer = new Composer(composerEl, {
   onStop: () => post({ type: "stop" }),
   onAttach: (what) => post({ type: "attach", what }),
   onDraft: (draft) => {
+    const attachmentsChanged = draft.attachments.length !== (saved.draft?.attachments?.length ?? 0);
     save({ draft });
-    // Mirrored to the host (debounced): webview state alone may not survive a window reload.
+    // Mirrored to the host: webview state alone may not survive a window reload. Typing is
+    // debounced; an attachment added or removed is sent at once (it is one deliberate click).
     clearTimeout(draftTimer);
-    draftTimer = setTimeout(() => post({ type: "draft", text: draft.text, attachments: draft.attachments }), 300);
+    const send = () => post({ type: "draft", text: draft.text, attachments: draft.attachments });
+    if (attachmentsChanged) send();
+    else draftTimer = setTimeout(send, 300);
   },
   lastUserText: () => transcript.lastUserText,
 });
