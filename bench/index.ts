@@ -125,7 +125,7 @@ async function suite(argv: string[]): Promise<number> {
   const markdown = argv.includes("--markdown");
   const threadsAt = argv.indexOf("--threads");
   const threadsArg = threadsAt >= 0 ? Number(argv[threadsAt + 1]) : 0;
-  const unknown = argv.filter((a, i) => a !== "--quick" && a !== "--markdown" && a !== "--threads" && i !== threadsAt + 1);
+  const unknown = argv.filter((a, i) => a !== "--quick" && a !== "--markdown" && a !== "--threads" && (threadsAt < 0 || i !== threadsAt + 1));
   if (unknown.length || (threadsAt >= 0 && !(threadsArg > 0))) {
     throw new Error(`unknown argument ${unknown[0] ?? "--threads"} (expected --quick, --markdown, --threads N, or a program: ${Object.keys(benches).join(", ")})`);
   }

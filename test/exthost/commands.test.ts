@@ -143,6 +143,43 @@ describe("code commands", function () {
       assert.equal(editor.document.getText(), ORIGINAL, "one undo restores the original");
     });
 
+    it("writes tests into a new editor with the answer's code", async () => {
+      const editor = await editorWith(ORIGINAL);
+      selectLines(editor, 0, 2);
+      await vscode.commands.executeCommand("mixtral.writeTests");
+      const opened = vscode.window.activeTextEditor;
+      assert.ok(opened && opened.document !== editor.document, "a new editor is active");
+      assert.equal(opened.document.getText(), PROPOSED);
+      assert.equal(opened.document.languageId, "javascript");
+      const sent = server.requests.filter((r) => !r.path.startsWith("/v1/models")).pop();
+      assert.ok(sent && /Mocha|node:test|Jest|Vitest/.test(sent.body), "the guessed test framework is named in the prompt");
+      assert.equal(editor.document.getText(), ORIGINAL, "the source is untouched");
+    });
+
+    it("fixes the problems reported in the selection, sending the diagnostics", async () => {
+      const editor = await editorWith(ORIGINAL);
+      const diagnostics = vscode.languages.createDiagnosticCollection("mixtral-test");
+      try {
+        diagnostics.set(editor.document.uri, [new vscode.Diagnostic(new vscode.Range(0, 9, 0, 12), "Parameter 'a' implicitly has an 'any' type.", vscode.DiagnosticSeverity.Error)]);
+        selectLines(editor, 0, 2);
+        await vscode.commands.executeCommand("mixtral.fixProblems", { apply: true });
+        const sent = server.requests.filter((r) => !r.path.startsWith("/v1/models")).pop();
+        assert.ok(sent && sent.body.includes("implicitly has an"), "the diagnostic reached the prompt");
+        assert.ok(editor.document.getText().startsWith(PROPOSED), "the fix was applied");
+      } finally {
+        diagnostics.dispose();
+      }
+    });
+
+    it("does nothing for Fix when no problem is reported in the selection", async () => {
+      const before = server.requests.length;
+      const editor = await editorWith(ORIGINAL);
+      selectLines(editor, 0, 2);
+      await vscode.commands.executeCommand("mixtral.fixProblems", { apply: true });
+      assert.equal(editor.document.getText(), ORIGINAL);
+      assert.equal(server.requests.length, before, "nothing was sent");
+    });
+
     it("discards a proposal when the user does not apply it", async () => {
       const editor = await editorWith(ORIGINAL);
       selectLines(editor, 0, 2);

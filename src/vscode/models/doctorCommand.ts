@@ -3,6 +3,8 @@
 import * as vscode from "vscode";
 import { buildDoctorReport, renderDoctorMarkdown } from "../../core/models/doctorReport";
 import { measureCopyBandwidth } from "../../core/models/machineInfo";
+import { checkRemoteHealth, type RemoteHealth } from "../../core/remote/health";
+import { getApiKey } from "../remote/apiKeys";
 import type { Services } from "../services";
 import type { ModelManager } from "./ModelManager";
 
@@ -25,9 +27,25 @@ export async function runDoctor(services: Services, models: ModelManager): Promi
         if (c) await models.offerUpgrade(report.modelFile.path);
       });
     }
-    return renderDoctorMarkdown(report);
+    const settings = services.config.settings;
+    const remote = settings.engine !== "local" ? await checkRemoteHealth(settings, await getApiKey(services.context.secrets, settings.remoteUrl)) : undefined;
+    return renderDoctorMarkdown(report) + (remote ? remoteSection(remote) : "");
   });
   services.log.info(`[doctor]\n${markdown}`);
   const doc = await vscode.workspace.openTextDocument({ language: "markdown", content: markdown });
   await vscode.commands.executeCommand("markdown.showPreview", doc.uri).then(undefined, () => vscode.window.showTextDocument(doc));
+}
+
+/** The remote engine's health: reachability, model, latency (never the key, only whether one was sent). */
+export function remoteSection(h: RemoteHealth): string {
+  const rows = [
+    `| Engine | ${h.engine} at ${h.url} |`,
+    `| Reachable | ${h.ok ? "yes" : `**no**: ${h.error ?? "unknown error"}${h.hint ? ` ${h.hint}` : ""}`} |`,
+    h.serverKind ? `| Server | ${h.serverKind} |` : "",
+    h.model ? `| Model | ${h.model} |` : "",
+    h.infoLatencyMs !== undefined ? `| Info request | ${h.infoLatencyMs.toFixed(0)} ms |` : "",
+    h.generateLatencyMs !== undefined ? `| One-token request | ${h.generateLatencyMs.toFixed(0)} ms |` : "",
+    `| API key sent | ${h.keySent ? "yes (from secret storage)" : "no"} |`,
+  ].filter(Boolean);
+  return `\n\n## Remote engine\n\n| | |\n|---|---|\n${rows.join("\n")}\n`;
 }
