@@ -92,7 +92,7 @@ export async function packageVsix({ target = hostTarget(), out } = {}) {
     rmSync(outFile, { force: true });
     const vsce = join(REPO_ROOT, "node_modules", "@vscode", "vsce", "vsce");
     // vsce runs `vscode:prepublish` (the minified production build) before collecting files.
-    const code = await run(process.execPath, [vsce, "package", "--target", target, "--out", outFile, "--ignoreFile", ignoreFile, "--skip-license", "--allow-missing-repository"], {
+    const code = await run(process.execPath, [vsce, "package", "--target", target, "--out", outFile, "--ignoreFile", ignoreFile, "--skip-license", "--allow-missing-repository", "--no-rewrite-relative-links"], {
       cwd: REPO_ROOT,
       // vsce asks before packaging without a LICENSE or with a placeholder README; never hang on it.
       stdio: ["ignore", "inherit", "inherit"],
