@@ -21,14 +21,26 @@ declare const window: any, document: any, MutationObserver: any;
 async function openChat(page: Page): Promise<FrameLocator> {
   const item = page.locator('.part.activitybar .action-item a[aria-label^="Mixtral"]').first();
   await item.waitFor({ state: "visible", timeout: 60_000 });
-  // Clicking the item of the container already shown would hide it: click only when it is not.
-  // VS Code 1.100 marks the shown container's item with the "checked" class (and aria-pressed).
-  const li = page.locator(".part.activitybar .action-item", { has: page.locator('a[aria-label^="Mixtral"]') }).first();
-  const shown = ((await li.getAttribute("class")) ?? "").split(/\s+/).includes("checked") ||
-    (await item.getAttribute("aria-pressed")) === "true" || (await item.getAttribute("aria-expanded")) === "true";
-  if (!shown) await item.click();
   const chat = page.frameLocator("iframe.webview.ready").first().frameLocator("#active-frame");
-  await chat.locator("#prompt-input").waitFor({ state: "visible", timeout: 60_000 });
+  const input = chat.locator("#prompt-input");
+  // Clicking the item of the container already shown would hide it: click only when it is not.
+  // VS Code 1.100 marks the shown container's item with the "checked" class (and aria-pressed);
+  // right after a reload the workbench may still be restoring the view, so look again each round.
+  const li = page.locator(".part.activitybar .action-item", { has: page.locator('a[aria-label^="Mixtral"]') }).first();
+  const shown = async () =>
+    ((await li.getAttribute("class")) ?? "").split(/\s+/).includes("checked") ||
+    (await item.getAttribute("aria-pressed")) === "true" || (await item.getAttribute("aria-expanded")) === "true";
+  for (let round = 0; round < 3; round++) {
+    if (await input.isVisible().catch(() => false)) return chat;
+    if (!(await shown())) await item.click();
+    try {
+      await input.waitFor({ state: "visible", timeout: 20_000 });
+      return chat;
+    } catch {
+      // Not there yet: the next round looks at the container's state again.
+    }
+  }
+  await input.waitFor({ state: "visible", timeout: 20_000 });
   return chat;
 }
 
