@@ -1,0 +1,102 @@
+// The chat view on the real engine with the tiny Mixtral model, in code-server driven by
+// Chromium: streaming, stop, attach, reload. It runs last in the e2e tier (file order): in our runs
+// the browser suite that followed it failed to find its elements, which we have not explained yet.
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ensureTinyModel } from "../helpers/tinyModel";
+import { chatFrame, openChat, sendMessage, watchLengths } from "./chatHelpers";
+import { openWorkbench, vsixForTests, workspaceFolder, type Workbench } from "./workbench";
+
+// Callbacks passed to frame.evaluate run in the page (this Node project has no DOM library).
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const window: any;
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+describe("chat view in the browser workbench (tiny model)", function () {
+  this.timeout(300_000);
+  let scratch: string;
+  let wb: Workbench;
+
+  before(async () => {
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), "mixtral-chat-e2e-"));
+    const model = await ensureTinyModel("q8_0");
+    wb = await openWorkbench(await vsixForTests(scratch), {
+      "mixtral.modelPath": model,
+      // One thread: code-server and Chromium share the machine, and llama.cpp's spinning threads
+      // collapse on busy cores. Long answers, so that Stop lands mid-answer.
+      "mixtral.threads": 1,
+      "mixtral.maxTokens": 3000,
+      "mixtral.temperature": 0,
+      "mixtral.inlineCompletions.enabled": false,
+      "workbench.colorTheme": "Default Dark Modern",
+    });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === "failed" && wb) await wb.screenshot(`failed-chat-${this.currentTest.title.replace(/[^a-z0-9]+/gi, "-")}`).catch(() => undefined);
+  });
+
+  after(async () => {
+    await wb?.close();
+    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it("sends a message and the answer arrives in several steps", async () => {
+    const chat = await openChat(wb.page);
+    await watchLengths(await chatFrame(wb.page));
+    await sendMessage(chat, "Hello there");
+    await chat.locator("article.turn.user", { hasText: "Hello there" }).waitFor();
+    // Done: the answer shows its stats or an incomplete marker, and Regenerate.
+    await chat.locator("article.turn.assistant vscode-button", { hasText: "Regenerate" }).waitFor({ timeout: 120_000 });
+    const lengths = (await (await chatFrame(wb.page)).evaluate(() => (window as { __lengths: number[] }).__lengths)) as number[];
+    assert.ok(new Set(lengths.filter((n) => n > 0)).size >= 2, `the answer arrived in ${new Set(lengths).size} step(s): ${lengths.slice(0, 20).join(",")}`);
+    assert.ok(((await chat.locator("article.turn.assistant .body").last().textContent()) ?? "").length > 0);
+    await chat.locator("#model-label", { hasText: /tiny|mixtral/i }).waitFor({ timeout: 30_000 });
+  });
+
+  it("stops mid-answer and marks the answer incomplete", async () => {
+    const chat = await openChat(wb.page);
+    await sendMessage(chat, "Write a very long story");
+    // Stop as soon as the first text shows.
+    await chat.locator("article.turn.assistant .body.streaming").last().filter({ hasText: /\S/ }).waitFor({ timeout: 60_000 });
+    await chat.locator("#send-button", { hasText: "Stop" }).click();
+    await chat.locator("article.turn.assistant .incomplete", { hasText: "stopped" }).last().waitFor({ timeout: 30_000 });
+    await chat.locator("#send-button", { hasText: "Send" }).waitFor();
+  });
+
+  it("attaches the editor selection as a chip", async () => {
+    const { page } = wb;
+    await page.keyboard.press("Control+P");
+    const input = page.locator(".quick-input-widget input");
+    await input.waitFor({ state: "visible" });
+    await input.fill("fibonacci.ts");
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: "fibonacci.ts" }).first().waitFor();
+    await page.keyboard.press("Enter");
+    await page.locator(".monaco-editor .view-lines").first().click();
+    await page.keyboard.press("Control+A");
+    const chat = await openChat(page);
+    await chat.locator("vscode-button", { hasText: "Attach selection" }).click();
+    await chat.locator(".composer .chip", { hasText: /fibonacci\.ts:1-\d+/ }).waitFor({ timeout: 15_000 });
+    assert.ok(fs.existsSync(path.join(workspaceFolder, "src", "fibonacci.ts")));
+  });
+
+  it("keeps the conversation across a window reload", async () => {
+    // Give the host a moment to store the draft (the chip attached in the previous test).
+    await wb.page.waitForTimeout(1500);
+    await wb.page.reload();
+    await wb.page.locator(".monaco-workbench").waitFor({ timeout: 60_000 });
+    const chat = await openChat(wb.page);
+    await chat.locator("article.turn.user", { hasText: "Hello there" }).waitFor({ timeout: 30_000 });
+    await chat.locator("article.turn.user", { hasText: "Write a very long story" }).waitFor();
+    await chat.locator("article.turn.assistant .incomplete", { hasText: "stopped" }).first().waitFor();
+    // The draft (the attached chip) survived too.
+    await chat.locator(".composer .chip", { hasText: /fibonacci\.ts/ }).waitFor();
+    await chat.locator("vscode-button", { hasText: "History" }).click();
+    await chat.locator(".history-item").first().waitFor();
+    await wb.screenshot("chat-workbench-dark");
+  });
+});
+
+/** A TGI stand-in that streams a scripted answer, one small piece per event. */
