@@ -122,12 +122,14 @@ async function main(argv) {
   await step("lint (eslint)", process.execPath, [bin("eslint", "bin/eslint.js"), "--no-error-on-unmatched-pattern", "src", "webview", "test", "bench"]);
 
   const vsixEnv = vsix ? { MIXTRAL_VSIX: vsix } : {};
+  // The browser tier runs first: run after the other two, its scripted-server chat suite failed to
+  // find its answers in every full run (and passed alone); the cause is not understood yet.
+  if (tiers.has("e2e")) await tier("e2e", process.execPath, mochaArgs("out/test/e2e/**/*.test.js", 180_000), vsixEnv);
   if (tiers.has("unit")) await tier("unit", process.execPath, mochaArgs("out/test/unit/**/*.test.js", 60_000), vsixEnv);
   if (tiers.has("exthost")) {
     if (built) await tier("exthost", process.execPath, [join(REPO_ROOT, "test", "harness", "runExtHost.mjs")]);
     else summary.push("[exthost] not run: the build failed");
   }
-  if (tiers.has("e2e")) await tier("e2e", process.execPath, mochaArgs("out/test/e2e/**/*.test.js", 180_000), vsixEnv);
   if (tiers.has("desktop")) await tier("desktop", process.execPath, [join(REPO_ROOT, "test", "harness", "runExtHost.mjs"), "--desktop"]);
 
   process.stdout.write(`\n${summary.join("\n")}\n`);
