@@ -3,23 +3,10 @@
 // the engine; the enabled switch and language exclusions hold; a storm of edits stays orderly.
 import * as assert from "node:assert/strict";
 import * as vscode from "vscode";
+import { STATS_COMMAND, type InlineCompletionStats as Stats } from "../../src/vscode/completion/InlineCompletionController";
 import { ensureTinyModel } from "../helpers/tinyModel";
 
 const EXTENSION_ID = "mixtral-local.mixtral-local";
-const STATS_COMMAND = "mixtral._test.inlineCompletionStats";
-
-interface Stats {
-  requests: number;
-  cacheHits: number;
-  typedAheadHits: number;
-  modelRequests: number;
-  suggestions: number;
-  discarded: Record<string, number>;
-  peakRunning: number;
-  skipped: Record<string, number>;
-  lastSuggestion?: string;
-}
-
 const stats = async (): Promise<Stats> => (await vscode.commands.executeCommand<Stats>(STATS_COMMAND))!;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

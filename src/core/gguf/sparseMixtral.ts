@@ -2,7 +2,7 @@
 // and per-quantization tensor types (so file size and llama.cpp's memory needs are realistic),
 // with the weights left as holes that read back as zeros. A few MB on disk; used for memory-fit
 // tests and speed runs (the same bytes are read per token as with real weights).
-import { buildTinyVocab, MIXTRAL_CHAT_TEMPLATE, TokenType } from "./tinyVocab";
+import { buildTinyVocab, spmTokenizerMetadata, TokenType } from "./tinyVocab";
 import { gv, writeGguf, type GgufLayout, type GgufTensorSpec, type GgufValue } from "./ggufWriter";
 import { f32ToF16Bits } from "./ggmlQuantize";
 import { GGML_TYPES, ggmlTensorBytes, type GgmlTypeName } from "./ggufTypes";
@@ -134,16 +134,7 @@ export function sparseMixtralGguf(options: SparseMixtralOptions = {}): { metadat
     "llama.expert_count": gv.u32(X),
     "llama.expert_used_count": gv.u32(MIXTRAL_8X7B.expertUsedCount),
     "llama.vocab_size": gv.u32(V),
-    "tokenizer.ggml.model": gv.str("llama"),
-    "tokenizer.ggml.tokens": gv.array("string", tokens),
-    "tokenizer.ggml.scores": gv.array("f32", scores),
-    "tokenizer.ggml.token_type": gv.array("i32", types),
-    "tokenizer.ggml.bos_token_id": gv.u32(1),
-    "tokenizer.ggml.eos_token_id": gv.u32(2),
-    "tokenizer.ggml.unknown_token_id": gv.u32(0),
-    "tokenizer.ggml.add_bos_token": gv.bool(true),
-    "tokenizer.ggml.add_eos_token": gv.bool(false),
-    "tokenizer.chat_template": gv.str(MIXTRAL_CHAT_TEMPLATE),
+    ...spmTokenizerMetadata(tokens, scores, types),
   };
   return { metadata, tensors };
 }

@@ -1,7 +1,7 @@
 // Deterministic generator of a tiny GGUF with Mixtral's architecture (llama + 8 merged experts,
 // 2 active, grouped KV heads, SPM vocab, Mixtral's chat template). A few MB; loads in ~50 ms.
 // Weights are zero-mean Gaussian: a positive bias makes a random model repeat one token forever.
-import { buildTinyVocab, MIXTRAL_CHAT_TEMPLATE } from "./tinyVocab";
+import { buildTinyVocab, spmTokenizerMetadata } from "./tinyVocab";
 import { gv, writeGguf, type GgufLayout, type GgufTensorSpec, type GgufValue } from "./ggufWriter";
 import type { GgmlTypeName } from "./ggufTypes";
 
@@ -156,16 +156,7 @@ export function tinyMixtralGguf(options: TinyMixtralOptions = {}): {
     "llama.expert_count": gv.u32(X),
     "llama.expert_used_count": gv.u32(shape.expertUsedCount),
     "llama.vocab_size": gv.u32(V),
-    "tokenizer.ggml.model": gv.str("llama"),
-    "tokenizer.ggml.tokens": gv.array("string", vocab.tokens),
-    "tokenizer.ggml.scores": gv.array("f32", vocab.scores),
-    "tokenizer.ggml.token_type": gv.array("i32", vocab.tokenTypes),
-    "tokenizer.ggml.bos_token_id": gv.u32(1),
-    "tokenizer.ggml.eos_token_id": gv.u32(2),
-    "tokenizer.ggml.unknown_token_id": gv.u32(0),
-    "tokenizer.ggml.add_bos_token": gv.bool(true),
-    "tokenizer.ggml.add_eos_token": gv.bool(false),
-    "tokenizer.chat_template": gv.str(MIXTRAL_CHAT_TEMPLATE),
+    ...spmTokenizerMetadata(vocab.tokens, vocab.scores, vocab.tokenTypes),
   };
   return { shape, metadata, tensors };
 }

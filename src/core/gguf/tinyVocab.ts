@@ -4,6 +4,8 @@
 // piece brings all its prefixes; scores grow with length so longer merges win.
 
 /** Mixtral-8x7B-Instruct-v0.1's chat template, as embedded in the published GGUFs. */
+import { gv, type GgufValue } from "./ggufWriter";
+
 export const MIXTRAL_CHAT_TEMPLATE =
   "{{ bos_token }}{% for message in messages %}{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}" +
   "{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}{% endif %}" +
@@ -89,4 +91,20 @@ export function buildTinyVocab(): TinyVocab {
   const suppressed = new Set<number>([0, 1, 2]);
   for (let b = 0; b < 256; b++) if (b !== 0x0a && b !== 0x09) suppressed.add(3 + b);
   return { tokens, scores, tokenTypes, suppressed };
+}
+
+/** The SentencePiece tokenizer keys both generated models carry (ids: <unk> 0, <s> 1, </s> 2). */
+export function spmTokenizerMetadata(tokens: string[], scores: number[], tokenTypes: number[]): Record<string, GgufValue> {
+  return {
+    "tokenizer.ggml.model": gv.str("llama"),
+    "tokenizer.ggml.tokens": gv.array("string", tokens),
+    "tokenizer.ggml.scores": gv.array("f32", scores),
+    "tokenizer.ggml.token_type": gv.array("i32", tokenTypes),
+    "tokenizer.ggml.bos_token_id": gv.u32(1),
+    "tokenizer.ggml.eos_token_id": gv.u32(2),
+    "tokenizer.ggml.unknown_token_id": gv.u32(0),
+    "tokenizer.ggml.add_bos_token": gv.bool(true),
+    "tokenizer.ggml.add_eos_token": gv.bool(false),
+    "tokenizer.chat_template": gv.str(MIXTRAL_CHAT_TEMPLATE),
+  };
 }
