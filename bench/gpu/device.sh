@@ -15,7 +15,8 @@
 # Env: BENCH_SECTIONS (default "lb-main direct engine lb-more"; also "engine-base": the main
 # engine figures through $C/engine-base.js, an engine bundle from before a change; "lb-diag" and
 # "direct-nographs": llama-bench and node-llama-cpp with GGML_CUDA_DISABLE_GRAPHS=1), ENGINE_SECTIONS
-# (default main,experts,q3,offload), BENCH_BUDGET_S (stop starting sections after this many
+# (default main,experts,q3,offload); "probe" and "probe-offload" (bench/gpu/probeBench.ts) and
+# "lb-offload" (llama-bench with 20 layers at two thread counts), BENCH_BUDGET_S (stop starting sections after this many
 # seconds since the script started; default 560), RUNS (default 3).
 set -uo pipefail
 MODE=${1:-all}
@@ -122,9 +123,20 @@ bench() {
         late "$BUDGET" || llama_bench -m "$Q4" -ngl 20 -fa on -p 512 -n 64 -r 2 ;;
       lb-diag) log "llama-bench without CUDA graphs"; GGML_CUDA_DISABLE_GRAPHS=1 llama_bench -m "$Q4" -ngl 99 -fa on -p 0 -n 128 -r "$RUNS" ;;
       direct-nographs) log "node-llama-cpp direct without CUDA graphs"; GGML_CUDA_DISABLE_GRAPHS=1 $G direct --label direct-nographs --model "$Q4" --threads "$THREADS" --runs "$RUNS" --results "$OUT/results.jsonl" ;;
+      probe) log "probe: plain vs keep-awake, all layers"; $G probe --model "$Q4" --threads "$THREADS" --runs "$RUNS" --results "$OUT/results.jsonl" ;;
+      probe-offload) log "probe: 20 layers, threads"; $G probe --model "$Q4" --threads "$THREADS" --gpu-layers 20 --runs 1 --tokens 48 --results "$OUT/results.jsonl" ;;
+      probe-env)
+        # The same probes under environments that change how the native threads wait: libuv's
+        # worker pool (each pool thread that runs a decode starts its own OpenMP team) and OpenMP.
+        for env in "UV_THREADPOOL_SIZE=1" "OMP_WAIT_POLICY=passive" "UV_THREADPOOL_SIZE=1 OMP_WAIT_POLICY=active"; do
+          late "$BUDGET" && break
+          log "probe: 20 layers, $env"; env $env $G probe --model "$Q4" --threads "$THREADS" --gpu-layers 20 --runs 1 --tokens 48 --thread-variants "$THREADS" --tag "$env" --results "$OUT/results.jsonl"
+          log "probe: all layers, $env"; env $env $G probe --model "$Q4" --threads "$THREADS" --runs 2 --tag "$env" --results "$OUT/results.jsonl"
+        done ;;
+      lb-offload) llama_bench -m "$Q4" -ngl 20 -fa on -p 0 -n 48 -r 1 -t "$THREADS,$(( THREADS / 2 ))" ;;
       direct) log "node-llama-cpp direct"; $G direct --model "$Q4" --threads "$THREADS" --runs "$RUNS" --results "$OUT/results.jsonl" ;;
-      engine-base) [ -f "$C/engine-base.js" ] && { log "engine before the fix"; $G engine --engine "$C/engine-base.js" --label engine-base --models-dir "$MODELS" --threads "$THREADS" --runs "$RUNS" \
-                --results "$OUT/results.jsonl" --sections main; } ;;
+      engine-base) [ -f "$C/engine-base.js" ] && { log "engine before the fix"; $G engine --engine "$C/engine-base.js" --uv-pool 4 --label engine-base --models-dir "$MODELS" --threads "$THREADS" --runs "$RUNS" \
+                --results "$OUT/results.jsonl" --sections "${ENGINE_BASE_SECTIONS:-main}"; } ;;
       engine) log "our engine"; $G engine --engine "$C/engine.js" --models-dir "$MODELS" --threads "$THREADS" --runs "$RUNS" \
                 --results "$OUT/results.jsonl" --sections "${ENGINE_SECTIONS:-main,experts,q3,offload}" --deadline-ms $(( (START + BUDGET) * 1000 )) ;;
     esac

@@ -65,7 +65,9 @@ export async function runEngine(argv: string[]): Promise<void> {
   const scale = Number(argValue(argv, "scale", "1")); // < 1: a quick check of the script on a CPU
   const P = Math.round(511 * scale), P2 = Math.round(2047 * scale), N = Math.max(4, Math.round(128 * scale));
   const logs: string[] = [];
-  const client = new EngineClient({ enginePath, idleUnloadMs: 0, hangTimeoutMs: 0, onLog: (level, message) => { if (level !== "debug" && level !== "trace") logs.push(`[${level}] ${message}`); } });
+  // --uv-pool 4: the engine with libuv's default worker pool, as before EngineProcess set it to 1.
+  const uvPool = argValue(argv, "uv-pool", "");
+  const client = new EngineClient({ enginePath, env: uvPool ? { UV_THREADPOOL_SIZE: uvPool } : undefined, idleUnloadMs: 0, hangTimeoutMs: 0, onLog: (level, message) => { if (level !== "debug" && level !== "trace") logs.push(`[${level}] ${message}`); } });
   const backend = argValue(argv, "backend", "cuda") === "cpu" ? "cpu" : "cuda";
   const base: LoadOptions = { modelPath: q4.file, backend, gpuLayers: "max", contextSize: 4096, threads, flashAttention: "auto", useMmap: true, loraAdapters: [], ignoreMemoryCheck: true };
   const late = () => deadline > 0 && Date.now() > deadline;

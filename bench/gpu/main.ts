@@ -7,10 +7,12 @@
 //   node gpuBench.js engine --engine <engine.js> --models-dir <dir> --threads N --results <jsonl>
 //                           [--runs 3] [--sections main,experts,q3,offload] [--deadline-ms <epoch ms>]
 //                           [--backend cuda|cpu]   (cpu: a quick check of the scripts without a GPU)
+//   node gpuBench.js probe --model <gguf> --threads N --results <jsonl> [--gpu-layers max|N] [--runs 3]
 //   node gpuBench.js report --models-dir <dir> --llama-bench <jsonl> --results <jsonl>
 import { physicalCores } from "../../src/engine/physicalCores";
 import { runDirect } from "./directBench";
 import { runEngine } from "./engineBench";
+import { runProbe } from "./probeBench";
 import { writeShapedModels } from "./mixtralShaped";
 import { runReport } from "./report";
 
@@ -21,6 +23,7 @@ async function main(argv: string[]): Promise<void> {
     case "threads": process.stdout.write(`${physicalCores()}\n`); break;
     case "direct": await runDirect(rest); break;
     case "engine": await runEngine(rest); break;
+    case "probe": await runProbe(rest); break;
     case "report": runReport(rest); break;
     default: throw new Error(`unknown command ${command ?? ""}`);
   }

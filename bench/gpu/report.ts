@@ -47,6 +47,7 @@ export function runReport(argv: string[]): void {
       const r = results.find((x) => x.path === "engine" && x.test === t && x.model === q4n);
       out.write(`| ${t} | ${f(ours("engine-base", t, q4n))} | ${f(ours("engine", t, q4n))} | ${r?.unit ?? ""} |\n`);
     }
+    out.write(`| decode@512, 20 of 33 layers on the GPU | ${f(ours("engine-base", "decode@512", `${q4n} ngl=20`))} | ${f(ours("engine", "decode@512", `${q4n} ngl=20`))} | tok/s |\n`);
   }
   out.write(`\nall results:\n`);
   for (const r of results) out.write(`${JSON.stringify(r)}\n`);

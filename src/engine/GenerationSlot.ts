@@ -7,6 +7,7 @@ import type {
 } from "node-llama-cpp" with { "resolution-mode": "import" };
 import type { GenerateOptions, GenerationStats, Slot, StopReason } from "../shared/engineProtocol";
 import { EngineFailure, send, sendError } from "./engineIpc";
+import { keepAwake } from "./keepAwake";
 import { TextStream } from "./TextStream";
 import { tokenizePrompt } from "./tokenizePrompt";
 
@@ -137,14 +138,19 @@ export class GenerationSlot {
           : { temperature: 0 };
         // for-await's implicit return() ends the evaluation cleanly on break; the sampled token
         // that made us stop is never evaluated, so the KV cache holds prompt + shown answer.
-        for await (const token of sequence.evaluate(tokens.slice(position), { ...sampling, grammarEvaluationState: grammarState })) {
-          if (job.aborted) { stopReason = "abort"; break; }
-          firstTokenAt ??= performance.now();
-          if (model.isEogToken(token)) { stopReason = "eos"; break; }
-          generated++;
-          emit(stream.push(token));
-          if (stream.stopStringHit) { stopReason = "stopString"; break; }
-          if (generated >= maxTokens) { stopReason = "maxTokens"; break; }
+        const stopKeepingAwake = model.gpuLayers > 0 && model.gpuLayers >= model.fileInsights.totalLayers ? keepAwake() : undefined;
+        try {
+          for await (const token of sequence.evaluate(tokens.slice(position), { ...sampling, grammarEvaluationState: grammarState })) {
+            if (job.aborted) { stopReason = "abort"; break; }
+            firstTokenAt ??= performance.now();
+            if (model.isEogToken(token)) { stopReason = "eos"; break; }
+            generated++;
+            emit(stream.push(token));
+            if (stream.stopStringHit) { stopReason = "stopString"; break; }
+            if (generated >= maxTokens) { stopReason = "maxTokens"; break; }
+          }
+        } finally {
+          stopKeepingAwake?.();
         }
       }
       emit(stream.finish());
