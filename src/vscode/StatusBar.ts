@@ -18,6 +18,11 @@ export class StatusBar extends Disposable {
     this.item.show();
   }
 
+  /** What the item shows now (for the extension-host tests). */
+  get text(): string {
+    return this.item.text;
+  }
+
   /** Download progress from the ModelManager overrides the engine state while it runs. */
   private download: { level: string; state: string; fraction?: number } | undefined;
 

@@ -26,7 +26,11 @@ class MixtralExtension extends Disposable {
     this._register(new InlineCompletionController(host));
     const models = this._register(new ModelManager(host));
     host.modelResolver = () => models.resolveModel();
-    this._register(models.onDidChangeDownload((d) => statusBar.setDownload(d)));
+    this._register(models.onDidChangeDownload((d) => {
+      statusBar.setDownload(d);
+      // The host decided "no model" before the file existed; a reset makes it look again.
+      if (d.state === "done") host.resetBackend("model downloaded");
+    }));
     this._register(registerRemoteKeyCommands(context.secrets, () => config.settings, log, () => host.resetBackend("API key changed")));
     const reg = (id: string, fn: () => unknown) => this._register(vscode.commands.registerCommand(id, fn));
     reg(CommandIds.showLog, () => log.show());
@@ -56,6 +60,7 @@ class MixtralExtension extends Disposable {
       // Read-only views of state for the extension-host tests; not registered in normal use.
       reg("mixtral._test.lastPrompt", () => host.lastPrompt());
       reg("mixtral._test.status", () => host.status());
+      reg("mixtral._test.models", () => ({ ...models.testState(), statusBarText: statusBar.text }));
     }
     log.info(`[extension] activated (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? "web" : "desktop"}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ""})`);
   }

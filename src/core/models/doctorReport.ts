@@ -53,8 +53,8 @@ export async function buildDoctorReport(input: DoctorInput): Promise<DoctorRepor
   const { machine, settings } = input;
   const fitOptions: FitOptions = { contextSize: settings.contextSize, gpuLayers: settings.gpuLayers, flashAttention: settings.flashAttention !== "off", expertsPerToken: settings.expertsPerToken };
   const auto = settings.quantization === "auto" ? chooseAutoQuantization(machine, fitOptions) : undefined;
-  const chosenLevel = settings.quantization === "auto" ? auto?.level?.id : settings.quantization;
-  const chosenWhy = settings.quantization === "auto" ? `auto: ${auto?.reason}` : `mixtral.quantization is ${settings.quantization}`;
+  let chosenLevel = settings.quantization === "auto" ? auto?.level?.id : settings.quantization;
+  let chosenWhy = settings.quantization === "auto" ? `auto: ${auto?.reason}` : `mixtral.quantization is ${settings.quantization}`;
   let sourceText: string;
   let fileName: string | undefined;
   try {
@@ -75,7 +75,15 @@ export async function buildDoctorReport(input: DoctorInput): Promise<DoctorRepor
     notices: input.engine?.notices ?? [],
   };
 
-  const fileLevel = modelFile.findings.length && isQuantLevelId(fileTypeOf(modelFile) ?? "") ? (fileTypeOf(modelFile) as QuantLevelId) : chosenLevel;
+  let fileLevel = modelFile.findings.length && isQuantLevelId(fileTypeOf(modelFile) ?? "") ? (fileTypeOf(modelFile) as QuantLevelId) : chosenLevel;
+  // With mixtral.modelPath the file decides the level; auto's reasoning would describe a download
+  // that is not used.
+  if (settings.modelPath) {
+    const own = fileTypeOf(modelFile) ?? "";
+    chosenLevel = isQuantLevelId(own) ? own : undefined;
+    fileLevel = chosenLevel;
+    chosenWhy = modelFile.exists ? `read from the file named by mixtral.modelPath${chosenLevel ? "" : " (not one of the catalog's levels)"}` : "mixtral.modelPath names a file that does not exist";
+  }
   let speed: DoctorReport["speed"] = { basis: "no model chosen", lastMeasuredTokPerSec: input.lastTokensPerSecond };
   if (fileLevel) {
     const e = estimateLevel(getQuantLevel(fileLevel), machine, fitOptions, MIXTRAL_8X7B_SHAPE, modelFile.sizeBytes ?? getQuantLevel(fileLevel).sizeBytes);

@@ -6,9 +6,10 @@ import * as path from "node:path";
 import * as vscode from "vscode";
 import { DownloadFailedError, MixtralError } from "../../core/errors";
 import { GgufPrecheckError, precheckGguf } from "../../core/gguf/ggufPrecheck";
-import { describeQualityCost, QUANT_LEVELS, UNQUANTIZED_GUIDANCE, type QuantLevelId } from "../../core/models/catalog";
+import { QUANT_LEVELS, UNQUANTIZED_GUIDANCE, type QuantLevelId } from "../../core/models/catalog";
 import { downloadFile } from "../../core/models/downloader";
-import { chooseAutoQuantization, estimateLevel, fmtGB, type MachineInfo } from "../../core/models/fit";
+import { chooseAutoQuantization, fmtGB } from "../../core/models/fit";
+import { describeLevelRows } from "../../core/models/levelRows";
 import { detectMachine, type DetectedMachine } from "../../core/models/machineInfo";
 import { fileNameFor, licencePageUrl, parseModelSource, resolveFileUrl } from "../../core/models/modelSource";
 import { resolveModel, type ResolvedModel } from "../../core/models/resolveModel";
@@ -26,15 +27,42 @@ export interface DownloadState {
 
 type PickItem = vscode.QuickPickItem & { run?: () => Promise<void> };
 
+/** What the picker showed last and what the user was told, for the extension-host tests. */
+export interface ModelManagerTestState {
+  pickItems: { label: string; description?: string; detail?: string; separator: boolean }[];
+  messages: string[];
+  /** Downloads running now. */
+  downloads: number;
+  /** Pickers closed so far, and the label accepted in the last one (undefined: dismissed). */
+  pickerCloses: number;
+  lastPicked?: string;
+}
+
 export class ModelManager extends Disposable {
   private machine?: Promise<DetectedMachine>;
   private readonly downloads = new Map<string, Promise<string | undefined>>();
   private readonly downloadEmitter = this._register(new vscode.EventEmitter<DownloadState>());
   /** For the status bar: "downloading 37 %". */
   readonly onDidChangeDownload = this.downloadEmitter.event;
+  private lastPickItems: ModelManagerTestState["pickItems"] = [];
+  private readonly messages: string[] = [];
+  private pickerCloses = 0;
+  private lastPicked: string | undefined;
 
   constructor(private readonly services: Services) {
     super();
+  }
+
+  testState(): ModelManagerTestState {
+    return { pickItems: this.lastPickItems, messages: [...this.messages], downloads: this.downloads.size, pickerCloses: this.pickerCloses, lastPicked: this.lastPicked };
+  }
+
+  /** Every notification about models goes through here, so tests can read what the user saw. */
+  private tell(kind: "info" | "warning" | "error", message: string, ...actions: string[]): Thenable<string | undefined> {
+    this.messages.push(message);
+    if (this.messages.length > 20) this.messages.shift();
+    if (kind === "info") return vscode.window.showInformationMessage(message, ...actions);
+    return kind === "warning" ? vscode.window.showWarningMessage(message, ...actions) : vscode.window.showErrorMessage(message, ...actions);
   }
 
   /** Where downloads go: mixtral.modelsDirectory, else the extension's global storage. */
@@ -69,30 +97,34 @@ export class ModelManager extends Disposable {
     try {
       source = parseModelSource(settings.downloadSource);
     } catch (err) {
-      void vscode.window.showWarningMessage((err as Error).message);
+      void this.tell("warning", (err as Error).message);
     }
     const items: PickItem[] = [
       { label: "$(sparkle) Auto", description: auto.level ? `${auto.level.id} on this machine` : "nothing ≥ 3 bits fits", detail: auto.reason, picked: settings.quantization === "auto", run: () => this.useLevel("auto") },
       { label: "$(folder-opened) Choose a GGUF File on Disk…", detail: settings.modelPath ? `now: ${settings.modelPath}` : undefined, run: () => this.chooseFile() },
       { label: "Levels", kind: vscode.QuickPickItemKind.Separator },
     ];
-    for (const level of [...QUANT_LEVELS].reverse()) {
-      const e = estimateLevel(level, machine as MachineInfo, fit);
-      const installed = source ? await this.exists(path.join(this.modelsDirectory, fileNameFor(source, level.id))) : false;
-      const mem = `RAM ${fmtGB(e.ramBytes)}${e.vramBytes ? ` + VRAM ${fmtGB(e.vramBytes)} (${e.gpuLayers}/${e.totalLayers} layers on GPU)` : ""}`;
+    const installed = new Set<QuantLevelId>();
+    for (const level of QUANT_LEVELS) {
+      if (source && (await this.exists(path.join(this.modelsDirectory, fileNameFor(source, level.id))))) installed.add(level.id);
+    }
+    for (const row of describeLevelRows(machine, fit, (id) => installed.has(id))) {
       items.push({
-        label: `${installed ? "$(check)" : e.fits ? "$(pass)" : "$(warning)"} ${level.id}`,
-        description: `${fmtGB(level.sizeBytes)} · ${level.bitsPerWeight} bits/weight · ${level.note}${installed ? " · downloaded" : ""}`,
-        detail: `${e.fits ? "Fits" : `Does not fit: ${e.reason}`} · needs ${mem} · ${describeQualityCost(level)}${e.decodeCeilingTokPerSec ? ` · ≤ ${e.decodeCeilingTokPerSec.toFixed(0)} tok/s` : ""}`,
-        picked: settings.quantization === level.id && !settings.modelPath,
-        run: () => this.useLevel(level.id),
+        label: `${row.installed ? "$(check)" : row.estimate.fits ? "$(pass)" : "$(warning)"} ${row.level}`,
+        description: row.description,
+        detail: row.detail,
+        picked: settings.quantization === row.level && !settings.modelPath,
+        run: () => this.useLevel(row.level),
       });
     }
+    this.lastPickItems = items.map(({ label, description, detail, kind }) => ({ label, description, detail, separator: kind === vscode.QuickPickItemKind.Separator }));
     const pick = await vscode.window.showQuickPick(items, {
       title: "Mixtral: Select or Download Model",
       placeHolder: `Sizes are estimates; the hub's size and sha256 are checked at download. Unquantized guidance: ${UNQUANTIZED_GUIDANCE}.`,
       matchOnDescription: true, matchOnDetail: true,
     });
+    this.pickerCloses++;
+    this.lastPicked = pick?.label;
     await pick?.run?.();
   }
 
@@ -102,11 +134,11 @@ export class ModelManager extends Disposable {
     if (this.services.config.settings.modelPath) await cfg.update("modelPath", undefined, vscode.ConfigurationTarget.Global);
     await cfg.update("quantization", level, vscode.ConfigurationTarget.Global);
     const resolved = await this.resolveModel().catch((err: unknown) => {
-      void vscode.window.showWarningMessage(err instanceof Error ? err.message : String(err));
+      void this.tell("warning", err instanceof Error ? err.message : String(err));
       return undefined;
     });
     if (!resolved || resolved.installed || !resolved.level) return;
-    const answer = await vscode.window.showInformationMessage(
+    const answer = await this.tell("info",
       `Mixtral ${resolved.level} is not downloaded yet (${fmtGB(QUANT_LEVELS.find((l) => l.id === resolved.level)!.sizeBytes)}).`, "Download", "Later");
     if (answer === "Download") await this.download(resolved.level);
   }
@@ -135,16 +167,23 @@ export class ModelManager extends Disposable {
         async (progress, cancel) => {
           const ac = new AbortController();
           const sub = cancel.onCancellationRequested(() => ac.abort());
+          // The bar tracks the download; hashing afterwards only changes the message (the bar is full).
           let reported = 0;
+          let last = "";
           try {
             return await downloadFile({
               url, targetPath: target, token, signal: ac.signal,
               onProgress: (p) => {
                 const fraction = p.totalBytes ? p.bytes / p.totalBytes : 0;
                 const pct = Math.floor(fraction * 100);
-                if (pct === reported) return;
-                progress.report({ increment: pct - reported, message: p.phase === "verifying" ? `verifying sha256 ${pct} %` : `${fmtGB(p.bytes)} of ${p.totalBytes ? fmtGB(p.totalBytes) : "?"}` });
-                reported = p.phase === "verifying" && reported > pct ? reported : pct;
+                if (`${p.phase}${pct}` === last) return;
+                last = `${p.phase}${pct}`;
+                if (p.phase === "downloading") {
+                  progress.report({ increment: pct - reported, message: `${fmtGB(p.bytes)} of ${p.totalBytes ? fmtGB(p.totalBytes) : "?"}` });
+                  reported = pct;
+                } else {
+                  progress.report({ message: `verifying sha256 ${pct} %` });
+                }
                 this.downloadEmitter.fire({ level, state: p.phase, fraction });
               },
             });
@@ -154,8 +193,14 @@ export class ModelManager extends Disposable {
         },
       );
       if (result.status === "cancelled") {
-        this.downloadEmitter.fire({ level, state: "cancelled" });
-        this.services.log.info(`[download] cancelled at ${fmtGB(result.downloadedBytes)}; the partial file is kept and resumes next time`);
+        const fraction = result.totalBytes ? result.downloadedBytes / result.totalBytes : undefined;
+        this.downloadEmitter.fire({ level, state: "cancelled", fraction });
+        const done = `${fmtGB(result.downloadedBytes)}${result.totalBytes ? ` of ${fmtGB(result.totalBytes)}` : ""}`;
+        this.services.log.info(`[download] cancelled at ${done}; the partial file is kept and resumes next time`);
+        // Not awaited: the download call settles now; the button starts a new one that resumes.
+        void this.tell("info", `Download of Mixtral ${level} paused at ${done}. The partial file is kept; downloading again resumes where it stopped.`, "Resume").then((c) => {
+          if (c === "Resume") void this.download(level);
+        });
         return undefined;
       }
       this.downloadEmitter.fire({ level, state: "done", fraction: 1 });
@@ -172,7 +217,7 @@ export class ModelManager extends Disposable {
     this.services.log.error(`[download] ${message}`);
     const needsToken = err instanceof DownloadFailedError && /HTTP 40[13]/.test(err.message);
     const actions = needsToken ? ["Set Token…", "Open Model Page"] : ["Retry", "Show Log"];
-    const choice = await vscode.window.showErrorMessage(message, ...actions);
+    const choice = await this.tell("error", message, ...actions);
     if (choice === "Retry") return this.download(level);
     if (choice === "Show Log") this.services.log.show();
     if (choice === "Open Model Page") {
@@ -202,7 +247,7 @@ export class ModelManager extends Disposable {
       await precheckGguf(file);
     } catch (err) {
       if (err instanceof GgufPrecheckError) {
-        void vscode.window.showErrorMessage(`${err.message} ${err.hint ?? ""}`);
+        void this.tell("error", `${err.message} ${err.hint ?? ""}`);
         return;
       }
       throw err;

@@ -43,7 +43,7 @@ export class FaultServer {
   }
 
   /** Honest behaviour: 200 or 206 with Content-Range, 416 past the end. Options inject faults. */
-  serve(req: http.IncomingMessage, res: http.ServerResponse, opts: { ignoreRange?: boolean; dropAfter?: number; dripMs?: number; extraHeaders?: Record<string, string> } = {}): void {
+  serve(req: http.IncomingMessage, res: http.ServerResponse, opts: { ignoreRange?: boolean; dropAfter?: number; dripMs?: number; dripBytes?: number; extraHeaders?: Record<string, string> } = {}): void {
     const total = this.body.length;
     let start = 0;
     const m = /^bytes=(\d+)-$/.exec(req.headers.range ?? "");
@@ -60,11 +60,18 @@ export class FaultServer {
     }
     const slice = this.body.subarray(start);
     if (opts.dripMs) {
+      // `dripBytes` (default 1) every `dripMs`: a slow but steady host, or a 1-byte/s trickle.
+      const step = opts.dripBytes ?? 1;
       let i = 0;
       const t = setInterval(() => {
-        if (i >= slice.length || res.destroyed) return clearInterval(t);
-        res.write(slice.subarray(i, i + 1));
-        i++;
+        if (res.destroyed) return clearInterval(t);
+        if (i >= slice.length) {
+          clearInterval(t);
+          res.end();
+          return;
+        }
+        res.write(slice.subarray(i, i + step));
+        i += step;
       }, opts.dripMs);
       res.on("close", () => clearInterval(t));
       return;

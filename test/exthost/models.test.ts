@@ -1,0 +1,245 @@
+// Model management inside a real VS Code: the picker's rows, a download from a real HTTP server on
+// 127.0.0.1 (serving the tiny Mixtral model as a "mirror") through the picker and the notification
+// buttons a user clicks, cancel and resume, and the doctor next to `mixtral-local doctor --json`.
+// The quick pick and notifications are driven with the workbench's own commands
+// (quickOpenSelectNext, acceptSelectedQuickOpenItem, notification.acceptPrimaryAction).
+import * as assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, promises as fs, readFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as vscode from "vscode";
+import { QUANT_LEVEL_IDS } from "../../src/core/models/catalog";
+import { DEFAULT_FILE_PATTERN } from "../../src/core/models/modelSource";
+import type { ModelManagerTestState } from "../../src/vscode/models/ModelManager";
+import { ensureTinyModel, repoRoot } from "../helpers/tinyModel";
+import { FaultServer } from "../unit/models/faultServer";
+
+const config = () => vscode.workspace.getConfiguration("mixtral");
+const G = vscode.ConfigurationTarget.Global;
+const FILE = DEFAULT_FILE_PATTERN.replace("{QUANT}", "Q8_0");
+
+type ModelsState = ModelManagerTestState & { statusBarText: string };
+
+const state = async () => (await vscode.commands.executeCommand<ModelsState>("mixtral._test.models"));
+// Progress lines for a run that hangs (the extension host's console reaches the runner's output).
+const step = (what: string) => console.log(`    [models] ${new Date().toISOString().slice(11, 23)} ${what}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** Opens the picker and accepts the row `steps` below the first, as the keyboard would. Retries
+ *  when the picker was not on screen yet when the keys arrived (it is then dismissed). `running`
+ *  is the command's promise: it settles once what the pick started (a download) is over. */
+async function pickRow(steps: number, label: string): Promise<{ running: Thenable<unknown> }> {
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const closes = (await state()).pickerCloses;
+    const running = vscode.commands.executeCommand("mixtral.selectModel");
+    await sleep(500 + attempt * 1000);
+    step(`attempt ${attempt}: ${steps} × down`);
+    for (let i = 0; i < steps; i++) await vscode.commands.executeCommand("workbench.action.quickOpenSelectNext");
+    step("accept");
+    await vscode.commands.executeCommand("workbench.action.acceptSelectedQuickOpenItem");
+    step("accepted");
+    await sleep(200);
+    if ((await state()).pickerCloses === closes) await vscode.commands.executeCommand("workbench.action.closeQuickOpen");
+    const s = await waitFor("the picker to close", async () => {
+      const now = await state();
+      return now.pickerCloses > closes && now;
+    });
+    if (s.lastPicked === undefined) {
+      await running;
+      continue;
+    }
+    assert.ok(s.lastPicked.endsWith(` ${label}`), `picked "${s.lastPicked}" instead of ${label}`);
+    // Wrapped: an async function returning a thenable would wait for it (the whole download).
+    return { running };
+  }
+  throw new Error("the model picker never took the selection");
+}
+
+/** Clicks the first button of the newest notification once `ready` holds. */
+async function clickNotification(what: string, ready: () => Promise<boolean>): Promise<void> {
+  await waitFor(what, async () => ready());
+  // The notification is added by the renderer after the extension host asked for it.
+  await sleep(300);
+  await vscode.commands.executeCommand("notification.acceptPrimaryAction");
+}
+
+describe("model management", function () {
+  this.timeout(180_000);
+  let model: Buffer;
+  let server: FaultServer;
+  let serveOptions: { dripMs: number; dripBytes: number };
+  const dirs: string[] = [];
+
+  const newModelsDir = async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "mixtral-models-"));
+    dirs.push(dir);
+    await config().update("modelsDirectory", dir, G);
+    return dir;
+  };
+
+  before(async () => {
+    await vscode.extensions.getExtension("mixtral-local.mixtral-local")?.activate();
+    model = readFileSync(await ensureTinyModel());
+    const sha256 = createHash("sha256").update(model).digest("hex");
+    server = await new FaultServer(model).start();
+    // As the hub's LFS redirect does: the size and sha256 the downloader verifies.
+    const hub = { "x-linked-size": String(model.length), "x-linked-etag": `"${sha256}"` };
+    serveOptions = { dripMs: 30, dripBytes: 128 * 1024 };
+    server.handler = (req, res) => server.serve(req, res, { ...serveOptions, extraHeaders: hub });
+    await config().update("engine", "local", G);
+    await config().update("modelPath", undefined, G);
+    await config().update("quantization", "auto", G);
+    await config().update("downloadSource", `${server.origin}/mirror/`, G);
+    await config().update("maxTokens", 8, G);
+    await config().update("temperature", 0, G);
+    await vscode.commands.executeCommand("notifications.clearAll");
+  });
+
+  after(async () => {
+    for (const key of ["engine", "modelPath", "quantization", "downloadSource", "modelsDirectory", "maxTokens", "temperature"]) await config().update(key, undefined, G);
+    await vscode.commands.executeCommand("workbench.action.closeQuickOpen");
+    await vscode.commands.executeCommand("notifications.clearAll");
+    await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+    await server?.stop();
+    for (const d of dirs) await fs.rm(d, { recursive: true, force: true });
+  });
+
+  it("the picker lists every level with file size, memory needed here, fit and quality cost", async () => {
+    await newModelsDir();
+    const running = vscode.commands.executeCommand("mixtral.selectModel");
+    const { pickItems } = await waitFor("the picker's items", async () => {
+      const s = await state();
+      return s.pickItems.length > 0 && s;
+    });
+    await sleep(300);
+    await vscode.commands.executeCommand("workbench.action.closeQuickOpen");
+    await running;
+    const rows = pickItems.filter((i) => !i.separator && /\b(Q\d|IQ\d)/.test(i.label));
+    assert.deepEqual(rows.map((r) => r.label.split(" ").pop()), [...QUANT_LEVEL_IDS].reverse());
+    for (const r of rows) {
+      assert.match(r.description ?? "", /^\d+\.\d GB · [\d.]+ bits\/weight · /, r.label);
+      assert.match(r.detail ?? "", /^(Fits|Does not fit) · needs RAM \d+\.\d GB( \+ VRAM \d+\.\d GB)? \((CPU only: )?\d+\/33 layers on GPU\) · /, r.label);
+      assert.match(r.detail ?? "", /perplexity|reference \(8-bit\)|no published perplexity figure/, r.label);
+    }
+    assert.ok(pickItems[0].label.includes("Auto"), "Auto comes first");
+    assert.ok(pickItems.some((i) => i.label.includes("Choose a GGUF File on Disk")));
+  });
+
+  it("downloads a level picked in the picker, with progress in the status bar, then loads it and answers", async () => {
+    const dir = await newModelsDir();
+    const before = server.requests.length;
+    const texts = new Set<string>();
+    step("picking Q8_0");
+    const { running } = await pickRow(2, "Q8_0");
+    step("picked; clicking Download");
+    await clickNotification("the offer to download", async () => (await state()).messages.some((m) => m.startsWith("Mixtral Q8_0 is not downloaded yet")));
+    await waitFor("the download to start", async () => (await state()).downloads > 0, 10_000);
+    step("downloading");
+    let settled = false;
+    void Promise.resolve(running).then(() => (settled = true), () => (settled = true));
+    const end = Date.now() + 60_000;
+    while (!settled) {
+      const s = await state();
+      texts.add(s.statusBarText);
+      if (Date.now() > end) assert.fail(`the download did not finish: ${JSON.stringify({ ...s, pickItems: undefined, requests: server.requests })}`);
+      await sleep(20);
+    }
+    step("download settled");
+    const target = path.join(dir, FILE);
+    assert.ok(existsSync(target), "the model is at its final path");
+    assert.ok(readFileSync(target).equals(model), "byte for byte the served model");
+    assert.deepEqual((await fs.readdir(dir)).sort(), [FILE], "no .partial or .lock left");
+    assert.ok([...texts].some((t) => /Mixtral Q8_0: downloading \d+ %/.test(t)), `status texts: ${[...texts].join(" | ")}`);
+    assert.equal(server.requests.slice(before)[0].url, `/mirror/${FILE}`);
+
+    const doc = await vscode.workspace.openTextDocument({ content: "function add(a, b) {\n  return a + b;\n}\n", language: "javascript" });
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(0, 0, 2, 1);
+    step("explaining");
+    await vscode.commands.executeCommand("mixtral.explainSelection");
+    step("explained");
+    const status = await vscode.commands.executeCommand<{ state: string; info?: { fileName: string; expertCount: number } }>("mixtral._test.status");
+    assert.equal(status.state, "ready");
+    assert.equal(status.info?.fileName, FILE);
+    assert.equal(status.info?.expertCount, 8);
+    const last = await vscode.commands.executeCommand<{ feature: string; tokenCount?: number }>("mixtral._test.lastPrompt");
+    assert.equal(last?.feature, "explain");
+    assert.ok((last?.tokenCount ?? 0) > 0, "the engine counted the prompt it answered");
+    assert.match((await state()).statusBarText, /^\$\(check\) Mixtral /);
+  });
+
+  it("keeps the partial file on cancel, says it can resume, and resumes with a Range request", async () => {
+    const dir = await newModelsDir();
+    await config().update("quantization", "auto", G);
+    serveOptions = { dripMs: 100, dripBytes: 32 * 1024 };
+    const offers = async () => (await state()).messages.filter((m) => m.startsWith("Mixtral Q8_0 is not downloaded yet")).length;
+    const offered = await offers();
+    const { running } = await pickRow(2, "Q8_0");
+    await clickNotification("the offer to download", async () => (await offers()) > offered);
+    await waitFor("a fifth of the file", async () => {
+      const m = /downloading (\d+) %/.exec((await state()).statusBarText);
+      return !!m && Number(m[1]) >= 20;
+    }).catch(async (err: Error) => assert.fail(`${err.message}: ${JSON.stringify({ ...(await state()), pickItems: undefined, requests: server.requests })}`));
+    // The newest notification is the progress one: its primary action is Cancel.
+    await vscode.commands.executeCommand("notification.acceptPrimaryAction");
+    await running;
+    const target = path.join(dir, FILE);
+    const partial = `${target}.partial`;
+    assert.ok(!existsSync(target), "nothing at the final path");
+    const kept = (await fs.stat(partial)).size;
+    assert.ok(kept > 0 && kept < model.length, `partial of ${kept} bytes`);
+    const paused = (await state()).messages.at(-1) ?? "";
+    assert.match(paused, /^Download of Mixtral Q8_0 paused at .*The partial file is kept; downloading again resumes where it stopped\.$/);
+    assert.equal((await state()).downloads, 0);
+
+    serveOptions = { dripMs: 10, dripBytes: 256 * 1024 };
+    const before = server.requests.length;
+    // "Resume" on the paused message.
+    await vscode.commands.executeCommand("notification.acceptPrimaryAction");
+    await waitFor("the resumed download to finish", async () => existsSync(target) && (await state()).downloads === 0, 60_000);
+    assert.ok(readFileSync(target).equals(model));
+    assert.equal(server.requests[before]?.range, `bytes=${kept}-`, "the resume asked for the rest only");
+    assert.ok(!existsSync(partial) && !existsSync(`${target}.lock`));
+  });
+
+  it("the doctor reports the backend, CPU features, model file checks and decode ceiling, as the CLI's --json does", async () => {
+    const tiny = await ensureTinyModel();
+    await config().update("modelPath", tiny, G);
+    await vscode.commands.executeCommand("mixtral.doctor");
+    const doc = vscode.workspace.textDocuments.find((d) => d.getText().startsWith("# Mixtral Local: Doctor"));
+    assert.ok(doc, "the doctor opened its report");
+    const md = doc.getText();
+    const expected = /- Expected: \*\*(\w+)\*\*/.exec(md)?.[1];
+    assert.ok(expected, "the backend line");
+    const features = /- CPU features: (.*)$/m.exec(md)?.[1] ?? "";
+    assert.ok(md.includes(`## Model file\n\n- ${tiny} (mixtral.modelPath)`));
+    assert.match(md, /- format: GGUF v\d+, \d+ tensors/);
+    assert.match(md, /- experts: 8, 2 per token; layout: merged \(current\)/);
+    assert.match(md, /- Decode ceiling: \*\*[\d.]+ tok\/s\*\* \(/, "a measured-bandwidth ceiling");
+
+    const cli = path.join(repoRoot(), "out", "src", "cli", "main.js");
+    const stdout = await new Promise<string>((resolve, reject) => {
+      // ELECTRON_RUN_AS_NODE: under desktop VS Code process.execPath is Electron.
+      execFile(process.execPath, [cli, "doctor", "--json", "--model", tiny], { env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" } }, (err, out, errText) => (err ? reject(new Error(`${String(err)} ${errText}`)) : resolve(out)));
+    });
+    const report = JSON.parse(stdout) as { backend: { expected: string }; machine: { cpuFeatures: string[] }; modelFile: { ok: boolean; findings: string[] }; speed: { ceilingTokPerSec?: number; basis: string } };
+    assert.equal(report.backend.expected, expected);
+    assert.equal(report.machine.cpuFeatures.join(", ") || "unknown", features);
+    assert.equal(report.modelFile.ok, true);
+    for (const f of report.modelFile.findings) assert.ok(md.includes(`- ${f}`), `the preview lists "${f}"`);
+    assert.ok((report.speed.ceilingTokPerSec ?? 0) > 0, "the CLI computes a ceiling too");
+    assert.ok(md.includes(report.speed.basis.split(";")[0]), `same basis: ${report.speed.basis}`);
+  });
+});
