@@ -101,14 +101,14 @@ describe("model management", function () {
     await config().update("engine", "local", G);
     await config().update("modelPath", undefined, G);
     await config().update("quantization", "auto", G);
-    await config().update("downloadSource", `${server.origin}/mirror/`, G);
+    await config().update("modelSource", `${server.origin}/mirror/`, G);
     await config().update("maxTokens", 8, G);
     await config().update("temperature", 0, G);
     await vscode.commands.executeCommand("notifications.clearAll");
   });
 
   after(async () => {
-    for (const key of ["engine", "modelPath", "quantization", "downloadSource", "modelsDirectory", "maxTokens", "temperature"]) await config().update(key, undefined, G);
+    for (const key of ["engine", "modelPath", "quantization", "modelSource", "modelsDirectory", "maxTokens", "temperature"]) await config().update(key, undefined, G);
     await vscode.commands.executeCommand("workbench.action.closeQuickOpen");
     await vscode.commands.executeCommand("notifications.clearAll");
     await vscode.commands.executeCommand("workbench.action.closeAllEditors");

@@ -26,7 +26,7 @@ export async function run(args: string[]): Promise<number> {
     "--context-size": (v) => (raw.contextSize = Number(v)),
     "--gpu-layers": (v) => (raw.gpuLayers = v === "auto" || v === "max" ? v : Number(v)),
     "--experts": (v) => (raw.expertsPerToken = Number(v)),
-    "--source": (v) => (raw.downloadSource = v),
+    "--source": (v) => (raw.modelSource = v),
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];

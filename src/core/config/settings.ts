@@ -17,7 +17,7 @@ export interface Settings {
   remoteHeaders: Record<string, string>;
   modelPath: string;
   modelsDirectory: string;
-  downloadSource: string;
+  modelSource: string;
   quantization: Quantization;
   gpuLayers: "auto" | "max" | number;
   contextSize: number;
@@ -112,7 +112,7 @@ export function normalizeSettings(raw: Raw, warn: (message: string) => void): Se
     remoteHeaders: strRecord(raw("remote.headers")),
     modelPath: str(raw("modelPath")).trim(),
     modelsDirectory: str(raw("modelsDirectory")).trim(),
-    downloadSource: str(raw("downloadSource")).trim(),
+    modelSource: str(raw("modelSource")).trim(),
     quantization: pickEnum(raw("quantization"), QUANTIZATIONS, "auto", "quantization", warn),
     gpuLayers,
     contextSize: clampInt(raw("contextSize"), 512, 32768, 8192, "contextSize", warn),

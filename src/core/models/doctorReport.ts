@@ -11,7 +11,7 @@ import { chooseAutoQuantization, estimateAll, estimateLevel, fmtGB, MIXTRAL_8X7B
 import type { DetectedMachine } from "./machineInfo";
 import { describeSource, fileNameFor, parseModelSource } from "./modelSource";
 
-export type DoctorSettings = Pick<Settings, "modelPath" | "downloadSource" | "quantization" | "gpuLayers" | "contextSize" | "expertsPerToken" | "backend" | "threads" | "flashAttention" | "useMmap" | "loraAdapters">;
+export type DoctorSettings = Pick<Settings, "modelPath" | "modelSource" | "quantization" | "gpuLayers" | "contextSize" | "expertsPerToken" | "backend" | "threads" | "flashAttention" | "useMmap" | "loraAdapters">;
 
 export interface DoctorInput {
   machine: DetectedMachine;
@@ -58,7 +58,7 @@ export async function buildDoctorReport(input: DoctorInput): Promise<DoctorRepor
   let sourceText: string;
   let fileName: string | undefined;
   try {
-    const source = parseModelSource(settings.downloadSource);
+    const source = parseModelSource(settings.modelSource);
     sourceText = describeSource(source);
     fileName = chosenLevel ? fileNameFor(source, chosenLevel) : undefined;
   } catch (err) {
@@ -105,7 +105,7 @@ function fileTypeOf(c: ModelFileCheck): string | undefined {
 export async function checkModelFile(filePath: string, source: ModelFileCheck["source"], hash: boolean): Promise<ModelFileCheck> {
   const check: ModelFileCheck = { path: filePath, source, exists: false, ok: false, findings: [], upgradeAvailable: false };
   if (!filePath) {
-    check.findings.push("no model file: nothing fits, or mixtral.downloadSource is invalid");
+    check.findings.push("no model file: nothing fits, or mixtral.modelSource is invalid");
     return check;
   }
   try {

@@ -113,7 +113,7 @@ async function fetchToPartial(o: DownloadOptions, target: string, partial: strin
       if (status === 401 || status === 403) {
         throw new DownloadFailedError(`The server refused ${name} (HTTP ${status}): this model needs you to accept its licence on the hub, or a valid access token.`, "Open the model's page, accept the licence, then set a token with Mixtral: Select or Download Model… and try again.");
       }
-      if (status === 404) throw new DownloadFailedError(`${name} was not found at ${r.finalUrl} (HTTP 404).`, "Check mixtral.downloadSource (repository, revision, file name pattern) or pick another quantization level.");
+      if (status === 404) throw new DownloadFailedError(`${name} was not found at ${r.finalUrl} (HTTP 404).`, "Check mixtral.modelSource (repository, revision, file name pattern) or pick another quantization level.");
       if (status === 416) {
         const whole = Number(/\*\/(\d+)/.exec(contentRange)?.[1]);
         if (offset > 0 && whole === offset) { total = offset; break; }
@@ -148,7 +148,7 @@ async function fetchToPartial(o: DownloadOptions, target: string, partial: strin
       if (want !== undefined && total !== undefined && total !== want) {
         res.destroy();
         await fs.rm(partial, { force: true });
-        throw new DownloadFailedError(`The server's ${name} is ${total} bytes, but ${want} were expected; nothing was kept.`, "The file on the server is not the one the catalog or the hub describes; check mixtral.downloadSource.");
+        throw new DownloadFailedError(`The server's ${name} is ${total} bytes, but ${want} were expected; nothing was kept.`, "The file on the server is not the one the catalog or the hub describes; check mixtral.modelSource.");
       }
       if (total !== undefined) await checkDisk(total - offset);
       received = await receiveBody(res, partial, offset > 0, o, (n) => o.onProgress?.({ phase: "downloading", bytes: offset + n, totalBytes: total }));
@@ -171,9 +171,9 @@ async function fetchToPartial(o: DownloadOptions, target: string, partial: strin
       const reason = err instanceof Error ? err.message : String(err);
       // Offline: fail in seconds, not after the whole backoff ladder (node-llama-cpp's took ~12 min).
       if ((code === "ENOTFOUND" || code === "EAI_AGAIN") && failures >= 2) {
-        throw new DownloadFailedError(`Cannot reach ${new URL(o.url).host} (${code}): this machine seems to be offline. ${offset} bytes are kept and will resume.`, "Connect to the network, or set mixtral.downloadSource to a reachable mirror, then try again.");
+        throw new DownloadFailedError(`Cannot reach ${new URL(o.url).host} (${code}): this machine seems to be offline. ${offset} bytes are kept and will resume.`, "Connect to the network, or set mixtral.modelSource to a reachable mirror, then try again.");
       }
-      if (failures > maxRetries) throw new DownloadFailedError(`Downloading ${name} failed after ${maxRetries + 1} attempts: ${reason}. ${offset} bytes are kept and will resume.`, "Check the network (or mixtral.downloadSource) and try again.");
+      if (failures > maxRetries) throw new DownloadFailedError(`Downloading ${name} failed after ${maxRetries + 1} attempts: ${reason}. ${offset} bytes are kept and will resume.`, "Check the network (or mixtral.modelSource) and try again.");
       const retryAfter = err instanceof TransientHttpError ? err.retryAfterMs : undefined;
       const maxDelay = o.maxRetryDelayMs ?? 60_000;
       if (retryAfter !== undefined && retryAfter > maxDelay) throw new DownloadFailedError(`The server asked to retry ${name} after ${Math.round(retryAfter / 1000)} s (${reason}).`, "Try again later; the partial file is kept.");

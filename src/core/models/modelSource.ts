@@ -1,4 +1,4 @@
-// Where a level's GGUF comes from: the `mixtral.downloadSource` setting, parsed once.
+// Where a level's GGUF comes from: the `mixtral.modelSource` setting, parsed once.
 //
 //   hf:<user>/<repo>[@<revision>][:<file pattern>]   a Hugging Face repository
 //   https://mirror.example/models/[<file pattern>]    a mirror's base URL (a folder of GGUFs)
@@ -37,7 +37,7 @@ export function parseModelSource(raw: string, endpoint = HF_ENDPOINT): ModelSour
     }
     const [repo, revision = "main"] = rest.split("@", 2);
     if (!REPO_RE.test(repo) || !REV_RE.test(revision) || revision.includes("..")) {
-      throw new InvalidOptionsError(`mixtral.downloadSource: "${raw}" is not hf:<user>/<repo>[@<revision>].`, "Example: hf:mradermacher/Mixtral-8x7B-Instruct-v0.1-GGUF@main");
+      throw new InvalidOptionsError(`mixtral.modelSource: "${raw}" is not hf:<user>/<repo>[@<revision>].`, "Example: hf:mradermacher/Mixtral-8x7B-Instruct-v0.1-GGUF@main");
     }
     checkPattern(filePattern, raw);
     return { kind: "hub", repo, revision, filePattern, endpoint: endpoint.replace(/\/+$/, "") };
@@ -46,10 +46,10 @@ export function parseModelSource(raw: string, endpoint = HF_ENDPOINT): ModelSour
   try {
     url = new URL(s);
   } catch {
-    throw new InvalidOptionsError(`mixtral.downloadSource: "${raw}" is neither hf:<user>/<repo> nor a URL.`);
+    throw new InvalidOptionsError(`mixtral.modelSource: "${raw}" is neither hf:<user>/<repo> nor a URL.`);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new InvalidOptionsError(`mixtral.downloadSource: only http(s) mirrors are supported, not ${url.protocol}`);
+    throw new InvalidOptionsError(`mixtral.modelSource: only http(s) mirrors are supported, not ${url.protocol}`);
   }
   const href = url.href;
   if (href.includes("{QUANT}") || href.includes("%7BQUANT%7D")) {
@@ -62,7 +62,7 @@ export function parseModelSource(raw: string, endpoint = HF_ENDPOINT): ModelSour
 
 function checkPattern(p: string, raw: string): void {
   if (!p.includes("{QUANT}") || p.includes("/") || p.includes("\\") || p.includes("..")) {
-    throw new InvalidOptionsError(`mixtral.downloadSource: the file pattern in "${raw}" must be a plain file name containing {QUANT}.`);
+    throw new InvalidOptionsError(`mixtral.modelSource: the file pattern in "${raw}" must be a plain file name containing {QUANT}.`);
   }
 }
 

@@ -20,7 +20,7 @@ export interface ResolvedModel {
   why: string;
 }
 
-export type ModelSettings = Pick<Settings, "modelPath" | "modelsDirectory" | "downloadSource" | "quantization" | "contextSize" | "gpuLayers" | "flashAttention">;
+export type ModelSettings = Pick<Settings, "modelPath" | "modelsDirectory" | "modelSource" | "quantization" | "contextSize" | "gpuLayers" | "flashAttention">;
 
 export async function resolveModel(settings: ModelSettings, defaultModelsDirectory: string, machine: MachineInfo): Promise<ResolvedModel> {
   if (settings.modelPath) {
@@ -37,7 +37,7 @@ export async function resolveModel(settings: ModelSettings, defaultModelsDirecto
     level = settings.quantization;
     why = `mixtral.quantization is ${level} (${fmtGB(getQuantLevel(level).sizeBytes)})`;
   }
-  const source = parseModelSource(settings.downloadSource);
+  const source = parseModelSource(settings.modelSource);
   const dir = settings.modelsDirectory || defaultModelsDirectory;
   const file = path.join(dir, fileNameFor(source, level));
   return { path: file, level, url: resolveFileUrl(source, level), installed: await isFile(file), why };

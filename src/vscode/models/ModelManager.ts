@@ -95,7 +95,7 @@ export class ModelManager extends Disposable {
     const auto = chooseAutoQuantization(machine, fit);
     let source: ReturnType<typeof parseModelSource> | undefined;
     try {
-      source = parseModelSource(settings.downloadSource);
+      source = parseModelSource(settings.modelSource);
     } catch (err) {
       void this.tell("warning", (err as Error).message);
     }
@@ -146,7 +146,7 @@ export class ModelManager extends Disposable {
   /** Downloads a level with a cancellable progress notification; resolves to the path, or
    *  undefined when cancelled or failed (after telling the user). One download per file. */
   download(level: QuantLevelId): Promise<string | undefined> {
-    const source = parseModelSource(this.services.config.settings.downloadSource);
+    const source = parseModelSource(this.services.config.settings.modelSource);
     const target = path.join(this.modelsDirectory, fileNameFor(source, level));
     let running = this.downloads.get(target);
     if (!running) {
