@@ -2,7 +2,7 @@
 // inline completion, cancellation, host cost), a summary table, then ONE JSON line of headline
 // figures, always last (also when a section fails: its error goes into the line).
 //   node out/bench/index.js [--quick] [--markdown] [--threads N]   the suite (--quick: under two minutes)
-//   node out/bench/index.js <engine|completion|cancel|host> [args…]   one program, its own args
+//   node out/bench/index.js <engine|completion|cancel|host|chat> [args…]   one program, its own args
 // Static imports: under tsc's node16 CommonJS output a dynamic import() of a relative .ts path
 // would need a ".js" extension; each module only defines `run` (and starts itself only as main).
 import { existsSync } from "node:fs";
@@ -10,6 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { defaultThreads, physicalCores } from "../src/engine/physicalCores";
 import { ensureTinyModel, repoRoot } from "../test/helpers/tinyModel";
+import { formatChatView, measureChatView, QUICK as CHAT_QUICK, run as chat, type ChatViewFigures } from "./chatView";
 import { measureCancellation, formatCancellation, run as cancel, type CancelFigures } from "./cancel";
 import { run as completion } from "./completion";
 import { formatEngineOverhead, measureEngineOverhead, run as engine, type EngineOverhead, type EngineOverheadOptions } from "./engine";
@@ -20,7 +21,7 @@ import type { ReuseComparison } from "./lib/completionReuse";
 import { fmt, loadAverage, LoadSampler, machineFacts, ratio, round } from "./lib/stats";
 import { formatMarkdownTable, formatTable, type Row } from "./lib/table";
 
-const benches: Record<string, (args: string[]) => Promise<number>> = { engine, completion, cancel, host };
+const benches: Record<string, (args: string[]) => Promise<number>> = { engine, completion, cancel, host, chat };
 
 interface SuiteFigures {
   tiny?: EngineOverhead;
@@ -30,6 +31,7 @@ interface SuiteFigures {
   reuseBig?: ReuseComparison;
   cancel?: CancelFigures;
   host?: HostCost;
+  chat?: ChatViewFigures;
 }
 
 const out = (s: string): boolean => process.stdout.write(s);
@@ -72,6 +74,15 @@ function summaryRows(f: SuiteFigures): Row[] {
     rows.push(["host RSS MB (model in engine) vs engine peak RSS MB", fmt(h.enginePeakMb), fmt(h.hostRssMb), fmt(ratio(h.hostRssMb, h.enginePeakMb), 3), "host holds no model"]);
     rows.push(["dist/extension.js KB", "", fmt(h.extensionBytes / 1024), "", ""]);
   }
+  const v = f.chat;
+  if (v) {
+    rows.push([`chat view, ${v.tokens} tokens at 100 tok/s (naive full re-render vs ours): frames/s`, fmt(v.naive.fps), fmt(v.ours.fps), "", "60"]);
+    rows.push(["  script ms per chunk p95 / long tasks > 50 ms", `${fmt(v.naive.chunkP95Ms, 2)} / ${fmt(v.naive.longTasks, 0)}`, `${fmt(v.ours.chunkP95Ms, 2)} / ${fmt(v.ours.longTasks, 0)}`, `${fmt(ratio(v.naive.chunkP95Ms, v.ours.chunkP95Ms), 1)}x`, ""]);
+    rows.push(["  DOM nodes inserted per chunk", fmt(v.naive.insertedPerChunk), fmt(v.ours.insertedPerChunk), `${fmt(ratio(v.naive.insertedPerChunk, v.ours.insertedPerChunk), 1)}x fewer`, ""]);
+    const hv = v.history;
+    rows.push([`chat view, ${hv.turns}-turn conversation (${hv.lines} lines): busy ms per chunk, empty vs long`, fmt(v.ours.busyPerChunkMs, 2), fmt(hv.stream.busyPerChunkMs, 2), fmt(ratio(hv.stream.busyPerChunkMs, v.ours.busyPerChunkMs), 2), "flat (≈ 1)"]);
+    rows.push(["  replay into a fresh view / send a message, ms", "", `${fmt(hv.replayMs)} / ${fmt(hv.sendMs)}`, "", ""]);
+  }
   return rows;
 }
 
@@ -108,6 +119,15 @@ function headline(f: SuiteFigures, meta: Record<string, unknown>, errors: Record
     host: h ? {
       require_ms: round(h.requireMs, 1), host_rss_mb: round(h.hostRssMb, 1), engine_rss_mb: round(h.engineRssMb, 1), engine_peak_mb: round(h.enginePeakMb, 1),
       model_mb: round(h.modelMb, 1), extension_kb: round(h.extensionBytes / 1024, 1), native_in_host: h.nativeInHost.length,
+    } : null,
+    chat_view: f.chat ? {
+      tokens: f.chat.tokens, fps_ours: round(f.chat.ours.fps, 1), fps_naive: round(f.chat.naive.fps, 1),
+      chunk_p95_ms_ours: round(f.chat.ours.chunkP95Ms, 2), chunk_p95_ms_naive: round(f.chat.naive.chunkP95Ms, 2),
+      long_tasks_ours: round(f.chat.ours.longTasks, 1), long_tasks_naive: round(f.chat.naive.longTasks, 1),
+      nodes_per_chunk_ours: round(f.chat.ours.insertedPerChunk, 1), nodes_per_chunk_naive: round(f.chat.naive.insertedPerChunk, 1),
+      history_turns: f.chat.history.turns, history_lines: f.chat.history.lines, replay_ms: round(f.chat.history.replayMs, 1), send_ms: round(f.chat.history.sendMs, 1),
+      busy_per_chunk_ms_empty: round(f.chat.ours.busyPerChunkMs, 2), busy_per_chunk_ms_history: round(f.chat.history.stream.busyPerChunkMs, 2),
+      scroll_p95_ms: round(f.chat.history.scrollP95Ms, 1), heap_mb: round(f.chat.history.heapAfterMb, 1),
     } : null,
     errors: Object.keys(errors).length ? errors : null,
   };
@@ -201,6 +221,11 @@ async function suite(argv: string[]): Promise<number> {
   await section(`host cost (${quick || !big ? "tiny" : "~800 MB"} model in the engine)`, async () => {
     f.host = await measureHostCost({ modelPath: quick || !big ? tiny : big, loads: quick ? 3 : 5, threads });
     out(formatHostCost(f.host));
+  });
+
+  await section("chat view (dist/webview.js in Chromium)", async () => {
+    f.chat = await measureChatView(quick ? CHAT_QUICK : {});
+    out(formatChatView(f.chat));
   });
 
   const load = sampler.stop();

@@ -1,7 +1,8 @@
 // The input area: text, attachment chips, Send/Stop. Enter sends, Shift+Enter is a newline, Up in
-// an empty input recalls the last message, Escape stops. The draft is saved through onDraft so a
+// an empty input recalls the last message, Escape stops, `@` mentions an open file. The draft is saved through onDraft so a
 // reloaded view (retainContextWhenHidden is off) gets it back.
-import type { Attachment } from "../src/shared/protocol";
+import { LIMITS, type Attachment, type OpenFileItem } from "../src/shared/protocol";
+import { MentionList } from "./mentionList";
 
 export interface Draft {
   text: string;
@@ -15,12 +16,17 @@ export interface ComposerCallbacks {
   onEditLast(text: string): void;
   onStop(): void;
   onAttach(what: "selection" | "file"): void;
+  /** Asks the host which open files match an `@` query (answered through setOpenFiles). */
+  onListOpenFiles(query: string): void;
   onDraft(draft: Draft): void;
   lastUserText(): string | undefined;
 }
 
 interface TextareaLike extends HTMLElement {
   value: string;
+  /** vscode-textarea's inner <textarea> (in its shadow root): where the caret is. */
+  readonly wrappedElement?: HTMLTextAreaElement;
+  readonly updateComplete?: Promise<unknown>;
 }
 
 export class Composer {
@@ -31,6 +37,7 @@ export class Composer {
   private readonly chips: HTMLElement;
   private readonly sendButton: HTMLElement;
   private readonly editBanner: HTMLElement;
+  private readonly mentions: MentionList;
 
   constructor(
     root: HTMLElement,
@@ -52,7 +59,22 @@ export class Composer {
     this.input.setAttribute("placeholder", "Ask Mixtral… (Enter to send, Shift+Enter for a newline, /explain /tests /fix /doc)");
     this.input.setAttribute("aria-label", "Message to Mixtral");
     this.input.addEventListener("keydown", (e) => this.onKey(e as KeyboardEvent));
-    this.input.addEventListener("input", () => this.saveDraft());
+    this.input.addEventListener("input", () => {
+      this.updateMention();
+      this.saveDraft();
+    });
+    // The caret can leave or enter an `@query` without typing.
+    this.input.addEventListener("click", () => this.updateMention());
+    this.input.addEventListener("keyup", (e) => {
+      if (["ArrowLeft", "ArrowRight", "Home", "End"].includes((e as KeyboardEvent).key)) this.updateMention();
+    });
+    this.input.addEventListener("focusout", () => this.mentions.close());
+    this.mentions = new MentionList(this.input, {
+      onQuery: (query) => cb.onListOpenFiles(query),
+      onPick: (item, start, end) => this.pickMention(item, start, end),
+    });
+    const inputWrap = el("div", "input-wrap");
+    inputWrap.append(this.mentions.element, this.input);
 
     const row = el("div", "composer-actions");
     row.append(
@@ -63,7 +85,7 @@ export class Composer {
     this.sendButton = button("Send", "Send message", () => (this.generating ? cb.onStop() : this.send()));
     this.sendButton.id = "send-button";
     row.append(spacer, this.sendButton);
-    root.append(this.editBanner, this.chips, this.input, row);
+    root.append(this.editBanner, this.chips, inputWrap, row);
   }
 
   focus(): void {
@@ -85,7 +107,12 @@ export class Composer {
     this.sendButton.toggleAttribute("secondary", generating);
   }
 
+  setOpenFiles(query: string, items: OpenFileItem[]): void {
+    this.mentions.setItems(query, items);
+  }
+
   restore(draft: Partial<Draft>): void {
+    this.mentions.close();
     this.input.value = draft.text ?? "";
     this.attachments = draft.attachments ? [...draft.attachments] : [];
     this.renderChips();
@@ -95,6 +122,9 @@ export class Composer {
   addAttachment(a: Attachment): void {
     // The same range twice adds nothing.
     if (this.attachments.some((x) => x.fileName === a.fileName && x.startLine === a.startLine && x.endLine === a.endLine)) return;
+    if (a.mention !== undefined && this.attachments.some((x) => x.mention === a.mention)) return;
+    // The host refuses a message with more; better to refuse the chip than lose the message.
+    if (this.attachments.length >= LIMITS.attachments) return;
     this.attachments.push(a);
     this.renderChips();
     this.saveDraft();
@@ -126,6 +156,12 @@ export class Composer {
 
   private onKey(e: KeyboardEvent): void {
     if (e.isComposing) return;
+    if (this.mentions.handleKey(e)) {
+      // Not even the view-wide Escape (stop generating) may see a key the list used.
+      e.preventDefault();
+      e.stopPropagation();
+      return;
+    }
     if (e.key === "Enter" && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey) {
       e.preventDefault();
       this.send();
@@ -142,12 +178,33 @@ export class Composer {
     }
   }
 
+  private caret(): number {
+    return this.input.wrappedElement?.selectionStart ?? this.input.value.length;
+  }
+
+  private updateMention(): void {
+    this.mentions.update(this.input.value, this.caret());
+  }
+
+  /** Replaces `@query` with `@name ` and attaches the file as a chip (read by the host on send). */
+  private pickMention(item: OpenFileItem, start: number, end: number): void {
+    const text = this.input.value;
+    const inserted = `@${item.name} `;
+    this.input.value = text.slice(0, start) + inserted + text.slice(end);
+    const caret = start + inserted.length;
+    // The inner textarea takes the new value on the element's next render.
+    void (this.input.updateComplete ?? Promise.resolve()).then(() => this.input.wrappedElement?.setSelectionRange(caret, caret));
+    this.addAttachment({ fileName: item.path, languageId: item.languageId, startLine: 1, endLine: Math.max(1, item.lineCount), code: "", mention: item.id });
+    this.saveDraft();
+  }
+
   private renderChips(): void {
     this.chips.replaceChildren(
       ...this.attachments.map((a, i) => {
         const chip = el("span", "chip");
         chip.setAttribute("role", "group");
-        const label = `${a.fileName}:${a.startLine}-${a.endLine}`;
+        // A mentioned file whose length the host did not know (not loaded yet) shows no range.
+        const label = a.mention !== undefined && a.endLine === 1 ? a.fileName : `${a.fileName}:${a.startLine}-${a.endLine}`;
         chip.setAttribute("aria-label", `Attached ${label}`);
         chip.title = label;
         const name = el("span", "chip-label");

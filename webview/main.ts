@@ -79,6 +79,7 @@ const composer = new Composer(composerEl, {
   },
   onStop: () => post({ type: "stop" }),
   onAttach: (what) => post({ type: "attach", what }),
+  onListOpenFiles: (query) => post({ type: "listOpenFiles", query }),
   onDraft: (draft) => {
     const attachmentsChanged = draft.attachments.length !== (saved.draft?.attachments?.length ?? 0);
     save({ draft });
@@ -117,6 +118,9 @@ function onMessage(m: HostToWebview): void {
       break;
     case "attachment":
       composer.addAttachment(m.attachment);
+      break;
+    case "openFiles":
+      composer.setOpenFiles(m.query, m.items);
       break;
     case "notice":
       header.showNotice(m.level, m.message, m.actions);

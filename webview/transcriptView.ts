@@ -26,6 +26,12 @@ export class TranscriptView {
   private frame = 0;
   /** Stick to the bottom while streaming unless the user scrolled up to read. */
   private follow = true;
+  /** Where the view last scrolled itself to. */
+  private autoScrollTop = 0;
+  /** Rendered turns by id, with what they were rendered from. The host replays the whole
+   *  transcript on every send; reusing unchanged turns keeps that from re-running markdown and
+   *  highlighting over the whole conversation (and keeps focus and text selection in them). */
+  private rendered = new Map<string, { key: string; el: HTMLElement }>();
 
   constructor(
     private readonly root: HTMLElement,
@@ -54,9 +60,16 @@ export class TranscriptView {
     this.turns = turns;
     this.generating = generating;
     this.stream = undefined;
-    this.root.replaceChildren(...turns.map((t, i) => this.renderTurn(t, i === turns.length - 1)));
+    const keep = new Map<string, { key: string; el: HTMLElement }>();
+    const els = turns.map((t, i) => this.renderCached(t, i, keep));
+    this.rendered = keep;
+    // Move only what changed: untouched turns stay in place (no relayout, selection kept).
+    els.forEach((el, i) => {
+      if (this.root.children[i] !== el) this.root.insertBefore(el, this.root.children[i] ?? null);
+    });
+    while (this.root.children.length > els.length) this.root.lastElementChild?.remove();
     this.follow = true;
-    this.scrollToEnd();
+    this.scrollToEnd(true);
   }
 
   appendChunk(requestId: string, text: string): void {
@@ -77,13 +90,13 @@ export class TranscriptView {
     this.frame = 0;
     this.stream = undefined;
     const old = this.root.children[i];
-    const el = this.renderTurn(turn, i === this.turns.length - 1);
+    const el = this.renderCached(turn, i, this.rendered);
     if (old) old.replaceWith(el);
     else this.root.append(el);
     // The question's actions (Edit) appear only once nothing is streaming: refresh it.
     const prev = this.turns[i - 1];
     const prevEl = this.root.children[i - 1];
-    if (prev && prevEl) prevEl.replaceWith(this.renderTurn(prev, false));
+    if (prev && prevEl) prevEl.replaceWith(this.renderCached(prev, i - 1, this.rendered));
     this.scrollToEnd();
   }
 
@@ -106,8 +119,32 @@ export class TranscriptView {
     this.scrollToEnd();
   }
 
-  private scrollToEnd(): void {
-    if (this.follow) this.scroller.scrollTop = this.scroller.scrollHeight;
+  /** The turn's element, reused when the turn and everything its rendering depends on (its
+   *  position as last turn or last question, whether an answer is streaming) are unchanged. */
+  private renderCached(turn: Turn, index: number, into: Map<string, { key: string; el: HTMLElement }>): HTMLElement {
+    const isLast = index === this.turns.length - 1;
+    if (turn.streaming) return this.renderTurn(turn, isLast);
+    // Only the last answer (Regenerate) and the last question (Edit) change with position and
+    // with `generating`; every other turn renders the same wherever it is.
+    const actions = !this.generating && (turn.role === "user" ? this.isLastUser(turn) : isLast);
+    const key = JSON.stringify([turn, actions]);
+    const old = this.rendered.get(turn.id);
+    const el = old && old.key === key ? old.el : this.renderTurn(turn, isLast);
+    into.set(turn.id, { key, el });
+    return el;
+  }
+
+  /** `force`: a new transcript, shown from its end wherever the reader was. */
+  private scrollToEnd(force = false): void {
+    const s = this.scroller;
+    // A scroll the user made since our last one whose `scroll` event has not fired yet (it fires
+    // in the next frame's scroll steps; a render can come first): without this check the view
+    // would pull them back to the bottom. Above the bottom, not just clamped by a shorter tail.
+    if (!force && s.scrollTop < this.autoScrollTop - 2 && s.scrollTop + s.clientHeight < s.scrollHeight - 2) this.follow = false;
+    if (this.follow) {
+      s.scrollTop = s.scrollHeight;
+      this.autoScrollTop = s.scrollTop;
+    }
   }
 
   private renderTurn(turn: Turn, isLast: boolean): HTMLElement {

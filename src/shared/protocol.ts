@@ -18,6 +18,10 @@ export const LIMITS = {
   titleChars: 200,
   urlChars: 8_000,
   languageIdChars: 64,
+  /** The text typed after `@` to filter the open files. */
+  mentionQueryChars: 200,
+  /** Open files listed for one `@` query. */
+  openFiles: 50,
 } as const;
 
 export interface Attachment {
@@ -27,6 +31,23 @@ export interface Attachment {
   startLine: number;
   endLine: number;
   code: string;
+  /** Set on an `@`-mentioned open file: the host's handle for it (from `openFiles`). `code` is
+   *  empty in the webview; the host reads the file when the message is sent. */
+  mention?: string;
+}
+
+/** One open editor tab offered after `@`. Never carries the file's contents. */
+export interface OpenFileItem {
+  /** Opaque handle, echoed back as `Attachment.mention`. */
+  id: string;
+  /** File name, the list's label. */
+  name: string;
+  /** Workspace-relative folder ("" at the root), the list's description. */
+  description: string;
+  /** Workspace-relative path, as an attach-file chip names the file. */
+  path: string;
+  languageId: string;
+  lineCount: number;
 }
 
 export interface TurnStats {
@@ -84,6 +105,8 @@ export type HostToWebview =
   | { type: "header"; header: HeaderInfo }
   | { type: "history"; items: ConversationSummary[]; currentId: string }
   | { type: "attachment"; attachment: Attachment }
+  /** The answer to `listOpenFiles`, most recently active first. */
+  | { type: "openFiles"; query: string; items: OpenFileItem[] }
   | { type: "notice"; level: "info" | "error"; message: string; actions: ErrorAction[] }
   /** A send failed before the model saw it: put the text back into the input. */
   | { type: "restoreInput"; text: string; attachments: Attachment[] }
@@ -106,6 +129,8 @@ export type WebviewToHost =
   | { type: "renameConversation"; id: string; title: string }
   | { type: "deleteConversation"; id: string }
   | { type: "attach"; what: "selection" | "file" }
+  /** The user typed `@query`: which open files match. */
+  | { type: "listOpenFiles"; query: string }
   | { type: "codeAction"; action: CodeActionKind; code: string; languageId: string }
   | { type: "openLink"; href: string }
   | { type: "action"; action: ErrorAction }
@@ -151,13 +176,15 @@ export function parseAttachment(v: unknown): Attachment {
   if (!isRecord(v)) throw new Invalid("attachment must be an object");
   const startLine = int(v, "startLine", 1, 10_000_000);
   const endLine = int(v, "endLine", startLine, 10_000_000);
-  return {
+  const a: Attachment = {
     fileName: str(v, "fileName", LIMITS.fileNameChars),
     languageId: str(v, "languageId", LIMITS.languageIdChars),
     startLine,
     endLine,
     code: str(v, "code", LIMITS.codeChars),
   };
+  if (own(v, "mention") !== undefined) a.mention = str(v, "mention", LIMITS.urlChars, { allowEmpty: false });
+  return a;
 }
 
 function attachments(o: Rec): Attachment[] {
@@ -198,6 +225,8 @@ export function parseWebviewMessage(raw: unknown): ParseResult {
         return ok({ type, id: str(raw, "id", LIMITS.idChars, { allowEmpty: false }), title: str(raw, "title", LIMITS.titleChars, { allowEmpty: false }) });
       case "attach":
         return ok({ type, what: oneOf(raw, "what", ["selection", "file"] as const) });
+      case "listOpenFiles":
+        return ok({ type, query: str(raw, "query", LIMITS.mentionQueryChars) });
       case "codeAction":
         return ok({
           type,

@@ -167,6 +167,40 @@ describe("chat webview in Chromium", function () {
     assert.equal(await page.locator("article.turn.assistant pre code .hljs-keyword").first().textContent(), "const");
   });
 
+  it("a replay re-renders only the turns that changed (the host replays on every send)", async () => {
+    await open();
+    const history = [turn("u1", "user", "one"), turn("a1", "assistant", "first `answer`"), turn("u2", "user", "two"), turn("a2", "assistant", "second answer")];
+    await send({ type: "transcript", conversationId: "c1", generating: false, turns: history });
+    await page.evaluate(() => document.querySelectorAll("article.turn").forEach((e: HTMLElement & { __mark?: number }) => (e.__mark = 1)));
+    // A send: two more turns, an answer streaming. Only the old last question (loses Edit) and
+    // last answer (loses Regenerate) change; the first pair is kept as it is.
+    await send({ type: "transcript", conversationId: "c1", generating: true, turns: [...history, turn("u3", "user", "three"), turn("a3", "assistant", "", { streaming: true })] });
+    const marks = await page.evaluate(() => [...document.querySelectorAll("article.turn")].map((e: HTMLElement & { __mark?: number }) => `${e.dataset.turnId}:${e.__mark ?? 0}`));
+    assert.deepEqual(marks, ["u1:1", "a1:1", "u2:0", "a2:0", "u3:0", "a3:0"]);
+    assert.equal(await page.locator("article.turn vscode-button", { hasText: "Regenerate" }).count(), 0);
+    assert.equal(await page.locator("article.turn vscode-button", { hasText: "Edit" }).count(), 0);
+    // Changed content is re-rendered even under the same id.
+    await send({ type: "transcript", conversationId: "c1", generating: false, turns: [history[0], turn("a1", "assistant", "first answer, edited")] });
+    assert.deepEqual(await page.locator("article.turn").evaluateAll((els) => els.map((e) => (e.textContent ?? "").replace(/\s+/g, ""))), ["YouoneEdit", "Mixtralfirstanswer,editedRegenerate"]);
+  });
+
+  it("streaming never pulls a reader who scrolled up back down, even when a render lands first", async () => {
+    await open();
+    const long = Array.from({ length: 60 }, (_, i) => `Paragraph ${i} with a few more words in it.`).join("\n\n");
+    await send({ type: "transcript", conversationId: "c1", generating: true, turns: [turn("u1", "user", "q"), turn("a1", "assistant", long, { streaming: true })] });
+    await frame();
+    const r = await page.evaluate(() => new Promise<{ bottom: number; now: number }>((resolve) => {
+      const sc = document.querySelector("main.scroller");
+      const bottom = sc.scrollTop;
+      // The user's scroll lands in the same frame as the next render, before its scroll event fires.
+      requestAnimationFrame(() => (sc.scrollTop = bottom - 300));
+      window.dispatchEvent(new window.MessageEvent("message", { data: { type: "chunk", requestId: "a1", text: "\n\nmore text" } }));
+      requestAnimationFrame(() => requestAnimationFrame(() => resolve({ bottom, now: sc.scrollTop })));
+    }));
+    assert.ok(r.bottom > 300, `the answer must overflow the view (${r.bottom})`);
+    assert.equal(r.now, r.bottom - 300);
+  });
+
   it("keyboard: Enter sends, Shift+Enter is a newline, Up recalls, Escape stops", async () => {
     await open();
     await send({ type: "transcript", conversationId: "c1", generating: false, turns: [turn("u1", "user", "previous question"), turn("a1", "assistant", "ok")] });

@@ -8,6 +8,7 @@ import { Disposable } from "../lifecycle";
 import type { Services } from "../services";
 import { ChatController } from "./ChatController";
 import { EditorActions } from "./editorActions";
+import { OpenFiles } from "./openFiles";
 import { chatHtml } from "./webviewHtml";
 
 /** A chat turn posted by a command (Explain Selection…). With `feature` set, `text` is the full
@@ -31,6 +32,7 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
   private ready = false;
   private readonly controller: ChatController;
   private readonly actions: EditorActions;
+  private readonly openFiles: OpenFiles;
   private windowStart = 0;
   private windowCount = 0;
   private droppedInWindow = 0;
@@ -39,6 +41,7 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
     super();
     this.controller = this._register(new ChatController(services, (m) => this.post(m)));
     this.actions = this._register(new EditorActions(services.log));
+    this.openFiles = this._register(new OpenFiles());
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -129,8 +132,19 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
         this.ready = true;
         this.controller.replay();
         return;
-      case "send":
-        return this.controller.send({ text: m.text, attachments: m.attachments });
+      case "send": {
+        // `@`-mentioned files are read now, so the model sees what the editor holds at send time.
+        const resolved = await this.openFiles.resolve(m.attachments);
+        if ("error" in resolved) {
+          this.post({ type: "notice", level: "error", message: resolved.error, actions: [] });
+          this.post({ type: "restoreInput", text: m.text, attachments: m.attachments });
+          return;
+        }
+        return this.controller.send({ text: m.text, attachments: resolved.attachments });
+      }
+      case "listOpenFiles":
+        this.post({ type: "openFiles", query: m.query, items: this.openFiles.list(m.query) });
+        return;
       case "stop":
         return this.controller.stop();
       case "regenerate":

@@ -91,22 +91,11 @@ export class EditorActions extends Disposable {
     const editor = this.editor();
     if (!editor) return { error: "Open a file in the editor to attach it." };
     const doc = editor.document;
+    if (what === "file") return fileAttachment(doc);
     let range: vscode.Range;
-    if (what === "file") range = new vscode.Range(0, 0, doc.lineCount, 0);
-    else if (editor.selection.isEmpty) range = doc.lineAt(editor.selection.active.line).range;
+    if (editor.selection.isEmpty) range = doc.lineAt(editor.selection.active.line).range;
     else range = new vscode.Range(editor.selection.start, editor.selection.end);
-    range = doc.validateRange(range);
-    const code = doc.getText(range);
-    if (code.length > LIMITS.codeChars) return { error: `That is too large to attach (${code.length.toLocaleString()} characters; the limit is ${LIMITS.codeChars.toLocaleString()}). Select a part of it.` };
-    // A selection ending at column 0 of a line does not include that line.
-    const endLine = range.end.character === 0 && range.end.line > range.start.line ? range.end.line : range.end.line + 1;
-    return {
-      fileName: vscode.workspace.asRelativePath(doc.uri, false),
-      languageId: doc.languageId.slice(0, LIMITS.languageIdChars),
-      startLine: range.start.line + 1,
-      endLine: Math.max(range.start.line + 1, endLine),
-      code,
-    };
+    return rangeAttachment(doc, range);
   }
 
   private async languageId(fence: string): Promise<string> {
@@ -114,4 +103,24 @@ export class EditorActions extends Disposable {
     const known = await vscode.languages.getLanguages();
     return known.includes(id) ? id : "plaintext";
   }
+}
+
+/** The whole document as an attachment: the attach-file chip and an `@`-mention both end here. */
+export function fileAttachment(doc: vscode.TextDocument): Attachment | { error: string } {
+  return rangeAttachment(doc, new vscode.Range(0, 0, doc.lineCount, 0));
+}
+
+function rangeAttachment(doc: vscode.TextDocument, requested: vscode.Range): Attachment | { error: string } {
+  const range = doc.validateRange(requested);
+  const code = doc.getText(range);
+  if (code.length > LIMITS.codeChars) return { error: `That is too large to attach (${code.length.toLocaleString()} characters; the limit is ${LIMITS.codeChars.toLocaleString()}). Select a part of it.` };
+  // A selection ending at column 0 of a line does not include that line.
+  const endLine = range.end.character === 0 && range.end.line > range.start.line ? range.end.line : range.end.line + 1;
+  return {
+    fileName: vscode.workspace.asRelativePath(doc.uri, false),
+    languageId: doc.languageId.slice(0, LIMITS.languageIdChars),
+    startLine: range.start.line + 1,
+    endLine: Math.max(range.start.line + 1, endLine),
+    code,
+  };
 }

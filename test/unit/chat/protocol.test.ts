@@ -122,3 +122,38 @@ describe("chat protocol: safeLinkTarget", () => {
     }
   });
 });
+
+describe("chat protocol: @-mentions of open files", () => {
+  it("accepts listOpenFiles with a query, empty included, and nothing else", () => {
+    for (const query of ["", "stats", "src/ä b"]) {
+      const r = parseWebviewMessage({ type: "listOpenFiles", query, extra: "dropped" });
+      assert.ok(r.ok, r.ok ? "" : r.reason);
+      assert.deepEqual(r.message, { type: "listOpenFiles", query });
+    }
+  });
+
+  it("rejects a missing, mistyped or oversized query", () => {
+    assert.match(rejected({ type: "listOpenFiles" }), /query/);
+    assert.match(rejected({ type: "listOpenFiles", query: 3 }), /query/);
+    assert.match(rejected({ type: "listOpenFiles", query: ["a"] }), /query/);
+    assert.match(rejected({ type: "listOpenFiles", query: "q".repeat(LIMITS.mentionQueryChars + 1) }), /longer than/);
+  });
+
+  it("keeps an attachment's mention handle, and only a non-empty string one", () => {
+    const mention = { ...attachment, code: "", mention: "file:///w/src/a.ts" };
+    const r = parseWebviewMessage({ type: "send", text: "@a.ts explain", attachments: [mention, attachment] });
+    assert.ok(r.ok);
+    if (r.message.type !== "send") throw new Error("wrong type");
+    assert.equal(r.message.attachments[0]?.mention, "file:///w/src/a.ts");
+    assert.ok(!("mention" in (r.message.attachments[1] ?? {})), "a plain attachment gets no mention field");
+    const draft = parseWebviewMessage({ type: "draft", text: "", attachments: [mention] });
+    assert.ok(draft.ok && draft.message.type === "draft" && draft.message.attachments[0]?.mention === mention.mention);
+    assert.match(rejected({ type: "send", text: "a", attachments: [{ ...mention, mention: "" }] }), /mention/);
+    assert.match(rejected({ type: "send", text: "a", attachments: [{ ...mention, mention: 7 }] }), /mention/);
+    assert.match(rejected({ type: "send", text: "a", attachments: [{ ...mention, mention: "x".repeat(LIMITS.urlChars + 1) }] }), /longer than/);
+  });
+
+  it("openFiles is a host message: the webview cannot send it", () => {
+    assert.match(rejected({ type: "openFiles", query: "", items: [] }), /unknown type/);
+  });
+});

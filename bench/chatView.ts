@@ -1,0 +1,311 @@
+// Benchmark (a program, not a test): is the chat view smooth? The real dist/webview.js runs in
+// Chromium under the extension's own HTML shell and CSP, with a stand-in for VS Code's webview
+// API. An answer of ~2,000 tokens (prose, lists, three 40-line highlighted code blocks) streams
+// in at 100 tokens/s (one chunk every 10 ms) through the product's incremental renderer, and
+// the same chunks through a naive baseline that re-renders the whole answer on every chunk
+// (the product's own full render path, driven by a transcript replay per chunk: bench only).
+// Then a long conversation (100 turns, 2,000+ markdown lines) is replayed, the answer streams
+// again below it (does the cost per chunk stay flat?), the user scrolls while it streams, and
+// the JS heap and DOM size are read through the DevTools protocol.
+//
+//   node out/bench/index.js chat [--quick] [--tokens 2000] [--turns 100] [--runs 2] [--bundle dist/webview.js]
+//        [--before REF]   also measure the webview as it was at git revision REF (before/after)
+import { existsSync, readFileSync } from "node:fs";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { CDPSession, Page } from "playwright-core";
+import { chatShellHtml } from "../src/core/chat/webviewShell";
+import type { HostToWebview, Turn } from "../src/shared/protocol";
+import { repoRoot } from "../test/helpers/tinyModel";
+import { longConversation, streamedAnswer, tokenize } from "./lib/chatCorpus";
+import { buildWebviewAt } from "./lib/webviewAtRef";
+import { instrumentPage, streamInPage, timeMessage, type StreamArgs, type StreamFigures } from "./lib/chatViewPage";
+import { formatBeforeAfter, formatChatView } from "./lib/chatViewTable";
+import { mean, median, percentile } from "./lib/stats";
+
+export { formatBeforeAfter, formatChatView };
+
+type BrowserLib = typeof import("../scripts/lib/browser.mjs", { with: { "resolution-mode": "import" } });
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const window: any, document: any, sessionStorage: any;
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+export interface ChatViewOptions {
+  /** Tokens in the streamed answer. Default 2000. */
+  tokens?: number;
+  /** Turns in the long conversation. Default 100. */
+  historyTurns?: number;
+  /** Fenced 40-line code blocks in the answer. Default 3. */
+  codeBlocks?: number;
+  /** Streams per side (ours, naive), alternating. Default 2. */
+  runs?: number;
+  /** The webview bundle to measure. Default dist/webview.js. */
+  bundle?: string;
+  intervalMs?: number;
+}
+
+export interface StreamSummary {
+  chunks: number;
+  fps: number;
+  longTasks: number;
+  longTaskMs: number;
+  chunkP50Ms: number;
+  chunkP95Ms: number;
+  /** Median script ms per chunk in the first and the last quarter of the answer. */
+  firstQuarterMs: number;
+  lastQuarterMs: number;
+  /** Main-thread busy time (script, style, layout, paint) per chunk, DevTools TaskDuration. */
+  busyPerChunkMs: number;
+  layoutPerChunkMs: number;
+  styleMsPerChunk: number;
+  insertedPerChunk: number;
+  maxInsertedPerBatch: number;
+  lagP95Ms: number;
+  wallS: number;
+}
+
+export interface ChatViewFigures {
+  tokens: number;
+  answerChars: number;
+  ours: StreamSummary;
+  naive: StreamSummary;
+  /** The answer's last full render on `done`, ms. */
+  finalRenderMs: number;
+  history: {
+    turns: number;
+    lines: number;
+    replayMs: number;
+    replayHandlerMs: number;
+    /** A send in that conversation: the transcript replayed with two more turns, ms to the frame. */
+    sendMs: number;
+    heapMb: number;
+    domNodes: number;
+    stream: StreamSummary;
+    scrollP95Ms: number;
+    scrollSteps: number;
+    scrollJumps: number;
+    scrollFps: number;
+    heapAfterMb: number;
+    domNodesAfter: number;
+  };
+}
+
+type Metrics = Record<string, number>;
+
+/** `--quick`: one 40-line code block, ~600 tokens, a 30-turn conversation, one stream per side. */
+export const QUICK: ChatViewOptions = { tokens: 600, codeBlocks: 1, historyTurns: 30, runs: 1 };
+
+function serve(bundle: string): Promise<{ url: string; close(): Promise<void> }> {
+  let url = "";
+  const server = http.createServer((req, res) => {
+    if (req.url === "/dist/webview.js") res.writeHead(200, { "content-type": "text/javascript" }).end(readFileSync(bundle));
+    else if (req.url === "/index.html") res.writeHead(200, { "content-type": "text/html" }).end(chatShellHtml({ cspSource: url, scriptUri: `${url}/dist/webview.js` }));
+    else res.writeHead(404).end();
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => {
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    resolve({ url, close: () => new Promise((r) => server.close(() => r())) });
+  }));
+}
+
+const DARK: Record<string, string> = {
+  "--vscode-foreground": "#cccccc", "--vscode-sideBar-background": "#181818", "--vscode-editor-background": "#1f1f1f",
+  "--vscode-input-background": "#313131", "--vscode-textCodeBlock-background": "#2b2b2b", "--vscode-textLink-foreground": "#4daafc",
+  "--vscode-descriptionForeground": "#9d9d9d", "--vscode-font-family": "sans-serif", "--vscode-font-size": "13px", "--vscode-editor-font-family": "monospace",
+};
+
+class ChatPage {
+  private constructor(private readonly page: Page, private readonly cdp: CDPSession, private readonly url: string) {}
+
+  static async create(page: Page, url: string): Promise<ChatPage> {
+    await page.addInitScript(instrumentPage);
+    await page.addInitScript(() => {
+      window.acquireVsCodeApi = () => ({ postMessage: () => undefined, getState: () => undefined, setState: () => undefined });
+    });
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Performance.enable");
+    return new ChatPage(page, cdp, url);
+  }
+
+  /** A fresh page: nothing left from the previous scenario in the DOM or the heap. */
+  async open(): Promise<void> {
+    await this.page.goto(`${this.url}/index.html`);
+    await this.page.waitForFunction(() => document.getElementById("transcript") !== null);
+    await this.page.evaluate((vars) => {
+      for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
+      document.body.classList.add("vscode-dark");
+      sessionStorage.clear();
+    }, DARK);
+  }
+
+  async metrics(gc = false): Promise<Metrics> {
+    if (gc) await this.cdp.send("HeapProfiler.collectGarbage");
+    const { metrics } = await this.cdp.send("Performance.getMetrics");
+    return Object.fromEntries(metrics.map((m) => [m.name, m.value]));
+  }
+
+  time(m: HostToWebview): Promise<{ handlerMs: number; toFrameMs: number }> {
+    return this.page.evaluate(timeMessage, m);
+  }
+
+  async stream(args: StreamArgs): Promise<StreamSummary> {
+    const before = await this.metrics();
+    const f = await this.page.evaluate(streamInPage, args);
+    const after = await this.metrics();
+    return summarize([{ f, delta: (k) => (after[k] ?? NaN) - (before[k] ?? NaN) }]);
+  }
+
+  /** Streams and also returns the raw figures (for the scroll phase). */
+  rawStream(args: StreamArgs): Promise<StreamFigures> {
+    return this.page.evaluate(streamInPage, args);
+  }
+}
+
+function summarize(runs: { f: StreamFigures; delta: (k: string) => number }[]): StreamSummary {
+  const per = runs.flatMap((r) => r.f.perChunkMs);
+  const quarter = (which: "first" | "last") => runs.flatMap(({ f }) => {
+    const q = Math.max(1, Math.floor(f.perChunkMs.length / 4));
+    return which === "first" ? f.perChunkMs.slice(0, q) : f.perChunkMs.slice(-q);
+  });
+  const chunks = runs.reduce((n, r) => n + r.f.chunks, 0);
+  const sum = (k: string) => runs.reduce((n, r) => n + r.delta(k), 0);
+  return {
+    chunks: chunks / runs.length,
+    fps: runs.reduce((n, r) => n + r.f.frames, 0) / (runs.reduce((n, r) => n + r.f.wallMs, 0) / 1000),
+    longTasks: mean(runs.map((r) => r.f.longTasks.length)),
+    longTaskMs: mean(runs.map((r) => r.f.longTasks.reduce((a, b) => a + b, 0))),
+    chunkP50Ms: percentile(per, 50),
+    chunkP95Ms: percentile(per, 95),
+    firstQuarterMs: median(quarter("first")),
+    lastQuarterMs: median(quarter("last")),
+    busyPerChunkMs: (sum("TaskDuration") * 1000) / chunks,
+    layoutPerChunkMs: (sum("LayoutDuration") * 1000) / chunks,
+    styleMsPerChunk: (sum("RecalcStyleDuration") * 1000) / chunks,
+    insertedPerChunk: runs.reduce((n, r) => n + r.f.insertedNodes, 0) / chunks,
+    maxInsertedPerBatch: Math.max(...runs.map((r) => r.f.maxInsertedPerBatch)),
+    lagP95Ms: percentile(runs.flatMap((r) => r.f.lagMs), 95),
+    wallS: mean(runs.map((r) => r.f.wallMs)) / 1000,
+  };
+}
+
+const user = (id: string, content: string): Turn => ({ id, role: "user", content });
+const mb = (bytes: number): number => bytes / 2 ** 20;
+
+export async function measureChatView(o: ChatViewOptions = {}): Promise<ChatViewFigures> {
+  const root = repoRoot();
+  const bundle = o.bundle ?? path.join(root, "dist", "webview.js");
+  if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run \`npm run build\` first`);
+  const intervalMs = o.intervalMs ?? 10;
+  const answer = streamedAnswer(o.tokens ?? 2000, o.codeBlocks ?? 3);
+  const chunks = tokenize(answer);
+  const history = longConversation(o.historyTurns ?? 100);
+  const server = await serve(bundle);
+  const lib = (await import(pathToFileURL(path.join(root, "scripts/lib/browser.mjs")).href)) as BrowserLib;
+  // About a sidebar's size.
+  const browser = await lib.launchChromium({ viewport: { width: 420, height: 900 } });
+  try {
+    const chat = await ChatPage.create(browser.page, server.url);
+    const q = user("u1", "Explain the update functions and show them in three languages.");
+    const ours: { f: StreamFigures; delta: (k: string) => number }[] = [];
+    const naive: typeof ours = [];
+    const finals: number[] = [];
+    const collect = async (into: typeof ours, args: StreamArgs) => {
+      const before = await chat.metrics();
+      const f = await chat.rawStream(args);
+      const after = await chat.metrics();
+      into.push({ f, delta: (k) => (after[k] ?? NaN) - (before[k] ?? NaN) });
+    };
+    for (let run = 0; run < (o.runs ?? 2); run++) {
+      // Alternate which side goes first: a machine that gets busier mid-run hits both.
+      for (const side of run % 2 === 0 ? ["ours", "naive"] : ["naive", "ours"]) {
+        await chat.open();
+        if (side === "ours") {
+          await chat.time({ type: "transcript", conversationId: "bench", generating: true, turns: [q, { id: "a1", role: "assistant", content: "", streaming: true }] });
+          await collect(ours, { requestId: "a1", chunks, intervalMs });
+          finals.push((await chat.time({ type: "done", requestId: "a1", turn: { id: "a1", role: "assistant", content: answer } })).toFrameMs);
+        } else {
+          await chat.time({ type: "transcript", conversationId: "bench", generating: true, turns: [q] });
+          await collect(naive, { requestId: "a1", chunks, intervalMs, naiveTurns: [q] });
+        }
+      }
+    }
+
+    // A replay into a fresh page (the view opened or reloaded), three times.
+    const replays: { handlerMs: number; toFrameMs: number }[] = [];
+    for (let i = 0; i < 3; i++) {
+      await chat.open();
+      replays.push(await chat.time({ type: "transcript", conversationId: "long", generating: false, turns: history.turns }));
+    }
+    const afterReplay = await chat.metrics(true);
+    // Sending a message: the host replays the transcript with the question and the empty answer.
+    const live = [...history.turns, q, { id: "a1", role: "assistant" as const, content: "", streaming: true }];
+    const send = await chat.time({ type: "transcript", conversationId: "long", generating: true, turns: live });
+    const withHistory = await chat.stream({ requestId: "a1", chunks, intervalMs });
+    await chat.time({ type: "done", requestId: "a1", turn: { id: "a1", role: "assistant", content: answer } });
+    // Scrolling up through the history while another answer streams.
+    const q2 = user("u2", "And once more, please.");
+    await chat.time({ type: "transcript", conversationId: "long", generating: true, turns: [...live.slice(0, -1), { id: "a1", role: "assistant", content: answer }, q2, { id: "a2", role: "assistant", content: "", streaming: true }] });
+    const scroll = await chat.rawStream({ requestId: "a2", chunks: chunks.slice(0, Math.min(chunks.length, 600)), intervalMs, scrollStepPx: 150, scrollEveryMs: 50 });
+    await chat.time({ type: "done", requestId: "a2", turn: { id: "a2", role: "assistant", content: chunks.slice(0, 600).join("") } });
+    const end = await chat.metrics(true);
+    return {
+      tokens: chunks.length,
+      answerChars: answer.length,
+      ours: summarize(ours),
+      naive: summarize(naive),
+      finalRenderMs: median(finals),
+      history: {
+        turns: history.turns.length,
+        lines: history.lines,
+        replayMs: median(replays.map((r) => r.toFrameMs)),
+        replayHandlerMs: median(replays.map((r) => r.handlerMs)),
+        sendMs: send.toFrameMs,
+        heapMb: mb(afterReplay.JSHeapUsedSize),
+        domNodes: afterReplay.Nodes,
+        stream: withHistory,
+        scrollP95Ms: percentile(scroll.scrollLatencyMs, 95),
+        scrollSteps: scroll.scrollLatencyMs.length,
+        scrollJumps: scroll.scrollJumps,
+        scrollFps: scroll.frames / (scroll.wallMs / 1000),
+        heapAfterMb: mb(end.JSHeapUsedSize),
+        domNodesAfter: end.Nodes,
+      },
+    };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const quick = argv.includes("--quick");
+  const o: ChatViewOptions = quick ? QUICK : {};
+  let beforeRef: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--quick") continue;
+    const v = argv[++i];
+    if (a === "--tokens") o.tokens = Number(v);
+    else if (a === "--turns") o.historyTurns = Number(v);
+    else if (a === "--runs") o.runs = Number(v);
+    else if (a === "--bundle") o.bundle = path.resolve(v);
+    else if (a === "--before") beforeRef = v;
+    else throw new Error(`unknown argument ${a} (expected --quick, --tokens N, --turns N, --runs N, --bundle FILE, --before REF)`);
+  }
+  const before = beforeRef ? await measureChatView({ ...o, bundle: await buildWebviewAt(repoRoot(), beforeRef) }) : undefined;
+  if (before) process.stdout.write(`== webview at ${beforeRef} ==\n${formatChatView(before)}\n== webview now ==\n`);
+  const now = await measureChatView(o);
+  process.stdout.write(formatChatView(now));
+  if (before && beforeRef) process.stdout.write(`\n${formatBeforeAfter(beforeRef, before, now)}`);
+  return 0;
+}
+
+if (require.main === module) {
+  run(process.argv.slice(2)).then(
+    (code) => { process.exitCode = code; },
+    (error: unknown) => { process.stderr.write(`bench/chatView: ${error instanceof Error ? error.stack : String(error)}\n`); process.exitCode = 1; },
+  );
+}

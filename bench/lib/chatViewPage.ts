@@ -1,0 +1,164 @@
+// The in-page half of the chat-view benchmark. These functions are serialised by playwright and
+// run inside the chat webview page, so they may use nothing from this module's scope. Chunks are
+// dispatched from inside the page on a clock (a round trip to Node per chunk would be the
+// bottleneck), synchronously through the page's own `message` listener, so the handler's cost
+// is measured where it runs.
+import type { HostToWebview, Turn } from "../../src/shared/protocol";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const window: any, document: any, performance: any, MessageEvent: any, MessageChannel: any, MutationObserver: any, PerformanceObserver: any;
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+/** Runs before the bundle: times every requestAnimationFrame callback (the product renders in
+ *  them), keeping the original for the benchmark's own frame counter. */
+export function instrumentPage(): void {
+  const raf = window.requestAnimationFrame.bind(window);
+  const bench = { raf, work: 0 };
+  window.__bench = bench;
+  window.requestAnimationFrame = (cb: (t: number) => void) =>
+    raf((t: number) => {
+      const s = performance.now();
+      try {
+        cb(t);
+      } finally {
+        bench.work += performance.now() - s;
+      }
+    });
+}
+
+export interface StreamArgs {
+  requestId: string;
+  chunks: string[];
+  intervalMs: number;
+  /** Baseline only: instead of `chunk` messages, re-render the whole answer on every chunk (a
+   *  full transcript replay of these turns plus the answer so far). */
+  naiveTurns?: Turn[];
+  /** Scroll the transcript up by this many pixels every `scrollEveryMs` while streaming. */
+  scrollStepPx?: number;
+  scrollEveryMs?: number;
+}
+
+export interface StreamFigures {
+  chunks: number;
+  wallMs: number;
+  frames: number;
+  /** Script time attributed to each chunk: its message handler plus the animation-frame work
+   *  that ran before the next chunk. */
+  perChunkMs: number[];
+  /** How late each chunk was dispatched against its schedule (the page falling behind). */
+  lagMs: number[];
+  longTasks: number[];
+  /** DOM nodes inserted into the transcript (each inserted subtree counted whole). */
+  insertedNodes: number;
+  maxInsertedPerBatch: number;
+  /** Scroll step → the next frame, ms; and how often the view jumped back to the bottom after
+   *  the user had scrolled up. */
+  scrollLatencyMs: number[];
+  scrollJumps: number;
+}
+
+export async function streamInPage(a: StreamArgs): Promise<StreamFigures> {
+  const bench = window.__bench as { raf: (cb: () => void) => number; work: number };
+  const dispatch = (data: HostToWebview) => window.dispatchEvent(new MessageEvent("message", { data }));
+  const transcript = document.getElementById("transcript");
+  const scroller = document.querySelector("main.scroller");
+  let inserted = 0;
+  let maxBatch = 0;
+  const countAdded = (records: { addedNodes: ArrayLike<{ getElementsByTagName?: (t: string) => { length: number } }> }[]) => {
+    let batch = 0;
+    for (const r of records) for (const n of Array.from(r.addedNodes)) batch += 1 + (n.getElementsByTagName ? n.getElementsByTagName("*").length : 0);
+    inserted += batch;
+    maxBatch = Math.max(maxBatch, batch);
+  };
+  const mo = new MutationObserver(countAdded);
+  mo.observe(transcript, { childList: true, subtree: true });
+  const longTasks: number[] = [];
+  const po = new PerformanceObserver((list: { getEntries(): { duration: number }[] }) => {
+    for (const e of list.getEntries()) longTasks.push(e.duration);
+  });
+  po.observe({ type: "longtask" });
+  let frames = 0;
+  let counting = true;
+  const tick = () => {
+    if (!counting) return;
+    frames++;
+    bench.raf(tick);
+  };
+  bench.raf(tick);
+  const nextFrame = () => new Promise<void>((r) => bench.raf(() => r()));
+
+  let scrolling = a.scrollStepPx !== undefined;
+  const scrollLatencyMs: number[] = [];
+  let scrollJumps = 0;
+  const scrollLoop = async () => {
+    scroller.scrollTop = scroller.scrollHeight; // start at the bottom, as a reader would be
+    await nextFrame();
+    while (scrolling) {
+      const target = Math.max(0, scroller.scrollTop - (a.scrollStepPx ?? 0));
+      const s = performance.now();
+      scroller.scrollTop = target;
+      await nextFrame();
+      scrollLatencyMs.push(performance.now() - s);
+      await new Promise((r) => setTimeout(r, a.scrollEveryMs ?? 100));
+      // The user scrolled up: streaming must not pull the view back down.
+      // (Moving up is not a jump: the view clamps when a re-rendered tail is briefly shorter.)
+      if (scroller.scrollTop > target + 2) scrollJumps++;
+      if (target === 0) scroller.scrollTop = scroller.scrollHeight;
+    }
+  };
+  const scrollDone = scrolling ? scrollLoop() : Promise.resolve();
+
+  // A zero-delay macrotask without setTimeout's 4 ms clamp for nested timers.
+  const channel = new MessageChannel();
+  const yieldTask = () => new Promise<void>((r) => {
+    channel.port1.onmessage = () => r();
+    channel.port2.postMessage(0);
+  });
+  const perChunkMs: number[] = [];
+  const lagMs: number[] = [];
+  let content = "";
+  let lastHandlerMs = 0;
+  let workMark = bench.work;
+  const t0 = performance.now();
+  for (let i = 0; i < a.chunks.length; i++) {
+    const due = t0 + i * a.intervalMs;
+    const wait = due - performance.now();
+    // Each chunk in its own task, as postMessage delivers them, also when the page is behind.
+    await (wait > 0 ? new Promise((r) => setTimeout(r, wait)) : yieldTask());
+    if (i > 0) perChunkMs.push(lastHandlerMs + (bench.work - workMark));
+    lagMs.push(Math.max(0, performance.now() - due));
+    content += a.chunks[i];
+    const s = performance.now();
+    if (a.naiveTurns) {
+      dispatch({ type: "transcript", conversationId: "bench", generating: true, turns: [...a.naiveTurns, { id: a.requestId, role: "assistant", content }] });
+    } else {
+      dispatch({ type: "chunk", requestId: a.requestId, text: a.chunks[i] });
+    }
+    lastHandlerMs = performance.now() - s;
+    workMark = bench.work;
+  }
+  // Let the last chunk render.
+  await nextFrame();
+  await nextFrame();
+  perChunkMs.push(lastHandlerMs + (bench.work - workMark));
+  const wallMs = performance.now() - t0;
+  counting = false;
+  scrolling = false;
+  await scrollDone;
+  countAdded(mo.takeRecords());
+  mo.disconnect();
+  po.disconnect();
+  return { chunks: a.chunks.length, wallMs, frames, perChunkMs, lagMs, longTasks, insertedNodes: inserted, maxInsertedPerBatch: maxBatch, scrollLatencyMs, scrollJumps };
+}
+
+/** Dispatches one message and resolves with the time until the frame after it has been
+ *  produced (handler, then style, layout and paint of that frame). */
+export async function timeMessage(m: HostToWebview): Promise<{ handlerMs: number; toFrameMs: number }> {
+  const bench = window.__bench as { raf: (cb: () => void) => number };
+  const s = performance.now();
+  window.dispatchEvent(new MessageEvent("message", { data: m }));
+  const handlerMs = performance.now() - s;
+  // The first callback runs before that frame's paint, the second one after it.
+  await new Promise<void>((r) => bench.raf(() => bench.raf(() => r())));
+  return { handlerMs, toFrameMs: performance.now() - s };
+}
