@@ -164,11 +164,18 @@ export async function startCodeServer({ profile, port, env = {}, offline = true,
   return { url, port, child, stop: () => stopGroup(child) };
 }
 
-/** Writes settings.json of the profile's User folder (where code-server reads user settings). */
+/** Writes the settings both as User settings and as the Machine (remote) settings of the profile.
+ *  The workbench treats code-server as a remote window, and VS Code ignores `machine`-scoped
+ *  settings (mixtral.remote.url, mixtral.modelPath…) in User settings there: they count only in the
+ *  remote's Machine settings. The workbench drops them from the User values shortly after it starts,
+ *  so an extension that activated early saw them and one that activated later did not (the "chat
+ *  answer never arrives" failures of the scripted-server suite: remote.url was empty). */
 export function writeUserSettings(profile, settings) {
-  const dir = join(profile.userDataDir, "User");
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "settings.json"), JSON.stringify(settings, null, 2));
+  for (const folder of ["User", "Machine"]) {
+    const dir = join(profile.userDataDir, folder);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "settings.json"), JSON.stringify(settings, null, 2));
+  }
 }
 
 /** The workbench URL, optionally with a folder and a `payload` (test-web style). */

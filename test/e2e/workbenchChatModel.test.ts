@@ -1,6 +1,6 @@
 // The chat view on the real engine with the tiny Mixtral model, in code-server driven by
-// Chromium: streaming, stop, attach, reload. It runs last in the e2e tier (file order): in our runs
-// the browser suite that followed it failed to find its elements, which we have not explained yet.
+// Chromium: streaming, stop, attach, reload. (It used to be kept last in the e2e tier because a
+// suite after it failed; the cause was machine-scoped settings, see writeUserSettings.)
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
