@@ -109,7 +109,9 @@ async function openDirect(o: Required<EngineOverheadOptions>, threads: number, c
 async function openEngine(load: LoadOptions, o: Required<EngineOverheadOptions>, onInfo: (description: string, promptTokens: number) => void): Promise<EngineSide> {
   const enginePath = path.join(repoRoot(), "dist", "engine.js");
   if (!existsSync(enginePath)) throw new Error(`${enginePath} is missing: run \`npm run build\` first`);
-  const client = new EngineClient({ enginePath, idleUnloadMs: 0 });
+  // MIXTRAL_BENCH_UV_POOL=4: the engine with libuv's default worker pool (EngineProcess sets 1), for an A/B.
+  const uvPool = process.env.MIXTRAL_BENCH_UV_POOL;
+  const client = new EngineClient({ enginePath, idleUnloadMs: 0, env: uvPool ? { UV_THREADPOOL_SIZE: uvPool } : undefined });
   try {
     const info = await client.load(load);
     onInfo(`${info.fileName} (${info.quantization}, ${(info.sizeBytes / 1e6).toFixed(0)} MB, ${info.layerCount} layers), backend ${info.backend}${info.gpuName ? ` on ${info.gpuName}` : ""}, ${info.gpuLayers}/${info.layerCount} layers on GPU, context ${info.contextSize}`, 0);
