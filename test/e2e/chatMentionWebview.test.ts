@@ -4,24 +4,18 @@
 // host's own listing and reading are covered in code-server by chatMention.test.ts.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
-import * as os from "node:os";
 import * as path from "node:path";
-import { pathToFileURL } from "node:url";
 import type { Locator, Page } from "playwright-core";
-import { chatShellHtml } from "../../src/core/chat/webviewShell";
 import type { HostToWebview, OpenFileItem } from "../../src/shared/protocol";
+import { openStandaloneWebview, repo, type StandaloneWebview } from "./webviewHarness";
 
 // The callbacks passed to page.evaluate run in the page (this project compiles without the DOM).
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const window: any, document: any, sessionStorage: any;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
-type BrowserLib = typeof import("../../scripts/lib/browser.mjs", { with: { "resolution-mode": "import" } });
 type Sent = { type: string; [k: string]: unknown };
 
-const repo = path.resolve(__dirname, "../../..");
 
 const item = (p: string, lineCount: number): OpenFileItem => {
   const i = p.lastIndexOf("/");
@@ -31,27 +25,13 @@ const TABS = [item("src/fibonacci.ts", 8), item("src/stats.py", 12), item("docs/
 
 describe("chat webview: @-mentions of open files", function () {
   this.timeout(120_000);
-  let scratch: string;
-  let server: http.Server;
+  let view: StandaloneWebview;
   let url: string;
-  let browser: Awaited<ReturnType<BrowserLib["launchChromium"]>>;
   let page: Page;
 
   before(async () => {
-    scratch = fs.mkdtempSync(path.join(os.tmpdir(), "mixtral-mention-e2e-"));
-    const bundle = path.join(scratch, "webview.js");
-    const esbuild = await import("esbuild");
-    await esbuild.build({ entryPoints: [path.join(repo, "webview/main.ts")], bundle: true, format: "iife", platform: "browser", target: "es2022", loader: { ".css": "text" }, outfile: bundle, logLevel: "error" });
-    server = http.createServer((req, res) => {
-      if (req.url === "/dist/webview.js") res.writeHead(200, { "content-type": "text/javascript" }).end(fs.readFileSync(bundle));
-      else if (req.url === "/index.html") res.writeHead(200, { "content-type": "text/html" }).end(chatShellHtml({ cspSource: url, scriptUri: `${url}/dist/webview.js` }));
-      else res.writeHead(404).end();
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const lib = (await import(pathToFileURL(path.join(repo, "scripts/lib/browser.mjs")).href)) as BrowserLib;
-    browser = await lib.launchChromium({ viewport: { width: 480, height: 800 } });
-    page = browser.page;
+    view = await openStandaloneWebview({ viewport: { width: 480, height: 800 } });
+    ({ url, page } = view);
     await page.addInitScript(() => {
       const w = window as { __sent: unknown[]; __tabs: { path: string }[]; __delay: number; acquireVsCodeApi: () => unknown; postMessage: (m: unknown, o: string) => void };
       w.__sent = [];
@@ -74,9 +54,7 @@ describe("chat webview: @-mentions of open files", function () {
   });
 
   after(async () => {
-    await browser?.close();
-    await new Promise((r) => server?.close(r));
-    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+    await view?.close();
   });
 
   let input: Locator;

@@ -7,25 +7,18 @@
 // carry the contrast borders. Screenshots: test-results/chat-{light,dark,high-contrast}.png.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
-import * as os from "node:os";
 import * as path from "node:path";
-import { pathToFileURL } from "node:url";
 import type { Page } from "playwright-core";
-import { chatShellHtml } from "../../src/core/chat/webviewShell";
 import type { HostToWebview, Turn } from "../../src/shared/protocol";
+import { openStandaloneWebview, resultsDir, type StandaloneWebview } from "./webviewHarness";
 
 // The callbacks passed to page.evaluate run in the page (this project compiles without the DOM
 // library, so page objects are `any` in this file).
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const window: any, document: any, getComputedStyle: any, requestAnimationFrame: any;
 
-type BrowserLib = typeof import("../../scripts/lib/browser.mjs", { with: { "resolution-mode": "import" } });
 type ThemeName = "light" | "dark" | "high-contrast";
 
-const repo = path.resolve(__dirname, "../../..");
-const resultsDir = path.join(repo, "test-results");
 
 const FONTS = { "--vscode-font-family": "sans-serif", "--vscode-font-size": "13px", "--vscode-editor-font-family": "monospace" };
 const THEMES: Record<ThemeName, { bodyClass: string; vars: Record<string, string> }> = {
@@ -85,38 +78,21 @@ interface Contrast { selector: string; ratio: number; fg: string; bg: string }
 
 describe("chat webview themes in Chromium (light, dark, high contrast)", function () {
   this.timeout(120_000);
-  let scratch: string;
-  let server: http.Server;
+  let view: StandaloneWebview;
   let url: string;
-  let browser: Awaited<ReturnType<BrowserLib["launchChromium"]>>;
   let page: Page;
 
   before(async () => {
-    scratch = fs.mkdtempSync(path.join(os.tmpdir(), "mixtral-chat-theme-"));
-    const bundle = path.join(scratch, "webview.js");
-    const esbuild = await import("esbuild");
-    await esbuild.build({ entryPoints: [path.join(repo, "webview/main.ts")], bundle: true, format: "iife", platform: "browser", target: "es2022", loader: { ".css": "text" }, outfile: bundle, logLevel: "error" });
-    server = http.createServer((req, res) => {
-      if (req.url === "/dist/webview.js") res.writeHead(200, { "content-type": "text/javascript" }).end(fs.readFileSync(bundle));
-      else if (req.url === "/index.html") res.writeHead(200, { "content-type": "text/html" }).end(chatShellHtml({ cspSource: url, scriptUri: `${url}/dist/webview.js` }));
-      else res.writeHead(404).end();
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const lib = (await import(pathToFileURL(path.join(repo, "scripts/lib/browser.mjs")).href)) as BrowserLib;
-    browser = await lib.launchChromium({ viewport: { width: 480, height: 760 } });
-    page = browser.page;
+    view = await openStandaloneWebview({ viewport: { width: 480, height: 760 } });
+    ({ url, page } = view);
     await page.addInitScript(() => {
       window.__sent = [];
       window.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => window.__sent.push(m), getState: () => undefined, setState: () => undefined });
     });
-    fs.mkdirSync(resultsDir, { recursive: true });
   });
 
   after(async () => {
-    await browser?.close();
-    await new Promise((r) => server?.close(r));
-    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+    await view?.close();
   });
 
   async function render(theme: ThemeName): Promise<void> {

@@ -7,12 +7,10 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import * as os from "node:os";
 import * as path from "node:path";
-import { pathToFileURL } from "node:url";
 import type { Page } from "playwright-core";
-import { chatShellHtml } from "../../src/core/chat/webviewShell";
 import type { HostToWebview, Turn } from "../../src/shared/protocol";
+import { openStandaloneWebview, resultsDir, type StandaloneWebview } from "./webviewHarness";
 import { hostileCorpus } from "./chatHostileCorpus";
 
 // The callbacks passed to page.evaluate run in the page, where these exist (this Node project
@@ -22,10 +20,7 @@ declare const window: any, document: any, sessionStorage: any, requestAnimationF
 type HTMLElement = any;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
-type BrowserLib = typeof import("../../scripts/lib/browser.mjs", { with: { "resolution-mode": "import" } });
 
-const repo = path.resolve(__dirname, "../../..");
-const resultsDir = path.join(repo, "test-results");
 
 const THEMES: Record<"light" | "dark", Record<string, string>> = {
   light: {
@@ -61,37 +56,19 @@ async function serve(handler: (req: http.IncomingMessage, res: http.ServerRespon
   return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((r) => server.close(() => r())) };
 }
 
-async function buildBundle(outfile: string): Promise<void> {
-  const esbuild = await import("esbuild");
-  await esbuild.build({ entryPoints: [path.join(repo, "webview/main.ts")], bundle: true, format: "iife", platform: "browser", target: "es2022", loader: { ".css": "text" }, outfile, logLevel: "error" });
-}
-
 const turn = (id: string, role: "user" | "assistant", content: string, extra: Partial<Turn> = {}): Turn => ({ id, role, content, ...extra });
 
 describe("chat webview in Chromium", function () {
   this.timeout(120_000);
-  let scratch: string;
-  let app: Server;
+  let view: StandaloneWebview;
   let attacker: Server;
-  let browser: Awaited<ReturnType<BrowserLib["launchChromium"]>>;
   let page: Page;
   let omitCsp = false;
 
   before(async () => {
-    scratch = fs.mkdtempSync(path.join(os.tmpdir(), "mixtral-chat-e2e-"));
-    const bundle = path.join(scratch, "webview.js");
-    await buildBundle(bundle);
-    app = await serve((req, res) => {
-      if (req.url === "/dist/webview.js") {
-        res.writeHead(200, { "content-type": "text/javascript" }).end(fs.readFileSync(bundle));
-      } else if (req.url?.startsWith("/index.html")) {
-        res.writeHead(200, { "content-type": "text/html" }).end(chatShellHtml({ cspSource: app.url, scriptUri: `${app.url}/dist/webview.js`, omitCsp }));
-      } else res.writeHead(404).end();
-    });
+    view = await openStandaloneWebview({ viewport: { width: 480, height: 800 }, omitCsp: () => omitCsp });
+    page = view.page;
     attacker = await serve((_req, res) => res.writeHead(200, { "content-type": "image/png" }).end());
-    const lib = (await import(pathToFileURL(path.join(repo, "scripts/lib/browser.mjs")).href)) as BrowserLib;
-    browser = await lib.launchChromium({ viewport: { width: 480, height: 800 } });
-    page = browser.page;
     await page.addInitScript(() => {
       const w = window as { __sent: unknown[]; acquireVsCodeApi: () => unknown };
       w.__sent = [];
@@ -102,19 +79,16 @@ describe("chat webview in Chromium", function () {
         setState: (s: unknown) => sessionStorage.setItem("vscodeState", JSON.stringify(s)),
       });
     });
-    fs.mkdirSync(resultsDir, { recursive: true });
   });
 
   after(async () => {
-    await browser?.close();
-    await app?.close();
+    await view?.close();
     await attacker?.close();
-    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   });
 
   /** A fresh view (no saved state) with a theme's variables set the way VS Code sets them. */
   async function open(theme: "light" | "dark" = "dark"): Promise<void> {
-    await page.goto(`${app.url}/index.html`);
+    await page.goto(`${view.url}/index.html`);
     await page.evaluate(() => sessionStorage.clear());
     await page.reload();
     await page.waitForFunction(() => (window as { __sent: { type: string }[] }).__sent.some((m) => m.type === "ready"));
@@ -293,7 +267,7 @@ describe("chat webview in Chromium", function () {
         const pwned = await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned);
         assert.equal(pwned, undefined, `script ran: ${pwned}`);
         assert.deepEqual(attacker.requests, [], "the attacker server was contacted");
-        const foreign = pageRequests.filter((u) => !u.startsWith(app.url));
+        const foreign = pageRequests.filter((u) => !u.startsWith(view.url));
         assert.deepEqual(foreign, []);
         const dangerous = await page.evaluate(() => {
           const root = document.getElementById("transcript")!;
