@@ -10,55 +10,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Page } from "playwright-core";
 import type { HostToWebview, Turn } from "../../src/shared/protocol";
-import { openStandaloneWebview, resultsDir, type StandaloneWebview } from "./webviewHarness";
+import { openStandaloneWebview, resultsDir, THEMES, type StandaloneWebview, type ThemeName } from "./webviewHarness";
 
 // The callbacks passed to page.evaluate run in the page (this project compiles without the DOM
 // library, so page objects are `any` in this file).
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const window: any, document: any, getComputedStyle: any, requestAnimationFrame: any;
-
-type ThemeName = "light" | "dark" | "high-contrast";
-
-
-const FONTS = { "--vscode-font-family": "sans-serif", "--vscode-font-size": "13px", "--vscode-editor-font-family": "monospace" };
-const THEMES: Record<ThemeName, { bodyClass: string; vars: Record<string, string> }> = {
-  light: {
-    bodyClass: "vscode-light",
-    vars: {
-      ...FONTS, "--vscode-foreground": "#3b3b3b", "--vscode-sideBar-background": "#f8f8f8", "--vscode-editor-background": "#ffffff",
-      "--vscode-input-background": "#ffffff", "--vscode-input-border": "#cecece", "--vscode-textCodeBlock-background": "#f0f0f0",
-      "--vscode-textLink-foreground": "#005fb8", "--vscode-descriptionForeground": "#616161", "--vscode-button-background": "#005fb8",
-      "--vscode-button-foreground": "#ffffff", "--vscode-button-border": "#0000001a", "--vscode-button-secondaryBackground": "#e5e5e5",
-      "--vscode-button-secondaryForeground": "#3b3b3b", "--vscode-badge-background": "#cccccc", "--vscode-badge-foreground": "#3b3b3b",
-      "--vscode-focusBorder": "#005fb8", "--vscode-panel-border": "#e5e5e5", "--vscode-editorWidget-background": "#f8f8f8",
-    },
-  },
-  dark: {
-    bodyClass: "vscode-dark",
-    vars: {
-      ...FONTS, "--vscode-foreground": "#cccccc", "--vscode-sideBar-background": "#181818", "--vscode-editor-background": "#1f1f1f",
-      "--vscode-input-background": "#313131", "--vscode-input-border": "#3c3c3c", "--vscode-textCodeBlock-background": "#2b2b2b",
-      "--vscode-textLink-foreground": "#4daafc", "--vscode-descriptionForeground": "#9d9d9d", "--vscode-button-background": "#0078d4",
-      "--vscode-button-foreground": "#ffffff", "--vscode-button-border": "#ffffff12", "--vscode-button-secondaryBackground": "#313131",
-      "--vscode-button-secondaryForeground": "#cccccc", "--vscode-badge-background": "#616161", "--vscode-badge-foreground": "#f8f8f8",
-      "--vscode-focusBorder": "#0078d4", "--vscode-panel-border": "#2b2b2b", "--vscode-editorWidget-background": "#202020",
-    },
-  },
-  // VS Code's "Dark High Contrast": no button.background / secondaryBackground (null in the
-  // registry, so not set at all), borders from contrastBorder, focus in contrastActiveBorder's orange.
-  "high-contrast": {
-    bodyClass: "vscode-high-contrast",
-    vars: {
-      ...FONTS, "--vscode-foreground": "#ffffff", "--vscode-sideBar-background": "#000000", "--vscode-editor-background": "#000000",
-      "--vscode-contrastBorder": "#6fc3df", "--vscode-contrastActiveBorder": "#f38518", "--vscode-focusBorder": "#f38518",
-      "--vscode-button-border": "#6fc3df", "--vscode-button-foreground": "#ffffff", "--vscode-button-secondaryForeground": "#ffffff",
-      "--vscode-input-background": "#000000", "--vscode-input-border": "#6fc3df", "--vscode-textCodeBlock-background": "#000000",
-      "--vscode-textLink-foreground": "#21a6ff", "--vscode-descriptionForeground": "#ffffffb3", "--vscode-panel-border": "#6fc3df",
-      "--vscode-badge-background": "#000000", "--vscode-badge-foreground": "#ffffff", "--vscode-editorWidget-background": "#0c141f",
-      "--vscode-textBlockQuote-border": "#ffffff", "--vscode-errorForeground": "#f48771",
-    },
-  },
-};
 
 const turn = (id: string, role: "user" | "assistant", content: string, extra: Partial<Turn> = {}): Turn => ({ id, role, content, ...extra });
 const SCENE: HostToWebview = {

@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import type { Page } from "playwright-core";
 import type { HostToWebview, Turn } from "../../src/shared/protocol";
-import { openStandaloneWebview, resultsDir, type StandaloneWebview } from "./webviewHarness";
+import { openStandaloneWebview, resultsDir, THEMES, type StandaloneWebview } from "./webviewHarness";
 import { hostileCorpus } from "./chatHostileCorpus";
 
 // The callbacks passed to page.evaluate run in the page, where these exist (this Node project
@@ -19,25 +19,6 @@ import { hostileCorpus } from "./chatHostileCorpus";
 declare const window: any, document: any, sessionStorage: any, requestAnimationFrame: any;
 type HTMLElement = any;
 /* eslint-enable @typescript-eslint/no-explicit-any */
-
-
-
-const THEMES: Record<"light" | "dark", Record<string, string>> = {
-  light: {
-    "--vscode-foreground": "#3b3b3b", "--vscode-sideBar-background": "#f8f8f8", "--vscode-editor-background": "#ffffff",
-    "--vscode-input-background": "#ffffff", "--vscode-input-border": "#cecece", "--vscode-textCodeBlock-background": "#f0f0f0",
-    "--vscode-textLink-foreground": "#005fb8", "--vscode-descriptionForeground": "#616161", "--vscode-button-background": "#005fb8",
-    "--vscode-button-foreground": "#ffffff", "--vscode-badge-background": "#cccccc", "--vscode-badge-foreground": "#3b3b3b",
-    "--vscode-font-family": "sans-serif", "--vscode-font-size": "13px", "--vscode-editor-font-family": "monospace",
-  },
-  dark: {
-    "--vscode-foreground": "#cccccc", "--vscode-sideBar-background": "#181818", "--vscode-editor-background": "#1f1f1f",
-    "--vscode-input-background": "#313131", "--vscode-input-border": "#3c3c3c", "--vscode-textCodeBlock-background": "#2b2b2b",
-    "--vscode-textLink-foreground": "#4daafc", "--vscode-descriptionForeground": "#9d9d9d", "--vscode-button-background": "#0078d4",
-    "--vscode-button-foreground": "#ffffff", "--vscode-badge-background": "#616161", "--vscode-badge-foreground": "#f8f8f8",
-    "--vscode-font-family": "sans-serif", "--vscode-font-size": "13px", "--vscode-editor-font-family": "monospace",
-  },
-};
 
 interface Server {
   url: string;
@@ -93,11 +74,11 @@ describe("chat webview in Chromium", function () {
     await page.reload();
     await page.waitForFunction(() => (window as { __sent: { type: string }[] }).__sent.some((m) => m.type === "ready"));
     await page.evaluate(
-      ([vars, kind]) => {
+      ({ vars, bodyClass }) => {
         for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
-        document.body.classList.add(kind === "light" ? "vscode-light" : "vscode-dark");
+        document.body.classList.add(bodyClass);
       },
-      [THEMES[theme], theme] as const,
+      THEMES[theme],
     );
   }
 
