@@ -16,7 +16,9 @@
 # engine figures through $C/engine-base.js, an engine bundle from before a change; "lb-diag" and
 # "direct-nographs": llama-bench and node-llama-cpp with GGML_CUDA_DISABLE_GRAPHS=1), ENGINE_SECTIONS
 # (default main,experts,q3,offload); "probe" and "probe-offload" (bench/gpu/probeBench.ts) and
-# "lb-offload" (llama-bench with 20 layers at two thread counts), BENCH_BUDGET_S (stop starting sections after this many
+# "lb-offload" (llama-bench with 20 layers at two thread counts), "probe-host" (node-llama-cpp direct
+# with the host variants of bench/gpu/hostVariants.ts, PROBE_VARIANTS, one libuv worker),
+# ENGINE_BASE_UV_POOL (libuv pool for engine-base, default 4 as before run 5's fix), BENCH_BUDGET_S (stop starting sections after this many
 # seconds since the script started; default 560), RUNS (default 3).
 set -uo pipefail
 MODE=${1:-all}
@@ -124,6 +126,10 @@ bench() {
       lb-diag) log "llama-bench without CUDA graphs"; GGML_CUDA_DISABLE_GRAPHS=1 llama_bench -m "$Q4" -ngl 99 -fa on -p 0 -n 128 -r "$RUNS" ;;
       direct-nographs) log "node-llama-cpp direct without CUDA graphs"; GGML_CUDA_DISABLE_GRAPHS=1 $G direct --label direct-nographs --model "$Q4" --threads "$THREADS" --runs "$RUNS" --results "$OUT/results.jsonl" ;;
       probe) log "probe: plain vs keep-awake, all layers"; $G probe --model "$Q4" --threads "$THREADS" --runs "$RUNS" --results "$OUT/results.jsonl" ;;
+      probe-host)
+        # Host turnaround between node-llama-cpp's native jobs (bench/gpu/hostVariants.ts), one libuv worker as in the engine.
+        log "probe: host variants"; UV_THREADPOOL_SIZE=1 $G probe --model "$Q4" --threads "$THREADS" --runs "$RUNS" --tag uv1 --results "$OUT/results.jsonl" \
+          --variants "${PROBE_VARIANTS:-plain,awake,awake+micro,floor,awake+floor,awake+micro+floor}" ;;
       probe-offload) log "probe: 20 layers, threads"; $G probe --model "$Q4" --threads "$THREADS" --gpu-layers 20 --runs 1 --tokens 48 --results "$OUT/results.jsonl" ;;
       probe-env)
         # The same probes under environments that change how the native threads wait: libuv's
@@ -135,7 +141,7 @@ bench() {
         done ;;
       lb-offload) llama_bench -m "$Q4" -ngl 20 -fa on -p 0 -n 48 -r 1 -t "$THREADS,$(( THREADS / 2 ))" ;;
       direct) log "node-llama-cpp direct"; $G direct --model "$Q4" --threads "$THREADS" --runs "$RUNS" --results "$OUT/results.jsonl" ;;
-      engine-base) [ -f "$C/engine-base.js" ] && { log "engine before the fix"; $G engine --engine "$C/engine-base.js" --uv-pool 4 --label engine-base --models-dir "$MODELS" --threads "$THREADS" --runs "$RUNS" \
+      engine-base) [ -f "$C/engine-base.js" ] && { log "engine before the fix"; $G engine --engine "$C/engine-base.js" --uv-pool "${ENGINE_BASE_UV_POOL:-4}" --label engine-base --models-dir "$MODELS" --threads "$THREADS" --runs "$RUNS" \
                 --results "$OUT/results.jsonl" --sections "${ENGINE_BASE_SECTIONS:-main}"; } ;;
       engine) log "our engine"; $G engine --engine "$C/engine.js" --models-dir "$MODELS" --threads "$THREADS" --runs "$RUNS" \
                 --results "$OUT/results.jsonl" --sections "${ENGINE_SECTIONS:-main,experts,q3,offload}" --deadline-ms $(( (START + BUDGET) * 1000 )) ;;

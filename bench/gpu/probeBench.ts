@@ -5,26 +5,36 @@
 //      does it depend on the thread count?
 //   node gpuBench.js probe --model <gguf> --threads N --results <jsonl> [--gpu-layers max|N] [--runs 3]
 //                          [--tokens 128] [--thread-variants 16,8] [--tag <label for this environment>]
+//                          [--variants plain,awake,awake+micro,floor,awake+floor,awake+micro+floor]
 import type { LlamaContextSequence, Token } from "node-llama-cpp" with { "resolution-mode": "import" };
 import * as path from "node:path";
 import { argValue, decodeRate, median, promptText, record } from "./common";
 import { keepAwake } from "../../src/engine/keepAwake";
+import { floorLoop, microDispatch, timeNativeJobs } from "./hostVariants";
 
 type NodeLlamaCpp = typeof import("node-llama-cpp", { with: { "resolution-mode": "import" } });
 
-async function generate(seq: LlamaContextSequence, tokens: Token[], n: number, awake: boolean): Promise<number> {
+async function generate(seq: LlamaContextSequence, tokens: Token[], n: number, awake: boolean, floor = false): Promise<number> {
   await seq.clearHistory();
-  const times: number[] = [];
+  let times: number[] = [];
   const stop = awake ? keepAwake() : () => undefined;
   try {
-    for await (const _token of seq.evaluate(tokens, { temperature: 0 })) {
-      times.push(performance.now());
-      if (times.length >= n) break;
+    if (floor) times = await floorLoop(seq, tokens, n);
+    else {
+      for await (const _token of seq.evaluate(tokens, { temperature: 0 })) {
+        times.push(performance.now());
+        if (times.length >= n) break;
+      }
     }
   } finally {
     stop();
   }
   return decodeRate(times);
+}
+
+/** Median ms per decode job and per sample job (the median leaves out the prompts' long decodes). */
+function nativeJobTimes(t: { decodeMs: number[]; sampleMs: number[] }): Record<string, number> {
+  return { decodeJobMsP50: median(t.decodeMs), sampleJobMsP50: median(t.sampleMs), jobs: t.sampleMs.length };
 }
 
 export async function runProbe(argv: string[]): Promise<void> {
@@ -45,18 +55,25 @@ export async function runProbe(argv: string[]): Promise<void> {
   const threadVariants = variantsArg ? variantsArg.split(",").map(Number)
     : gpuLayers === "max" ? [threads] : [...new Set([threads, Math.max(1, Math.floor(threads / 2)), Math.max(1, threads - 1)])];
   const tag = argValue(argv, "tag", "");
+  const variants = argValue(argv, "variants", "plain,awake").split(",");
   try {
     for (const t of threadVariants) {
-      const context = await loaded.createContext({ contextSize: 4096, sequences: 1, flashAttention: true, threads: t });
-      const seq = context.getSequence();
-      for (const awake of [false, true]) {
-        await generate(seq, tok(17), Math.min(n, 16), awake); // warm-up
+      for (const variant of variants) {
+        const flags = new Set(variant.split("+"));
+        const context = await loaded.createContext({ contextSize: 4096, sequences: 1, flashAttention: true, threads: t, ...(flags.has("micro") ? { batching: microDispatch } : {}) });
+        const timed = flags.has("timed") ? timeNativeJobs(context) : undefined;
+        const seq = context.getSequence();
+        const awake = flags.has("awake"), floor = flags.has("floor");
+        await generate(seq, tok(17), Math.min(n, 16), awake, floor); // warm-up
+        timed?.decodeMs.splice(0);
+        timed?.sampleMs.splice(0);
         const rates: number[] = [];
         // Alternate salts so no run reuses another's KV cache.
-        for (let r = 0; r < runs; r++) rates.push(await generate(seq, tok(r), n, awake));
-        record(results, { path: "probe", test: `decode@512 threads=${t}${awake ? " awake" : ""}${tag ? ` ${tag}` : ""}`, model, value: median(rates), unit: "tok/s", runs: rates.map((x) => +x.toFixed(1)).join("/") });
+        for (let r = 0; r < runs; r++) rates.push(await generate(seq, tok(r), n, awake, floor));
+        const label = variant === "plain" ? "" : variant === "awake" ? " awake" : ` ${variant}`;
+        record(results, { path: "probe", test: `decode@512 threads=${t}${label}${tag ? ` ${tag}` : ""}`, model, value: median(rates), unit: "tok/s", runs: rates.map((x) => +x.toFixed(1)).join("/"), ...(timed ? nativeJobTimes(timed) : {}) });
+        await context.dispose();
       }
-      await context.dispose();
     }
   } finally {
     await loaded.dispose();
