@@ -1,6 +1,7 @@
 // The model status item: model and level, backend, state; click opens the Mixtral menu.
 import * as vscode from "vscode";
 import { Disposable } from "./lifecycle";
+import type { PausedStatus } from "./models/PausedDownloads";
 import type { EngineStatus, Services } from "./services";
 
 const MENU_COMMAND = "mixtral.statusMenu";
@@ -31,11 +32,28 @@ export class StatusBar extends Disposable {
     this.render(this.services.status());
   }
 
+  /** An interrupted download of the configured level, found on disk (PausedDownloads). */
+  private paused: PausedStatus | undefined;
+
+  setPaused(p: PausedStatus | undefined): void {
+    this.paused = p;
+    this.render(this.services.status());
+  }
+
   private render(s: EngineStatus): void {
+    this.item.backgroundColor = undefined;
     if (this.download) {
       const pct = this.download.fraction !== undefined ? ` ${(this.download.fraction * 100).toFixed(0)} %` : "";
       this.item.text = `$(cloud-download) Mixtral ${this.download.level}: ${this.download.state}${pct}`;
       this.item.tooltip = "Mixtral Local: downloading the model (cancel from the notification)";
+      return;
+    }
+    // The engine has no model while the configured level is half-downloaded: say why, and how on.
+    if (this.paused && s.state !== "loading" && s.state !== "ready" && s.state !== "generating") {
+      const p = this.paused;
+      this.item.text = p.state === "paused" ? `$(debug-pause) Mixtral ${p.level}: download paused${p.percent}` : `$(sync~spin) Mixtral ${p.level}: downloading in another window${p.percent}`;
+      this.item.tooltip = `Mixtral Local: ${p.level} ${p.detail}. ${p.state === "paused" ? "Click to resume or discard it." : "This window will use the file once it is complete."}`;
+      this.item.accessibilityInformation = { label: `Mixtral Local: ${p.level} ${p.detail}` };
       return;
     }
     const model = s.info ? `${s.info.quantization}` : "";
@@ -70,8 +88,22 @@ export class StatusBar extends Disposable {
     this.item.accessibilityInformation = { label: `Mixtral Local: ${s.state}${s.message ? `. ${s.message}` : ""}` };
   }
 
+  /** The menu's labels when it was last opened (for the extension-host tests). */
+  lastMenu: string[] = [];
+
+  private pausedMenuItems(): (vscode.QuickPickItem & { command: string; args?: unknown[] })[] {
+    const p = this.paused;
+    if (!p) return [];
+    if (p.state === "elsewhere") return [{ label: `$(sync~spin) ${p.level} Is Downloading in Another Window`, detail: p.detail, command: "" }];
+    return [
+      { label: `$(debug-continue) Resume Download (${p.level}${p.percent ? `,${p.percent}` : ""})`, detail: p.detail, command: "mixtral.resumeDownload", args: [p.level] },
+      { label: `$(trash) Discard Paused Download…`, command: "mixtral.discardDownload", args: [p.level] },
+      { label: "", kind: vscode.QuickPickItemKind.Separator, command: "" },
+    ];
+  }
+
   private async showMenu(): Promise<void> {
-    const items: (vscode.QuickPickItem & { command: string; args?: unknown[] })[] = [
+    const items: (vscode.QuickPickItem & { command: string; args?: unknown[] })[] = [...this.pausedMenuItems(),
       { label: "$(cloud-download) Select or Download Model…", command: "mixtral.selectModel" },
       { label: "$(comment-discussion) Open Chat", command: "mixtral.chatView.focus" },
       { label: "$(sparkle) Toggle Inline Completions", command: "mixtral.toggleInlineCompletions" },
@@ -79,7 +111,8 @@ export class StatusBar extends Disposable {
       { label: "$(gear) Settings", command: "workbench.action.openSettings", args: ["mixtral."] },
       { label: "$(output) Show Log", command: "mixtral.showLog" },
     ];
+    this.lastMenu = items.map((i) => i.label);
     const pick = await vscode.window.showQuickPick(items, { title: "Mixtral Local", placeHolder: this.services.status().message });
-    if (pick) await vscode.commands.executeCommand(pick.command, ...(pick.args ?? []));
+    if (pick?.command) await vscode.commands.executeCommand(pick.command, ...(pick.args ?? []));
   }
 }

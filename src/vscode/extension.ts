@@ -10,6 +10,7 @@ import { EngineHost } from "./EngineHost";
 import { Disposable } from "./lifecycle";
 import { runDoctor } from "./models/doctorCommand";
 import { ModelManager } from "./models/ModelManager";
+import { pausedStatus } from "./models/PausedDownloads";
 import { registerRemoteKeyCommands } from "./remote/apiKeyCommands";
 import { StatusBar } from "./StatusBar";
 
@@ -31,6 +32,7 @@ class MixtralExtension extends Disposable {
       // The host decided "no model" before the file existed; a reset makes it look again.
       if (d.state === "done") host.resetBackend("model downloaded");
     }));
+    this._register(models.paused.onDidChange((p) => statusBar.setPaused(p && pausedStatus(p))));
     this._register(registerRemoteKeyCommands(context.secrets, () => config.settings, log, () => host.resetBackend("API key changed")));
     const reg = (id: string, fn: () => unknown) => this._register(vscode.commands.registerCommand(id, fn));
     reg(CommandIds.showLog, () => log.show());
@@ -60,7 +62,7 @@ class MixtralExtension extends Disposable {
       // Read-only views of state for the extension-host tests; not registered in normal use.
       reg("mixtral._test.lastPrompt", () => host.lastPrompt());
       reg("mixtral._test.status", () => host.status());
-      reg("mixtral._test.models", () => ({ ...models.testState(), statusBarText: statusBar.text }));
+      reg("mixtral._test.models", () => ({ ...models.testState(), statusBarText: statusBar.text, statusBarMenu: statusBar.lastMenu, paused: models.paused.state }));
     }
     log.info(`[extension] activated (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? "web" : "desktop"}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ""})`);
   }

@@ -12,68 +12,14 @@ import * as path from "node:path";
 import * as vscode from "vscode";
 import { QUANT_LEVEL_IDS } from "../../src/core/models/catalog";
 import { DEFAULT_FILE_PATTERN } from "../../src/core/models/modelSource";
-import type { ModelManagerTestState } from "../../src/vscode/models/ModelManager";
 import { ensureTinyModel, repoRoot } from "../helpers/tinyModel";
 import { FaultServer } from "../unit/models/faultServer";
+import { clickNotification, pickRow, sleep, state, step, waitFor } from "./modelsHelpers";
 
 const config = () => vscode.workspace.getConfiguration("mixtral");
 const G = vscode.ConfigurationTarget.Global;
 const FILE = DEFAULT_FILE_PATTERN.replace("{QUANT}", "Q8_0");
 
-type ModelsState = ModelManagerTestState & { statusBarText: string };
-
-const state = async () => (await vscode.commands.executeCommand<ModelsState>("mixtral._test.models"));
-// Progress lines for a run that hangs (the extension host's console reaches the runner's output).
-const step = (what: string) => console.log(`    [models] ${new Date().toISOString().slice(11, 23)} ${what}`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
-/** Opens the picker and accepts the row `steps` below the first, as the keyboard would. Retries
- *  when the picker was not on screen yet when the keys arrived (it is then dismissed). `running`
- *  is the command's promise: it settles once what the pick started (a download) is over. */
-async function pickRow(steps: number, label: string): Promise<{ running: Thenable<unknown> }> {
-  for (let attempt = 0; attempt < 4; attempt++) {
-    const closes = (await state()).pickerCloses;
-    const running = vscode.commands.executeCommand("mixtral.selectModel");
-    await sleep(500 + attempt * 1000);
-    step(`attempt ${attempt}: ${steps} × down`);
-    for (let i = 0; i < steps; i++) await vscode.commands.executeCommand("workbench.action.quickOpenSelectNext");
-    step("accept");
-    await vscode.commands.executeCommand("workbench.action.acceptSelectedQuickOpenItem");
-    step("accepted");
-    await sleep(200);
-    if ((await state()).pickerCloses === closes) await vscode.commands.executeCommand("workbench.action.closeQuickOpen");
-    const s = await waitFor("the picker to close", async () => {
-      const now = await state();
-      return now.pickerCloses > closes && now;
-    });
-    if (s.lastPicked === undefined) {
-      await running;
-      continue;
-    }
-    assert.ok(s.lastPicked.endsWith(` ${label}`), `picked "${s.lastPicked}" instead of ${label}`);
-    // Wrapped: an async function returning a thenable would wait for it (the whole download).
-    return { running };
-  }
-  throw new Error("the model picker never took the selection");
-}
-
-/** Clicks the first button of the newest notification once `ready` holds. */
-async function clickNotification(what: string, ready: () => Promise<boolean>): Promise<void> {
-  await waitFor(what, async () => ready());
-  // The notification is added by the renderer after the extension host asked for it.
-  await sleep(300);
-  await vscode.commands.executeCommand("notification.acceptPrimaryAction");
-}
 
 describe("model management", function () {
   this.timeout(180_000);
@@ -183,6 +129,8 @@ describe("model management", function () {
   it("keeps the partial file on cancel, says it can resume, and resumes with a Range request", async () => {
     const dir = await newModelsDir();
     await config().update("quantization", "auto", G);
+    // A toast left by the previous test would take the "Cancel" click below.
+    await vscode.commands.executeCommand("notifications.clearAll");
     serveOptions = { dripMs: 100, dripBytes: 32 * 1024 };
     const offers = async () => (await state()).messages.filter((m) => m.startsWith("Mixtral Q8_0 is not downloaded yet")).length;
     const offered = await offers();
@@ -192,8 +140,14 @@ describe("model management", function () {
       const m = /downloading (\d+) %/.exec((await state()).statusBarText);
       return !!m && Number(m[1]) >= 20;
     }).catch(async (err: Error) => assert.fail(`${err.message}: ${JSON.stringify({ ...(await state()), pickItems: undefined, requests: server.requests })}`));
-    // The newest notification is the progress one: its primary action is Cancel.
-    await vscode.commands.executeCommand("notification.acceptPrimaryAction");
+    // The newest notification is the progress one: its primary action is Cancel. The first click
+    // sometimes misses it (about 1 run in 3, also at HEAD before the paused-download work); a
+    // second one reaches it.
+    for (let i = 0; i < 3 && (await state()).downloads > 0; i++) {
+      await vscode.commands.executeCommand("notification.acceptPrimaryAction");
+      await waitFor("the download to stop", async () => (await state()).downloads === 0, 1000)
+        .catch(async () => step(`cancel click ${i} did not stop the download; last messages: ${(await state()).messages.slice(-3).join(" | ")}`));
+    }
     await running;
     const target = path.join(dir, FILE);
     const partial = `${target}.partial`;
@@ -206,8 +160,8 @@ describe("model management", function () {
 
     serveOptions = { dripMs: 10, dripBytes: 256 * 1024 };
     const before = server.requests.length;
-    // "Resume" on the paused message.
-    await vscode.commands.executeCommand("notification.acceptPrimaryAction");
+    // "Resume" on the paused message (once the renderer has shown it).
+    await clickNotification("the paused message", async () => true);
     await waitFor("the resumed download to finish", async () => existsSync(target) && (await state()).downloads === 0, 60_000);
     assert.ok(readFileSync(target).equals(model));
     assert.equal(server.requests[before]?.range, `bytes=${kept}-`, "the resume asked for the rest only");

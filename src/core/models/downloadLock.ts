@@ -48,6 +48,21 @@ export class DownloadLock {
   }
 }
 
+export type LockState = { state: "none" } | { state: "stale"; owner?: LockOwner } | { state: "live"; owner: LockOwner };
+
+/** What `acquire` would find, without taking the lock: for the UI's "paused" / "downloading in
+ *  another window" (a stale lock is what `acquire` takes over, so it never blocks a resume). */
+export async function inspectLock(path: string, staleMs = 60_000): Promise<LockState> {
+  try {
+    await fs.stat(path);
+  } catch {
+    return { state: "none" };
+  }
+  const owner = await readOwner(path);
+  if (!owner || (await isStale(path, owner, staleMs))) return { state: "stale", owner };
+  return { state: "live", owner };
+}
+
 async function readOwner(path: string): Promise<LockOwner | undefined> {
   try {
     const v = JSON.parse(await fs.readFile(path, "utf8")) as Partial<LockOwner>;

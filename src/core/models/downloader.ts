@@ -17,6 +17,7 @@ import { pipeline } from "node:stream/promises";
 import { DownloadFailedError } from "../errors";
 import { DownloadLock, isLockOwner } from "./downloadLock";
 import { fmtGB } from "./fit";
+import { removePartial, writePartialInfo } from "./partialDownloads";
 import { httpGet, parseRetryAfter, TransientHttpError } from "./httpGet";
 
 export interface DownloadProgress {
@@ -98,6 +99,7 @@ async function fetchToPartial(o: DownloadOptions, target: string, partial: strin
   let linkedSize: number | undefined;
   let failures = 0;
   let restartedAfter416 = false;
+  let recordedTotal: number | undefined;
   const maxRetries = o.maxRetries ?? 6;
   while (total === undefined || offset < total) {
     if (o.signal?.aborted) return { status: "cancelled", downloadedBytes: offset, totalBytes: total };
@@ -147,10 +149,13 @@ async function fetchToPartial(o: DownloadOptions, target: string, partial: strin
       const want = o.expectedSize ?? linkedSize;
       if (want !== undefined && total !== undefined && total !== want) {
         res.destroy();
-        await fs.rm(partial, { force: true });
+        await removePartial(partial);
         throw new DownloadFailedError(`The server's ${name} is ${total} bytes, but ${want} were expected; nothing was kept.`, "The file on the server is not the one the catalog or the hub describes; check mixtral.modelSource.");
       }
       if (total !== undefined) await checkDisk(total - offset);
+      // The size is only known here (the catalog's is an estimate): kept beside the partial so
+      // the picker can say "paused at 43 %" after a restart without asking the server.
+      if (total !== undefined && (total !== recordedTotal || offset === 0)) recordedTotal = await writePartialInfo(partial, { url: o.url, totalBytes: total });
       received = await receiveBody(res, partial, offset > 0, o, (n) => o.onProgress?.({ phase: "downloading", bytes: offset + n, totalBytes: total }));
       offset += received;
       if (total === undefined) total = offset;
@@ -188,19 +193,20 @@ async function verifyAndRename(o: DownloadOptions, target: string, partial: stri
   const size = (await sizeOf(partial)) ?? 0;
   const wantSize = o.expectedSize ?? linkedSize;
   if (wantSize !== undefined && size !== wantSize) {
-    await fs.rm(partial, { force: true });
+    await removePartial(partial);
     throw new DownloadFailedError(`${name} is ${size} bytes but should be ${wantSize}; the download was deleted.`, "Start the download again.");
   }
   const sha256 = await sha256File(partial, size, o);
   if (sha256 === undefined) return { status: "cancelled", downloadedBytes: size, totalBytes: size };
   const wantSha = (o.expectedSha256 ?? linkedSha256)?.toLowerCase();
   if (wantSha && sha256 !== wantSha) {
-    await fs.rm(partial, { force: true });
+    await removePartial(partial);
     throw new DownloadFailedError(`${name} failed its sha256 check (got ${sha256.slice(0, 12)}…, expected ${wantSha.slice(0, 12)}…); the download was deleted.`, "Start the download again; if it repeats, the mirror serves a different file.");
   }
   const fh = await fs.open(partial, "r+");
   await fh.sync().finally(() => fh.close());
   await fs.rename(partial, target);
+  await removePartial(partial);
   return { status: "completed", path: target, sizeBytes: size, sha256, verifiedSha256: !!wantSha, alreadyPresent: false };
 }
 
@@ -253,7 +259,7 @@ async function sha256File(file: string, size: number, o: DownloadOptions): Promi
 }
 
 async function restart(partial: string): Promise<number> {
-  await fs.rm(partial, { force: true });
+  await removePartial(partial);
   return 0;
 }
 

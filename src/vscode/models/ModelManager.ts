@@ -5,7 +5,6 @@
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { DownloadFailedError, MixtralError } from "../../core/errors";
-import { GgufPrecheckError, precheckGguf } from "../../core/gguf/ggufPrecheck";
 import { QUANT_LEVELS, UNQUANTIZED_GUIDANCE, type QuantLevelId } from "../../core/models/catalog";
 import { downloadFile } from "../../core/models/downloader";
 import { chooseAutoQuantization, fmtGB } from "../../core/models/fit";
@@ -13,10 +12,11 @@ import { describeLevelRows } from "../../core/models/levelRows";
 import { detectMachine, type DetectedMachine } from "../../core/models/machineInfo";
 import { fileNameFor, licencePageUrl, parseModelSource, resolveFileUrl } from "../../core/models/modelSource";
 import { resolveModel, type ResolvedModel } from "../../core/models/resolveModel";
-import { needsLayoutUpgrade, upgradeLayout } from "../../core/models/upgradeLayout";
 import { SECTION } from "../Config";
 import { Disposable } from "../lifecycle";
 import type { Services } from "../services";
+import { chooseModelFile, offerLayoutUpgrade } from "./modelFile";
+import { PausedDownloads, type PickItem } from "./PausedDownloads";
 
 export interface DownloadState {
   level: QuantLevelId;
@@ -24,8 +24,6 @@ export interface DownloadState {
   /** 0..1 while downloading or verifying. */
   fraction?: number;
 }
-
-type PickItem = vscode.QuickPickItem & { run?: () => Promise<void> };
 
 /** What the picker showed last and what the user was told, for the extension-host tests. */
 export interface ModelManagerTestState {
@@ -48,9 +46,12 @@ export class ModelManager extends Disposable {
   private readonly messages: string[] = [];
   private pickerCloses = 0;
   private lastPicked: string | undefined;
+  /** Interrupted downloads found on disk: the picker's "paused" rows, the status bar's Resume. */
+  readonly paused: PausedDownloads;
 
   constructor(private readonly services: Services) {
     super();
+    this.paused = this._register(new PausedDownloads(services, this));
   }
 
   testState(): ModelManagerTestState {
@@ -58,7 +59,7 @@ export class ModelManager extends Disposable {
   }
 
   /** Every notification about models goes through here, so tests can read what the user saw. */
-  private tell(kind: "info" | "warning" | "error", message: string, ...actions: string[]): Thenable<string | undefined> {
+  tell(kind: "info" | "warning" | "error", message: string, ...actions: string[]): Thenable<string | undefined> {
     this.messages.push(message);
     if (this.messages.length > 20) this.messages.shift();
     if (kind === "info") return vscode.window.showInformationMessage(message, ...actions);
@@ -108,7 +109,13 @@ export class ModelManager extends Disposable {
     for (const level of QUANT_LEVELS) {
       if (source && (await this.exists(path.join(this.modelsDirectory, fileNameFor(source, level.id))))) installed.add(level.id);
     }
+    const partials = source ? await this.paused.scan(source) : new Map<QuantLevelId, never>();
     for (const row of describeLevelRows(machine, fit, (id) => installed.has(id))) {
+      const partial = partials.get(row.level);
+      if (partial) {
+        items.push(this.paused.rowItem(row, partial, settings.quantization === row.level && !settings.modelPath));
+        continue;
+      }
       items.push({
         label: `${row.installed ? "$(check)" : row.estimate.fits ? "$(pass)" : "$(warning)"} ${row.level}`,
         description: row.description,
@@ -117,6 +124,7 @@ export class ModelManager extends Disposable {
         run: () => this.useLevel(row.level),
       });
     }
+    items.push(...this.paused.discardItems(partials));
     this.lastPickItems = items.map(({ label, description, detail, kind }) => ({ label, description, detail, separator: kind === vscode.QuickPickItemKind.Separator }));
     const pick = await vscode.window.showQuickPick(items, {
       title: "Mixtral: Select or Download Model",
@@ -126,6 +134,22 @@ export class ModelManager extends Disposable {
     this.pickerCloses++;
     this.lastPicked = pick?.label;
     await pick?.run?.();
+  }
+
+  /** Makes `level` the one in use, leaving `auto` alone when it already resolves to it. */
+  async selectLevel(level: QuantLevelId): Promise<void> {
+    const settings = this.services.config.settings;
+    if (!settings.modelPath && settings.quantization === level) return;
+    if (!settings.modelPath && settings.quantization === "auto" && (await this.resolveModel().catch(() => undefined))?.level === level) return;
+    const cfg = vscode.workspace.getConfiguration(SECTION);
+    if (settings.modelPath) await cfg.update("modelPath", undefined, vscode.ConfigurationTarget.Global);
+    await cfg.update("quantization", level, vscode.ConfigurationTarget.Global);
+  }
+
+  /** Another window or the CLI finished the file: the engine may load it now. */
+  installedElsewhere(level: QuantLevelId): void {
+    this.services.log.info(`[download] Mixtral ${level} was completed by another window or process`);
+    this.downloadEmitter.fire({ level, state: "done", fraction: 1 });
   }
 
   private async useLevel(level: QuantLevelId | "auto"): Promise<void> {
@@ -235,49 +259,13 @@ export class ModelManager extends Disposable {
   }
 
   /** Open dialog → checks the file → mixtral.modelPath (user settings: it names a path). */
-  async chooseFile(): Promise<void> {
-    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: "Use This Model", filters: { "GGUF models": ["gguf"] } });
-    const file = picked?.[0]?.fsPath;
-    if (!file) return;
-    if (await needsLayoutUpgrade(file).catch(() => false)) {
-      const ok = await this.offerUpgrade(file);
-      if (!ok) return;
-    }
-    try {
-      await precheckGguf(file);
-    } catch (err) {
-      if (err instanceof GgufPrecheckError) {
-        void this.tell("error", `${err.message} ${err.hint ?? ""}`);
-        return;
-      }
-      throw err;
-    }
-    await vscode.workspace.getConfiguration(SECTION).update("modelPath", file, vscode.ConfigurationTarget.Global);
+  chooseFile(): Promise<void> {
+    return chooseModelFile((m) => void this.tell("error", m), this.services.log);
   }
 
   /** The old-layout upgrade, with progress and cancel. Resolves true when the file is usable. */
-  async offerUpgrade(file: string): Promise<boolean> {
-    const choice = await vscode.window.showWarningMessage(
-      `${path.basename(file)} stores each Mixtral expert as a separate tensor (the December 2023 layout), which this llama.cpp refuses. Upgrade it in place? The data is only moved, not re-quantized; it needs free space for one copy while it runs.`,
-      { modal: true }, "Upgrade in Place");
-    if (choice !== "Upgrade in Place") return false;
-    try {
-      const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Upgrading ${path.basename(file)}`, cancellable: true }, async (progress, cancel) => {
-        const ac = new AbortController();
-        const sub = cancel.onCancellationRequested(() => ac.abort());
-        let last = 0;
-        try {
-          return await upgradeLayout(file, { signal: ac.signal, onProgress: (f) => { const pct = Math.floor(f * 100); if (pct > last) { progress.report({ increment: pct - last }); last = pct; } } });
-        } finally {
-          sub.dispose();
-        }
-      });
-      this.services.log.info(`[models] upgrade of ${file}: ${r.status}`);
-      return r.status !== "cancelled";
-    } catch (err) {
-      void vscode.window.showErrorMessage(err instanceof MixtralError ? `${err.message} ${err.hint ?? ""}` : String(err));
-      return false;
-    }
+  offerUpgrade(file: string): Promise<boolean> {
+    return offerLayoutUpgrade(file, this.services.log);
   }
 
   private async exists(p: string): Promise<boolean> {
