@@ -10,28 +10,21 @@
 //
 //   node out/bench/index.js chat [--quick] [--tokens 2000] [--turns 100] [--runs 2] [--bundle dist/webview.js]
 //        [--before REF]   also measure the webview as it was at git revision REF (before/after)
-import { existsSync, readFileSync } from "node:fs";
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
+import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import type { CDPSession, Page } from "playwright-core";
-import { chatShellHtml } from "../src/core/chat/webviewShell";
-import type { HostToWebview, Turn } from "../src/shared/protocol";
+import type { Turn } from "../src/shared/protocol";
 import { repoRoot } from "../test/helpers/tinyModel";
 import { longConversation, streamedAnswer, tokenize } from "./lib/chatCorpus";
 import { buildWebviewAt } from "./lib/webviewAtRef";
-import { instrumentPage, streamInPage, timeMessage, type StreamArgs, type StreamFigures } from "./lib/chatViewPage";
+import type { ReplayFigures, StreamArgs } from "./lib/chatViewPage";
+import { ChatPage, serve, type StreamSample } from "./lib/chatViewSession";
 import { formatBeforeAfter, formatChatView } from "./lib/chatViewTable";
 import { mean, median, percentile } from "./lib/stats";
 
 export { formatBeforeAfter, formatChatView };
 
 type BrowserLib = typeof import("../scripts/lib/browser.mjs", { with: { "resolution-mode": "import" } });
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-declare const window: any, document: any, sessionStorage: any;
-/* eslint-enable @typescript-eslint/no-explicit-any */
 
 export interface ChatViewOptions {
   /** Tokens in the streamed answer. Default 2000. */
@@ -79,6 +72,13 @@ export interface ChatViewFigures {
     lines: number;
     replayMs: number;
     replayHandlerMs: number;
+    /** Until every turn is in the DOM and painted (the same as replayMs when not sliced), ms. */
+    replayCompleteMs: number;
+    /** The longest script task of the replay (handler, frame or idle callback), ms. */
+    replayLongestScriptMs: number;
+    /** Long tasks (> 50 ms, script + rendering) during the replay, and the longest, ms. */
+    replayLongTasks: number;
+    replayLongestTaskMs: number;
     /** A send in that conversation: the transcript replayed with two more turns, ms to the frame. */
     sendMs: number;
     heapMb: number;
@@ -93,78 +93,10 @@ export interface ChatViewFigures {
   };
 }
 
-type Metrics = Record<string, number>;
-
 /** `--quick`: one 40-line code block, ~600 tokens, a 30-turn conversation, one stream per side. */
 export const QUICK: ChatViewOptions = { tokens: 600, codeBlocks: 1, historyTurns: 30, runs: 1 };
 
-function serve(bundle: string): Promise<{ url: string; close(): Promise<void> }> {
-  let url = "";
-  const server = http.createServer((req, res) => {
-    if (req.url === "/dist/webview.js") res.writeHead(200, { "content-type": "text/javascript" }).end(readFileSync(bundle));
-    else if (req.url === "/index.html") res.writeHead(200, { "content-type": "text/html" }).end(chatShellHtml({ cspSource: url, scriptUri: `${url}/dist/webview.js` }));
-    else res.writeHead(404).end();
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => {
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    resolve({ url, close: () => new Promise((r) => server.close(() => r())) });
-  }));
-}
-
-const DARK: Record<string, string> = {
-  "--vscode-foreground": "#cccccc", "--vscode-sideBar-background": "#181818", "--vscode-editor-background": "#1f1f1f",
-  "--vscode-input-background": "#313131", "--vscode-textCodeBlock-background": "#2b2b2b", "--vscode-textLink-foreground": "#4daafc",
-  "--vscode-descriptionForeground": "#9d9d9d", "--vscode-font-family": "sans-serif", "--vscode-font-size": "13px", "--vscode-editor-font-family": "monospace",
-};
-
-class ChatPage {
-  private constructor(private readonly page: Page, private readonly cdp: CDPSession, private readonly url: string) {}
-
-  static async create(page: Page, url: string): Promise<ChatPage> {
-    await page.addInitScript(instrumentPage);
-    await page.addInitScript(() => {
-      window.acquireVsCodeApi = () => ({ postMessage: () => undefined, getState: () => undefined, setState: () => undefined });
-    });
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send("Performance.enable");
-    return new ChatPage(page, cdp, url);
-  }
-
-  /** A fresh page: nothing left from the previous scenario in the DOM or the heap. */
-  async open(): Promise<void> {
-    await this.page.goto(`${this.url}/index.html`);
-    await this.page.waitForFunction(() => document.getElementById("transcript") !== null);
-    await this.page.evaluate((vars) => {
-      for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
-      document.body.classList.add("vscode-dark");
-      sessionStorage.clear();
-    }, DARK);
-  }
-
-  async metrics(gc = false): Promise<Metrics> {
-    if (gc) await this.cdp.send("HeapProfiler.collectGarbage");
-    const { metrics } = await this.cdp.send("Performance.getMetrics");
-    return Object.fromEntries(metrics.map((m) => [m.name, m.value]));
-  }
-
-  time(m: HostToWebview): Promise<{ handlerMs: number; toFrameMs: number }> {
-    return this.page.evaluate(timeMessage, m);
-  }
-
-  async stream(args: StreamArgs): Promise<StreamSummary> {
-    const before = await this.metrics();
-    const f = await this.page.evaluate(streamInPage, args);
-    const after = await this.metrics();
-    return summarize([{ f, delta: (k) => (after[k] ?? NaN) - (before[k] ?? NaN) }]);
-  }
-
-  /** Streams and also returns the raw figures (for the scroll phase). */
-  rawStream(args: StreamArgs): Promise<StreamFigures> {
-    return this.page.evaluate(streamInPage, args);
-  }
-}
-
-function summarize(runs: { f: StreamFigures; delta: (k: string) => number }[]): StreamSummary {
+function summarize(runs: StreamSample[]): StreamSummary {
   const per = runs.flatMap((r) => r.f.perChunkMs);
   const quarter = (which: "first" | "last") => runs.flatMap(({ f }) => {
     const q = Math.max(1, Math.floor(f.perChunkMs.length / 4));
@@ -209,15 +141,10 @@ export async function measureChatView(o: ChatViewOptions = {}): Promise<ChatView
   try {
     const chat = await ChatPage.create(browser.page, server.url);
     const q = user("u1", "Explain the update functions and show them in three languages.");
-    const ours: { f: StreamFigures; delta: (k: string) => number }[] = [];
-    const naive: typeof ours = [];
+    const ours: StreamSample[] = [];
+    const naive: StreamSample[] = [];
     const finals: number[] = [];
-    const collect = async (into: typeof ours, args: StreamArgs) => {
-      const before = await chat.metrics();
-      const f = await chat.rawStream(args);
-      const after = await chat.metrics();
-      into.push({ f, delta: (k) => (after[k] ?? NaN) - (before[k] ?? NaN) });
-    };
+    const collect = async (into: StreamSample[], args: StreamArgs) => into.push(await chat.stream(args));
     for (let run = 0; run < (o.runs ?? 2); run++) {
       // Alternate which side goes first: a machine that gets busier mid-run hits both.
       for (const side of run % 2 === 0 ? ["ours", "naive"] : ["naive", "ours"]) {
@@ -234,16 +161,16 @@ export async function measureChatView(o: ChatViewOptions = {}): Promise<ChatView
     }
 
     // A replay into a fresh page (the view opened or reloaded), three times.
-    const replays: { handlerMs: number; toFrameMs: number }[] = [];
+    const replays: ReplayFigures[] = [];
     for (let i = 0; i < 3; i++) {
       await chat.open();
-      replays.push(await chat.time({ type: "transcript", conversationId: "long", generating: false, turns: history.turns }));
+      replays.push(await chat.replay({ type: "transcript", conversationId: "long", generating: false, turns: history.turns }));
     }
     const afterReplay = await chat.metrics(true);
     // Sending a message: the host replays the transcript with the question and the empty answer.
     const live = [...history.turns, q, { id: "a1", role: "assistant" as const, content: "", streaming: true }];
     const send = await chat.time({ type: "transcript", conversationId: "long", generating: true, turns: live });
-    const withHistory = await chat.stream({ requestId: "a1", chunks, intervalMs });
+    const withHistory = summarize([await chat.stream({ requestId: "a1", chunks, intervalMs })]);
     await chat.time({ type: "done", requestId: "a1", turn: { id: "a1", role: "assistant", content: answer } });
     // Scrolling up through the history while another answer streams.
     const q2 = user("u2", "And once more, please.");
@@ -262,6 +189,10 @@ export async function measureChatView(o: ChatViewOptions = {}): Promise<ChatView
         lines: history.lines,
         replayMs: median(replays.map((r) => r.toFrameMs)),
         replayHandlerMs: median(replays.map((r) => r.handlerMs)),
+        replayCompleteMs: median(replays.map((r) => r.completeMs)),
+        replayLongestScriptMs: median(replays.map((r) => r.longestScriptMs)),
+        replayLongTasks: mean(replays.map((r) => r.longTasks)),
+        replayLongestTaskMs: median(replays.map((r) => r.longestTaskMs)),
         sendMs: send.toFrameMs,
         heapMb: mb(afterReplay.JSHeapUsedSize),
         domNodes: afterReplay.Nodes,

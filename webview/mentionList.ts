@@ -153,7 +153,10 @@ export class MentionList {
         const desc = document.createElement("span");
         desc.className = "mention-description";
         desc.textContent = item.description;
-        li.append(name, desc);
+        const detail = document.createElement("span");
+        detail.className = "mention-detail";
+        detail.textContent = fileDetail(item);
+        li.append(name, desc, detail);
         // Keep the focus (and the caret) in the input while clicking.
         li.addEventListener("mousedown", (e) => e.preventDefault());
         li.addEventListener("click", () => this.pick(i));
@@ -177,4 +180,13 @@ function note(text: string): HTMLElement {
   li.setAttribute("aria-selected", "false");
   li.textContent = text;
   return li;
+}
+
+/** The length shown beside a file: its lines, or its size when the host could not count them
+ *  cheaply (a large file not loaded yet); nothing when neither is known, never "0 lines". */
+export function fileDetail(item: OpenFileItem): string {
+  if (item.lineCount > 0) return item.lineCount === 1 ? "1 line" : `${item.lineCount.toLocaleString("en-US")} lines`;
+  const b = item.sizeBytes;
+  if (b === undefined) return "";
+  return b < 1024 ? `${b} bytes` : b < 1024 * 1024 ? `${(b / 1024).toFixed(0)} KB` : `${(b / 1024 / 1024).toFixed(1)} MB`;
 }

@@ -1,11 +1,25 @@
 // Renders the host's transcript. Streaming is incremental: chunks only mark the streaming turn
 // dirty; one requestAnimationFrame renders it, and within it only the part after the last stable
-// block boundary is re-rendered (the stable prefix is rendered once and kept).
+// block boundary is re-rendered (the stable prefix is rendered once and kept). A replay renders
+// the newest turns first and the older ones in idle slices, so opening a long conversation is
+// never one long frozen task.
 import type { Turn } from "../src/shared/protocol";
-import { normalizeLang, renderMarkdown, stableBoundary } from "./markdown";
+import { renderMarkdown, stableBoundary } from "./markdown";
+import { actionBar, answerNotes, decorate, routeClick, userContent, type CodeAction } from "./turnDecorations";
+
+/** Turns a replay always renders before its first paint (newest first: the last exchange)... */
+const MIN_SYNC_TURNS = 2;
+/** ...and then more while this many ms of script are not spent; the same budget per idle slice
+ *  for the older turns (a task over ~50 ms delays typing and scrolling noticeably). */
+const SLICE_MS = 16;
+
+/** Whether one more turn, as costly as the average so far, still fits in the budget. */
+function fits(start: number, done: number): boolean {
+  return done === 0 || ((performance.now() - start) * (done + 1)) / done < SLICE_MS;
+}
 
 export interface TranscriptCallbacks {
-  onCodeAction(action: "copy" | "insert" | "replace" | "newFile", code: string, languageId: string): void;
+  onCodeAction(action: CodeAction, code: string, languageId: string): void;
   onOpenLink(href: string): void;
   onRegenerate(): void;
   onEditLast(text: string): void;
@@ -32,6 +46,10 @@ export class TranscriptView {
    *  transcript on every send; reusing unchanged turns keeps that from re-running markdown and
    *  highlighting over the whole conversation (and keeps focus and text selection in them). */
   private rendered = new Map<string, { key: string; el: HTMLElement }>();
+  /** Leading turns of a replay not in the DOM yet (rendered by idle slices, newest first). */
+  private pending = 0;
+  private slice = 0;
+  private scrollDebt = 0;
 
   constructor(
     private readonly root: HTMLElement,
@@ -41,9 +59,9 @@ export class TranscriptView {
     root.setAttribute("role", "log");
     root.setAttribute("aria-live", "polite");
     root.setAttribute("aria-label", "Conversation");
-    root.addEventListener("click", (e) => this.onClick(e));
+    root.addEventListener("click", (e) => routeClick(e, cb));
     root.addEventListener("keydown", (e) => {
-      if (e.key === "Enter" && e.target instanceof HTMLElement && e.target.matches("a.md-link[data-href]")) this.onClick(e);
+      if (e.key === "Enter" && e.target instanceof HTMLElement && e.target.matches("a.md-link[data-href]")) routeClick(e, cb);
     });
     scroller.addEventListener("scroll", () => {
       this.follow = scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 40;
@@ -57,19 +75,87 @@ export class TranscriptView {
 
   /** Full replay from the host. */
   setTranscript(turns: Turn[], generating: boolean): void {
+    if (this.slice) cancelIdleCallback(this.slice);
+    this.slice = 0;
+    this.scrollDebt = 0;
     this.turns = turns;
     this.generating = generating;
     this.stream = undefined;
     const keep = new Map<string, { key: string; el: HTMLElement }>();
-    const els = turns.map((t, i) => this.renderCached(t, i, keep));
+    const start = performance.now();
+    const els: HTMLElement[] = [];
+    let i = turns.length - 1;
+    // Newest first, so the end of the conversation (where the view opens) paints after one short
+    // task. Reused turns cost nothing and never wait for a slice.
+    for (; i >= 0; i--) {
+      if (els.length >= MIN_SYNC_TURNS && !fits(start, els.length) && !this.isReusable(turns[i], i)) break;
+      els.push(this.renderCached(turns[i], i, keep));
+    }
+    els.reverse();
+    this.pending = i + 1;
+    for (const t of turns.slice(0, this.pending)) {
+      const old = this.rendered.get(t.id);
+      if (old) keep.set(t.id, old);
+    }
     this.rendered = keep;
     // Move only what changed: untouched turns stay in place (no relayout, selection kept).
-    els.forEach((el, i) => {
-      if (this.root.children[i] !== el) this.root.insertBefore(el, this.root.children[i] ?? null);
+    els.forEach((el, k) => {
+      if (this.root.children[k] !== el) this.root.insertBefore(el, this.root.children[k] ?? null);
     });
     while (this.root.children.length > els.length) this.root.lastElementChild?.remove();
     this.follow = true;
     this.scrollToEnd(true);
+    // Screen readers hear the log's additions once it is complete, not slice by slice (tests and
+    // the benchmark also wait for this attribute to go).
+    this.root.toggleAttribute("aria-busy", this.pending > 0);
+    if (this.pending) this.scheduleSlice();
+    this.settleLater();
+  }
+
+  private scheduleSlice(): void {
+    // Idle time first; the timeout keeps a busy view (an answer streaming) from starving it.
+    this.slice = requestIdleCallback(() => this.renderOlder(), { timeout: 100 });
+  }
+
+  /** One slice of the older turns, prepended above what the reader sees without moving it. */
+  private renderOlder(): void {
+    this.slice = 0;
+    const start = performance.now();
+    const batch: HTMLElement[] = [];
+    let i = this.pending - 1;
+    for (; i >= 0 && fits(start, batch.length); i--) {
+      batch.push(this.renderCached(this.turns[i], i, this.rendered));
+    }
+    this.pending = i + 1;
+    const s = this.scroller;
+    this.noteUserScroll();
+    // The reader's text keeps its place: measured on the oldest turn shown so far, not from the
+    // bottom (scrollHeight is rounded, and the error would add up over the slices).
+    const mark = this.root.firstElementChild;
+    const before = mark?.getBoundingClientRect().top ?? 0;
+    this.root.prepend(...batch.reverse());
+    if (this.follow) {
+      s.scrollTop = s.scrollHeight;
+      this.autoScrollTop = s.scrollTop;
+    } else if (mark) {
+      // scrollTop snaps to whole pixels: the remainder is carried so it does not add up.
+      const want = s.scrollTop + mark.getBoundingClientRect().top - before + this.scrollDebt;
+      s.scrollTop = want;
+      this.scrollDebt = want - s.scrollTop;
+    }
+    if (this.pending) this.scheduleSlice();
+    else this.root.removeAttribute("aria-busy");
+    this.settleLater();
+  }
+
+  /** Lets the browser skip finished turns while off-screen (`.settled`: content-visibility in
+   *  styles.css), once each has been laid out and painted: it then remembers their real height.
+   *  Skipped from the start, they would sit at an estimated height and change size on the way
+   *  into view, moving the end of the conversation away from a reader who follows it. */
+  private settleLater(): void {
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      for (const el of this.root.querySelectorAll(".turn:not(.settled):not([aria-busy])")) el.classList.add("settled");
+    }));
   }
 
   appendChunk(requestId: string, text: string): void {
@@ -89,13 +175,14 @@ export class TranscriptView {
     if (this.frame) cancelAnimationFrame(this.frame);
     this.frame = 0;
     this.stream = undefined;
-    const old = this.root.children[i];
+    // DOM positions lag turn indices by the turns a replay has not rendered yet.
+    const old = this.root.children[i - this.pending];
     const el = this.renderCached(turn, i, this.rendered);
     if (old) old.replaceWith(el);
     else this.root.append(el);
     // The question's actions (Edit) appear only once nothing is streaming: refresh it.
     const prev = this.turns[i - 1];
-    const prevEl = this.root.children[i - 1];
+    const prevEl = i - 1 >= this.pending ? this.root.children[i - 1 - this.pending] : undefined;
     if (prev && prevEl) prevEl.replaceWith(this.renderCached(prev, i - 1, this.rendered));
     this.scrollToEnd();
   }
@@ -110,11 +197,11 @@ export class TranscriptView {
     if (boundary > s.frozenLen) {
       const part = document.createElement("div");
       part.className = "md-part";
-      part.append(this.decorate(renderMarkdown(text.slice(s.frozenLen, boundary))));
+      part.append(decorate(renderMarkdown(text.slice(s.frozenLen, boundary))));
       s.frozen.append(part);
       s.frozenLen = boundary;
     }
-    s.live.replaceChildren(this.decorate(renderMarkdown(text.slice(s.frozenLen))));
+    s.live.replaceChildren(decorate(renderMarkdown(text.slice(s.frozenLen))));
     s.body.classList.toggle("waiting", text === "");
     this.scrollToEnd();
   }
@@ -122,29 +209,41 @@ export class TranscriptView {
   /** The turn's element, reused when the turn and everything its rendering depends on (its
    *  position as last turn or last question, whether an answer is streaming) are unchanged. */
   private renderCached(turn: Turn, index: number, into: Map<string, { key: string; el: HTMLElement }>): HTMLElement {
-    const isLast = index === this.turns.length - 1;
-    if (turn.streaming) return this.renderTurn(turn, isLast);
-    // Only the last answer (Regenerate) and the last question (Edit) change with position and
-    // with `generating`; every other turn renders the same wherever it is.
-    const actions = !this.generating && (turn.role === "user" ? this.isLastUser(turn) : isLast);
-    const key = JSON.stringify([turn, actions]);
+    if (turn.streaming) return this.renderTurn(turn, index === this.turns.length - 1);
+    const key = this.cacheKey(turn, index);
     const old = this.rendered.get(turn.id);
-    const el = old && old.key === key ? old.el : this.renderTurn(turn, isLast);
+    const el = old && old.key === key ? old.el : this.renderTurn(turn, index === this.turns.length - 1);
     into.set(turn.id, { key, el });
     return el;
+  }
+
+  private isReusable(turn: Turn, index: number): boolean {
+    return !turn.streaming && this.rendered.get(turn.id)?.key === this.cacheKey(turn, index);
+  }
+
+  private cacheKey(turn: Turn, index: number): string {
+    // Only the last answer (Regenerate) and the last question (Edit) change with position and
+    // with `generating`; every other turn renders the same wherever it is.
+    const actions = !this.generating && (turn.role === "user" ? this.isLastUser(turn) : index === this.turns.length - 1);
+    return JSON.stringify([turn, actions]);
   }
 
   /** `force`: a new transcript, shown from its end wherever the reader was. */
   private scrollToEnd(force = false): void {
     const s = this.scroller;
-    // A scroll the user made since our last one whose `scroll` event has not fired yet (it fires
-    // in the next frame's scroll steps; a render can come first): without this check the view
-    // would pull them back to the bottom. Above the bottom, not just clamped by a shorter tail.
-    if (!force && s.scrollTop < this.autoScrollTop - 2 && s.scrollTop + s.clientHeight < s.scrollHeight - 2) this.follow = false;
+    if (!force) this.noteUserScroll();
     if (this.follow) {
       s.scrollTop = s.scrollHeight;
       this.autoScrollTop = s.scrollTop;
     }
+  }
+
+  /** A scroll the user made since our last one whose `scroll` event has not fired yet (it fires
+   *  in the next frame's scroll steps; a render can come first): without this check the view
+   *  would pull them back to the bottom. Above the bottom, not just clamped by a shorter tail. */
+  private noteUserScroll(): void {
+    const s = this.scroller;
+    if (s.scrollTop < this.autoScrollTop - 2 && s.scrollTop + s.clientHeight < s.scrollHeight - 2) this.follow = false;
   }
 
   private renderTurn(turn: Turn, isLast: boolean): HTMLElement {
@@ -162,24 +261,9 @@ export class TranscriptView {
     el.append(body);
 
     if (turn.role === "user") {
-      // The user's own text is shown as typed (no markdown): what you see is what was sent.
-      const text = document.createElement("div");
-      text.className = "user-text";
-      text.textContent = turn.displayText ?? turn.content;
-      body.append(text);
-      if (turn.attachments?.length) {
-        const chips = document.createElement("div");
-        chips.className = "chips";
-        for (const a of turn.attachments) {
-          const chip = document.createElement("span");
-          chip.className = "chip";
-          chip.textContent = `${a.fileName}:${a.startLine}-${a.endLine}`;
-          chips.append(chip);
-        }
-        body.append(chips);
-      }
+      userContent(turn, body);
       if (this.isLastUser(turn) && !this.generating) {
-        el.append(this.actions([["Edit", "Edit and resend this message", () => this.cb.onEditLast(turn.displayText ?? turn.content)]]));
+        el.append(actionBar([["Edit", "Edit and resend this message", () => this.cb.onEditLast(turn.displayText ?? turn.content)]]));
       }
       return el;
     }
@@ -196,108 +280,13 @@ export class TranscriptView {
       return el;
     }
 
-    body.append(this.decorate(renderMarkdown(turn.content)));
-    if (turn.error) {
-      const err = document.createElement("div");
-      err.className = "turn-error";
-      err.setAttribute("role", "alert");
-      err.textContent = turn.error;
-      el.append(err);
-    }
-    if (turn.incomplete) {
-      const cut = document.createElement("div");
-      cut.className = "incomplete";
-      cut.textContent = `⚠ Answer incomplete: ${turn.incompleteReason ?? "cut short"}`;
-      el.append(cut);
-    }
-    if (turn.stats && turn.stats.generatedTokens > 0) {
-      const stats = document.createElement("div");
-      stats.className = "stats";
-      stats.textContent = `${Math.round(turn.stats.ttftMs)} ms to first token · ${turn.stats.tokensPerSecond.toFixed(1)} tok/s · ${turn.stats.generatedTokens} tokens`;
-      stats.title = "Time to first token and generation speed";
-      el.append(stats);
-    }
-    if (isLast && !this.generating) el.append(this.actions([["Regenerate", "Generate this answer again", () => this.cb.onRegenerate()]]));
+    body.append(decorate(renderMarkdown(turn.content)));
+    el.append(...answerNotes(turn));
+    if (isLast && !this.generating) el.append(actionBar([["Regenerate", "Generate this answer again", () => this.cb.onRegenerate()]]));
     return el;
   }
 
   private isLastUser(turn: Turn): boolean {
     return [...this.turns].reverse().find((t) => t.role === "user")?.id === turn.id;
   }
-
-  private actions(items: [string, string, () => void][]): HTMLElement {
-    const bar = document.createElement("div");
-    bar.className = "turn-actions";
-    for (const [label, aria, run] of items) {
-      const b = document.createElement("vscode-button");
-      b.setAttribute("secondary", "");
-      b.setAttribute("aria-label", aria);
-      b.textContent = label;
-      b.addEventListener("click", run);
-      bar.append(b);
-    }
-    return bar;
-  }
-
-  /** Adds the code-block toolbars and makes host-routed links keyboard reachable. */
-  private decorate(frag: DocumentFragment): DocumentFragment {
-    for (const a of frag.querySelectorAll("a.md-link[data-href]")) {
-      a.setAttribute("tabindex", "0");
-      a.setAttribute("role", "link");
-    }
-    for (const pre of frag.querySelectorAll("pre")) {
-      const code = pre.querySelector("code");
-      const lang = normalizeLang(/(?:^|\s)language-(\S+)/.exec(code?.className ?? "")?.[1] ?? "");
-      const wrap = document.createElement("div");
-      wrap.className = "code-block";
-      const bar = document.createElement("div");
-      bar.className = "code-actions";
-      bar.setAttribute("role", "toolbar");
-      bar.setAttribute("aria-label", `Code block actions${lang ? ` (${lang})` : ""}`);
-      const label = document.createElement("span");
-      label.className = "code-lang";
-      label.textContent = lang;
-      bar.append(label);
-      const actions: [string, "copy" | "insert" | "replace" | "newFile", string][] = [
-        ["Copy", "copy", "Copy code"],
-        ["Insert", "insert", "Insert code at the cursor"],
-        ["Replace", "replace", "Replace the editor selection with this code"],
-        ["New file", "newFile", "Open code in a new file"],
-      ];
-      for (const [text, action, aria] of actions) {
-        const b = document.createElement("vscode-button");
-        b.setAttribute("secondary", "");
-        b.setAttribute("aria-label", aria);
-        b.dataset.codeAction = action;
-        b.textContent = text;
-        bar.append(b);
-      }
-      pre.replaceWith(wrap);
-      wrap.append(bar, pre);
-    }
-    return frag;
-  }
-
-  private onClick(e: Event): void {
-    const target = e.target instanceof Element ? e.target : null;
-    if (!target) return;
-    const link = target.closest("a.md-link");
-    if (link) {
-      e.preventDefault();
-      const href = link.getAttribute("data-href");
-      if (href) this.cb.onOpenLink(href);
-      return;
-    }
-    const button = target.closest<HTMLElement>("[data-code-action]");
-    if (button) {
-      const block = button.closest(".code-block");
-      const code = block?.querySelector("pre code, pre")?.textContent ?? "";
-      const lang = block?.querySelector(".code-lang")?.textContent ?? "";
-      this.cb.onCodeAction(button.dataset.codeAction as "copy" | "insert" | "replace" | "newFile", stripTrailingNewline(code), lang);
-    }
-  }
-}
-
-function stripTrailingNewline(s: string): string {
-  return s.endsWith("\n") ? s.slice(0, -1) : s;
 }

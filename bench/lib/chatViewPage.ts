@@ -9,21 +9,25 @@ import type { HostToWebview, Turn } from "../../src/shared/protocol";
 declare const window: any, document: any, performance: any, MessageEvent: any, MessageChannel: any, MutationObserver: any, PerformanceObserver: any;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
-/** Runs before the bundle: times every requestAnimationFrame callback (the product renders in
- *  them), keeping the original for the benchmark's own frame counter. */
+/** Runs before the bundle: times every requestAnimationFrame and idle callback (the product
+ *  renders in them), keeping the original rAF for the benchmark's own frame counter. */
 export function instrumentPage(): void {
   const raf = window.requestAnimationFrame.bind(window);
-  const bench = { raf, work: 0 };
+  const ric = window.requestIdleCallback.bind(window);
+  const bench = { raf, work: 0, longestCallback: 0 };
   window.__bench = bench;
-  window.requestAnimationFrame = (cb: (t: number) => void) =>
-    raf((t: number) => {
-      const s = performance.now();
-      try {
-        cb(t);
-      } finally {
-        bench.work += performance.now() - s;
-      }
-    });
+  const timed = <A>(cb: (a: A) => void) => (a: A) => {
+    const s = performance.now();
+    try {
+      cb(a);
+    } finally {
+      const ms = performance.now() - s;
+      bench.work += ms;
+      bench.longestCallback = Math.max(bench.longestCallback, ms);
+    }
+  };
+  window.requestAnimationFrame = (cb: (t: number) => void) => raf(timed(cb));
+  window.requestIdleCallback = (cb: (d: unknown) => void, o?: unknown) => ric(timed(cb), o);
 }
 
 export interface StreamArgs {
@@ -99,10 +103,17 @@ export async function streamInPage(a: StreamArgs): Promise<StreamFigures> {
       scroller.scrollTop = target;
       await nextFrame();
       scrollLatencyMs.push(performance.now() - s);
+      // What the reader looks at: the turn in the middle of the view, and where it is on screen.
+      const box = scroller.getBoundingClientRect();
+      const seen = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2)?.closest("article");
+      const seenTop = seen?.getBoundingClientRect().top;
       await new Promise((r) => setTimeout(r, a.scrollEveryMs ?? 100));
-      // The user scrolled up: streaming must not pull the view back down.
-      // (Moving up is not a jump: the view clamps when a re-rendered tail is briefly shorter.)
-      if (scroller.scrollTop > target + 2) scrollJumps++;
+      // The user scrolled up: streaming must not pull the view back down. A larger scrollTop
+      // alone is not a jump when the text in view stayed put (the browser's scroll anchoring
+      // compensating for turns above taking their real height); moving up is not one either
+      // (the view clamps when a re-rendered tail is briefly shorter).
+      const moved = seen && seen.isConnected ? seenTop - seen.getBoundingClientRect().top > 2 : true;
+      if (scroller.scrollTop > target + 2 && moved) scrollJumps++;
       if (target === 0) scroller.scrollTop = scroller.scrollHeight;
     }
   };
@@ -161,4 +172,44 @@ export async function timeMessage(m: HostToWebview): Promise<{ handlerMs: number
   // The first callback runs before that frame's paint, the second one after it.
   await new Promise<void>((r) => bench.raf(() => bench.raf(() => r())));
   return { handlerMs, toFrameMs: performance.now() - s };
+}
+
+export interface ReplayFigures {
+  handlerMs: number;
+  /** To the first painted frame after the message. */
+  toFrameMs: number;
+  /** Until every turn is in the DOM (the view no longer `aria-busy`) and painted. */
+  completeMs: number;
+  /** The longest script task: the handler, or one frame or idle callback. */
+  longestScriptMs: number;
+  longTasks: number;
+  longestTaskMs: number;
+}
+
+/** Dispatches a transcript and waits, frame by frame, until all of it is rendered. Works for a
+ *  bundle that renders the whole replay at once (then complete = first frame). */
+export async function timeReplay(m: HostToWebview & { type: "transcript" }): Promise<ReplayFigures> {
+  const bench = window.__bench as { raf: (cb: () => void) => number; longestCallback: number };
+  const root = document.getElementById("transcript");
+  const longTasks: number[] = [];
+  const po = new PerformanceObserver((list: { getEntries(): { duration: number }[] }) => {
+    for (const e of list.getEntries()) longTasks.push(e.duration);
+  });
+  po.observe({ type: "longtask" });
+  const frame = () => new Promise<void>((r) => bench.raf(() => r()));
+  bench.longestCallback = 0;
+  const s = performance.now();
+  window.dispatchEvent(new MessageEvent("message", { data: m }));
+  const handlerMs = performance.now() - s;
+  await frame();
+  await frame();
+  const toFrameMs = performance.now() - s;
+  while (root.children.length < m.turns.length || root.hasAttribute("aria-busy")) await frame();
+  await frame();
+  const completeMs = performance.now() - s;
+  // Long-task entries arrive asynchronously.
+  await new Promise((r) => setTimeout(r, 100));
+  for (const e of po.takeRecords()) longTasks.push(e.duration);
+  po.disconnect();
+  return { handlerMs, toFrameMs, completeMs, longestScriptMs: Math.max(handlerMs, bench.longestCallback), longTasks: longTasks.length, longestTaskMs: Math.max(0, ...longTasks) };
 }

@@ -32,6 +32,8 @@ export function formatChatView(r: ChatViewFigures): string {
   const long = formatTable([`long conversation: ${h.turns} turns, ${h.lines} markdown lines`, "empty view", `with ${h.turns} turns`, "ratio"], [
     ["replay into a fresh view (transcript message → painted frame), ms", "", fmt(h.replayMs), ""],
     ["  of it in the message handler (markdown, highlight, DOM), ms", "", fmt(h.replayHandlerMs), ""],
+    ["  until every turn is in the DOM and painted, ms", "", fmt(h.replayCompleteMs), ""],
+    ["  longest script task of the replay, ms / long tasks > 50 ms (longest, ms)", "", `${fmt(h.replayLongestScriptMs)} / ${fmt(h.replayLongTasks, 1)} (${fmt(h.replayLongestTaskMs, 0)})`, ""],
     ["send a message (replay with 2 more turns) → painted frame, ms", "", fmt(h.sendMs), ""],
     ["JS heap after replay (after GC), MB / DOM nodes", "", `${fmt(h.heapMb)} / ${fmt(h.domNodes, 0)}`, ""],
     ["streaming: script ms per chunk, p50", ...flat((x) => x.chunkP50Ms)],
@@ -54,10 +56,18 @@ export function formatBeforeAfter(ref: string, before: ChatViewFigures, after: C
   const h = after.history;
   return formatTable([`webview at ${ref} vs now (${h.turns}-turn conversation)`, "before", "after", "before ÷ after"], [
     row("send a message in the long conversation → painted frame, ms", (r) => r.history.sendMs),
-    row("replay into a fresh view, ms", (r) => r.history.replayMs),
+    row("replay into a fresh view → first painted frame, ms", (r) => r.history.replayMs),
+    row("replay: until every turn is in the DOM and painted, ms", (r) => r.history.replayCompleteMs),
+    row("replay: longest script task, ms", (r) => r.history.replayLongestScriptMs),
+    row("replay: longest task (longtask API, 0 = none over 50 ms), ms", (r) => r.history.replayLongestTaskMs),
+    row("streaming, long conversation: script ms per chunk p50", (r) => r.history.stream.chunkP50Ms, 2),
+    row("streaming, long conversation: script ms per chunk p95", (r) => r.history.stream.chunkP95Ms, 2),
     row("streaming, empty view: script ms per chunk p95", (r) => r.ours.chunkP95Ms, 2),
     row("streaming, empty view: main-thread busy ms per chunk", (r) => r.ours.busyPerChunkMs, 2),
     row("streaming, long conversation: main-thread busy ms per chunk", (r) => r.history.stream.busyPerChunkMs, 2),
+    row("streaming, long ÷ empty view: busy ms per chunk", (r) => r.history.stream.busyPerChunkMs / r.ours.busyPerChunkMs, 2),
+    row("streaming, long conversation: frames per second", (r) => r.history.stream.fps),
+    row("JS heap after replay, MB", (r) => r.history.heapMb),
     row("streaming, empty view: frames per second", (r) => r.ours.fps),
     row("scroll → next frame p95 ms", (r) => r.history.scrollP95Ms),
     row("JS heap after both answers, MB", (r) => r.history.heapAfterMb),

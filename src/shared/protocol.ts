@@ -47,7 +47,11 @@ export interface OpenFileItem {
   /** Workspace-relative path, as an attach-file chip names the file. */
   path: string;
   languageId: string;
+  /** Lines as an attach-file chip counts them; 0 when unknown (a large file whose tab restored
+   *  at startup has no document loaded yet). */
   lineCount: number;
+  /** The file's size on disk, when read from disk rather than from a loaded document. */
+  sizeBytes?: number;
 }
 
 export interface TurnStats {

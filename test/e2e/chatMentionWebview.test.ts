@@ -98,7 +98,7 @@ describe("chat webview: @-mentions of open files", function () {
     assert.deepEqual(await optionNames(), ["stats.py", "statistics.md"]);
     await page.keyboard.press("ArrowDown");
     assert.deepEqual(await selected(), ["statistics.md"]);
-    assert.equal(await list.locator(`#${await input.getAttribute("aria-activedescendant")}`).textContent(), "statistics.mddocs");
+    assert.equal(await list.locator(`#${await input.getAttribute("aria-activedescendant")}`).textContent(), "statistics.mddocs30 lines");
     await page.keyboard.press("ArrowDown");
     assert.deepEqual(await selected(), ["stats.py"], "Down wraps around");
     await page.keyboard.press("ArrowUp");
@@ -190,6 +190,19 @@ describe("chat webview: @-mentions of open files", function () {
     // With the list closed, Escape stops as usual.
     await page.keyboard.press("Escape");
     assert.deepEqual(await sent(), [{ type: "stop" }]);
+  });
+
+  it("says how long each file is, never '0 lines': lines when known, else its size, else nothing", async () => {
+    // A tab restored at startup without a loaded document: the host counts a small file's lines
+    // from disk and gives a large one's size (lineCount 0 = not counted).
+    const big = { ...item("logs/big.log", 0), sizeBytes: 600_100 };
+    const remote = item("remote/unknown.txt", 0);
+    await open([item("src/one.ts", 1), item("src/many.ts", 12_345), big, remote]);
+    await page.keyboard.type("@");
+    await list.locator(".mention-option", { hasText: "unknown.txt" }).waitFor();
+    const details = await list.locator("[role=option]").evaluateAll((els) => els.map((e) => `${e.querySelector(".mention-name")?.textContent}=${e.querySelector(".mention-detail")?.textContent}`));
+    assert.deepEqual(details, ["one.ts=1 line", "many.ts=12,345 lines", "big.log=586 KB", "unknown.txt="]);
+    assert.ok(!((await list.textContent()) ?? "").includes("0 lines"));
   });
 
   it("says 'No open files' when there are none (nothing to pick; Enter only closes the list)", async () => {

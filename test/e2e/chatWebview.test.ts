@@ -126,6 +126,8 @@ describe("chat webview in Chromium", function () {
     await open();
     const history = [turn("u1", "user", "one"), turn("a1", "assistant", "first `answer`"), turn("u2", "user", "two"), turn("a2", "assistant", "second answer")];
     await send({ type: "transcript", conversationId: "c1", generating: false, turns: history });
+    // Older turns of a replay may come in idle slices; the log is busy until all are in.
+    await page.waitForFunction(() => document.querySelectorAll("article.turn").length === 4 && !document.getElementById("transcript").hasAttribute("aria-busy"));
     await page.evaluate(() => document.querySelectorAll("article.turn").forEach((e: HTMLElement & { __mark?: number }) => (e.__mark = 1)));
     // A send: two more turns, an answer streaming. Only the old last question (loses Edit) and
     // last answer (loses Regenerate) change; the first pair is kept as it is.
@@ -241,6 +243,7 @@ describe("chat webview in Chromium", function () {
           await frame();
         }
         await send({ type: "transcript", conversationId: "h", generating: false, turns });
+        await page.waitForFunction(() => !document.getElementById("transcript").hasAttribute("aria-busy"));
         await frame();
         // Click every inert link too: nothing may happen.
         for (const a of await page.locator("a.inert-link").all()) await a.click({ force: true }).catch(() => undefined);

@@ -1,6 +1,7 @@
 // The host side of the chat's `@`-mentions in the real extension host, with real editor tabs: the
 // listing carries no file contents, a listed handle reads the file's current text, and a handle the
-// host never offered (a forged one, or a file no longer open) reads nothing.
+// host never offered (a forged one, or a file no longer open) reads nothing. A tab whose document
+// is not loaded is labelled with its length from disk.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -51,6 +52,42 @@ describe("chat @-mentions (extension host)", () => {
     assert.ok("attachments" in result, JSON.stringify(result));
     assert.match(result.attachments[0].code, /export const alpha = 1;/);
     assert.match(result.attachments[0].code, /export const edited = true;/, "unsaved edits are what the user sees, so they are sent");
+  });
+
+  it("labels a tab whose document is not loaded with its real length, never 0 lines", async () => {
+    // A tab restored at VS Code startup has no document until it is shown; a test cannot restart
+    // the window, so the labelling is checked on real files that no document has loaded.
+    const crlf = path.join(dir, "unloaded.txt");
+    const crlfText = "one\r\ntwo\r\nthree\r\n";
+    fs.writeFileSync(crlf, crlfText);
+    const big = path.join(dir, "big.log");
+    fs.writeFileSync(big, "x".repeat(99) + "\n".repeat(1) + "y\n".repeat(300_000));
+    const empty = path.join(dir, "empty.txt");
+    fs.writeFileSync(empty, "");
+    for (const f of [crlf, big, empty]) {
+      assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.fsPath === f), `${f} must not be loaded`);
+    }
+    assert.deepEqual(openFiles.fromDisk(vscode.Uri.file(crlf)), { lineCount: 3, sizeBytes: Buffer.byteLength(crlfText) });
+    // Too large to count on a keystroke: its size instead (the view shows "586 KB", not "0 lines").
+    assert.deepEqual(openFiles.fromDisk(vscode.Uri.file(big)), { lineCount: 0, sizeBytes: fs.statSync(big).size });
+    assert.deepEqual(openFiles.fromDisk(vscode.Uri.file(empty)), { lineCount: 1, sizeBytes: 0 });
+    // Changed on disk: counted again.
+    fs.appendFileSync(crlf, "four\n");
+    assert.equal(openFiles.fromDisk(vscode.Uri.file(crlf)).lineCount, 4);
+    assert.deepEqual(openFiles.fromDisk(vscode.Uri.file(path.join(dir, "gone.txt"))), { lineCount: 0 });
+    assert.deepEqual(openFiles.fromDisk(vscode.Uri.parse("untitled:Untitled-9")), { lineCount: 0 });
+    for (const f of [crlf, big, empty]) {
+      assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.fsPath === f), `counting must not load ${f}`);
+    }
+  });
+
+  it("lists a loaded tab with its document's line count, unsaved edits included", async () => {
+    // alpha.ts holds one line on disk and one more unsaved in its editor (the test above).
+    const item = openFiles.list("alpha")[0];
+    assert.equal(item.name, "alpha.ts");
+    assert.equal(item.lineCount, 2);
+    assert.equal(item.sizeBytes, undefined, "a loaded document is measured, not the file on disk");
+    assert.equal(openFiles.fromDisk(vscode.Uri.file(path.join(dir, "alpha.ts"))).lineCount, 1);
   });
 
   it("refuses a handle the host never offered", async () => {

@@ -8,7 +8,10 @@ export interface OpenFileCandidate {
   /** Workspace-relative path (or the file name when it lies outside the workspace). */
   path: string;
   languageId: string;
+  /** 0 when unknown. */
   lineCount: number;
+  /** Size on disk, when known. */
+  sizeBytes?: number;
   /** Higher = activated more recently; 0 = never seen active in this session. */
   lastActive: number;
 }
@@ -41,8 +44,19 @@ export function rankOpenFiles(candidates: readonly OpenFileCandidate[], query: s
     else if (lname.includes(q)) tier = 1;
     else if (c.path.toLowerCase().includes(q)) tier = 2;
     else continue;
-    scored.push({ item: { id: c.id, name, description: folder, path: c.path, languageId: c.languageId, lineCount: c.lineCount }, tier, lastActive: c.lastActive, index });
+    scored.push({ item: { id: c.id, name, description: folder, path: c.path, languageId: c.languageId, lineCount: c.lineCount, ...(c.sizeBytes === undefined ? {} : { sizeBytes: c.sizeBytes }) }, tier, lastActive: c.lastActive, index });
   }
   scored.sort((a, b) => a.tier - b.tier || b.lastActive - a.lastActive || a.index - b.index);
   return scored.slice(0, Math.max(0, limit)).map((s) => s.item);
+}
+
+/** Lines in a file's bytes as an attach-file chip counts them (as VS Code splits lines: LF, CRLF
+ *  or a lone CR; a final empty line is not counted; an empty file is one line). */
+export function countLines(bytes: Uint8Array): number {
+  let n = 1;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] === 0x0a || (bytes[i] === 0x0d && bytes[i + 1] !== 0x0a)) n++;
+  }
+  const last = bytes[bytes.length - 1];
+  return n > 1 && (last === 0x0a || last === 0x0d) ? n - 1 : n;
 }

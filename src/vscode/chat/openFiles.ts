@@ -1,20 +1,26 @@
 // The open editor tabs behind the chat's `@`-mentions: lists them (no contents) for the view and,
 // when a message is sent, reads each mentioned file through the attach-file code. The view can
 // only name files the host offered or that are open in a tab: a forged handle reads nothing.
+import * as fs from "node:fs";
 import * as vscode from "vscode";
-import { rankOpenFiles, type OpenFileCandidate } from "../../core/chat/openFiles";
+import { countLines, rankOpenFiles, type OpenFileCandidate } from "../../core/chat/openFiles";
 import type { Attachment, OpenFileItem } from "../../shared/protocol";
 import { Disposable } from "../lifecycle";
 import { fileAttachment } from "./editorActions";
 
 /** Handles remembered from past listings; older ones are forgotten first. */
 const MAX_OFFERED = 500;
+/** A tab without a loaded document gets its lines counted from disk up to this size; a larger
+ *  file is listed with its size instead. */
+const MAX_COUNTED_BYTES = 512 * 1024;
 
 export class OpenFiles extends Disposable {
   /** URI string → activation tick; the tab API itself has no most-recently-used order. */
   private readonly lastActive = new Map<string, number>();
   private tick = 0;
   private readonly offered = new Map<string, vscode.Uri>();
+  /** Files of unloaded tabs, by URI, as last read from disk. */
+  private readonly onDisk = new Map<string, { mtimeMs: number; size: number; lineCount: number }>();
 
   constructor() {
     super();
@@ -41,11 +47,12 @@ export class OpenFiles extends Disposable {
           id: key,
           path: vscode.workspace.asRelativePath(uri, false),
           languageId: doc?.languageId ?? "plaintext",
-          lineCount: doc ? attachedLines(doc) : 0,
+          ...(doc ? { lineCount: attachedLines(doc) } : this.fromDisk(uri)),
           lastActive: this.lastActive.get(key) ?? fallback,
         });
       }
     }
+    for (const key of this.onDisk.keys()) if (!uris.has(key)) this.onDisk.delete(key);
     const items = rankOpenFiles(candidates, query);
     for (const item of items) {
       this.offered.delete(item.id);
@@ -89,6 +96,30 @@ export class OpenFiles extends Disposable {
       }
     }
     return undefined;
+  }
+
+  /**
+   * Lines (and size) of a tab's file whose document is not loaded: tabs restored at startup get
+   * one only when shown. Opening the document just to count would load it for every extension
+   * (language servers included), so the file is read instead. Synchronously: the list answers a
+   * keystroke, a stat is microseconds, and a file is read again only after it changed.
+   */
+  fromDisk(uri: vscode.Uri): { lineCount: number; sizeBytes?: number } {
+    if (uri.scheme !== "file") return { lineCount: 0 };
+    try {
+      const st = fs.statSync(uri.fsPath);
+      if (!st.isFile()) return { lineCount: 0 };
+      const key = uri.toString();
+      let known = this.onDisk.get(key);
+      if (!known || known.mtimeMs !== st.mtimeMs || known.size !== st.size) {
+        known = { mtimeMs: st.mtimeMs, size: st.size, lineCount: st.size <= MAX_COUNTED_BYTES ? countLines(fs.readFileSync(uri.fsPath)) : 0 };
+        this.onDisk.set(key, known);
+      }
+      return { lineCount: known.lineCount, sizeBytes: known.size };
+    } catch {
+      // Deleted or unreadable since the tab was restored: list it without a length.
+      return { lineCount: 0 };
+    }
   }
 
   private touch(uri: vscode.Uri | undefined): void {
