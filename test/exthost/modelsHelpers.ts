@@ -1,13 +1,33 @@
 // Shared by the model-management extension-host suites: the test hook's state, waiting, and driving
 // the model picker and notifications with the workbench's own commands.
 import * as assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import * as vscode from "vscode";
+import { DEFAULT_FILE_PATTERN } from "../../src/core/models/modelSource";
 import type { PartialDownload } from "../../src/core/models/partialDownloads";
 import type { ModelManagerTestState } from "../../src/vscode/models/ModelManager";
+import { ensureTinyModel } from "../helpers/tinyModel";
+import { FaultServer } from "../unit/models/faultServer";
 
 type PickItems = ModelManagerTestState["pickItems"];
 
 export type ModelsState = ModelManagerTestState & { statusBarText: string; statusBarMenu: string[]; paused?: PartialDownload };
+
+export const config = () => vscode.workspace.getConfiguration("mixtral");
+export const G = vscode.ConfigurationTarget.Global;
+/** The Q8_0 file name of the default source's layout, as both suites download it. */
+export const FILE = DEFAULT_FILE_PATTERN.replace("{QUANT}", "Q8_0");
+
+/** Activates the extension and starts a 127.0.0.1 "mirror" of the tiny model; `hub` holds the
+ *  headers the hub's LFS redirect sends (the size and sha256 the downloader verifies). */
+export async function startMirror(): Promise<{ model: Buffer; server: FaultServer; hub: Record<string, string> }> {
+  await vscode.extensions.getExtension("mixtral-local.mixtral-local")?.activate();
+  const model = readFileSync(await ensureTinyModel());
+  const sha256 = createHash("sha256").update(model).digest("hex");
+  const server = await new FaultServer(model).start();
+  return { model, server, hub: { "x-linked-size": String(model.length), "x-linked-etag": `"${sha256}"` } };
+}
 
 export const state = async () => (await vscode.commands.executeCommand<ModelsState>("mixtral._test.models"));
 // Progress lines for a run that hangs (the extension host's console reaches the runner's output).

@@ -6,20 +6,13 @@
 // until that process dies; discard deletes the bytes only after the confirmation.
 import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
 import { existsSync, promises as fs, readFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { DEFAULT_FILE_PATTERN } from "../../src/core/models/modelSource";
 import { writePartialInfo } from "../../src/core/models/partialDownloads";
-import { ensureTinyModel } from "../helpers/tinyModel";
 import { FaultServer } from "../unit/models/faultServer";
-import { pickRow, sleep, state, step, stepsTo, waitFor } from "./modelsHelpers";
-
-const config = () => vscode.workspace.getConfiguration("mixtral");
-const G = vscode.ConfigurationTarget.Global;
-const FILE = DEFAULT_FILE_PATTERN.replace("{QUANT}", "Q8_0");
+import { config, FILE, G, pickRow, startMirror, sleep, state, step, stepsTo, waitFor } from "./modelsHelpers";
 
 describe("model management: paused downloads found on disk", function () {
   this.timeout(180_000);
@@ -58,11 +51,8 @@ describe("model management: paused downloads found on disk", function () {
   }
 
   before(async () => {
-    await vscode.extensions.getExtension("mixtral-local.mixtral-local")?.activate();
-    model = readFileSync(await ensureTinyModel());
-    const sha256 = createHash("sha256").update(model).digest("hex");
-    server = await new FaultServer(model).start();
-    const hub = { "x-linked-size": String(model.length), "x-linked-etag": `"${sha256}"` };
+    let hub: Record<string, string>;
+    ({ model, server, hub } = await startMirror());
     server.handler = (req, res) => server.serve(req, res, { dripMs: 10, dripBytes: 256 * 1024, extraHeaders: hub });
     await config().update("engine", "local", G);
     await config().update("modelPath", undefined, G);
