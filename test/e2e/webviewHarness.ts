@@ -55,12 +55,11 @@ export async function openStandaloneWebview(options: StandaloneWebviewOptions): 
   };
 }
 
-/** The colour variables VS Code 1.100 sets in its default light, dark and dark high-contrast themes
- *  (values from its colour registry), with the body class it adds. */
 export type ThemeName = "light" | "dark" | "high-contrast";
 
-
 const FONTS = { "--vscode-font-family": "sans-serif", "--vscode-font-size": "13px", "--vscode-editor-font-family": "monospace" };
+/** The colour variables VS Code 1.100 sets in its default light, dark and dark high-contrast themes
+ *  (values from its colour registry), with the body class it adds. */
 export const THEMES: Record<ThemeName, { bodyClass: string; vars: Record<string, string> }> = {
   light: {
     bodyClass: "vscode-light",
