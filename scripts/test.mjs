@@ -61,7 +61,7 @@ async function tier(name, command, args, env = {}) {
     code = 1;
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  let counts = { passed: 0, failed: 0, pending: 0 };
+  let counts = { passed: 0, failed: 0, pending: 0, failedTitles: [] };
   if (existsSync(resultsFile)) counts = { ...counts, ...JSON.parse(readFileSync(resultsFile, "utf8")) };
   // The suite may crash (or fail to load) without reporting; that is a failure too.
   if (code !== 0 && counts.failed === 0) counts.failed = 1;
@@ -72,6 +72,8 @@ async function tier(name, command, args, env = {}) {
   const line = `[${name}] ${counts.passed} passed, ${counts.failed} failed${pending} (${seconds}s)`;
   process.stdout.write(`${line}\n`);
   summary.push(line);
+  // The failed tests by name, so the last lines of a long run (all CI shows) say what failed.
+  for (const title of counts.failedTitles ?? []) summary.push(`  FAILED ${title}`);
 }
 
 function mochaArgs(glob, timeout) {

@@ -10,6 +10,8 @@ export interface SuiteCounts {
   passed: number;
   failed: number;
   pending: number;
+  /** "full title: first line of the error" of each failed test, for the run's summary. */
+  failedTitles: string[];
 }
 
 function testFiles(root: string): string[] {
@@ -26,10 +28,15 @@ export async function run(): Promise<void> {
   for (const file of testFiles(__dirname)) mocha.addFile(file);
   await mocha.loadFilesAsync();
 
+  const failedTitles: string[] = [];
   const counts = await new Promise<SuiteCounts>((resolve) => {
     const runner = mocha.run(() => {
       const stats = runner.stats;
-      resolve({ passed: stats?.passes ?? 0, failed: stats?.failures ?? 0, pending: stats?.pending ?? 0 });
+      resolve({ passed: stats?.passes ?? 0, failed: stats?.failures ?? 0, pending: stats?.pending ?? 0, failedTitles });
+    });
+    runner.on("fail", (test, err: unknown) => {
+      const message = String((err as Error)?.message ?? err).split("\n").find((l) => l.trim()) ?? "";
+      failedTitles.push(`${test.fullTitle()}: ${message.trim().slice(0, 300)}`);
     });
   });
   const resultsFile = process.env.MIXTRAL_TEST_RESULTS_FILE;
