@@ -97,9 +97,10 @@ if (saved.draft) composer.restore(saved.draft);
 function onMessage(m: HostToWebview): void {
   switch (m.type) {
     case "transcript":
+      // The placeholder shares the scroller: hidden first, so the transcript scrolls to its real end.
+      emptyEl.hidden = m.turns.length > 0;
       transcript.setTranscript(m.turns, m.generating);
       composer.setGenerating(m.generating);
-      emptyEl.hidden = m.turns.length > 0;
       // The host has the message now; nothing left to restore.
       if (saved.pending && m.turns.length > 0) save({ pending: undefined });
       break;

@@ -138,10 +138,16 @@ export class TranscriptView {
       s.scrollTop = s.scrollHeight;
       this.autoScrollTop = s.scrollTop;
     } else if (mark) {
-      // scrollTop snaps to whole pixels: the remainder is carried so it does not add up.
-      const want = s.scrollTop + mark.getBoundingClientRect().top - before + this.scrollDebt;
-      s.scrollTop = want;
-      this.scrollDebt = want - s.scrollTop;
+      // Chromium's scroll anchoring has usually kept the reader's place already, during the layout
+      // the measurement forced; then scrollTop is left alone (a write fights the browser's anchor).
+      // It does not anchor at scrollTop 0 (a reader at the very top): there the view is moved
+      // here. scrollTop snaps to whole pixels: the remainder is carried so it does not add up.
+      const shift = mark.getBoundingClientRect().top - before;
+      if (Math.abs(shift) >= 1) {
+        const want = s.scrollTop + shift + this.scrollDebt;
+        s.scrollTop = want;
+        this.scrollDebt = want - s.scrollTop;
+      }
     }
     if (this.pending) this.scheduleSlice();
     else this.root.removeAttribute("aria-busy");
@@ -153,8 +159,11 @@ export class TranscriptView {
    *  Skipped from the start, they would sit at an estimated height and change size on the way
    *  into view, moving the end of the conversation away from a reader who follows it. */
   private settleLater(): void {
+    // Only the turns in the DOM now: a slice inserted between the two frames has not been painted,
+    // so the browser has no height of it to remember yet (its own call settles it later).
+    const now = [...this.root.querySelectorAll(".turn:not(.settled):not([aria-busy])")];
     requestAnimationFrame(() => requestAnimationFrame(() => {
-      for (const el of this.root.querySelectorAll(".turn:not(.settled):not([aria-busy])")) el.classList.add("settled");
+      for (const el of now) if (el.isConnected && !el.hasAttribute("aria-busy")) el.classList.add("settled");
     }));
   }
 
