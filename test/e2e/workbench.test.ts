@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { openWorkbench, resultsDir, runFromPalette, vsixForTests, Workbench } from "./workbench";
+import { describeWorkbench, openWorkbench, resultsDir, runFromPalette, vsixForTests, Workbench } from "./workbench";
 
 describe("Mixtral in the browser workbench", function () {
   this.timeout(180_000);
@@ -52,7 +52,11 @@ describe("Mixtral in the browser workbench", function () {
   it("runs Mixtral: Show Log from the command palette and shows the Mixtral Local channel", async () => {
     const { page } = wb;
     await runFromPalette(page, "Mixtral: Show Log");
-    await page.locator(".part.panel", { hasText: "Mixtral Local" }).waitFor({ state: "visible", timeout: 30_000 });
+    try {
+      await page.locator(".part.panel", { hasText: "Mixtral Local" }).waitFor({ state: "visible", timeout: 30_000 });
+    } catch {
+      assert.fail(`the Output panel never showed the Mixtral Local channel; the workbench shows ${await describeWorkbench(page)}`);
+    }
     const panel = (await page.locator(".part.panel").textContent()) ?? "";
     assert.ok(panel.includes("Mixtral Local"), "the Output panel does not show the Mixtral Local channel");
     await wb.screenshot("mixtral-show-log");

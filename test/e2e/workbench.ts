@@ -95,7 +95,23 @@ export async function runFromPalette(page: Page, title: string): Promise<void> {
     }
   }
   await input.fill(`>${title}`);
-  // Wait for the palette to list the command before pressing Enter, or Enter runs nothing.
-  await page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first().waitFor({ state: "visible" });
-  await page.keyboard.press("Enter");
+  // Wait for the palette to list the command, then click that row: Enter would run whichever row
+  // has the focus (a recently used command can rank first), or nothing while the list filters.
+  const row = page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first();
+  await row.waitFor({ state: "visible" });
+  await row.click();
+  await input.waitFor({ state: "hidden", timeout: 10_000 });
+}
+
+/** What the workbench shows (notifications, the panel's text, an open palette) for a failure
+ *  message: the CI log is all there is to read. */
+export async function describeWorkbench(page: Page): Promise<string> {
+  const texts = async (selector: string) => (await page.locator(selector).allTextContents().catch(() => [])).map((t) => t.trim().slice(0, 200)).filter(Boolean);
+  return JSON.stringify({
+    notifications: await texts(".notifications-toasts .notification-list-item-message"),
+    panel: await texts(".part.panel .composite.title"),
+    panelVisible: await page.locator(".part.panel").isVisible().catch(() => false),
+    palette: await page.locator(".quick-input-widget").isVisible().catch(() => false),
+    title: await page.title().catch(() => ""),
+  });
 }
