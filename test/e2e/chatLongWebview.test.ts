@@ -127,6 +127,49 @@ describe("chat webview: a long conversation", function () {
     assert.deepEqual(moved, [], "the turn the reader looked at moved");
   });
 
+  it("a focused action in a finished turn shows its whole focus ring (the turn stops clipping its paint)", async () => {
+    await open();
+    await dispatch({ type: "transcript", conversationId: "long", generating: false, turns: history.slice(-4) });
+    await replayDone();
+    await page.waitForFunction(() => document.querySelectorAll("#transcript > .turn.settled").length === 4);
+    const button = page.locator('[data-turn-id="a49"] .turn-actions vscode-button', { hasText: "Regenerate" });
+    await button.focus();
+    await frames();
+    const box = await button.boundingBox();
+    assert.ok(box, "Regenerate is laid out");
+    // The ring: 1 px at a 2 px offset, so it lies 2-3 px outside the button on every side.
+    const pad = 5;
+    const clip = { x: Math.floor(box.x - pad), y: Math.floor(box.y - pad), width: Math.ceil(box.width + 2 * pad), height: Math.ceil(box.height + 2 * pad) };
+    const png = (await page.screenshot({ clip })).toString("base64");
+    const ring = THEMES.dark.vars["--vscode-focusBorder"];
+    const sides = await page.evaluate(async ({ data, ring, pad, w, h }) => {
+      // A bitmap from bytes: the page's CSP allows no data: images.
+      const bytes = Uint8Array.from(window.atob(data), (c: string) => c.charCodeAt(0));
+      const img = await window.createImageBitmap(new window.Blob([bytes], { type: "image/png" }));
+      const canvas = document.createElement("canvas");
+      canvas.width = img.width;
+      canvas.height = img.height;
+      const ctx = canvas.getContext("2d");
+      ctx.drawImage(img, 0, 0);
+      const px = ctx.getImageData(0, 0, img.width, img.height).data;
+      const [r, g, b] = [1, 3, 5].map((i) => parseInt(ring.slice(i, i + 2), 16));
+      const isRing = (x: number, y: number) => {
+        const i = (y * img.width + x) * 4;
+        return Math.abs(px[i] - r) + Math.abs(px[i + 1] - g) + Math.abs(px[i + 2] - b) < 60;
+      };
+      const count = (xs: number[], ys: number[]) => xs.reduce((n, x) => n + ys.filter((y) => isRing(x, y)).length, 0);
+      const range = (a: number, b: number) => Array.from({ length: Math.max(0, b - a) }, (_, k) => a + k);
+      // Only the band 1-4 px outside the button, per side, away from the corners.
+      return {
+        top: count(range(pad + 4, w - pad - 4), range(pad - 4, pad)),
+        bottom: count(range(pad + 4, w - pad - 4), range(h - pad, h - pad + 4)),
+        left: count(range(pad - 4, pad), range(pad + 4, h - pad - 4)),
+        right: count(range(w - pad, w - pad + 4), range(pad + 4, h - pad - 4)),
+      };
+    }, { data: png, ring, pad, w: clip.width, h: clip.height });
+    for (const [side, n] of Object.entries(sides)) assert.ok(n > 5, `the focus ring's ${side} edge is missing (${JSON.stringify(sides)})`);
+  });
+
   it("a send and a finished answer arriving before the replay is complete keep every turn in place", async () => {
     await open();
     await dispatch({ type: "transcript", conversationId: "long", generating: false, turns: history });
