@@ -36,15 +36,15 @@ describe("chat @-mentions (extension host)", () => {
       const doc = await vscode.workspace.openTextDocument(path.join(dir, name));
       await vscode.window.showTextDocument(doc, { preview: false });
     }
-    const items = openFiles.list("");
+    const items = await openFiles.list("");
     const names = items.map((i) => i.name);
     assert.ok(names.indexOf("beta.py") >= 0 && names.indexOf("beta.py") < names.indexOf("alpha.ts"), `order: ${names.join(", ")}`);
     assert.ok(!JSON.stringify(items).includes("export const alpha"), "a listing must not carry file text");
-    assert.deepEqual(openFiles.list("alp").map((i) => i.name), ["alpha.ts"]);
+    assert.deepEqual((await openFiles.list("alp")).map((i) => i.name), ["alpha.ts"]);
   });
 
   it("reads a listed file's current text when the message is sent", async () => {
-    const item = openFiles.list("alpha")[0];
+    const item = (await openFiles.list("alpha"))[0];
     const editor = vscode.window.visibleTextEditors.find((e) => e.document.fileName.endsWith("alpha.ts"))
       ?? await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(path.join(dir, "alpha.ts")));
     await editor.edit((b) => b.insert(new vscode.Position(1, 0), "export const edited = true;\n"));
@@ -67,15 +67,15 @@ describe("chat @-mentions (extension host)", () => {
     for (const f of [crlf, big, empty]) {
       assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.fsPath === f), `${f} must not be loaded`);
     }
-    assert.deepEqual(openFiles.fromDisk(vscode.Uri.file(crlf)), { lineCount: 3, sizeBytes: Buffer.byteLength(crlfText) });
+    assert.deepEqual(await openFiles.fromDisk(vscode.Uri.file(crlf)), { lineCount: 3, sizeBytes: Buffer.byteLength(crlfText) });
     // Too large to count on a keystroke: its size instead (the view shows "586 KB", not "0 lines").
-    assert.deepEqual(openFiles.fromDisk(vscode.Uri.file(big)), { lineCount: 0, sizeBytes: fs.statSync(big).size });
-    assert.deepEqual(openFiles.fromDisk(vscode.Uri.file(empty)), { lineCount: 1, sizeBytes: 0 });
+    assert.deepEqual(await openFiles.fromDisk(vscode.Uri.file(big)), { lineCount: 0, sizeBytes: fs.statSync(big).size });
+    assert.deepEqual(await openFiles.fromDisk(vscode.Uri.file(empty)), { lineCount: 1, sizeBytes: 0 });
     // Changed on disk: counted again.
     fs.appendFileSync(crlf, "four\n");
-    assert.equal(openFiles.fromDisk(vscode.Uri.file(crlf)).lineCount, 4);
-    assert.deepEqual(openFiles.fromDisk(vscode.Uri.file(path.join(dir, "gone.txt"))), { lineCount: 0 });
-    assert.deepEqual(openFiles.fromDisk(vscode.Uri.parse("untitled:Untitled-9")), { lineCount: 0 });
+    assert.equal((await openFiles.fromDisk(vscode.Uri.file(crlf))).lineCount, 4);
+    assert.deepEqual(await openFiles.fromDisk(vscode.Uri.file(path.join(dir, "gone.txt"))), { lineCount: 0 });
+    assert.deepEqual(await openFiles.fromDisk(vscode.Uri.parse("untitled:Untitled-9")), { lineCount: 0 });
     for (const f of [crlf, big, empty]) {
       assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.fsPath === f), `counting must not load ${f}`);
     }
@@ -83,11 +83,11 @@ describe("chat @-mentions (extension host)", () => {
 
   it("lists a loaded tab with its document's line count, unsaved edits included", async () => {
     // alpha.ts holds one line on disk and one more unsaved in its editor (the test above).
-    const item = openFiles.list("alpha")[0];
+    const item = (await openFiles.list("alpha"))[0];
     assert.equal(item.name, "alpha.ts");
     assert.equal(item.lineCount, 2);
     assert.equal(item.sizeBytes, undefined, "a loaded document is measured, not the file on disk");
-    assert.equal(openFiles.fromDisk(vscode.Uri.file(path.join(dir, "alpha.ts"))).lineCount, 1);
+    assert.equal((await openFiles.fromDisk(vscode.Uri.file(path.join(dir, "alpha.ts")))).lineCount, 1);
   });
 
   it("refuses a handle the host never offered", async () => {

@@ -143,7 +143,8 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
         return this.controller.send({ text: m.text, attachments: resolved.attachments });
       }
       case "listOpenFiles":
-        this.post({ type: "openFiles", query: m.query, items: this.openFiles.list(m.query) });
+        // Answers may arrive out of order: the view keeps only the one for its current query.
+        this.post({ type: "openFiles", query: m.query, items: await this.openFiles.list(m.query) });
         return;
       case "stop":
         return this.controller.stop();

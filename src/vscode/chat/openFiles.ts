@@ -30,8 +30,8 @@ export class OpenFiles extends Disposable {
     this._register(vscode.window.tabGroups.onDidChangeTabs((e) => [...e.opened, ...e.changed].filter((t) => t.isActive).forEach((t) => this.touch(tabUri(t)))));
   }
 
-  list(query: string): OpenFileItem[] {
-    const candidates: OpenFileCandidate[] = [];
+  async list(query: string): Promise<OpenFileItem[]> {
+    const pending: Promise<OpenFileCandidate>[] = [];
     const uris = new Map<string, vscode.Uri>();
     const groups = vscode.window.tabGroups;
     for (const group of groups.all) {
@@ -43,15 +43,11 @@ export class OpenFiles extends Disposable {
         // Tabs restored at startup have no tick yet: the visible ones rank above the rest.
         const fallback = tab.isActive ? (group === groups.activeTabGroup ? 0.5 : 0.25) : 0;
         const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
-        candidates.push({
-          id: key,
-          path: vscode.workspace.asRelativePath(uri, false),
-          languageId: doc?.languageId ?? "plaintext",
-          ...(doc ? { lineCount: attachedLines(doc) } : this.fromDisk(uri)),
-          lastActive: this.lastActive.get(key) ?? fallback,
-        });
+        const base = { id: key, path: vscode.workspace.asRelativePath(uri, false), languageId: doc?.languageId ?? "plaintext", lastActive: this.lastActive.get(key) ?? fallback };
+        pending.push(doc ? Promise.resolve({ ...base, lineCount: attachedLines(doc) }) : this.fromDisk(uri).then((length) => ({ ...base, ...length })));
       }
     }
+    const candidates = await Promise.all(pending);
     for (const key of this.onDisk.keys()) if (!uris.has(key)) this.onDisk.delete(key);
     const items = rankOpenFiles(candidates, query);
     for (const item of items) {
@@ -101,18 +97,18 @@ export class OpenFiles extends Disposable {
   /**
    * Lines (and size) of a tab's file whose document is not loaded: tabs restored at startup get
    * one only when shown. Opening the document just to count would load it for every extension
-   * (language servers included), so the file is read instead. Synchronously: the list answers a
-   * keystroke, a stat is microseconds, and a file is read again only after it changed.
+   * (language servers included), so the file is read instead, off the extension host's thread,
+   * and again only after it changed.
    */
-  fromDisk(uri: vscode.Uri): { lineCount: number; sizeBytes?: number } {
+  async fromDisk(uri: vscode.Uri): Promise<{ lineCount: number; sizeBytes?: number }> {
     if (uri.scheme !== "file") return { lineCount: 0 };
     try {
-      const st = fs.statSync(uri.fsPath);
+      const st = await fs.promises.stat(uri.fsPath);
       if (!st.isFile()) return { lineCount: 0 };
       const key = uri.toString();
       let known = this.onDisk.get(key);
       if (!known || known.mtimeMs !== st.mtimeMs || known.size !== st.size) {
-        known = { mtimeMs: st.mtimeMs, size: st.size, lineCount: st.size <= MAX_COUNTED_BYTES ? countLines(fs.readFileSync(uri.fsPath)) : 0 };
+        known = { mtimeMs: st.mtimeMs, size: st.size, lineCount: st.size <= MAX_COUNTED_BYTES ? countLines(await fs.promises.readFile(uri.fsPath)) : 0 };
         this.onDisk.set(key, known);
       }
       return { lineCount: known.lineCount, sizeBytes: known.size };
