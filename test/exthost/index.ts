@@ -5,15 +5,6 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import Mocha from "mocha";
 
-/** Counts the outer runner (scripts/test.mjs) reads back, since our stdout is the workbench's. */
-export interface SuiteCounts {
-  passed: number;
-  failed: number;
-  pending: number;
-  /** "full title: first line of the error" of each failed test, for the run's summary. */
-  failedTitles: string[];
-}
-
 function testFiles(root: string): string[] {
   return (fs.readdirSync(root, { recursive: true }) as string[])
     .filter((f) => f.endsWith(".test.js"))
@@ -21,25 +12,17 @@ function testFiles(root: string): string[] {
     .map((f) => path.join(root, f));
 }
 
+/** The reporter `npm test` gives every mocha tier (scripts/lib/countingReporter.cjs): the spec
+ *  output plus the counts and failed titles in $MIXTRAL_TEST_RESULTS_FILE, which the outer runner
+ *  reads back, since our stdout is the workbench's. From out/test/exthost to the repository. */
+const COUNTING_REPORTER = path.resolve(__dirname, "..", "..", "..", "scripts", "lib", "countingReporter.cjs");
+
 export async function run(): Promise<void> {
-  const mocha = new Mocha({ ui: "bdd", color: false, reporter: "spec", timeout: 60_000 });
+  const mocha = new Mocha({ ui: "bdd", color: false, reporter: COUNTING_REPORTER, timeout: 60_000 });
   // MIXTRAL_TEST_GREP narrows a run to matching test titles while working on one test.
   if (process.env.MIXTRAL_TEST_GREP) mocha.grep(process.env.MIXTRAL_TEST_GREP);
   for (const file of testFiles(__dirname)) mocha.addFile(file);
   await mocha.loadFilesAsync();
-
-  const failedTitles: string[] = [];
-  const counts = await new Promise<SuiteCounts>((resolve) => {
-    const runner = mocha.run(() => {
-      const stats = runner.stats;
-      resolve({ passed: stats?.passes ?? 0, failed: stats?.failures ?? 0, pending: stats?.pending ?? 0, failedTitles });
-    });
-    runner.on("fail", (test, err: unknown) => {
-      const message = String((err as Error)?.message ?? err).split("\n").find((l) => l.trim()) ?? "";
-      failedTitles.push(`${test.fullTitle()}: ${message.trim().slice(0, 300)}`);
-    });
-  });
-  const resultsFile = process.env.MIXTRAL_TEST_RESULTS_FILE;
-  if (resultsFile) fs.writeFileSync(resultsFile, JSON.stringify(counts));
-  if (counts.failed > 0) throw new Error(`${counts.failed} extension-host test(s) failed`);
+  const failed = await new Promise<number>((resolve) => mocha.run(resolve));
+  if (failed > 0) throw new Error(`${failed} extension-host test(s) failed`);
 }

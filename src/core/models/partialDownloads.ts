@@ -85,7 +85,8 @@ export async function scanPartialDownloads(dir: string, source: ModelSource, opt
   return new Map(found.filter((p): p is PartialDownload => !!p).map((p) => [p.level, p]));
 }
 
-/** Whole percent, floored so 99.9 % never reads as done; undefined when an estimate was passed. */
+/** Whole percent, floored so 99.9 % never reads as done; undefined when more bytes are kept than
+ *  the (estimated) total. */
 export function partialPercent(p: Pick<PartialDownload, "bytes" | "totalBytes">): number | undefined {
   if (p.bytes > p.totalBytes) return undefined;
   return Math.floor((p.bytes / p.totalBytes) * 100);

@@ -34,6 +34,7 @@ export class OpenFiles extends Disposable {
     const pending: Promise<OpenFileCandidate>[] = [];
     const uris = new Map<string, vscode.Uri>();
     const groups = vscode.window.tabGroups;
+    const docs = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.toString(), d]));
     for (const group of groups.all) {
       for (const tab of group.tabs) {
         const uri = tabUri(tab);
@@ -42,7 +43,7 @@ export class OpenFiles extends Disposable {
         uris.set(key, uri);
         // Tabs restored at startup have no tick yet: the visible ones rank above the rest.
         const fallback = tab.isActive ? (group === groups.activeTabGroup ? 0.5 : 0.25) : 0;
-        const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
+        const doc = docs.get(key);
         const base = { id: key, path: vscode.workspace.asRelativePath(uri, false), languageId: doc?.languageId ?? "plaintext", lastActive: this.lastActive.get(key) ?? fallback };
         pending.push(doc ? Promise.resolve({ ...base, lineCount: attachedLines(doc) }) : this.fromDisk(uri).then((length) => ({ ...base, ...length })));
       }

@@ -7,7 +7,7 @@
 import * as os from "node:os";
 import * as vscode from "vscode";
 import type { QuantLevelId } from "../../core/models/catalog";
-import { inspectLock } from "../../core/models/downloadLock";
+import { DownloadLock, isLockOwner } from "../../core/models/downloadLock";
 import type { LevelRow } from "../../core/models/levelRows";
 import type { ModelSource } from "../../core/models/modelSource";
 import { parseModelSource } from "../../core/models/modelSource";
@@ -166,7 +166,7 @@ export class PausedDownloads extends Disposable {
     const name = level ?? this.current?.level;
     const p = name ? await findPartialDownload(this.runner.modelsDirectory, source, name) : undefined;
     if (!p || p.bytes === 0) {
-      void this.runner.tell("info", `There is no paused Mixtral ${name ?? ""} download to discard.`.replace("  ", " "));
+      void this.runner.tell("info", `There is no paused Mixtral ${name ? `${name} ` : ""}download to discard.`);
       return false;
     }
     if (p.state === "elsewhere") {
@@ -176,14 +176,18 @@ export class PausedDownloads extends Disposable {
     const answer = await this.confirm(`Discard the paused download of Mixtral ${p.level}?`,
       `It is ${describePartial(p)}. The ${fmtSize(p.bytes, p.bytes)} already downloaded will be deleted; downloading this level again starts from the beginning.`);
     if (answer !== DISCARD) return false;
-    // Checked again: another window may have resumed it while the dialog was open.
-    const lock = await inspectLock(`${p.target}.lock`);
-    if (lock.state === "live") {
-      void this.runner.tell("warning", `Mixtral ${p.level} started downloading in another window or process (pid ${lock.owner.pid}); nothing was deleted.`);
+    // Deleted under the download lock, as the downloader writes: another window may have resumed
+    // it while the dialog was open (then it keeps the lock), and a stale lock is taken over.
+    const lock = await DownloadLock.acquire(`${p.target}.lock`);
+    if (isLockOwner(lock)) {
+      void this.runner.tell("warning", `Mixtral ${p.level} started downloading in another window or process (pid ${lock.pid}); nothing was deleted.`);
       return false;
     }
-    await removePartial(p.partialPath);
-    if (lock.state === "stale") await vscode.workspace.fs.delete(vscode.Uri.file(`${p.target}.lock`)).then(undefined, () => undefined);
+    try {
+      await removePartial(p.partialPath);
+    } finally {
+      await lock.release();
+    }
     this.services.log.info(`[download] discarded ${p.partialPath} (${p.bytes} bytes)`);
     void this.runner.tell("info", `Discarded the paused download of Mixtral ${p.level} (${fmtSize(p.bytes, p.bytes)} freed).`);
     await this.refresh();
