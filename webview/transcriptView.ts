@@ -3,9 +3,9 @@
 // block boundary is re-rendered (the stable prefix is rendered once and kept). A replay renders
 // the newest turns first and the older ones in idle slices, so opening a long conversation is
 // never one long frozen task.
-import type { Turn } from "../src/shared/protocol";
+import type { CodeActionKind, Turn } from "../src/shared/protocol";
 import { renderMarkdown, stableBoundary } from "./markdown";
-import { actionBar, answerNotes, decorate, routeClick, userContent, type CodeAction } from "./turnDecorations";
+import { actionBar, answerNotes, decorate, routeClick, userContent } from "./turnDecorations";
 
 /** Turns a replay always renders before its first paint (newest first: the last exchange)... */
 const MIN_SYNC_TURNS = 2;
@@ -19,7 +19,7 @@ function fits(start: number, done: number): boolean {
 }
 
 export interface TranscriptCallbacks {
-  onCodeAction(action: CodeAction, code: string, languageId: string): void;
+  onCodeAction(action: CodeActionKind, code: string, languageId: string): void;
   onOpenLink(href: string): void;
   onRegenerate(): void;
   onEditLast(text: string): void;

@@ -1,9 +1,7 @@
 // DOM pieces of a rendered turn: code-block toolbars, keyboard-reachable links, the action bar,
 // a question's text and chips, an answer's notes, and where a click on them goes. No state.
-import type { Turn } from "../src/shared/protocol";
+import type { CodeActionKind as CodeAction, Turn } from "../src/shared/protocol";
 import { normalizeLang } from "./markdown";
-
-export type CodeAction = "copy" | "insert" | "replace" | "newFile";
 
 const CODE_ACTIONS: [string, CodeAction, string][] = [
   ["Copy", "copy", "Copy code"],
