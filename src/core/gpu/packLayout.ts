@@ -1,0 +1,23 @@
+// Where installed GPU packs live: the one contract between the installer (extension host, CLI)
+// and the engine child's module resolve hook. A pack is an unpacked @node-llama-cpp/<name> npm
+// package (node-llama-cpp's own prebuilt binaries for one backend), kept per node-llama-cpp
+// version because node-llama-cpp accepts a prebuilt package only when its version equals its own.
+//
+//   <dataDir>/gpu-packs/<node-llama-cpp version>/node_modules/@node-llama-cpp/<name>/package.json
+//
+// Only complete, verified packs are at that path (they are unpacked elsewhere and renamed into
+// place). The host passes the version folder to the engine child in GPU_PACKS_ENV.
+import * as path from "node:path";
+
+/** Environment variable naming the version folder (gpuPacksRoot) for the engine child. */
+export const GPU_PACKS_ENV = "MIXTRAL_GPU_PACKS";
+
+/** The folder holding every pack for one node-llama-cpp version. `dataDir`: the extension's global storage. */
+export function gpuPacksRoot(dataDir: string, nodeLlamaCppVersion: string): string {
+  return path.join(dataDir, "gpu-packs", nodeLlamaCppVersion);
+}
+
+/** An installed pack's package folder inside a version folder, e.g. name "linux-x64-cuda". */
+export function gpuPackDir(root: string, name: string): string {
+  return path.join(root, "node_modules", "@node-llama-cpp", name);
+}
