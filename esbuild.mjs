@@ -5,44 +5,51 @@
 //   dist/webview.js    browser, iife, the chat view
 // node-llama-cpp is ESM-only with top-level await: it stays external and is loaded with a real
 // `import()` (esbuild keeps dynamic imports for node20 targets; never rewrite them to require).
+// The packaging test imports `bundleConfigs` to check what each bundle pulls in.
 import * as esbuild from "esbuild";
+import { pathToFileURL } from "node:url";
 
-const production = process.argv.includes("--production");
-const watch = process.argv.includes("--watch");
-
-const node = {
-  bundle: true,
-  platform: "node",
-  format: "cjs",
-  target: "node20",
-  sourcemap: !production,
-  minify: production,
-  external: ["vscode", "node-llama-cpp", "@node-llama-cpp/*"],
-  logLevel: "warning",
-};
-
-const configs = [
-  { ...node, entryPoints: ["src/vscode/extension.ts"], outfile: "dist/extension.js" },
-  { ...node, entryPoints: ["src/engine/main.ts"], outfile: "dist/engine.js" },
-  { ...node, entryPoints: ["src/cli/main.ts"], outfile: "dist/cli.js", banner: { js: "#!/usr/bin/env node" } },
-  {
+/** The esbuild options of every bundle; `production` minifies and compiles out the test hooks. */
+export function bundleConfigs({ production = false } = {}) {
+  const node = {
     bundle: true,
-    platform: "browser",
-    format: "iife",
-    target: "es2022",
+    platform: "node",
+    format: "cjs",
+    target: "node20",
     sourcemap: !production,
     minify: production,
-    entryPoints: ["webview/main.ts"],
-    outfile: "dist/webview.js",
-    loader: { ".css": "text" },
+    external: ["vscode", "node-llama-cpp", "@node-llama-cpp/*"],
+    // The extension-host tests' `mixtral._test.*` commands and auto-answers (src/vscode/testHooks.d.ts):
+    // `false` lets esbuild drop them, names included, from the bundle that ships in the VSIX.
+    define: { MIXTRAL_TEST_HOOKS: production ? "false" : "true" },
     logLevel: "warning",
-  },
-];
+  };
+  return [
+    { ...node, entryPoints: ["src/vscode/extension.ts"], outfile: "dist/extension.js" },
+    { ...node, entryPoints: ["src/engine/main.ts"], outfile: "dist/engine.js" },
+    { ...node, entryPoints: ["src/cli/main.ts"], outfile: "dist/cli.js", banner: { js: "#!/usr/bin/env node" } },
+    {
+      bundle: true,
+      platform: "browser",
+      format: "iife",
+      target: "es2022",
+      sourcemap: !production,
+      minify: production,
+      entryPoints: ["webview/main.ts"],
+      outfile: "dist/webview.js",
+      loader: { ".css": "text" },
+      logLevel: "warning",
+    },
+  ];
+}
 
-if (watch) {
-  const contexts = await Promise.all(configs.map((c) => esbuild.context(c)));
-  await Promise.all(contexts.map((c) => c.watch()));
-  console.log("esbuild: watching");
-} else {
-  await Promise.all(configs.map((c) => esbuild.build(c)));
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const configs = bundleConfigs({ production: process.argv.includes("--production") });
+  if (process.argv.includes("--watch")) {
+    const contexts = await Promise.all(configs.map((c) => esbuild.context(c)));
+    await Promise.all(contexts.map((c) => c.watch()));
+    console.log("esbuild: watching");
+  } else {
+    await Promise.all(configs.map((c) => esbuild.build(c)));
+  }
 }
