@@ -1,6 +1,8 @@
 // One build for the three bundles (and the CLI):
 //   dist/extension.js  node, cjs, loaded by VS Code's extension host
 //   dist/engine.js     node, cjs, the child process that alone loads node-llama-cpp
+//   dist/gpuPackHook.mjs  node, esm, the module resolve hook the engine registers for GPU packs
+//                      (node:module register() loads hooks as ES modules on the loader thread)
 //   dist/cli.js        node, cjs, `mixtral-local` command line
 //   dist/webview.js    browser, iife, the chat view
 // node-llama-cpp is ESM-only with top-level await: it stays external and is loaded with a real
@@ -27,6 +29,7 @@ export function bundleConfigs({ production = false } = {}) {
   return [
     { ...node, entryPoints: ["src/vscode/extension.ts"], outfile: "dist/extension.js" },
     { ...node, entryPoints: ["src/engine/main.ts"], outfile: "dist/engine.js" },
+    { ...node, format: "esm", entryPoints: ["src/engine/gpuPackHook.ts"], outfile: "dist/gpuPackHook.mjs" },
     { ...node, entryPoints: ["src/cli/main.ts"], outfile: "dist/cli.js", banner: { js: "#!/usr/bin/env node" } },
     {
       bundle: true,
