@@ -7,7 +7,7 @@ import type { GenerateRequest, GenerateResult, InferenceBackend } from "../engin
 import type { ModelInfo } from "../../shared/engineProtocol";
 import { GenerationRun } from "./generationRun";
 import { DEFAULT_TIMEOUTS, parseRetryAfter, sendRequest, sleep, type HttpResponse, type RemoteTimeouts } from "./http";
-import { errorFromResponse, htmlPageError, isHtml, type ErrorContext } from "./responseErrors";
+import { errorFromResponse, errorFromServerMessage, htmlPageError, isHtml, parseErrorBody, type ErrorContext } from "./responseErrors";
 import { RemoteFailure, RemoteOverloadedError, RemoteProtocolError, RemoteTimeoutError, RemoteUnreachableError } from "./remoteErrors";
 
 export interface RemoteApiKey {
@@ -136,6 +136,28 @@ export abstract class RemoteClientBase implements InferenceBackend {
     const err = await errorFromResponse(res, this.errorContext("", attempt));
     if (res.status === 429 || res.status === 503) throw new RetryableError(err, parseRetryAfter(res.headers["retry-after"]));
     throw err;
+  }
+
+  /** A streamed event's data as a JSON object; an error event becomes its typed error (retryable
+   *  while nothing was shown), anything else that is no JSON object a protocol error. */
+  protected eventJson(data: string, run: GenerationRun, attempt: number): Record<string, unknown> {
+    let v: unknown;
+    try {
+      v = JSON.parse(data);
+    } catch {
+      v = undefined;
+    }
+    if (typeof v !== "object" || v === null || Array.isArray(v)) {
+      const server = this.kind === "tgi" ? "a TGI server (mixtral.engine: tgi)" : "an OpenAI-compatible server (mixtral.engine: openai)";
+      throw new RemoteProtocolError(`The server at ${this.origin} sent a malformed event: ${data.slice(0, 200)}`, `Check that mixtral.remote.url points at ${server}.`, { partialText: run.text });
+    }
+    const event = v as Record<string, unknown>;
+    if (event.error !== undefined) {
+      const err = errorFromServerMessage(undefined, parseErrorBody(data) ?? { message: String(event.error) }, this.errorContext(run.text, attempt));
+      if (err instanceof RemoteOverloadedError && !run.hasOutput) throw new RetryableError(err, undefined);
+      throw err;
+    }
+    return event;
   }
 
   /** Runs attempts, retrying overloaded answers before the first token with bounded waits; an abort
