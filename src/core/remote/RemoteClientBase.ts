@@ -5,8 +5,10 @@ import * as https from "node:https";
 import { AbortedError } from "../errors";
 import type { GenerateRequest, GenerateResult, InferenceBackend } from "../engine/types";
 import type { ModelInfo } from "../../shared/engineProtocol";
+import { sleep } from "../sleep";
 import { GenerationRun } from "./generationRun";
-import { DEFAULT_TIMEOUTS, parseRetryAfter, sendRequest, sleep, type HttpResponse, type RemoteTimeouts } from "./http";
+import { parseRetryAfter } from "../retryAfter";
+import { DEFAULT_TIMEOUTS, sendRequest, type HttpResponse, type RemoteTimeouts } from "./http";
 import { errorFromResponse, errorFromServerMessage, htmlPageError, isHtml, parseErrorBody, type ErrorContext } from "./responseErrors";
 import { RemoteFailure, RemoteOverloadedError, RemoteProtocolError, RemoteTimeoutError, RemoteUnreachableError } from "./remoteErrors";
 
@@ -177,11 +179,7 @@ export abstract class RemoteClientBase implements InferenceBackend {
           }
           const wait = Math.min(maxWait, err.retryAfterMs ?? 500 * 2 ** (n - 1));
           this.log("info", `[remote] ${this.origin} is overloaded (attempt ${n}); retrying in ${wait} ms`);
-          try {
-            await sleep(wait, signal);
-          } catch {
-            return run.finish("abort");
-          }
+          if (!(await sleep(wait, signal))) return run.finish("abort");
           continue;
         }
         const failure = err instanceof RetryableError ? err.failure : err;

@@ -1,11 +1,10 @@
 // The pure parts: the SSE parser, client-side stop strings, the prompt text sent to servers,
-// the error-message parsers and Retry-After.
+// the error-message parsers.
 import * as assert from "node:assert/strict";
 import { sseEvents, type SseEvent } from "../../../src/core/remote/sse";
 import { StopFilter } from "../../../src/core/remote/stopFilter";
 import { promptTextForServer } from "../../../src/core/remote/promptText";
 import { parsePromptTooLong } from "../../../src/core/remote/responseErrors";
-import { parseRetryAfter } from "../../../src/core/remote/http";
 import { buildMixtralPrompt, renderPromptText } from "../../../src/core/prompt/mixtralFormat";
 
 async function events(chunks: string[]): Promise<SseEvent[]> {
@@ -69,12 +68,5 @@ describe("remote/parsing", () => {
     assert.deepEqual(parsePromptTooLong("This model's maximum context length is 4096 tokens. However, you requested 5000 tokens (4500 in the messages, 500 in the completion). Please reduce"), { limit: 4096, promptTokens: 4500, maxNewTokens: 500 });
     assert.deepEqual(parsePromptTooLong("the request exceeds the available context size, try increasing it"), {});
     assert.equal(parsePromptTooLong("Model is overloaded"), undefined);
-  });
-
-  it("Retry-After in seconds or as an HTTP date", () => {
-    assert.equal(parseRetryAfter("2"), 2000);
-    assert.equal(parseRetryAfter(new Date(10_000).toUTCString(), 4_000), 6000);
-    assert.equal(parseRetryAfter("soon"), undefined);
-    assert.equal(parseRetryAfter(undefined), undefined);
   });
 });
