@@ -6,6 +6,8 @@
 // node-llama-cpp is ESM-only with top-level await: it stays external and is loaded with a real
 // `import()` (esbuild keeps dynamic imports for node20 targets; never rewrite them to require).
 import * as esbuild from "esbuild";
+import { writeGpuPackManifest } from "./scripts/lib/gpuPacks.mjs";
+import { hostTarget } from "./scripts/package.mjs";
 
 const production = process.argv.includes("--production");
 const watch = process.argv.includes("--watch");
@@ -45,4 +47,14 @@ if (watch) {
   console.log("esbuild: watching");
 } else {
   await Promise.all(configs.map((c) => esbuild.build(c)));
+}
+
+// dist/gpu-packs.json: the pinned GPU packs for the target being built (scripts/package.mjs sets
+// MIXTRAL_TARGET; default this machine). Cached after the first build; offline without a cache, a
+// dev build goes without it (the extension then offers no GPU pack) while packaging fails.
+try {
+  await writeGpuPackManifest(process.env.MIXTRAL_TARGET || hostTarget());
+} catch (err) {
+  if (process.env.MIXTRAL_TARGET) throw err;
+  console.warn(`esbuild: no dist/gpu-packs.json (${err instanceof Error ? err.message : String(err)})`);
 }
