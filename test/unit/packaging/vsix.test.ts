@@ -105,6 +105,12 @@ describe("VSIX package", function () {
     assert.deepEqual(leaked, []);
   });
 
+  it("ships a dist/extension.js without the extension-host tests' mixtral._test.* hooks", () => {
+    const extension = readZipEntry(vsix, entries.find((e) => e.name === "extension/dist/extension.js")!).toString("utf8");
+    assert.ok(extension.includes("mixtral.explainSelection"), "not the extension bundle");
+    assert.doesNotMatch(extension, /mixtral\._test\./);
+  });
+
   it("ships a node-llama-cpp that loads its prebuilt binary from the unpacked package", async () => {
     const dest = path.join(scratch, "unpacked");
     extractZip(vsix, dest);
