@@ -55,4 +55,21 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   } else {
     await Promise.all(configs.map((c) => esbuild.build(c)));
   }
+  await writeManifest();
 }
+
+// dist/gpu-packs.json: the pinned GPU packs for the target being built (scripts/package.mjs sets
+// MIXTRAL_TARGET; default this machine). Cached after the first build; offline without a cache, a
+// dev build goes without it (the extension then offers no GPU pack) while packaging fails.
+// Imported here, not at the top: the packaging test imports this file for bundleConfigs only.
+async function writeManifest() {
+  const { writeGpuPackManifest } = await import("./scripts/lib/gpuPacks.mjs");
+  const { hostTarget } = await import("./scripts/package.mjs");
+  try {
+    await writeGpuPackManifest(process.env.MIXTRAL_TARGET || hostTarget());
+  } catch (err) {
+    if (process.env.MIXTRAL_TARGET) throw err;
+    console.warn(`esbuild: no dist/gpu-packs.json (${err instanceof Error ? err.message : String(err)})`);
+  }
+}
+
