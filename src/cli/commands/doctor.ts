@@ -4,6 +4,7 @@
 // options stand in for them; unset ones take the settings' defaults).
 import * as os from "node:os";
 import * as path from "node:path";
+import { parseArgs } from "node:util";
 import { normalizeSettings } from "../../core/config/settings";
 import { buildDoctorReport, renderDoctorMarkdown } from "../../core/models/doctorReport";
 import { detectMachine, measureCopyBandwidth } from "../../core/models/machineInfo";
@@ -16,27 +17,41 @@ export function defaultCliModelsDirectory(): string {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const raw: Record<string, unknown> = {};
-  let json = false, hash = false, bandwidth = true;
-  let modelsDir = defaultCliModelsDirectory();
-  const valueOptions: Record<string, (v: string) => void> = {
-    "--model": (v) => (raw.modelPath = path.resolve(v)),
-    "--models-dir": (v) => (modelsDir = path.resolve(v)),
-    "--quantization": (v) => (raw.quantization = v),
-    "--context-size": (v) => (raw.contextSize = Number(v)),
-    "--gpu-layers": (v) => (raw.gpuLayers = v === "auto" || v === "max" ? v : Number(v)),
-    "--experts": (v) => (raw.expertsPerToken = Number(v)),
-    "--source": (v) => (raw.modelSource = v),
-  };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === "--json") json = true;
-    else if (a === "--hash") hash = true;
-    else if (a === "--no-bandwidth") bandwidth = false;
-    else if (a === "--help" || a === "-h") { process.stdout.write(USAGE); return 0; }
-    else if (valueOptions[a] && i + 1 < args.length) valueOptions[a](args[++i]);
-    else { process.stderr.write(`mixtral-local doctor: unknown or incomplete option ${a}\n${USAGE}`); return 2; }
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        json: { type: "boolean" },
+        model: { type: "string" },
+        "models-dir": { type: "string" },
+        quantization: { type: "string" },
+        "context-size": { type: "string" },
+        "gpu-layers": { type: "string" },
+        experts: { type: "string" },
+        source: { type: "string" },
+        hash: { type: "boolean" },
+        "no-bandwidth": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (err) {
+    process.stderr.write(`mixtral-local doctor: ${(err as Error).message}\n${USAGE}`);
+    return 2;
   }
+  if (values.help) { process.stdout.write(USAGE); return 0; }
+  // The options stand in for the settings; normalizeSettings checks and clamps them as it does those.
+  const gpuLayers = values["gpu-layers"];
+  const raw: Record<string, unknown> = {
+    modelPath: values.model && path.resolve(values.model),
+    quantization: values.quantization,
+    contextSize: values["context-size"] && Number(values["context-size"]),
+    gpuLayers: gpuLayers === "auto" || gpuLayers === "max" ? gpuLayers : gpuLayers && Number(gpuLayers),
+    expertsPerToken: values.experts && Number(values.experts),
+    modelSource: values.source,
+  };
+  const json = !!values.json, hash = !!values.hash, bandwidth = !values["no-bandwidth"];
+  const modelsDir = values["models-dir"] ? path.resolve(values["models-dir"]) : defaultCliModelsDirectory();
   const warnings: string[] = [];
   const settings = normalizeSettings((key) => raw[key], (m) => warnings.push(m.replace(/^mixtral\./, "--")));
   const machine = await detectMachine();
