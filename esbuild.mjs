@@ -4,9 +4,12 @@
 //   dist/gpuPackHook.mjs  node, esm, the module resolve hook the engine registers for GPU packs
 //                      (node:module register() loads hooks as ES modules on the loader thread)
 //   dist/cli.js        node, cjs, `mixtral-local` command line
+//   dist/probe-model.gguf  the engine's GPU decode test model (below)
 //   dist/webview.js    browser, iife, the chat view
 // node-llama-cpp is ESM-only with top-level await: it stays external and is loaded with a real
 // `import()` (esbuild keeps dynamic imports for node20 targets; never rewrite them to require).
+import { rename } from "node:fs/promises";
+import { createRequire } from "node:module";
 import * as esbuild from "esbuild";
 
 const production = process.argv.includes("--production");
@@ -42,6 +45,21 @@ const configs = [
   },
 ];
 
+// The model the engine's GPU decode test loads (src/engine/backendProbe.ts): the tiny
+// Mixtral-architecture generator's output (1 layer, Q4_K weights, 8 experts: the kernels a
+// Q4_K_M Mixtral runs; ~1.7 MB), written here so that the generator (src/core/gguf/tinyMixtral and
+// its writers) never enters a bundle the extension ships.
+async function writeProbeModel() {
+  const { outputFiles } = await esbuild.build({
+    entryPoints: ["src/core/gguf/tinyMixtral.ts"], bundle: true, platform: "node", format: "cjs", target: "node20", write: false, logLevel: "warning",
+  });
+  const module = { exports: {} };
+  new Function("module", "exports", "require", outputFiles[0].text)(module, module.exports, createRequire(import.meta.url));
+  const temp = `dist/probe-model.gguf.${process.pid}.tmp`;
+  await module.exports.writeTinyMixtral(temp, { variant: "q4_k", layers: 1, seed: 1, name: "mixtral-local-probe" });
+  await rename(temp, "dist/probe-model.gguf");
+}
+
 if (watch) {
   const contexts = await Promise.all(configs.map((c) => esbuild.context(c)));
   await Promise.all(contexts.map((c) => c.watch()));
@@ -49,3 +67,4 @@ if (watch) {
 } else {
   await Promise.all(configs.map((c) => esbuild.build(c)));
 }
+await writeProbeModel();
