@@ -8,7 +8,7 @@ import { argValue, type Result } from "./common";
 import { measuredGpu } from "./gpuBandwidth";
 import { bytesPerToken, shapedModels } from "./mixtralShaped";
 
-interface BenchLine { model_filename: string; n_prompt: number; n_gen: number; n_depth: number; n_gpu_layers: number; avg_ts: number; stddev_ts: number }
+interface BenchLine { backends?: string; model_filename: string; n_prompt: number; n_gen: number; n_depth: number; n_gpu_layers: number; avg_ts: number; stddev_ts: number }
 
 const readLines = <T>(file: string): T[] => existsSync(file)
   ? readFileSync(file, "utf8").split("\n").filter((l) => l.trim().startsWith("{")).map((l) => JSON.parse(l) as T)
@@ -21,8 +21,11 @@ export function runReport(argv: string[]): void {
   const tbs = argv.includes("--bandwidth-tbs") ? Number(argValue(argv, "bandwidth-tbs")) : undefined;
   const gpu = measuredGpu(tbs);
   const [q4, e1, e3, q3] = shapedModels(dir);
-  const lb = (file: string, pred: (b: BenchLine) => boolean): number | undefined =>
+  // llama-bench's CPU-only build (the CPU user's baseline) reports n_gpu_layers 99 too: rows tell
+  // the builds apart by `backends`.
+  const lbAny = (file: string, pred: (b: BenchLine) => boolean): number | undefined =>
     bench.find((b) => path.basename(b.model_filename) === path.basename(file) && pred(b))?.avg_ts;
+  const lb = (file: string, pred: (b: BenchLine) => boolean) => lbAny(file, (b) => b.backends !== "CPU" && pred(b));
   const ours = (p: string, test: string, model: string): number | undefined => results.find((r) => r.path === p && r.test === test && r.model === model)?.value;
   const q4n = path.basename(q4.file);
   const rows: [string, number | undefined, number | undefined, number | undefined, number][] = [
@@ -33,6 +36,8 @@ export function runReport(argv: string[]): void {
     ["Q4_K_M 1 expert/token decode", lb(e1.file, (b) => b.n_gen === 128), undefined, ours("engine", "decode@512", `${q4n} experts=1`), bytesPerToken(e1)],
     ["Q4_K_M 3 experts/token decode", lb(e3.file, (b) => b.n_gen === 128), undefined, ours("engine", "decode@512", `${q4n} experts=3`), bytesPerToken(e3)],
     ["Q3_K_M decode", lb(q3.file, (b) => b.n_gen === 128), undefined, ours("engine", "decode@512", path.basename(q3.file)), bytesPerToken(q3)],
+    ["Q4_K_M CPU only, decode tg64 after 512", lbAny(q4.file, (b) => b.n_gen > 0 && b.backends === "CPU"), undefined, ours("engine", "decode@512", `${q4n} cpu`), 0],
+    ["Q4_K_M CPU only, prompt 512", lbAny(q4.file, (b) => b.n_prompt === 512 && b.backends === "CPU"), undefined, ours("engine", "prompt@512", `${q4n} cpu`), 0],
     ["Q4_K_M 20 layers on GPU (24 GB card)", lb(q4.file, (b) => b.n_gen > 0 && b.n_gpu_layers === 20), undefined, ours("engine", "decode@512", `${q4n} ngl=20`), 0],
   ];
   const f = (v: number | undefined, d = 1) => (v === undefined ? "—" : v.toFixed(d));
