@@ -8,9 +8,14 @@
 // hands it to vsce with --ignoreFile. Targets whose binaries npm did not install on this machine
 // (macOS, Windows) are fetched with `npm pack` (needs the registry) into node_modules for the
 // duration of the packaging, then removed.
+//
+// The VSIX also carries dist/gpu-packs.json, the pinned manifest of the target's GPU packs
+// (scripts/lib/gpuPacks.mjs): built first, with the registry and each tarball's hash checked, so
+// a package is never made without it; the production build then writes it for the same target.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { REPO_ROOT } from "./lib/codeServer.mjs";
+import { gpuPackManifest } from "./lib/gpuPacks.mjs";
 import { capture, run } from "./lib/proc.mjs";
 import { runMain } from "./lib/sysdeps.mjs";
 
@@ -87,6 +92,7 @@ export async function packageVsix({ target = hostTarget(), out } = {}) {
   mkdirSync(join(REPO_ROOT, ".cache"), { recursive: true });
   writeFileSync(ignoreFile, ignore.replace(BINARY_LINE, lines));
 
+  await gpuPackManifest(target);
   const added = await ensureBinaries(binaries);
   try {
     rmSync(outFile, { force: true });
@@ -94,6 +100,7 @@ export async function packageVsix({ target = hostTarget(), out } = {}) {
     // vsce runs `vscode:prepublish` (the minified production build) before collecting files.
     const code = await run(process.execPath, [vsce, "package", "--target", target, "--out", outFile, "--ignoreFile", ignoreFile, "--skip-license", "--allow-missing-repository", "--no-rewrite-relative-links"], {
       cwd: REPO_ROOT,
+      env: { ...process.env, MIXTRAL_TARGET: target },
       // vsce asks before packaging without a LICENSE or with a placeholder README; never hang on it.
       stdio: ["ignore", "inherit", "inherit"],
     });

@@ -15,7 +15,9 @@
 # Env: BENCH_SECTIONS (default "lb-main direct engine lb-more"; also "engine-base": the main
 # engine figures through $C/engine-base.js, an engine bundle from before a change; "lb-diag" and
 # "direct-nographs": llama-bench and node-llama-cpp with GGML_CUDA_DISABLE_GRAPHS=1), ENGINE_SECTIONS
-# (default main,experts,q3,offload); "probe" and "probe-offload" (bench/gpu/probeBench.ts) and
+# (default main,experts,q3,offload; "cpu": our engine with no GPU layers on the CPU prebuilt
+# @node-llama-cpp/linux-x64, which the CPU user's VSIX carries: copy it into the stage first);
+# "lb-cpu" (llama-bench built for the CPU alone from the same source, the CPU user's baseline); "probe" and "probe-offload" (bench/gpu/probeBench.ts) and
 # "lb-offload" (llama-bench with 20 layers at two thread counts), "probe-host" (node-llama-cpp direct
 # with the host variants of bench/gpu/hostVariants.ts, PROBE_VARIANTS, one libuv worker),
 # ENGINE_BASE_UV_POOL (libuv pool for engine-base, default 4 as before run 5's fix), BENCH_BUDGET_S (stop starting sections after this many
@@ -90,6 +92,19 @@ build() {
   du -sh "$B"/Release 2>/dev/null; ls "$B"/Release 2>/dev/null | head -20
 }
 
+# The CPU user's baseline: llama-bench built for this CPU alone (no CUDA) from the same llama.cpp
+# source, in its own tree (~1 min on 16 cores).
+build_cpu_lb() {
+  [ -x "$W/cpu-build/bin/llama-bench" ] && return 0
+  log "building llama-bench for the CPU (no CUDA) from the same source"
+  { cmake -S "$NLC/llama/llama.cpp" -B "$W/cpu-build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGGML_CUDA=OFF -DGGML_NATIVE=ON \
+      -DLLAMA_CURL=OFF -DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_APP=OFF -DLLAMA_USE_PREBUILT_UI=OFF -DLLAMA_BUILD_TESTS=OFF \
+      -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_SERVER=OFF -DLLAMA_BUILD_TOOLS=ON \
+    && cmake --build "$W/cpu-build" --target llama-bench -j 16; } > "$OUT/cpu-build.log" 2>&1
+  local rc=$?; log "CPU llama-bench build exit code $rc"; [ $rc -eq 0 ] || tail -20 "$OUT/cpu-build.log"
+  return $rc
+}
+
 llama_bench() {
   local B LB LIBS; B=$(build_dir)
   LB=$(find "$B" -name llama-bench -type f -perm -u+x | head -1)
@@ -139,6 +154,8 @@ bench() {
           log "probe: 20 layers, $env"; env $env $G probe --model "$Q4" --threads "$THREADS" --gpu-layers 20 --runs 1 --tokens 48 --thread-variants "$THREADS" --tag "$env" --results "$OUT/results.jsonl"
           log "probe: all layers, $env"; env $env $G probe --model "$Q4" --threads "$THREADS" --runs 2 --tag "$env" --results "$OUT/results.jsonl"
         done ;;
+      lb-cpu)
+        build_cpu_lb && { log "llama-bench CPU build, no GPU"; "$W/cpu-build/bin/llama-bench" -m "$Q4" -ngl 0 -p 512 -n 64 -r 2 -t "$THREADS" -o jsonl 2>>"$OUT/bench.err" | tee -a "$OUT/llama-bench.jsonl"; } ;;
       lb-offload) llama_bench -m "$Q4" -ngl 20 -fa on -p 0 -n 48 -r 1 -t "$THREADS,$(( THREADS / 2 ))" ;;
       direct) log "node-llama-cpp direct"; $G direct --model "$Q4" --threads "$THREADS" --runs "$RUNS" --results "$OUT/results.jsonl" ;;
       engine-base) [ -f "$C/engine-base.js" ] && { log "engine before the fix"; $G engine --engine "$C/engine-base.js" --uv-pool "${ENGINE_BASE_UV_POOL:-4}" --label engine-base --models-dir "$MODELS" --threads "$THREADS" --runs "$RUNS" \

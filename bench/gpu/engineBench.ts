@@ -75,7 +75,7 @@ export async function runEngine(argv: string[]): Promise<void> {
     const started = performance.now();
     const info = await client.load(options);
     record(results, { path: label, test: "load", model, value: (performance.now() - started) / 1000, unit: "s", backend: info.backend, gpu: info.gpuName ?? "", gpuLayers: `${info.gpuLayers}/${info.layerCount}`, experts: info.expertUsedCount, context: info.contextSize });
-    if (info.backend !== backend) throw new Error(`engine loaded ${info.backend}, not ${backend}: ${info.notices.join(" ")}`);
+    if (info.backend !== options.backend) throw new Error(`engine loaded ${info.backend}, not ${options.backend}: ${info.notices.join(" ")}`);
   };
   const decode = async (model: string, words: number, tokens: number, n: number) => {
     const g = await repeat(n, (r) => generate(client, "chat", promptText(words, r), tokens));
@@ -101,6 +101,12 @@ export async function runEngine(argv: string[]): Promise<void> {
     if (sections.includes("q3") && !late()) {
       await load({ ...base, modelPath: q3.file }, path.basename(q3.file));
       await decode(path.basename(q3.file), P, N, 2);
+    }
+    if (sections.includes("cpu") && !late()) {
+      // The CPU user's case: no GPU layers, the CPU binaries node-llama-cpp finds (the VSIX's prebuilt).
+      const model = `${path.basename(q4.file)} cpu`;
+      await load({ ...base, backend: "cpu", gpuLayers: 0 }, model);
+      await decode(model, P, Math.max(4, Math.round(N / 2)), 2);
     }
     if (sections.includes("offload") && !late()) {
       await load({ ...base, gpuLayers: 20 }, `${path.basename(q4.file)} ngl=20`);

@@ -6,7 +6,8 @@
 // rows for text pieces (greedy output is real text), and files whose expert_used_count is 1 or 3,
 // because llama-bench has no option to override it.
 import * as path from "node:path";
-import { gv, layoutGguf, writeGguf, type GgufTensorSpec, type GgufValue } from "../../src/core/gguf/ggufWriter";
+import { gv, type GgufValue } from "../../src/core/gguf/ggufBytes";
+import { layoutGguf, writeGguf, type GgufTensorSpec } from "../../src/core/gguf/ggufWriter";
 import { f32ToF16Bits } from "../../src/core/gguf/ggmlQuantize";
 import { sparseMixtralGguf, type SparseMixtralQuantization } from "../../src/core/gguf/sparseMixtral";
 import { buildTinyVocab, TokenType } from "../../src/core/gguf/tinyVocab";

@@ -1,14 +1,14 @@
 // The summary table: llama-bench (JSON lines from `llama-bench -o jsonl`), node-llama-cpp direct and
 // our engine (results.jsonl), side by side, with the ratio to llama-bench and the fraction of the
-// memory-bandwidth ceiling (H100 SXM 3.35 TB/s over the weight bytes one token reads).
+// memory-bandwidth ceiling of the GPU measured (its datasheet bandwidth over the weight bytes one
+// token reads; see gpuBandwidth.ts).
 import { readFileSync, existsSync } from "node:fs";
 import * as path from "node:path";
 import { argValue, type Result } from "./common";
+import { measuredGpu } from "./gpuBandwidth";
 import { bytesPerToken, shapedModels } from "./mixtralShaped";
 
-const H100_BYTES_PER_S = 3.35e12;
-
-interface BenchLine { model_filename: string; n_prompt: number; n_gen: number; n_depth: number; n_gpu_layers: number; avg_ts: number; stddev_ts: number }
+interface BenchLine { backends?: string; model_filename: string; n_prompt: number; n_gen: number; n_depth: number; n_gpu_layers: number; avg_ts: number; stddev_ts: number }
 
 const readLines = <T>(file: string): T[] => existsSync(file)
   ? readFileSync(file, "utf8").split("\n").filter((l) => l.trim().startsWith("{")).map((l) => JSON.parse(l) as T)
@@ -18,9 +18,14 @@ export function runReport(argv: string[]): void {
   const dir = argValue(argv, "models-dir");
   const bench = readLines<BenchLine>(argValue(argv, "llama-bench"));
   const results = readLines<Result>(argValue(argv, "results"));
+  const tbs = argv.includes("--bandwidth-tbs") ? Number(argValue(argv, "bandwidth-tbs")) : undefined;
+  const gpu = measuredGpu(tbs);
   const [q4, e1, e3, q3] = shapedModels(dir);
-  const lb = (file: string, pred: (b: BenchLine) => boolean): number | undefined =>
+  // llama-bench's CPU-only build (the CPU user's baseline) reports n_gpu_layers 99 too: rows tell
+  // the builds apart by `backends`.
+  const lbAny = (file: string, pred: (b: BenchLine) => boolean): number | undefined =>
     bench.find((b) => path.basename(b.model_filename) === path.basename(file) && pred(b))?.avg_ts;
+  const lb = (file: string, pred: (b: BenchLine) => boolean) => lbAny(file, (b) => b.backends !== "CPU" && pred(b));
   const ours = (p: string, test: string, model: string): number | undefined => results.find((r) => r.path === p && r.test === test && r.model === model)?.value;
   const q4n = path.basename(q4.file);
   const rows: [string, number | undefined, number | undefined, number | undefined, number][] = [
@@ -31,13 +36,17 @@ export function runReport(argv: string[]): void {
     ["Q4_K_M 1 expert/token decode", lb(e1.file, (b) => b.n_gen === 128), undefined, ours("engine", "decode@512", `${q4n} experts=1`), bytesPerToken(e1)],
     ["Q4_K_M 3 experts/token decode", lb(e3.file, (b) => b.n_gen === 128), undefined, ours("engine", "decode@512", `${q4n} experts=3`), bytesPerToken(e3)],
     ["Q3_K_M decode", lb(q3.file, (b) => b.n_gen === 128), undefined, ours("engine", "decode@512", path.basename(q3.file)), bytesPerToken(q3)],
+    ["Q4_K_M CPU only, decode tg64 after 512", lbAny(q4.file, (b) => b.n_gen > 0 && b.backends === "CPU"), undefined, ours("engine", "decode@512", `${q4n} cpu`), 0],
+    ["Q4_K_M CPU only, prompt 512", lbAny(q4.file, (b) => b.n_prompt === 512 && b.backends === "CPU"), undefined, ours("engine", "prompt@512", `${q4n} cpu`), 0],
     ["Q4_K_M 20 layers on GPU (24 GB card)", lb(q4.file, (b) => b.n_gen > 0 && b.n_gpu_layers === 20), undefined, ours("engine", "decode@512", `${q4n} ngl=20`), 0],
   ];
   const f = (v: number | undefined, d = 1) => (v === undefined ? "—" : v.toFixed(d));
   const out = process.stdout;
+  const bw = gpu.bytesPerSecond;
+  out.write(`\nbandwidth ceiling: ${gpu.name || "no GPU"} ${bw ? `${(bw / 1e12).toFixed(2)} TB/s` : "unknown (pass --bandwidth-tbs)"}\n`);
   out.write(`\n| measurement | llama-bench | node-llama-cpp direct | our engine | engine / llama-bench | engine % of bandwidth ceiling |\n|---|---:|---:|---:|---:|---:|\n`);
   for (const [label, l, d, e, bytes] of rows) {
-    const ceiling = bytes > 0 ? H100_BYTES_PER_S / bytes : 0;
+    const ceiling = bytes > 0 && bw ? bw / bytes : 0;
     out.write(`| ${label} | ${f(l)} | ${f(d)} | ${f(e)} | ${l && e ? (e / l).toFixed(3) : "—"} | ${ceiling && e ? `${((100 * e) / ceiling).toFixed(1)} % of ${ceiling.toFixed(0)}` : "—"} |\n`);
   }
   const tests = ["decode@512", "ttft@512", "prompt@512", "decode@2048", "ttft@2048", "prompt@2048", "keystroke p50 (KV reuse)", "keystroke p50 (no reuse)"];

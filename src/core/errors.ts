@@ -25,3 +25,5 @@ export class ContextFullError extends MixtralError {}
 export class AbortedError extends MixtralError {}
 /** Content that must not go into a prompt: binary data, minified/generated lines, text too long. */
 export class ContentRefusedError extends MixtralError {}
+/** A GPU pack could not be listed, installed or removed (the message says what to do next). */
+export class GpuPackError extends MixtralError {}

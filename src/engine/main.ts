@@ -3,11 +3,14 @@
 // file) ends this process, and the host sees an exit instead of losing VS Code.
 import { ENGINE_PROTOCOL_VERSION, parseHostMessage, type HostMessage } from "../shared/engineProtocol";
 import { EngineFailure, log, send, sendError } from "./engineIpc";
+import { installGpuPackHook } from "./gpuPacks";
 import { loadEngineModel, type LoadedEngine } from "./loadEngineModel";
 import { tokenizePrompt } from "./tokenizePrompt";
 
 type NodeLlamaCpp = typeof import("node-llama-cpp", { with: { "resolution-mode": "import" } });
 
+// GPU packs: the resolve hook must be in place before node-llama-cpp is first imported.
+installGpuPackHook();
 // A real dynamic import: node-llama-cpp is ESM-only with top-level await (esbuild keeps it).
 const libPromise: Promise<NodeLlamaCpp> = import("node-llama-cpp");
 libPromise.catch(() => undefined); // reported by the first load that needs it

@@ -3,6 +3,7 @@
 import type { Llama, LlamaLogLevel } from "node-llama-cpp" with { "resolution-mode": "import" };
 import type { Backend } from "../shared/engineProtocol";
 import { EngineFailure, log } from "./engineIpc";
+import { describeBinarySource } from "./gpuPacks";
 
 type NodeLlamaCpp = typeof import("node-llama-cpp", { with: { "resolution-mode": "import" } });
 type GpuChoice = "cuda" | "metal" | "vulkan" | false;
@@ -51,6 +52,7 @@ export async function selectBackend(lib: NodeLlamaCpp, backend: Backend, maxThre
         progressLogs: false,
       });
       cache.set(key, llama);
+      log("info", `backend ${label(llama.gpu)} from ${describeBinarySource(llama.gpu, llama.buildType)}`);
       if (failures.length > 0) {
         notices.push(`The ${failures.join("; ")}. Using ${label(llama.gpu)} instead.`);
       }

@@ -58,8 +58,8 @@ class MixtralExtension extends Disposable {
       const doc = await vscode.workspace.openTextDocument({ content: header + last.text, language: "plaintext" });
       await vscode.window.showTextDocument(doc, { preview: true });
     });
-    if (context.extensionMode === vscode.ExtensionMode.Test) {
-      // Read-only views of state for the extension-host tests; not registered in normal use.
+    if (MIXTRAL_TEST_HOOKS && context.extensionMode === vscode.ExtensionMode.Test) {
+      // Read-only views of state for the extension-host tests; not in the production bundle.
       reg("mixtral._test.lastPrompt", () => host.lastPrompt());
       reg("mixtral._test.status", () => host.status());
       reg("mixtral._test.models", () => ({ ...models.testState(), statusBarText: statusBar.text, statusBarMenu: statusBar.lastMenu, paused: models.paused.state }));

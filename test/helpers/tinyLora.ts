@@ -4,7 +4,8 @@
 import { existsSync } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import * as path from "node:path";
-import { gv, writeGguf, type GgufTensorSpec } from "../../src/core/gguf/ggufWriter";
+import { gv } from "../../src/core/gguf/ggufBytes";
+import { writeGguf, type GgufTensorSpec } from "../../src/core/gguf/ggufWriter";
 import { tinyMixtralShape } from "../../src/core/gguf/tinyMixtral";
 import { repoRoot } from "./tinyModel";
 

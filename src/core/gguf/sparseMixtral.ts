@@ -3,7 +3,8 @@
 // with the weights left as holes that read back as zeros. A few MB on disk; used for memory-fit
 // tests and speed runs (the same bytes are read per token as with real weights).
 import { buildTinyVocab, spmTokenizerMetadata, TokenType } from "./tinyVocab";
-import { gv, writeGguf, type GgufLayout, type GgufTensorSpec, type GgufValue } from "./ggufWriter";
+import { gv, type GgufValue } from "./ggufBytes";
+import { writeGguf, type GgufLayout, type GgufTensorSpec } from "./ggufWriter";
 import { f32ToF16Bits } from "./ggmlQuantize";
 import { GGML_TYPES, ggmlTensorBytes, type GgmlTypeName } from "./ggufTypes";
 

@@ -2,7 +2,8 @@
 // 2 active, grouped KV heads, SPM vocab, Mixtral's chat template). A few MB; loads in ~50 ms.
 // Weights are zero-mean Gaussian: a positive bias makes a random model repeat one token forever.
 import { buildTinyVocab, spmTokenizerMetadata } from "./tinyVocab";
-import { gv, writeGguf, type GgufLayout, type GgufTensorSpec, type GgufValue } from "./ggufWriter";
+import { gv, type GgufValue } from "./ggufBytes";
+import { writeGguf, type GgufLayout, type GgufTensorSpec } from "./ggufWriter";
 import type { GgmlTypeName } from "./ggufTypes";
 
 /** "q4_k" (all weights Q4_K, 256 wide) exercises llama.cpp's K-quant repacking on AVX2 CPUs. */

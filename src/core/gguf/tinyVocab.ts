@@ -4,7 +4,7 @@
 // piece brings all its prefixes; scores grow with length so longer merges win.
 
 /** Mixtral-8x7B-Instruct-v0.1's chat template, as embedded in the published GGUFs. */
-import { gv, type GgufValue } from "./ggufWriter";
+import { gv, type GgufValue } from "./ggufBytes";
 
 export const MIXTRAL_CHAT_TEMPLATE =
   "{{ bos_token }}{% for message in messages %}{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}" +

@@ -34,6 +34,12 @@ export interface DownloadOptions {
   expectedSize?: number;
   /** Expected sha256 (hex); default: the hub's X-Linked-Etag. Without either, only size is checked. */
   expectedSha256?: string;
+  /** Expected subresource integrity "sha512-<base64>" (npm's dist.integrity), checked with the sha256
+   *  in one pass before the rename; default none. */
+  expectedIntegrity?: string;
+  /** Next steps in messages, where the defaults (which name the model settings) do not fit:
+   *  `disk` (no space), `source` (404, wrong size, network), `write` (folder not writable). */
+  hints?: { disk?: string; source?: string; write?: string };
   /** Bearer token, sent only to the origin of `url` (never after a redirect to another host). */
   token?: string;
   signal?: AbortSignal;
@@ -55,7 +61,7 @@ export interface DownloadOptions {
 }
 
 export type DownloadResult =
-  | { status: "completed"; path: string; sizeBytes: number; sha256: string; verifiedSha256: boolean; alreadyPresent: boolean }
+  | { status: "completed"; path: string; sizeBytes: number; sha256: string; verifiedSha256: boolean; verifiedIntegrity?: boolean; alreadyPresent: boolean }
   | { status: "cancelled"; downloadedBytes: number; totalBytes?: number };
 
 export async function defaultFreeSpace(dir: string): Promise<number> {
@@ -88,7 +94,7 @@ async function fetchToPartial(o: DownloadOptions, target: string, partial: strin
   const freeSpace = o.freeSpace ?? defaultFreeSpace;
   const checkDisk = async (needed: number) => {
     const free = await freeSpace(dir);
-    if (needed > free) throw new DownloadFailedError(`Not enough disk space for ${name}: needs ${fmtGB(needed)}, ${fmtGB(free)} free in ${dir}.`, "Free some space, or set mixtral.modelsDirectory to a disk with room, or pick a smaller quantization.");
+    if (needed > free) throw new DownloadFailedError(`Not enough disk space for ${name}: needs ${fmtGB(needed)}, ${fmtGB(free)} free in ${dir}.`, o.hints?.disk ?? "Free some space, or set mixtral.modelsDirectory to a disk with room, or pick a smaller quantization.");
   };
   let offset = (await sizeOf(partial)) ?? 0;
   if (o.expectedSize !== undefined && offset > o.expectedSize) offset = await restart(partial);
@@ -115,7 +121,7 @@ async function fetchToPartial(o: DownloadOptions, target: string, partial: strin
       if (status === 401 || status === 403) {
         throw new DownloadFailedError(`The server refused ${name} (HTTP ${status}): this model needs you to accept its licence on the hub, or a valid access token.`, "Open the model's page, accept the licence, then set a token with Mixtral: Select or Download Model… and try again.");
       }
-      if (status === 404) throw new DownloadFailedError(`${name} was not found at ${r.finalUrl} (HTTP 404).`, "Check mixtral.modelSource (repository, revision, file name pattern) or pick another quantization level.");
+      if (status === 404) throw new DownloadFailedError(`${name} was not found at ${r.finalUrl} (HTTP 404).`, o.hints?.source ?? "Check mixtral.modelSource (repository, revision, file name pattern) or pick another quantization level.");
       if (status === 416) {
         const whole = Number(/\*\/(\d+)/.exec(contentRange)?.[1]);
         if (offset > 0 && whole === offset) { total = offset; break; }
@@ -150,7 +156,7 @@ async function fetchToPartial(o: DownloadOptions, target: string, partial: strin
       if (want !== undefined && total !== undefined && total !== want) {
         res.destroy();
         await removePartial(partial);
-        throw new DownloadFailedError(`The server's ${name} is ${total} bytes, but ${want} were expected; nothing was kept.`, "The file on the server is not the one the catalog or the hub describes; check mixtral.modelSource.");
+        throw new DownloadFailedError(`The server's ${name} is ${total} bytes, but ${want} were expected; nothing was kept.`, o.hints?.source ?? "The file on the server is not the one the catalog or the hub describes; check mixtral.modelSource.");
       }
       if (total !== undefined) await checkDisk(total - offset);
       // The size is only known here (the catalog's is an estimate): kept beside the partial so
@@ -167,8 +173,8 @@ async function fetchToPartial(o: DownloadOptions, target: string, partial: strin
       }
       if (err instanceof DownloadFailedError) throw err;
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === "ENOSPC") throw new DownloadFailedError(`The disk filled up while downloading ${name} into ${dir}; the partial file was kept and will resume.`, "Free some space and start the download again.");
-      if (code === "EACCES" || code === "EPERM" || code === "EROFS") throw new DownloadFailedError(`Cannot write ${partial}: ${code}.`, "Set mixtral.modelsDirectory to a folder you can write.");
+      if (code === "ENOSPC") throw new DownloadFailedError(`The disk filled up while downloading ${name} into ${dir}; the partial file was kept and will resume.`, o.hints?.disk ?? "Free some space and start the download again.");
+      if (code === "EACCES" || code === "EPERM" || code === "EROFS") throw new DownloadFailedError(`Cannot write ${partial}: ${code}.`, o.hints?.write ?? "Set mixtral.modelsDirectory to a folder you can write.");
       offset = (await sizeOf(partial)) ?? 0;
       // Real progress earns a fresh set of retries; a drip that trickles a few bytes does not.
       if (Math.max(received, (err as { received?: number }).received ?? 0) >= (o.stallMinBytes ?? 64 * 1024)) failures = 0;
@@ -176,9 +182,9 @@ async function fetchToPartial(o: DownloadOptions, target: string, partial: strin
       const reason = err instanceof Error ? err.message : String(err);
       // Offline: fail in seconds, not after the whole backoff ladder (node-llama-cpp's took ~12 min).
       if ((code === "ENOTFOUND" || code === "EAI_AGAIN") && failures >= 2) {
-        throw new DownloadFailedError(`Cannot reach ${new URL(o.url).host} (${code}): this machine seems to be offline. ${offset} bytes are kept and will resume.`, "Connect to the network, or set mixtral.modelSource to a reachable mirror, then try again.");
+        throw new DownloadFailedError(`Cannot reach ${new URL(o.url).host} (${code}): this machine seems to be offline. ${offset} bytes are kept and will resume.`, o.hints?.source ?? "Connect to the network, or set mixtral.modelSource to a reachable mirror, then try again.");
       }
-      if (failures > maxRetries) throw new DownloadFailedError(`Downloading ${name} failed after ${maxRetries + 1} attempts: ${reason}. ${offset} bytes are kept and will resume.`, "Check the network (or mixtral.modelSource) and try again.");
+      if (failures > maxRetries) throw new DownloadFailedError(`Downloading ${name} failed after ${maxRetries + 1} attempts: ${reason}. ${offset} bytes are kept and will resume.`, o.hints?.source ?? "Check the network (or mixtral.modelSource) and try again.");
       const retryAfter = err instanceof TransientHttpError ? err.retryAfterMs : undefined;
       const maxDelay = o.maxRetryDelayMs ?? 60_000;
       if (retryAfter !== undefined && retryAfter > maxDelay) throw new DownloadFailedError(`The server asked to retry ${name} after ${Math.round(retryAfter / 1000)} s (${reason}).`, "Try again later; the partial file is kept.");
@@ -196,18 +202,23 @@ async function verifyAndRename(o: DownloadOptions, target: string, partial: stri
     await removePartial(partial);
     throw new DownloadFailedError(`${name} is ${size} bytes but should be ${wantSize}; the download was deleted.`, "Start the download again.");
   }
-  const sha256 = await sha256File(partial, size, o);
-  if (sha256 === undefined) return { status: "cancelled", downloadedBytes: size, totalBytes: size };
+  const hashes = await hashFile(partial, size, o, !!o.expectedIntegrity);
+  if (hashes === undefined) return { status: "cancelled", downloadedBytes: size, totalBytes: size };
+  const { sha256 } = hashes;
   const wantSha = (o.expectedSha256 ?? linkedSha256)?.toLowerCase();
   if (wantSha && sha256 !== wantSha) {
     await removePartial(partial);
     throw new DownloadFailedError(`${name} failed its sha256 check (got ${sha256.slice(0, 12)}…, expected ${wantSha.slice(0, 12)}…); the download was deleted.`, "Start the download again; if it repeats, the mirror serves a different file.");
   }
+  if (o.expectedIntegrity && hashes.integrity !== o.expectedIntegrity) {
+    await removePartial(partial);
+    throw new DownloadFailedError(`${name} failed its sha512 check (got ${hashes.integrity?.slice(0, 19)}…, expected ${o.expectedIntegrity.slice(0, 19)}…); the download was deleted.`, "Start the download again; if it repeats, the server or mirror serves a different file.");
+  }
   const fh = await fs.open(partial, "r+");
   await fh.sync().finally(() => fh.close());
   await fs.rename(partial, target);
   await removePartial(partial);
-  return { status: "completed", path: target, sizeBytes: size, sha256, verifiedSha256: !!wantSha, alreadyPresent: false };
+  return { status: "completed", path: target, sizeBytes: size, sha256, verifiedSha256: !!wantSha, verifiedIntegrity: !!o.expectedIntegrity, alreadyPresent: false };
 }
 
 function receiveBody(res: import("node:http").IncomingMessage, partial: string, append: boolean, o: DownloadOptions, progress: (n: number) => void): Promise<number> {
@@ -241,21 +252,24 @@ function receiveBody(res: import("node:http").IncomingMessage, partial: string, 
     });
 }
 
-async function sha256File(file: string, size: number, o: DownloadOptions): Promise<string | undefined> {
-  const hash = createHash("sha256");
+/** sha256 (hex) and, when asked, the sha512 integrity string, in one read; undefined when aborted. */
+async function hashFile(file: string, size: number, o: DownloadOptions, withSha512: boolean): Promise<{ sha256: string; integrity?: string } | undefined> {
+  const sha256 = createHash("sha256");
+  const sha512 = withSha512 ? createHash("sha512") : undefined;
   let done = 0;
   const stream = createReadStream(file, { highWaterMark: 4 * 1024 * 1024 });
   try {
     for await (const chunk of stream) {
       if (o.signal?.aborted) return undefined;
-      hash.update(chunk as Buffer);
+      sha256.update(chunk as Buffer);
+      sha512?.update(chunk as Buffer);
       done += (chunk as Buffer).length;
       o.onProgress?.({ phase: "verifying", bytes: done, totalBytes: size });
     }
   } finally {
     stream.destroy();
   }
-  return hash.digest("hex");
+  return { sha256: sha256.digest("hex"), integrity: sha512 && `sha512-${sha512.digest("base64")}` };
 }
 
 async function restart(partial: string): Promise<number> {

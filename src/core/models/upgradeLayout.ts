@@ -10,7 +10,7 @@ import { InvalidModelFileError, MixtralError } from "../errors";
 import { BoundedReader } from "../gguf/boundedReader";
 import { GgufPrecheckError, precheckGguf } from "../gguf/ggufPrecheck";
 import { ggmlTypeByCode, valueTypeName, GGUF_SCALAR_SIZE } from "../gguf/ggufTypes";
-import { GgufByteBuilder } from "../gguf/ggufWriter";
+import { GgufByteBuilder } from "../gguf/ggufBytes";
 import { fmtGB } from "./fit";
 
 export interface UpgradeOptions {

@@ -171,7 +171,7 @@ export class CodeCommands extends Disposable {
         source: d.source,
       }));
     }
-    const autoAnswer = this.services.context.extensionMode === vscode.ExtensionMode.Test ? args.apply : undefined;
+    const autoAnswer = MIXTRAL_TEST_HOOKS && this.services.context.extensionMode === vscode.ExtensionMode.Test ? args.apply : undefined;
     await this.preview.run(feature as FeatureName, t, buildFeaturePrompt(feature, this.variables(t, extra), this.promptOptions()), autoAnswer);
   }
 

@@ -60,7 +60,7 @@ export class InlineCompletionController extends Disposable {
     });
     this._register(vscode.languages.registerInlineCompletionItemProvider({ pattern: "**" }, provider));
     this._register(vscode.commands.registerCommand(CommandIds.toggleInlineCompletions, () => this.toggle()));
-    if (services.context.extensionMode === vscode.ExtensionMode.Test) this._register(vscode.commands.registerCommand(STATS_COMMAND, () => this.stats));
+    if (MIXTRAL_TEST_HOOKS && services.context.extensionMode === vscode.ExtensionMode.Test) this._register(vscode.commands.registerCommand(STATS_COMMAND, () => this.stats));
     this._register(vscode.window.onDidChangeActiveTextEditor(() => this.refresh()));
     this._register(services.config.onDidChange(() => {
       // A changed template or model invalidates what the cache learned.

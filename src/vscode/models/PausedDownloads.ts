@@ -62,7 +62,7 @@ export class PausedDownloads extends Disposable {
     const reg = (id: string, fn: (...args: never[]) => unknown) => this._register(vscode.commands.registerCommand(id, fn));
     reg("mixtral.resumeDownload", (level?: QuantLevelId) => this.resume(level));
     reg("mixtral.discardDownload", (level?: QuantLevelId) => this.discard(level));
-    if (services.context.extensionMode === vscode.ExtensionMode.Test) reg("mixtral._test.answerConfirm", (answer?: string) => void this.testAnswers.push(answer));
+    if (MIXTRAL_TEST_HOOKS && services.context.extensionMode === vscode.ExtensionMode.Test) reg("mixtral._test.answerConfirm", (answer?: string) => void this.testAnswers.push(answer));
   }
 
   get state(): PartialDownload | undefined {

@@ -6,6 +6,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { parseGpuPackManifest } from "../../../src/core/gpu/packManifest";
+import { gpuPacksLib } from "../../helpers/gpuPackFixture";
 import { extractZip, readZipEntries, readZipEntry, ZipEntry } from "./zip";
 
 const run = promisify(execFile);
@@ -77,6 +79,18 @@ describe("VSIX package", function () {
     );
   });
 
+  it("carries the pinned GPU pack manifest of its target, checked at package time", async () => {
+    const entry = entries.find((e) => e.name === "extension/dist/gpu-packs.json");
+    assert.ok(entry, "extension/dist/gpu-packs.json is missing");
+    const shipped = parseGpuPackManifest(JSON.parse(readZipEntry(vsix, entry).toString("utf8")));
+    assert.equal(shipped.target, HOST_TARGET);
+    const lib = await gpuPacksLib();
+    assert.equal(shipped.nodeLlamaCppVersion, lib.nodeLlamaCppVersion());
+    assert.deepEqual(shipped.packs.map((p) => p.name), (lib.TARGET_GPU_PACKS[HOST_TARGET] ?? []).map(([name]) => name));
+    // The same sizes and hashes as the tarballs downloaded and verified into .cache/gpu-packs/.
+    assert.deepEqual(shipped, parseGpuPackManifest(await lib.gpuPackManifest(HOST_TARGET)));
+  });
+
   it("leaves out sources, tests, caches, maps and development packages", () => {
     const forbidden = [
       /^extension\/(src|test|out|webview|bench|scripts|\.cache|\.vscode-test|test-results|\.ci|\.git)\//,
@@ -89,6 +103,12 @@ describe("VSIX package", function () {
     ];
     const leaked = names.filter((n) => forbidden.some((re) => re.test(n)));
     assert.deepEqual(leaked, []);
+  });
+
+  it("ships a dist/extension.js without the extension-host tests' mixtral._test.* hooks", () => {
+    const extension = readZipEntry(vsix, entries.find((e) => e.name === "extension/dist/extension.js")!).toString("utf8");
+    assert.ok(extension.includes("mixtral.explainSelection"), "not the extension bundle");
+    assert.doesNotMatch(extension, /mixtral\._test\./);
   });
 
   it("ships a node-llama-cpp that loads its prebuilt binary from the unpacked package", async () => {

@@ -1,0 +1,93 @@
+// The engine's side of GPU packs (src/core/gpu/packLayout.ts): which packs the host made
+// available (MIXTRAL_GPU_PACKS), the module resolve hook that makes node-llama-cpp load them, and
+// which binary folder this process really loaded, for the log.
+import { readdirSync, readFileSync } from "node:fs";
+import { register } from "node:module";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import { GPU_PACKS_ENV, gpuPackDir } from "../core/gpu/packLayout";
+import type { PackHookData } from "./gpuPackHook";
+
+export interface InstalledPack {
+  /** e.g. "linux-x64-cuda" (the package is @node-llama-cpp/<name>). */
+  name: string;
+  version: string;
+  dir: string;
+}
+
+export interface GpuPacks {
+  /** The version folder, when the host passed one. */
+  root?: string;
+  packs: InstalledPack[];
+}
+
+/** Complete packs in a version folder: each has a readable package.json (the installer renames a
+ *  pack into place only when it is complete, so a folder without one is not a pack). */
+export function installedPacks(root: string): InstalledPack[] {
+  let names: string[];
+  try {
+    names = readdirSync(path.join(root, "node_modules", "@node-llama-cpp"));
+  } catch {
+    return [];
+  }
+  const packs: InstalledPack[] = [];
+  for (const name of names.sort()) {
+    const dir = gpuPackDir(root, name);
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { name?: unknown; version?: unknown };
+      if (pkg.name === `@node-llama-cpp/${name}` && typeof pkg.version === "string") packs.push({ name, version: pkg.version, dir });
+    } catch {
+      // not a pack (no or unreadable package.json)
+    }
+  }
+  return packs;
+}
+
+let current: GpuPacks = { packs: [] };
+
+/** Installs the resolve hook for the packs named by MIXTRAL_GPU_PACKS. Must run before the first
+ *  import("node-llama-cpp"): node-llama-cpp imports its binary packages lazily, but a module that
+ *  resolved once stays resolved. `hookDir` holds gpuPackHook.mjs (dist/, next to engine.js). */
+export function installGpuPackHook(env: NodeJS.ProcessEnv = process.env, hookDir: string = __dirname): GpuPacks {
+  const root = env[GPU_PACKS_ENV];
+  if (!root) return current;
+  const packs = installedPacks(root);
+  if (packs.length > 0) {
+    const data: PackHookData = { root, packs: packs.map((p) => p.name) };
+    register(pathToFileURL(path.join(hookDir, "gpuPackHook.mjs")).href, { data });
+  }
+  current = { root, packs };
+  return current;
+}
+
+export function gpuPacks(): GpuPacks {
+  return current;
+}
+
+/** node-llama-cpp's binary package name for a backend on this platform ("linux-x64-cuda"…). */
+export function packNameFor(gpu: "cuda" | "vulkan" | "metal" | false, platform = process.platform, arch = process.arch): string {
+  const os = platform === "win32" ? "win" : platform === "darwin" ? "mac" : platform;
+  return `${os}-${arch}${gpu === false ? "" : `-${gpu}`}`;
+}
+
+/** The folder of the llama-addon.node this process has loaded: on Linux read from the process's
+ *  own memory map (what is really loaded, whatever resolved it); elsewhere undefined. */
+export function loadedBinaryFolder(): string | undefined {
+  if (process.platform !== "linux") return undefined;
+  try {
+    const line = readFileSync("/proc/self/maps", "utf8").split("\n").find((l) => l.endsWith("/llama-addon.node"));
+    return line ? path.dirname(line.slice(line.indexOf("/"))) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Words for the log: where the binaries of `gpu` come from. */
+export function describeBinarySource(gpu: "cuda" | "vulkan" | "metal" | false, buildType: string): string {
+  const loaded = loadedBinaryFolder();
+  const pack = current.packs.find((p) => p.name === packNameFor(gpu));
+  const origin = buildType === "localBuild" ? "a local source build"
+    : pack && (!loaded || loaded.startsWith(pack.dir + path.sep)) ? `GPU pack @node-llama-cpp/${pack.name}@${pack.version}`
+      : "the extension's own prebuilt binaries";
+  return `${origin}${loaded ? `, binary folder ${loaded}` : pack ? `, pack folder ${pack.dir}` : ""}`;
+}
