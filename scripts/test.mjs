@@ -131,8 +131,11 @@ async function main(argv) {
   if (tiers.has("e2e")) await tier("e2e", process.execPath, mochaArgs("out/test/e2e/**/*.test.js", 180_000), vsixEnv);
   if (tiers.has("unit")) await tier("unit", process.execPath, mochaArgs("out/test/unit/**/*.test.js", 60_000), vsixEnv);
   if (tiers.has("exthost")) {
-    if (built) await tier("exthost", process.execPath, [join(REPO_ROOT, "test", "harness", "runExtHost.mjs")]);
-    else summary.push("[exthost] not run: the build failed");
+    if (built) {
+      await tier("exthost", process.execPath, [join(REPO_ROOT, "test", "harness", "runExtHost.mjs")]);
+      // The same harness with workspace trust on: what VS Code applies in an untrusted folder.
+      await tier("exthost-untrusted", process.execPath, [join(REPO_ROOT, "test", "harness", "runExtHost.mjs"), "--untrusted"]);
+    } else summary.push("[exthost] not run: the build failed");
   }
   if (tiers.has("desktop")) await tier("desktop", process.execPath, [join(REPO_ROOT, "test", "harness", "runExtHost.mjs"), "--desktop"]);
 

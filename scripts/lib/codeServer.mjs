@@ -145,10 +145,11 @@ async function waitForHealthz(url, child, timeoutMs) {
  * (`offline`, the default, also turns off the extension marketplace).
  * Resolves with { url, port, child, stop() }; the server's output goes to `onOutput`.
  */
-export async function startCodeServer({ profile, port, env = {}, offline = true, onOutput = (s) => process.stderr.write(s), timeoutMs = 60_000 } = {}) {
+export async function startCodeServer({ profile, port, env = {}, offline = true, workspaceTrust = false, onOutput = (s) => process.stderr.write(s), timeoutMs = 60_000 } = {}) {
   const entry = await ensureCodeServer();
   port ??= await freePort();
-  const args = [entry, "--bind-addr", `127.0.0.1:${port}`, "--auth", "none", ...commonArgs(profile), "--disable-workspace-trust", "--disable-getting-started-override", "--ignore-last-opened"];
+  const trustArgs = workspaceTrust ? [] : ["--disable-workspace-trust"];
+  const args = [entry, "--bind-addr", `127.0.0.1:${port}`, "--auth", "none", ...commonArgs(profile), ...trustArgs, "--disable-getting-started-override", "--ignore-last-opened"];
   // An empty gallery turns the marketplace off: offline, every open-vsx.org query only logs errors.
   const galleryEnv = offline ? { EXTENSIONS_GALLERY: "{}" } : {};
   const child = spawnGroup(process.execPath, args, { env: serverEnv(profile, { ...galleryEnv, ...env }), stdio: ["ignore", "pipe", "pipe"] });

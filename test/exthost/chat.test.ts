@@ -2,6 +2,8 @@
 // view id, the view opens, and the chat commands run with nothing streaming.
 import * as assert from "node:assert/strict";
 import * as vscode from "vscode";
+import { startScriptedOpenAi, type ScriptedOpenAi } from "../helpers/openAiServers";
+import { sendChat } from "./chatDriver";
 
 const EXTENSION_ID = "mixtral-local.mixtral-local";
 
@@ -27,5 +29,35 @@ describe("chat view (extension host)", () => {
     const commands = await vscode.commands.getCommands(true);
     assert.ok(commands.includes("mixtral.newChat"));
     assert.ok(commands.includes("mixtral.stopGenerating"));
+  });
+
+  describe("a slash command with a broken mixtral.prompts template", () => {
+    const config = () => vscode.workspace.getConfiguration("mixtral");
+    const G = vscode.ConfigurationTarget.Global;
+    let server: ScriptedOpenAi;
+
+    before(async () => {
+      server = await startScriptedOpenAi({ flavour: "ollama", answer: "It adds two numbers." });
+      await config().update("remote.url", server.url, G);
+      await config().update("engine", "openai", G);
+      await config().update("prompts.explain", "Explain {{ selection ", G);
+    });
+
+    after(async () => {
+      for (const key of ["remote.url", "engine", "prompts.explain"]) await config().update(key, undefined, G);
+      await server.close();
+    });
+
+    it("answers from the built-in prompt and says so, as the commands do", async () => {
+      const code = "function add(a, b) {\n  return a + b;\n}";
+      const { notices, answer } = await sendChat("/explain", [{ fileName: "add.js", languageId: "javascript", startLine: 1, endLine: 3, code }]);
+      const warning = notices.find((n) => n.message.includes("mixtral.prompts.explain"));
+      assert.ok(warning, JSON.stringify(notices));
+      assert.match(warning.message, /^The mixtral\.prompts\.explain prompt template .*line 1.* The built-in prompt was used\.$/);
+      assert.equal(answer?.content, "It adds two numbers.");
+      // The built-in explain template went to the server, with the code.
+      const sent = JSON.stringify(server.requests.at(-1)?.body);
+      assert.ok(sent.includes("return a + b;") && !sent.includes("{{ selection"), sent);
+    });
   });
 });

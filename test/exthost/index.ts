@@ -17,11 +17,16 @@ function testFiles(root: string): string[] {
  *  reads back, since our stdout is the workbench's. From out/test/exthost to the repository. */
 const COUNTING_REPORTER = path.resolve(__dirname, "..", "..", "..", "scripts", "lib", "countingReporter.cjs");
 
-export async function run(): Promise<void> {
+export function run(): Promise<void> {
+  return runSuite(__dirname);
+}
+
+/** Runs every *.test.js under `root` (also the untrusted-workspace suite, test/untrusted). */
+export async function runSuite(root: string): Promise<void> {
   const mocha = new Mocha({ ui: "bdd", color: false, reporter: COUNTING_REPORTER, timeout: 60_000 });
   // MIXTRAL_TEST_GREP narrows a run to matching test titles while working on one test.
   if (process.env.MIXTRAL_TEST_GREP) mocha.grep(process.env.MIXTRAL_TEST_GREP);
-  for (const file of testFiles(__dirname)) mocha.addFile(file);
+  for (const file of testFiles(root)) mocha.addFile(file);
   await mocha.loadFilesAsync();
   const failed = await new Promise<number>((resolve) => mocha.run(resolve));
   if (failed > 0) throw new Error(`${failed} extension-host test(s) failed`);

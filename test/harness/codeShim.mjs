@@ -61,7 +61,7 @@ async function passthrough(argv, args) {
 }
 
 // Workbench start-up chatter that says nothing about the tests (shown with MIXTRAL_HARNESS_VERBOSE=1).
-const NOISE = /^(Resolving connection token|Resolved connection token|Creating a socket|Ignoring fetching additional builtin|Updating additional builtin|\[Service Worker\]|ChatSessionStore:|Creation of workbench contribution|Started local extension host|\[LocalProcess|Extension host \(|Started initializing default profile|Completed initializing default profile)/;
+const NOISE = /^(DialogService: refused to show dialog in tests\. Contents: Do you trust|Resolving connection token|Resolved connection token|Creating a socket|Ignoring fetching additional builtin|Updating additional builtin|\[Service Worker\]|ChatSessionStore:|Creation of workbench contribution|Started local extension host|\[LocalProcess|Extension host \(|Started initializing default profile|Completed initializing default profile)/;
 
 function formatLogArgs(args) {
   // The extension host forwards console calls as (format, ...values), like Node's util.format.
@@ -84,6 +84,8 @@ async function main(argv) {
   let serverLog = "";
   const server = await startCodeServer({
     profile,
+    // Workspace trust on: the folder opens untrusted (the untrusted-workspace suite).
+    workspaceTrust: process.env.MIXTRAL_HARNESS_WORKSPACE_TRUST === "1",
     onOutput: (s) => {
       serverLog += s;
       if (verbose) process.stderr.write(`[code-server] ${s}`);

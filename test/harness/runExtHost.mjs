@@ -2,7 +2,9 @@
 // unchanged runTests. Offline it points vscodeExecutablePath at ./code, our code-server shim;
 // with --desktop, runTests downloads a desktop VS Code as usual (needs the internet).
 //
-//   node test/harness/runExtHost.mjs [--desktop] [--results <file.json>]
+//   node test/harness/runExtHost.mjs [--desktop] [--untrusted] [--results <file.json>]
+// --untrusted runs out/test/untrusted instead, in test/fixtures/untrusted-workspace opened with
+// workspace trust on (so untrusted), offline only.
 // Counts go to --results (or $MIXTRAL_TEST_RESULTS_FILE) as {"passed","failed","pending"}.
 import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -17,6 +19,9 @@ const { runTests, TestRunFailedError } = require("@vscode/test-electron");
 
 const argv = process.argv.slice(2);
 const desktop = argv.includes("--desktop");
+const untrusted = argv.includes("--untrusted");
+// The code shim reads it: code-server starts without --disable-workspace-trust.
+if (untrusted) process.env.MIXTRAL_HARNESS_WORKSPACE_TRUST = "1";
 const resultsIndex = argv.indexOf("--results");
 const resultsFile = resultsIndex >= 0 ? resolve(argv[resultsIndex + 1]) : process.env.MIXTRAL_TEST_RESULTS_FILE || undefined;
 
@@ -26,8 +31,8 @@ try {
     // The desktop build VS Code 1.100.3 matches code-server 4.100.3 and engines.vscode.
     ...(desktop ? { version: "1.100.3" } : { vscodeExecutablePath: join(here, "code") }),
     extensionDevelopmentPath: repo,
-    extensionTestsPath: join(repo, "out", "test", "exthost", "index"),
-    launchArgs: [join(repo, "test", "fixtures", "workspace"), `--user-data-dir=${join(profile, "user-data")}`, `--extensions-dir=${join(profile, "extensions")}`, "--disable-extensions"],
+    extensionTestsPath: join(repo, "out", "test", untrusted ? "untrusted" : "exthost", "index"),
+    launchArgs: [join(repo, "test", "fixtures", untrusted ? "untrusted-workspace" : "workspace"), `--user-data-dir=${join(profile, "user-data")}`, `--extensions-dir=${join(profile, "extensions")}`, "--disable-extensions"],
     extensionTestsEnv: { MIXTRAL_TEST_RESULTS_FILE: resultsFile ?? "", MIXTRAL_TEST_GREP: process.env.MIXTRAL_TEST_GREP ?? "" },
   });
   process.exitCode = 0;

@@ -117,6 +117,12 @@ export function renderFeatureTemplate(name: FeatureName, variables: PromptVariab
   return { text: renderTemplate(DEFAULT_TEMPLATES[name], vars, name).trim(), custom: false };
 }
 
+/** How a broken user template is reported wherever it happens (command notification, chat
+ *  notice): what broke, where, and that the answer came from the built-in prompt. */
+export function builtInPromptNotice(warning: PromptTemplateError): string {
+  return `${warning.message} The built-in prompt was used.`;
+}
+
 /** Checks a user template without rendering a real prompt (for settings validation). */
 export function checkTemplate(name: FeatureName, source: string): PromptTemplateError | undefined {
   try {

@@ -10,7 +10,7 @@ import type { GenerationRun, ServerCounts } from "./generationRun";
 import { promptTextForServer } from "./promptText";
 import { RemoteClientBase, estimateTokens } from "./RemoteClientBase";
 import { errorFromServerMessage, parseErrorBody } from "./responseErrors";
-import { RemoteOverloadedError, RemoteProtocolError } from "./remoteErrors";
+import { RemoteOverloadedError, RemotePromptTooLongError, RemoteProtocolError } from "./remoteErrors";
 import { RetryableError } from "./RemoteClientBase";
 import { SseParser, type SseEvent } from "./sse";
 
@@ -21,6 +21,11 @@ export class OpenAiClient extends RemoteClientBase {
   readonly kind = "openai" as const;
   tokenCountsAreEstimates = false;
   private listedModel: string | undefined;
+  /** The limit the server stated when it refused a prompt; it wins over what the model list says
+   *  (llama-server lists the model's trained context, not the smaller one it may run with). */
+  private statedContext: number | undefined;
+  /** What GET /v1/models says (llama-server meta.n_ctx_train, vLLM max_model_len); often absent. */
+  private listedContext: number | undefined;
 
   /** Which endpoint a request goes to. */
   static usesChat(request: GenerateRequest): boolean {
@@ -60,7 +65,13 @@ export class OpenAiClient extends RemoteClientBase {
   protected async attempt(request: GenerateRequest, run: GenerationRun, signal: AbortSignal, attempt: number): Promise<GenerateResult> {
     if (!this.options.model && !this.listedModel) await this.refreshInfo(signal).catch(() => undefined);
     const { path, body } = this.buildBody(request);
-    const res = await this.openStream(path, body, signal, attempt);
+    let res;
+    try {
+      res = await this.openStream(path, body, signal, attempt);
+    } catch (err) {
+      if (err instanceof RemotePromptTooLongError) this.learnContext(err);
+      throw err;
+    }
     const parser = new SseParser();
     const state: { finish?: string; stopReason?: unknown; counts: ServerCounts; done: boolean } = { counts: {}, done: false };
     try {
@@ -154,6 +165,25 @@ export class OpenAiClient extends RemoteClientBase {
     return out;
   }
 
+  /** Takes the context size from the server's refusal when it states one: the next prompt is
+   *  fitted to it (the chat fits again and retries once; see ChatController). */
+  private learnContext(err: RemotePromptTooLongError): void {
+    const limit = err.limit;
+    if (limit === undefined || limit <= 0 || limit === this.info?.contextSize) return;
+    this.statedContext = limit;
+    this.log("info", `[remote] ${this.origin} refused a prompt and stated its context size: ${limit} tokens (was ${this.info?.contextSize ?? "unknown"})`);
+    if (this.info) this.info = { ...this.info, contextSize: limit, description: this.describe(this.info.fileName) };
+  }
+
+  private describe(id: string): string {
+    const ctx = this.statedContext !== undefined ? `context ${this.statedContext} tokens (stated by the server)` : this.listedContext !== undefined ? `context ${this.listedContext} tokens` : `context not reported; assuming ${this.assumedContext} (mixtral.contextSize)`;
+    return `OpenAI-compatible server at ${this.origin}: ${id}, ${ctx}`;
+  }
+
+  private get assumedContext(): number {
+    return this.options.contextSize ?? 8192;
+  }
+
   /** A path at the server's root even when the base URL ends in /v1. */
   private rootPath(path: string): string {
     return this.base.pathname.endsWith("/v1/") ? `../${path}` : path;
@@ -171,10 +201,17 @@ export class OpenAiClient extends RemoteClientBase {
     const id = typeof entry?.id === "string" ? entry.id : wanted || "default";
     this.listedModel = id;
     const meta = (entry?.meta ?? {}) as Obj; // llama-server: n_ctx_train, n_params, size
-    const ctx = num(meta.n_ctx_train) ?? num(entry?.max_model_len) ?? 0; // vLLM: max_model_len
+    // llama-server: meta.n_ctx_train; vLLM: max_model_len. Ollama, LM Studio and OpenAI list no
+    // size: unknown stays unknown (0 here refused every chat message), so mixtral.contextSize is
+    // assumed until the server states its limit in a refusal.
+    this.listedContext = num(meta.n_ctx_train) ?? num(entry?.max_model_len);
+    const ctx = this.statedContext ?? this.listedContext ?? this.assumedContext;
     const notices = wanted && !list.some((m) => m.id === wanted) && list.length
       ? [`The server does not list model "${wanted}" (it has ${list.map((m) => String(m.id)).join(", ")}).`]
       : [];
+    if (this.listedContext === undefined && this.statedContext === undefined) {
+      notices.push(`The server does not report its context size; assuming ${ctx} tokens (mixtral.contextSize) until it states its limit.`);
+    }
     this.info = {
       path: this.origin,
       fileName: id,
@@ -183,7 +220,7 @@ export class OpenAiClient extends RemoteClientBase {
       name: id,
       expertCount: 0,
       expertUsedCount: 0,
-      trainContextSize: ctx,
+      trainContextSize: this.listedContext ?? 0,
       contextSize: ctx,
       quantization: "remote",
       layerCount: 0,
@@ -191,7 +228,7 @@ export class OpenAiClient extends RemoteClientBase {
       // ModelInfo has no "remote" backend; the server does not say which it uses.
       backend: "remote",
       gpuName: `${typeof entry?.owned_by === "string" ? entry.owned_by : "OpenAI-compatible"} at ${this.origin}`,
-      description: `OpenAI-compatible server at ${this.origin}: ${id}`,
+      description: this.describe(id),
       notices,
       loadMs: performance.now() - started,
     };

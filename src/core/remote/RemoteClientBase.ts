@@ -30,6 +30,10 @@ export interface RemoteClientOptions {
   maxRetries?: number;
   /** Longest single wait between retries, whatever Retry-After says. Default 30 s. */
   maxRetryWaitMs?: number;
+  /** The context size (tokens) assumed for a server that does not report one (Ollama, LM Studio,
+   *  OpenAI list only id/object/created/owned_by): mixtral.contextSize. Default 8192. A limit the
+   *  server states in a "context length exceeded" refusal replaces it. */
+  contextSize?: number;
   /** Nucleus sampling; undefined leaves the server's default. */
   topP?: number;
   /** Top-k sampling; undefined leaves the server's default. */

@@ -7,7 +7,7 @@ import type { RemoteApiKey, RemoteClientOptions } from "./RemoteClientBase";
 import { TgiClient } from "./TgiClient";
 
 export function createRemoteClient(
-  settings: Pick<Settings, "engine" | "remoteUrl" | "remoteModel" | "remoteHeaders">,
+  settings: Pick<Settings, "engine" | "remoteUrl" | "remoteModel" | "remoteHeaders"> & Partial<Pick<Settings, "contextSize">>,
   key: RemoteApiKey | undefined,
   options: Partial<RemoteClientOptions> = {},
 ): TgiClient | OpenAiClient {
@@ -19,6 +19,7 @@ export function createRemoteClient(
     baseUrl: settings.remoteUrl,
     model: settings.remoteModel || undefined,
     headers: settings.remoteHeaders,
+    contextSize: settings.contextSize,
     apiKey: key,
   };
   return settings.engine === "tgi" ? new TgiClient(all) : new OpenAiClient(all);

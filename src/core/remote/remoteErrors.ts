@@ -81,7 +81,13 @@ export class RemotePromptTooLongError extends RemoteFailure {
     const size = promptTokens !== undefined && limit !== undefined
       ? `The prompt is ${promptTokens} tokens${maxNewTokens !== undefined ? ` plus ${maxNewTokens} for the answer` : ""}; the server's limit is ${limit}.`
       : `The prompt is too long for the server (${serverMessage}).`;
-    super(size, "Select less text, start a new chat, or lower mixtral.maxTokens; the server's limit is set where it is launched (e.g. TGI --max-total-tokens).", { status });
+    super(
+      size,
+      limit === undefined
+        ? "Select less text or start a new chat. The server did not say its limit: set mixtral.contextSize to the context the server runs with (it is assumed for servers that do not report one)."
+        : "Select less text, start a new chat, or lower mixtral.maxTokens; the server's limit is set where it is launched (e.g. TGI --max-total-tokens, llama-server --ctx-size).",
+      { status },
+    );
   }
 }
 

@@ -10,6 +10,8 @@ import {
 export interface ServerErrorBody {
   message: string;
   type?: string;
+  /** OpenAI's machine-readable code, e.g. "context_length_exceeded". */
+  code?: string;
   promptTokens?: number;
   limit?: number;
 }
@@ -27,6 +29,7 @@ export function parseErrorBody(text: string): ServerErrorBody | undefined {
     return {
       message: typeof e.message === "string" ? e.message : JSON.stringify(e),
       type: typeof e.type === "string" ? e.type : typeof e.code === "string" ? e.code : undefined,
+      code: typeof e.code === "string" ? e.code : undefined,
       promptTokens: num(e.n_prompt_tokens),
       limit: num(e.n_ctx),
     };
@@ -47,9 +50,18 @@ export function parsePromptTooLong(message: string): { promptTokens?: number; li
   // OpenAI / vLLM: "maximum context length is 4096 tokens. However, you requested 5000 tokens (4500 in the messages, 500 in the completion)"
   m = /maximum context length is (\d+) tokens\. However, you requested (\d+) tokens(?: \((\d+) in the messages, (\d+) in the completion\))?/.exec(message);
   if (m) return { limit: +m[1], promptTokens: m[3] !== undefined ? +m[3] : +m[2], maxNewTokens: m[4] !== undefined ? +m[4] : undefined };
+  // OpenAI: "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens. …"
+  m = /maximum context length is (\d+) tokens\. However, your messages resulted in (\d+) tokens/.exec(message);
+  if (m) return { limit: +m[1], promptTokens: +m[2] };
   // vLLM: "This model's maximum context length is 4096 tokens. However, your request has 5000 input tokens."
   m = /maximum context length is (\d+) tokens.*?(\d+) input tokens/.exec(message);
   if (m) return { limit: +m[1], promptTokens: +m[2] };
+  // Any other wording that still states the limit.
+  m = /maximum context length is (\d+) tokens/.exec(message);
+  if (m) return { limit: +m[1] };
+  // LM Studio: "… However, the model is loaded with context length of only 4096 tokens, which is not enough. …"
+  m = /loaded with context length of only (\d+) tokens/.exec(message);
+  if (m) return { limit: +m[1] };
   if (/exceeds? the available context size|context length|too long|prompt is too long/i.test(message)) return {};
   return undefined;
 }
@@ -82,7 +94,8 @@ export interface ErrorContext {
 /** An error from a parsed server error (HTTP body or in-stream event). */
 export function errorFromServerMessage(status: number | undefined, body: ServerErrorBody, ctx: ErrorContext): RemoteFailure {
   const too = parsePromptTooLong(body.message);
-  const tooType = body.type === "exceed_context_size_error";
+  // llama-server's type (with n_ctx), OpenAI's code (the message may carry no number).
+  const tooType = body.type === "exceed_context_size_error" || body.code === "context_length_exceeded";
   if (too || tooType) {
     return new RemotePromptTooLongError(too?.promptTokens ?? body.promptTokens, too?.limit ?? body.limit, body.message, status, too?.maxNewTokens);
   }

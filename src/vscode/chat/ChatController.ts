@@ -4,6 +4,10 @@
 import * as vscode from "vscode";
 import { buildChatPromptInTokens, expandSlashCommand } from "../../core/chat/chatPrompt";
 import { HistoryStore } from "../../core/chat/historyStore";
+import type { GenerateResult } from "../../core/engine/types";
+import type { PromptTemplateError } from "../../core/errors";
+import { RemotePromptTooLongError } from "../../core/remote/remoteErrors";
+import { builtInPromptNotice } from "../../core/prompt/templates";
 import { newConversation, Transcript, type UserInput } from "../../core/chat/transcript";
 import type { StopReason } from "../../shared/engineProtocol";
 import type { Attachment, ErrorAction, HeaderInfo, HostToWebview, Turn } from "../../shared/protocol";
@@ -73,7 +77,7 @@ export class ChatController extends Disposable {
     if (!input.feature) {
       const expanded = expandSlashCommand(input.text, input.attachments ?? [], this.services.config.settings.prompts);
       if (expanded) {
-        if (expanded.warning) this.post({ type: "notice", level: "error", message: expanded.warning.message, actions: [] });
+        this.noteTemplateFallback(expanded.warning);
         turn = { ...input, text: expanded.content, displayText: input.text, feature: expanded.feature };
       }
     }
@@ -93,9 +97,17 @@ export class ChatController extends Disposable {
     await this.stop();
     const user = this.transcript.lastUser();
     const expanded = expandSlashCommand(text, user?.attachments ?? [], this.services.config.settings.prompts);
+    this.noteTemplateFallback(expanded?.warning);
     if (this.running) return;
     const answer = this.transcript.editLast(expanded ? { text: expanded.content, displayText: text, feature: expanded.feature } : { text });
     if (answer) await this.generate(answer, { text, attachments: [] });
+  }
+
+  /** A broken `mixtral.prompts.<name>`: said as the commands say it, the answer still comes. */
+  private noteTemplateFallback(warning: PromptTemplateError | undefined): void {
+    if (!warning) return;
+    this.services.log.warn(`[prompt] ${warning.message}`);
+    this.post({ type: "notice", level: "error", message: builtInPromptNotice(warning), actions: [] });
   }
 
   /** Stops the answer being generated (a normal outcome: the partial answer is kept). */
@@ -151,27 +163,38 @@ export class ChatController extends Disposable {
       const backend = await this.services.getBackend(abort.signal);
       if (abort.signal.aborted) throw new vscode.CancellationError();
       const settings = this.services.config.settings;
-      const contextSize = backend.modelInfo()?.contextSize ?? this.services.status().info?.contextSize ?? settings.contextSize;
-      const prompt = await buildChatPromptInTokens(this.transcript.toChatMessages(), {
-        systemPrompt: settings.systemPrompt,
-        contextSize,
-        reserveTokens: Math.min(settings.maxTokens, Math.floor(contextSize / 2)),
-        countTokens: (texts) => backend.countTokens(texts, abort.signal),
-      });
-      if (prompt.notice) {
-        this.services.log.info(`[chat] ${prompt.notice}`);
-        this.post({ type: "notice", level: "info", message: prompt.notice, actions: [] });
+      let result: GenerateResult | undefined;
+      for (let attempt = 1; !result; attempt++) {
+        const contextSize = backend.modelInfo()?.contextSize ?? this.services.status().info?.contextSize ?? settings.contextSize;
+        const prompt = await buildChatPromptInTokens(this.transcript.toChatMessages(), {
+          systemPrompt: settings.systemPrompt,
+          contextSize,
+          reserveTokens: Math.min(settings.maxTokens, Math.floor(contextSize / 2)),
+          countTokens: (texts) => backend.countTokens(texts, abort.signal),
+        });
+        if (prompt.notice) {
+          this.services.log.info(`[chat] ${prompt.notice}`);
+          this.post({ type: "notice", level: "info", message: prompt.notice, actions: [] });
+        }
+        const lastUser = [...this.transcript.turns].reverse().find((t) => t.role === "user");
+        this.services.recordPrompt({ feature: lastUser?.feature ?? "chat", segments: prompt.segments, tokenCount: prompt.promptTokens });
+        try {
+          result = await backend.generate(
+            { slot: "chat", prompt: prompt.segments, messages: prompt.messages, maxTokens: settings.maxTokens, temperature: settings.temperature },
+            (text) => {
+              produced += text;
+              if (this.transcript.append(answer.id, text)) this.queueChunk(answer.id, text);
+            },
+            abort.signal,
+          );
+        } catch (err) {
+          // A server that did not report its context (or listed a larger one than it runs with)
+          // states its limit when it refuses: fit the conversation to it and try once more.
+          const learned = backend.modelInfo()?.contextSize;
+          if (attempt > 1 || produced !== "" || !(err instanceof RemotePromptTooLongError) || learned === undefined || learned >= contextSize) throw err;
+          this.services.log.info(`[chat] the server's context is ${learned} tokens, not ${contextSize}: fitting the conversation again`);
+        }
       }
-      const lastUser = [...this.transcript.turns].reverse().find((t) => t.role === "user");
-      this.services.recordPrompt({ feature: lastUser?.feature ?? "chat", segments: prompt.segments, tokenCount: prompt.promptTokens });
-      const result = await backend.generate(
-        { slot: "chat", prompt: prompt.segments, messages: prompt.messages, maxTokens: settings.maxTokens, temperature: settings.temperature },
-        (text) => {
-          produced += text;
-          if (this.transcript.append(answer.id, text)) this.queueChunk(answer.id, text);
-        },
-        abort.signal,
-      );
       const stopReason = INCOMPLETE_REASONS[result.stopReason];
       this.transcript.finish(answer.id, {
         text: result.text || produced,

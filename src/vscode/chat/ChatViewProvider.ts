@@ -36,12 +36,25 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
   private windowStart = 0;
   private windowCount = 0;
   private droppedInWindow = 0;
+  /** Test mode only: what the view was sent (chunks aside), for the extension-host tests. */
+  private readonly testPosts: HostToWebview[] | undefined;
 
   constructor(private readonly services: Services) {
     super();
     this.controller = this._register(new ChatController(services, (m) => this.post(m)));
     this.actions = this._register(new EditorActions(services.log));
     this.openFiles = this._register(new OpenFiles());
+    if (services.context.extensionMode === vscode.ExtensionMode.Test) {
+      const posts: HostToWebview[] = (this.testPosts = []);
+      // A message exactly as the view would send it (validated, then handled); resolves when handled.
+      this._register(vscode.commands.registerCommand("mixtral._test.chatMessage", async (raw: unknown) => {
+        const parsed = parseWebviewMessage(raw);
+        if (!parsed.ok) throw new Error(parsed.reason);
+        await this.handle(parsed.message);
+      }));
+      // The messages posted since the last call (whether or not a view was ready to show them).
+      this._register(vscode.commands.registerCommand("mixtral._test.chatPosts", () => posts.splice(0)));
+    }
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -96,6 +109,7 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
   }
 
   private post(m: HostToWebview): void {
+    if (m.type !== "chunk") this.testPosts?.push(m);
     // Before `ready` the page cannot receive anything; the replay after `ready` covers it.
     if (!this.view || !this.ready) return;
     void this.view.webview.postMessage(m);

@@ -6,7 +6,8 @@ import { checkCodeInput } from "../../core/commands/codeInput";
 import { guessTestFramework } from "../../core/commands/testFramework";
 import type { FeatureName } from "../../core/prompt/defaultTemplates";
 import { buildFeaturePrompt } from "../../core/prompt/featurePrompt";
-import type { PromptVariables } from "../../core/prompt/templates";
+import type { PromptTemplateError } from "../../core/errors";
+import { builtInPromptNotice, type PromptVariables } from "../../core/prompt/templates";
 import { CommandIds } from "../commandIds";
 import { Disposable } from "../lifecycle";
 import type { Services } from "../services";
@@ -128,10 +129,10 @@ export class CodeCommands extends Disposable {
     });
   }
 
-  private warnTemplate(warning: Error | undefined): void {
+  private warnTemplate(warning: PromptTemplateError | undefined): void {
     if (!warning) return;
     this.services.log.warn(`[prompt] ${warning.message}`);
-    void vscode.window.showWarningMessage(`Mixtral: ${warning.message} The built-in prompt was used.`);
+    void vscode.window.showWarningMessage(`Mixtral: ${builtInPromptNotice(warning)}`);
   }
 
   private requireTrust(what: string): boolean {

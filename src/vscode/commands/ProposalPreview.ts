@@ -5,6 +5,7 @@ import * as vscode from "vscode";
 import { extractCode, reindent } from "../../core/commands/answerCode";
 import type { FeatureName } from "../../core/prompt/defaultTemplates";
 import type { FeaturePrompt } from "../../core/prompt/featurePrompt";
+import { builtInPromptNotice } from "../../core/prompt/templates";
 import { Disposable } from "../lifecycle";
 import type { Services } from "../services";
 import type { CodeTarget } from "./codeTarget";
@@ -59,7 +60,7 @@ export class ProposalPreview extends Disposable implements vscode.TextDocumentCo
 
   /** `autoAnswer` (test mode only) stands for the user's Apply (true) or Discard (false) click. */
   async run(feature: FeatureName, target: CodeTarget, built: FeaturePrompt, autoAnswer?: boolean): Promise<void> {
-    if (built.warning) void vscode.window.showWarningMessage(`Mixtral: ${built.warning.message} The built-in prompt was used.`);
+    if (built.warning) void vscode.window.showWarningMessage(`Mixtral: ${builtInPromptNotice(built.warning)}`);
     const title = TITLES[feature] ?? feature;
     const answer = await this.generate(`${title} ${target.fileName}:${target.startLine}-${target.endLine}`, built, feature);
     if (!answer) return;
