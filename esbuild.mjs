@@ -5,10 +5,13 @@
 //                      (node:module register() loads hooks as ES modules on the loader thread)
 //   dist/cli.js        node, cjs, `mixtral-local` command line
 //   dist/webview.js    browser, iife, the chat view
+//   dist/probe-model.gguf  the model of the engine's GPU decode test (writeProbeModel below)
 // node-llama-cpp is ESM-only with top-level await: it stays external and is loaded with a real
 // `import()` (esbuild keeps dynamic imports for node20 targets; never rewrite them to require).
 // The packaging test imports `bundleConfigs` to check what each bundle pulls in.
 import * as esbuild from "esbuild";
+import { rename } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 
 /** The esbuild options of every bundle; `production` minifies and compiles out the test hooks. */
@@ -56,6 +59,22 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
     await Promise.all(configs.map((c) => esbuild.build(c)));
   }
   await writeManifest();
+  await writeProbeModel();
+}
+
+// The model the engine's GPU decode test loads (src/engine/backendProbe.ts): the tiny
+// Mixtral-architecture generator's output (1 layer, Q4_K weights, 8 experts: the kernels a
+// Q4_K_M Mixtral runs; ~1.7 MB), written here so that the generator (src/core/gguf/tinyMixtral and
+// its writers) never enters a bundle the extension ships.
+async function writeProbeModel() {
+  const { outputFiles } = await esbuild.build({
+    entryPoints: ["src/core/gguf/tinyMixtral.ts"], bundle: true, platform: "node", format: "cjs", target: "node20", write: false, logLevel: "warning",
+  });
+  const module = { exports: {} };
+  new Function("module", "exports", "require", outputFiles[0].text)(module, module.exports, createRequire(import.meta.url));
+  const temp = `dist/probe-model.gguf.${process.pid}.tmp`;
+  await module.exports.writeTinyMixtral(temp, { variant: "q4_k", layers: 1, seed: 1, name: "mixtral-local-probe" });
+  await rename(temp, "dist/probe-model.gguf");
 }
 
 // dist/gpu-packs.json: the pinned GPU packs for the target being built (scripts/package.mjs sets

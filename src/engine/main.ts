@@ -1,11 +1,11 @@
 // Engine child process entry (bundled to dist/engine.js, forked by src/core/engine/EngineClient).
 // The only place node-llama-cpp is loaded: a crash in native code (GGML_ASSERT, GPU OOM, a bad
-// file) ends this process, and the host sees an exit instead of losing VS Code.
-import { ENGINE_PROTOCOL_VERSION, parseHostMessage, type HostMessage } from "../shared/engineProtocol";
-import { EngineFailure, log, send, sendError } from "./engineIpc";
+// file) ends this process, and the host sees an exit instead of losing VS Code. The same bundle,
+// started with PROBE_ENV, is the throwaway process that tests a GPU backend (backendProbe.ts).
+import type { GpuBackend } from "../core/gpu/gpuFailure";
+import { PROBE_ENV, probeMain } from "./backendProbe";
 import { installGpuPackHook } from "./gpuPacks";
-import { loadEngineModel, type LoadedEngine } from "./loadEngineModel";
-import { tokenizePrompt } from "./tokenizePrompt";
+import { serve } from "./serve";
 
 type NodeLlamaCpp = typeof import("node-llama-cpp", { with: { "resolution-mode": "import" } });
 
@@ -15,130 +15,6 @@ installGpuPackHook();
 const libPromise: Promise<NodeLlamaCpp> = import("node-llama-cpp");
 libPromise.catch(() => undefined); // reported by the first load that needs it
 
-let engine: LoadedEngine | undefined;
-/** Loads and unloads run one at a time; requests wait for the one in progress. */
-let lifecycle: Promise<void> = Promise.resolve();
-/** Aborts that arrived for generations still waiting for a load to finish. */
-const earlyAborts = new Set<string>();
-
-function enqueue(task: () => Promise<void>): Promise<void> {
-  lifecycle = lifecycle.then(task, task);
-  return lifecycle;
-}
-
-async function currentEngine(): Promise<LoadedEngine> {
-  await lifecycle;
-  if (!engine) throw new EngineFailure("notLoaded", "No model is loaded.");
-  return engine;
-}
-
-async function handleLoad(requestId: string, msg: Extract<HostMessage, { type: "load" }>): Promise<void> {
-  try {
-    let lib: NodeLlamaCpp;
-    try {
-      lib = await libPromise;
-    } catch (error) {
-      throw new EngineFailure("backendUnavailable", `node-llama-cpp could not be loaded: ${(error as Error).message}`);
-    }
-    const releasePrevious = async () => {
-      const previous = engine;
-      engine = undefined;
-      await previous?.dispose();
-    };
-    engine = await loadEngineModel(lib, msg.options, (fraction, message) => send({ type: "progress", requestId, fraction, message }), releasePrevious);
-    send({ type: "loaded", requestId, info: engine.info });
-  } catch (error) {
-    sendError(requestId, error);
-  }
-}
-
-async function handleGenerate(msg: Extract<HostMessage, { type: "generate" }>): Promise<void> {
-  try {
-    const loaded = await currentEngine();
-    const slot = msg.options.slot === "chat" ? loaded.chat : loaded.completion;
-    const aborted = earlyAborts.delete(msg.requestId);
-    const run = slot.submit(msg.requestId, msg.options);
-    if (aborted) slot.abort(msg.requestId);
-    await run;
-  } catch (error) {
-    earlyAborts.delete(msg.requestId);
-    sendError(msg.requestId, error);
-  }
-}
-
-async function handle(msg: HostMessage): Promise<void> {
-  switch (msg.type) {
-    case "load":
-      return enqueue(() => handleLoad(msg.requestId, msg));
-    case "unload":
-      return enqueue(async () => {
-        try {
-          const previous = engine;
-          engine = undefined;
-          await previous?.dispose();
-          send({ type: "unloaded", requestId: msg.requestId });
-        } catch (error) {
-          sendError(msg.requestId, error);
-        }
-      });
-    case "generate":
-      return handleGenerate(msg);
-    case "tokenize":
-      try {
-        const { model } = await currentEngine();
-        const tokens = tokenizePrompt(model, msg.prompt);
-        send({ type: "tokens", requestId: msg.requestId, tokens, pieces: tokens.map((t) => model.detokenize([t], true)) });
-      } catch (error) {
-        sendError(msg.requestId, error);
-      }
-      return;
-    case "countTokens":
-      try {
-        const { model } = await currentEngine();
-        // Same rule as tokenizePrompt's text runs (special tokens off, SentencePiece's leading ▁).
-        const counts = msg.texts.map((t) => (t.length > 0 ? model.tokenize(t, false).length : 0));
-        send({ type: "counts", requestId: msg.requestId, counts });
-      } catch (error) {
-        sendError(msg.requestId, error);
-      }
-      return;
-    case "abort":
-      if (!engine?.chat.abort(msg.requestId) && !engine?.completion.abort(msg.requestId)) earlyAborts.add(msg.requestId);
-      return;
-    case "shutdown":
-      await enqueue(async () => {
-        const previous = engine;
-        engine = undefined;
-        await previous?.dispose();
-      });
-      process.exit(0);
-      return;
-    default: {
-      const _exhaustive: never = msg;
-      void _exhaustive;
-    }
-  }
-}
-
-process.on("message", (raw: unknown) => {
-  const msg = parseHostMessage(raw);
-  if (!msg) {
-    log("warn", `ignored a malformed message from the host: ${JSON.stringify(raw)?.slice(0, 200)}`);
-    return;
-  }
-  void handle(msg);
-});
-
-// An uncaught error leaves the process in an unknown state: say so, then exit so the host's
-// supervisor restarts a clean one (rather than dying silently or limping on).
-process.on("uncaughtException", (error) => {
-  sendError("engine", error);
-  setTimeout(() => process.exit(70), 100);
-});
-process.on("unhandledRejection", (reason) => {
-  log("error", `unhandled rejection in the engine: ${reason instanceof Error ? reason.stack ?? reason.message : String(reason)}`);
-});
-// The host went away (VS Code closed or the extension host crashed): nothing left to serve.
-process.on("disconnect", () => process.exit(0));
-
-send({ type: "ready", protocolVersion: ENGINE_PROTOCOL_VERSION, pid: process.pid });
+const probe = process.env[PROBE_ENV];
+if (probe) void probeMain(libPromise, probe as GpuBackend);
+else serve(libPromise);

@@ -1,21 +1,34 @@
-// Picks the compute backend: the user's choice first, then CUDA, Metal, Vulkan, CPU. Each failure
-// becomes a notice naming the reason, so a silent fall to CPU never surprises anyone.
+// Picks the compute backend: the user's choice first, then CUDA, Metal, Vulkan, CPU. A GPU
+// backend is used only after it decoded in a throwaway process (backendProbe.ts; results cached
+// per packs + driver), so a binary that aborts on this card falls back instead of killing the
+// engine. A backend passed over for a reason found now becomes a notice with the reason and the
+// fix (shown once); one found in the cache is logged on every load.
 import type { Llama, LlamaLogLevel } from "node-llama-cpp" with { "resolution-mode": "import" };
+import { explainGpuFailure, fallbackNotice, GPU_BACKEND_LABELS, gpuErrorLine, type GpuBackend, type GpuFailure } from "../core/gpu/gpuFailure";
 import type { Backend } from "../shared/engineProtocol";
+import { probeBackend } from "./backendProbe";
 import { EngineFailure, log } from "./engineIpc";
-import { describeBinarySource } from "./gpuPacks";
+import { describeBinarySource, gpuPacks, packNameFor } from "./gpuPacks";
+import { gpuMachine, ProbeCache, probeKey } from "./probeCache";
 
 type NodeLlamaCpp = typeof import("node-llama-cpp", { with: { "resolution-mode": "import" } });
-type GpuChoice = "cuda" | "metal" | "vulkan" | false;
 
-const FALLBACK_ORDER: GpuChoice[] = ["cuda", "metal", "vulkan", false];
+const GPU_ORDER: GpuBackend[] = ["cuda", "metal", "vulkan"];
 
 export interface SelectedBackend {
   llama: Llama;
   notices: string[];
 }
 
-const cache = new Map<string, Llama>();
+export interface SelectBackendOptions {
+  backend: Backend;
+  maxThreads: number;
+  /** Backends the host saw crash the engine (a native GPU abort): not tried again. */
+  avoid?: GpuFailure[];
+}
+
+const llamas = new Map<string, Llama>();
+let probeCache: ProbeCache | undefined;
 
 function routeLog(level: LlamaLogLevel, message: string): void {
   const text = message.trimEnd();
@@ -29,39 +42,98 @@ function routeLog(level: LlamaLogLevel, message: string): void {
   }
 }
 
-const label = (gpu: GpuChoice | "auto"): string => (gpu === false ? "CPU" : gpu === "auto" ? "auto" : gpu === "cuda" ? "CUDA" : gpu === "metal" ? "Metal" : "Vulkan");
+const label = (gpu: GpuBackend | false): string => GPU_BACKEND_LABELS[gpu === false ? "cpu" : gpu];
 
-export async function selectBackend(lib: NodeLlamaCpp, backend: Backend, maxThreads: number): Promise<SelectedBackend> {
-  const first: GpuChoice | "auto" = backend === "auto" ? "auto" : backend === "cpu" ? false : backend;
-  const candidates: (GpuChoice | "auto")[] = [first, ...FALLBACK_ORDER.filter((g) => g !== first)];
-  const notices: string[] = [];
-  const failures: string[] = [];
-  for (const gpu of candidates) {
-    if (backend === "auto" && gpu !== "auto" && gpu !== false) continue; // "auto" already tried every GPU type
-    const key = `${String(gpu)}:${maxThreads}`;
-    const cached = cache.get(key);
-    if (cached && !cached.disposed) return { llama: cached, notices };
+/** GPU backends worth trying, best first: those node-llama-cpp detects the system libraries for,
+ *  and those with an installed pack (tried explicitly: node-llama-cpp's "auto" skips CUDA unless
+ *  the CUDA runtime and cuBLAS are installed, which no pack contains). */
+async function gpuCandidates(lib: NodeLlamaCpp, backend: Backend): Promise<GpuBackend[]> {
+  if (backend === "cpu") return [];
+  const packs = new Set(gpuPacks().packs.map((p) => p.name));
+  const detected = new Set(await lib.getLlamaGpuTypes("supported"));
+  const plausible = GPU_ORDER.filter((g) => detected.has(g) || packs.has(packNameFor(g)));
+  return backend === "auto" ? plausible : [backend, ...plausible.filter((g) => g !== backend)];
+}
+
+type Trust = { ok: true } | { ok: false; failure: GpuFailure; fresh: boolean };
+
+/** Cached decode-test result for `gpu`, or a new test. */
+async function trust(gpu: GpuBackend, avoid: GpuFailure[]): Promise<Trust> {
+  const packs = gpuPacks();
+  probeCache ??= new ProbeCache(packs.root);
+  const machine = await gpuMachine();
+  const key = probeKey(gpu, packs.packs, machine);
+  const avoided = avoid.find((f) => f.backend === gpu);
+  if (avoided) {
+    await probeCache.set(key, { ok: false, at: new Date().toISOString(), failure: avoided }).catch(() => undefined);
+    return { ok: false, failure: avoided, fresh: true };
+  }
+  const cached = probeCache.get(key);
+  if (cached?.ok) return { ok: true };
+  if (cached?.failure) return { ok: false, failure: cached.failure, fresh: false };
+  log("info", `testing the ${label(gpu)} backend: loading the probe model on the GPU and decoding a few tokens in a separate process (${key})`);
+  const outcome = await probeBackend(gpu);
+  if (outcome.ok) {
+    const r = outcome.result;
+    log("info", `${label(gpu)} decoded ${r.tokens} tokens with ${r.gpuLayers} layers on ${r.gpuNames.join(", ") || "the GPU"} in ${Math.round(outcome.ms)} ms${r.binaries ? ` (binary folder ${r.binaries})` : ""}`);
+    await probeCache.set(key, { ok: true, at: new Date().toISOString(), binaries: r.binaries }).catch((e: unknown) => log("warn", `could not save the backend test result: ${(e as Error).message}`));
+    return { ok: true };
+  }
+  const failure = explainGpuFailure(gpu, outcome.exit, machine);
+  const errorLine = gpuErrorLine(outcome.exit.stderr)?.line;
+  const tail = outcome.exit.stderr.trim().split("\n").slice(-8).join("\n");
+  log("warn", `${label(gpu)} failed its decode test (${outcome.exit.signal ?? `exit code ${outcome.exit.exitCode}`}${outcome.exit.error ? `: ${outcome.exit.error.split("\n")[0]}` : ""})` +
+    `${errorLine ? `: ${errorLine}` : ""}${tail ? `; its stderr ended with:\n${tail}` : ""}`);
+  // Deterministic failures are remembered: the same binary on the same driver fails the same way.
+  if (failure.deterministic) await probeCache.set(key, { ok: false, at: new Date().toISOString(), failure }).catch(() => undefined);
+  return { ok: false, failure, fresh: true };
+}
+
+async function getLlama(lib: NodeLlamaCpp, gpu: GpuBackend | false, maxThreads: number): Promise<Llama> {
+  const key = `${String(gpu)}:${maxThreads}`;
+  const cached = llamas.get(key);
+  if (cached && !cached.disposed) return cached;
+  const llama = await lib.getLlama({
+    gpu,
+    build: "never",
+    maxThreads,
+    // "info" carries llama.cpp's print_info lines (n_expert, n_expert_used…) into the log.
+    logLevel: lib.LlamaLogLevel.info,
+    logger: routeLog,
+    progressLogs: false,
+  });
+  llamas.set(key, llama);
+  log("info", `backend ${label(llama.gpu)} from ${describeBinarySource(llama.gpu, llama.buildType)}`);
+  return llama;
+}
+
+export async function selectBackend(lib: NodeLlamaCpp, options: SelectBackendOptions): Promise<SelectedBackend> {
+  const failures: { failure: GpuFailure; fresh: boolean }[] = [];
+  const passedOver = (using: GpuBackend | "cpu"): string[] => {
+    for (const f of failures) if (!f.fresh) log("warn", `${fallbackNotice(f.failure, using)} (remembered from an earlier test; delete ${"probe-results.json"} in the GPU packs folder to test again)`);
+    return failures.filter((f) => f.fresh).map((f) => fallbackNotice(f.failure, using));
+  };
+  for (const gpu of await gpuCandidates(lib, options.backend)) {
+    const trusted = await trust(gpu, options.avoid ?? []);
+    if (!trusted.ok) {
+      failures.push(trusted);
+      continue;
+    }
     try {
-      const llama = await lib.getLlama({
-        gpu,
-        build: "never",
-        maxThreads,
-        // "info" carries llama.cpp's print_info lines (n_expert, n_expert_used…) into the log.
-        logLevel: lib.LlamaLogLevel.info,
-        logger: routeLog,
-        progressLogs: false,
-      });
-      cache.set(key, llama);
-      log("info", `backend ${label(llama.gpu)} from ${describeBinarySource(llama.gpu, llama.buildType)}`);
-      if (failures.length > 0) {
-        notices.push(`The ${failures.join("; ")}. Using ${label(llama.gpu)} instead.`);
-      }
-      return { llama, notices };
+      const llama = await getLlama(lib, gpu, options.maxThreads);
+      if (llama.gpu === gpu) return { llama, notices: passedOver(gpu) };
+      failures.push({ failure: explainGpuFailure(gpu, { signal: null, exitCode: null, stderr: "", error: `node-llama-cpp loaded ${label(llama.gpu)} binaries instead` }), fresh: true });
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      log("warn", `backend ${label(gpu)} unavailable: ${reason}`);
-      failures.push(`${label(gpu)} backend failed to start (${reason.split("\n")[0]})`);
+      const message = error instanceof Error ? error.message : String(error);
+      log("warn", `backend ${label(gpu)} unavailable: ${message}`);
+      failures.push({ failure: explainGpuFailure(gpu, { signal: null, exitCode: null, stderr: "", error: message }), fresh: true });
     }
   }
-  throw new EngineFailure("backendUnavailable", `No compute backend could start: ${failures.join("; ")}.`);
+  try {
+    const llama = await getLlama(lib, false, options.maxThreads);
+    return { llama, notices: passedOver("cpu") };
+  } catch (error) {
+    const reasons = [...failures.map((f) => `${label(f.failure.backend)}: ${f.failure.reason}`), `CPU: ${(error as Error).message}`];
+    throw new EngineFailure("backendUnavailable", `No compute backend could start (${reasons.join("; ")}).`);
+  }
 }

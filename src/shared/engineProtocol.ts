@@ -3,7 +3,7 @@
 // Every message from the child is validated with `parseEngineMessage` before use; the child
 // validates host messages with `parseHostMessage`. Bump ENGINE_PROTOCOL_VERSION on any change.
 
-export const ENGINE_PROTOCOL_VERSION = 1;
+export const ENGINE_PROTOCOL_VERSION = 2;
 
 /** A prompt as the engine evaluates it: BOS/EOS control tokens and plain text runs.
  *  Text runs are tokenized with special tokens OFF, so `<s>` or `[INST]` typed by a user stays
@@ -16,6 +16,17 @@ export type PromptSegment =
   | { type: "text"; text: string; special?: boolean };
 
 export type Backend = "auto" | "cuda" | "metal" | "vulkan" | "cpu";
+
+/** Why a GPU backend cannot be used on this machine (src/core/gpu/gpuFailure.ts explains it). */
+export interface BackendFailure {
+  backend: "cuda" | "vulkan" | "metal";
+  /** The same binary on the same driver fails the same way: never retried. */
+  deterministic: boolean;
+  /** The signal and the GPU error line: what makes two crashes "the same". */
+  signature: string;
+  reason: string;
+  fix: string;
+}
 
 export interface LoadOptions {
   modelPath: string;
@@ -34,6 +45,8 @@ export interface LoadOptions {
   loraAdapters: { path: string; scale: number }[];
   /** Skip the memory-fit refusal (tests with sparse files, or the user's explicit "load anyway"). */
   ignoreMemoryCheck?: boolean;
+  /** GPU backends that crashed the engine with a native abort: the engine falls back past them. */
+  avoidBackends?: BackendFailure[];
 }
 
 export type Slot = "chat" | "completion";
@@ -188,13 +201,19 @@ export function parseEngineMessage(v: unknown): EngineMessage | undefined {
   }
 }
 
+function isBackendFailure(v: unknown): v is BackendFailure {
+  return isObj(v) && (v.backend === "cuda" || v.backend === "vulkan" || v.backend === "metal") &&
+    typeof v.deterministic === "boolean" && isStr(v.signature) && isStr(v.reason) && isStr(v.fix);
+}
+
 function isLoadOptions(v: unknown): v is LoadOptions {
   return (
     isObj(v) && isStr(v.modelPath) && isStr(v.backend) &&
     (v.gpuLayers === "auto" || v.gpuLayers === "max" || isNum(v.gpuLayers)) &&
     isNum(v.contextSize) && (v.expertsPerToken === undefined || isNum(v.expertsPerToken)) &&
     isNum(v.threads) && isStr(v.flashAttention) && typeof v.useMmap === "boolean" &&
-    Array.isArray(v.loraAdapters) && v.loraAdapters.every((a) => isObj(a) && isStr(a.path) && isNum(a.scale))
+    Array.isArray(v.loraAdapters) && v.loraAdapters.every((a) => isObj(a) && isStr(a.path) && isNum(a.scale)) &&
+    (v.avoidBackends === undefined || (Array.isArray(v.avoidBackends) && v.avoidBackends.every(isBackendFailure)))
   );
 }
 

@@ -7,7 +7,7 @@ import { EngineClient } from "../core/engine/EngineClient";
 import type { GenerateRequest, GenerateResult, InferenceBackend } from "../core/engine/types";
 import { ModelNotInstalledError } from "../core/errors";
 import { renderPromptText } from "../core/prompt/mixtralFormat";
-import type { LoadOptions } from "../shared/engineProtocol";
+import type { LoadOptions, ModelInfo } from "../shared/engineProtocol";
 import type { Config } from "./Config";
 import { describeError } from "./describeError";
 import { Disposable, toDisposable } from "./lifecycle";
@@ -24,6 +24,7 @@ export class EngineHost extends Disposable implements Services {
   private loadedKey: string | undefined;
   private last: LastPrompt | undefined;
   private active = 0;
+  private readonly shownNotices = new Set<string>();
   /** Set by "Load Anyway" after a memory refusal, for this window's session only. */
   private ignoreMemoryCheck = false;
   /** Set by the composition root: where the model for the current settings is (ModelManager). */
@@ -137,13 +138,22 @@ export class EngineHost extends Disposable implements Services {
       throw err;
     }
     const info = client.modelInfo();
-    for (const notice of info?.notices ?? []) {
-      this.log.warn(`[engine] ${notice}`);
-      void vscode.window.showWarningMessage(`Mixtral: ${notice}`);
-    }
+    this.showNotices(info, true);
     this.log.info(`[engine] loaded ${info?.fileName}: ${info?.description}; backend ${info?.backend}${info?.gpuName ? ` (${info.gpuName})` : ""}; context ${info?.contextSize}`);
     this.setStatus({ state: "ready", progress: undefined, info, message: info ? `${info.fileName} · ${info.description}` : undefined });
     return this.wrapped(client);
+  }
+
+  /** A load's notices (a backend fallback, a clamped context…); after a transparent reload only
+   *  the new ones. */
+  private showNotices(info: ModelInfo | undefined, explicitLoad: boolean): void {
+    if (explicitLoad) this.shownNotices.clear();
+    for (const notice of info?.notices ?? []) {
+      if (this.shownNotices.has(notice)) continue;
+      this.shownNotices.add(notice);
+      this.log.warn(`[engine] ${notice}`);
+      void vscode.window.showWarningMessage(`Mixtral: ${notice}`);
+    }
   }
 
   private createClient(): EngineClient {
@@ -164,7 +174,11 @@ export class EngineHost extends Disposable implements Services {
         if (e.state === "crashed") this.setStatus({ state: "crashed", message: e.reason ?? "The engine process stopped; it restarts on the next request." });
         else if (e.state === "failed") this.setStatus({ state: "error", message: e.reason ?? "The engine failed repeatedly." });
         else if (e.state === "stopped" && this.current.state === "ready") this.setStatus({ state: "idle", message: e.reason ?? "Model unloaded (idle); it reloads on the next request." });
-        else if (e.state === "ready" && (this.current.state === "crashed" || this.current.state === "idle")) this.setStatus({ state: "ready", info: client.modelInfo(), message: undefined });
+        else if (e.state === "ready" && (this.current.state === "crashed" || this.current.state === "idle")) {
+          // A reload after a crash may have fallen back past a GPU backend that aborted: say so.
+          this.showNotices(client.modelInfo(), false);
+          this.setStatus({ state: "ready", info: client.modelInfo(), message: undefined });
+        }
       }),
     );
     return client;

@@ -1,5 +1,6 @@
 // The model status item: model and level, backend, state; click opens the Mixtral menu.
 import * as vscode from "vscode";
+import { isFallbackNotice } from "../core/gpu/gpuFailure";
 import { Disposable } from "./lifecycle";
 import type { PausedStatus } from "./models/PausedDownloads";
 import type { EngineStatus, Services } from "./services";
@@ -57,6 +58,7 @@ export class StatusBar extends Disposable {
       return;
     }
     const model = s.info ? `${s.info.quantization}` : "";
+    const fallbacks = s.info?.notices.filter(isFallbackNotice) ?? [];
     const remote = s.engine !== "local" ? ` (${s.engine})` : "";
     switch (s.state) {
       case "noModel":
@@ -69,7 +71,8 @@ export class StatusBar extends Disposable {
         this.item.text = `$(loading~spin) Mixtral: loading${s.progress !== undefined ? ` ${Math.round(s.progress * 100)} %` : ""}`;
         break;
       case "ready":
-        this.item.text = `$(check) Mixtral ${model}${remote}${s.info ? ` · ${s.info.backend}` : ""}`;
+        // A GPU backend passed over (it failed its decode test or aborted): warn until fixed.
+        this.item.text = `${fallbacks.length > 0 ? "$(warning)" : "$(check)"} Mixtral ${model}${remote}${s.info ? ` · ${s.info.backend}` : ""}`;
         break;
       case "generating":
         this.item.text = `$(sync~spin) Mixtral ${model}${s.tokensPerSecond ? ` · ${s.tokensPerSecond.toFixed(0)} tok/s` : ""}`;
@@ -83,6 +86,7 @@ export class StatusBar extends Disposable {
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**Mixtral Local** — ${s.engine === "local" ? "local engine" : `remote (${s.engine})`}\n\n`);
     if (s.info) md.appendMarkdown(`${s.info.fileName}\n\n${s.info.description} · ${s.info.backend}${s.info.gpuName ? ` (${s.info.gpuName})` : ""}\n\n`);
+    for (const notice of fallbacks) md.appendText(`${notice}\n\n`);
     if (s.message) md.appendText(s.message);
     this.item.tooltip = md;
     this.item.accessibilityInformation = { label: `Mixtral Local: ${s.state}${s.message ? `. ${s.message}` : ""}` };

@@ -8,6 +8,7 @@ import {
 } from "../errors";
 import { abortError, completedResult, describeExit, loadKey, modelLabel } from "./engineResults";
 import { EngineProcess, type EngineLogLevel } from "./EngineProcess";
+import { GpuFaults } from "./gpuFaults";
 import { requestGenerate, requestLoad, requestReply, type Channel } from "./engineRequests";
 import { Listeners, PendingRequests } from "./PendingRequests";
 import { RestartPolicy, type RestartPolicyOptions } from "./restartPolicy";
@@ -56,6 +57,9 @@ export class EngineClient implements InferenceBackend {
   /** Processes we stopped on purpose, with the reason given to their pending requests. */
   private readonly expectedExits = new WeakMap<EngineProcess, string>();
   private readonly hungReasons = new WeakMap<EngineProcess, string>();
+  /** Processes that died of a deterministic GPU abort: reloaded past that backend, not retried. */
+  private readonly gpuAborts = new WeakSet<EngineProcess>();
+  private readonly gpuFaults = new GpuFaults();
   private readonly stateListeners = new Listeners<EngineStateChange>();
   private readonly progressListeners = new Listeners<LoadProgress>();
   private readonly policy: RestartPolicy;
@@ -171,11 +175,12 @@ export class EngineClient implements InferenceBackend {
     };
     callbacks.signal?.addEventListener("abort", onAbort, { once: true });
     try {
-      const info = await requestLoad(this.channel(proc), options, (fraction, message) => {
+      const info = await requestLoad(this.channel(proc), this.gpuFaults.apply(options), (fraction, message) => {
         this.safely(() => callbacks.onProgress?.(fraction, message));
         this.progressListeners.fire({ fraction, message }, (e) => this.listenerError(e));
       }, (reason) => {
         if (this.expectedExits.get(proc) === "loading was cancelled") return abortError("Loading the model");
+        if (this.gpuAborts.has(proc)) return new EngineCrashedError(`The engine process crashed while loading ${modelLabel(options)} (${reason.replace(/^the engine process /, "")}).`);
         const text = `The engine process crashed while loading ${modelLabel(options)} (${reason.replace(/^the engine process /, "")}). ` +
           "These settings will not be loaded again automatically.";
         this.crashedLoad = { key: loadKey(options), message: text };
@@ -195,6 +200,9 @@ export class EngineClient implements InferenceBackend {
       this.modelLoaded = kept;
       // (After a real crash handleExit has already moved the state on to "crashed".)
       if (this.current.state === "loading") this.setState(kept ? "ready" : "stopped", kept ? undefined : (error as Error).message);
+      // A GPU abort is not the file's or the settings' fault: load again, past that backend (the
+      // avoided list only grows, by one of three GPU backends per abort: this cannot loop).
+      if (this.gpuAborts.has(proc) && !this.disposed) return this.runLoad(options, callbacks, transparent);
       if (transparent) this.log("error", `reloading ${modelLabel(options)} failed: ${(error as Error).message}`);
       throw error;
     } finally {
@@ -256,6 +264,11 @@ export class EngineClient implements InferenceBackend {
     this.modelLoaded = false;
     const expected = this.expectedExits.get(proc);
     const reason = expected ?? this.hungReasons.get(proc) ?? describeExit(code, signal);
+    const gpuAbort = expected === undefined && !this.disposed ? this.gpuFaults.recordExit(signal, code, proc.recentStderr) : undefined;
+    if (gpuAbort) {
+      this.gpuAborts.add(proc);
+      this.log("error", `the engine died of a ${gpuAbort.backend.toUpperCase()} abort (${gpuAbort.signature}): ${gpuAbort.reason}. Not restarting into it: the model is reloaded past that backend.`);
+    }
     const settled = this.pending.settleAll(reason);
     if (expected !== undefined || this.disposed) return;
 

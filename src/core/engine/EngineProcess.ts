@@ -7,6 +7,9 @@ import {
 } from "../../shared/engineProtocol";
 import { EngineUnavailableError } from "../errors";
 
+/** Enough for ggml's error lines and a native backtrace after them. */
+const STDERR_TAIL_LINES = 60;
+
 export type EngineLogLevel = "trace" | "debug" | "info" | "warn" | "error";
 
 export interface EngineProcessOptions {
@@ -27,6 +30,7 @@ export interface EngineProcessOptions {
 export class EngineProcess {
   private readonly child: ChildProcess;
   private exited = false;
+  private readonly stderrTail: string[] = [];
   readonly ready: Promise<void>;
 
   constructor(options: EngineProcessOptions) {
@@ -45,7 +49,16 @@ export class EngineProcess {
     });
     // Native code (llama.cpp, ggml) may print straight to stdout/stderr: keep it in the log.
     for (const [stream, level] of [[this.child.stdout, "info"], [this.child.stderr, "warn"]] as const) {
-      if (stream) readline.createInterface({ input: stream }).on("line", (line) => line && options.onLog(level, line));
+      if (stream) {
+        readline.createInterface({ input: stream }).on("line", (line) => {
+          if (!line) return;
+          if (level === "warn") {
+            this.stderrTail.push(line);
+            if (this.stderrTail.length > STDERR_TAIL_LINES) this.stderrTail.shift();
+          }
+          options.onLog(level, line);
+        });
+      }
     }
     this.ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -84,7 +97,17 @@ export class EngineProcess {
     this.child.once("exit", (code, signal) => {
       if (this.exited) return;
       this.exited = true;
-      options.onExit(code, signal);
+      // Report the exit once stderr has been read to its end ("close"), so recentStderr holds the
+      // native abort's last words; a grandchild that inherited stderr must not hold it up long.
+      let reported = false;
+      const report = () => {
+        if (reported) return;
+        reported = true;
+        clearTimeout(timer);
+        options.onExit(code, signal);
+      };
+      const timer = setTimeout(report, 250);
+      this.child.once("close", report);
     });
     this.child.once("error", () => {
       // fork failures (ENOENT execPath) emit "error" without "exit".
@@ -97,6 +120,12 @@ export class EngineProcess {
 
   get pid(): number | undefined {
     return this.child.pid;
+  }
+
+  /** The last lines the child wrote to stderr: a native abort's reason (ggml's "CUDA error: …")
+   *  is printed there just before the process dies. */
+  get recentStderr(): string {
+    return this.stderrTail.join("\n");
   }
 
   get alive(): boolean {

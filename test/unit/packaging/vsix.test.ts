@@ -61,6 +61,14 @@ describe("VSIX package", function () {
     assert.match(vsixManifest, new RegExp(`TargetPlatform="${HOST_TARGET}"`));
   });
 
+  it("holds the GPU pack resolve hook and the small model of the GPU decode test", () => {
+    assert.ok(names.includes("extension/dist/gpuPackHook.mjs"), "dist/gpuPackHook.mjs is missing");
+    const probe = entries.find((e) => e.name === "extension/dist/probe-model.gguf");
+    assert.ok(probe, "dist/probe-model.gguf is missing");
+    const size = readZipEntry(vsix, probe).length;
+    assert.ok(size > 1_000_000 && size < 2_000_000, `probe model is ${size} bytes; expected about 1.7 MB`);
+  });
+
   it("holds every file of media/", () => {
     const media = fs.existsSync(path.join(repo, "media")) ? (fs.readdirSync(path.join(repo, "media"), { recursive: true }) as string[]) : [];
     for (const file of media.filter((f) => fs.statSync(path.join(repo, "media", f)).isFile())) {
@@ -97,7 +105,8 @@ describe("VSIX package", function () {
       /^extension\/(tsconfig\.json|esbuild\.mjs|eslint\.config\.mjs|package-lock\.json)$/,
       /\.map$/,
       /\.ts$/,
-      /\.gguf$/,
+      // Models are downloaded, never shipped; the one exception is the GPU decode test's 1.7 MB file.
+      /^(?!extension\/dist\/probe-model\.gguf$).*\.gguf$/,
       /node-llama-cpp\/llama\/gitRelease\.bundle$/,
       /^extension\/node_modules\/(typescript|mocha|esbuild|playwright-core|@vscode\/vsce|@vscode\/test-electron|eslint)\//,
     ];

@@ -1,0 +1,90 @@
+// A GPU backend is trusted only after it decodes, and one that fails falls back with the reason and
+// the fix. Real engine child, real node-llama-cpp, real packs where this machine allows: the real
+// Vulkan package on a machine without a Vulkan loader. The CUDA abort (SIGABRT at the first decode
+// on an H200 with driver 580) cannot happen without that GPU: a fixture package and a fixture
+// engine wrapper die the same way (real abort, real error lines), see test/fixtures.
+import * as assert from "node:assert/strict";
+import { cp } from "node:fs/promises";
+import * as path from "node:path";
+import type { EngineClient } from "../../../src/core/engine/EngineClient";
+import type { EngineStateChange } from "../../../src/core/engine/types";
+import { GPU_PACKS_ENV, gpuPackDir } from "../../../src/core/gpu/packLayout";
+import { makePackRoot } from "../../helpers/gpuPackFixture";
+import { repoRoot } from "../../helpers/tinyModel";
+import { chatPrompt, enginePath, makeClient, request, tinyLoadOptions, type Logged } from "./engineTestKit";
+
+const PTX_NOTICE = "CUDA was not used: this NVIDIA driver cannot run this CUDA build on this card (its code for the card is PTX from a newer CUDA than the driver supports). " +
+  "Using CPU instead (much slower). To fix: update the NVIDIA driver to R590+ (CUDA 13.1), or build GPU support for this machine " +
+  "(“Mixtral: Build GPU Support for This Machine”, or `mixtral-local gpu-build`), or use the Vulkan pack.";
+
+const text = (logs: Logged[]) => logs.map((l) => `[${l.level}] ${l.message}`).join("\n");
+
+describe("GPU backends: decode test and fallback (real engine child)", function () {
+  this.timeout(300_000);
+  const clients: EngineClient[] = [];
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.dispose()));
+    await Promise.all(cleanups.splice(0).map((d) => d()));
+  });
+  const client = (env: Record<string, string>, enginePathOverride?: string) => {
+    const made = makeClient({ env, ...(enginePathOverride ? { enginePath: enginePathOverride } : {}) });
+    clients.push(made.client);
+    return made;
+  };
+
+  it("falls back to the CPU when the real Vulkan pack cannot load here (no Vulkan loader), and says why and what fixes it", async () => {
+    const packs = await makePackRoot(["linux-x64-vulkan"]);
+    cleanups.push(packs.dispose);
+    const { client: c, logs } = client({ [GPU_PACKS_ENV]: packs.root });
+    const info = await c.load(await tinyLoadOptions({ backend: "auto" }));
+    assert.equal(info.backend, "cpu");
+    assert.deepEqual(info.notices, [
+      "Vulkan was not used: no usable Vulkan driver was found (the Vulkan loader libvulkan.so.1 and a GPU's Vulkan driver are needed). Using CPU instead (much slower). " +
+      "To fix: install the Vulkan loader and your GPU's Vulkan driver (Debian/Ubuntu: `apt install libvulkan1 mesa-vulkan-drivers`; NVIDIA's driver includes its own).",
+    ]);
+    assert.match(text(logs), /loading libggml-vulkan\.so: libvulkan\.so\.1: cannot open shared object file/);
+    const answer = await c.generate(request(chatPrompt("hello"), { maxTokens: 3 }), () => undefined);
+    assert.equal(answer.stats.generatedTokens, 3);
+  });
+
+  it("catches a CUDA pack that aborts in its decode test, falls back, and never tests or loads it again on this driver", async () => {
+    const packs = await makePackRoot([]);
+    cleanups.push(packs.dispose);
+    await cp(path.join(repoRoot(), "test", "fixtures", "gpu-packs", "aborting-cuda"), gpuPackDir(packs.root, "linux-x64-cuda"), { recursive: true });
+    const first = client({ [GPU_PACKS_ENV]: packs.root });
+    const states: EngineStateChange["state"][] = [];
+    first.client.onDidChangeState((s) => states.push(s.state));
+    const info = await first.client.load(await tinyLoadOptions({ backend: "auto" }));
+    assert.equal(info.backend, "cpu");
+    assert.deepEqual(info.notices, [PTX_NOTICE]);
+    assert.match(text(first.logs), /CUDA failed its decode test \(SIGABRT\): CUDA error: the provided PTX was compiled with an unsupported toolchain/);
+    // The probe died, not the engine.
+    assert.ok(!states.includes("crashed"), states.join(","));
+
+    const second = client({ [GPU_PACKS_ENV]: packs.root });
+    const again = await second.client.load(await tinyLoadOptions({ backend: "auto" }));
+    assert.equal(again.backend, "cpu");
+    assert.deepEqual(again.notices, [], "shown once: a remembered fallback is logged, not announced again");
+    assert.ok(!second.logs.some((l) => l.message.startsWith("testing the CUDA backend")), text(second.logs));
+    assert.ok(second.logs.some((l) => l.level === "warn" && l.message.startsWith(`${PTX_NOTICE} (remembered from an earlier test`)), text(second.logs));
+    const answer = await second.client.generate(request(chatPrompt("hello"), { maxTokens: 3 }), () => undefined);
+    assert.equal(answer.stats.generatedTokens, 3);
+  });
+
+  it("does not restart into a deterministic CUDA abort of the engine itself: it reloads past CUDA once, with the reason", async () => {
+    const wrapper = path.join(repoRoot(), "test", "fixtures", "engine", "abortingCudaEngine.js");
+    const { client: c, logs } = client({ MIXTRAL_REAL_ENGINE: enginePath() }, wrapper);
+    const states: EngineStateChange["state"][] = [];
+    c.onDidChangeState((s) => states.push(s.state));
+    const info = await c.load(await tinyLoadOptions({ backend: "cuda" }));
+    assert.equal(info.backend, "cpu");
+    assert.deepEqual(info.notices, [PTX_NOTICE]);
+    assert.equal(states.filter((s) => s === "crashed").length, 1, states.join(","));
+    assert.ok(!states.includes("failed"), states.join(","));
+    assert.equal(logs.filter((l) => /the engine died of a CUDA abort \(SIGABRT\|CUDA error: the provided PTX/.test(l.message)).length, 1, text(logs));
+    const answer = await c.generate(request(chatPrompt("hello"), { maxTokens: 3 }), () => undefined);
+    assert.equal(answer.stats.generatedTokens, 3);
+    assert.equal(c.state, "ready");
+  });
+});
