@@ -44,7 +44,7 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
     this.controller = this._register(new ChatController(services, (m) => this.post(m)));
     this.actions = this._register(new EditorActions(services.log));
     this.openFiles = this._register(new OpenFiles());
-    if (services.context.extensionMode === vscode.ExtensionMode.Test) {
+    if (MIXTRAL_TEST_HOOKS && services.context.extensionMode === vscode.ExtensionMode.Test) {
       const posts: HostToWebview[] = (this.testPosts = []);
       // A message exactly as the view would send it (validated, then handled); resolves when handled.
       this._register(vscode.commands.registerCommand("mixtral._test.chatMessage", async (raw: unknown) => {
