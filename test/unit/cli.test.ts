@@ -19,12 +19,13 @@ function mixtralLocal(...args: string[]): Promise<{ code: number; stdout: string
 describe("mixtral-local options", function () {
   this.timeout(60_000);
 
-  for (const command of ["doctor", "fixture", "prompt"]) {
+  for (const command of ["doctor", "fixture", "prompt", "gpu-pack list"]) {
     it(`${command}: an unknown option is refused with its usage and exit 2`, async () => {
-      const r = await mixtralLocal(command, "--bogus");
+      const r = await mixtralLocal(...command.split(" "), "--bogus");
       assert.equal(r.code, 2);
-      assert.match(r.stderr, new RegExp(`^mixtral-local ${command}: Unknown option '--bogus'`));
-      assert.match(r.stderr, new RegExp(`usage: mixtral-local ${command} `));
+      const name = command.split(" ")[0];
+      assert.match(r.stderr, new RegExp(`^mixtral-local ${name}: Unknown option '--bogus'`));
+      assert.match(r.stderr, new RegExp(`usage: mixtral-local ${name} `));
     });
   }
 
