@@ -13,6 +13,7 @@ export const CommandIds = {
   showLastPrompt: "mixtral.showLastPrompt",
   doctor: "mixtral.doctor",
   showLog: "mixtral.showLog",
+  restartEngine: "mixtral.restartEngine",
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

@@ -39,6 +39,7 @@ class MixtralExtension extends Disposable {
     reg(CommandIds.selectModel, () => models.selectModel());
     reg(CommandIds.doctor, () => runDoctor(host, models));
     reg("mixtral.loadAnyway", () => host.loadAnyway());
+    reg(CommandIds.restartEngine, () => host.restartEngine());
     reg(CommandIds.newChat, () => chat.newChat());
     reg(CommandIds.stopGenerating, () => chat.stop());
     reg("mixtral.openSettings", () => vscode.commands.executeCommand("workbench.action.openSettings", "@ext:mixtral-local.mixtral-local"));
@@ -62,6 +63,7 @@ class MixtralExtension extends Disposable {
       // Read-only views of state for the extension-host tests; not in the production bundle.
       reg("mixtral._test.lastPrompt", () => host.lastPrompt());
       reg("mixtral._test.status", () => host.status());
+      reg("mixtral._test.enginePid", () => host.enginePid);
       reg("mixtral._test.models", () => ({ ...models.testState(), statusBarText: statusBar.text, statusBarMenu: statusBar.lastMenu, paused: models.paused.state }));
     }
     log.info(`[extension] activated (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? "web" : "desktop"}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ""})`);
