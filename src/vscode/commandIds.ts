@@ -13,6 +13,9 @@ export const CommandIds = {
   showLastPrompt: "mixtral.showLastPrompt",
   doctor: "mixtral.doctor",
   showLog: "mixtral.showLog",
+  enableGpuAcceleration: "mixtral.enableGpuAcceleration",
+  installGpuPackFromFile: "mixtral.installGpuPackFromFile",
+  removeGpuPacks: "mixtral.removeGpuPacks",
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
