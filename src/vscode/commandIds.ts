@@ -1,4 +1,5 @@
-// The one table of command ids (package.json's contributes.commands mirrors it; a test checks).
+// The one table of command ids: package.json's contributes.commands mirrors it, and no other
+// source file spells one out (test/unit/commandIds.test.ts checks both).
 export const CommandIds = {
   explainSelection: "mixtral.explainSelection",
   refactorSelection: "mixtral.refactorSelection",
@@ -16,6 +17,12 @@ export const CommandIds = {
   enableGpuAcceleration: "mixtral.enableGpuAcceleration",
   installGpuPackFromFile: "mixtral.installGpuPackFromFile",
   removeGpuPacks: "mixtral.removeGpuPacks",
+  openSettings: "mixtral.openSettings",
+  loadAnyway: "mixtral.loadAnyway",
+  resumeDownload: "mixtral.resumeDownload",
+  discardDownload: "mixtral.discardDownload",
+  setRemoteApiKey: "mixtral.setRemoteApiKey",
+  clearRemoteApiKey: "mixtral.clearRemoteApiKey",
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
