@@ -1,5 +1,7 @@
 // `mixtral-local` CLI: shares src/core with the extension. Each subcommand lives in
-// src/cli/commands/<name>.ts and exports `run(args: string[]): Promise<number>` (the exit code).
+// src/cli/commands/<name>.ts and exports `run(args: string[]): Promise<number>` (the exit code);
+// it reads its options with node:util's parseArgs (`--opt value` and `--opt=value`, unknown
+// options refused with its usage and exit code 2).
 // Subcommands are imported statically (a dynamic import() of a relative path in this CommonJS
 // build is an ESM import under module node16); each keeps its heavy work inside run().
 import * as fixture from "./commands/fixture";

@@ -1,6 +1,7 @@
 // The model status item: model and level, backend, state; click opens the Mixtral menu.
 import * as vscode from "vscode";
 import { isFallbackNotice } from "../core/gpu/gpuFailure";
+import { CommandIds } from "./commandIds";
 import { Disposable } from "./lifecycle";
 import type { PausedStatus } from "./models/PausedDownloads";
 import type { EngineStatus, Services } from "./services";
@@ -100,20 +101,20 @@ export class StatusBar extends Disposable {
     if (!p) return [];
     if (p.state === "elsewhere") return [{ label: `$(sync~spin) ${p.level} Is Downloading in Another Window`, detail: p.detail, command: "" }];
     return [
-      { label: `$(debug-continue) Resume Download (${p.level}${p.percent ? `,${p.percent}` : ""})`, detail: p.detail, command: "mixtral.resumeDownload", args: [p.level] },
-      { label: `$(trash) Discard Paused Download…`, command: "mixtral.discardDownload", args: [p.level] },
+      { label: `$(debug-continue) Resume Download (${p.level}${p.percent ? `,${p.percent}` : ""})`, detail: p.detail, command: CommandIds.resumeDownload, args: [p.level] },
+      { label: `$(trash) Discard Paused Download…`, command: CommandIds.discardDownload, args: [p.level] },
       { label: "", kind: vscode.QuickPickItemKind.Separator, command: "" },
     ];
   }
 
   private async showMenu(): Promise<void> {
     const items: (vscode.QuickPickItem & { command: string; args?: unknown[] })[] = [...this.pausedMenuItems(),
-      { label: "$(cloud-download) Select or Download Model…", command: "mixtral.selectModel" },
+      { label: "$(cloud-download) Select or Download Model…", command: CommandIds.selectModel },
       { label: "$(comment-discussion) Open Chat", command: "mixtral.chatView.focus" },
-      { label: "$(sparkle) Toggle Inline Completions", command: "mixtral.toggleInlineCompletions" },
-      { label: "$(pulse) Doctor", command: "mixtral.doctor" },
+      { label: "$(sparkle) Toggle Inline Completions", command: CommandIds.toggleInlineCompletions },
+      { label: "$(pulse) Doctor", command: CommandIds.doctor },
       { label: "$(gear) Settings", command: "workbench.action.openSettings", args: ["mixtral."] },
-      { label: "$(output) Show Log", command: "mixtral.showLog" },
+      { label: "$(output) Show Log", command: CommandIds.showLog },
     ];
     this.lastMenu = items.map((i) => i.label);
     const pick = await vscode.window.showQuickPick(items, { title: "Mixtral Local", placeHolder: this.services.status().message });

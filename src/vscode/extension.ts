@@ -38,10 +38,10 @@ class MixtralExtension extends Disposable {
     reg(CommandIds.showLog, () => log.show());
     reg(CommandIds.selectModel, () => models.selectModel());
     reg(CommandIds.doctor, () => runDoctor(host, models));
-    reg("mixtral.loadAnyway", () => host.loadAnyway());
+    reg(CommandIds.loadAnyway, () => host.loadAnyway());
     reg(CommandIds.newChat, () => chat.newChat());
     reg(CommandIds.stopGenerating, () => chat.stop());
-    reg("mixtral.openSettings", () => vscode.commands.executeCommand("workbench.action.openSettings", "@ext:mixtral-local.mixtral-local"));
+    reg(CommandIds.openSettings, () => vscode.commands.executeCommand("workbench.action.openSettings", "@ext:mixtral-local.mixtral-local"));
     reg(CommandIds.showLastPrompt, async () => {
       const last = host.lastPrompt();
       if (!last) return vscode.window.showInformationMessage("Mixtral: no prompt has been sent yet in this window.");

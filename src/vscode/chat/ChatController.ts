@@ -11,6 +11,7 @@ import { builtInPromptNotice } from "../../core/prompt/templates";
 import { newConversation, Transcript, type UserInput } from "../../core/chat/transcript";
 import type { StopReason } from "../../shared/engineProtocol";
 import type { Attachment, ErrorAction, HeaderInfo, HostToWebview, Turn } from "../../shared/protocol";
+import { CommandIds } from "../commandIds";
 import { Disposable } from "../lifecycle";
 import type { EngineStatus, Services } from "../services";
 
@@ -274,7 +275,7 @@ export class ChatController extends Disposable {
 }
 
 function toErrorActions(actions: { command: string }[]): ErrorAction[] {
-  const map: Record<string, ErrorAction> = { "mixtral.selectModel": "selectModel", "mixtral.showLog": "showLog" };
+  const map: Record<string, ErrorAction> = { [CommandIds.selectModel]: "selectModel", [CommandIds.showLog]: "showLog" };
   const out = new Set<ErrorAction>(actions.map((a) => map[a.command]).filter((a): a is ErrorAction => a !== undefined));
   out.add("showLog");
   return [...out];
