@@ -14,6 +14,7 @@ export const CommandIds = {
   showLastPrompt: "mixtral.showLastPrompt",
   doctor: "mixtral.doctor",
   showLog: "mixtral.showLog",
+  buildGpuSupport: "mixtral.buildGpuSupport",
   openSettings: "mixtral.openSettings",
   loadAnyway: "mixtral.loadAnyway",
   resumeDownload: "mixtral.resumeDownload",

@@ -2,6 +2,7 @@
 // support for this machine from the llama.cpp source it ships (no network), headless, with the
 // log on stderr and in <data dir>/gpu-packs/<version>/local-build/build.log. Exit codes: 0 built
 // (or --check found everything), 1 the build failed, 2 bad usage or a missing tool, 130 cancelled.
+import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { resolveExtensionDataDir } from "../../core/config/extensionDataDir";
@@ -17,9 +18,14 @@ const USAGE =
   "Needs the CUDA toolkit (nvcc), cmake, a C++ compiler, git, and Node.js with npm and its headers. Takes minutes\n" +
   "(about 5 on 16 cores). The result is installed into the data folder, where the engine finds it and tests it.\n";
 
-/** node-llama-cpp beside this bundle: <extension>/node_modules/node-llama-cpp (dist/cli.js is in <extension>/dist). */
+/** The node-llama-cpp this CLI ships with: the nearest node_modules/node-llama-cpp above it
+ *  (<extension>/node_modules beside <extension>/dist/cli.js). */
 export function bundledNodeLlamaCppDir(): string {
-  return path.resolve(__dirname, "..", "node_modules", "node-llama-cpp");
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, "node_modules", "node-llama-cpp");
+    if (existsSync(path.join(candidate, "package.json"))) return candidate;
+    if (path.dirname(dir) === dir) return path.resolve(__dirname, "..", "node_modules", "node-llama-cpp");
+  }
 }
 
 export async function run(args: string[]): Promise<number> {

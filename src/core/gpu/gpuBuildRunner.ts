@@ -75,7 +75,7 @@ function runStep(step: GpuBuildStep, o: GpuBuildOptions, log: (line: string) => 
       const lines = (pending + chunk.toString("utf8")).split(/\r?\n|\r/);
       pending = lines.pop() ?? "";
       for (const raw of lines) {
-        // eslint-disable-next-line no-control-regex -- strip the terminal colour codes tools print
+        // Without the terminal colour codes the tools print.
         const line = raw.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "").trimEnd();
         if (!line) continue;
         log(line);
