@@ -27,3 +27,5 @@ export class AbortedError extends MixtralError {}
 export class ContentRefusedError extends MixtralError {}
 /** A GPU pack could not be listed, installed or removed (the message says what to do next). */
 export class GpuPackError extends MixtralError {}
+/** Building GPU support on this machine failed or cannot start (the message says what is missing). */
+export class GpuBuildError extends MixtralError {}

@@ -17,6 +17,7 @@ export const CommandIds = {
   enableGpuAcceleration: "mixtral.enableGpuAcceleration",
   installGpuPackFromFile: "mixtral.installGpuPackFromFile",
   removeGpuPacks: "mixtral.removeGpuPacks",
+  buildGpuSupport: "mixtral.buildGpuSupport",
   openSettings: "mixtral.openSettings",
   loadAnyway: "mixtral.loadAnyway",
   resumeDownload: "mixtral.resumeDownload",

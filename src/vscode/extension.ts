@@ -14,6 +14,7 @@ import { ModelManager } from "./models/ModelManager";
 import { pausedStatus } from "./models/PausedDownloads";
 import { registerRemoteKeyCommands } from "./remote/apiKeyCommands";
 import { StatusBar } from "./StatusBar";
+import { buildGpuSupport } from "./gpu/buildGpuSupportCommand";
 
 class MixtralExtension extends Disposable {
   constructor(context: vscode.ExtensionContext) {
@@ -41,6 +42,7 @@ class MixtralExtension extends Disposable {
     reg(CommandIds.showLog, () => log.show());
     reg(CommandIds.selectModel, () => models.selectModel());
     reg(CommandIds.doctor, () => runDoctor(host, models, gpu));
+    reg(CommandIds.buildGpuSupport, () => buildGpuSupport({ context, log, onBuilt: () => host.resetBackend("GPU support was built") }));
     reg(CommandIds.loadAnyway, () => host.loadAnyway());
     reg(CommandIds.newChat, () => chat.newChat());
     reg(CommandIds.stopGenerating, () => chat.stop());
