@@ -13,7 +13,7 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { CompletionService } from "../src/core/completion/CompletionService";
-import { delay } from "../src/core/completion/requestScheduler";
+import { sleep } from "../src/core/sleep";
 import type { CompletionOutcome, CursorSnapshot, DocumentSnapshot } from "../src/core/completion/types";
 import { EngineClient } from "../src/core/engine/EngineClient";
 import type { Backend, PromptSegment } from "../src/shared/engineProtocol";
@@ -73,12 +73,12 @@ async function replay(client: EngineClient, steps: CursorSnapshot[], debounceMs:
     const started = performance.now();
     let settled: { outcome: CompletionOutcome; ms: number } | undefined;
     const request = (async () => {
-      const outcome = service.cached(steps[i]) ?? ((await delay(debounceMs, controller.signal)) ? await service.complete(steps[i], OTHERS, controller.signal) : undefined);
+      const outcome = service.cached(steps[i]) ?? ((await sleep(debounceMs, controller.signal)) ? await service.complete(steps[i], OTHERS, controller.signal) : undefined);
       if (outcome) settled = { outcome, ms: performance.now() - started };
     })();
     pending.push(request);
     // The next keystroke comes after the gap; a suggestion counts as seen if it arrived before.
-    await delay(gapAfter(steps[i], steps[i + 1], args));
+    await sleep(gapAfter(steps[i], steps[i + 1], args));
     const s = settled as { outcome: CompletionOutcome; ms: number } | undefined;
     if (s?.outcome.kind === "suggestion") {
       visible++;

@@ -1,10 +1,14 @@
 // `mixtral-local` CLI: shares src/core with the extension. Each subcommand lives in
-// src/cli/commands/<name>.ts and exports `run(args: string[]): Promise<number>` (the exit code).
+// src/cli/commands/<name>.ts and exports `run(args: string[]): Promise<number>` (the exit code);
+// it reads its options with node:util's parseArgs (`--opt value` and `--opt=value`, unknown
+// options refused with its usage and exit code 2).
 // Subcommands are imported statically (a dynamic import() of a relative path in this CommonJS
 // build is an ESM import under module node16); each keeps its heavy work inside run().
 import * as fixture from "./commands/fixture";
 import * as prompt from "./commands/prompt";
 import * as doctor from "./commands/doctor";
+import * as gpuPack from "./commands/gpuPack";
+import * as gpuBuild from "./commands/gpuBuild";
 
 type Command = { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> };
 
@@ -12,6 +16,8 @@ const commands: Record<string, Command> = {
   // Subcommands register here, one line each.
   fixture: { summary: "write the tiny Mixtral-architecture test GGUF", load: async () => fixture },
   doctor: { summary: "report backend, GPU/RAM, model file checks, what fits and the speed ceiling (--json)", load: async () => doctor },
+  "gpu-build": { summary: "build CUDA support for this machine from the bundled llama.cpp source (--arch, --check)", load: async () => gpuBuild },
+  "gpu-pack": { summary: "list, install (--backend, --from FILE offline) or remove the GPU binaries (CUDA, Vulkan)", load: async () => gpuPack },
   prompt: { summary: "print a conversation's prompt as Mixtral sees it (text, or token ids with --tokens)", load: async () => prompt },
 };
 

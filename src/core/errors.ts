@@ -86,3 +86,7 @@ export class ContentRefusedError extends MixtralError {
 export class GpuPackError extends MixtralError {
   static override readonly code: ErrorCode = "gpuPack";
 }
+/** Building GPU support on this machine failed or cannot start (the message says what is missing). */
+export class GpuBuildError extends MixtralError {
+  static override readonly code: ErrorCode = "gpuPack";
+}

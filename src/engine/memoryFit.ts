@@ -4,9 +4,9 @@
 // 24 GB machine. We refuse before that with a message naming the need and the way out.
 import * as os from "node:os";
 import type { GgufFileInfo, GgufInsights, Llama } from "node-llama-cpp" with { "resolution-mode": "import" };
+import { hasAvx2, readCpuinfo } from "../core/cpuinfo";
 import { ggmlTypeByCode, type GgmlTypeName } from "../core/gguf/ggufTypes";
 import { EngineFailure } from "./engineIpc";
-import { cpuFlags } from "./physicalCores";
 
 export interface FitRequest {
   gpuLayers: number;
@@ -28,10 +28,9 @@ export interface FitEstimate {
 function repackedTypes(): Set<GgmlTypeName> {
   if (process.arch === "arm64") return new Set(["Q4_0", "Q4_K", "Q5_K", "Q6_K", "IQ4_NL", "MXFP4", "Q8_0"]);
   if (process.arch !== "x64") return new Set();
-  const flags = cpuFlags();
+  const flags = readCpuinfo()?.flags ?? new Set<string>();
   const types = new Set<GgmlTypeName>();
-  // Without /proc/cpuinfo (Windows, macOS x64) assume AVX2: every x64 CPU that can run Mixtral has it.
-  if (flags.size === 0 || flags.has("avx2")) for (const t of ["Q4_0", "Q4_K", "IQ4_NL", "MXFP4"] as const) types.add(t);
+  if (hasAvx2(flags)) for (const t of ["Q4_0", "Q4_K", "IQ4_NL", "MXFP4"] as const) types.add(t);
   if (flags.has("avx512f")) types.add("Q2_K");
   return types;
 }

@@ -12,6 +12,7 @@ import type { Config } from "./Config";
 import { ACTIONS_BY_CODE, describeError, showErrorWithActions } from "./describeError";
 import { Disposable, toDisposable } from "./lifecycle";
 import type { EngineStatus, LastPrompt, Services } from "./services";
+import { engineGpuPackEnv } from "./gpu/GpuAcceleration";
 import { createRemoteBackend } from "./remote/createRemoteBackend";
 
 export class EngineHost extends Disposable implements Services {
@@ -52,7 +53,7 @@ export class EngineHost extends Disposable implements Services {
     return this.current;
   }
 
-  /** The local engine process's id while one runs (diagnostics, tests). */
+  /** The local engine process's id while one runs (the extension-host tests read its environment). */
   get enginePid(): number | undefined {
     return this.client?.pid;
   }
@@ -166,6 +167,8 @@ export class EngineHost extends Disposable implements Services {
   private createClient(): EngineClient {
     const client = new EngineClient({
       enginePath: this.context.asAbsolutePath(path.join("dist", "engine.js")),
+      // The GPU packs folder for this node-llama-cpp version: the engine's resolve hook loads from it.
+      env: engineGpuPackEnv(this.context),
       onLog: (level, message) => {
         const line = `[engine] ${message}`;
         if (level === "error") this.log.error(line);

@@ -1,6 +1,7 @@
 // The model status item: model and level, backend, state; click opens the Mixtral menu.
 import * as vscode from "vscode";
 import { isFallbackNotice } from "../core/gpu/gpuFailure";
+import { CommandIds } from "./commandIds";
 import { Disposable } from "./lifecycle";
 import type { PausedStatus } from "./models/PausedDownloads";
 import type { EngineStatus, Services } from "./services";
@@ -30,6 +31,14 @@ export class StatusBar extends Disposable {
 
   setDownload(d: { level: string; state: string; fraction?: number }): void {
     this.download = d.state === "downloading" || d.state === "verifying" ? d : undefined;
+    this.render(this.services.status());
+  }
+
+  /** "Enable GPU Acceleration (CUDA, 143 MB)" while a GPU pack fits this machine and none is installed. */
+  private gpuOffer: string | undefined;
+
+  setGpuOffer(label: string | undefined): void {
+    this.gpuOffer = label;
     this.render(this.services.status());
   }
 
@@ -84,9 +93,12 @@ export class StatusBar extends Disposable {
     }
     this.item.backgroundColor = s.state === "error" || s.state === "crashed" ? new vscode.ThemeColor("statusBarItem.errorBackground") : undefined;
     const md = new vscode.MarkdownString(undefined, true);
+    // The one command link the tooltip may run (the GPU offer); everything else in it is text.
+    md.isTrusted = { enabledCommands: [CommandIds.enableGpuAcceleration] };
     md.appendMarkdown(`**Mixtral Local** — ${s.engine === "local" ? "local engine" : `remote (${s.engine})`}\n\n`);
     if (s.info) md.appendMarkdown(`${s.info.fileName}\n\n${s.info.description} · ${s.info.backend}${s.info.gpuName ? ` (${s.info.gpuName})` : ""}\n\n`);
     for (const notice of fallbacks) md.appendText(`${notice}\n\n`);
+    if (this.gpuOffer) md.appendMarkdown(`This machine has an NVIDIA GPU; the engine runs on the CPU until a GPU pack is installed: [${this.gpuOffer}](command:${CommandIds.enableGpuAcceleration})\n\n`);
     if (s.message) md.appendText(s.message);
     this.item.tooltip = md;
     this.item.accessibilityInformation = { label: `Mixtral Local: ${s.state}${s.message ? `. ${s.message}` : ""}` };
@@ -100,20 +112,21 @@ export class StatusBar extends Disposable {
     if (!p) return [];
     if (p.state === "elsewhere") return [{ label: `$(sync~spin) ${p.level} Is Downloading in Another Window`, detail: p.detail, command: "" }];
     return [
-      { label: `$(debug-continue) Resume Download (${p.level}${p.percent ? `,${p.percent}` : ""})`, detail: p.detail, command: "mixtral.resumeDownload", args: [p.level] },
-      { label: `$(trash) Discard Paused Download…`, command: "mixtral.discardDownload", args: [p.level] },
+      { label: `$(debug-continue) Resume Download (${p.level}${p.percent ? `,${p.percent}` : ""})`, detail: p.detail, command: CommandIds.resumeDownload, args: [p.level] },
+      { label: `$(trash) Discard Paused Download…`, command: CommandIds.discardDownload, args: [p.level] },
       { label: "", kind: vscode.QuickPickItemKind.Separator, command: "" },
     ];
   }
 
   private async showMenu(): Promise<void> {
     const items: (vscode.QuickPickItem & { command: string; args?: unknown[] })[] = [...this.pausedMenuItems(),
-      { label: "$(cloud-download) Select or Download Model…", command: "mixtral.selectModel" },
+      ...(this.gpuOffer ? [{ label: `$(rocket) ${this.gpuOffer}`, command: CommandIds.enableGpuAcceleration }] : []),
+      { label: "$(cloud-download) Select or Download Model…", command: CommandIds.selectModel },
       { label: "$(comment-discussion) Open Chat", command: "mixtral.chatView.focus" },
-      { label: "$(sparkle) Toggle Inline Completions", command: "mixtral.toggleInlineCompletions" },
-      { label: "$(pulse) Doctor", command: "mixtral.doctor" },
+      { label: "$(sparkle) Toggle Inline Completions", command: CommandIds.toggleInlineCompletions },
+      { label: "$(pulse) Doctor", command: CommandIds.doctor },
       { label: "$(gear) Settings", command: "workbench.action.openSettings", args: ["mixtral."] },
-      { label: "$(output) Show Log", command: "mixtral.showLog" },
+      { label: "$(output) Show Log", command: CommandIds.showLog },
     ];
     this.lastMenu = items.map((i) => i.label);
     const pick = await vscode.window.showQuickPick(items, { title: "Mixtral Local", placeHolder: this.services.status().message });

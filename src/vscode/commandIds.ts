@@ -1,4 +1,5 @@
-// The one table of command ids (package.json's contributes.commands mirrors it; a test checks).
+// The one table of command ids: package.json's contributes.commands mirrors it, and no other
+// source file spells one out (test/unit/commandIds.test.ts checks both).
 export const CommandIds = {
   explainSelection: "mixtral.explainSelection",
   refactorSelection: "mixtral.refactorSelection",
@@ -14,6 +15,16 @@ export const CommandIds = {
   doctor: "mixtral.doctor",
   showLog: "mixtral.showLog",
   restartEngine: "mixtral.restartEngine",
+  enableGpuAcceleration: "mixtral.enableGpuAcceleration",
+  installGpuPackFromFile: "mixtral.installGpuPackFromFile",
+  removeGpuPacks: "mixtral.removeGpuPacks",
+  buildGpuSupport: "mixtral.buildGpuSupport",
+  openSettings: "mixtral.openSettings",
+  loadAnyway: "mixtral.loadAnyway",
+  resumeDownload: "mixtral.resumeDownload",
+  discardDownload: "mixtral.discardDownload",
+  setRemoteApiKey: "mixtral.setRemoteApiKey",
+  clearRemoteApiKey: "mixtral.clearRemoteApiKey",
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

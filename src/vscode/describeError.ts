@@ -5,7 +5,6 @@ import * as vscode from "vscode";
 import { MixtralError, type ErrorCode } from "../core/errors";
 import { ERROR_ACTION_TITLES, type ErrorAction } from "../shared/errorActions";
 import { CommandIds } from "./commandIds";
-import { RemoteKeyCommandIds } from "./remote/apiKeyCommands";
 
 export interface ErrorDescription {
   message: string;
@@ -37,10 +36,10 @@ export const ACTIONS_BY_CODE: Readonly<Record<ErrorCode, readonly ErrorAction[]>
 /** The command behind each action ("retry" is the chat's own: it loads the backend again). */
 export const ACTION_COMMANDS: Readonly<Record<Exclude<ErrorAction, "retry">, string>> = {
   selectModel: CommandIds.selectModel,
-  loadAnyway: "mixtral.loadAnyway",
-  setRemoteApiKey: RemoteKeyCommandIds.setRemoteApiKey,
+  loadAnyway: CommandIds.loadAnyway,
+  setRemoteApiKey: CommandIds.setRemoteApiKey,
   restartEngine: CommandIds.restartEngine,
-  openSettings: "mixtral.openSettings",
+  openSettings: CommandIds.openSettings,
   doctor: CommandIds.doctor,
   showLog: CommandIds.showLog,
 };

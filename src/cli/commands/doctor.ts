@@ -1,51 +1,57 @@
-// `mixtral-local doctor [--json] [--model PATH] [--models-dir DIR] [--quantization LEVEL]
+// `mixtral-local doctor [--json] [--model PATH] [--models-dir DIR] [--data-dir DIR] [--quantization LEVEL]
 //   [--context-size N] [--gpu-layers auto|max|N] [--experts N] [--source SRC] [--hash] [--no-bandwidth]`
 // The same report as "Mixtral: Doctor", from the command line (no VS Code settings here: the
-// options stand in for them; unset ones take the settings' defaults).
-import * as os from "node:os";
+// options stand in for them; unset ones take the settings' defaults). Models are looked for where
+// the extension downloads them (its global storage, found as the CLI's gpu-pack finds it).
 import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { defaultModelsDirectory, resolveExtensionDataDir } from "../../core/config/extensionDataDir";
 import { normalizeSettings } from "../../core/config/settings";
+import { gpuPackStatus, gpuVendorOf, renderGpuPackMarkdown } from "../../core/gpu/packStatus";
 import { buildDoctorReport, renderDoctorMarkdown } from "../../core/models/doctorReport";
 import { detectMachine, measureCopyBandwidth } from "../../core/models/machineInfo";
+import { cliGpuPackManifest } from "./gpuPack";
 
-const USAGE = "usage: mixtral-local doctor [--json] [--model PATH] [--models-dir DIR] [--quantization LEVEL] [--context-size N] [--gpu-layers auto|max|N] [--experts N] [--source SRC] [--hash] [--no-bandwidth]\n";
-
-/** Where the CLI looks for downloaded models when --models-dir is not given. */
-export function defaultCliModelsDirectory(): string {
-  return process.env.MIXTRAL_MODELS_DIR || path.join(os.homedir(), ".cache", "mixtral-local", "models");
-}
+const USAGE = "usage: mixtral-local doctor [--json] [--model PATH] [--models-dir DIR] [--data-dir DIR] [--quantization LEVEL] [--context-size N] [--gpu-layers auto|max|N] [--experts N] [--source SRC] [--hash] [--no-bandwidth]\n";
 
 export async function run(args: string[]): Promise<number> {
-  const raw: Record<string, unknown> = {};
-  let json = false, hash = false, bandwidth = true;
-  let modelsDir = defaultCliModelsDirectory();
-  const valueOptions: Record<string, (v: string) => void> = {
-    "--model": (v) => (raw.modelPath = path.resolve(v)),
-    "--models-dir": (v) => (modelsDir = path.resolve(v)),
-    "--quantization": (v) => (raw.quantization = v),
-    "--context-size": (v) => (raw.contextSize = Number(v)),
-    "--gpu-layers": (v) => (raw.gpuLayers = v === "auto" || v === "max" ? v : Number(v)),
-    "--experts": (v) => (raw.expertsPerToken = Number(v)),
-    "--source": (v) => (raw.modelSource = v),
-  };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === "--json") json = true;
-    else if (a === "--hash") hash = true;
-    else if (a === "--no-bandwidth") bandwidth = false;
-    else if (a === "--help" || a === "-h") { process.stdout.write(USAGE); return 0; }
-    else if (valueOptions[a] && i + 1 < args.length) valueOptions[a](args[++i]);
-    else { process.stderr.write(`mixtral-local doctor: unknown or incomplete option ${a}\n${USAGE}`); return 2; }
+  let values;
+  try {
+    values = parseArgs({
+      args,
+      strict: true,
+      options: {
+        json: { type: "boolean" }, hash: { type: "boolean" }, "no-bandwidth": { type: "boolean" }, help: { type: "boolean", short: "h" },
+        model: { type: "string" }, "models-dir": { type: "string" }, "data-dir": { type: "string" }, quantization: { type: "string" },
+        "context-size": { type: "string" }, "gpu-layers": { type: "string" }, experts: { type: "string" }, source: { type: "string" },
+      },
+    }).values;
+  } catch (err) {
+    process.stderr.write(`mixtral-local doctor: ${(err as Error).message}\n${USAGE}`);
+    return 2;
   }
+  if (values.help) { process.stdout.write(USAGE); return 0; }
+  const raw: Record<string, unknown> = {
+    modelPath: values.model && path.resolve(values.model),
+    quantization: values.quantization,
+    contextSize: values["context-size"] && Number(values["context-size"]),
+    gpuLayers: values["gpu-layers"] === "auto" || values["gpu-layers"] === "max" ? values["gpu-layers"] : values["gpu-layers"] && Number(values["gpu-layers"]),
+    expertsPerToken: values.experts && Number(values.experts),
+    modelSource: values.source,
+  };
+  const data = resolveExtensionDataDir({ dataDir: values["data-dir"] });
+  // --models-dir, else $MIXTRAL_MODELS_DIR, else the extension's default (mixtral.modelsDirectory unset).
+  const modelsDir = values["models-dir"] ? path.resolve(values["models-dir"]) : process.env.MIXTRAL_MODELS_DIR || defaultModelsDirectory(data.dir);
   const warnings: string[] = [];
   const settings = normalizeSettings((key) => raw[key], (m) => warnings.push(m.replace(/^mixtral\./, "--")));
   const machine = await detectMachine();
-  if (bandwidth) machine.ramBandwidthBytesPerSec = measureCopyBandwidth();
-  const report = await buildDoctorReport({ machine, settings, modelsDirectory: modelsDir, checkHash: hash });
-  if (json) process.stdout.write(`${JSON.stringify({ ...report, warnings }, null, 2)}\n`);
+  if (!values["no-bandwidth"]) machine.ramBandwidthBytesPerSec = measureCopyBandwidth();
+  const report = await buildDoctorReport({ machine, settings, modelsDirectory: modelsDir, checkHash: !!values.hash });
+  const gpuPacks = await gpuPackStatus(data.dir, await cliGpuPackManifest(), gpuVendorOf(machine.gpu));
+  if (values.json) process.stdout.write(`${JSON.stringify({ ...report, dataDir: { dir: data.dir, source: data.source, exists: data.exists }, gpuPacks, warnings }, null, 2)}\n`);
   else {
     for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
-    process.stdout.write(renderDoctorMarkdown(report));
+    process.stdout.write(`${renderDoctorMarkdown(report)}${renderGpuPackMarkdown(gpuPacks, "install one with `mixtral-local gpu-pack install`")}- Data folder: ${data.dir} (${data.source}${data.exists ? "" : ", not created yet"}; --data-dir overrides)\n`);
   }
   // Exit 1 when the configured model cannot be used as it is, so scripts can check.
   return report.modelFile.ok || (!report.modelFile.exists && report.modelFile.source === "download") ? 0 : 1;

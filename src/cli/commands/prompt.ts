@@ -54,7 +54,7 @@ export async function run(args: string[]): Promise<number> {
       },
     }));
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${USAGE}`);
+    process.stderr.write(`mixtral-local prompt: ${(err as Error).message}\n${USAGE}`);
     return 2;
   }
   if (values.help) { process.stdout.write(USAGE); return 0; }

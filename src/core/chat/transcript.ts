@@ -34,10 +34,16 @@ export function titleFrom(text: string, max = 60): string {
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
+/** A user turn, typed in the chat or posted by a command (Explain Selection…). With `feature` set,
+ *  `text` is the full message for the model (the command's rendered prompt, code included) and
+ *  `attachments` are shown as chips only; without it the attachments are appended to `text` as
+ *  fenced code. */
 export interface UserInput {
   text: string;
+  /** Shown in the transcript instead of `text`, e.g. "Explain selection". */
   displayText?: string;
   attachments?: Attachment[];
+  /** The command that posted it (explain, refactor…); undefined for a typed message. */
   feature?: string;
 }
 

@@ -76,20 +76,3 @@ export class RequestScheduler {
     if (wasBusy !== this.active > 0) this.onBusyChange?.(this.active > 0);
   }
 }
-
-/** Waits `ms`, or resolves false at once when `signal` aborts (true when the time passed). */
-export function delay(ms: number, signal?: AbortSignal): Promise<boolean> {
-  if (signal?.aborted) return Promise.resolve(false);
-  if (ms <= 0) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}

@@ -18,7 +18,9 @@ import { DownloadFailedError } from "../errors";
 import { DownloadLock, isLockOwner } from "./downloadLock";
 import { fmtGB } from "./fit";
 import { removePartial, writePartialInfo } from "./partialDownloads";
-import { httpGet, parseRetryAfter, TransientHttpError } from "./httpGet";
+import { sleep } from "../sleep";
+import { parseRetryAfter } from "../retryAfter";
+import { httpGet, TransientHttpError } from "./httpGet";
 
 export interface DownloadProgress {
   phase: "downloading" | "verifying";
@@ -283,13 +285,4 @@ async function sizeOf(file: string): Promise<number | undefined> {
   } catch {
     return undefined;
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve(false);
-    const t = setTimeout(() => { signal?.removeEventListener("abort", onAbort); resolve(true); }, ms);
-    const onAbort = () => { clearTimeout(t); resolve(false); };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

@@ -86,12 +86,3 @@ function requestOnce(url: URL, headers: Record<string, string>, timeoutMs: numbe
     req.end();
   });
 }
-
-/** Retry-After as milliseconds (seconds or an HTTP date); undefined when absent or invalid. */
-export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
-  if (!v) return undefined;
-  if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000;
-  const t = Date.parse(v);
-  return Number.isNaN(t) ? undefined : Math.max(0, t - now);
-}

@@ -4,8 +4,8 @@
 // node-llama-cpp itself detected once a model is loaded (ModelInfo: backend, GPU, VRAM); the
 // doctor shows that next to this and prefers it.
 import { execFile } from "node:child_process";
-import { readFile } from "node:fs/promises";
 import * as os from "node:os";
+import { hasAvx2, readCpuinfo } from "../cpuinfo";
 import type { GpuInfo, MachineInfo } from "./fit";
 
 export interface DetectedMachine extends MachineInfo {
@@ -22,18 +22,6 @@ export interface DetectedMachine extends MachineInfo {
 
 const INTERESTING_FLAGS = ["avx", "avx2", "avx512f", "avx512bw", "avx512vnni", "avx_vnni", "fma", "f16c", "sse4_2", "amx_int8", "neon", "asimd", "dotprod", "i8mm", "sve"];
 
-export async function readCpuFeatures(): Promise<string[]> {
-  if (process.platform !== "linux") return process.arch === "arm64" ? ["neon"] : [];
-  try {
-    const text = await readFile("/proc/cpuinfo", "utf8");
-    const line = /^(flags|Features)\s*:\s*(.*)$/m.exec(text)?.[2] ?? "";
-    const have = new Set(line.split(/\s+/));
-    return INTERESTING_FLAGS.filter((f) => have.has(f));
-  } catch {
-    return [];
-  }
-}
-
 /** NVIDIA GPUs through nvidia-smi (3 s limit); undefined when there is none or no driver tool. */
 export function queryNvidiaSmi(timeoutMs = 3000): Promise<GpuInfo | undefined> {
   return new Promise((resolve) => {
@@ -47,7 +35,8 @@ export function queryNvidiaSmi(timeoutMs = 3000): Promise<GpuInfo | undefined> {
 }
 
 export async function detectMachine(options: { probeGpu?: boolean } = {}): Promise<DetectedMachine> {
-  const features = await readCpuFeatures();
+  const flags = readCpuinfo()?.flags ?? new Set<string>(process.arch === "arm64" ? ["neon"] : []);
+  const features = INTERESTING_FLAGS.filter((f) => flags.has(f));
   const cpus = os.cpus();
   let gpu: GpuInfo | undefined;
   let gpuSource = "none (no nvidia-smi; Vulkan and AMD GPUs are detected by the engine when it loads)";
@@ -65,7 +54,7 @@ export async function detectMachine(options: { probeGpu?: boolean } = {}): Promi
     cpuModel: cpus[0]?.model?.trim() ?? "unknown",
     logicalCores: cpus.length,
     cpuFeatures: features,
-    cpuHasAvx2: features.includes("avx2") || (process.arch === "x64" && features.length === 0),
+    cpuHasAvx2: hasAvx2(flags),
     cpuHasAvx512: features.includes("avx512f"),
     totalRamBytes: os.totalmem(),
     freeRamBytes: os.freemem(),

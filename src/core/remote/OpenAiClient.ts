@@ -9,10 +9,8 @@ import { foldSystemMessages, withSystem } from "../prompt/mixtralFormat";
 import type { GenerationRun, ServerCounts } from "./generationRun";
 import { promptTextForServer } from "./promptText";
 import { RemoteClientBase, estimateTokens } from "./RemoteClientBase";
-import { errorFromServerMessage, parseErrorBody } from "./responseErrors";
-import { RemoteOverloadedError, RemotePromptTooLongError, RemoteProtocolError } from "./remoteErrors";
-import { RetryableError } from "./RemoteClientBase";
-import { SseParser, type SseEvent } from "./sse";
+import { RemotePromptTooLongError, RemoteProtocolError } from "./remoteErrors";
+import { sseEvents } from "./sse";
 
 type Obj = Record<string, unknown>;
 const num = (x: unknown) => (typeof x === "number" && Number.isFinite(x) ? x : undefined);
@@ -72,17 +70,12 @@ export class OpenAiClient extends RemoteClientBase {
       if (err instanceof RemotePromptTooLongError) this.learnContext(err);
       throw err;
     }
-    const parser = new SseParser();
-    const state: { finish?: string; stopReason?: unknown; counts: ServerCounts; done: boolean } = { counts: {}, done: false };
+    const state: { finish?: string; stopReason?: unknown; counts: ServerCounts } = { counts: {} };
     try {
-      for await (const chunk of res.chunks()) {
-        for (const ev of parser.push(chunk)) {
-          if (this.onEvent(ev, run, state, attempt)) return run.finish("stopString");
-          if (state.done) return this.result(run, state);
-        }
+      for await (const ev of sseEvents(res.chunks())) {
+        if (ev.data.trim() === "[DONE]") return this.result(run, state);
+        if (this.onEvent(this.eventJson(ev.data, run, attempt), run, state)) return run.finish("stopString");
       }
-      const last = parser.end();
-      if (last && this.onEvent(last, run, state, attempt)) return run.finish("stopString");
     } finally {
       res.close();
     }
@@ -101,21 +94,7 @@ export class OpenAiClient extends RemoteClientBase {
   }
 
   /** Returns true when a client-side stop string ended the answer. */
-  private onEvent(ev: SseEvent, run: GenerationRun, state: { finish?: string; stopReason?: unknown; counts: ServerCounts; done: boolean }, attempt: number): boolean {
-    if (ev.data.trim() === "[DONE]") { state.done = true; return false; }
-    let data: Obj;
-    try {
-      const v: unknown = JSON.parse(ev.data);
-      if (typeof v !== "object" || v === null || Array.isArray(v)) throw new Error("not an object");
-      data = v as Obj;
-    } catch {
-      throw new RemoteProtocolError(`The server at ${this.origin} sent a malformed event: ${ev.data.slice(0, 200)}`, "Check that mixtral.remote.url points at an OpenAI-compatible server (mixtral.engine: openai).", { partialText: run.text });
-    }
-    if (data.error !== undefined) {
-      const err = errorFromServerMessage(undefined, parseErrorBody(ev.data) ?? { message: String(data.error) }, this.errorContext(run.text, attempt));
-      if (err instanceof RemoteOverloadedError && !run.hasOutput) throw new RetryableError(err, undefined);
-      throw err;
-    }
+  private onEvent(data: Obj, run: GenerationRun, state: { finish?: string; stopReason?: unknown; counts: ServerCounts }): boolean {
     const usage = data.usage as Obj | undefined | null;
     if (usage) {
       state.counts.promptTokens = num(usage.prompt_tokens) ?? state.counts.promptTokens;
@@ -130,7 +109,7 @@ export class OpenAiClient extends RemoteClientBase {
     const choices = data.choices;
     if (!Array.isArray(choices)) {
       if (usage || timings) return false;
-      throw new RemoteProtocolError(`The server at ${this.origin} sent an event without choices: ${ev.data.slice(0, 200)}`, "Check mixtral.engine (tgi or openai).", { partialText: run.text });
+      throw new RemoteProtocolError(`The server at ${this.origin} sent an event without choices: ${JSON.stringify(data).slice(0, 200)}`, "Check mixtral.engine (tgi or openai).", { partialText: run.text });
     }
     for (const c of choices as Obj[]) {
       if (typeof c !== "object" || c === null || (c.index !== undefined && c.index !== 0)) continue;

@@ -5,9 +5,11 @@ import * as https from "node:https";
 import { AbortedError } from "../errors";
 import type { GenerateRequest, GenerateResult, InferenceBackend } from "../engine/types";
 import type { ModelInfo } from "../../shared/engineProtocol";
+import { sleep } from "../sleep";
 import { GenerationRun } from "./generationRun";
-import { DEFAULT_TIMEOUTS, parseRetryAfter, sendRequest, sleep, type HttpResponse, type RemoteTimeouts } from "./http";
-import { errorFromResponse, htmlPageError, isHtml, type ErrorContext } from "./responseErrors";
+import { parseRetryAfter } from "../retryAfter";
+import { DEFAULT_TIMEOUTS, sendRequest, type HttpResponse, type RemoteTimeouts } from "./http";
+import { errorFromResponse, errorFromServerMessage, htmlPageError, isHtml, parseErrorBody, type ErrorContext } from "./responseErrors";
 import { RemoteFailure, RemoteOverloadedError, RemoteProtocolError, RemoteTimeoutError, RemoteUnreachableError } from "./remoteErrors";
 
 export interface RemoteApiKey {
@@ -142,6 +144,28 @@ export abstract class RemoteClientBase implements InferenceBackend {
     throw err;
   }
 
+  /** A streamed event's data as a JSON object; an error event becomes its typed error (retryable
+   *  while nothing was shown), anything else that is no JSON object a protocol error. */
+  protected eventJson(data: string, run: GenerationRun, attempt: number): Record<string, unknown> {
+    let v: unknown;
+    try {
+      v = JSON.parse(data);
+    } catch {
+      v = undefined;
+    }
+    if (typeof v !== "object" || v === null || Array.isArray(v)) {
+      const server = this.kind === "tgi" ? "a TGI server (mixtral.engine: tgi)" : "an OpenAI-compatible server (mixtral.engine: openai)";
+      throw new RemoteProtocolError(`The server at ${this.origin} sent a malformed event: ${data.slice(0, 200)}`, `Check that mixtral.remote.url points at ${server}.`, { partialText: run.text });
+    }
+    const event = v as Record<string, unknown>;
+    if (event.error !== undefined) {
+      const err = errorFromServerMessage(undefined, parseErrorBody(data) ?? { message: String(event.error) }, this.errorContext(run.text, attempt));
+      if (err instanceof RemoteOverloadedError && !run.hasOutput) throw new RetryableError(err, undefined);
+      throw err;
+    }
+    return event;
+  }
+
   /** Runs attempts, retrying overloaded answers before the first token with bounded waits; an abort
    *  resolves with the partial text; a connection lost after the first token resolves incomplete. */
   protected async retrying(run: GenerationRun, signal: AbortSignal, attempt: (n: number) => Promise<GenerateResult>): Promise<GenerateResult> {
@@ -159,11 +183,7 @@ export abstract class RemoteClientBase implements InferenceBackend {
           }
           const wait = Math.min(maxWait, err.retryAfterMs ?? 500 * 2 ** (n - 1));
           this.log("info", `[remote] ${this.origin} is overloaded (attempt ${n}); retrying in ${wait} ms`);
-          try {
-            await sleep(wait, signal);
-          } catch {
-            return run.finish("abort");
-          }
+          if (!(await sleep(wait, signal))) return run.finish("abort");
           continue;
         }
         const failure = err instanceof RetryableError ? err.failure : err;

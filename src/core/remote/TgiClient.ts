@@ -7,10 +7,9 @@ import type { GenerateRequest, GenerateResult } from "../engine/types";
 import { InvalidOptionsError } from "../errors";
 import type { GenerationRun } from "./generationRun";
 import { promptTextForServer } from "./promptText";
-import { RemoteClientBase, RetryableError, estimateTokens } from "./RemoteClientBase";
-import { errorFromServerMessage, parseErrorBody } from "./responseErrors";
-import { RemoteOverloadedError, RemoteProtocolError } from "./remoteErrors";
-import { SseParser, type SseEvent } from "./sse";
+import { RemoteClientBase, estimateTokens } from "./RemoteClientBase";
+import { RemoteProtocolError } from "./remoteErrors";
+import { sseEvents } from "./sse";
 
 /** TGI refuses more stop sequences than its --max-stop-sequences (default 4); the rest are enforced
  *  here, client-side, like all of them. */
@@ -53,17 +52,11 @@ export class TgiClient extends RemoteClientBase {
   protected async attempt(request: GenerateRequest, run: GenerationRun, signal: AbortSignal, attempt: number): Promise<GenerateResult> {
     const body = this.buildBody(request);
     const res = await this.openStream("generate_stream", body, signal, attempt);
-    const parser = new SseParser();
     try {
-      for await (const chunk of res.chunks()) {
-        for (const ev of parser.push(chunk)) {
-          const done = this.onEvent(ev, run, attempt);
-          if (done) return done;
-        }
+      for await (const ev of sseEvents(res.chunks())) {
+        const done = this.onEvent(this.eventJson(ev.data, run, attempt), run);
+        if (done) return done;
       }
-      const last = parser.end();
-      const done = last && this.onEvent(last, run, attempt);
-      if (done) return done;
     } finally {
       res.close();
     }
@@ -74,23 +67,10 @@ export class TgiClient extends RemoteClientBase {
   }
 
   /** Handles one event; returns the result when the answer is over. */
-  private onEvent(ev: SseEvent, run: GenerationRun, attempt: number): GenerateResult | undefined {
-    let data: Record<string, unknown>;
-    try {
-      const v: unknown = JSON.parse(ev.data);
-      if (typeof v !== "object" || v === null || Array.isArray(v)) throw new Error("not an object");
-      data = v as Record<string, unknown>;
-    } catch {
-      throw new RemoteProtocolError(`The server at ${this.origin} sent a malformed event: ${ev.data.slice(0, 200)}`, "Check that mixtral.remote.url points at a TGI server (mixtral.engine: tgi).", { partialText: run.text });
-    }
-    if (data.error !== undefined) {
-      const err = errorFromServerMessage(undefined, parseErrorBody(ev.data) ?? { message: String(data.error) }, this.errorContext(run.text, attempt));
-      if (err instanceof RemoteOverloadedError && !run.hasOutput) throw new RetryableError(err, undefined);
-      throw err;
-    }
+  private onEvent(data: Record<string, unknown>, run: GenerationRun): GenerateResult | undefined {
     const token = data.token as { text?: unknown; special?: unknown } | undefined;
     if (typeof token !== "object" || token === null || typeof token.text !== "string") {
-      throw new RemoteProtocolError(`The server at ${this.origin} sent an event without a token: ${ev.data.slice(0, 200)}`, "Check mixtral.engine (tgi or openai).", { partialText: run.text });
+      throw new RemoteProtocolError(`The server at ${this.origin} sent an event without a token: ${JSON.stringify(data).slice(0, 200)}`, "Check mixtral.engine (tgi or openai).", { partialText: run.text });
     }
     if (!token.special && run.token(token.text)) return run.finish("stopString");
     if (typeof data.generated_text !== "string") return undefined;

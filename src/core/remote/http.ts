@@ -166,22 +166,3 @@ export function sendRequest(url: URL, options: HttpRequestOptions): Promise<Http
     req.end(options.body);
   });
 }
-
-/** Milliseconds to wait from a Retry-After header (seconds or an HTTP date), if any. */
-export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
-  if (!v) return undefined;
-  if (/^\s*\d+(\.\d+)?\s*$/.test(v)) return Math.round(parseFloat(v) * 1000);
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
-/** Resolves after ms, or rejects with AbortedError when the signal fires. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new AbortedError("The request was cancelled."));
-    const t = setTimeout(() => { signal?.removeEventListener("abort", onAbort); resolve(); }, ms);
-    const onAbort = () => { clearTimeout(t); reject(new AbortedError("The request was cancelled.")); };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}

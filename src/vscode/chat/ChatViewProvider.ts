@@ -2,7 +2,8 @@
 // retainContextWhenHidden off: the webview is rebuilt whenever it is shown again, and the host,
 // which owns the conversation, replays it after the view's `ready`.
 import * as vscode from "vscode";
-import { parseWebviewMessage, type Attachment, type ErrorAction, type HostToWebview, type WebviewToHost } from "../../shared/protocol";
+import type { UserInput } from "../../core/chat/transcript";
+import { parseWebviewMessage, type ErrorAction, type HostToWebview, type WebviewToHost } from "../../shared/protocol";
 import { ACTION_COMMANDS } from "../describeError";
 import { Disposable } from "../lifecycle";
 import type { Services } from "../services";
@@ -10,17 +11,6 @@ import { ChatController } from "./ChatController";
 import { EditorActions } from "./editorActions";
 import { OpenFiles } from "./openFiles";
 import { chatHtml } from "./webviewHtml";
-
-/** A chat turn posted by a command (Explain Selection…). With `feature` set, `text` is the full
- *  message for the model (the command's rendered prompt, code included) and `attachments` are
- *  shown as chips only; without it the attachments are appended to `text` as fenced code. */
-export interface AskRequest {
-  text: string;
-  /** Shown in the transcript instead of `text`, e.g. "Explain selection". */
-  displayText?: string;
-  attachments?: Attachment[];
-  feature?: string;
-}
 
 /** Messages from one view beyond this rate are dropped (a runaway or hostile page). */
 const MAX_MESSAGES_PER_SECOND = 100;
@@ -85,9 +75,9 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
   }
 
   /** Posts a turn into the chat (used by editor commands) and shows the view. */
-  async ask(request: AskRequest): Promise<void> {
+  async ask(input: UserInput): Promise<void> {
     await this.reveal();
-    await this.controller.send({ text: request.text, displayText: request.displayText, attachments: request.attachments, feature: request.feature });
+    await this.controller.send(input);
   }
 
   newChat(): Promise<void> {

@@ -3,7 +3,7 @@
 // else waits out the debounce first (an explicit trigger does not wait).
 import * as vscode from "vscode";
 import type { CompletionService } from "../../core/completion/CompletionService";
-import { delay } from "../../core/completion/requestScheduler";
+import { sleep } from "../../core/sleep";
 import type { CompletionOutcome } from "../../core/completion/types";
 import type { Services } from "../services";
 import { abortSignalFrom, cursorSnapshot, languageEnabled, otherDocuments } from "./snapshots";
@@ -47,7 +47,7 @@ export class InlineCompletionProvider implements vscode.InlineCompletionItemProv
 
     const { signal, dispose } = abortSignalFrom(token);
     try {
-      if (!explicit && !(await delay(settings.inlineDebounceMs, signal))) return undefined;
+      if (!explicit && !(await sleep(settings.inlineDebounceMs, signal))) return undefined;
       const outcome = await this.service.complete(snapshot, otherDocuments(document), signal);
       this.hooks.onOutcome(outcome);
       return this.items(outcome, position);

@@ -4,6 +4,7 @@
 // one in place). The work is in src/core/models; this file is only the VS Code side of it.
 import * as path from "node:path";
 import * as vscode from "vscode";
+import { defaultModelsDirectory } from "../../core/config/extensionDataDir";
 import { DownloadFailedError, MixtralError } from "../../core/errors";
 import { QUANT_LEVELS, UNQUANTIZED_GUIDANCE, type QuantLevelId } from "../../core/models/catalog";
 import { downloadFile } from "../../core/models/downloader";
@@ -68,7 +69,7 @@ export class ModelManager extends Disposable {
 
   /** Where downloads go: mixtral.modelsDirectory, else the extension's global storage. */
   get modelsDirectory(): string {
-    return this.services.config.settings.modelsDirectory || path.join(this.services.context.globalStorageUri.fsPath, "models");
+    return this.services.config.settings.modelsDirectory || defaultModelsDirectory(this.services.context.globalStorageUri.fsPath);
   }
 
   /** This machine, with what the engine measured at its last load taking precedence for the GPU. */

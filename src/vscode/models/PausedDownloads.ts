@@ -13,6 +13,7 @@ import type { ModelSource } from "../../core/models/modelSource";
 import { parseModelSource } from "../../core/models/modelSource";
 import { describePartial, findPartialDownload, fmtSize, partialPercent, removePartial, scanPartialDownloads, type PartialDownload } from "../../core/models/partialDownloads";
 import type { ResolvedModel } from "../../core/models/resolveModel";
+import { CommandIds } from "../commandIds";
 import { Disposable } from "../lifecycle";
 import type { Services } from "../services";
 import type { DownloadState } from "./ModelManager";
@@ -60,8 +61,8 @@ export class PausedDownloads extends Disposable {
       }
     }));
     const reg = (id: string, fn: (...args: never[]) => unknown) => this._register(vscode.commands.registerCommand(id, fn));
-    reg("mixtral.resumeDownload", (level?: QuantLevelId) => this.resume(level));
-    reg("mixtral.discardDownload", (level?: QuantLevelId) => this.discard(level));
+    reg(CommandIds.resumeDownload, (level?: QuantLevelId) => this.resume(level));
+    reg(CommandIds.discardDownload, (level?: QuantLevelId) => this.discard(level));
     if (MIXTRAL_TEST_HOOKS && services.context.extensionMode === vscode.ExtensionMode.Test) reg("mixtral._test.answerConfirm", (answer?: string) => void this.testAnswers.push(answer));
   }
 

@@ -1,13 +1,9 @@
 // "Mixtral: Set Remote API Key" and "Mixtral: Clear Remote API Key", for the origin of
-// mixtral.remote.url. The lead adds both ids to commandIds.ts and package.json.
+// mixtral.remote.url.
 import * as vscode from "vscode";
 import type { Settings } from "../../core/config/settings";
+import { CommandIds } from "../commandIds";
 import { deleteApiKey, originOf, storeApiKey } from "./apiKeys";
-
-export const RemoteKeyCommandIds = {
-  setRemoteApiKey: "mixtral.setRemoteApiKey",
-  clearRemoteApiKey: "mixtral.clearRemoteApiKey",
-} as const;
 
 export function registerRemoteKeyCommands(
   secrets: vscode.SecretStorage,
@@ -25,7 +21,7 @@ export function registerRemoteKeyCommands(
     return undefined;
   };
   return vscode.Disposable.from(
-    vscode.commands.registerCommand(RemoteKeyCommandIds.setRemoteApiKey, async () => {
+    vscode.commands.registerCommand(CommandIds.setRemoteApiKey, async () => {
       const url = needUrl();
       if (!url) return;
       const origin = originOf(url);
@@ -42,7 +38,7 @@ export function registerRemoteKeyCommands(
       onDidChangeKey();
       void vscode.window.showInformationMessage(`Mixtral: API key stored for ${origin}.`);
     }),
-    vscode.commands.registerCommand(RemoteKeyCommandIds.clearRemoteApiKey, async () => {
+    vscode.commands.registerCommand(CommandIds.clearRemoteApiKey, async () => {
       const url = needUrl();
       if (!url) return;
       const origin = await deleteApiKey(secrets, url);

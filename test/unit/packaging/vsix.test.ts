@@ -117,7 +117,7 @@ describe("VSIX package", function () {
   it("ships a dist/extension.js without the extension-host tests' mixtral._test.* hooks", () => {
     const extension = readZipEntry(vsix, entries.find((e) => e.name === "extension/dist/extension.js")!).toString("utf8");
     assert.ok(extension.includes("mixtral.explainSelection"), "not the extension bundle");
-    assert.doesNotMatch(extension, /mixtral\._test\./);
+    assert.deepEqual(extension.match(/mixtral\._test\.\w*/g) ?? [], []);
   });
 
   it("ships a node-llama-cpp that loads its prebuilt binary from the unpacked package", async () => {

@@ -1,32 +1,35 @@
 // The pure parts: the SSE parser, client-side stop strings, the prompt text sent to servers,
-// the error-message parsers and Retry-After.
+// the error-message parsers.
 import * as assert from "node:assert/strict";
-import { SseParser } from "../../../src/core/remote/sse";
+import { sseEvents, type SseEvent } from "../../../src/core/remote/sse";
 import { StopFilter } from "../../../src/core/remote/stopFilter";
 import { promptTextForServer } from "../../../src/core/remote/promptText";
 import { parsePromptTooLong } from "../../../src/core/remote/responseErrors";
-import { parseRetryAfter } from "../../../src/core/remote/http";
 import { buildMixtralPrompt, renderPromptText } from "../../../src/core/prompt/mixtralFormat";
 
+async function events(chunks: string[]): Promise<SseEvent[]> {
+  async function* stream() { yield* chunks; }
+  const out: SseEvent[] = [];
+  for await (const ev of sseEvents(stream())) out.push(ev);
+  return out;
+}
+
 describe("remote/parsing", () => {
-  it("SSE: events split anywhere, CRLF and CR line ends, comments, multi-line data, event names", () => {
+  it("SSE: events split anywhere, CRLF and CR line ends, comments, multi-line data, event names", async () => {
     const text = ": hello\r\ndata:{\"a\":1}\r\n\r\nevent: done\ndata: line1\ndata: line2\n\nid: 7\rdata:x\r\r";
-    const whole = new SseParser().push(text);
-    assert.deepEqual(whole.map((e) => [e.event, e.data]), [["message", '{"a":1}'], ["done", "line1\nline2"], ["message", "x"]]);
+    const whole = await events([text]);
+    assert.deepEqual(whole.map((e) => [e.event, e.data]), [[undefined, '{"a":1}'], ["done", "line1\nline2"], [undefined, "x"]]);
     assert.equal(whole[2].id, "7");
     // Every split point, including between \r and \n, gives the same events.
     for (let cut = 0; cut <= text.length; cut++) {
-      const p = new SseParser();
-      const got = [...p.push(text.slice(0, cut)), ...p.push(text.slice(cut))];
-      assert.deepEqual(got, whole, `cut at ${cut}`);
+      assert.deepEqual(await events([text.slice(0, cut), text.slice(cut)]), whole, `cut at ${cut}`);
     }
   });
 
-  it("SSE: an event without its blank line is returned by end(); blank lines alone are no events", () => {
-    const p = new SseParser();
-    assert.deepEqual(p.push("\n\n\ndata: last"), []);
-    assert.deepEqual(p.end(), { event: "message", data: "last", id: undefined });
-    assert.equal(p.end(), undefined);
+  it("SSE: an event without its blank line still comes at the end of the stream; blank lines alone are no events", async () => {
+    assert.deepEqual(await events(["\n\n\ndata: la", "st"]), [{ event: undefined, data: "last", id: undefined }]);
+    assert.deepEqual(await events(["data: cut before its line end"]), [{ event: undefined, data: "cut before its line end", id: undefined }]);
+    assert.deepEqual(await events(["\n\n", ": only a keep-alive\n\n"]), []);
   });
 
   it("stop strings: held back across chunks, cut at the earliest, released when not a stop", () => {
@@ -65,12 +68,5 @@ describe("remote/parsing", () => {
     assert.deepEqual(parsePromptTooLong("This model's maximum context length is 4096 tokens. However, you requested 5000 tokens (4500 in the messages, 500 in the completion). Please reduce"), { limit: 4096, promptTokens: 4500, maxNewTokens: 500 });
     assert.deepEqual(parsePromptTooLong("the request exceeds the available context size, try increasing it"), {});
     assert.equal(parsePromptTooLong("Model is overloaded"), undefined);
-  });
-
-  it("Retry-After in seconds or as an HTTP date", () => {
-    assert.equal(parseRetryAfter("2"), 2000);
-    assert.equal(parseRetryAfter(new Date(10_000).toUTCString(), 4_000), 6000);
-    assert.equal(parseRetryAfter("soon"), undefined);
-    assert.equal(parseRetryAfter(undefined), undefined);
   });
 });

@@ -1,0 +1,46 @@
+// What the doctor, the status bar and the CLI say about GPU packs: which are installed for this
+// node-llama-cpp version, which this build can install, and the one to offer (the best pack for
+// the detected GPU, when no pack for it is installed yet).
+import type { GpuInfo } from "../models/fit";
+import { listInstalledGpuPacks, type InstalledGpuPack } from "./packInstaller";
+import { gpuPacksRoot } from "./packLayout";
+import { describeGpuPack, fittingGpuPacks, type GpuPackEntry, type GpuPackManifest, type GpuVendorInfo } from "./packManifest";
+
+export interface GpuPackStatus {
+  /** The version folder the engine is given (undefined without a manifest). */
+  root?: string;
+  nodeLlamaCppVersion?: string;
+  installed: InstalledGpuPack[];
+  /** Every pack this build pins, best first for this machine's GPU. */
+  available: GpuPackEntry[];
+  /** The pack to offer: the best fitting one, when none that fits is installed. */
+  offer?: GpuPackEntry;
+}
+
+/** nvidia-smi found a card → "nvidia"; Apple silicon needs no pack (Metal is in the VSIX). */
+export function gpuVendorOf(gpu: GpuInfo | undefined): GpuVendorInfo {
+  return { vendor: gpu?.backend === "cuda" ? "nvidia" : undefined };
+}
+
+export async function gpuPackStatus(dataDir: string, manifest: GpuPackManifest | undefined, gpu: GpuVendorInfo): Promise<GpuPackStatus> {
+  if (!manifest) return { installed: [], available: [] };
+  const installed = await listInstalledGpuPacks(dataDir, manifest.nodeLlamaCppVersion);
+  const fitting = fittingGpuPacks(manifest, gpu);
+  const available = [...fitting, ...manifest.packs.filter((p) => !fitting.includes(p))];
+  const offer = fitting.some((p) => installed.some((i) => i.name === p.name)) ? undefined : fitting[0];
+  return { root: gpuPacksRoot(dataDir, manifest.nodeLlamaCppVersion), nodeLlamaCppVersion: manifest.nodeLlamaCppVersion, installed, available, offer };
+}
+
+/** The doctor's "GPU packs" section; `installHow` names the way to install here (command or CLI). */
+export function renderGpuPackMarkdown(s: GpuPackStatus, installHow: string): string {
+  const lines = ["", "## GPU packs", ""];
+  if (!s.nodeLlamaCppVersion) return [...lines, "- This build pins no GPU packs (no dist/gpu-packs.json).", ""].join("\n");
+  lines.push(`- Folder: ${s.root}`);
+  if (!s.available.length) lines.push("- node-llama-cpp publishes no GPU packs for this platform: the CPU (or Metal) build in the extension is the one.");
+  for (const p of s.available) {
+    const installed = s.installed.some((i) => i.name === p.name);
+    lines.push(`- ${installed ? "**installed**" : "available"}: @node-llama-cpp/${p.name}@${p.version} (${describeGpuPack(p)})`);
+  }
+  if (s.offer) lines.push(`- This machine has an NVIDIA GPU and no GPU pack: ${installHow} (${describeGpuPack(s.offer)}).`);
+  return [...lines, ""].join("\n");
+}
