@@ -10,17 +10,16 @@ import { pathToFileURL } from "node:url";
 
 /** What the engine passes to register(..., { data }). */
 export interface PackHookData {
-  /** The version folder (gpuPacksRoot) holding node_modules/@node-llama-cpp/<name>/. */
-  root: string;
-  /** Names of the complete packs in it (e.g. "linux-x64-cuda"). */
-  packs: string[];
+  /** Pack name (e.g. "linux-x64-cuda") → the folder whose node_modules/@node-llama-cpp/<name>/
+   *  holds it: the version folder (gpuPacksRoot) or its local-build folder. */
+  packs: Record<string, string>;
 }
 
 type ResolveResult = { url: string; format?: string | null; shortCircuit?: boolean };
 type ResolveContext = { parentURL?: string; conditions: string[]; importAttributes?: Record<string, string> };
 type NextResolve = (specifier: string, context?: Partial<ResolveContext>) => Promise<ResolveResult> | ResolveResult;
 
-let data: PackHookData = { root: "", packs: [] };
+let data: PackHookData = { packs: {} };
 
 export function initialize(input: PackHookData): void {
   data = input;
@@ -30,10 +29,11 @@ const PACKAGE = /^@node-llama-cpp\/([^/]+)(?:\/.*)?$/;
 
 export async function resolve(specifier: string, context: ResolveContext, nextResolve: NextResolve): Promise<ResolveResult> {
   const name = PACKAGE.exec(specifier)?.[1];
-  if (name !== undefined && data.packs.includes(name)) {
-    // Resolving as if imported from a file in the version folder makes Node look in its
-    // node_modules first, with the package's own "exports" honoured.
-    return nextResolve(specifier, { ...context, parentURL: pathToFileURL(path.join(data.root, "index.mjs")).href });
+  const base = name !== undefined && Object.hasOwn(data.packs, name) ? data.packs[name] : undefined;
+  if (base !== undefined) {
+    // Resolving as if imported from a file in that folder makes Node look in its node_modules
+    // first, with the package's own "exports" honoured.
+    return nextResolve(specifier, { ...context, parentURL: pathToFileURL(path.join(base, "index.mjs")).href });
   }
   return nextResolve(specifier, context);
 }

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { register } from "node:module";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import { GPU_PACKS_ENV, gpuPackDir } from "../core/gpu/packLayout";
+import { GPU_PACKS_ENV, gpuLocalBuildDir, gpuPackDir, LOCAL_BUILD_INFO_FILE } from "../core/gpu/packLayout";
 import type { PackHookData } from "./gpuPackHook";
 
 export interface InstalledPack {
@@ -13,6 +13,8 @@ export interface InstalledPack {
   name: string;
   version: string;
   dir: string;
+  /** Set for a build made on this machine ("Build GPU Support for This Machine"): what and when. */
+  localBuild?: string;
 }
 
 export interface GpuPacks {
@@ -21,26 +23,39 @@ export interface GpuPacks {
   packs: InstalledPack[];
 }
 
-/** Complete packs in a version folder: each has a readable package.json (the installer renames a
- *  pack into place only when it is complete, so a folder without one is not a pack). */
-export function installedPacks(root: string): InstalledPack[] {
+function readPacks(dirOf: (name: string) => string, localBuild: boolean): InstalledPack[] {
   let names: string[];
   try {
-    names = readdirSync(path.join(root, "node_modules", "@node-llama-cpp"));
+    names = readdirSync(path.dirname(dirOf("x")));
   } catch {
     return [];
   }
   const packs: InstalledPack[] = [];
-  for (const name of names.sort()) {
-    const dir = gpuPackDir(root, name);
+  for (const name of names.filter((n) => !n.startsWith(".")).sort()) {
+    const dir = dirOf(name);
     try {
       const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { name?: unknown; version?: unknown };
-      if (pkg.name === `@node-llama-cpp/${name}` && typeof pkg.version === "string") packs.push({ name, version: pkg.version, dir });
+      if (pkg.name !== `@node-llama-cpp/${name}` || typeof pkg.version !== "string") continue;
+      const pack: InstalledPack = { name, version: pkg.version, dir };
+      if (localBuild) {
+        const info = JSON.parse(readFileSync(path.join(dir, LOCAL_BUILD_INFO_FILE), "utf8")) as { builtAt?: unknown; cudaArchitectures?: unknown };
+        pack.localBuild = `built ${String(info.builtAt)} for sm_${String(info.cudaArchitectures)}`;
+      }
+      packs.push(pack);
     } catch {
-      // not a pack (no or unreadable package.json)
+      // not a pack (no or unreadable package.json or build record)
     }
   }
   return packs;
+}
+
+/** Complete packs in a version folder: each has a readable package.json (the installer renames a
+ *  pack into place only when it is complete, so a folder without one is not a pack). A local
+ *  build of the same name takes the downloaded pack's place. */
+export function installedPacks(root: string): InstalledPack[] {
+  const local = readPacks((name) => gpuLocalBuildDir(root, name), true);
+  const downloaded = readPacks((name) => gpuPackDir(root, name), false).filter((p) => !local.some((l) => l.name === p.name));
+  return [...local, ...downloaded].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 let current: GpuPacks = { packs: [] };
@@ -53,7 +68,8 @@ export function installGpuPackHook(env: NodeJS.ProcessEnv = process.env, hookDir
   if (!root) return current;
   const packs = installedPacks(root);
   if (packs.length > 0) {
-    const data: PackHookData = { root, packs: packs.map((p) => p.name) };
+    // The folder holding node_modules/@node-llama-cpp/<name>: three levels above the package.
+    const data: PackHookData = { packs: Object.fromEntries(packs.map((p) => [p.name, path.resolve(p.dir, "..", "..", "..")])) };
     register(pathToFileURL(path.join(hookDir, "gpuPackHook.mjs")).href, { data });
   }
   current = { root, packs };
@@ -86,8 +102,10 @@ export function loadedBinaryFolder(): string | undefined {
 export function describeBinarySource(gpu: "cuda" | "vulkan" | "metal" | false, buildType: string): string {
   const loaded = loadedBinaryFolder();
   const pack = current.packs.find((p) => p.name === packNameFor(gpu));
-  const origin = buildType === "localBuild" ? "a local source build"
-    : pack && (!loaded || loaded.startsWith(pack.dir + path.sep)) ? `GPU pack @node-llama-cpp/${pack.name}@${pack.version}`
-      : "the extension's own prebuilt binaries";
+  const fromPack = pack && (!loaded || loaded.startsWith(pack.dir + path.sep));
+  const origin = buildType === "localBuild" ? "node-llama-cpp's own local source build"
+    : fromPack && pack.localBuild ? `the GPU support built for this machine (${pack.localBuild})`
+      : fromPack ? `GPU pack @node-llama-cpp/${pack.name}@${pack.version}`
+        : "the extension's own prebuilt binaries";
   return `${origin}${loaded ? `, binary folder ${loaded}` : pack ? `, pack folder ${pack.dir}` : ""}`;
 }

@@ -56,10 +56,11 @@ export class ProbeCache {
   }
 }
 
-/** What a result depends on: the backend, the packs that can serve it, the driver, a local build. */
-export function probeKey(gpu: GpuBackend, packs: InstalledPack[], machine: GpuMachine, localBuild?: string): string {
-  const packIds = packs.map((p) => `${p.name}@${p.version}`).join(",") || "no packs";
-  return `${gpu} | ${packIds} | driver ${machine.driverVersion ?? "unknown"} | ${machine.computeCapability ? `sm_${machine.computeCapability.replace(".", "")}` : "card unknown"}${localBuild ? ` | build ${localBuild}` : ""}`;
+/** What a result depends on: the backend, the packs that can serve it (a local build with its
+ *  build time), the driver and the card. */
+export function probeKey(gpu: GpuBackend, packs: InstalledPack[], machine: GpuMachine): string {
+  const packIds = packs.map((p) => `${p.name}@${p.version}${p.localBuild ? ` (local, ${p.localBuild})` : ""}`).join(",") || "no packs";
+  return `${gpu} | ${packIds} | driver ${machine.driverVersion ?? "unknown"} | ${machine.computeCapability ? `sm_${machine.computeCapability.replace(".", "")}` : "card unknown"}`;
 }
 
 let machine: Promise<GpuMachine> | undefined;

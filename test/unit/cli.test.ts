@@ -19,7 +19,7 @@ function mixtralLocal(...args: string[]): Promise<{ code: number; stdout: string
 describe("mixtral-local options", function () {
   this.timeout(60_000);
 
-  for (const command of ["doctor", "fixture", "prompt", "gpu-pack list"]) {
+  for (const command of ["doctor", "fixture", "prompt", "gpu-pack list", "gpu-build"]) {
     it(`${command}: an unknown option is refused with its usage and exit 2`, async () => {
       const r = await mixtralLocal(...command.split(" "), "--bogus");
       assert.equal(r.code, 2);
@@ -28,6 +28,19 @@ describe("mixtral-local options", function () {
       assert.match(r.stderr, new RegExp(`usage: mixtral-local ${name} `));
     });
   }
+
+  it("gpu-build refuses an architecture CMake cannot take, says which it needs, and exits 2 without building", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mixtral-cli-gpu-build-"));
+    try {
+      const r = await mixtralLocal("gpu-build", "--arch=ninety", "--check", "--data-dir", dataDir);
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /cannot build here; missing:\n(.*\n)*  - a valid --arch \(got "ninety"; e\.g\. 90 for H100\/H200/);
+      assert.match(r.stderr, /step: building llama\.cpp with CUDA .*: .* source build --gpu cuda --noUsageExample/);
+      assert.deepEqual(fs.readdirSync(dataDir), [], "nothing written");
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 
   it("doctor takes --opt=value as well as --opt value", async () => {
     const model = await ensureTinyModel();

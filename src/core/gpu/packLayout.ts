@@ -21,3 +21,16 @@ export function gpuPacksRoot(dataDir: string, nodeLlamaCppVersion: string): stri
 export function gpuPackDir(root: string, name: string): string {
   return path.join(root, "node_modules", "@node-llama-cpp", name);
 }
+
+/** A GPU build made on this machine from node-llama-cpp's bundled llama.cpp source ("Build GPU
+ *  Support for This Machine"), packaged like a pack of the same name so the engine loads it the
+ *  same way; it takes precedence over a downloaded pack of that name (it was built for this card):
+ *
+ *    <root>/local-build/node_modules/@node-llama-cpp/<name>/{package.json, dist/index.js, bins/<name>/}
+ */
+export function gpuLocalBuildDir(root: string, name: string): string {
+  return path.join(root, "local-build", "node_modules", "@node-llama-cpp", name);
+}
+
+/** Written into a local build's package folder: what it was built for and when. */
+export const LOCAL_BUILD_INFO_FILE = "mixtral-build.json";

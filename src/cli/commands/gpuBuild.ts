@@ -1,0 +1,93 @@
+// `mixtral-local gpu-build [--arch 90] [--data-dir DIR] [--check]`: build node-llama-cpp's CUDA
+// support for this machine from the llama.cpp source it ships (no network), headless, with the
+// log on stderr and in <data dir>/gpu-packs/<version>/local-build/build.log. Exit codes: 0 built
+// (or --check found everything), 1 the build failed, 2 bad usage or a missing tool, 130 cancelled.
+import { existsSync } from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { resolveExtensionDataDir } from "../../core/config/extensionDataDir";
+import { MixtralError } from "../../core/errors";
+import { detectGpuBuildToolchain, gpuBuildSteps } from "../../core/gpu/gpuBuild";
+import { runGpuBuild } from "../../core/gpu/gpuBuildRunner";
+
+const USAGE =
+  "usage: mixtral-local gpu-build [--arch 90] [--data-dir DIR] [--check]\n" +
+  "  --arch      CUDA architecture(s) to build for (default: the card's, from nvidia-smi), e.g. 90 or \"86;89\"\n" +
+  "  --data-dir  the extension's global storage folder (default: found as VS Code Server, code-server or VS Code would place it)\n" +
+  "  --check     only check the toolchain and print the commands the build would run\n" +
+  "Needs the CUDA toolkit (nvcc), cmake, a C++ compiler, git, and Node.js with npm and its headers. Takes minutes\n" +
+  "(about 5 on 16 cores). The result is installed into the data folder, where the engine finds it and tests it.\n";
+
+/** The node-llama-cpp this CLI ships with: the nearest node_modules/node-llama-cpp above it
+ *  (<extension>/node_modules beside <extension>/dist/cli.js). */
+export function bundledNodeLlamaCppDir(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, "node_modules", "node-llama-cpp");
+    if (existsSync(path.join(candidate, "package.json"))) return candidate;
+    if (path.dirname(dir) === dir) return path.resolve(__dirname, "..", "node_modules", "node-llama-cpp");
+  }
+}
+
+export async function run(args: string[]): Promise<number> {
+  let opts: { arch?: string; "data-dir"?: string; check?: boolean; help?: boolean };
+  try {
+    opts = parseArgs({ args, options: { arch: { type: "string" }, "data-dir": { type: "string" }, check: { type: "boolean" }, help: { type: "boolean", short: "h" } }, strict: true }).values;
+  } catch (err) {
+    process.stderr.write(`mixtral-local gpu-build: ${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (opts.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const data = resolveExtensionDataDir({ dataDir: opts["data-dir"] });
+  // The CLI runs under Node already: build with this very Node (and the npm beside it).
+  const { toolchain, missing } = await detectGpuBuildToolchain({ nodeLlamaCppDir: bundledNodeLlamaCppDir(), node: process.execPath, cudaArchitectures: opts.arch });
+  const steps = gpuBuildSteps(toolchain);
+  const t = toolchain;
+  process.stderr.write([
+    `GPU: ${t.gpuName ?? "none found by nvidia-smi"}; build for sm_${t.cudaArchitectures ?? "?"}`,
+    `nvcc: ${t.nvcc ?? "missing"}${t.cudaVersion ? ` (CUDA ${t.cudaVersion})` : ""}; cmake: ${t.cmake ?? "missing"}; C++: ${t.compiler ?? "missing"}; Node: ${t.node} (npm ${t.npm ?? "missing"}, headers ${t.nodeDir ?? "missing"})`,
+    `llama.cpp source: ${t.sourceCloned ? "unpacked" : t.sourceBundle ? "git bundle (unpacked by the first step)" : "missing"} in ${t.nodeLlamaCppDir}`,
+    `data folder: ${data.dir} (${data.source})`,
+    ...steps.map((s) => `step: ${s.label}: ${[s.command, ...s.args].join(" ")}`),
+    "",
+  ].join("\n"));
+  if (missing.length > 0) {
+    process.stderr.write(`mixtral-local gpu-build: cannot build here; missing:\n${missing.map((m) => `  - ${m}`).join("\n")}\n`);
+    return 2;
+  }
+  if (opts.check) {
+    process.stderr.write("Everything the build needs is here (--check: nothing was built).\n");
+    return 0;
+  }
+  const ac = new AbortController();
+  const onSignal = () => { process.stderr.write("\nCancelling the build...\n"); ac.abort(); };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  let last = -1;
+  try {
+    const r = await runGpuBuild({
+      toolchain, steps, dataDir: data.dir, signal: ac.signal,
+      onLine: (line) => process.stderr.write(`${line}\n`),
+      onProgress: (fraction) => {
+        const pct = fraction === undefined ? -1 : Math.floor(fraction * 100);
+        if (pct >= 0 && pct !== last && pct % 10 === 0) process.stderr.write(`-- ${pct} %\n`);
+        last = pct;
+      },
+    });
+    if (r.status === "cancelled") {
+      process.stderr.write(`Cancelled: nothing was installed. Log: ${r.logFile}\n`);
+      return 130;
+    }
+    process.stdout.write(`${r.dir}\n`);
+    return 0;
+  } catch (err) {
+    if (!(err instanceof MixtralError)) throw err;
+    process.stderr.write(`mixtral-local gpu-build: ${err.message}\n${err.hint ? `${err.hint}\n` : ""}`);
+    return 1;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}

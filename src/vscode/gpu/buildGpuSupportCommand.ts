@@ -1,0 +1,64 @@
+// `mixtral.buildGpuSupport` ("Mixtral: Build GPU Support for This Machine"): node-llama-cpp's CUDA
+// source build for this card, with progress and cancel in a notification and every line in the
+// log. The toolchain check, the build and the install are core's (src/core/gpu/gpuBuild*.ts), the
+// same the CLI's `mixtral-local gpu-build` runs.
+import * as path from "node:path";
+import * as vscode from "vscode";
+import { GpuBuildError } from "../../core/errors";
+import { detectGpuBuildToolchain, gpuBuildSteps } from "../../core/gpu/gpuBuild";
+import { runGpuBuild } from "../../core/gpu/gpuBuildRunner";
+
+export interface BuildGpuSupportDeps {
+  context: vscode.ExtensionContext;
+  log: vscode.LogOutputChannel;
+  /** Called after a build is installed: the engine restarts to load it. */
+  onBuilt(): void;
+}
+
+export async function buildGpuSupport(deps: BuildGpuSupportDeps): Promise<void> {
+  const { context, log } = deps;
+  // The extension host runs in Electron: the build runs with the `node` on the PATH.
+  const { toolchain: t, missing } = await detectGpuBuildToolchain({ nodeLlamaCppDir: context.asAbsolutePath(path.join("node_modules", "node-llama-cpp")) });
+  log.info(`[gpu-build] GPU ${t.gpuName ?? "none found"}, sm_${t.cudaArchitectures ?? "?"}; nvcc ${t.nvcc ?? "missing"} (CUDA ${t.cudaVersion ?? "?"}); cmake ${t.cmake ?? "missing"}; C++ ${t.compiler ?? "missing"}; Node ${t.node ?? "missing"}`);
+  if (missing.length > 0) {
+    for (const m of missing) log.warn(`[gpu-build] missing: ${m}`);
+    const pick = await vscode.window.showErrorMessage(`Mixtral: GPU support cannot be built here. Missing: ${missing.join("; ")}.`, "Show Log");
+    if (pick) log.show();
+    return;
+  }
+  const go = await vscode.window.showInformationMessage(
+    `Build CUDA support for ${t.gpuName ?? "this GPU"} (sm_${t.cudaArchitectures}) with CUDA ${t.cudaVersion ?? ""}? It takes several minutes and uses every core; no network is needed.`,
+    { modal: true }, "Build",
+  );
+  if (go !== "Build") return;
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: "Mixtral: building GPU support", cancellable: true }, async (progress, token) => {
+    const ac = new AbortController();
+    const sub = token.onCancellationRequested(() => ac.abort());
+    let reported = 0;
+    try {
+      const r = await runGpuBuild({
+        toolchain: t, steps: gpuBuildSteps(t), dataDir: context.globalStorageUri.fsPath, signal: ac.signal,
+        onLine: (line) => log.info(`[gpu-build] ${line}`),
+        onProgress: (fraction, message) => {
+          const pct = fraction === undefined ? reported : Math.round(fraction * 100);
+          progress.report({ message: `${pct} % · ${message}`, increment: Math.max(0, pct - reported) });
+          reported = Math.max(reported, pct);
+        },
+      });
+      if (r.status === "cancelled") {
+        void vscode.window.showInformationMessage("Mixtral: GPU build cancelled; nothing was installed.");
+        return;
+      }
+      log.info(`[gpu-build] installed ${r.dir}`);
+      void vscode.window.showInformationMessage("Mixtral: GPU support built for this machine. The engine restarts, tests it with a short decode, and uses it.");
+      deps.onBuilt();
+    } catch (err) {
+      if (!(err instanceof GpuBuildError)) throw err;
+      log.error(`[gpu-build] ${err.message} ${err.hint ?? ""}`);
+      const pick = await vscode.window.showErrorMessage(`Mixtral: ${err.message}`, "Show Log");
+      if (pick) log.show();
+    } finally {
+      sub.dispose();
+    }
+  });
+}
