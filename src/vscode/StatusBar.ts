@@ -34,6 +34,14 @@ export class StatusBar extends Disposable {
     this.render(this.services.status());
   }
 
+  /** "Enable GPU Acceleration (CUDA, 143 MB)" while a GPU pack fits this machine and none is installed. */
+  private gpuOffer: string | undefined;
+
+  setGpuOffer(label: string | undefined): void {
+    this.gpuOffer = label;
+    this.render(this.services.status());
+  }
+
   /** An interrupted download of the configured level, found on disk (PausedDownloads). */
   private paused: PausedStatus | undefined;
 
@@ -85,9 +93,12 @@ export class StatusBar extends Disposable {
     }
     this.item.backgroundColor = s.state === "error" || s.state === "crashed" ? new vscode.ThemeColor("statusBarItem.errorBackground") : undefined;
     const md = new vscode.MarkdownString(undefined, true);
+    // The one command link the tooltip may run (the GPU offer); everything else in it is text.
+    md.isTrusted = { enabledCommands: [CommandIds.enableGpuAcceleration] };
     md.appendMarkdown(`**Mixtral Local** — ${s.engine === "local" ? "local engine" : `remote (${s.engine})`}\n\n`);
     if (s.info) md.appendMarkdown(`${s.info.fileName}\n\n${s.info.description} · ${s.info.backend}${s.info.gpuName ? ` (${s.info.gpuName})` : ""}\n\n`);
     for (const notice of fallbacks) md.appendText(`${notice}\n\n`);
+    if (this.gpuOffer) md.appendMarkdown(`This machine has an NVIDIA GPU; the engine runs on the CPU until a GPU pack is installed: [${this.gpuOffer}](command:${CommandIds.enableGpuAcceleration})\n\n`);
     if (s.message) md.appendText(s.message);
     this.item.tooltip = md;
     this.item.accessibilityInformation = { label: `Mixtral Local: ${s.state}${s.message ? `. ${s.message}` : ""}` };
@@ -109,6 +120,7 @@ export class StatusBar extends Disposable {
 
   private async showMenu(): Promise<void> {
     const items: (vscode.QuickPickItem & { command: string; args?: unknown[] })[] = [...this.pausedMenuItems(),
+      ...(this.gpuOffer ? [{ label: `$(rocket) ${this.gpuOffer}`, command: CommandIds.enableGpuAcceleration }] : []),
       { label: "$(cloud-download) Select or Download Model…", command: CommandIds.selectModel },
       { label: "$(comment-discussion) Open Chat", command: "mixtral.chatView.focus" },
       { label: "$(sparkle) Toggle Inline Completions", command: CommandIds.toggleInlineCompletions },

@@ -7,6 +7,7 @@ import { CodeCommands } from "./commands/CodeCommands";
 import { Config } from "./Config";
 import { InlineCompletionController } from "./completion/InlineCompletionController";
 import { EngineHost } from "./EngineHost";
+import { GpuAcceleration } from "./gpu/GpuAcceleration";
 import { Disposable } from "./lifecycle";
 import { runDoctor } from "./models/doctorCommand";
 import { ModelManager } from "./models/ModelManager";
@@ -28,6 +29,8 @@ class MixtralExtension extends Disposable {
     this._register(new InlineCompletionController(host));
     const models = this._register(new ModelManager(host));
     host.modelResolver = () => models.resolveModel();
+    const gpu = this._register(new GpuAcceleration(host, () => models.machineInfo()));
+    this._register(gpu.onDidChange(() => statusBar.setGpuOffer(gpu.offerLabel())));
     this._register(models.onDidChangeDownload((d) => {
       statusBar.setDownload(d);
       // The host decided "no model" before the file existed; a reset makes it look again.
@@ -38,9 +41,10 @@ class MixtralExtension extends Disposable {
     const reg = (id: string, fn: () => unknown) => this._register(vscode.commands.registerCommand(id, fn));
     reg(CommandIds.showLog, () => log.show());
     reg(CommandIds.selectModel, () => models.selectModel());
-    reg(CommandIds.doctor, () => runDoctor(host, models));
+    reg(CommandIds.doctor, () => runDoctor(host, models, gpu));
     reg(CommandIds.buildGpuSupport, () => buildGpuSupport({ context, log, onBuilt: () => host.resetBackend("GPU support was built") }));
     reg(CommandIds.loadAnyway, () => host.loadAnyway());
+    reg(CommandIds.restartEngine, () => host.restartEngine());
     reg(CommandIds.newChat, () => chat.newChat());
     reg(CommandIds.stopGenerating, () => chat.stop());
     reg(CommandIds.openSettings, () => vscode.commands.executeCommand("workbench.action.openSettings", "@ext:mixtral-local.mixtral-local"));
@@ -64,6 +68,8 @@ class MixtralExtension extends Disposable {
       // Read-only views of state for the extension-host tests; not in the production bundle.
       reg("mixtral._test.lastPrompt", () => host.lastPrompt());
       reg("mixtral._test.status", () => host.status());
+      reg("mixtral._test.enginePid", () => host.enginePid);
+      reg("mixtral._test.gpuPacks", () => ({ status: gpu.current, enginePid: host.enginePid, statusBarMenu: statusBar.lastMenu }));
       reg("mixtral._test.models", () => ({ ...models.testState(), statusBarText: statusBar.text, statusBarMenu: statusBar.lastMenu, paused: models.paused.state }));
     }
     log.info(`[extension] activated (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? "web" : "desktop"}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ""})`);

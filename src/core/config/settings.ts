@@ -18,6 +18,8 @@ export interface Settings {
   modelPath: string;
   modelsDirectory: string;
   modelSource: string;
+  /** An npm registry mirror for GPU packs (origin and base path; the pinned hashes still apply). */
+  gpuPackMirror: string;
   quantization: Quantization;
   gpuLayers: "auto" | "max" | number;
   contextSize: number;
@@ -113,6 +115,7 @@ export function normalizeSettings(raw: Raw, warn: (message: string) => void): Se
     modelPath: str(raw("modelPath")).trim(),
     modelsDirectory: str(raw("modelsDirectory")).trim(),
     modelSource: str(raw("modelSource")).trim(),
+    gpuPackMirror: str(raw("gpu.packMirror")).trim(),
     quantization: pickEnum(raw("quantization"), QUANTIZATIONS, "auto", "quantization", warn),
     gpuLayers,
     contextSize: clampInt(raw("contextSize"), 512, 32768, 8192, "contextSize", warn),

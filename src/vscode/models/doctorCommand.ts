@@ -1,14 +1,16 @@
 // `mixtral.doctor`: builds the core doctor report with what the engine last reported, opens it
 // as a Markdown preview and writes it to the log.
 import * as vscode from "vscode";
+import { renderGpuPackMarkdown } from "../../core/gpu/packStatus";
 import { buildDoctorReport, renderDoctorMarkdown } from "../../core/models/doctorReport";
 import { measureCopyBandwidth } from "../../core/models/machineInfo";
 import { checkRemoteHealth, type RemoteHealth } from "../../core/remote/health";
 import { getApiKey } from "../remote/apiKeys";
+import type { GpuAcceleration } from "../gpu/GpuAcceleration";
 import type { Services } from "../services";
 import type { ModelManager } from "./ModelManager";
 
-export async function runDoctor(services: Services, models: ModelManager): Promise<void> {
+export async function runDoctor(services: Services, models: ModelManager, gpu: GpuAcceleration): Promise<void> {
   const markdown = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: "Mixtral: checking this machine…" }, async () => {
     const machine = await models.machineInfo();
     // 64 MiB keeps the extension host's memory spike small; larger than any CPU cache.
@@ -29,7 +31,8 @@ export async function runDoctor(services: Services, models: ModelManager): Promi
     }
     const settings = services.config.settings;
     const remote = settings.engine !== "local" ? await checkRemoteHealth(settings, await getApiKey(services.context.secrets, settings.remoteUrl)) : undefined;
-    return renderDoctorMarkdown(report) + (remote ? remoteSection(remote) : "");
+    const packs = renderGpuPackMarkdown(await gpu.refresh(), "run **Mixtral: Enable GPU Acceleration…**");
+    return renderDoctorMarkdown(report) + packs + (remote ? remoteSection(remote) : "");
   });
   services.log.info(`[doctor]\n${markdown}`);
   const doc = await vscode.workspace.openTextDocument({ language: "markdown", content: markdown });
