@@ -1,5 +1,6 @@
 // The view's header (model · quantization · backend, model picker, history, new chat), the
 // engine status panel (no model, loading, crashed) and the history list with rename and delete.
+import { ERROR_ACTION_TITLES } from "../src/shared/errorActions";
 import type { ConversationSummary, ErrorAction, HeaderInfo } from "../src/shared/protocol";
 import { button, el } from "./composer";
 
@@ -11,11 +12,8 @@ export interface HeaderCallbacks {
   onDelete(id: string): void;
 }
 
-const ACTION_LABELS: Record<ErrorAction, string> = {
-  selectModel: "Choose or download a model",
-  retry: "Retry",
-  showLog: "Show Log",
-};
+/** The status panel's own words for picking a model (its notices use the shared titles). */
+const CHOOSE_MODEL = "Choose or download a model";
 
 export class Header {
   private readonly model: HTMLElement;
@@ -69,7 +67,7 @@ export class Header {
     };
     switch (h.state) {
       case "noModel":
-        children.push(text(h.message ?? "No model yet. Choose a Mixtral GGUF on disk or download one."), button(ACTION_LABELS.selectModel, ACTION_LABELS.selectModel, () => this.cb.onAction("selectModel")));
+        children.push(text(h.message ?? "No model yet. Choose a Mixtral GGUF on disk or download one."), button(CHOOSE_MODEL, CHOOSE_MODEL, () => this.cb.onAction("selectModel")));
         break;
       case "loading": {
         children.push(text(h.message ?? "Loading the model…"));
@@ -85,8 +83,7 @@ export class Header {
       case "error":
         children.push(
           text(h.message ?? (h.state === "crashed" ? "The engine stopped unexpectedly." : "The engine reported an error.")),
-          button(ACTION_LABELS.retry, "Retry loading the model", () => this.cb.onAction("retry")),
-          button(ACTION_LABELS.showLog, ACTION_LABELS.showLog, () => this.cb.onAction("showLog"), true),
+          ...(h.actions ?? ["retry", "showLog"]).map((a, i) => button(ERROR_ACTION_TITLES[a], a === "retry" ? "Retry loading the model" : ERROR_ACTION_TITLES[a], () => this.cb.onAction(a), i > 0)),
         );
         break;
       default:
@@ -101,7 +98,7 @@ export class Header {
     const p = el("span", "notice-text");
     p.textContent = message;
     const close = button("Dismiss", "Dismiss this message", () => (this.notice.hidden = true), true);
-    this.notice.replaceChildren(p, ...actions.map((a) => button(ACTION_LABELS[a], ACTION_LABELS[a], () => this.cb.onAction(a), true)), close);
+    this.notice.replaceChildren(p, ...actions.map((a) => button(ERROR_ACTION_TITLES[a], ERROR_ACTION_TITLES[a], () => this.cb.onAction(a), true)), close);
     this.notice.dataset.level = level;
     this.notice.setAttribute("role", level === "error" ? "alert" : "status");
     this.notice.hidden = false;

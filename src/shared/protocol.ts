@@ -3,6 +3,7 @@
 // Everything arriving from the webview is untrusted: parseWebviewMessage builds fresh objects
 // from known fields only (so `__proto__` keys and extra fields never travel further) and enforces
 // size caps before anything else looks at the data.
+import { ERROR_ACTIONS, type ErrorAction } from "./errorActions";
 
 export const CHAT_PROTOCOL_VERSION = 1;
 
@@ -95,9 +96,11 @@ export interface HeaderInfo {
   model?: string;
   quantization?: string;
   backend?: string;
+  /** State "error": the failure's next steps (from the host's one table); absent: Retry and Show Log. */
+  actions?: ErrorAction[];
 }
 
-export type ErrorAction = "selectModel" | "retry" | "showLog";
+export type { ErrorAction };
 
 // ---- host → webview -------------------------------------------------------------------------
 
@@ -200,7 +203,6 @@ function attachments(o: Rec): Attachment[] {
 }
 
 const CODE_ACTIONS = ["copy", "insert", "replace", "newFile"] as const;
-const ERROR_ACTIONS = ["selectModel", "retry", "showLog"] as const;
 
 /** Validates one message from the webview. Never throws. */
 export function parseWebviewMessage(raw: unknown): ParseResult {

@@ -9,7 +9,7 @@ import { ModelNotInstalledError } from "../core/errors";
 import { renderPromptText } from "../core/prompt/mixtralFormat";
 import type { LoadOptions, ModelInfo } from "../shared/engineProtocol";
 import type { Config } from "./Config";
-import { describeError } from "./describeError";
+import { ACTIONS_BY_CODE, describeError, showErrorWithActions } from "./describeError";
 import { Disposable, toDisposable } from "./lifecycle";
 import type { EngineStatus, LastPrompt, Services } from "./services";
 import { engineGpuPackEnv } from "./gpu/GpuAcceleration";
@@ -59,7 +59,9 @@ export class EngineHost extends Disposable implements Services {
   }
 
   private setStatus(patch: Partial<EngineStatus>): void {
-    this.current = { ...this.current, ...patch, engine: this.config.settings.engine };
+    // An error's code belongs to that error: a new state without one clears it.
+    const code = patch.state === undefined ? this.current.code : patch.code;
+    this.current = { ...this.current, ...patch, code, engine: this.config.settings.engine };
     void vscode.commands.executeCommand("setContext", "mixtral.noModel", this.current.state === "noModel");
     this.statusEmitter.fire(this.current);
   }
@@ -140,7 +142,7 @@ export class EngineHost extends Disposable implements Services {
     } catch (err) {
       this.loadedKey = undefined;
       const d = describeError(err);
-      this.setStatus({ state: "error", progress: undefined, message: d.message });
+      this.setStatus({ state: "error", progress: undefined, message: d.message, code: d.code });
       throw err;
     }
     const info = client.modelInfo();
@@ -180,7 +182,13 @@ export class EngineHost extends Disposable implements Services {
     this._register(
       client.onDidChangeState((e) => {
         if (e.state === "crashed") this.setStatus({ state: "crashed", message: e.reason ?? "The engine process stopped; it restarts on the next request." });
-        else if (e.state === "failed") this.setStatus({ state: "error", message: e.reason ?? "The engine failed repeatedly." });
+        else if (e.state === "failed") {
+          // Stopped for good until the user acts: say so once, with Restart Engine on the message.
+          const message = e.reason ?? "The engine failed repeatedly.";
+          this.setStatus({ state: "error", message, code: "engineStopped" });
+          this.log.error(`[engine] ${message}`);
+          void showErrorWithActions((m, ...titles) => vscode.window.showErrorMessage(m, ...titles), { message: `Mixtral: ${message}`, code: "engineStopped", actions: [...ACTIONS_BY_CODE.engineStopped] });
+        }
         else if (e.state === "stopped" && this.current.state === "ready") this.setStatus({ state: "idle", message: e.reason ?? "Model unloaded (idle); it reloads on the next request." });
         else if (e.state === "ready" && (this.current.state === "crashed" || this.current.state === "idle")) {
           // A reload after a crash may have fallen back past a GPU backend that aborted: say so.
@@ -231,6 +239,18 @@ export class EngineHost extends Disposable implements Services {
   loadAnyway(): void {
     this.ignoreMemoryCheck = true;
     void this.reset("load anyway");
+  }
+
+  /** "Mixtral: Restart Engine": a new engine process, with a fresh count of crashes, loading the
+   *  model for the current settings now (after repeated crashes the engine otherwise stays down). */
+  async restartEngine(): Promise<void> {
+    await this.reset("restart requested");
+    if (this.config.settings.engine === "local" && !(await this.resolveModelPath())) return;
+    try {
+      await this.getBackend();
+    } catch (err) {
+      void showErrorWithActions((m, ...titles) => vscode.window.showErrorMessage(m, ...titles), describeError(err));
+    }
   }
 
   /** Drops the backend (a new API key, new settings); the next request builds a new one. */

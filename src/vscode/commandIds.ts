@@ -14,6 +14,7 @@ export const CommandIds = {
   showLastPrompt: "mixtral.showLastPrompt",
   doctor: "mixtral.doctor",
   showLog: "mixtral.showLog",
+  restartEngine: "mixtral.restartEngine",
   enableGpuAcceleration: "mixtral.enableGpuAcceleration",
   installGpuPackFromFile: "mixtral.installGpuPackFromFile",
   removeGpuPacks: "mixtral.removeGpuPacks",

@@ -44,6 +44,7 @@ class MixtralExtension extends Disposable {
     reg(CommandIds.doctor, () => runDoctor(host, models, gpu));
     reg(CommandIds.buildGpuSupport, () => buildGpuSupport({ context, log, onBuilt: () => host.resetBackend("GPU support was built") }));
     reg(CommandIds.loadAnyway, () => host.loadAnyway());
+    reg(CommandIds.restartEngine, () => host.restartEngine());
     reg(CommandIds.newChat, () => chat.newChat());
     reg(CommandIds.stopGenerating, () => chat.stop());
     reg(CommandIds.openSettings, () => vscode.commands.executeCommand("workbench.action.openSettings", "@ext:mixtral-local.mixtral-local"));
@@ -67,6 +68,7 @@ class MixtralExtension extends Disposable {
       // Read-only views of state for the extension-host tests; not in the production bundle.
       reg("mixtral._test.lastPrompt", () => host.lastPrompt());
       reg("mixtral._test.status", () => host.status());
+      reg("mixtral._test.enginePid", () => host.enginePid);
       reg("mixtral._test.gpuPacks", () => ({ status: gpu.current, enginePid: host.enginePid, statusBarMenu: statusBar.lastMenu }));
       reg("mixtral._test.models", () => ({ ...models.testState(), statusBarText: statusBar.text, statusBarMenu: statusBar.lastMenu, paused: models.paused.state }));
     }

@@ -2,8 +2,10 @@
 // composition root in extension.ts. One instance per activation.
 import type * as vscode from "vscode";
 import type { InferenceBackend } from "../core/engine/types";
+import type { ErrorCode } from "../core/errors";
 import type { ModelInfo, PromptSegment } from "../shared/engineProtocol";
 import type { Config } from "./Config";
+import type { ErrorDescription } from "./describeError";
 
 export type EngineState = "noModel" | "idle" | "loading" | "ready" | "generating" | "crashed" | "error";
 
@@ -16,6 +18,8 @@ export interface EngineStatus {
   info?: ModelInfo;
   /** "local", "tgi" or "openai". */
   engine: "local" | "tgi" | "openai";
+  /** With state "error": what failed, so the chat header offers that error's actions. */
+  code?: ErrorCode;
   /** Last measured decode speed. */
   tokensPerSecond?: number;
 }
@@ -41,5 +45,5 @@ export interface Services {
   recordPrompt(prompt: Omit<LastPrompt, "at" | "text">): void;
   lastPrompt(): LastPrompt | undefined;
   /** Turns any error into one user-facing message with a next step (never throws). */
-  describeError(err: unknown): { message: string; actions: { title: string; command: string }[] };
+  describeError(err: unknown): ErrorDescription;
 }

@@ -9,6 +9,7 @@ import {
 import { abortError, completedResult, describeExit, loadKey, modelLabel } from "./engineResults";
 import { EngineProcess, type EngineLogLevel } from "./EngineProcess";
 import { GpuFaults } from "./gpuFaults";
+import { outOfMemoryReason } from "./processMemory";
 import { requestGenerate, requestLoad, requestReply, type Channel } from "./engineRequests";
 import { Listeners, PendingRequests } from "./PendingRequests";
 import { RestartPolicy, type RestartPolicyOptions } from "./restartPolicy";
@@ -31,6 +32,9 @@ export interface EngineClientOptions {
   restart?: RestartPolicyOptions;
   /** Default 30 s for the child to say "ready". */
   startTimeoutMs?: number;
+  /** A SIGKILL we did not send, after the child used at least this fraction of the machine's
+   *  memory, is reported as the system running out of memory. Default 0.5. */
+  outOfMemoryFraction?: number;
 }
 
 export interface LoadCallbacks {
@@ -216,7 +220,9 @@ export class EngineClient implements InferenceBackend {
     if (this.unloading) await this.unloading;
     if (this.loading) await this.loading.catch(() => undefined);
     if (this.modelLoaded && this.proc?.alive) return this.proc;
-    if (this.current.state === "failed") throw new EngineUnavailableError(this.current.reason ?? "The engine stopped after repeated crashes.");
+    if (this.current.state === "failed") {
+      throw new EngineCrashedError(this.current.reason ?? "The engine stopped after repeated crashes.", undefined, "engineStopped");
+    }
     if (!this.lastLoad) throw new EngineUnavailableError("No model is loaded.", "Select or download a model first.");
     if (this.crashedLoad?.key === loadKey(this.lastLoad)) throw new EngineCrashedError(this.crashedLoad.message);
     const run = this.runLoad(this.lastLoad, {}, true);
@@ -263,7 +269,9 @@ export class EngineClient implements InferenceBackend {
     const wasLoaded = this.modelLoaded;
     this.modelLoaded = false;
     const expected = this.expectedExits.get(proc);
-    const reason = expected ?? this.hungReasons.get(proc) ?? describeExit(code, signal);
+    // A SIGKILL nobody here sent, from a process that had grown large: the OOM killer's signature.
+    const outOfMemory = signal === "SIGKILL" ? outOfMemoryReason(proc.peakMemoryBytes, this.options.outOfMemoryFraction) : undefined;
+    const reason = expected ?? this.hungReasons.get(proc) ?? outOfMemory ?? describeExit(code, signal);
     const gpuAbort = expected === undefined && !this.disposed ? this.gpuFaults.recordExit(signal, code, proc.recentStderr) : undefined;
     if (gpuAbort) {
       this.gpuAborts.add(proc);
@@ -276,7 +284,7 @@ export class EngineClient implements InferenceBackend {
     const delay = this.policy.next();
     if (delay === undefined) {
       this.setState("failed", `The engine process crashed ${this.policy.recentCrashes} times in ${this.policy.windowMinutes} minutes (last: ${reason}). ` +
-        "It will not be restarted automatically: check the log, then load the model again or change its settings.");
+        "It will not be restarted automatically: run “Mixtral: Restart Engine” to start it again, or change the model or its settings.");
       return;
     }
     this.setState("crashed", reason);

@@ -6,6 +6,7 @@ import {
   ENGINE_PROTOCOL_VERSION, parseEngineMessage, type EngineMessage, type HostMessage,
 } from "../../shared/engineProtocol";
 import { EngineUnavailableError } from "../errors";
+import { PeakMemorySampler } from "./processMemory";
 
 /** Enough for ggml's error lines and a native backtrace after them. */
 const STDERR_TAIL_LINES = 60;
@@ -31,6 +32,7 @@ export class EngineProcess {
   private readonly child: ChildProcess;
   private exited = false;
   private readonly stderrTail: string[] = [];
+  private readonly memory: PeakMemorySampler | undefined;
   readonly ready: Promise<void>;
 
   constructor(options: EngineProcessOptions) {
@@ -94,7 +96,9 @@ export class EngineProcess {
       });
     });
     this.ready.catch(() => undefined);
+    this.memory = this.child.pid !== undefined ? new PeakMemorySampler(this.child.pid) : undefined;
     this.child.once("exit", (code, signal) => {
+      this.memory?.stop();
       if (this.exited) return;
       this.exited = true;
       // Report the exit once stderr has been read to its end ("close"), so recentStderr holds the
@@ -112,6 +116,7 @@ export class EngineProcess {
     this.child.once("error", () => {
       // fork failures (ENOENT execPath) emit "error" without "exit".
       if (!this.exited && this.child.pid === undefined) {
+        this.memory?.stop();
         this.exited = true;
         options.onExit(null, null);
       }
@@ -120,6 +125,11 @@ export class EngineProcess {
 
   get pid(): number | undefined {
     return this.child.pid;
+  }
+
+  /** The highest resident memory sampled while it ran (Linux), for naming an out-of-memory kill. */
+  get peakMemoryBytes(): number | undefined {
+    return this.memory?.peak;
   }
 
   /** The last lines the child wrote to stderr: a native abort's reason (ggml's "CUDA error: …")

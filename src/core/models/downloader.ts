@@ -121,7 +121,7 @@ async function fetchToPartial(o: DownloadOptions, target: string, partial: strin
       const contentRange = String(res.headers["content-range"] ?? "");
       if (status !== 200 && status !== 206) res.resume();
       if (status === 401 || status === 403) {
-        throw new DownloadFailedError(`The server refused ${name} (HTTP ${status}): this model needs you to accept its licence on the hub, or a valid access token.`, "Open the model's page, accept the licence, then set a token with Mixtral: Select or Download Model… and try again.");
+        throw new DownloadFailedError(`The server refused ${name} (HTTP ${status}): this model needs you to accept its licence on the hub, or a valid access token.`, "Open the model's page, accept the licence, then set a token with Mixtral: Select or Download Model… and try again.", "downloadAuth");
       }
       if (status === 404) throw new DownloadFailedError(`${name} was not found at ${r.finalUrl} (HTTP 404).`, o.hints?.source ?? "Check mixtral.modelSource (repository, revision, file name pattern) or pick another quantization level.");
       if (status === 416) {

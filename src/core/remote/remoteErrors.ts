@@ -1,6 +1,6 @@
 // Typed failures of a remote engine (TGI or an OpenAI-compatible server). Each says what happened,
 // why, and what to do; the adapters only translate them into notifications.
-import { RemoteEngineError } from "../errors";
+import { RemoteEngineError, type ErrorCode } from "../errors";
 
 /** Options shared by every remote error: text already streamed before the failure. */
 export interface RemoteErrorDetails {
@@ -22,10 +22,10 @@ export class RemoteFailure extends RemoteEngineError {
 
 /** Connection refused, unknown host, network down: nothing answered. */
 export class RemoteUnreachableError extends RemoteFailure {
-  constructor(readonly origin: string, readonly code: string) {
+  constructor(readonly origin: string, readonly systemCode: string) {
     super(
-      `The remote engine at ${origin} is unreachable (${code}).`,
-      code === "ENOTFOUND" || code === "EAI_AGAIN"
+      `The remote engine at ${origin} is unreachable (${systemCode}).`,
+      systemCode === "ENOTFOUND" || systemCode === "EAI_AGAIN"
         ? "Check the host name in mixtral.remote.url and your network or VPN."
         : "Check that the server is running and that mixtral.remote.url has the right host and port.",
     );
@@ -34,10 +34,10 @@ export class RemoteUnreachableError extends RemoteFailure {
 
 /** The TLS handshake failed. Never bypassed: the user fixes the certificate or the URL. */
 export class RemoteTlsError extends RemoteFailure {
-  constructor(readonly origin: string, readonly code: string, detail: string) {
+  constructor(readonly origin: string, readonly systemCode: string, detail: string) {
     super(
-      `The secure connection to ${origin} failed: ${detail} (${code}).`,
-      code === "ERR_SSL_WRONG_VERSION_NUMBER" || code === "EPROTO"
+      `The secure connection to ${origin} failed: ${detail} (${systemCode}).`,
+      systemCode === "ERR_SSL_WRONG_VERSION_NUMBER" || systemCode === "EPROTO"
         ? "The server may not speak HTTPS on that port: check http:// versus https:// in mixtral.remote.url."
         : "Install the server's certificate authority in the system store (VS Code uses it), or fix the server's certificate. Certificate checks are never switched off.",
     );
@@ -58,6 +58,7 @@ export class RemoteTimeoutError extends RemoteFailure {
 
 /** 401/403: no key, or a key the server refuses. */
 export class RemoteAuthError extends RemoteFailure {
+  static override readonly code: ErrorCode = "remoteAuth";
   constructor(readonly origin: string, status: number, keySent: boolean, serverMessage: string) {
     super(
       `The remote engine at ${origin} refused the request (${status}${serverMessage ? `: ${serverMessage}` : ""}).`,
@@ -71,6 +72,7 @@ export class RemoteAuthError extends RemoteFailure {
 
 /** The prompt (plus the answer budget) does not fit the server's limits. */
 export class RemotePromptTooLongError extends RemoteFailure {
+  static override readonly code: ErrorCode = "contextFull";
   constructor(
     readonly promptTokens: number | undefined,
     readonly limit: number | undefined,

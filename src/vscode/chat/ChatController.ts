@@ -11,7 +11,7 @@ import { builtInPromptNotice } from "../../core/prompt/templates";
 import { newConversation, Transcript, type UserInput } from "../../core/chat/transcript";
 import type { StopReason } from "../../shared/engineProtocol";
 import type { Attachment, ErrorAction, HeaderInfo, HostToWebview, Turn } from "../../shared/protocol";
-import { CommandIds } from "../commandIds";
+import { ACTIONS_BY_CODE } from "../describeError";
 import { Disposable } from "../lifecycle";
 import type { EngineStatus, Services } from "../services";
 
@@ -108,7 +108,7 @@ export class ChatController extends Disposable {
   private noteTemplateFallback(warning: PromptTemplateError | undefined): void {
     if (!warning) return;
     this.services.log.warn(`[prompt] ${warning.message}`);
-    this.post({ type: "notice", level: "error", message: builtInPromptNotice(warning), actions: [] });
+    this.post({ type: "notice", level: "error", message: builtInPromptNotice(warning), actions: ["openSettings"] });
   }
 
   /** Stops the answer being generated (a normal outcome: the partial answer is kept). */
@@ -209,7 +209,7 @@ export class ChatController extends Disposable {
       } else {
         const { message, actions } = this.services.describeError(err);
         this.services.log.error(`[chat] ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-        const notice: HostToWebview = { type: "notice", level: "error", message, actions: toErrorActions(actions) };
+        const notice: HostToWebview = { type: "notice", level: "error", message, actions };
         if (produced === "" && restore && this.transcript.retractLastExchange()) {
           // Nothing was generated: give the text back rather than leave a dead exchange.
           this.post(notice);
@@ -274,16 +274,11 @@ export class ChatController extends Disposable {
   }
 }
 
-function toErrorActions(actions: { command: string }[]): ErrorAction[] {
-  const map: Record<string, ErrorAction> = { [CommandIds.selectModel]: "selectModel", [CommandIds.showLog]: "showLog" };
-  const out = new Set<ErrorAction>(actions.map((a) => map[a.command]).filter((a): a is ErrorAction => a !== undefined));
-  out.add("showLog");
-  return [...out];
-}
-
 export function toHeader(s: EngineStatus): HeaderInfo {
   const h: HeaderInfo = { state: s.state, engine: s.engine };
   if (s.message) h.message = s.message;
+  // After repeated crashes Restart Engine is the retry; otherwise Retry comes first.
+  if (s.state === "error" && s.code) h.actions = [...new Set<ErrorAction>([...(s.code === "engineStopped" ? [] : ["retry" as const]), ...ACTIONS_BY_CODE[s.code]])];
   if (typeof s.progress === "number") h.progress = s.progress;
   if (s.info) {
     h.model = s.info.name || s.info.fileName;

@@ -4,7 +4,7 @@
 import * as vscode from "vscode";
 import type { UserInput } from "../../core/chat/transcript";
 import { parseWebviewMessage, type ErrorAction, type HostToWebview, type WebviewToHost } from "../../shared/protocol";
-import { CommandIds } from "../commandIds";
+import { ACTION_COMMANDS } from "../describeError";
 import { Disposable } from "../lifecycle";
 import type { Services } from "../services";
 import { ChatController } from "./ChatController";
@@ -185,27 +185,17 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
     }
   }
 
-  /** The fixed set of commands the view may trigger (there is no generic "run command"). */
+  /** The fixed set of actions the view may trigger (there is no generic "run command"). */
   private async runAction(action: ErrorAction): Promise<void> {
-    switch (action) {
-      case "selectModel":
-        await vscode.commands.executeCommand(CommandIds.selectModel);
-        return;
-      case "showLog":
-        await vscode.commands.executeCommand(CommandIds.showLog);
-        return;
-      case "retry":
-        try {
-          await this.services.getBackend();
-        } catch (err) {
-          const { message, actions } = this.services.describeError(err);
-          this.post({ type: "notice", level: "error", message, actions: actions.some((a) => a.command === CommandIds.selectModel) ? ["selectModel", "showLog"] : ["showLog"] });
-        }
-        return;
-      default: {
-        const never: never = action;
-        return never;
-      }
+    if (action !== "retry") {
+      await vscode.commands.executeCommand(ACTION_COMMANDS[action]);
+      return;
+    }
+    try {
+      await this.services.getBackend();
+    } catch (err) {
+      const { message, actions } = this.services.describeError(err);
+      this.post({ type: "notice", level: "error", message, actions });
     }
   }
 }

@@ -9,6 +9,7 @@ import { buildFeaturePrompt } from "../../core/prompt/featurePrompt";
 import type { PromptTemplateError } from "../../core/errors";
 import { builtInPromptNotice, type PromptVariables } from "../../core/prompt/templates";
 import { CommandIds } from "../commandIds";
+import { showErrorWithActions } from "../describeError";
 import { Disposable } from "../lifecycle";
 import type { Services } from "../services";
 import { codeTarget, type CodeTarget } from "./codeTarget";
@@ -71,9 +72,7 @@ export class CodeCommands extends Disposable {
     } catch (err) {
       const d = this.services.describeError(err);
       this.services.log.error(`[commands] ${d.message}`);
-      const pick = await vscode.window.showErrorMessage(d.message, ...d.actions.map((a) => a.title));
-      const action = d.actions.find((a) => a.title === pick);
-      if (action) await vscode.commands.executeCommand(action.command);
+      await showErrorWithActions((m, ...titles) => vscode.window.showErrorMessage(m, ...titles), d);
     }
   }
 

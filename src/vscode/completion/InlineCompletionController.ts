@@ -10,6 +10,7 @@ import * as vscode from "vscode";
 import { CompletionService, type CompletionStats } from "../../core/completion/CompletionService";
 import type { CompletionOutcome } from "../../core/completion/types";
 import { CommandIds } from "../commandIds";
+import { showErrorWithActions } from "../describeError";
 import { SECTION } from "../Config";
 import { Disposable } from "../lifecycle";
 import type { Services } from "../services";
@@ -101,7 +102,8 @@ export class InlineCompletionController extends Disposable {
 
   /** Log it, show it in the status bar, and notify once per distinct cause. */
   private failure(error: unknown, pause: boolean): void {
-    const { message, actions } = this.services.describeError(error);
+    const description = this.services.describeError(error);
+    const { message } = description;
     if (pause) {
       this.failedAt = Date.now();
       this.lastError = message;
@@ -114,10 +116,7 @@ export class InlineCompletionController extends Disposable {
     }
     this.notified.add(cause);
     this.services.log.warn(`[completion] ${message}`);
-    void vscode.window.showWarningMessage(`Inline completions: ${message}`, ...actions.map((a) => a.title)).then((picked) => {
-      const action = actions.find((a) => a.title === picked);
-      if (action) void vscode.commands.executeCommand(action.command);
-    });
+    void showErrorWithActions((m, ...titles) => vscode.window.showWarningMessage(m, ...titles), { ...description, message: `Inline completions: ${message}` });
   }
 
   private refresh(): void {

@@ -240,7 +240,7 @@ export class ModelManager extends Disposable {
   private async explainDownloadFailure(err: unknown, level: QuantLevelId, origin: string, source: ReturnType<typeof parseModelSource>): Promise<string | undefined> {
     const message = err instanceof MixtralError ? `${err.message}${err.hint ? ` ${err.hint}` : ""}` : String(err);
     this.services.log.error(`[download] ${message}`);
-    const needsToken = err instanceof DownloadFailedError && /HTTP 40[13]/.test(err.message);
+    const needsToken = err instanceof DownloadFailedError && err.code === "downloadAuth";
     const actions = needsToken ? ["Set Token…", "Open Model Page"] : ["Retry", "Show Log"];
     const choice = await this.tell("error", message, ...actions);
     if (choice === "Retry") return this.download(level);

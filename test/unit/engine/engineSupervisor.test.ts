@@ -3,7 +3,7 @@
 import * as assert from "node:assert/strict";
 import type { EngineClient } from "../../../src/core/engine/EngineClient";
 import type { EngineStateChange } from "../../../src/core/engine/types";
-import { EngineCrashedError, EngineUnavailableError } from "../../../src/core/errors";
+import { EngineCrashedError } from "../../../src/core/errors";
 import { chatPrompt, makeClient, request, tinyLoadOptions } from "./engineTestKit";
 
 function waitForState(client: EngineClient, state: EngineStateChange["state"], timeoutMs = 30_000): Promise<EngineStateChange> {
@@ -59,10 +59,29 @@ describe("engine supervisor (real child process)", function () {
     process.kill(client.pid as number, "SIGKILL");
     const failed = await waitForState(client, "failed");
     assert.match(failed.reason ?? "", /crashed 3 times in 5 minutes/);
-    await assert.rejects(client.generate(request(chatPrompt("x"), { maxTokens: 2 }), () => undefined), EngineUnavailableError);
+    assert.match(failed.reason ?? "", /run “Mixtral: Restart Engine” to start it again/);
+    // Every request says so, with the code that offers Restart Engine.
+    await assert.rejects(client.generate(request(chatPrompt("x"), { maxTokens: 2 }), () => undefined), (e: unknown) => {
+      assert.ok(e instanceof EngineCrashedError, String(e));
+      assert.equal(e.code, "engineStopped");
+      return true;
+    });
     // An explicit load is the user's decision to try again.
     await client.load(await tinyLoadOptions());
     assert.equal(client.state, "ready");
+  });
+
+  it("names an out-of-memory kill: a SIGKILL it did not send, after the child grew large", async () => {
+    // The tiny model cannot exhaust this machine's memory, so "large" is lowered to 0.1 % of it;
+    // the kill and the child's measured peak memory are real.
+    const { client } = track(makeClient({ outOfMemoryFraction: 0.001 }));
+    await client.load(await tinyLoadOptions());
+    await new Promise((r) => setTimeout(r, 1500)); // at least one sample after the load
+    process.kill(client.pid as number, "SIGKILL");
+    const crashed = await waitForState(client, "crashed");
+    assert.match(crashed.reason ?? "", /killed \(SIGKILL\) after using \d+\.\d GB of this machine's \d+\.\d GB of memory: the system most likely ran out of memory/);
+    assert.match(crashed.reason ?? "", /smaller quantization.*fewer layers on the GPU \(mixtral\.gpuLayers\).*lower mixtral\.contextSize/);
+    // At the default threshold the same kill of this small process is a plain crash (first test).
   });
 
   it("kills a hung child during a generation and reports it", async () => {

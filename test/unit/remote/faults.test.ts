@@ -39,13 +39,13 @@ describe("remote/faults", () => {
     const port = (probe.address() as net.AddressInfo).port;
     await new Promise<void>((r) => probe.close(() => r()));
     const err = await rejects(new TgiClient({ baseUrl: `http://127.0.0.1:${port}` }), RemoteUnreachableError);
-    assert.equal(err.code, "ECONNREFUSED");
+    assert.equal(err.systemCode, "ECONNREFUSED");
     assert.match(err.message, /unreachable/);
   });
 
   it("unreachable: an unknown host name", async () => {
     const err = await rejects(new TgiClient({ baseUrl: "http://no-such-host.invalid:8080" }), RemoteUnreachableError);
-    assert.ok(["ENOTFOUND", "EAI_AGAIN"].includes(err.code), err.code);
+    assert.ok(["ENOTFOUND", "EAI_AGAIN"].includes(err.systemCode), err.systemCode);
     assert.match(err.hint ?? "", /host name/);
   });
 
@@ -57,7 +57,7 @@ describe("remote/faults", () => {
       await new Promise<void>((r) => tls.listen(0, "127.0.0.1", r));
       try {
         const err = await rejects(new TgiClient({ baseUrl: `https://127.0.0.1:${(tls.address() as net.AddressInfo).port}` }), RemoteTlsError);
-        assert.equal(err.code, "DEPTH_ZERO_SELF_SIGNED_CERT");
+        assert.equal(err.systemCode, "DEPTH_ZERO_SELF_SIGNED_CERT");
         assert.match(err.hint ?? "", /never switched off/);
       } finally {
         tls.closeAllConnections();
