@@ -8,6 +8,7 @@ import { buildMixtralPrompt, type ChatMessage } from "../prompt/mixtralFormat";
 import { renderFeatureTemplate, type TemplateOverrides } from "../prompt/templates";
 import type { PromptTemplateError } from "../errors";
 import { fitChat, type CountTokens } from "../prompt/budget";
+import { buildPromptForModel, type ModelPromptInfo } from "../prompt/chatTemplate";
 
 export const SLASH_COMMANDS: Readonly<Record<string, Exclude<FeatureName, "inlineCompletion">>> = {
   "/explain": "explain",
@@ -81,6 +82,9 @@ export interface TokenChatPromptOptions {
   reserveTokens: number;
   /** The model's own tokenizer (InferenceBackend.countTokens). */
   countTokens: CountTokens;
+  /** The loaded model's chat template: its format when it is not Mixtral's (budgets are still
+   *  counted on Mixtral's turn shape, close for other formats). Default: Mixtral's. */
+  model?: ModelPromptInfo;
 }
 
 /** The chat prompt within the context, counted in the model's tokens: the system text and the
@@ -95,7 +99,7 @@ export async function buildChatPromptInTokens(history: readonly ChatMessage[], o
   });
   return {
     messages: fitted.messages,
-    segments: buildMixtralPrompt(fitted.messages),
+    segments: buildPromptForModel(fitted.messages, options.model ?? {}).segments,
     droppedMessages: fitted.droppedMessages,
     promptTokens: fitted.promptTokens,
     notice: fitted.notice,

@@ -16,13 +16,16 @@
 // the answer run: the engine evaluates the few tokens of the cursor line, not the whole prompt.
 import type { PromptSegment } from "../../shared/engineProtocol";
 import type { PromptTemplateError } from "../errors";
-import { buildMixtralPrompt } from "../prompt/mixtralFormat";
+import { buildMixtralPrompt, type ChatMessage } from "../prompt/mixtralFormat";
 import { renderFeatureTemplate, type PromptVariables } from "../prompt/templates";
 import type { CompletionContext } from "./completionContext";
 import type { Snippet } from "./snippets";
 
 export interface CompletionPrompt {
+  /** In Mixtral's format; segmentsForModel gives the loaded model's when it has another. */
   segments: PromptSegment[];
+  /** The request and its primed answer, for a model with another format. */
+  messages: ChatMessage[];
   /** The user message (between [INST] and [/INST]). */
   instruction: string;
   /** The primed start of the answer: fence + cursor line prefix. */
@@ -66,14 +69,12 @@ export interface BuildPromptOptions {
 export function buildCompletionPrompt(ctx: CompletionContext, snippets: readonly Snippet[], options: BuildPromptOptions): CompletionPrompt {
   const rendered = renderFeatureTemplate("inlineCompletion", promptVariables(ctx, snippets), { inlineCompletion: options.template ?? "" });
   const answerPrefix = "```" + fenceTag(ctx.languageId) + "\n" + ctx.linePrefix;
-  const segments = buildMixtralPrompt(
-    [
-      { role: "user", content: rendered.text },
-      { role: "assistant", content: answerPrefix },
-    ],
-    { continueAssistant: true },
-  );
+  const messages: ChatMessage[] = [
+    { role: "user", content: rendered.text },
+    { role: "assistant", content: answerPrefix },
+  ];
+  const segments = buildMixtralPrompt(messages, { continueAssistant: true });
   // "\n" ends a single-line suggestion early (saves decode steps); "```" ends the code block.
   const stopStrings = options.multiline ? ["```", "[INST]"] : ["\n", "```", "[INST]"];
-  return { segments, instruction: rendered.text, answerPrefix, stopStrings, templateWarning: rendered.warning };
+  return { segments, messages, instruction: rendered.text, answerPrefix, stopStrings, templateWarning: rendered.warning };
 }
