@@ -6,10 +6,8 @@
 // The manifest is cached beside the tarballs, so repeated builds need neither the network nor a
 // second 350 MB download. src/core/gpu/packManifest.ts parses what this writes (schema 1).
 import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import * as tar from "tar";
 import { REPO_ROOT } from "./codeServer.mjs";
 import { capture } from "./proc.mjs";
@@ -40,12 +38,19 @@ export function cachedTarball(name, version = nodeLlamaCppVersion()) {
 export async function gpuPackManifest(target, { log = (m) => process.stderr.write(`${m}\n`) } = {}) {
   const version = nodeLlamaCppVersion();
   const cacheFile = join(gpuPackCacheDir(version), `manifest-${target}.json`);
-  if (existsSync(cacheFile)) return JSON.parse(readFileSync(cacheFile, "utf8"));
+  const wanted = (TARGET_GPU_PACKS[target] ?? []).map(([name]) => name).join(",");
+  if (existsSync(cacheFile)) {
+    const cached = JSON.parse(readFileSync(cacheFile, "utf8"));
+    if (cached.packs.map((p) => p.name).join(",") === wanted) return cached;
+  }
   const packs = [];
   for (const [name, backend] of TARGET_GPU_PACKS[target] ?? []) {
     const dist = await registryDist(`@node-llama-cpp/${name}@${version}`);
     const file = await downloadVerified(name, version, dist, log);
-    packs.push({ name, version, backend, tarball: dist.tarball, size: statSync(file).size, unpackedSize: await unpackedSize(file), integrity: dist.integrity });
+    // The registry's canonical URL, whatever registry or proxy npm is configured with here: users
+    // download from registry.npmjs.org (or their own mirror through mixtral.gpu.packMirror).
+    const tarball = `https://registry.npmjs.org/@node-llama-cpp/${name}/-/${name}-${version}.tgz`;
+    packs.push({ name, version, backend, tarball, size: statSync(file).size, unpackedSize: await unpackedSize(file), integrity: dist.integrity });
   }
   const manifest = { schema: 1, nodeLlamaCppVersion: version, target, packs };
   mkdirSync(gpuPackCacheDir(version), { recursive: true });
@@ -79,12 +84,13 @@ async function registryDist(spec) {
 async function downloadVerified(name, version, dist, log) {
   const file = cachedTarball(name, version);
   if (!existsSync(file)) {
-    mkdirSync(gpuPackCacheDir(version), { recursive: true });
-    log(`Downloading ${dist.tarball} (once, into ${gpuPackCacheDir(version)})...`);
-    const res = await fetch(dist.tarball);
-    if (!res.ok || !res.body) throw new Error(`GET ${dist.tarball}: HTTP ${res.status}`);
-    await pipeline(Readable.fromWeb(res.body), createWriteStream(`${file}.partial`));
-    renameSync(`${file}.partial`, file);
+    const dir = gpuPackCacheDir(version);
+    mkdirSync(dir, { recursive: true });
+    // npm pack: the registry, proxy and credentials npm is configured with (CI's, a mirror's).
+    log(`Fetching @node-llama-cpp/${name}@${version} with npm pack (once, into ${dir})...`);
+    const packed = await capture("npm", ["pack", `@node-llama-cpp/${name}@${version}`, "--pack-destination", dir, "--silent"], { cwd: dir });
+    if (packed.code !== 0) throw Object.assign(new Error(`npm pack @node-llama-cpp/${name}@${version} failed (it needs the npm registry):\n${packed.stderr}`), { name: "HarnessError" });
+    renameSync(join(dir, packed.stdout.trim().split("\n").pop()), file);
   }
   const got = `sha512-${await sha512Base64(file)}`;
   if (got !== dist.integrity) {

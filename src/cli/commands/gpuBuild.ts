@@ -11,8 +11,10 @@ import { detectGpuBuildToolchain, gpuBuildSteps } from "../../core/gpu/gpuBuild"
 import { runGpuBuild } from "../../core/gpu/gpuBuildRunner";
 
 const USAGE =
-  "usage: mixtral-local gpu-build [--arch 90] [--data-dir DIR] [--check]\n" +
+  "usage: mixtral-local gpu-build [--arch 90] [--source FILE] [--data-dir DIR] [--check]\n" +
   "  --arch      CUDA architecture(s) to build for (default: the card's, from nvidia-smi), e.g. 90 or \"86;89\"\n" +
+  "  --source    where the extension lacks llama.cpp's source (the VSIX leaves it out): the tarball of\n" +
+  "              `npm pack node-llama-cpp@<its version>` made elsewhere (or its llama/gitRelease.bundle)\n" +
   "  --data-dir  the extension's global storage folder (default: found as VS Code Server, code-server or VS Code would place it)\n" +
   "  --check     only check the toolchain and print the commands the build would run\n" +
   "Needs the CUDA toolkit (nvcc), cmake, a C++ compiler, git, and Node.js with npm and its headers. Takes minutes\n" +
@@ -29,9 +31,9 @@ export function bundledNodeLlamaCppDir(): string {
 }
 
 export async function run(args: string[]): Promise<number> {
-  let opts: { arch?: string; "data-dir"?: string; check?: boolean; help?: boolean };
+  let opts: { arch?: string; source?: string; "data-dir"?: string; check?: boolean; help?: boolean };
   try {
-    opts = parseArgs({ args, options: { arch: { type: "string" }, "data-dir": { type: "string" }, check: { type: "boolean" }, help: { type: "boolean", short: "h" } }, strict: true }).values;
+    opts = parseArgs({ args, options: { arch: { type: "string" }, source: { type: "string" }, "data-dir": { type: "string" }, check: { type: "boolean" }, help: { type: "boolean", short: "h" } }, strict: true }).values;
   } catch (err) {
     process.stderr.write(`mixtral-local gpu-build: ${(err as Error).message}\n${USAGE}`);
     return 2;
@@ -42,13 +44,13 @@ export async function run(args: string[]): Promise<number> {
   }
   const data = resolveExtensionDataDir({ dataDir: opts["data-dir"] });
   // The CLI runs under Node already: build with this very Node (and the npm beside it).
-  const { toolchain, missing } = await detectGpuBuildToolchain({ nodeLlamaCppDir: bundledNodeLlamaCppDir(), node: process.execPath, cudaArchitectures: opts.arch });
+  const { toolchain, missing } = await detectGpuBuildToolchain({ nodeLlamaCppDir: bundledNodeLlamaCppDir(), node: process.execPath, cudaArchitectures: opts.arch, sourceFile: opts.source });
   const steps = gpuBuildSteps(toolchain);
   const t = toolchain;
   process.stderr.write([
     `GPU: ${t.gpuName ?? "none found by nvidia-smi"}; build for sm_${t.cudaArchitectures ?? "?"}`,
     `nvcc: ${t.nvcc ?? "missing"}${t.cudaVersion ? ` (CUDA ${t.cudaVersion})` : ""}; cmake: ${t.cmake ?? "missing"}; C++: ${t.compiler ?? "missing"}; Node: ${t.node} (npm ${t.npm ?? "missing"}, headers ${t.nodeDir ?? "missing"})`,
-    `llama.cpp source: ${t.sourceCloned ? "unpacked" : t.sourceBundle ? "git bundle (unpacked by the first step)" : "missing"} in ${t.nodeLlamaCppDir}`,
+    `llama.cpp source: ${t.sourceCloned ? "unpacked" : t.sourceBundle ? "git bundle (unpacked by the first step)" : t.sourceFile ? `from ${t.sourceFile}` : "missing"} in ${t.nodeLlamaCppDir}`,
     `data folder: ${data.dir} (${data.source})`,
     ...steps.map((s) => `step: ${s.label}: ${[s.command, ...s.args].join(" ")}`),
     "",

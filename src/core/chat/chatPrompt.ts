@@ -4,7 +4,7 @@
 import type { Attachment } from "../../shared/protocol";
 import type { PromptSegment } from "../../shared/engineProtocol";
 import { DEFAULT_SYSTEM_PROMPT, type FeatureName } from "../prompt/defaultTemplates";
-import { buildMixtralPrompt, type ChatMessage } from "../prompt/mixtralFormat";
+import type { ChatMessage } from "../prompt/mixtralFormat";
 import { renderFeatureTemplate, type TemplateOverrides } from "../prompt/templates";
 import type { PromptTemplateError } from "../errors";
 import { fitChat, type CountTokens } from "../prompt/budget";
@@ -50,14 +50,6 @@ export function expandSlashCommand(text: string, attachments: readonly Attachmen
   return { feature, content, warning: rendered.warning };
 }
 
-export interface ChatPromptOptions {
-  /** `mixtral.systemPrompt`; empty: the built-in one. */
-  systemPrompt?: string;
-  /** Characters the whole prompt may use. Oldest exchanges are dropped first; the newest
-   *  question is always kept (the engine reports if even that is too long). */
-  maxPromptChars?: number;
-}
-
 export interface ChatPrompt {
   messages: ChatMessage[];
   segments: PromptSegment[];
@@ -65,16 +57,8 @@ export interface ChatPrompt {
   droppedMessages: number;
 }
 
-/** About 3 characters per token for code and English with Mistral's tokenizer: a conservative
- *  estimate, so a trimmed prompt leaves room for the answer. */
-export const CHARS_PER_TOKEN = 3;
-
-/** Character budget for the prompt given the context size and the tokens reserved for the answer. */
-export function promptCharBudget(contextTokens: number, answerTokens: number): number {
-  return Math.max(1_000, (contextTokens - answerTokens - 16) * CHARS_PER_TOKEN);
-}
-
-export interface TokenChatPromptOptions {
+export interface ChatPromptOptions {
+  /** `mixtral.systemPrompt`; empty: the built-in one. */
   systemPrompt?: string;
   /** The context size in tokens. */
   contextSize: number;
@@ -89,7 +73,7 @@ export interface TokenChatPromptOptions {
 
 /** The chat prompt within the context, counted in the model's tokens: the system text and the
  *  newest exchanges are kept, the oldest dropped first (with a notice to show in the chat). */
-export async function buildChatPromptInTokens(history: readonly ChatMessage[], options: TokenChatPromptOptions): Promise<ChatPrompt & { promptTokens: number; notice?: string }> {
+export async function buildChatPrompt(history: readonly ChatMessage[], options: ChatPromptOptions): Promise<ChatPrompt & { promptTokens: number; notice?: string }> {
   const system: ChatMessage = { role: "system", content: options.systemPrompt?.trim() || DEFAULT_SYSTEM_PROMPT };
   const fitted = await fitChat({
     messages: [system, ...history.filter((m) => m.role !== "system")],
@@ -104,21 +88,4 @@ export async function buildChatPromptInTokens(history: readonly ChatMessage[], o
     promptTokens: fitted.promptTokens,
     notice: fitted.notice,
   };
-}
-
-/** Character-estimated variant, for callers without a tokenizer (tests of the trimming rule). */
-export function buildChatPrompt(history: readonly ChatMessage[], options: ChatPromptOptions = {}): ChatPrompt {
-  const system: ChatMessage = { role: "system", content: options.systemPrompt?.trim() || DEFAULT_SYSTEM_PROMPT };
-  let turns = history.filter((m) => m.role !== "system");
-  const budget = options.maxPromptChars ?? Number.POSITIVE_INFINITY;
-  const size = (ms: readonly ChatMessage[]) => ms.reduce((n, m) => n + m.content.length + 16, system.content.length);
-  let dropped = 0;
-  // Drop whole exchanges (user + assistant) so the conversation still starts with a user turn.
-  while (turns.length > 1 && size(turns) > budget) {
-    const n = turns[1]?.role === "assistant" && turns.length > 2 ? 2 : 1;
-    turns = turns.slice(n);
-    dropped += n;
-  }
-  const messages = [system, ...turns];
-  return { messages, segments: buildMixtralPrompt(messages), droppedMessages: dropped };
 }

@@ -2,6 +2,10 @@
 // character cap before the token budget does the exact cut (the cap keeps a 5 MB selection from
 // ever reaching the tokenizer). The message says what happened and what to do.
 
+// Control characters that text does not hold: all of C0 but tab, LF, VT, FF, CR and ESC (ANSI
+// colours in a pasted log are text), and DEL. More than 1 % of them means bytes, not text.
+const BINARY_CONTROL = /[\u0001-\u0008\u000e-\u001a\u001c-\u001f\u007f]/g;
+
 export type CodeInputCheck =
   | { ok: true; code: string; trimmed: false }
   | { ok: true; code: string; trimmed: true; notice: string }
@@ -19,7 +23,7 @@ export function checkCodeInput(code: string, options: CodeInputOptions = {}): Co
   if (code.trim() === "") return { ok: false, reason: "the selection is empty — select some code (or put the cursor inside a function) and try again." };
   const sample = code.slice(0, 8_192);
   if (sample.includes("\u0000")) return { ok: false, reason: "this looks like a binary file (it contains NUL bytes); Mixtral can only work on text." };
-  const control = (sample.match(/[\u0001-\u0008\u000e-\u001f]/g) ?? []).length;
+  const control = (sample.match(BINARY_CONTROL) ?? []).length;
   if (control / Math.max(1, sample.length) > 0.01) return { ok: false, reason: "this looks like a binary file (many control characters); Mixtral can only work on text." };
   const lines = code.split("\n");
   const long = lines.filter((l) => l.length > maxLineLength).length;

@@ -5,7 +5,7 @@ import type { InferenceBackend } from "../engine/types";
 import { CompletionCache, type CacheOptions } from "./completionCache";
 import { buildCompletionContext, snippetQuery, type CompletionContext, type ContextOptions } from "./completionContext";
 import { segmentsForModel } from "../prompt/chatTemplate";
-import { buildCompletionPrompt, type CompletionPrompt } from "./completionPrompt";
+import { buildCompletionPrompt, completionText, type CompletionPrompt } from "./completionPrompt";
 import { isMultiline } from "./multiline";
 import { postProcess } from "./postprocess";
 import { RequestScheduler } from "./requestScheduler";
@@ -108,7 +108,7 @@ export class CompletionService {
     if (!scheduled.ok) return this.none(scheduled.reason);
     if (!result || result.stopReason === "abort") return this.none("aborted");
 
-    const processed = postProcess(result.text, ctx, { multiline });
+    const processed = postProcess(completionText(result.text, prompt.strippedWhitespace), ctx, { multiline, fence: prompt.fence });
     if (!processed.ok) return this.none(processed.reason);
     this.cache.set(ctx, processed.text);
     this.counters.suggestions++;

@@ -11,6 +11,9 @@ export interface PostProcessOptions {
   multiline: boolean;
   /** Most lines of a multi-line suggestion. Default 16. */
   maxLines?: number;
+  /** The prompt's code fence, which ends the answer (a server may send it past the stop string).
+   *  Default "```". */
+  fence?: string;
 }
 
 const indentOf = (line: string): number => {
@@ -132,7 +135,7 @@ function cutRepeats(text: string): string {
 
 export function postProcess(raw: string, ctx: CompletionContext, options: PostProcessOptions): PostProcessResult {
   let text = raw.replace(/\r\n?/g, "\n");
-  for (const stop of ["```", "[INST]", "[/INST]", "</s>"]) {
+  for (const stop of [options.fence ?? "```", "[INST]", "[/INST]", "</s>"]) {
     const at = text.indexOf(stop);
     if (at >= 0) text = text.slice(0, at);
   }

@@ -26,6 +26,9 @@ export interface GpuBuildToolchain {
   nodeLlamaCppDir: string;
   sourceCloned: boolean;
   sourceBundle: boolean;
+  /** --source: a `npm pack node-llama-cpp@<version>` tarball (or its llama/gitRelease.bundle) for
+   *  an installation without the bundle (the VSIX leaves its 35 MB out). */
+  sourceFile?: string;
 }
 
 export interface GpuBuildCheck {
@@ -40,6 +43,8 @@ export interface DetectOptions {
   node?: string;
   /** e.g. "90" or "86;89"; default the first card's compute capability from nvidia-smi. */
   cudaArchitectures?: string;
+  /** See GpuBuildToolchain.sourceFile. */
+  sourceFile?: string;
   env?: NodeJS.ProcessEnv;
   platform?: NodeJS.Platform;
 }
@@ -97,7 +102,12 @@ export async function detectGpuBuildToolchain(o: DetectOptions): Promise<GpuBuil
     sourceBundle: existsSync(path.join(llama, "gitRelease.bundle")),
   };
   if (!existsSync(path.join(o.nodeLlamaCppDir, "dist", "cli", "cli.js"))) missing.push(`node-llama-cpp's command line (${path.join(o.nodeLlamaCppDir, "dist", "cli", "cli.js")}): reinstall the extension`);
-  if (!t.sourceCloned && !t.sourceBundle) missing.push("llama.cpp's source (node-llama-cpp's llama/gitRelease.bundle is not in this installation): pass --source with a tarball of `npm pack node-llama-cpp@<version>` made on a machine with the npm registry");
+  if (o.sourceFile !== undefined) {
+    if (existsSync(o.sourceFile)) t.sourceFile = path.resolve(o.sourceFile);
+    else missing.push(`the source file ${o.sourceFile} (it does not exist)`);
+  } else if (!t.sourceCloned && !t.sourceBundle) {
+    missing.push("llama.cpp's source (node-llama-cpp's llama/gitRelease.bundle is not in this installation): pass --source with the tarball of `npm pack node-llama-cpp@<this version>`, made on a machine with the npm registry");
+  }
 
   t.node = o.node ?? findOnPath("node", env, platform);
   if (!t.node) missing.push("Node.js 20 or newer on the PATH (the build runs node-llama-cpp's command line and npm with it)");

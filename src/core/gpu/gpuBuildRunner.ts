@@ -4,12 +4,14 @@
 // extension, which VS Code replaces on every update; and node-llama-cpp finds a local build there
 // only when the same NODE_LLAMA_CPP_CMAKE_OPTION_* variables are set at run time as at build time.
 // As a pack, the engine's resolve hook loads it like any other, and the decode test checks it.
-// Nothing is left half-done: the build's own folders are removed on failure or cancel, and the
-// pack is renamed into place only when complete.
+// Nothing is left half-done: the build's own folders are removed on failure or cancel (and the
+// llama.cpp source it unpacked into node-llama-cpp's folder, unless a failure makes a retry
+// likely), and the pack is renamed into place only when complete.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, existsSync } from "node:fs";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
+import * as tar from "tar";
 import { GpuBuildError } from "../errors";
 import type { GpuBuildStep, GpuBuildToolchain } from "./gpuBuild";
 import { gpuLocalBuildDir, gpuPacksRoot, LOCAL_BUILD_INFO_FILE } from "./packLayout";
@@ -39,6 +41,39 @@ export function buildLineFraction(line: string): number | undefined {
   if (ninja) return Number(ninja[1]) / Math.max(1, Number(ninja[2]));
   const make = /^\[\s*(\d+)%\]/.exec(line);
   return make ? Number(make[1]) / 100 : undefined;
+}
+
+/** Puts the llama.cpp git bundle from --source where node-llama-cpp looks for it; returns whether
+ *  it placed one (removed again after the build). A tarball must be node-llama-cpp's own, of the
+ *  same version: another version's llama.cpp does not match this node-llama-cpp's addon. */
+async function placeSourceBundle(sourceFile: string, llamaDir: string, version: string, log: (line: string) => void): Promise<boolean> {
+  const target = path.join(llamaDir, "gitRelease.bundle");
+  if (existsSync(target)) return false;
+  const temp = `${target}.${process.pid}.tmp`;
+  if (sourceFile.endsWith(".bundle")) {
+    await fs.copyFile(sourceFile, temp);
+  } else {
+    let pkg: { name?: string; version?: string } = {};
+    const chunks: Buffer[] = [];
+    await tar.t({ file: sourceFile, filter: (p) => p === "package/package.json", onReadEntry: (e) => { e.on("data", (c: Buffer) => chunks.push(c)); } })
+      .catch((error: unknown) => { throw new GpuBuildError(`${sourceFile} is not a readable npm tarball: ${(error as Error).message}`); });
+    try { pkg = JSON.parse(Buffer.concat(chunks).toString("utf8")) as typeof pkg; } catch { /* checked below */ }
+    if (pkg.name !== "node-llama-cpp" || pkg.version !== version) {
+      throw new GpuBuildError(`${sourceFile} holds ${pkg.name ?? "no package"}${pkg.version ? `@${pkg.version}` : ""}, not node-llama-cpp@${version}.`, `Make it with \`npm pack node-llama-cpp@${version}\`.`);
+    }
+    const dir = `${temp}.d`;
+    await fs.mkdir(dir, { recursive: true });
+    try {
+      await tar.x({ file: sourceFile, cwd: dir, strip: 2, filter: (p) => p === "package/llama/gitRelease.bundle" });
+      if (!existsSync(path.join(dir, "gitRelease.bundle"))) throw new GpuBuildError(`${sourceFile} has no llama/gitRelease.bundle.`);
+      await fs.rename(path.join(dir, "gitRelease.bundle"), temp);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  }
+  await fs.rename(temp, target);
+  log(`llama.cpp source: the git bundle from ${sourceFile}`);
+  return true;
 }
 
 async function readVersion(nodeLlamaCppDir: string): Promise<string> {
@@ -125,30 +160,33 @@ export async function runGpuBuild(o: GpuBuildOptions): Promise<GpuBuildResult> {
 
   const llamaDir = path.join(t.nodeLlamaCppDir, "llama");
   const localBuilds = path.join(llamaDir, "localBuilds");
+  const localBuildsExisted = existsSync(localBuilds);
   const before = new Set(await fs.readdir(localBuilds).catch(() => [] as string[]));
   const sourceExisted = existsSync(path.join(llamaDir, "llama.cpp"));
   const temp = path.join(parent, `.build-${process.pid}-${Date.now()}`);
+  let placedBundle = false;
   const cleanup = async (keepSource: boolean) => {
+    if (placedBundle && !keepSource) await fs.rm(path.join(llamaDir, "gitRelease.bundle"), { force: true });
     for (const entry of await fs.readdir(localBuilds).catch(() => [] as string[])) {
       if (!before.has(entry)) await fs.rm(path.join(localBuilds, entry), { recursive: true, force: true });
     }
+    if (!localBuildsExisted) await fs.rmdir(localBuilds).catch(() => undefined); // only if empty
     if (!keepSource && !sourceExisted) await fs.rm(path.join(llamaDir, "llama.cpp"), { recursive: true, force: true });
     await fs.rm(temp, { recursive: true, force: true });
   };
 
   try {
+    if (t.sourceFile && !t.sourceCloned) placedBundle = await placeSourceBundle(t.sourceFile, llamaDir, version, log);
     log(`Building GPU support for ${t.gpuName ?? "this machine"}: CUDA ${t.cudaVersion ?? "?"}, sm_${t.cudaArchitectures}, node-llama-cpp ${version}; log ${logFile}`);
-    let sourceReady = t.sourceCloned;
     for (const [i, step] of o.steps.entries()) {
       const share = o.steps.length === 1 ? 1 : i === 0 ? 0.05 : 0.95;
       const base = o.steps.length === 1 || i === 0 ? 0 : 0.05;
       o.onProgress?.(base, step.label);
       if ((await runStep(step, o, log, base, share)) === "cancelled") {
-        await cleanup(sourceReady);
+        await cleanup(false);
         log("Cancelled: nothing was installed, and the build's folders were removed.");
         return { status: "cancelled", logFile };
       }
-      if (step.args.includes("download")) sourceReady = true;
     }
 
     // node-llama-cpp records the folder it built into (llama/lastBuild.json).
@@ -173,14 +211,16 @@ export async function runGpuBuild(o: GpuBuildOptions): Promise<GpuBuildResult> {
     await fs.rm(old, { recursive: true, force: true });
     // The copy in node-llama-cpp's folder is no longer needed (and is lost on the next update).
     await fs.rm(path.join(localBuilds, folderName), { recursive: true, force: true });
-    await cleanup(true);
+    await cleanup(false);
     log(`Installed: ${target}. The engine tests it (a short decode) before using it; restart the engine to use it now.`);
     return { status: "built", dir: target, logFile };
   } catch (error) {
+    // The unpacked source is kept after a failure: the next try (after installing what was
+    // missing) starts from it.
     await cleanup(true).catch(() => undefined);
     log(`Failed: ${(error as Error).message}`);
     const hint = `The whole log is in ${logFile}.`;
-    throw error instanceof GpuBuildError ? new GpuBuildError(error.message, hint) : new GpuBuildError(`The GPU build failed: ${(error as Error).message}`, hint);
+    throw error instanceof GpuBuildError ? new GpuBuildError(error.message, [error.hint, hint].filter(Boolean).join(" ")) : new GpuBuildError(`The GPU build failed: ${(error as Error).message}`, hint);
   } finally {
     await new Promise<void>((resolve) => logStream.end(resolve));
   }

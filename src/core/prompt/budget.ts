@@ -1,11 +1,9 @@
-// Prompt budgets, in TOKENS of the model's own tokenizer (InferenceBackend.countTokens, which counts
-// a text exactly as the engine tokenizes one text run), never in characters.
-// - Chat: keep the system text and the newest turns, drop the oldest exchanges first, say how many.
-//   Each message is its own run (mixtralFormat.ts), so a prompt's size is the exact sum of its runs'
-//   counts plus one per BOS/EOS: no approximation, no re-tokenizing the whole prompt per try.
-// - Code: the selection whole when it fits, else its start and end around an elision marker; the
-//   surrounding lines nearest the cursor first. Per-line counts are an estimate (a line alone gets its
-//   own "▁"), so every cut is re-counted as a whole and tightened until it fits.
+// The chat's prompt budget, in TOKENS of the model's own tokenizer (InferenceBackend.countTokens,
+// which counts a text exactly as the engine tokenizes one text run), never in characters: keep the
+// system text and the newest turns, drop the oldest exchanges first, say how many. Each message is
+// its own run (mixtralFormat.ts), so a prompt's size is the exact sum of its runs' counts plus one
+// per BOS/EOS: no approximation, no re-tokenizing the whole prompt per try. (A command's selection
+// is bounded before it becomes a prompt: src/core/commands/codeInput.ts.)
 import type { PromptSegment } from "../../shared/engineProtocol";
 import { InvalidOptionsError } from "../errors";
 import { userRun, validateConversation, withSystem, type ChatMessage } from "./mixtralFormat";
@@ -75,101 +73,4 @@ export async function fitChat(options: ChatBudgetOptions): Promise<ChatBudget> {
     `The message is too long for the model's context: ${newest} tokens with the system text, but only ${Math.max(0, limit)} fit (context ${options.contextSize}, ${options.reserveTokens} kept for the answer).`,
     "Shorten the message or the attached code, or raise mixtral.contextSize.",
   );
-}
-
-export interface FitCodeResult {
-  text: string;
-  /** Lines replaced by the elision marker (0 when the code fits whole). */
-  elidedLines: number;
-  notice?: string;
-}
-
-export const elisionMarker = (lines: number): string => `[… ${lines} line${lines === 1 ? "" : "s"} omitted …]`;
-
-const sum = (xs: readonly number[], from = 0, to = xs.length): number => {
-  let s = 0;
-  for (let i = from; i < to; i++) s += xs[i];
-  return s;
-};
-
-/** The code whole when it fits in maxTokens; else its first and last lines around an elision marker. */
-export async function fitCode(code: string, maxTokens: number, countTokens: CountTokens, label = "The selection"): Promise<FitCodeResult> {
-  const [whole] = await countTokens([code]);
-  if (whole <= maxTokens) return { text: code, elidedLines: 0 };
-  const lines = code.split("\n");
-  const lineTokens = await countTokens(lines);
-  const [markerTokens] = await countTokens([elisionMarker(lines.length)]);
-  let budget = maxTokens - markerTokens - 1;
-  for (let attempt = 0; attempt < 8 && budget > 0; attempt++) {
-    // Two thirds for the start (signature, setup), one third for the end (returns, closing).
-    let head = 0;
-    while (head < lines.length && sum(lineTokens, 0, head + 1) <= (budget * 2) / 3) head++;
-    let tail = 0;
-    while (head + tail < lines.length && sum(lineTokens, 0, head) + sum(lineTokens, lines.length - tail - 1) <= budget) tail++;
-    const elided = lines.length - head - tail;
-    const text = [...lines.slice(0, head), elisionMarker(elided), ...lines.slice(lines.length - tail)].join("\n");
-    const [exact] = await countTokens([text]);
-    if (exact <= maxTokens) {
-      return { text, elidedLines: elided, notice: `${label} is ${whole} tokens; ${elided} of its ${lines.length} lines were left out to fit (${maxTokens} tokens).` };
-    }
-    budget -= exact - maxTokens + Math.ceil(budget * 0.05);
-  }
-  const text = elisionMarker(lines.length);
-  return { text, elidedLines: lines.length, notice: `${label} is ${whole} tokens and did not fit in ${maxTokens} tokens; it was left out.` };
-}
-
-export interface SurroundingsOptions {
-  /** Lines above the cursor or selection, in document order (the last one is nearest). */
-  above: readonly string[];
-  /** Lines below, in document order (the first one is nearest). */
-  below: readonly string[];
-  maxTokens: number;
-  countTokens: CountTokens;
-}
-
-export interface Surroundings {
-  before: string;
-  after: string;
-  /** Lines of `above` / `below` left out (the farthest ones). */
-  cutAbove: number;
-  cutBelow: number;
-  notice?: string;
-}
-
-/** Surrounding lines, nearest the cursor first (one above, one below, … with ties going above). */
-export async function fitSurroundings(options: SurroundingsOptions): Promise<Surroundings> {
-  const { above, below, countTokens } = options;
-  const counts = await countTokens([...above, ...below]);
-  const up = counts.slice(0, above.length).reverse(); // nearest first
-  const down = counts.slice(above.length);
-  let budget = options.maxTokens;
-  for (let attempt = 0; attempt < 8; attempt++) {
-    let a = 0;
-    let b = 0;
-    let used = 0;
-    for (;;) {
-      const takeUp = a < up.length && (a <= b || b >= down.length);
-      const next = takeUp ? up[a] : b < down.length ? down[b] : undefined;
-      if (next === undefined || used + next > budget) break;
-      used += next;
-      if (takeUp) a++; else b++;
-    }
-    const before = above.slice(above.length - a).join("\n");
-    const after = below.slice(0, b).join("\n");
-    const [exact] = await countTokens([`${before}\n${after}`]);
-    if (exact <= options.maxTokens || (a === 0 && b === 0)) {
-      const cutAbove = above.length - a;
-      const cutBelow = below.length - b;
-      const cut = cutAbove + cutBelow;
-      return {
-        before: a === 0 ? "" : before,
-        after: b === 0 ? "" : after,
-        cutAbove,
-        cutBelow,
-        notice: cut > 0 ? `${cut} surrounding line${cut === 1 ? " was" : "s were"} left out to fit the context.` : undefined,
-      };
-    }
-    budget -= exact - options.maxTokens + Math.ceil(budget * 0.05);
-  }
-  return { before: "", after: "", cutAbove: above.length, cutBelow: below.length, notice: "The surrounding code was left out to fit the context." };
 }

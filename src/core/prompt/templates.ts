@@ -55,8 +55,13 @@ export function fenceFor(...texts: string[]): string {
   return "`".repeat(Math.max(3, longest + 1));
 }
 
-function variablesFor(v: PromptVariables): Record<string, unknown> {
+/** The `fence` a template renders for these variables: longer than any backtick run in the code. */
+export function fenceOf(v: PromptVariables): string {
   const code = [v.selection, v.before, v.after, v.linePrefix, v.lineSuffix, ...(v.snippets ?? []).map((s) => s.text)];
+  return fenceFor(...code.filter((c): c is string => typeof c === "string"));
+}
+
+function variablesFor(v: PromptVariables): Record<string, unknown> {
   return {
     filePath: v.filePath ?? "",
     language: v.language ?? "",
@@ -73,7 +78,7 @@ function variablesFor(v: PromptVariables): Record<string, unknown> {
     snippets: v.snippets ?? [],
     linePrefix: v.linePrefix ?? "",
     lineSuffix: v.lineSuffix ?? "",
-    fence: fenceFor(...code.filter((c): c is string => typeof c === "string")),
+    fence: fenceOf(v),
   };
 }
 

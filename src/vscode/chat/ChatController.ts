@@ -2,7 +2,7 @@
 // transcript and history, runs one answer at a time, and tells the view what changed through
 // `post` (which drops messages while no view is ready; the view gets a full replay on `ready`).
 import * as vscode from "vscode";
-import { buildChatPromptInTokens, expandSlashCommand } from "../../core/chat/chatPrompt";
+import { buildChatPrompt, expandSlashCommand } from "../../core/chat/chatPrompt";
 import { HistoryStore } from "../../core/chat/historyStore";
 import type { GenerateResult } from "../../core/engine/types";
 import type { PromptTemplateError } from "../../core/errors";
@@ -167,7 +167,7 @@ export class ChatController extends Disposable {
       let result: GenerateResult | undefined;
       for (let attempt = 1; !result; attempt++) {
         const contextSize = backend.modelInfo()?.contextSize ?? this.services.status().info?.contextSize ?? settings.contextSize;
-        const prompt = await buildChatPromptInTokens(this.transcript.toChatMessages(), {
+        const prompt = await buildChatPrompt(this.transcript.toChatMessages(), {
           systemPrompt: settings.systemPrompt,
           contextSize,
           reserveTokens: Math.min(settings.maxTokens, Math.floor(contextSize / 2)),

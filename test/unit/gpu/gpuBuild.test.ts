@@ -7,7 +7,9 @@ import { existsSync, readdirSync, readlinkSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
+import { GpuBuildError } from "../../../src/core/errors";
 import { buildLineFraction, runGpuBuild } from "../../../src/core/gpu/gpuBuildRunner";
+import { packTarball } from "../../helpers/gpuPackFixture";
 import { detectGpuBuildToolchain, gpuBuildSteps, normalizeCudaArchitectures } from "../../../src/core/gpu/gpuBuild";
 import { gpuLocalBuildDir, gpuPacksRoot } from "../../../src/core/gpu/packLayout";
 import { pathToFileURL } from "node:url";
@@ -102,12 +104,27 @@ describe("GPU build for this machine", function () {
     assert.ok(!existsSync(path.join(nlc, "llama", "localBuilds", folder)), "node-llama-cpp's copy is removed");
   });
 
+  it("refuses a --source tarball that is not this node-llama-cpp, before building anything", async () => {
+    const work = await mkdtemp(path.join(os.tmpdir(), "mixtral-gpu-build-source-"));
+    temps.push(work);
+    const nlc = path.join(work, "node-llama-cpp");
+    await mkdir(path.join(nlc, "llama"), { recursive: true });
+    await cp(path.join(nodeLlamaCppDir(), "package.json"), path.join(nlc, "package.json"));
+    const wrong = await packTarball("linux-x64");
+    const toolchain = { nodeLlamaCppDir: nlc, sourceCloned: false, sourceBundle: false, sourceFile: wrong, cudaArchitectures: "90" };
+    await assert.rejects(runGpuBuild({ toolchain, steps: gpuBuildSteps(toolchain), dataDir: path.join(work, "data") }), (e: unknown) =>
+      e instanceof GpuBuildError && e.message === `${wrong} holds @node-llama-cpp/linux-x64@3.21.1, not node-llama-cpp@3.21.1.` && /npm pack node-llama-cpp@3\.21\.1/.test(e.hint ?? ""));
+    assert.deepEqual(await readdir(path.join(nlc, "llama")), [], "no bundle placed");
+  });
+
   it("cancels a started build: its processes are gone and nothing of it is left", async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), "mixtral-gpu-build-"));
     temps.push(dataDir);
     const { toolchain } = await detectGpuBuildToolchain({ nodeLlamaCppDir: nodeLlamaCppDir(), node: process.execPath, cudaArchitectures: "90" });
     const localBuilds = path.join(nodeLlamaCppDir(), "llama", "localBuilds");
     const before = (await readdir(localBuilds).catch(() => [] as string[])).sort();
+    const sourceBefore = existsSync(path.join(nodeLlamaCppDir(), "llama", "llama.cpp"));
+    const localBuildsBefore = existsSync(localBuilds);
     const ac = new AbortController();
     const lines: string[] = [];
     const result = await runGpuBuild({
@@ -119,6 +136,8 @@ describe("GPU build for this machine", function () {
     assert.ok(lines.some((l) => l.startsWith("-- The C compiler identification")), "the build had started");
     assert.deepEqual(processesIn(path.join(nodeLlamaCppDir(), "llama")), [], "no cmake/compiler left running");
     assert.deepEqual((await readdir(localBuilds).catch(() => [] as string[])).sort(), before, "no build folder left in node-llama-cpp");
+    assert.equal(existsSync(localBuilds), localBuildsBefore);
+    assert.equal(existsSync(path.join(nodeLlamaCppDir(), "llama", "llama.cpp")), sourceBefore, "the source it unpacked is removed again");
     const root = gpuPacksRoot(dataDir, "3.21.1");
     assert.ok(!existsSync(gpuLocalBuildDir(root, `${process.platform}-${process.arch}-cuda`)), "nothing installed");
     const parent = path.dirname(gpuLocalBuildDir(root, "x"));

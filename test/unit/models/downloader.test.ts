@@ -114,6 +114,16 @@ describe("models/downloader (real HTTP server on 127.0.0.1)", function () {
     assert.ok(!existsSync(target) && !existsSync(`${target}.partial`));
   });
 
+  it("verifies an npm-style sha512 integrity with the sha256, and deletes a file that fails it", async () => {
+    const integrity = `sha512-${createHash("sha512").update(body).digest("base64")}`;
+    const r = await downloadFile({ ...fast, url: server.url(), targetPath: target, expectedIntegrity: integrity });
+    assert.ok(r.status === "completed" && r.verifiedIntegrity && r.sha256 === sha(body));
+    await fs.rm(target);
+    const other = `sha512-${createHash("sha512").update(Buffer.concat([body, Buffer.from("x")])).digest("base64")}`;
+    await expectFailure(downloadFile({ ...fast, url: server.url(), targetPath: target, expectedIntegrity: other }), /sha512 check.*deleted/);
+    assert.ok(!existsSync(target) && !existsSync(`${target}.partial`));
+  });
+
   it("follows a redirect to another host without forwarding the token, and checks the hub's sha256", async () => {
     const cdn = await new FaultServer(body).start();
     try {

@@ -1,10 +1,9 @@
-// Budgets with real token counts from the tiny model's tokenizer: never over the context, always the
-// newest user text, oldest turns dropped first; code elided with a marker; refusals of binary/minified.
+// The chat's budget with real token counts from the tiny model's tokenizer: never over the context,
+// always the newest user text, oldest turns dropped first. (A command's selection: codeInput.test.ts.)
 import * as assert from "node:assert/strict";
 import type { LlamaModel } from "node-llama-cpp" with { "resolution-mode": "import" };
-import { ContentRefusedError, InvalidOptionsError } from "../../../src/core/errors";
-import { countPromptTokens, elisionMarker, fitChat, fitCode, fitSurroundings, type CountTokens } from "../../../src/core/prompt/budget";
-import { checkCodeContent, isProbablyBinary } from "../../../src/core/prompt/codeContent";
+import { InvalidOptionsError } from "../../../src/core/errors";
+import { countPromptTokens, fitChat, type CountTokens } from "../../../src/core/prompt/budget";
 import { buildMixtralPrompt, type ChatMessage } from "../../../src/core/prompt/mixtralFormat";
 import { tokenizePrompt } from "../../../src/engine/tokenizePrompt";
 import { counterFor, disposeTinyTokenizer, tinyTokenizer } from "./tinyTokenizer";
@@ -77,51 +76,5 @@ describe("prompt/budget", function () {
       fitChat({ messages, contextSize: 20, reserveTokens: 5, countTokens: count }),
       (err: unknown) => err instanceof InvalidOptionsError && /too long for the model's context: \d+ tokens .* only 15 fit/.test(err.message),
     );
-  });
-
-  it("keeps a selection whole when it fits, else its start and end around a marker", async () => {
-    const lines = Array.from({ length: 80 }, (_, i) => `  const value${i} = compute(${i}); // line ${i}`);
-    const code = ["function main() {", ...lines, "  return value79;", "}"].join("\n");
-    const [whole] = await count([code]);
-    assert.deepEqual(await fitCode(code, whole, count), { text: code, elidedLines: 0 });
-    for (const max of [60, 150, Math.floor(whole / 2)]) {
-      const fit = await fitCode(code, max, count);
-      const [tokens] = await count([fit.text]);
-      assert.ok(tokens <= max, `${tokens} > ${max}`);
-      assert.ok(fit.elidedLines > 0);
-      assert.ok(fit.text.startsWith("function main() {"));
-      assert.ok(fit.text.endsWith("  return value79;\n}"), fit.text.slice(-40));
-      assert.ok(fit.text.includes(elisionMarker(fit.elidedLines)));
-      assert.match(fit.notice ?? "", new RegExp(`${fit.elidedLines} of its 83 lines were left out`));
-    }
-  });
-
-  it("takes surrounding lines nearest the cursor first and reports the cut", async () => {
-    const above = Array.from({ length: 40 }, (_, i) => `let above${i} = ${i};`);
-    const below = Array.from({ length: 40 }, (_, i) => `let below${i} = ${i};`);
-    const fit = await fitSurroundings({ above, below, maxTokens: 120, countTokens: count });
-    const [tokens] = await count([`${fit.before}\n${fit.after}`]);
-    assert.ok(tokens <= 120);
-    assert.ok(fit.cutAbove > 0 && fit.cutBelow > 0);
-    assert.ok(fit.before.endsWith("let above39 = 39;") && fit.after.startsWith("let below0 = 0;"));
-    assert.equal(fit.before.split("\n").length, 40 - fit.cutAbove);
-    assert.ok(Math.abs((40 - fit.cutAbove) - (40 - fit.cutBelow)) <= 1);
-    assert.match(fit.notice ?? "", /surrounding lines were left out/);
-    const all = await fitSurroundings({ above, below, maxTokens: 100000, countTokens: count });
-    assert.deepEqual([all.cutAbove, all.cutBelow, all.notice], [0, 0, undefined]);
-  });
-
-  it("refuses binary content and minified lines with a clear message", () => {
-    assert.doesNotThrow(() => checkCodeContent("const a = 1;\n\tconst b = '\u001b[31m';\n"));
-    assert.ok(isProbablyBinary("PK\u0003\u0004\u0000\u0000"));
-    assert.ok(isProbablyBinary("\u0001\u0002\u0003abc\u0004\u0005\u0006"));
-    assert.ok(!isProbablyBinary("café 日本語 🚀\r\n"));
-    assert.throws(() => checkCodeContent("ab\u0000cd", { label: "image.png" }), (e: unknown) => e instanceof ContentRefusedError && /^Image\.png looks like binary data/.test(e.message));
-    const minified = `line one\n${"a=1;".repeat(400)}\n`;
-    assert.throws(
-      () => checkCodeContent(minified, { label: "app.min.js" }),
-      (e: unknown) => e instanceof ContentRefusedError && /Line 2 of app\.min\.js is 1600 characters long \(limit 1000\); it looks minified/.test(e.message),
-    );
-    assert.doesNotThrow(() => checkCodeContent(minified, { maxLineLength: 2000 }));
   });
 });

@@ -28,6 +28,9 @@ describe("remote/llama-server (real OpenAI-compatible server)", function () {
     await server?.stop();
   });
 
+  /** The chat's budget as ChatController sets it, counted by the server's own tokenizer. */
+  const budget = () => ({ contextSize: 2048, reserveTokens: 256, countTokens: (texts: string[]) => client.countTokens(texts) });
+
   it("lists the model and counts tokens with the server's tokenizer", async () => {
     const info = await client.refreshInfo();
     assert.equal(info.name, "tiny-mixtral");
@@ -38,7 +41,7 @@ describe("remote/llama-server (real OpenAI-compatible server)", function () {
   });
 
   it("chat: streams an answer to the chat prompt through /v1/chat/completions, greedy answers repeat", async () => {
-    const chat = buildChatPrompt([{ role: "user", content: "Explain what a compiler does." }]);
+    const chat = await buildChatPrompt([{ role: "user", content: "Explain what a compiler does." }], budget());
     const run = async () => {
       const chunks: string[] = [];
       const result = await client.generate({ slot: "chat", prompt: chat.segments, messages: chat.messages, maxTokens: 24, temperature: 0 }, (t) => chunks.push(t));
@@ -73,7 +76,7 @@ describe("remote/llama-server (real OpenAI-compatible server)", function () {
   it("cancellation resolves with the partial text and the server serves the next request", async () => {
     const controller = new AbortController();
     let chunks = 0;
-    const chat = buildChatPrompt([{ role: "user", content: "Write a very long story." }]);
+    const chat = await buildChatPrompt([{ role: "user", content: "Write a very long story." }], budget());
     const result = await client.generate(
       { slot: "chat", prompt: chat.segments, messages: chat.messages, maxTokens: 2000, temperature: 0.8, seed: 1 },
       () => { if (++chunks === 3) controller.abort(); },
