@@ -6,6 +6,8 @@
 #   bash bench/gpu/device.sh bench   write the shaped GGUFs, run llama-bench, node-llama-cpp direct
 #                                    and our engine on them, print the summary table
 #   bash bench/gpu/device.sh all     both (needs ~15 min: more than one 10-minute device call)
+#   bash bench/gpu/device.sh recv | user-pack | user-bench   what a user who installs the VSIX
+#                                    gets, with the extension's own CLI and engine (userPath.sh)
 # CARRY_DIR (default .gpu-carry): where the carried files are.
 #   bash bench/gpu/device.sh export  the finished build (addon, libs, llama-bench) as
 #                                    $OUT/build.tar.xz.part-* (15 MiB each); copied into .gpu-carry/
@@ -167,6 +169,9 @@ bench() {
   $G report --models-dir "$MODELS" --llama-bench "$OUT/llama-bench.jsonl" --results "$OUT/results.jsonl"
 }
 
+# shellcheck source=bench/gpu/userPath.sh
+. "$REPO/bench/gpu/userPath.sh"
+
 unpack || { log "unpack failed"; exit 1; }
 import_build
 case $MODE in
@@ -174,5 +179,8 @@ case $MODE in
   bench) [ -f "$W/build.ok" ] || { log "no build in $W (machine went cold?): run 'build' first"; exit 3; }; bench ;;
   all) build || exit 1; bench ;;
   export) export_build ;;
+  recv) recv ;;
+  user-pack) user_pack ;;
+  user-bench) user_bench ;;
   *) echo "usage: device.sh build|bench|all|export"; exit 2 ;;
 esac

@@ -15,6 +15,7 @@ import { runEngine } from "./engineBench";
 import { runProbe } from "./probeBench";
 import { writeShapedModels } from "./mixtralShaped";
 import { runReport } from "./report";
+import { runBackendCheck } from "./backendCheck";
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -25,6 +26,7 @@ async function main(argv: string[]): Promise<void> {
     case "engine": await runEngine(rest); break;
     case "probe": await runProbe(rest); break;
     case "report": runReport(rest); break;
+    case "backend": await runBackendCheck(rest); break;
     default: throw new Error(`unknown command ${command ?? ""}`);
   }
 }

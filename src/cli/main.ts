@@ -9,6 +9,7 @@ import * as prompt from "./commands/prompt";
 import * as doctor from "./commands/doctor";
 import * as gpuPack from "./commands/gpuPack";
 import * as gpuBuild from "./commands/gpuBuild";
+import * as gpuCheck from "./commands/gpuCheck";
 
 type Command = { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> };
 
@@ -16,6 +17,7 @@ const commands: Record<string, Command> = {
   // Subcommands register here, one line each.
   fixture: { summary: "write the tiny Mixtral-architecture test GGUF", load: async () => fixture },
   doctor: { summary: "report backend, GPU/RAM, model file checks, what fits and the speed ceiling (--json)", load: async () => doctor },
+  "gpu-check": { summary: "load a model in the real engine as the extension would: which backend decodes, fallbacks and why", load: async () => gpuCheck },
   "gpu-build": { summary: "build CUDA support for this machine from the bundled llama.cpp source (--arch, --check)", load: async () => gpuBuild },
   "gpu-pack": { summary: "list, install (--backend, --from FILE offline) or remove the GPU binaries (CUDA, Vulkan)", load: async () => gpuPack },
   prompt: { summary: "print a conversation's prompt as Mixtral sees it (text, or token ids with --tokens)", load: async () => prompt },

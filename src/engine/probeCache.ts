@@ -6,18 +6,9 @@ import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import * as path from "node:path";
-import type { GpuBackend, GpuFailure, GpuMachine } from "../core/gpu/gpuFailure";
+import type { GpuBackend, GpuMachine } from "../core/gpu/gpuFailure";
+import { PROBE_CACHE_FILE, type ProbeRecord } from "../core/gpu/gpuUsability";
 import type { InstalledPack } from "./gpuPacks";
-
-export interface ProbeRecord {
-  ok: boolean;
-  /** ISO time of the test. */
-  at: string;
-  binaries?: string;
-  failure?: GpuFailure;
-}
-
-export const PROBE_CACHE_FILE = "probe-results.json";
 
 export class ProbeCache {
   private records?: Record<string, ProbeRecord>;

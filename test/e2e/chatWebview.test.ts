@@ -306,4 +306,24 @@ describe("chat webview in Chromium", function () {
     assert.deepEqual(await sent(), [{ type: "action", action: "retry" }, { type: "action", action: "showLog" }]);
     await page.screenshot({ path: path.join(resultsDir, "chat-webview-crashed.png") });
   });
+
+  it("an error shows every action it carries, in the notice and the header, with the shared titles", async () => {
+    await open();
+    // What the host sends for a model too large for the machine (src/vscode/describeError.ts).
+    await send({ type: "notice", level: "error", message: "The model needs about 28.0 GB…", actions: ["selectModel", "loadAnyway", "doctor"] });
+    const buttons = page.locator(".notice vscode-button");
+    await buttons.filter({ hasText: "Dismiss" }).waitFor();
+    assert.deepEqual(await buttons.allTextContents(), ["Select Model…", "Load Anyway", "Doctor", "Dismiss"]);
+    await clearSent();
+    await buttons.filter({ hasText: "Load Anyway" }).click();
+    // A 401: the command its message names.
+    await send({ type: "notice", level: "error", message: "The remote engine refused the request (401).", actions: ["setRemoteApiKey", "showLog"] });
+    await page.locator(".notice vscode-button", { hasText: "Set Remote API Key…" }).click();
+    // The engine stopped after repeated crashes: Restart Engine in the header's panel.
+    await send({ type: "header", header: { state: "error", engine: "local", message: "The engine process crashed 4 times…", actions: ["restartEngine", "showLog", "doctor"] } });
+    await page.locator(".status-panel vscode-button", { hasText: "Restart Engine" }).waitFor();
+    assert.deepEqual(await page.locator(".status-panel vscode-button").allTextContents(), ["Restart Engine", "Show Log", "Doctor"]);
+    await page.locator(".status-panel vscode-button", { hasText: "Restart Engine" }).click();
+    assert.deepEqual(await sent(), [{ type: "action", action: "loadAnyway" }, { type: "action", action: "setRemoteApiKey" }, { type: "action", action: "restartEngine" }]);
+  });
 });

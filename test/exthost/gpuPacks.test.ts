@@ -63,4 +63,18 @@ describe("GPU packs: Enable GPU Acceleration through a mirror", function () {
     assert.ok(environ.includes(`${GPU_PACKS_ENV}=${root}`), `the engine's ${GPU_PACKS_ENV} is ${environ.find((e) => e.startsWith(GPU_PACKS_ENV)) ?? "unset"}`);
     assert.ok(existsSync(root));
   });
+
+  it("Install GPU Pack from File… installs a pinned tarball offline and refuses any other file", async () => {
+    const lib = await gpuPacksLib();
+    const requests = server.requests.length;
+    // The CPU package is no pinned GPU pack: refused, and the installed Vulkan pack is untouched.
+    const cpu = await lib.cachedPackTarball("linux-x64", NODE_LLAMA_CPP_VERSION);
+    assert.equal(await vscode.commands.executeCommand<boolean>("mixtral.installGpuPackFromFile", cpu), false);
+    const before = (await gpuState()).status;
+    assert.deepEqual(before?.installed.map((p) => p.name), ["linux-x64-vulkan"]);
+    const vulkan = await lib.cachedPackTarball("linux-x64-vulkan", NODE_LLAMA_CPP_VERSION);
+    assert.equal(await vscode.commands.executeCommand<boolean>("mixtral.installGpuPackFromFile", vulkan), true);
+    assert.equal(server.requests.length, requests, "an offline install downloaded something");
+    assert.ok(existsSync(path.join(gpuPackDir(before!.root!, "linux-x64-vulkan"), "package.json")));
+  });
 });

@@ -19,7 +19,7 @@ function mixtralLocal(...args: string[]): Promise<{ code: number; stdout: string
 describe("mixtral-local options", function () {
   this.timeout(60_000);
 
-  for (const command of ["doctor", "fixture", "prompt", "gpu-pack list", "gpu-build"]) {
+  for (const command of ["doctor", "fixture", "prompt", "gpu-pack list", "gpu-build", "gpu-check"]) {
     it(`${command}: an unknown option is refused with its usage and exit 2`, async () => {
       const r = await mixtralLocal(...command.split(" "), "--bogus");
       assert.equal(r.code, 2);

@@ -7,9 +7,12 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { defaultModelsDirectory, resolveExtensionDataDir } from "../../core/config/extensionDataDir";
 import { normalizeSettings } from "../../core/config/settings";
+import { planningMachine, readGpuEvidence } from "../../core/gpu/gpuUsability";
+import { gpuPacksRoot } from "../../core/gpu/packLayout";
 import { gpuPackStatus, gpuVendorOf, renderGpuPackMarkdown } from "../../core/gpu/packStatus";
 import { buildDoctorReport, renderDoctorMarkdown } from "../../core/models/doctorReport";
 import { detectMachine, measureCopyBandwidth } from "../../core/models/machineInfo";
+import { bundledNodeLlamaCppDir } from "./gpuBuild";
 import { cliGpuPackManifest } from "./gpuPack";
 
 const USAGE = "usage: mixtral-local doctor [--json] [--model PATH] [--models-dir DIR] [--data-dir DIR] [--quantization LEVEL] [--context-size N] [--gpu-layers auto|max|N] [--experts N] [--source SRC] [--hash] [--no-bandwidth]\n";
@@ -44,10 +47,15 @@ export async function run(args: string[]): Promise<number> {
   const modelsDir = values["models-dir"] ? path.resolve(values["models-dir"]) : process.env.MIXTRAL_MODELS_DIR || defaultModelsDirectory(data.dir);
   const warnings: string[] = [];
   const settings = normalizeSettings((key) => raw[key], (m) => warnings.push(m.replace(/^mixtral\./, "--")));
-  const machine = await detectMachine();
-  if (!values["no-bandwidth"]) machine.ramBandwidthBytesPerSec = measureCopyBandwidth();
+  const card = await detectMachine();
+  if (!values["no-bandwidth"]) card.ramBandwidthBytesPerSec = measureCopyBandwidth();
+  // What fits is planned for the backend that will load: the card's VRAM only when GPU binaries
+  // that passed (or have not yet failed) the engine's decode test are here.
+  const manifest = await cliGpuPackManifest();
+  const packsRoot = manifest ? gpuPacksRoot(data.dir, manifest.nodeLlamaCppVersion) : undefined;
+  const machine = planningMachine(card, { ...readGpuEvidence(packsRoot, path.join(bundledNodeLlamaCppDir(), "..", "@node-llama-cpp")), backendSetting: settings.backend });
   const report = await buildDoctorReport({ machine, settings, modelsDirectory: modelsDir, checkHash: !!values.hash });
-  const gpuPacks = await gpuPackStatus(data.dir, await cliGpuPackManifest(), gpuVendorOf(machine.gpu));
+  const gpuPacks = await gpuPackStatus(data.dir, manifest, gpuVendorOf(card.gpu));
   if (values.json) process.stdout.write(`${JSON.stringify({ ...report, dataDir: { dir: data.dir, source: data.source, exists: data.exists }, gpuPacks, warnings }, null, 2)}\n`);
   else {
     for (const w of warnings) process.stderr.write(`warning: ${w}\n`);

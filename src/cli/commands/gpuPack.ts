@@ -69,6 +69,7 @@ async function list(data: ResolvedDataDir, manifest: GpuPackManifest | undefined
     const installed = status.installed.some((i) => i.name === p.name);
     lines.push(`  ${installed ? "installed" : "available"}  ${p.backend.padEnd(8)} @node-llama-cpp/${p.name}@${p.version}  ${describeGpuPack(p)}${p === status.offer ? "  ← fits this machine" : ""}`);
   }
+  for (const b of status.localBuilds) lines.push(`  built      ${b.name} on this machine (used before a pack of its name): ${b.dir}`);
   if (manifest && !status.available.length) lines.push(`node-llama-cpp publishes no GPU packs for ${manifest.target}.`);
   process.stdout.write(`${lines.join("\n")}\n`);
   return 0;

@@ -4,10 +4,11 @@
 import type { Attachment } from "../../shared/protocol";
 import type { PromptSegment } from "../../shared/engineProtocol";
 import { DEFAULT_SYSTEM_PROMPT, type FeatureName } from "../prompt/defaultTemplates";
-import { buildMixtralPrompt, type ChatMessage } from "../prompt/mixtralFormat";
+import type { ChatMessage } from "../prompt/mixtralFormat";
 import { renderFeatureTemplate, type TemplateOverrides } from "../prompt/templates";
 import type { PromptTemplateError } from "../errors";
 import { fitChat, type CountTokens } from "../prompt/budget";
+import { buildPromptForModel, type ModelPromptInfo } from "../prompt/chatTemplate";
 
 export const SLASH_COMMANDS: Readonly<Record<string, Exclude<FeatureName, "inlineCompletion">>> = {
   "/explain": "explain",
@@ -65,6 +66,9 @@ export interface ChatPromptOptions {
   reserveTokens: number;
   /** The model's own tokenizer (InferenceBackend.countTokens). */
   countTokens: CountTokens;
+  /** The loaded model's chat template: its format when it is not Mixtral's (budgets are still
+   *  counted on Mixtral's turn shape, close for other formats). Default: Mixtral's. */
+  model?: ModelPromptInfo;
 }
 
 /** The chat prompt within the context, counted in the model's tokens: the system text and the
@@ -79,7 +83,7 @@ export async function buildChatPrompt(history: readonly ChatMessage[], options: 
   });
   return {
     messages: fitted.messages,
-    segments: buildMixtralPrompt(fitted.messages),
+    segments: buildPromptForModel(fitted.messages, options.model ?? {}).segments,
     droppedMessages: fitted.droppedMessages,
     promptTokens: fitted.promptTokens,
     notice: fitted.notice,

@@ -4,6 +4,7 @@
 import type { InferenceBackend } from "../engine/types";
 import { CompletionCache, type CacheOptions } from "./completionCache";
 import { buildCompletionContext, snippetQuery, type CompletionContext, type ContextOptions } from "./completionContext";
+import { segmentsForModel } from "../prompt/chatTemplate";
 import { buildCompletionPrompt, completionText, type CompletionPrompt } from "./completionPrompt";
 import { isMultiline } from "./multiline";
 import { postProcess } from "./postprocess";
@@ -15,7 +16,7 @@ export interface CompletionServiceOptions {
   getBackend(signal: AbortSignal): Promise<InferenceBackend>;
   /** Read on every request, so setting changes apply at once. */
   settings(): CompletionSettings;
-  /** Every prompt sent (for "Show Last Prompt" and the log). */
+  /** Every prompt sent to the model, in its format (for "Show Last Prompt" and the log). */
   onPrompt?: (prompt: CompletionPrompt) => void;
   /** True while a completion runs in the engine (the status bar's "thinking"). */
   onBusyChange?: (busy: boolean) => void;
@@ -80,15 +81,16 @@ export class CompletionService {
     this.counters.requests++;
     const { ctx, prompt, multiline } = this.preparePrompt(doc, others);
 
-    this.options.onPrompt?.(prompt);
     const settings = this.options.settings();
     let scheduled;
     try {
       scheduled = await this.scheduler.run(async (s) => {
         const backend = await this.options.getBackend(s);
         this.counters.modelRequests++;
+        const segments = segmentsForModel(prompt.messages, prompt.segments, backend.modelInfo(), { continueAssistant: true });
+        this.options.onPrompt?.({ ...prompt, segments });
         return backend.generate(
-          { slot: "completion", prompt: prompt.segments, maxTokens: settings.maxTokens, temperature: 0, stopStrings: prompt.stopStrings },
+          { slot: "completion", prompt: segments, maxTokens: settings.maxTokens, temperature: 0, stopStrings: prompt.stopStrings },
           () => {},
           s,
         );

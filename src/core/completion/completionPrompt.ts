@@ -21,13 +21,16 @@
 // the answer run: the engine evaluates the few tokens of the cursor line, not the whole prompt.
 import type { PromptSegment } from "../../shared/engineProtocol";
 import type { PromptTemplateError } from "../errors";
-import { buildMixtralPrompt } from "../prompt/mixtralFormat";
+import { buildMixtralPrompt, type ChatMessage } from "../prompt/mixtralFormat";
 import { fenceOf, renderFeatureTemplate, type PromptVariables } from "../prompt/templates";
 import type { CompletionContext } from "./completionContext";
 import type { Snippet } from "./snippets";
 
 export interface CompletionPrompt {
+  /** In Mixtral's format; segmentsForModel gives the loaded model's when it has another. */
   segments: PromptSegment[];
+  /** The request and its primed answer, for a model with another format. */
+  messages: ChatMessage[];
   /** The user message (between [INST] and [/INST]). */
   instruction: string;
   /** The primed start of the answer: fence + cursor line prefix without its trailing spaces. */
@@ -78,17 +81,15 @@ export function buildCompletionPrompt(ctx: CompletionContext, snippets: readonly
   const fence = fenceOf(variables);
   const kept = ctx.linePrefix.replace(/[ \t]+$/, "");
   const answerPrefix = fence + fenceTag(ctx.languageId) + "\n" + kept;
-  const segments = buildMixtralPrompt(
-    [
-      { role: "user", content: rendered.text },
-      { role: "assistant", content: answerPrefix },
-    ],
-    { continueAssistant: true },
-  );
+  const messages: ChatMessage[] = [
+    { role: "user", content: rendered.text },
+    { role: "assistant", content: answerPrefix },
+  ];
+  const segments = buildMixtralPrompt(messages, { continueAssistant: true });
   // "\n" ends a single-line suggestion early (saves decode steps); the fence ends the code block.
   const stopStrings = options.multiline ? [fence, "[INST]"] : ["\n", fence, "[INST]"];
   const strippedWhitespace = ctx.linePrefix.slice(kept.length);
-  return { segments, instruction: rendered.text, answerPrefix, strippedWhitespace, fence, stopStrings, templateWarning: rendered.warning };
+  return { segments, messages, instruction: rendered.text, answerPrefix, strippedWhitespace, fence, stopStrings, templateWarning: rendered.warning };
 }
 
 /** The text to insert at the cursor, from what the model generated after the primed prefix: the

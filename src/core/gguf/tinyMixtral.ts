@@ -30,6 +30,8 @@ export interface TinyMixtralOptions {
   readonly contextLength?: number;
   /** Default "tiny-mixtral-<variant>". */
   readonly name?: string;
+  /** `tokenizer.chat_template`. Default Mixtral's. */
+  readonly chatTemplate?: string;
 }
 
 /** The values written as `llama.*` metadata, for tests that want to compare. */
@@ -159,6 +161,7 @@ export function tinyMixtralGguf(options: TinyMixtralOptions = {}): {
     "llama.vocab_size": gv.u32(V),
     ...spmTokenizerMetadata(vocab.tokens, vocab.scores, vocab.tokenTypes),
   };
+  if (options.chatTemplate !== undefined) metadata["tokenizer.chat_template"] = gv.str(options.chatTemplate);
   return { shape, metadata, tensors };
 }
 

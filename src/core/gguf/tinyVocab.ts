@@ -93,6 +93,15 @@ export function buildTinyVocab(): TinyVocab {
   return { tokens, scores, tokenTypes, suppressed };
 }
 
+/** ChatML (Qwen, OpenHermes and many fine-tunes): a fixture whose format is not Mixtral's. */
+export const CHATML_CHAT_TEMPLATE =
+  "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}{% endfor %}" +
+  "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+
+/** The chat templates `mixtral-local fixture --chat-template` can write. */
+export const FIXTURE_CHAT_TEMPLATES = { mixtral: MIXTRAL_CHAT_TEMPLATE, chatml: CHATML_CHAT_TEMPLATE } as const;
+export type FixtureChatTemplate = keyof typeof FIXTURE_CHAT_TEMPLATES;
+
 /** The SentencePiece tokenizer keys both generated models carry (ids: <unk> 0, <s> 1, </s> 2). */
 export function spmTokenizerMetadata(tokens: string[], scores: number[], tokenTypes: number[]): Record<string, GgufValue> {
   return {

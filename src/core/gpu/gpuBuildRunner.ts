@@ -200,7 +200,9 @@ export async function runGpuBuild(o: GpuBuildOptions): Promise<GpuBuildResult> {
       await fs.mkdir(path.dirname(path.join(temp, file)), { recursive: true });
       await fs.writeFile(path.join(temp, file), content);
     }
-    await fs.cp(built, path.join(temp, "bins", name), { recursive: true });
+    // dereference: a library symlink (libggml.so → libggml.so.0) would otherwise point back into
+    // the build folder, which is removed below.
+    await fs.cp(built, path.join(temp, "bins", name), { recursive: true, dereference: true });
     await fs.writeFile(path.join(temp, LOCAL_BUILD_INFO_FILE), JSON.stringify({
       builtAt: new Date().toISOString(), cudaArchitectures: t.cudaArchitectures, cudaVersion: t.cudaVersion, gpuName: t.gpuName, nodeLlamaCppVersion: version, buildFolder: folderName,
     }, null, 2));

@@ -11,7 +11,7 @@ import * as tar from "tar";
 import { GpuPackError } from "../errors";
 import { DownloadLock, isLockOwner } from "../models/downloadLock";
 import { defaultFreeSpace, downloadFile, type DownloadOptions, type DownloadProgress } from "../models/downloader";
-import { gpuPackDir, gpuPacksRoot } from "./packLayout";
+import { gpuLocalBuildDir, gpuPackDir, gpuPacksRoot } from "./packLayout";
 import { gpuPackUrl, type GpuPackEntry, type GpuPackManifest } from "./packManifest";
 
 export type GpuPackProgress = DownloadProgress | { phase: "unpacking"; bytes: number; totalBytes: number };
@@ -153,23 +153,33 @@ async function unpackIntoPlace(root: string, o: GpuPackInstallOptions, tarball: 
 }
 
 /** The packs installed for one node-llama-cpp version (only complete ones: the right package.json). */
-export async function listInstalledGpuPacks(dataDir: string, nodeLlamaCppVersion: string): Promise<InstalledGpuPack[]> {
-  const root = gpuPacksRoot(dataDir, nodeLlamaCppVersion);
-  const parent = path.dirname(gpuPackDir(root, "x"));
-  const names = await fs.readdir(parent).catch(() => [] as string[]);
+export function listInstalledGpuPacks(dataDir: string, nodeLlamaCppVersion: string): Promise<InstalledGpuPack[]> {
+  return listPackages((name) => gpuPackDir(gpuPacksRoot(dataDir, nodeLlamaCppVersion), name), nodeLlamaCppVersion);
+}
+
+/** GPU support built on this machine ("Build GPU Support for This Machine"), packaged like packs. */
+export function listLocalGpuBuilds(dataDir: string, nodeLlamaCppVersion: string): Promise<InstalledGpuPack[]> {
+  return listPackages((name) => gpuLocalBuildDir(gpuPacksRoot(dataDir, nodeLlamaCppVersion), name), nodeLlamaCppVersion);
+}
+
+async function listPackages(dirOf: (name: string) => string, version: string): Promise<InstalledGpuPack[]> {
+  const names = await fs.readdir(path.dirname(dirOf("x"))).catch(() => [] as string[]);
   const packs: InstalledGpuPack[] = [];
   for (const name of names.filter((n) => !n.startsWith(".")).sort()) {
-    const dir = gpuPackDir(root, name);
-    const pkg = await readPackageJson(dir);
-    if (pkg?.name === `@node-llama-cpp/${name}` && pkg.version === nodeLlamaCppVersion) packs.push({ name, version: pkg.version, dir });
+    const pkg = await readPackageJson(dirOf(name));
+    if (pkg?.name === `@node-llama-cpp/${name}` && pkg.version === version) packs.push({ name, version: pkg.version, dir: dirOf(name) });
   }
   return packs;
 }
 
-/** Removes one pack (by name) or every pack of every version. Returns what was removed. */
+/** Removes one downloaded pack (by name), or every pack and local build of every version. Returns
+ *  what was removed (local builds as "local build <name>"). */
 export async function removeGpuPacks(dataDir: string, nodeLlamaCppVersion: string, name?: string): Promise<string[]> {
   const target = name ? gpuPackDir(gpuPacksRoot(dataDir, nodeLlamaCppVersion), name) : path.join(dataDir, "gpu-packs");
-  const removed = name ? [name] : (await listInstalledGpuPacks(dataDir, nodeLlamaCppVersion)).map((p) => p.name);
+  const removed = name ? [name] : [
+    ...(await listInstalledGpuPacks(dataDir, nodeLlamaCppVersion)).map((p) => p.name),
+    ...(await listLocalGpuBuilds(dataDir, nodeLlamaCppVersion)).map((p) => `local build ${p.name}`),
+  ];
   try {
     await fs.rm(target, { recursive: true, force: true, maxRetries: 3 });
   } catch (err) {

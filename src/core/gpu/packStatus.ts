@@ -2,7 +2,7 @@
 // node-llama-cpp version, which this build can install, and the one to offer (the best pack for
 // the detected GPU, when no pack for it is installed yet).
 import type { GpuInfo } from "../models/fit";
-import { listInstalledGpuPacks, type InstalledGpuPack } from "./packInstaller";
+import { listInstalledGpuPacks, listLocalGpuBuilds, type InstalledGpuPack } from "./packInstaller";
 import { gpuPacksRoot } from "./packLayout";
 import { describeGpuPack, fittingGpuPacks, type GpuPackEntry, type GpuPackManifest, type GpuVendorInfo } from "./packManifest";
 
@@ -11,9 +11,11 @@ export interface GpuPackStatus {
   root?: string;
   nodeLlamaCppVersion?: string;
   installed: InstalledGpuPack[];
+  /** GPU support built on this machine (it takes precedence over a downloaded pack of its name). */
+  localBuilds: InstalledGpuPack[];
   /** Every pack this build pins, best first for this machine's GPU. */
   available: GpuPackEntry[];
-  /** The pack to offer: the best fitting one, when none that fits is installed. */
+  /** The pack to offer: the best fitting one, when none that fits is installed or built here. */
   offer?: GpuPackEntry;
 }
 
@@ -23,12 +25,14 @@ export function gpuVendorOf(gpu: GpuInfo | undefined): GpuVendorInfo {
 }
 
 export async function gpuPackStatus(dataDir: string, manifest: GpuPackManifest | undefined, gpu: GpuVendorInfo): Promise<GpuPackStatus> {
-  if (!manifest) return { installed: [], available: [] };
+  if (!manifest) return { installed: [], localBuilds: [], available: [] };
   const installed = await listInstalledGpuPacks(dataDir, manifest.nodeLlamaCppVersion);
+  const localBuilds = await listLocalGpuBuilds(dataDir, manifest.nodeLlamaCppVersion);
   const fitting = fittingGpuPacks(manifest, gpu);
   const available = [...fitting, ...manifest.packs.filter((p) => !fitting.includes(p))];
-  const offer = fitting.some((p) => installed.some((i) => i.name === p.name)) ? undefined : fitting[0];
-  return { root: gpuPacksRoot(dataDir, manifest.nodeLlamaCppVersion), nodeLlamaCppVersion: manifest.nodeLlamaCppVersion, installed, available, offer };
+  const present = new Set([...installed, ...localBuilds].map((p) => p.name));
+  const offer = fitting.some((p) => present.has(p.name)) ? undefined : fitting[0];
+  return { root: gpuPacksRoot(dataDir, manifest.nodeLlamaCppVersion), nodeLlamaCppVersion: manifest.nodeLlamaCppVersion, installed, localBuilds, available, offer };
 }
 
 /** The doctor's "GPU packs" section; `installHow` names the way to install here (command or CLI). */
@@ -41,6 +45,7 @@ export function renderGpuPackMarkdown(s: GpuPackStatus, installHow: string): str
     const installed = s.installed.some((i) => i.name === p.name);
     lines.push(`- ${installed ? "**installed**" : "available"}: @node-llama-cpp/${p.name}@${p.version} (${describeGpuPack(p)})`);
   }
+  for (const b of s.localBuilds) lines.push(`- **local build** (made on this machine, used before a pack of its name): ${b.dir}`);
   if (s.offer) lines.push(`- This machine has an NVIDIA GPU and no GPU pack: ${installHow} (${describeGpuPack(s.offer)}).`);
   return [...lines, ""].join("\n");
 }

@@ -47,8 +47,25 @@ export function renderChatTemplate(
   }
 }
 
+/** What of a model decides its prompt (ModelInfo carries these; a remote server's has none). */
+export interface ModelPromptInfo {
+  chatTemplate?: string;
+  bosToken?: string;
+  eosToken?: string;
+}
+
+// Every prompt asks for the format (a completion per keystroke): the last answer is kept.
+let lastFormat: { template: string | undefined; format: PromptFormat } | undefined;
+
 /** Which format a chat template produces. No template: Mixtral's (this extension's model). */
 export function describePromptFormat(template?: string): PromptFormat {
+  if (lastFormat && lastFormat.template === template) return lastFormat.format;
+  const format = recognise(template);
+  lastFormat = { template, format };
+  return format;
+}
+
+function recognise(template?: string): PromptFormat {
   if (!template || template.trim() === "") {
     return { id: "mixtral-v0.1", label: "Mixtral Instruct v0.1 ([INST] … [/INST]; the file has no chat template)" };
   }
@@ -134,7 +151,7 @@ export function buildPromptFromTemplate(
 /** The prompt for any model: exact Mistral formats when recognised, else the model's template. */
 export function buildPromptForModel(
   messages: readonly ChatMessage[],
-  model: { chatTemplate?: string; bosToken?: string; eosToken?: string },
+  model: ModelPromptInfo,
   options: MixtralPromptOptions = {},
 ): { segments: PromptSegment[]; format: PromptFormat } {
   const format = describePromptFormat(model.chatTemplate);
@@ -154,4 +171,18 @@ export function buildPromptForModel(
       return _exhaustive;
     }
   }
+}
+
+/** A prompt built in Mixtral's format (`mixtralSegments`, exact) for the model that will run it:
+ *  unchanged when the model is Mixtral-style (or unknown, e.g. a remote server), rebuilt from
+ *  `messages` in the model's own format otherwise. Commands and inline completions build their
+ *  prompt before the model is loaded, so they call this once the backend is ready. */
+export function segmentsForModel(
+  messages: readonly ChatMessage[],
+  mixtralSegments: PromptSegment[],
+  model: ModelPromptInfo | undefined,
+  options: MixtralPromptOptions = {},
+): PromptSegment[] {
+  if (describePromptFormat(model?.chatTemplate).id === "mixtral-v0.1") return mixtralSegments;
+  return buildPromptForModel(messages, model ?? {}, options).segments;
 }

@@ -172,6 +172,7 @@ export class ChatController extends Disposable {
           contextSize,
           reserveTokens: Math.min(settings.maxTokens, Math.floor(contextSize / 2)),
           countTokens: (texts) => backend.countTokens(texts, abort.signal),
+          model: backend.modelInfo(),
         });
         if (prompt.notice) {
           this.services.log.info(`[chat] ${prompt.notice}`);

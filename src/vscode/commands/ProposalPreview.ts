@@ -5,6 +5,7 @@ import * as vscode from "vscode";
 import { extractCode, reindent } from "../../core/commands/answerCode";
 import type { FeatureName } from "../../core/prompt/defaultTemplates";
 import type { FeaturePrompt } from "../../core/prompt/featurePrompt";
+import { segmentsForModel } from "../../core/prompt/chatTemplate";
 import { builtInPromptNotice } from "../../core/prompt/templates";
 import { Disposable } from "../lifecycle";
 import type { Services } from "../services";
@@ -37,12 +38,14 @@ export class ProposalPreview extends Disposable implements vscode.TextDocumentCo
         try {
           progress.report({ message: "loading the model…" });
           const backend = await this.services.getBackend(abort.signal);
-          this.services.recordPrompt({ feature, segments: built.segments });
+          // The loaded model decides the format: its own chat template when it is not Mixtral's.
+          const segments = segmentsForModel(built.messages, built.segments, backend.modelInfo());
+          this.services.recordPrompt({ feature, segments });
           const s = this.services.config.settings;
           let chars = 0;
           progress.report({ message: "thinking…" });
           const result = await backend.generate(
-            { slot: "chat", prompt: built.segments, messages: built.messages, maxTokens: s.maxTokens, temperature: s.temperature },
+            { slot: "chat", prompt: segments, messages: built.messages, maxTokens: s.maxTokens, temperature: s.temperature },
             (chunk) => {
               chars += chunk.length;
               progress.report({ message: `writing… ${chars} characters` });

@@ -76,10 +76,10 @@ export class GpuAcceleration extends Disposable {
       this.current = await gpuPackStatus(this.dataDir, manifest, gpuVendorOf((await this.machine()).gpu));
     } catch (err) {
       this.services.log.warn(`[gpu] ${err instanceof Error ? err.message : String(err)}`);
-      this.current = { installed: [], available: [] };
+      this.current = { installed: [], localBuilds: [], available: [] };
     }
     void vscode.commands.executeCommand("setContext", "mixtral.gpuPackOffered", !!this.current.offer);
-    void vscode.commands.executeCommand("setContext", "mixtral.gpuPackInstalled", this.current.installed.length > 0);
+    void vscode.commands.executeCommand("setContext", "mixtral.gpuPackInstalled", this.current.installed.length + this.current.localBuilds.length > 0);
     this.changed.fire(this.current);
     return this.current;
   }
@@ -190,11 +190,11 @@ export class GpuAcceleration extends Disposable {
 
   async remove(): Promise<boolean> {
     const status = await this.refresh();
-    if (!status.installed.length) {
+    if (!status.installed.length && !status.localBuilds.length) {
       void vscode.window.showInformationMessage("Mixtral: no GPU packs are installed.");
       return false;
     }
-    const names = status.installed.map((p) => p.name).join(", ");
+    const names = [...status.installed.map((p) => p.name), ...status.localBuilds.map((b) => `the local build ${b.name}`)].join(", ");
     const ok = await vscode.window.showWarningMessage(`Remove the GPU packs (${names})? The engine restarts with the extension's own binaries.`, { modal: true }, "Remove");
     if (ok !== "Remove") return false;
     // Stop the engine first: Windows keeps loaded libraries locked.

@@ -6,6 +6,8 @@ import * as path from "node:path";
 import * as vscode from "vscode";
 import { defaultModelsDirectory } from "../../core/config/extensionDataDir";
 import { DownloadFailedError, MixtralError } from "../../core/errors";
+import { planningMachine, readGpuEvidence } from "../../core/gpu/gpuUsability";
+import { GPU_PACKS_ENV } from "../../core/gpu/packLayout";
 import { QUANT_LEVELS, UNQUANTIZED_GUIDANCE, type QuantLevelId } from "../../core/models/catalog";
 import { downloadFile } from "../../core/models/downloader";
 import { chooseAutoQuantization, fmtGB } from "../../core/models/fit";
@@ -14,6 +16,7 @@ import { detectMachine, type DetectedMachine } from "../../core/models/machineIn
 import { fileNameFor, licencePageUrl, parseModelSource, resolveFileUrl } from "../../core/models/modelSource";
 import { resolveModel, type ResolvedModel } from "../../core/models/resolveModel";
 import { SECTION } from "../Config";
+import { engineGpuPackEnv } from "../gpu/GpuAcceleration";
 import { Disposable } from "../lifecycle";
 import type { Services } from "../services";
 import { chooseModelFile, offerLayoutUpgrade } from "./modelFile";
@@ -84,15 +87,25 @@ export class ModelManager extends Disposable {
     return m;
   }
 
+  /** The machine as the fit check, `auto` and the layer split must see it: the card's VRAM only
+   *  when a GPU backend can use it (GPU binaries present and not failed their decode test, or a
+   *  GPU in use now); otherwise RAM only, with the reason in gpuSource. */
+  async fitMachineInfo(): Promise<DetectedMachine> {
+    const m = await this.machineInfo();
+    const { context, config } = this.services;
+    const evidence = readGpuEvidence(engineGpuPackEnv(context)[GPU_PACKS_ENV], context.asAbsolutePath(path.join("node_modules", "@node-llama-cpp")));
+    return planningMachine(m, { ...evidence, backendSetting: config.settings.backend, loadedBackend: this.services.status().info?.backend });
+  }
+
   /** The file the engine should load for the current settings (for LoadOptions.modelPath). */
   async resolveModel(): Promise<ResolvedModel> {
-    return resolveModel(this.services.config.settings, this.modelsDirectory, await this.machineInfo());
+    return resolveModel(this.services.config.settings, this.modelsDirectory, await this.fitMachineInfo());
   }
 
   /** `mixtral.selectModel`. */
   async selectModel(): Promise<void> {
     const settings = this.services.config.settings;
-    const machine = await this.machineInfo();
+    const machine = await this.fitMachineInfo();
     const fit = { contextSize: settings.contextSize, gpuLayers: settings.gpuLayers, flashAttention: settings.flashAttention !== "off" };
     const auto = chooseAutoQuantization(machine, fit);
     let source: ReturnType<typeof parseModelSource> | undefined;

@@ -12,7 +12,8 @@ import type { ModelManager } from "./ModelManager";
 
 export async function runDoctor(services: Services, models: ModelManager, gpu: GpuAcceleration): Promise<void> {
   const markdown = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: "Mixtral: checking this machine…" }, async () => {
-    const machine = await models.machineInfo();
+    // What fits is planned for the backend that will load (RAM only when no GPU binary can).
+    const machine = await models.fitMachineInfo();
     // 64 MiB keeps the extension host's memory spike small; larger than any CPU cache.
     machine.ramBandwidthBytesPerSec = measureCopyBandwidth(64 * 1024 * 1024, 3);
     const status = services.status();

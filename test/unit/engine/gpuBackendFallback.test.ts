@@ -4,6 +4,7 @@
 // on an H200 with driver 580) cannot happen without that GPU: a fixture package and a fixture
 // engine wrapper die the same way (real abort, real error lines), see test/fixtures.
 import * as assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { cp } from "node:fs/promises";
 import * as path from "node:path";
 import type { EngineClient } from "../../../src/core/engine/EngineClient";
@@ -70,6 +71,21 @@ describe("GPU backends: decode test and fallback (real engine child)", function 
     assert.ok(second.logs.some((l) => l.level === "warn" && l.message.startsWith(`${PTX_NOTICE} (remembered from an earlier test`)), text(second.logs));
     const answer = await second.client.generate(request(chatPrompt("hello"), { maxTokens: 3 }), () => undefined);
     assert.equal(answer.stats.generatedTokens, 3);
+  });
+
+  it("mixtral-local gpu-check shows it headless: the abort caught, the fallback with its reason, exit 3", async () => {
+    const packs = await makePackRoot([]);
+    cleanups.push(packs.dispose);
+    await cp(path.join(repoRoot(), "test", "fixtures", "gpu-packs", "aborting-cuda"), gpuPackDir(packs.root, "linux-x64-cuda"), { recursive: true });
+    const cli = path.join(repoRoot(), "out", "src", "cli", "main.js");
+    const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, [cli, "gpu-check", "--data-dir", packs.dataDir], (err, stdout, stderr) =>
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+    });
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /CUDA failed its decode test \(SIGABRT\): CUDA error: the provided PTX was compiled with an unsupported toolchain/);
+    assert.match(r.stdout, /^Backend: cpu, 0\/2 layers on the GPU; 16 tokens at \d+ tok\/s$/m);
+    assert.ok(r.stdout.includes(`Notice: ${PTX_NOTICE}\n`), r.stdout);
   });
 
   it("does not restart into a deterministic CUDA abort of the engine itself: it reloads past CUDA once, with the reason", async () => {

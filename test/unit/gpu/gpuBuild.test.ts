@@ -4,7 +4,7 @@
 // real build is started and cancelled while CMake runs: nothing of it may be left behind.
 import * as assert from "node:assert/strict";
 import { existsSync, readdirSync, readlinkSync } from "node:fs";
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
 import { GpuBuildError } from "../../../src/core/errors";
@@ -79,6 +79,8 @@ describe("GPU build for this machine", function () {
     await cp(path.join(nodeLlamaCppDir(), "package.json"), path.join(nlc, "package.json"));
     await cp(path.join(repoRoot(), "node_modules", "@node-llama-cpp", "linux-x64", "bins", "linux-x64"), path.join(nlc, "llama", "localBuilds", folder, "Release"), { recursive: true });
     await writeFile(path.join(nlc, "llama", "lastBuild.json"), JSON.stringify({ folderName: folder }));
+    // Builds name their libraries through symlinks (libggml.so → libggml.v0.4.0.so).
+    await symlink("libggml.v0.4.0.so", path.join(nlc, "llama", "localBuilds", folder, "Release", "libggml-link.so"));
     const dataDir = path.join(work, "data");
     const root = gpuPacksRoot(dataDir, "3.21.1");
     const downloaded = path.join(root, "node_modules", "@node-llama-cpp", "linux-x64-cuda");
@@ -102,6 +104,7 @@ describe("GPU build for this machine", function () {
     assert.equal(packs[0].dir, dir, "the local build takes the downloaded pack's place");
     assert.match(packs[0].localBuild ?? "", /^built \d{4}-.* for sm_90$/);
     assert.ok(!existsSync(path.join(nlc, "llama", "localBuilds", folder)), "node-llama-cpp's copy is removed");
+    assert.ok((await lstat(path.join(dir, "bins", "linux-x64-cuda", "libggml-link.so"))).isFile(), "a symlink is copied as the file it names, not a link into the removed build");
   });
 
   it("refuses a --source tarball that is not this node-llama-cpp, before building anything", async () => {

@@ -1,6 +1,10 @@
 // What the doctor, the status bar and the CLI say about GPU packs, from the real manifest of this
 // build's platform and a real pack laid out as installed.
 import * as assert from "node:assert/strict";
+import { mkdir, writeFile } from "node:fs/promises";
+import * as path from "node:path";
+import { removeGpuPacks } from "../../../src/core/gpu/packInstaller";
+import { gpuLocalBuildDir } from "../../../src/core/gpu/packLayout";
 import { gpuPackStatus, gpuVendorOf, renderGpuPackMarkdown } from "../../../src/core/gpu/packStatus";
 import { parseGpuPackManifest, type GpuPackManifest } from "../../../src/core/gpu/packManifest";
 import { gpuPacksLib, makePackRoot } from "../../helpers/gpuPackFixture";
@@ -37,10 +41,27 @@ describe("gpu/packStatus", function () {
       assert.equal((await gpuPackStatus(empty.dataDir, manifest, gpuVendorOf(undefined))).offer, undefined);
       assert.equal((await gpuPackStatus(empty.dataDir, manifest, gpuVendorOf({ name: "Apple M3", backend: "metal", vramTotalBytes: 1e10, unifiedMemory: true }))).offer, undefined);
       const none = await gpuPackStatus(empty.dataDir, undefined, { vendor: "nvidia" });
-      assert.deepEqual(none, { installed: [], available: [] });
+      assert.deepEqual(none, { installed: [], localBuilds: [], available: [] });
       assert.match(renderGpuPackMarkdown(none, "x"), /pins no GPU packs/);
     } finally {
       await empty.dispose();
+    }
+  });
+
+  it("offers no CUDA pack when GPU support was built on this machine, and lists the build", async () => {
+    const packs = await makePackRoot([]);
+    try {
+      // What "Build GPU Support for This Machine" leaves: a package of the CUDA pack's name.
+      const dir = gpuLocalBuildDir(packs.root, "linux-x64-cuda");
+      await mkdir(dir, { recursive: true });
+      await writeFile(path.join(dir, "package.json"), JSON.stringify({ name: "@node-llama-cpp/linux-x64-cuda", version: manifest.nodeLlamaCppVersion }));
+      const s = await gpuPackStatus(packs.dataDir, manifest, { vendor: "nvidia" });
+      assert.deepEqual(s.localBuilds.map((b) => b.dir), [dir]);
+      assert.equal(s.offer, undefined);
+      assert.match(renderGpuPackMarkdown(s, "x"), /\*\*local build\*\*/);
+      assert.deepEqual(await removeGpuPacks(packs.dataDir, manifest.nodeLlamaCppVersion), ["local build linux-x64-cuda"]);
+    } finally {
+      await packs.dispose();
     }
   });
 });
