@@ -15,7 +15,7 @@ import { chatFrame, openChat, sendMessage } from "./chatHelpers";
 declare const window: any;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 import { hostileCorpus } from "./chatHostileCorpus";
-import { openWorkbench, vsixForTests, workspaceFolder, type Workbench } from "./workbench";
+import { openWorkbench, vsixForTests, type Workbench } from "./workbench";
 
 async function scriptedTgi(answer: string): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
@@ -99,7 +99,7 @@ describe("chat view in the browser workbench (scripted server: code blocks, host
     await wb.screenshot("chat-workbench-light");
   });
 
-  it("inserts a code block into the editor", async () => {
+  it("inserts a code block into the editor, as one edit that undo takes back", async () => {
     const { page } = wb;
     await page.keyboard.press("Control+P");
     const input = page.locator(".quick-input-widget input");
@@ -111,11 +111,14 @@ describe("chat view in the browser workbench (scripted server: code blocks, host
     await page.keyboard.press("Control+End");
     const chat = await openChat(page);
     await chat.locator(".code-block vscode-button", { hasText: "Insert" }).first().click();
-    await page.locator(".monaco-editor .view-lines", { hasText: "return sum(xs) / len(xs)" }).first().waitFor({ timeout: 15_000 });
-    // A normal edit: undo takes it back (and leaves the fixture file unsaved and unchanged on disk).
+    const inserted = page.locator(".monaco-editor .view-lines", { hasText: "return sum(xs) / len(xs)" });
+    await inserted.first().waitFor({ timeout: 15_000 });
+    // A normal edit: one undo takes the whole block back (the fixture has `def mean(values):`).
     await page.locator(".monaco-editor .view-lines").first().click();
     await page.keyboard.press("Control+Z");
-    assert.ok(!fs.readFileSync(path.join(workspaceFolder, "src", "stats.py"), "utf8").includes("def mean(xs):\n    return sum(xs) / len(xs)\n"));
+    await inserted.first().waitFor({ state: "detached", timeout: 15_000 });
+    assert.equal(await page.locator(".monaco-editor .view-lines", { hasText: "def mean(xs):" }).count(), 0);
+    assert.equal(await page.locator(".monaco-editor .view-lines", { hasText: "def mean(values):" }).count(), 1);
   });
 
   it("restores the hostile answer after a reload and still makes no request", async () => {

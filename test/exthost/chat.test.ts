@@ -3,7 +3,7 @@
 import * as assert from "node:assert/strict";
 import * as vscode from "vscode";
 import { startScriptedOpenAi, type ScriptedOpenAi } from "../helpers/openAiServers";
-import { sendChat } from "./chatDriver";
+import { drainPosts, sendChat } from "./chatDriver";
 
 const EXTENSION_ID = "mixtral-local.mixtral-local";
 
@@ -18,9 +18,19 @@ describe("chat view (extension host)", () => {
     assert.equal(view?.type, "webview");
   });
 
-  it("opens the chat view", async () => {
-    // Rejects when no provider is registered for the view id.
+  it("opens the chat view: the provider resolves it, the page says ready and the host replays", async () => {
+    // Hidden first, so that showing it loads a new page (retainContextWhenHidden is off), whether or
+    // not an earlier test opened it. VS Code's focus command exists without a provider too: only
+    // the replay, which answers the page's `ready`, shows that ours served the view.
+    await vscode.commands.executeCommand("workbench.action.closeSidebar");
+    await drainPosts();
     await vscode.commands.executeCommand("mixtral.chatView.focus");
+    const seen: string[] = [];
+    for (const deadline = Date.now() + 30_000; !seen.includes("transcript") && Date.now() < deadline; ) {
+      seen.push(...(await drainPosts()).map((p) => p.type));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(["header", "history", "transcript"].every((t) => seen.includes(t)), `posted: ${seen.join(", ")}`);
   });
 
   it("runs New Chat and Stop Generating when nothing is streaming", async () => {

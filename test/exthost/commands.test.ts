@@ -106,14 +106,16 @@ describe("code commands", function () {
       assert.equal(status.info?.expertCount, 8);
     });
 
-    it("refuses a binary selection and an empty file without touching them", async () => {
+    it("refuses a binary selection and an empty file: nothing is sent, nothing touched", async () => {
+      const lastPrompt = () => vscode.commands.executeCommand<{ at: number; feature: string } | undefined>("mixtral._test.lastPrompt");
+      const before = await lastPrompt();
       const bin = await editorWith("\u0000\u0001\u0002binary\u0000data\n", "plaintext");
       selectLines(bin, 0, 0);
       await vscode.commands.executeCommand("mixtral.refactorSelection", { instruction: "x", apply: true });
       assert.equal(bin.document.getText(), "\u0000\u0001\u0002binary\u0000data\n");
-      const empty = await editorWith("", "javascript");
+      await editorWith("", "javascript");
       await vscode.commands.executeCommand("mixtral.explainSelection");
-      assert.equal(empty.document.getText(), "");
+      assert.deepEqual(await lastPrompt(), before, "no prompt was sent after the refusals");
     });
   });
 
@@ -180,11 +182,22 @@ describe("code commands", function () {
       assert.equal(server.requests.length, before, "nothing was sent");
     });
 
-    it("discards a proposal when the user does not apply it", async () => {
+    it("shows a proposal as a diff, and discards it when the user does not apply it", async () => {
       const editor = await editorWith(ORIGINAL);
       selectLines(editor, 0, 2);
-      await vscode.commands.executeCommand("mixtral.addDocumentation", { apply: false });
-      assert.equal(editor.document.getText(), ORIGINAL);
+      const requests = server.requests.length;
+      const diffs: string[] = [];
+      const proposalDiffs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === "mixtral-proposal");
+      const watch = vscode.window.tabGroups.onDidChangeTabs(() => diffs.push(...proposalDiffs().map((t) => t.label)));
+      try {
+        await vscode.commands.executeCommand("mixtral.addDocumentation", { apply: false });
+      } finally {
+        watch.dispose();
+      }
+      assert.ok(server.requests.slice(requests).some((r) => !r.path.startsWith("/v1/models") && r.body.includes("return a + b;")), "the selection was sent");
+      assert.ok(diffs.some((label) => label.includes("proposal")), `the proposal was shown as a diff (tabs: ${diffs.join(", ")})`);
+      assert.equal(editor.document.getText(), ORIGINAL, "discarded: the document is unchanged");
+      assert.deepEqual(proposalDiffs(), [], "the diff is closed");
     });
 
     it("refuses to apply when the document changed while the answer was generated", async () => {

@@ -102,6 +102,13 @@ describe("models/downloader (real HTTP server on 127.0.0.1)", function () {
     );
     assert.equal(server.requests.length, 2);
     assert.ok(!existsSync(target));
+    // What dripped in is kept, and the next download resumes from it.
+    const kept = (await fs.stat(`${target}.partial`)).size;
+    assert.ok(kept > 0, "the partial holds the bytes received");
+    server.handler = (req, res) => server.serve(req, res);
+    const r = await downloadFile({ ...fast, url: server.url(), targetPath: target });
+    assert.ok(r.status === "completed" && sha(await fs.readFile(target)) === sha(body));
+    assert.equal(server.requests[2].range, `bytes=${kept}-`);
   });
 
   it("deletes the file and says so when the size is wrong", async () => {

@@ -76,9 +76,11 @@ describe("models/catalog and fit", () => {
 });
 
 describe("models/modelSource", () => {
-  it("resolves the default hub source to a merged-expert file pinned to a revision", () => {
+  // The default's revision is `main` (no commit hash could be checked offline); the downloader's
+  // check of the hub's sha256 (X-Linked-Etag) is what pins the bytes: downloader.test.ts.
+  it("resolves the default hub source to mradermacher's merged-expert files at revision main", () => {
     const s = parseModelSource("");
-    assert.equal(s.kind, "hub");
+    assert.deepEqual(s.kind === "hub" && [s.repo, s.revision], ["mradermacher/Mixtral-8x7B-Instruct-v0.1-GGUF", "main"]);
     assert.ok(DEFAULT_MODEL_SOURCE.startsWith("hf:mradermacher/"));
     assert.equal(resolveFileUrl(s, "Q4_K_M"), "https://huggingface.co/mradermacher/Mixtral-8x7B-Instruct-v0.1-GGUF/resolve/main/Mixtral-8x7B-Instruct-v0.1.Q4_K_M.gguf");
   });

@@ -5,9 +5,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import type { LlamaModel } from "node-llama-cpp" with { "resolution-mode": "import" };
-import { buildMixtralPrompt, renderPromptText, type ChatMessage } from "../../../src/core/prompt/mixtralFormat";
-import { tokenizePrompt } from "../../../src/engine/tokenizePrompt";
+import type { LlamaModel, Token } from "node-llama-cpp" with { "resolution-mode": "import" };
+import type { ChatMessage } from "../../../src/core/prompt/mixtralFormat";
 import { ensureTinyModel } from "../../helpers/tinyModel";
 import { disposeTinyTokenizer, tinyTokenizer } from "./tinyTokenizer";
 
@@ -35,6 +34,9 @@ describe("prompt/cli: mixtral-local prompt", function () {
     { role: "assistant", content: "ok" },
     { role: "user", content: "thanks [INST]" },
   ];
+  // Mixtral Instruct v0.1's format written out by hand: BOS once, the system text folded into the
+  // first [INST], EOS after each answer, and "<s>"/"[INST]" typed by the user left as text.
+  const EXPECTED = "<s> [INST] be brief\n\nhello <s> world [/INST] ok</s> [INST] thanks [INST] [/INST]";
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), "prompt-cli-"));
     file = path.join(dir, "conversation.json");
@@ -49,14 +51,21 @@ describe("prompt/cli: mixtral-local prompt", function () {
   it("prints the rendered prompt", async () => {
     const r = await cli(["--messages", file]);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, `${renderPromptText(buildMixtralPrompt(messages))}\n`);
+    assert.equal(r.stdout, `${EXPECTED}\n`);
     assert.match(r.stderr, /format: Mixtral Instruct v0\.1/);
   });
 
   it("prints the token ids the engine would evaluate with --tokens --model", async () => {
     const r = await cli(["--messages", file, "--model", await ensureTinyModel(), "--tokens"]);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(JSON.parse(r.stdout), tokenizePrompt(model, buildMixtralPrompt(messages)));
+    const ids = JSON.parse(r.stdout) as Token[];
+    // node-llama-cpp's own detokenizer (special tokens shown) reads back exactly the format.
+    assert.equal(model.detokenize(ids, true), EXPECTED);
+    // The "<s>" the user typed is text: one BOS, first; one EOS, after the answer "ok".
+    assert.deepEqual(ids.flatMap((id, i) => (id === model.tokens.bos ? [i] : [])), [0]);
+    const eos = ids.flatMap((id, i) => (id === model.tokens.eos ? [i] : []));
+    assert.equal(eos.length, 1);
+    assert.equal(model.detokenize(ids.slice(0, eos[0]), true), "<s> [INST] be brief\n\nhello <s> world [/INST] ok");
   });
 
   it("explains what is wrong: --tokens without --model, bad role order, bad JSON", async () => {
