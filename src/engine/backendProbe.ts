@@ -5,10 +5,11 @@
 // passes node-llama-cpp's own load test and aborts at the first decode, so nothing short of a real
 // decode catches it.
 import { spawn } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync, type Dirent } from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import type { GpuBackend, NativeExit } from "../core/gpu/gpuFailure";
-import { gpuPacks, loadedBinaryFolder, packNameFor } from "./gpuPacks";
+import { gpuPacks, loadedBinaryFolder, PACK_OVERRIDES_ENV, packNameFor } from "./gpuPacks";
 
 type NodeLlamaCpp = typeof import("node-llama-cpp", { with: { "resolution-mode": "import" } });
 
@@ -18,6 +19,9 @@ const RESULT = "MIXTRAL_PROBE_RESULT ";
 const FAILED = "MIXTRAL_PROBE_ERROR ";
 /** Tokens decoded by the probe: enough for every kernel of a decode step to have run. */
 const PROBE_TOKENS = 4;
+/** glibc's RTLD_NODELETE (Node has no constant for it): keeps a library loaded after Node closes
+ *  it for not being an addon. */
+const RTLD_NODELETE = process.platform === "linux" ? 0x1000 : 0;
 /** Default limit for one probe: a CUDA driver compiling PTX for a new card can take minutes. */
 export const PROBE_TIMEOUT_MS = 300_000;
 
@@ -35,6 +39,8 @@ export type ProbeOutcome = { ok: true; result: ProbeSuccess; ms: number } | { ok
 export interface ProbeOptions {
   /** Default this bundle (dist/engine.js). */
   enginePath?: string;
+  /** Added to the probe process's environment (PACK_OVERRIDES_ENV for the CUDA 12 view). */
+  env?: Record<string, string>;
   timeoutMs?: number;
 }
 
@@ -44,7 +50,7 @@ export function probeBackend(gpu: GpuBackend, options: ProbeOptions = {}): Promi
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [options.enginePath ?? __filename], {
       // The child inherits MIXTRAL_GPU_PACKS, so it resolves the same packs as this process.
-      env: { ...process.env, [PROBE_ENV]: gpu, ELECTRON_RUN_AS_NODE: "1" },
+      env: { ...process.env, ...options.env, [PROBE_ENV]: gpu, ELECTRON_RUN_AS_NODE: "1" },
       stdio: ["ignore", "pipe", "pipe"],
       windowsHide: true,
     });
@@ -110,28 +116,39 @@ export async function probeMain(libPromise: Promise<NodeLlamaCpp>, gpu: GpuBacke
  *  e.g. "libvulkan.so.1: cannot open shared object file". */
 function diagnoseLibraries(gpu: GpuBackend): void {
   const name = packNameFor(gpu);
-  const dirs = [gpuPacks().packs.find((p) => p.name === name)?.dir, path.join(__dirname, "..", "node_modules", "@node-llama-cpp", name)];
-  for (const dir of dirs) {
-    if (!dir) continue;
-    let folders: string[];
-    try {
-      folders = readdirSync(path.join(dir, "bins"));
-    } catch {
-      continue;
-    }
-    for (const folder of folders) {
-      let files: string[] = [];
-      try { files = readdirSync(path.join(dir, "bins", folder)); } catch { /* not a folder */ }
-      for (const file of files.filter((f) => /ggml-(cuda|vulkan|metal)[^/]*\.(so|dll|dylib)$/.test(f))) {
+  // Testing the CUDA 12 build (through the view): its library is in the -cuda-ext pack.
+  const viaView = process.env[PACK_OVERRIDES_ENV] !== undefined;
+  const packDir = (n: string) => gpuPacks().packs.find((p) => p.name === n)?.dir;
+  const dirs = viaView ? [packDir(`${name}-ext`)] : [packDir(name), path.join(__dirname, "..", "node_modules", "@node-llama-cpp", name)];
+  const dir = dirs.find((d): d is string => !!d && existsSync(path.join(d, "bins")));
+  if (!dir) return;
+  const walk = (folder: string, depth: number): void => {
+    let entries: Dirent[];
+    try { entries = readdirSync(folder, { withFileTypes: true }); } catch { return; }
+    for (const entry of entries) {
+      const file = path.join(folder, entry.name);
+      if (entry.isDirectory() && depth > 0) walk(file, depth - 1);
+      else if (/ggml-(cuda|vulkan|metal)[^/]*\.(so|dll|dylib)$/.test(entry.name)) {
         try {
-          process.dlopen({ exports: {} }, path.join(dir, "bins", folder, file));
+          process.dlopen({ exports: {} }, file);
         } catch (error) {
           const message = (error as Error).message;
           // A library that loads is not a Node addon: "did not self-register" means it loaded fine.
-          if (!/self-register|Module did not/i.test(message)) process.stderr.write(`loading ${file}: ${message}\n`);
+          if (!/self-register|Module did not/i.test(message)) process.stderr.write(`loading ${entry.name}: ${message}\n`);
         }
       }
     }
-    return;
+  };
+  if (viaView) {
+    // The CUDA 12 library links ggml's base library, which sits in the CUDA pack's folder (the
+    // addon has it loaded when node-llama-cpp loads the fallback): load it globally, and kept (Node
+    // closes a library that is not an addon), or the
+    // loader would name it instead of what is really missing (the CUDA 12 runtime).
+    const main = packDir(name);
+    for (const folder of main ? readdirSync(path.join(main, "bins")) : []) {
+      const base = path.join(main as string, "bins", folder, process.platform === "win32" ? "ggml-base.dll" : "libggml-base.so");
+      try { if (existsSync(base)) process.dlopen({ exports: {} }, base, os.constants.dlopen.RTLD_NOW | os.constants.dlopen.RTLD_GLOBAL | RTLD_NODELETE); } catch { /* not an addon: loaded */ }
+    }
   }
+  walk(path.join(dir, "bins"), viaView ? 2 : 1);
 }

@@ -59,6 +59,19 @@ export function installedPacks(root: string): InstalledPack[] {
 }
 
 let current: GpuPacks = { packs: [] };
+let hookUrl: string | undefined;
+
+/** Set in a decode-test process: pack name → base folder to resolve it from instead (the CUDA 12 view). */
+export const PACK_OVERRIDES_ENV = "MIXTRAL_GPU_PACK_OVERRIDES";
+
+function registerHook(overrides: Record<string, string>): void {
+  if (!hookUrl) return;
+  // The folder holding node_modules/@node-llama-cpp/<name>: three levels above the package.
+  const data: PackHookData = { packs: { ...Object.fromEntries(current.packs.map((p) => [p.name, path.resolve(p.dir, "..", "..", "..")])), ...overrides } };
+  // Registering the same hook again replaces its data (one module instance on the loader thread),
+  // synchronously: later imports resolve with the new map.
+  register(hookUrl, { data });
+}
 
 /** Installs the resolve hook for the packs named by MIXTRAL_GPU_PACKS. Must run before the first
  *  import("node-llama-cpp"): node-llama-cpp imports its binary packages lazily, but a module that
@@ -66,14 +79,19 @@ let current: GpuPacks = { packs: [] };
 export function installGpuPackHook(env: NodeJS.ProcessEnv = process.env, hookDir: string = __dirname): GpuPacks {
   const root = env[GPU_PACKS_ENV];
   if (!root) return current;
-  const packs = installedPacks(root);
-  if (packs.length > 0) {
-    // The folder holding node_modules/@node-llama-cpp/<name>: three levels above the package.
-    const data: PackHookData = { packs: Object.fromEntries(packs.map((p) => [p.name, path.resolve(p.dir, "..", "..", "..")])) };
-    register(pathToFileURL(path.join(hookDir, "gpuPackHook.mjs")).href, { data });
+  current = { root, packs: installedPacks(root) };
+  if (current.packs.length > 0) {
+    hookUrl = pathToFileURL(path.join(hookDir, "gpuPackHook.mjs")).href;
+    let overrides: Record<string, string> = {};
+    try { overrides = JSON.parse(env[PACK_OVERRIDES_ENV] ?? "{}") as Record<string, string>; } catch { /* none */ }
+    registerHook(overrides);
   }
-  current = { root, packs };
   return current;
+}
+
+/** From now on, resolve the CUDA pack's name from `base` (the CUDA 12 view). */
+export function routeCudaPackTo(base: string): void {
+  registerHook({ [packNameFor("cuda")]: base });
 }
 
 export function gpuPacks(): GpuPacks {
@@ -103,7 +121,9 @@ export function describeBinarySource(gpu: "cuda" | "vulkan" | "metal" | false, b
   const loaded = loadedBinaryFolder();
   const pack = current.packs.find((p) => p.name === packNameFor(gpu));
   const fromPack = pack && (!loaded || loaded.startsWith(pack.dir + path.sep));
+  const viaView = gpu === "cuda" && current.root && loaded?.startsWith(path.join(current.root, "cuda12-view") + path.sep);
   const origin = buildType === "localBuild" ? "node-llama-cpp's own local source build"
+    : viaView ? `GPU pack @node-llama-cpp/${packNameFor("cuda")}-ext (the CUDA 12 build, loaded through the CUDA pack without its CUDA 13 library)`
     : fromPack && pack.localBuild ? `the GPU support built for this machine (${pack.localBuild})`
       : fromPack ? `GPU pack @node-llama-cpp/${pack.name}@${pack.version}`
         : "the extension's own prebuilt binaries";

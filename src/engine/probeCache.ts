@@ -49,7 +49,7 @@ export class ProbeCache {
 
 /** What a result depends on: the backend, the packs that can serve it (a local build with its
  *  build time), the driver and the card. */
-export function probeKey(gpu: GpuBackend, packs: InstalledPack[], machine: GpuMachine): string {
+export function probeKey(gpu: GpuBackend | "cuda12", packs: InstalledPack[], machine: GpuMachine): string {
   const packIds = packs.map((p) => `${p.name}@${p.version}${p.localBuild ? ` (local, ${p.localBuild})` : ""}`).join(",") || "no packs";
   return `${gpu} | ${packIds} | driver ${machine.driverVersion ?? "unknown"} | ${machine.computeCapability ? `sm_${machine.computeCapability.replace(".", "")}` : "card unknown"}`;
 }

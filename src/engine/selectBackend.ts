@@ -7,13 +7,18 @@ import type { Llama, LlamaLogLevel } from "node-llama-cpp" with { "resolution-mo
 import { explainGpuFailure, fallbackNotice, GPU_BACKEND_LABELS, gpuErrorLine, type GpuBackend, type GpuFailure } from "../core/gpu/gpuFailure";
 import type { Backend } from "../shared/engineProtocol";
 import { probeBackend } from "./backendProbe";
+import { cuda12View } from "./cuda12View";
 import { EngineFailure, log } from "./engineIpc";
-import { describeBinarySource, gpuPacks, packNameFor } from "./gpuPacks";
+import { describeBinarySource, gpuPacks, PACK_OVERRIDES_ENV, packNameFor, routeCudaPackTo } from "./gpuPacks";
 import { gpuMachine, ProbeCache, probeKey } from "./probeCache";
 
 type NodeLlamaCpp = typeof import("node-llama-cpp", { with: { "resolution-mode": "import" } });
 
 const GPU_ORDER: GpuBackend[] = ["cuda", "metal", "vulkan"];
+
+/** A backend to try: "cuda12" is CUDA through the CUDA 12 pack (cuda12View.ts). */
+type Candidate = GpuBackend | "cuda12";
+const gpuOf = (c: Candidate): GpuBackend => (c === "cuda12" ? "cuda" : c);
 
 export interface SelectedBackend {
   llama: Llama;
@@ -42,28 +47,32 @@ function routeLog(level: LlamaLogLevel, message: string): void {
   }
 }
 
-const label = (gpu: GpuBackend | false): string => GPU_BACKEND_LABELS[gpu === false ? "cpu" : gpu];
+const label = (gpu: Candidate | false): string => (gpu === "cuda12" ? "CUDA 12" : GPU_BACKEND_LABELS[gpu === false ? "cpu" : gpu]);
 
 /** GPU backends worth trying, best first: those node-llama-cpp detects the system libraries for,
  *  and those with an installed pack (tried explicitly: node-llama-cpp's "auto" skips CUDA unless
  *  the CUDA runtime and cuBLAS are installed, which no pack contains). */
-async function gpuCandidates(lib: NodeLlamaCpp, backend: Backend): Promise<GpuBackend[]> {
+async function gpuCandidates(lib: NodeLlamaCpp, backend: Backend): Promise<Candidate[]> {
   if (backend === "cpu") return [];
   const packs = new Set(gpuPacks().packs.map((p) => p.name));
   const detected = new Set(await lib.getLlamaGpuTypes("supported"));
   const plausible = GPU_ORDER.filter((g) => detected.has(g) || packs.has(packNameFor(g)));
-  return backend === "auto" ? plausible : [backend, ...plausible.filter((g) => g !== backend)];
+  const ordered = backend === "auto" ? plausible : [backend, ...plausible.filter((g) => g !== backend)];
+  // With both CUDA packs, the CUDA 12 build is the next try after the CUDA 13 one.
+  const cuda12 = packs.has(`${packNameFor("cuda")}-ext`) && !gpuPacks().packs.some((p) => p.name === packNameFor("cuda") && p.localBuild);
+  return ordered.flatMap((g): Candidate[] => (g === "cuda" && cuda12 ? ["cuda", "cuda12"] : [g]));
 }
 
 type Trust = { ok: true } | { ok: false; failure: GpuFailure; fresh: boolean };
 
 /** Cached decode-test result for `gpu`, or a new test. */
-async function trust(gpu: GpuBackend, avoid: GpuFailure[]): Promise<Trust> {
+async function trust(gpu: Candidate, avoid: GpuFailure[]): Promise<Trust> {
   const packs = gpuPacks();
   probeCache ??= new ProbeCache(packs.root);
   const machine = await gpuMachine();
   const key = probeKey(gpu, packs.packs, machine);
-  const avoided = avoid.find((f) => f.backend === gpu);
+  // A GPU abort of the engine itself names the runtime (CUDA), not the build: both CUDA builds go.
+  const avoided = avoid.find((f) => f.backend === gpuOf(gpu));
   if (avoided) {
     await probeCache.set(key, { ok: false, at: new Date().toISOString(), failure: avoided }).catch(() => undefined);
     return { ok: false, failure: avoided, fresh: true };
@@ -72,14 +81,15 @@ async function trust(gpu: GpuBackend, avoid: GpuFailure[]): Promise<Trust> {
   if (cached?.ok) return { ok: true };
   if (cached?.failure) return { ok: false, failure: cached.failure, fresh: false };
   log("info", `testing the ${label(gpu)} backend: loading the probe model on the GPU and decoding a few tokens in a separate process (${key})`);
-  const outcome = await probeBackend(gpu);
+  const view = gpu === "cuda12" ? await cuda12View(packs) : undefined;
+  const outcome = await probeBackend(gpuOf(gpu), view ? { env: { [PACK_OVERRIDES_ENV]: JSON.stringify({ [packNameFor("cuda")]: view }) } } : {});
   if (outcome.ok) {
     const r = outcome.result;
     log("info", `${label(gpu)} decoded ${r.tokens} tokens with ${r.gpuLayers} layers on ${r.gpuNames.join(", ") || "the GPU"} in ${Math.round(outcome.ms)} ms${r.binaries ? ` (binary folder ${r.binaries})` : ""}`);
     await probeCache.set(key, { ok: true, at: new Date().toISOString(), binaries: r.binaries }).catch((e: unknown) => log("warn", `could not save the backend test result: ${(e as Error).message}`));
     return { ok: true };
   }
-  const failure = explainGpuFailure(gpu, outcome.exit, machine);
+  const failure = { ...explainGpuFailure(gpuOf(gpu), outcome.exit, machine), ...(gpu === "cuda12" ? { label: "CUDA 12" } : {}) };
   const errorLine = gpuErrorLine(outcome.exit.stderr)?.line;
   const tail = outcome.exit.stderr.trim().split("\n").slice(-8).join("\n");
   log("warn", `${label(gpu)} failed its decode test (${outcome.exit.signal ?? `exit code ${outcome.exit.exitCode}`}${outcome.exit.error ? `: ${outcome.exit.error.split("\n")[0]}` : ""})` +
@@ -89,12 +99,16 @@ async function trust(gpu: GpuBackend, avoid: GpuFailure[]): Promise<Trust> {
   return { ok: false, failure, fresh: true };
 }
 
-async function getLlama(lib: NodeLlamaCpp, gpu: GpuBackend | false, maxThreads: number): Promise<Llama> {
+async function getLlama(lib: NodeLlamaCpp, gpu: Candidate | false, maxThreads: number): Promise<Llama> {
   const key = `${String(gpu)}:${maxThreads}`;
   const cached = llamas.get(key);
   if (cached && !cached.disposed) return cached;
+  if (gpu === "cuda12") {
+    const view = await cuda12View(gpuPacks());
+    if (view) routeCudaPackTo(view);
+  }
   const llama = await lib.getLlama({
-    gpu,
+    gpu: gpu === false ? false : gpuOf(gpu),
     build: "never",
     maxThreads,
     // "info" carries llama.cpp's print_info lines (n_expert, n_expert_used…) into the log.
@@ -109,9 +123,10 @@ async function getLlama(lib: NodeLlamaCpp, gpu: GpuBackend | false, maxThreads: 
 
 export async function selectBackend(lib: NodeLlamaCpp, options: SelectBackendOptions): Promise<SelectedBackend> {
   const failures: { failure: GpuFailure; fresh: boolean }[] = [];
-  const passedOver = (using: GpuBackend | "cpu"): string[] => {
-    for (const f of failures) if (!f.fresh) log("warn", `${fallbackNotice(f.failure, using)} (remembered from an earlier test; delete ${"probe-results.json"} in the GPU packs folder to test again)`);
-    return failures.filter((f) => f.fresh).map((f) => fallbackNotice(f.failure, using));
+  const passedOver = (using: Candidate | "cpu"): string[] => {
+    const notice = (f: GpuFailure) => fallbackNotice(f, using === "cpu" ? "cpu" : gpuOf(using), using === "cuda12" ? "CUDA 12" : undefined);
+    for (const f of failures) if (!f.fresh) log("warn", `${notice(f.failure)} (remembered from an earlier test; delete ${"probe-results.json"} in the GPU packs folder to test again)`);
+    return failures.filter((f) => f.fresh).map((f) => notice(f.failure));
   };
   for (const gpu of await gpuCandidates(lib, options.backend)) {
     const trusted = await trust(gpu, options.avoid ?? []);
@@ -121,19 +136,19 @@ export async function selectBackend(lib: NodeLlamaCpp, options: SelectBackendOpt
     }
     try {
       const llama = await getLlama(lib, gpu, options.maxThreads);
-      if (llama.gpu === gpu) return { llama, notices: passedOver(gpu) };
-      failures.push({ failure: explainGpuFailure(gpu, { signal: null, exitCode: null, stderr: "", error: `node-llama-cpp loaded ${label(llama.gpu)} binaries instead` }), fresh: true });
+      if (llama.gpu === gpuOf(gpu)) return { llama, notices: passedOver(gpu) };
+      failures.push({ failure: explainGpuFailure(gpuOf(gpu), { signal: null, exitCode: null, stderr: "", error: `node-llama-cpp loaded ${label(llama.gpu)} binaries instead` }), fresh: true });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       log("warn", `backend ${label(gpu)} unavailable: ${message}`);
-      failures.push({ failure: explainGpuFailure(gpu, { signal: null, exitCode: null, stderr: "", error: message }), fresh: true });
+      failures.push({ failure: explainGpuFailure(gpuOf(gpu), { signal: null, exitCode: null, stderr: "", error: message }), fresh: true });
     }
   }
   try {
     const llama = await getLlama(lib, false, options.maxThreads);
     return { llama, notices: passedOver("cpu") };
   } catch (error) {
-    const reasons = [...failures.map((f) => `${label(f.failure.backend)}: ${f.failure.reason}`), `CPU: ${(error as Error).message}`];
+    const reasons = [...failures.map((f) => `${f.failure.label ?? label(f.failure.backend)}: ${f.failure.reason}`), `CPU: ${(error as Error).message}`];
     throw new EngineFailure("backendUnavailable", `No compute backend could start (${reasons.join("; ")}).`);
   }
 }

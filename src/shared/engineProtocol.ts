@@ -26,6 +26,8 @@ export interface BackendFailure {
   signature: string;
   reason: string;
   fix: string;
+  /** How the notice names it when not by its backend alone ("CUDA 12": the -cuda-ext pack). */
+  label?: string;
 }
 
 export interface LoadOptions {
@@ -203,7 +205,8 @@ export function parseEngineMessage(v: unknown): EngineMessage | undefined {
 
 function isBackendFailure(v: unknown): v is BackendFailure {
   return isObj(v) && (v.backend === "cuda" || v.backend === "vulkan" || v.backend === "metal") &&
-    typeof v.deterministic === "boolean" && isStr(v.signature) && isStr(v.reason) && isStr(v.fix);
+    typeof v.deterministic === "boolean" && isStr(v.signature) && isStr(v.reason) && isStr(v.fix) &&
+    (v.label === undefined || isStr(v.label));
 }
 
 function isLoadOptions(v: unknown): v is LoadOptions {

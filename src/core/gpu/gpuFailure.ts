@@ -111,11 +111,11 @@ export function explainGpuFailure(backend: GpuBackend, exit: NativeExit, machine
 const FALLBACK = " was not used: ";
 
 /** The notice shown once, in the status bar and the log, when a faster backend is passed over. */
-export function fallbackNotice(failure: GpuFailure, using: GpuBackend | "cpu"): string {
-  return `${GPU_BACKEND_LABELS[failure.backend]}${FALLBACK}${failure.reason}. Using ${GPU_BACKEND_LABELS[using]} instead${using === "cpu" ? " (much slower)" : ""}. To fix: ${failure.fix}.`;
+export function fallbackNotice(failure: GpuFailure, using: GpuBackend | "cpu", usingLabel?: string): string {
+  return `${failure.label ?? GPU_BACKEND_LABELS[failure.backend]}${FALLBACK}${failure.reason}. Using ${usingLabel ?? GPU_BACKEND_LABELS[using]} instead${using === "cpu" ? " (much slower)" : ""}. To fix: ${failure.fix}.`;
 }
 
 /** Whether a model notice is a backend fallback (the status bar marks those). */
 export function isFallbackNotice(notice: string): boolean {
-  return /^(CUDA|Vulkan|Metal) was not used: /.test(notice);
+  return /^(CUDA|CUDA 12|Vulkan|Metal) was not used: /.test(notice);
 }

@@ -50,20 +50,23 @@ export function readGpuEvidence(packsRoot: string | undefined, extensionPackages
     ...(packsRoot ? gpuBackendsIn(path.dirname(gpuLocalBuildDir(packsRoot, "x"))) : []),
     ...(extensionPackagesDir ? gpuBackendsIn(extensionPackagesDir) : []),
   ]);
-  const probes: Partial<Record<GpuBackend, boolean>> = {};
-  const latest: Partial<Record<GpuBackend, string>> = {};
+  // The latest result per tested backend ("cuda12" is the CUDA 12 pack: either CUDA build counts).
+  const latest = new Map<string, ProbeRecord>();
   if (packsRoot) {
     try {
       const records = JSON.parse(readFileSync(path.join(packsRoot, PROBE_CACHE_FILE), "utf8")) as Record<string, ProbeRecord>;
       for (const [key, record] of Object.entries(records)) {
-        const backend = key.split(" ")[0] as GpuBackend;
-        if (!["cuda", "vulkan", "metal"].includes(backend) || (latest[backend] ?? "") > record.at) continue;
-        latest[backend] = record.at;
-        probes[backend] = record.ok;
+        const tested = key.split(" ")[0];
+        if ((latest.get(tested)?.at ?? "") <= record.at) latest.set(tested, record);
       }
     } catch {
       // no results yet
     }
+  }
+  const probes: Partial<Record<GpuBackend, boolean>> = {};
+  for (const backend of ["cuda", "vulkan", "metal"] as const) {
+    const results = [latest.get(backend), backend === "cuda" ? latest.get("cuda12") : undefined].filter((r): r is ProbeRecord => !!r);
+    if (results.length > 0) probes[backend] = results.some((r) => r.ok);
   }
   return { binaries: [...found], probes };
 }

@@ -5,6 +5,7 @@
 // engine wrapper die the same way (real abort, real error lines), see test/fixtures.
 import * as assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
 import { cp } from "node:fs/promises";
 import * as path from "node:path";
 import type { EngineClient } from "../../../src/core/engine/EngineClient";
@@ -47,6 +48,23 @@ describe("GPU backends: decode test and fallback (real engine child)", function 
     assert.match(text(logs), /loading libggml-vulkan\.so: libvulkan\.so\.1: cannot open shared object file/);
     const answer = await c.generate(request(chatPrompt("hello"), { maxTokens: 3 }), () => undefined);
     assert.equal(answer.stats.generatedTokens, 3);
+  });
+
+  it("with both real CUDA packs, tries the CUDA 12 build after the CUDA 13 one (a view of the CUDA pack without its CUDA 13 library) before the CPU", async () => {
+    const packs = await makePackRoot(["linux-x64-cuda", "linux-x64-cuda-ext"]);
+    cleanups.push(packs.dispose);
+    const { client: c, logs } = client({ [GPU_PACKS_ENV]: packs.root });
+    const info = await c.load(await tinyLoadOptions({ backend: "auto" }));
+    assert.equal(info.backend, "cpu");
+    // This machine has neither CUDA runtime: both fail to load, each naming its own runtime.
+    assert.equal(info.notices.length, 2, info.notices.join("\n"));
+    assert.match(info.notices[0], /^CUDA was not used: the CUDA runtime is not installed \(lib(cudart|cublas|cublasLt)\.so\.13 not found\): .*\. Using CPU instead \(much slower\)\. To fix: install the CUDA runtime/);
+    assert.match(info.notices[1], /^CUDA 12 was not used: the CUDA runtime is not installed \(libcudart\.so\.12 not found\): .*\. Using CPU instead \(much slower\)\. To fix: install the CUDA runtime/);
+    assert.ok(logs.some((l) => l.message.startsWith("testing the CUDA 12 backend")), text(logs));
+    const view = path.join(packs.root, "cuda12-view", "node_modules", "@node-llama-cpp", "linux-x64-cuda", "bins", "linux-x64-cuda");
+    const real = path.join(gpuPackDir(packs.root, "linux-x64-cuda"), "bins", "linux-x64-cuda");
+    assert.equal(statSync(path.join(view, "llama-addon.node")).ino, statSync(path.join(real, "llama-addon.node")).ino, "hard-linked, not copied");
+    assert.ok(existsSync(path.join(real, "libggml-cuda.so")) && !existsSync(path.join(view, "libggml-cuda.so")), "the view leaves out the CUDA 13 library");
   });
 
   it("catches a CUDA pack that aborts in its decode test, falls back, and never tests or loads it again on this driver", async () => {
