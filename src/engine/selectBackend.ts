@@ -3,6 +3,8 @@
 // per packs + driver), so a binary that aborts on this card falls back instead of killing the
 // engine. A backend passed over for a reason found now becomes a notice with the reason and the
 // fix (shown once); one found in the cache is logged on every load.
+import { existsSync, readdirSync } from "node:fs";
+import * as path from "node:path";
 import type { Llama, LlamaLogLevel } from "node-llama-cpp" with { "resolution-mode": "import" };
 import { explainGpuFailure, fallbackNotice, GPU_BACKEND_LABELS, gpuErrorLine, type GpuBackend, type GpuFailure } from "../core/gpu/gpuFailure";
 import type { Backend } from "../shared/engineProtocol";
@@ -99,6 +101,21 @@ async function trust(gpu: Candidate, avoid: GpuFailure[]): Promise<Trust> {
   return { ok: false, failure, fresh: true };
 }
 
+/** Whether any binaries of this backend are here: a pack (or a build made here), the extension's
+ *  own @node-llama-cpp packages (a development checkout has them all), or a source build inside
+ *  node-llama-cpp (llama/localBuilds, as bench/gpu makes). */
+function hasBinariesFor(gpu: GpuBackend): boolean {
+  const name = packNameFor(gpu);
+  if (gpuPacks().packs.some((p) => p.name === name || p.name === `${name}-ext`)) return true;
+  const modules = path.join(__dirname, "..", "node_modules");
+  if (existsSync(path.join(modules, "@node-llama-cpp", name))) return true;
+  try {
+    return readdirSync(path.join(modules, "node-llama-cpp", "llama", "localBuilds")).some((b) => b.includes(`-${gpu}`));
+  } catch {
+    return false;
+  }
+}
+
 async function getLlama(lib: NodeLlamaCpp, gpu: Candidate | false, maxThreads: number): Promise<Llama> {
   const key = `${String(gpu)}:${maxThreads}`;
   const cached = llamas.get(key);
@@ -129,6 +146,15 @@ export async function selectBackend(lib: NodeLlamaCpp, options: SelectBackendOpt
     return failures.filter((f) => f.fresh).map((f) => notice(f.failure));
   };
   for (const gpu of await gpuCandidates(lib, options.backend)) {
+    if (!hasBinariesFor(gpuOf(gpu))) {
+      // node-llama-cpp detects the card's libraries, but the extension ships CPU binaries only:
+      // nothing to test. The host offers the pack; a notice only when the setting asked for it.
+      log("info", `no ${label(gpu)} binaries here (no GPU pack, no build for this machine): skipped`);
+      if (options.backend === gpuOf(gpu)) {
+        failures.push({ fresh: true, failure: { backend: gpuOf(gpu), deterministic: false, signature: "no binaries", reason: `no ${label(gpu)} binaries are installed (the extension ships CPU binaries only)`, fix: "run “Mixtral: Enable GPU Acceleration…” (or `mixtral-local gpu-pack install`), or build GPU support for this machine" } });
+      }
+      continue;
+    }
     const trusted = await trust(gpu, options.avoid ?? []);
     if (!trusted.ok) {
       failures.push(trusted);
