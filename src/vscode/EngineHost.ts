@@ -1,21 +1,21 @@
-// Implements Services for the adapters: owns the inference backend (the local engine child
-// process or a remote server), loads the model on first use with progress, tracks the status the
-// status bar and chat header show, and remembers the last prompt.
+// The engine part of Services: owns the inference backend (the local engine child process or a
+// remote server), loads the model on first use with progress, and tracks the status the status bar
+// and chat header show. Restart Engine and Load Anyway are its commands.
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { EngineClient } from "../core/engine/EngineClient";
 import type { GenerateRequest, GenerateResult, InferenceBackend } from "../core/engine/types";
 import { ModelNotInstalledError } from "../core/errors";
-import { renderPromptText } from "../core/prompt/mixtralFormat";
 import type { LoadOptions, ModelInfo } from "../shared/engineProtocol";
 import type { Config } from "./Config";
 import { ACTIONS_BY_CODE, describeError, showErrorWithActions } from "./describeError";
 import { Disposable, toDisposable } from "./lifecycle";
-import type { EngineStatus, LastPrompt, Services } from "./services";
+import type { PromptLog } from "./PromptLog";
+import type { Engine, EngineStatus } from "./services";
 import { engineGpuPackEnv } from "./gpu/GpuAcceleration";
 import { createRemoteBackend } from "./remote/createRemoteBackend";
 
-export class EngineHost extends Disposable implements Services {
+export class EngineHost extends Disposable implements Engine {
   private readonly statusEmitter = this._register(new vscode.EventEmitter<EngineStatus>());
   readonly onDidChangeStatus = this.statusEmitter.event;
   private current: EngineStatus;
@@ -23,7 +23,6 @@ export class EngineHost extends Disposable implements Services {
   private remote: InferenceBackend | undefined;
   private loading: Promise<InferenceBackend> | undefined;
   private loadedKey: string | undefined;
-  private last: LastPrompt | undefined;
   private active = 0;
   private readonly shownNotices = new Set<string>();
   /** Set by "Load Anyway" after a memory refusal, for this window's session only. */
@@ -32,9 +31,11 @@ export class EngineHost extends Disposable implements Services {
   modelResolver: (() => Promise<{ path: string; installed: boolean } | undefined>) | undefined;
 
   constructor(
-    readonly context: vscode.ExtensionContext,
-    readonly log: vscode.LogOutputChannel,
-    readonly config: Config,
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly config: Config,
+    /** Gets the engine's exact prompt token count for "Show Last Prompt". */
+    private readonly prompts: PromptLog,
   ) {
     super();
     this.current = { state: "idle", engine: config.settings.engine };
@@ -211,8 +212,7 @@ export class EngineHost extends Disposable implements Services {
       }
       try {
         const result = await backend.generate(request, onChunk, signal);
-        // The engine counted the exact prompt tokens: keep them for "Show Last Prompt".
-        if (this.last && this.last.segments === request.prompt) this.last.tokenCount = result.stats.promptTokens;
+        this.prompts.counted(request.prompt, result.stats.promptTokens);
         if (visible && result.stats.tokensPerSecond > 0) this.current.tokensPerSecond = result.stats.tokensPerSecond;
         return result;
       } finally {
@@ -269,17 +269,5 @@ export class EngineHost extends Disposable implements Services {
     this.setStatus({ state: "idle", info: undefined, message: undefined });
     await Promise.allSettled([client?.dispose(), remote?.dispose()]);
     void this.refreshNoModel();
-  }
-
-  recordPrompt(prompt: Omit<LastPrompt, "at" | "text">): void {
-    this.last = { ...prompt, text: renderPromptText(prompt.segments), at: Date.now() };
-  }
-
-  lastPrompt(): LastPrompt | undefined {
-    return this.last;
-  }
-
-  describeError(err: unknown) {
-    return describeError(err);
   }
 }

@@ -16,8 +16,8 @@ export class StatusBar extends Disposable {
     this.item.name = "Mixtral Local";
     this.item.command = MENU_COMMAND;
     this._register(vscode.commands.registerCommand(MENU_COMMAND, () => this.showMenu()));
-    this._register(services.onDidChangeStatus((s) => this.render(s)));
-    this.render(services.status());
+    this._register(services.engine.onDidChangeStatus((s) => this.render(s)));
+    this.render(services.engine.status());
     this.item.show();
   }
 
@@ -31,7 +31,7 @@ export class StatusBar extends Disposable {
 
   setDownload(d: { level: string; state: string; fraction?: number }): void {
     this.download = d.state === "downloading" || d.state === "verifying" ? d : undefined;
-    this.render(this.services.status());
+    this.render(this.services.engine.status());
   }
 
   /** "Enable GPU Acceleration (CUDA, 143 MB)" while a GPU pack fits this machine and none is installed. */
@@ -39,7 +39,7 @@ export class StatusBar extends Disposable {
 
   setGpuOffer(label: string | undefined): void {
     this.gpuOffer = label;
-    this.render(this.services.status());
+    this.render(this.services.engine.status());
   }
 
   /** An interrupted download of the configured level, found on disk (PausedDownloads). */
@@ -47,7 +47,7 @@ export class StatusBar extends Disposable {
 
   setPaused(p: PausedStatus | undefined): void {
     this.paused = p;
-    this.render(this.services.status());
+    this.render(this.services.engine.status());
   }
 
   private render(s: EngineStatus): void {
@@ -129,7 +129,7 @@ export class StatusBar extends Disposable {
       { label: "$(output) Show Log", command: CommandIds.showLog },
     ];
     this.lastMenu = items.map((i) => i.label);
-    const pick = await vscode.window.showQuickPick(items, { title: "Mixtral Local", placeHolder: this.services.status().message });
+    const pick = await vscode.window.showQuickPick(items, { title: "Mixtral Local", placeHolder: this.services.engine.status().message });
     if (pick?.command) await vscode.commands.executeCommand(pick.command, ...(pick.args ?? []));
   }
 }

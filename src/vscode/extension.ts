@@ -7,6 +7,8 @@ import { CodeCommands } from "./commands/CodeCommands";
 import { Config } from "./Config";
 import { InlineCompletionController } from "./completion/InlineCompletionController";
 import { EngineHost } from "./EngineHost";
+import { PromptLog } from "./PromptLog";
+import type { Services } from "./services";
 import { GpuAcceleration } from "./gpu/GpuAcceleration";
 import { Disposable } from "./lifecycle";
 import { runDoctor } from "./models/doctorCommand";
@@ -21,15 +23,17 @@ class MixtralExtension extends Disposable {
     super();
     const log = this._register(vscode.window.createOutputChannel("Mixtral Local", { log: true }));
     const config = this._register(new Config(log));
-    const host = this._register(new EngineHost(context, log, config));
-    const statusBar = this._register(new StatusBar(host));
-    const chat = this._register(new ChatViewProvider(host));
+    const prompts = new PromptLog();
+    const host = this._register(new EngineHost(context, log, config, prompts));
+    const services: Services = { context, log, config, engine: host, prompts };
+    const statusBar = this._register(new StatusBar(services));
+    const chat = this._register(new ChatViewProvider(services));
     this._register(vscode.window.registerWebviewViewProvider("mixtral.chatView", chat, { webviewOptions: { retainContextWhenHidden: false } }));
-    this._register(new CodeCommands(host, chat));
-    this._register(new InlineCompletionController(host));
-    const models = this._register(new ModelManager(host));
+    this._register(new CodeCommands(services, chat));
+    this._register(new InlineCompletionController(services));
+    const models = this._register(new ModelManager(services));
     host.modelResolver = () => models.resolveModel();
-    const gpu = this._register(new GpuAcceleration(host, () => models.machineInfo()));
+    const gpu = this._register(new GpuAcceleration(services, () => models.machineInfo()));
     this._register(gpu.onDidChange(() => statusBar.setGpuOffer(gpu.offerLabel())));
     this._register(models.onDidChangeDownload((d) => {
       statusBar.setDownload(d);
@@ -41,7 +45,7 @@ class MixtralExtension extends Disposable {
     const reg = (id: string, fn: () => unknown) => this._register(vscode.commands.registerCommand(id, fn));
     reg(CommandIds.showLog, () => log.show());
     reg(CommandIds.selectModel, () => models.selectModel());
-    reg(CommandIds.doctor, () => runDoctor(host, models, gpu));
+    reg(CommandIds.doctor, () => runDoctor(services, models, gpu));
     reg(CommandIds.buildGpuSupport, () => buildGpuSupport({ context, log, onBuilt: () => host.resetBackend("GPU support was built") }));
     reg(CommandIds.loadAnyway, () => host.loadAnyway());
     reg(CommandIds.restartEngine, () => host.restartEngine());
@@ -49,7 +53,7 @@ class MixtralExtension extends Disposable {
     reg(CommandIds.stopGenerating, () => chat.stop());
     reg(CommandIds.openSettings, () => vscode.commands.executeCommand("workbench.action.openSettings", "@ext:mixtral-local.mixtral-local"));
     reg(CommandIds.showLastPrompt, async () => {
-      const last = host.lastPrompt();
+      const last = prompts.last;
       if (!last) return vscode.window.showInformationMessage("Mixtral: no prompt has been sent yet in this window.");
       let count = last.tokenCount;
       if (count === undefined) {
@@ -66,7 +70,7 @@ class MixtralExtension extends Disposable {
     });
     if (MIXTRAL_TEST_HOOKS && context.extensionMode === vscode.ExtensionMode.Test) {
       // Read-only views of state for the extension-host tests; not in the production bundle.
-      reg("mixtral._test.lastPrompt", () => host.lastPrompt());
+      reg("mixtral._test.lastPrompt", () => prompts.last);
       reg("mixtral._test.status", () => host.status());
       reg("mixtral._test.enginePid", () => host.enginePid);
       reg("mixtral._test.gpuPacks", () => ({ status: gpu.current, enginePid: host.enginePid, statusBarMenu: statusBar.lastMenu }));

@@ -1,11 +1,13 @@
-// What the adapters (chat view, commands, inline completions, status bar) get from the
-// composition root in extension.ts. One instance per activation.
+// What the adapters (chat view, commands, inline completions, status bar, models, GPU packs) get
+// from the composition root in extension.ts, one part per concern: the VS Code context, the log and
+// the settings; the engine (EngineHost); the last prompt (PromptLog). Errors become words through
+// describeError.ts, which needs none of them. One instance per activation.
 import type * as vscode from "vscode";
 import type { InferenceBackend } from "../core/engine/types";
 import type { ErrorCode } from "../core/errors";
-import type { ModelInfo, PromptSegment } from "../shared/engineProtocol";
+import type { ModelInfo } from "../shared/engineProtocol";
 import type { Config } from "./Config";
-import type { ErrorDescription } from "./describeError";
+import type { PromptLog } from "./PromptLog";
 
 export type EngineState = "noModel" | "idle" | "loading" | "ready" | "generating" | "crashed" | "error";
 
@@ -24,26 +26,22 @@ export interface EngineStatus {
   tokensPerSecond?: number;
 }
 
-export interface LastPrompt {
-  feature: string;
-  segments: PromptSegment[];
-  text: string;
-  tokenCount?: number;
-  at: number;
+/** The inference backend and its status (EngineHost): the local engine or a remote server. */
+export interface Engine {
+  /** A ready backend. Loads the model on first use, with progress in the status bar; rejects with
+   *  typed errors from src/core/errors.ts (ModelNotInstalledError, InsufficientMemoryError…). */
+  getBackend(signal?: AbortSignal): Promise<InferenceBackend>;
+  status(): EngineStatus;
+  readonly onDidChangeStatus: vscode.Event<EngineStatus>;
+  /** Drops the backend (new settings, a new API key, a GPU pack); the next request builds a new one. */
+  resetBackend(reason: string): void;
 }
 
 export interface Services {
   readonly context: vscode.ExtensionContext;
   readonly log: vscode.LogOutputChannel;
   readonly config: Config;
-  /** A ready backend. Loads the model on first use, with progress in the status bar; rejects with
-   *  typed errors from src/core/errors.ts (ModelNotInstalledError, InsufficientMemoryError…). */
-  getBackend(signal?: AbortSignal): Promise<InferenceBackend>;
-  status(): EngineStatus;
-  readonly onDidChangeStatus: vscode.Event<EngineStatus>;
+  readonly engine: Engine;
   /** Remembered for "Mixtral: Show Last Prompt". */
-  recordPrompt(prompt: Omit<LastPrompt, "at" | "text">): void;
-  lastPrompt(): LastPrompt | undefined;
-  /** Turns any error into one user-facing message with a next step (never throws). */
-  describeError(err: unknown): ErrorDescription;
+  readonly prompts: PromptLog;
 }

@@ -11,7 +11,7 @@ import { builtInPromptNotice } from "../../core/prompt/templates";
 import { newConversation, Transcript, type UserInput } from "../../core/chat/transcript";
 import type { StopReason } from "../../shared/engineProtocol";
 import type { Attachment, ErrorAction, HeaderInfo, HostToWebview, Turn } from "../../shared/protocol";
-import { ACTIONS_BY_CODE } from "../describeError";
+import { ACTIONS_BY_CODE, describeError } from "../describeError";
 import { Disposable } from "../lifecycle";
 import type { EngineStatus, Services } from "../services";
 
@@ -44,7 +44,7 @@ export class ChatController extends Disposable {
     super();
     this.store = new HistoryStore(services.context.globalState);
     this.transcript = new Transcript(this.store.current() ?? newConversation());
-    this._register(services.onDidChangeStatus((s) => this.post({ type: "header", header: toHeader(s) })));
+    this._register(services.engine.onDidChangeStatus((s) => this.post({ type: "header", header: toHeader(s) })));
     this._register({ dispose: () => this.abort?.abort() });
   }
 
@@ -60,7 +60,7 @@ export class ChatController extends Disposable {
   replay(): void {
     // The replayed transcript already contains any text not yet forwarded.
     this.pendingChunk = "";
-    this.post({ type: "header", header: toHeader(this.services.status()) });
+    this.post({ type: "header", header: toHeader(this.services.engine.status()) });
     this.postHistory();
     this.postTranscript();
     const draft = this.services.context.workspaceState.get<{ text: string; attachments: Attachment[] }>(DRAFT_KEY);
@@ -161,12 +161,12 @@ export class ChatController extends Disposable {
     await this.persist();
     let produced = "";
     try {
-      const backend = await this.services.getBackend(abort.signal);
+      const backend = await this.services.engine.getBackend(abort.signal);
       if (abort.signal.aborted) throw new vscode.CancellationError();
       const settings = this.services.config.settings;
       let result: GenerateResult | undefined;
       for (let attempt = 1; !result; attempt++) {
-        const contextSize = backend.modelInfo()?.contextSize ?? this.services.status().info?.contextSize ?? settings.contextSize;
+        const contextSize = backend.modelInfo()?.contextSize ?? this.services.engine.status().info?.contextSize ?? settings.contextSize;
         const prompt = await buildChatPrompt(this.transcript.toChatMessages(), {
           systemPrompt: settings.systemPrompt,
           contextSize,
@@ -179,7 +179,7 @@ export class ChatController extends Disposable {
           this.post({ type: "notice", level: "info", message: prompt.notice, actions: [] });
         }
         const lastUser = [...this.transcript.turns].reverse().find((t) => t.role === "user");
-        this.services.recordPrompt({ feature: lastUser?.feature ?? "chat", segments: prompt.segments, tokenCount: prompt.promptTokens });
+        this.services.prompts.record({ feature: lastUser?.feature ?? "chat", segments: prompt.segments, tokenCount: prompt.promptTokens });
         try {
           result = await backend.generate(
             { slot: "chat", prompt: prompt.segments, messages: prompt.messages, maxTokens: settings.maxTokens, temperature: settings.temperature },
@@ -208,7 +208,7 @@ export class ChatController extends Disposable {
       if (abort.signal.aborted) {
         this.transcript.finish(answer.id, { text: produced, incomplete: true, incompleteReason: "stopped" });
       } else {
-        const { message, actions } = this.services.describeError(err);
+        const { message, actions } = describeError(err);
         this.services.log.error(`[chat] ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
         const notice: HostToWebview = { type: "notice", level: "error", message, actions };
         if (produced === "" && restore && this.transcript.retractLastExchange()) {

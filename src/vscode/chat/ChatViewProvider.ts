@@ -4,7 +4,7 @@
 import * as vscode from "vscode";
 import type { UserInput } from "../../core/chat/transcript";
 import { parseWebviewMessage, type ErrorAction, type HostToWebview, type WebviewToHost } from "../../shared/protocol";
-import { ACTION_COMMANDS } from "../describeError";
+import { ACTION_COMMANDS, describeError } from "../describeError";
 import { Disposable } from "../lifecycle";
 import type { Services } from "../services";
 import { ChatController } from "./ChatController";
@@ -192,9 +192,9 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
       return;
     }
     try {
-      await this.services.getBackend();
+      await this.services.engine.getBackend();
     } catch (err) {
-      const { message, actions } = this.services.describeError(err);
+      const { message, actions } = describeError(err);
       this.post({ type: "notice", level: "error", message, actions });
     }
   }

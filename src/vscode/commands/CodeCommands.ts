@@ -9,7 +9,7 @@ import { buildFeaturePrompt } from "../../core/prompt/featurePrompt";
 import type { PromptTemplateError } from "../../core/errors";
 import { builtInPromptNotice, type PromptVariables } from "../../core/prompt/templates";
 import { CommandIds } from "../commandIds";
-import { showErrorWithActions } from "../describeError";
+import { describeError, showErrorWithActions } from "../describeError";
 import { Disposable } from "../lifecycle";
 import type { Services } from "../services";
 import { codeTarget, type CodeTarget } from "./codeTarget";
@@ -70,7 +70,7 @@ export class CodeCommands extends Disposable {
     try {
       await run();
     } catch (err) {
-      const d = this.services.describeError(err);
+      const d = describeError(err);
       this.services.log.error(`[commands] ${d.message}`);
       await showErrorWithActions((m, ...titles) => vscode.window.showErrorMessage(m, ...titles), d);
     }

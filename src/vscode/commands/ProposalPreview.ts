@@ -37,10 +37,10 @@ export class ProposalPreview extends Disposable implements vscode.TextDocumentCo
         const sub = token.onCancellationRequested(() => abort.abort());
         try {
           progress.report({ message: "loading the model…" });
-          const backend = await this.services.getBackend(abort.signal);
+          const backend = await this.services.engine.getBackend(abort.signal);
           // The loaded model decides the format: its own chat template when it is not Mixtral's.
           const segments = segmentsForModel(built.messages, built.segments, backend.modelInfo());
-          this.services.recordPrompt({ feature, segments });
+          this.services.prompts.record({ feature, segments });
           const s = this.services.config.settings;
           let chars = 0;
           progress.report({ message: "thinking…" });

@@ -10,7 +10,7 @@ import * as vscode from "vscode";
 import { CompletionService, type CompletionStats } from "../../core/completion/CompletionService";
 import type { CompletionOutcome } from "../../core/completion/types";
 import { CommandIds } from "../commandIds";
-import { showErrorWithActions } from "../describeError";
+import { describeError, showErrorWithActions } from "../describeError";
 import { SECTION } from "../Config";
 import { Disposable } from "../lifecycle";
 import type { Services } from "../services";
@@ -40,13 +40,13 @@ export class InlineCompletionController extends Disposable {
   constructor(private readonly services: Services) {
     super();
     this.service = new CompletionService({
-      getBackend: (signal) => services.getBackend(signal),
+      getBackend: (signal) => services.engine.getBackend(signal),
       settings: () => {
         const s = services.config.settings;
         return { maxTokens: s.inlineMaxTokens, multiline: s.inlineMultiline, template: s.prompts.inlineCompletion };
       },
       onPrompt: (prompt) => {
-        services.recordPrompt({ feature: "inlineCompletion", segments: prompt.segments });
+        services.prompts.record({ feature: "inlineCompletion", segments: prompt.segments });
         if (prompt.templateWarning) this.failure(prompt.templateWarning, false);
       },
       onBusyChange: (busy) => {
@@ -102,7 +102,7 @@ export class InlineCompletionController extends Disposable {
 
   /** Log it, show it in the status bar, and notify once per distinct cause. */
   private failure(error: unknown, pause: boolean): void {
-    const description = this.services.describeError(error);
+    const description = describeError(error);
     const { message } = description;
     if (pause) {
       this.failedAt = Date.now();

@@ -44,7 +44,7 @@ export class GpuAcceleration extends Disposable {
   current: GpuPackStatus | undefined;
 
   constructor(
-    private readonly services: Services & { resetBackend(reason: string): void },
+    private readonly services: Services,
     private readonly machine: () => Promise<DetectedMachine>,
   ) {
     super();
@@ -178,7 +178,7 @@ export class GpuAcceleration extends Disposable {
       this.services.log.info(`[gpu] installed @node-llama-cpp/${pack.name}@${pack.version} into ${result.dir}${result.removedVersions.length ? `; removed packs of ${result.removedVersions.join(", ")}` : ""}`);
       await this.refresh();
       // A fresh engine process loads through the resolve hook with the new pack in place.
-      this.services.resetBackend(`GPU pack ${pack.name} installed`);
+      this.services.engine.resetBackend(`GPU pack ${pack.name} installed`);
       void vscode.window.showInformationMessage(`Mixtral: ${gpuBackendLabel(pack.backend)} pack installed; the engine restarts with it on the next request. It ${NEEDS[pack.backend]}; without that, the engine falls back and says why.`);
       return true;
     } catch (err) {
@@ -198,7 +198,7 @@ export class GpuAcceleration extends Disposable {
     const ok = await vscode.window.showWarningMessage(`Remove the GPU packs (${names})? The engine restarts with the extension's own binaries.`, { modal: true }, "Remove");
     if (ok !== "Remove") return false;
     // Stop the engine first: Windows keeps loaded libraries locked.
-    this.services.resetBackend("GPU packs removed");
+    this.services.engine.resetBackend("GPU packs removed");
     try {
       await removeGpuPacks(this.dataDir, status.nodeLlamaCppVersion ?? "");
     } catch (err) {

@@ -79,7 +79,7 @@ export class ModelManager extends Disposable {
   async machineInfo(): Promise<DetectedMachine> {
     this.machine ??= detectMachine();
     const m = { ...(await this.machine) };
-    const info = this.services.status().info;
+    const info = this.services.engine.status().info;
     if (info && info.backend !== "cpu" && info.backend !== "remote" && info.vramTotalBytes) {
       m.gpu = { name: info.gpuName ?? info.backend, backend: info.backend, vramTotalBytes: info.vramTotalBytes, unifiedMemory: info.backend === "metal" };
       m.gpuSource = "node-llama-cpp (last load)";
@@ -94,7 +94,7 @@ export class ModelManager extends Disposable {
     const m = await this.machineInfo();
     const { context, config } = this.services;
     const evidence = readGpuEvidence(engineGpuPackEnv(context)[GPU_PACKS_ENV], context.asAbsolutePath(path.join("node_modules", "@node-llama-cpp")));
-    return planningMachine(m, { ...evidence, backendSetting: config.settings.backend, loadedBackend: this.services.status().info?.backend });
+    return planningMachine(m, { ...evidence, backendSetting: config.settings.backend, loadedBackend: this.services.engine.status().info?.backend });
   }
 
   /** The file the engine should load for the current settings (for LoadOptions.modelPath). */

@@ -16,7 +16,7 @@ export async function runDoctor(services: Services, models: ModelManager, gpu: G
     const machine = await models.fitMachineInfo();
     // 64 MiB keeps the extension host's memory spike small; larger than any CPU cache.
     machine.ramBandwidthBytesPerSec = measureCopyBandwidth(64 * 1024 * 1024, 3);
-    const status = services.status();
+    const status = services.engine.status();
     const info = status.info;
     const report = await buildDoctorReport({
       machine,
