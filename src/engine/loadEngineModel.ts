@@ -95,7 +95,9 @@ export async function loadEngineModel(
   const cores = physicalCores();
   const threads = options.threads > 0 ? Math.min(options.threads, os.availableParallelism()) : defaultThreads(cores);
   if (options.threads > cores) notices.push(`${options.threads} threads is more than the ${cores} physical cores; generation can be many times slower.`);
-  const { llama, notices: backendNotices } = await selectBackend(lib, { backend: options.backend, maxThreads: threads, avoid: options.avoidBackends });
+  const { llama, notices: backendNotices } = await selectBackend(lib, {
+    backend: options.backend, maxThreads: threads, avoid: options.avoidBackends, onStatus: (message) => onProgress(0.02, message),
+  });
   notices.push(...backendNotices);
   const insights = await lib.GgufInsights.from(fileInfo, llama);
 

@@ -32,6 +32,8 @@ export interface SelectBackendOptions {
   maxThreads: number;
   /** Backends the host saw crash the engine (a native GPU abort): not tried again. */
   avoid?: GpuFailure[];
+  /** What is happening, for the load's progress (a decode test takes seconds). */
+  onStatus?: (message: string) => void;
 }
 
 const llamas = new Map<string, Llama>();
@@ -68,7 +70,7 @@ async function gpuCandidates(lib: NodeLlamaCpp, backend: Backend): Promise<Candi
 type Trust = { ok: true } | { ok: false; failure: GpuFailure; fresh: boolean };
 
 /** Cached decode-test result for `gpu`, or a new test. */
-async function trust(gpu: Candidate, avoid: GpuFailure[]): Promise<Trust> {
+async function trust(gpu: Candidate, avoid: GpuFailure[], onStatus?: (message: string) => void): Promise<Trust> {
   const packs = gpuPacks();
   probeCache ??= new ProbeCache(packs.root);
   const machine = await gpuMachine();
@@ -83,6 +85,7 @@ async function trust(gpu: Candidate, avoid: GpuFailure[]): Promise<Trust> {
   if (cached?.ok) return { ok: true };
   if (cached?.failure) return { ok: false, failure: cached.failure, fresh: false };
   log("info", `testing the ${label(gpu)} backend: loading the probe model on the GPU and decoding a few tokens in a separate process (${key})`);
+  onStatus?.(`testing ${label(gpu)} (a short decode)`);
   const view = gpu === "cuda12" ? await cuda12View(packs) : undefined;
   const outcome = await probeBackend(gpuOf(gpu), view ? { env: { [PACK_OVERRIDES_ENV]: JSON.stringify({ [packNameFor("cuda")]: view }) } } : {});
   if (outcome.ok) {
@@ -155,7 +158,7 @@ export async function selectBackend(lib: NodeLlamaCpp, options: SelectBackendOpt
       }
       continue;
     }
-    const trusted = await trust(gpu, options.avoid ?? []);
+    const trusted = await trust(gpu, options.avoid ?? [], options.onStatus);
     if (!trusted.ok) {
       failures.push(trusted);
       continue;

@@ -131,9 +131,10 @@ export class EngineHost extends Disposable implements Engine {
           let lastPct = 0;
           await client.load(options, {
             signal,
-            onProgress: (fraction: number) => {
+            onProgress: (fraction: number, message?: string) => {
               const pct = Math.round(fraction * 100);
-              progress.report({ message: `${pct} %`, increment: pct - lastPct });
+              // The engine names the slow steps (a GPU backend's decode test, loading weights).
+              progress.report({ message: `${pct} %${message ? ` · ${message}` : ""}`, increment: pct - lastPct });
               lastPct = pct;
               this.setStatus({ state: "loading", progress: fraction });
             },

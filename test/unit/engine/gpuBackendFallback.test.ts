@@ -74,9 +74,11 @@ describe("GPU backends: decode test and fallback (real engine child)", function 
     const first = client({ [GPU_PACKS_ENV]: packs.root });
     const states: EngineStateChange["state"][] = [];
     first.client.onDidChangeState((s) => states.push(s.state));
-    const info = await first.client.load(await tinyLoadOptions({ backend: "auto" }));
+    const progress: string[] = [];
+    const info = await first.client.load(await tinyLoadOptions({ backend: "auto" }), { onProgress: (_f, message) => { if (message) progress.push(message); } });
     assert.equal(info.backend, "cpu");
     assert.deepEqual(info.notices, [PTX_NOTICE]);
+    assert.ok(progress.includes("testing CUDA (a short decode)"), progress.join(", "));
     assert.match(text(first.logs), /CUDA failed its decode test \(SIGABRT\): CUDA error: the provided PTX was compiled with an unsupported toolchain/);
     // The probe died, not the engine.
     assert.ok(!states.includes("crashed"), states.join(","));
