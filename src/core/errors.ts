@@ -14,7 +14,6 @@ export type ErrorCode =
   | "promptTemplate"
   /** The prompt does not fit the context (local or the server's). */
   | "contextFull"
-  | "contentRefused"
   /** The engine process died; it restarts on the next request. */
   | "engineCrashed"
   /** The engine process died repeatedly and stays stopped until "Restart Engine". */
@@ -77,10 +76,6 @@ export class ContextFullError extends MixtralError {
 /** A request was cancelled through its AbortSignal (a normal outcome; callers usually ignore it). */
 export class AbortedError extends MixtralError {
   static override readonly code: ErrorCode = "aborted";
-}
-/** Content that must not go into a prompt: binary data, minified/generated lines, text too long. */
-export class ContentRefusedError extends MixtralError {
-  static override readonly code: ErrorCode = "contentRefused";
 }
 /** A GPU pack could not be listed, installed or removed (the message says what to do next). */
 export class GpuPackError extends MixtralError {

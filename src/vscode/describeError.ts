@@ -22,7 +22,6 @@ export const ACTIONS_BY_CODE: Readonly<Record<ErrorCode, readonly ErrorAction[]>
   invalidOptions: ["openSettings"],
   promptTemplate: ["openSettings"],
   contextFull: ["openSettings"],
-  contentRefused: [],
   engineCrashed: ["showLog", "doctor"],
   engineStopped: ["restartEngine", "showLog", "doctor"],
   engineUnavailable: ["showLog", "doctor"],
