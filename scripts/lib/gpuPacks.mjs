@@ -41,7 +41,7 @@ export async function gpuPackManifest(target, { log = (m) => process.stderr.writ
   const wanted = (TARGET_GPU_PACKS[target] ?? []).map(([name]) => name).join(",");
   if (existsSync(cacheFile)) {
     const cached = JSON.parse(readFileSync(cacheFile, "utf8"));
-    if (cached.packs.map((p) => p.name).join(",") === wanted) return cached;
+    if (cached.packs.map((p) => p.name).join(",") === wanted && cached.source) return cached;
   }
   const packs = [];
   for (const [name, backend] of TARGET_GPU_PACKS[target] ?? []) {
@@ -52,10 +52,23 @@ export async function gpuPackManifest(target, { log = (m) => process.stderr.writ
     const tarball = `https://registry.npmjs.org/@node-llama-cpp/${name}/-/${name}-${version}.tgz`;
     packs.push({ name, version, backend, tarball, size: statSync(file).size, unpackedSize: await unpackedSize(file), integrity: dist.integrity });
   }
-  const manifest = { schema: 1, nodeLlamaCppVersion: version, target, packs };
+  const manifest = { schema: 1, nodeLlamaCppVersion: version, target, packs, source: llamaSourceEntry(version) };
   mkdirSync(gpuPackCacheDir(version), { recursive: true });
   writeFileSync(cacheFile, `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
+}
+
+/** node-llama-cpp's own tarball, pinned by the integrity package-lock.json holds: it carries the
+ *  llama.cpp source (llama/gitRelease.bundle, 35 MB) that the VSIX leaves out, which "Build GPU
+ *  Support for This Machine" downloads on demand. No download here: npm checked that hash when it
+ *  installed the very package the VSIX is built from. */
+function llamaSourceEntry(version) {
+  const lock = JSON.parse(readFileSync(join(REPO_ROOT, "package-lock.json"), "utf8"));
+  const entry = lock.packages?.["node_modules/node-llama-cpp"];
+  if (entry?.version !== version || !/^sha512-[A-Za-z0-9+/]{86}==$/.test(entry?.integrity ?? "")) {
+    throw new Error(`package-lock.json has no sha512 integrity for node-llama-cpp@${version}; run npm install`);
+  }
+  return { name: "node-llama-cpp", version, tarball: `https://registry.npmjs.org/node-llama-cpp/-/node-llama-cpp-${version}.tgz`, integrity: entry.integrity };
 }
 
 /** Writes dist/gpu-packs.json for `target` (an empty pack list for targets without GPU packs). */

@@ -46,7 +46,7 @@ class MixtralExtension extends Disposable {
     reg(CommandIds.showLog, () => log.show());
     reg(CommandIds.selectModel, () => models.selectModel());
     reg(CommandIds.doctor, () => runDoctor(services, models, gpu));
-    reg(CommandIds.buildGpuSupport, () => buildGpuSupport({ context, log, onBuilt: () => host.resetBackend("GPU support was built") }));
+    reg(CommandIds.buildGpuSupport, () => buildGpuSupport({ context, log, mirror: () => services.config.settings.gpuPackMirror, onBuilt: () => host.resetBackend("GPU support was built") }));
     reg(CommandIds.loadAnyway, () => host.loadAnyway());
     reg(CommandIds.restartEngine, () => host.restartEngine());
     reg(CommandIds.newChat, () => chat.newChat());

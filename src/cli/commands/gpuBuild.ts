@@ -9,6 +9,8 @@ import { resolveExtensionDataDir } from "../../core/config/extensionDataDir";
 import { MixtralError } from "../../core/errors";
 import { detectGpuBuildToolchain, gpuBuildSteps } from "../../core/gpu/gpuBuild";
 import { runGpuBuild } from "../../core/gpu/gpuBuildRunner";
+import { fetchLlamaSource } from "../../core/gpu/llamaSource";
+import { cliGpuPackManifest } from "./gpuPack";
 
 const USAGE =
   "usage: mixtral-local gpu-build [--arch 90] [--source FILE] [--data-dir DIR] [--check]\n" +
@@ -44,13 +46,14 @@ export async function run(args: string[]): Promise<number> {
   }
   const data = resolveExtensionDataDir({ dataDir: opts["data-dir"] });
   // The CLI runs under Node already: build with this very Node (and the npm beside it).
-  const { toolchain, missing } = await detectGpuBuildToolchain({ nodeLlamaCppDir: bundledNodeLlamaCppDir(), node: process.execPath, cudaArchitectures: opts.arch, sourceFile: opts.source });
+  const manifest = await cliGpuPackManifest();
+  const { toolchain, missing } = await detectGpuBuildToolchain({ nodeLlamaCppDir: bundledNodeLlamaCppDir(), node: process.execPath, cudaArchitectures: opts.arch, sourceFile: opts.source, sourceDownloadable: !!manifest?.source });
   const steps = gpuBuildSteps(toolchain);
   const t = toolchain;
   process.stderr.write([
     `GPU: ${t.gpuName ?? "none found by nvidia-smi"}; build for sm_${t.cudaArchitectures ?? "?"}`,
     `nvcc: ${t.nvcc ?? "missing"}${t.cudaVersion ? ` (CUDA ${t.cudaVersion})` : ""}; cmake: ${t.cmake ?? "missing"}; C++: ${t.compiler ?? "missing"}; Node: ${t.node} (npm ${t.npm ?? "missing"}, headers ${t.nodeDir ?? "missing"})`,
-    `llama.cpp source: ${t.sourceCloned ? "unpacked" : t.sourceBundle ? "git bundle (unpacked by the first step)" : t.sourceFile ? `from ${t.sourceFile}` : "missing"} in ${t.nodeLlamaCppDir}`,
+    `llama.cpp source: ${t.sourceCloned ? "unpacked" : t.sourceBundle ? "git bundle (unpacked by the first step)" : t.sourceFile ? `from ${t.sourceFile}` : t.sourceOnDemand ? `to be downloaded (${manifest?.source?.tarball}, pinned sha512)` : "missing"} in ${t.nodeLlamaCppDir}`,
     `data folder: ${data.dir} (${data.source})`,
     ...steps.map((s) => `step: ${s.label}: ${[s.command, ...s.args].join(" ")}`),
     "",
@@ -67,6 +70,22 @@ export async function run(args: string[]): Promise<number> {
   const onSignal = () => { process.stderr.write("\nCancelling the build...\n"); ac.abort(); };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
+  if (t.sourceOnDemand) {
+    process.stderr.write(`Downloading llama.cpp's source: ${manifest?.source?.tarball}\n`);
+    let lastMb = -1;
+    const src = await fetchLlamaSource({
+      dataDir: data.dir, manifest, signal: ac.signal,
+      onProgress: (p) => { const mb = Math.floor(p.bytes / 10e6); if (mb !== lastMb) { lastMb = mb; process.stderr.write(`-- ${p.phase} ${(p.bytes / 1e6).toFixed(0)} MB\n`); } },
+    }).catch((err: unknown) => {
+      if (!(err instanceof MixtralError)) throw err;
+      process.stderr.write(`mixtral-local gpu-build: ${err.message}\n${err.hint ? `${err.hint}\n` : ""}`);
+      return undefined;
+    });
+    if (!src) return 1;
+    if (src.status === "cancelled") { process.stderr.write("Cancelled: nothing was built.\n"); return 130; }
+    process.stderr.write(`llama.cpp source: ${src.file} (${src.downloaded ? "downloaded" : "kept from before"}, sha512 checked)\n`);
+    t.sourceFile = src.file;
+  }
   let last = -1;
   try {
     const r = await runGpuBuild({

@@ -29,6 +29,9 @@ export interface GpuBuildToolchain {
   /** --source: a `npm pack node-llama-cpp@<version>` tarball (or its llama/gitRelease.bundle) for
    *  an installation without the bundle (the VSIX leaves its 35 MB out). */
   sourceFile?: string;
+  /** No source here, but the manifest pins node-llama-cpp's tarball: fetch it (fetchLlamaSource)
+   *  and set sourceFile before the build. */
+  sourceOnDemand?: boolean;
 }
 
 export interface GpuBuildCheck {
@@ -45,6 +48,8 @@ export interface DetectOptions {
   cudaArchitectures?: string;
   /** See GpuBuildToolchain.sourceFile. */
   sourceFile?: string;
+  /** The manifest pins node-llama-cpp's tarball, so a missing source can be downloaded. */
+  sourceDownloadable?: boolean;
   env?: NodeJS.ProcessEnv;
   platform?: NodeJS.Platform;
 }
@@ -105,6 +110,8 @@ export async function detectGpuBuildToolchain(o: DetectOptions): Promise<GpuBuil
   if (o.sourceFile !== undefined) {
     if (existsSync(o.sourceFile)) t.sourceFile = path.resolve(o.sourceFile);
     else missing.push(`the source file ${o.sourceFile} (it does not exist)`);
+  } else if (!t.sourceCloned && !t.sourceBundle && o.sourceDownloadable) {
+    t.sourceOnDemand = true;
   } else if (!t.sourceCloned && !t.sourceBundle) {
     missing.push("llama.cpp's source (node-llama-cpp's llama/gitRelease.bundle is not in this installation): pass --source with the tarball of `npm pack node-llama-cpp@<this version>`, made on a machine with the npm registry");
   }

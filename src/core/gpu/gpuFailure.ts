@@ -38,10 +38,14 @@ export const GPU_BACKEND_LABELS: Record<GpuBackend | "cpu", string> = { cuda: "C
 const BUILD_HINT = "build GPU support for this machine (“Mixtral: Build GPU Support for This Machine”, or `mixtral-local gpu-build`)";
 const CRASH_SIGNALS = new Set(["SIGABRT", "SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE", "SIGTRAP"]);
 
-/** The first line of stderr that names a GPU runtime error, and the backend it belongs to. */
+/** The line of stderr that names a GPU runtime error, and the backend it belongs to. ggml prints
+ *  "<file>:108: CUDA error" and "CUDA error: <what>" around a native backtrace, in either order
+ *  (on the H200 the generic line came first): the one that says what wins. */
 export function gpuErrorLine(stderr: string): { backend: GpuBackend; line: string } | undefined {
-  for (const raw of stderr.split("\n")) {
-    const line = raw.trim();
+  const lines = stderr.split("\n").map((l) => l.trim());
+  const telling = lines.find((l) => /CUDA error: \S|cuBLAS error: \S/.test(l));
+  if (telling) return { backend: "cuda", line: telling };
+  for (const line of lines) {
     if (/CUDA error|cuBLAS error|ggml_cuda|ggml-cuda/.test(line)) return { backend: "cuda", line };
     if (/ggml_vulkan|Vulkan error|vk::|VK_ERROR/.test(line)) return { backend: "vulkan", line };
     if (/ggml_metal|MTLDevice|Metal error/.test(line)) return { backend: "metal", line };

@@ -228,7 +228,8 @@ async function readTarballPackage(file: string): Promise<{ name: string; version
   }
 }
 
-async function sha512Integrity(file: string, signal?: AbortSignal): Promise<string | undefined> {
+/** The file's sha512 as an SRI string; undefined when `signal` aborted the read. */
+export async function sha512Integrity(file: string, signal?: AbortSignal): Promise<string | undefined> {
   const hash = createHash("sha512");
   for await (const chunk of createReadStream(file, { highWaterMark: 4 * 1024 * 1024 })) {
     if (signal?.aborted) return undefined;

@@ -27,11 +27,23 @@ export interface GpuPackEntry {
   integrity: string;
 }
 
+/** node-llama-cpp's own npm tarball: it carries the llama.cpp source (llama/gitRelease.bundle)
+ *  that "Build GPU Support for This Machine" needs and the VSIX leaves out (35 MB). */
+export interface LlamaSourceEntry {
+  name: "node-llama-cpp";
+  version: string;
+  tarball: string;
+  /** sha512 SRI from package-lock.json (what npm verified when it installed the shipped package). */
+  integrity: string;
+}
+
 export interface GpuPackManifest {
   nodeLlamaCppVersion: string;
   /** The VSIX target it was written for, e.g. "linux-x64". */
   target: string;
   packs: GpuPackEntry[];
+  /** Absent in manifests written before it existed. */
+  source?: LlamaSourceEntry;
 }
 
 /** The manifest's file name inside dist/ (beside extension.js and cli.js). */
@@ -62,7 +74,16 @@ export function parseGpuPackManifest(raw: unknown): GpuPackManifest {
     if (typeof integrity !== "string" || !SRI_SHA512.test(integrity)) bad(`packs[${i}].integrity`);
     return { name, version, backend, tarball, size, unpackedSize, integrity } as GpuPackEntry;
   });
-  return { nodeLlamaCppVersion: m.nodeLlamaCppVersion as string, target: m.target as string, packs };
+  let source: LlamaSourceEntry | undefined;
+  if (m.source !== undefined) {
+    const src = m.source;
+    if (!isObject(src) || src.name !== "node-llama-cpp") return bad("source");
+    if (src.version !== m.nodeLlamaCppVersion) bad(`source.version ${String(src.version)} is not node-llama-cpp's ${String(m.nodeLlamaCppVersion)}`);
+    if (typeof src.tarball !== "string" || !/^https?:\/\//.test(src.tarball)) bad("source.tarball");
+    if (typeof src.integrity !== "string" || !SRI_SHA512.test(src.integrity)) bad("source.integrity");
+    source = { name: "node-llama-cpp", version: src.version as string, tarball: src.tarball as string, integrity: src.integrity as string };
+  }
+  return { nodeLlamaCppVersion: m.nodeLlamaCppVersion as string, target: m.target as string, packs, ...(source ? { source } : {}) };
 }
 
 /** Reads dist/gpu-packs.json from `distDir`; a build without one (a dev build offline) has no packs. */
@@ -110,7 +131,7 @@ export function gpuPackForBackend(manifest: GpuPackManifest | undefined, backend
 /** Where to fetch a pack: the registry URL from the manifest, or the same path under `mirror`
  *  (a corporate npm mirror such as Artifactory or Verdaccio keeps the registry's path layout).
  *  The size and hash always come from the manifest, so a mirror cannot change what is installed. */
-export function gpuPackUrl(pack: GpuPackEntry, mirror?: string): string {
+export function gpuPackUrl(pack: Pick<GpuPackEntry, "tarball">, mirror?: string): string {
   if (!mirror) return pack.tarball;
   let base: URL;
   try {

@@ -4,13 +4,17 @@
 // same the CLI's `mixtral-local gpu-build` runs.
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { GpuBuildError } from "../../core/errors";
+import { MixtralError } from "../../core/errors";
 import { detectGpuBuildToolchain, gpuBuildSteps } from "../../core/gpu/gpuBuild";
 import { runGpuBuild } from "../../core/gpu/gpuBuildRunner";
+import { fetchLlamaSource } from "../../core/gpu/llamaSource";
+import { loadGpuPackManifest } from "../../core/gpu/packManifest";
 
 export interface BuildGpuSupportDeps {
   context: vscode.ExtensionContext;
   log: vscode.LogOutputChannel;
+  /** mixtral.gpu.packMirror: where the llama.cpp source is downloaded from when the VSIX lacks it. */
+  mirror(): string;
   /** Called after a build is installed: the engine restarts to load it. */
   onBuilt(): void;
 }
@@ -18,7 +22,8 @@ export interface BuildGpuSupportDeps {
 export async function buildGpuSupport(deps: BuildGpuSupportDeps): Promise<void> {
   const { context, log } = deps;
   // The extension host runs in Electron: the build runs with the `node` on the PATH.
-  const { toolchain: t, missing } = await detectGpuBuildToolchain({ nodeLlamaCppDir: context.asAbsolutePath(path.join("node_modules", "node-llama-cpp")) });
+  const manifest = await loadGpuPackManifest(context.asAbsolutePath("dist"));
+  const { toolchain: t, missing } = await detectGpuBuildToolchain({ nodeLlamaCppDir: context.asAbsolutePath(path.join("node_modules", "node-llama-cpp")), sourceDownloadable: !!manifest?.source });
   log.info(`[gpu-build] GPU ${t.gpuName ?? "none found"}, sm_${t.cudaArchitectures ?? "?"}; nvcc ${t.nvcc ?? "missing"} (CUDA ${t.cudaVersion ?? "?"}); cmake ${t.cmake ?? "missing"}; C++ ${t.compiler ?? "missing"}; Node ${t.node ?? "missing"}`);
   if (missing.length > 0) {
     for (const m of missing) log.warn(`[gpu-build] missing: ${m}`);
@@ -27,7 +32,7 @@ export async function buildGpuSupport(deps: BuildGpuSupportDeps): Promise<void> 
     return;
   }
   const go = await vscode.window.showInformationMessage(
-    `Build CUDA support for ${t.gpuName ?? "this GPU"} (sm_${t.cudaArchitectures}) with CUDA ${t.cudaVersion ?? ""}? It takes several minutes and uses every core; no network is needed.`,
+    `Build CUDA support for ${t.gpuName ?? "this GPU"} (sm_${t.cudaArchitectures}) with CUDA ${t.cudaVersion ?? ""}? It takes several minutes and uses every core; ${t.sourceOnDemand ? "llama.cpp's source (node-llama-cpp's npm tarball, about 40 MB, pinned sha512) is downloaded first." : "no network is needed."}`,
     { modal: true }, "Build",
   );
   if (go !== "Build") return;
@@ -36,6 +41,19 @@ export async function buildGpuSupport(deps: BuildGpuSupportDeps): Promise<void> 
     const sub = token.onCancellationRequested(() => ac.abort());
     let reported = 0;
     try {
+      if (t.sourceOnDemand) {
+        progress.report({ message: "downloading llama.cpp's source" });
+        const src = await fetchLlamaSource({
+          dataDir: context.globalStorageUri.fsPath, manifest, mirror: deps.mirror() || undefined, signal: ac.signal,
+          onProgress: (p) => progress.report({ message: `downloading llama.cpp's source: ${(p.bytes / 1e6).toFixed(0)} MB` }),
+        });
+        if (src.status === "cancelled") {
+          void vscode.window.showInformationMessage("Mixtral: GPU build cancelled; the partial download is kept and resumes next time.");
+          return;
+        }
+        log.info(`[gpu-build] llama.cpp source: ${src.file} (${src.downloaded ? "downloaded" : "kept from before"}, sha512 checked)`);
+        t.sourceFile = src.file;
+      }
       const r = await runGpuBuild({
         toolchain: t, steps: gpuBuildSteps(t), dataDir: context.globalStorageUri.fsPath, signal: ac.signal,
         onLine: (line) => log.info(`[gpu-build] ${line}`),
@@ -53,7 +71,7 @@ export async function buildGpuSupport(deps: BuildGpuSupportDeps): Promise<void> 
       void vscode.window.showInformationMessage("Mixtral: GPU support built for this machine. The engine restarts, tests it with a short decode, and uses it.");
       deps.onBuilt();
     } catch (err) {
-      if (!(err instanceof GpuBuildError)) throw err;
+      if (!(err instanceof MixtralError)) throw err;
       log.error(`[gpu-build] ${err.message} ${err.hint ?? ""}`);
       const pick = await vscode.window.showErrorMessage(`Mixtral: ${err.message}`, "Show Log");
       if (pick) log.show();

@@ -37,6 +37,20 @@ describe("gpuFailure", () => {
     assert.equal(explainGpuFailure("cuda", { signal: "SIGKILL", exitCode: null, stderr: "", error: "no answer within 300 s" }).deterministic, false);
   });
 
+  it("prefers the line that says what failed when ggml prints the generic one first (as on the H200)", () => {
+    // The order of the H200's stderr (bench/gpu/results/2026-12-04-user-fallback.log), backtrace lines between.
+    const h200 = [
+      "/home/runner/work/node-llama-cpp/node-llama-cpp/llama/llama.cpp/ggml/src/ggml-cuda/ggml-cuda.cu:108: CUDA error",
+      "/tmp/mixtral-gpu/data/gpu-packs/3.21.1/node_modules/@node-llama-cpp/linux-x64-cuda/bins/linux-x64-cuda/llama-addon.node(_ZN4Napi11AsyncWorker18OnAsyncWorkExecuteEP10napi_env__Pv+0x32)[0x7f6fe8f004b2]",
+      "CUDA error: the provided PTX was compiled with an unsupported toolchain.",
+      "  current device: 0, in function ggml_cuda_kernel_can_use_pdl at ggml/src/ggml-cuda/common.cuh:1640",
+    ].join("\n");
+    assert.deepEqual(gpuErrorLine(h200), { backend: "cuda", line: "CUDA error: the provided PTX was compiled with an unsupported toolchain." });
+    const f = explainGpuFailure("cuda", { signal: "SIGABRT", exitCode: null, stderr: h200 }, { driverVersion: "580.159.04", computeCapability: "9.0" });
+    assert.equal(f.signature, "SIGABRT|CUDA error: the provided PTX was compiled with an unsupported toolchain.");
+    assert.match(f.reason, /^driver 580 cannot run this CUDA build on an sm_90 card/);
+  });
+
   it("finds the GPU error line and its backend in a native crash's stderr", () => {
     assert.deepEqual(gpuErrorLine(`some log\n${PTX_ABORT}`), { backend: "cuda", line: "CUDA error: the provided PTX was compiled with an unsupported toolchain" });
     assert.equal(gpuErrorLine("ggml_vulkan: Device memory allocation failed")?.backend, "vulkan");
