@@ -27,6 +27,8 @@ export interface Ticket {
 
 interface Session {
   readonly doc: vscode.TextDocument;
+  /** Told once that a save wrote the pending lines (auto save would repeat it every second). */
+  warnedSave?: boolean;
   readonly proposal: Proposal;
   readonly title: string;
   readonly fileName: string;
@@ -54,7 +56,9 @@ export class InlineProposals extends Disposable {
     this._register(vscode.workspace.onDidCloseTextDocument((doc) => this.closed(doc)));
     this._register(vscode.workspace.onDidSaveTextDocument((doc) => {
       const s = this.sessions.get(doc.uri.toString());
-      if (s?.proposal.pending) void vscode.window.showWarningMessage(`Mixtral: ${s.fileName} was saved with a proposal pending, so the file holds both the original and the proposed lines; accept or reject the changes, then save again.`);
+      if (!s?.proposal.pending || s.warnedSave) return;
+      s.warnedSave = true;
+      void vscode.window.showWarningMessage(`Mixtral: ${s.fileName} was saved with a proposal pending, so the file holds both the original and the proposed lines; accept or reject the changes, then save again.`);
     }));
     if (MIXTRAL_TEST_HOOKS && services.context.extensionMode === vscode.ExtensionMode.Test) {
       this._register(vscode.commands.registerCommand("mixtral._test.proposal", (uri?: string) => {
@@ -112,6 +116,12 @@ export class InlineProposals extends Disposable {
     this.sessions.set(doc.uri.toString(), session);
     if (!vscode.window.visibleTextEditors.some((e) => e.document === doc)) await vscode.window.showTextDocument(doc);
     if (!(await this.apply(session, proposal.show()))) return;
+    // The selection would cover the shaded lines: the cursor goes to the first change instead.
+    const first = doc.positionAt(proposal.start).line + (proposal.layout[0]?.removedLine ?? 0);
+    for (const e of vscode.window.visibleTextEditors.filter((x) => x.document === doc)) {
+      e.selection = new vscode.Selection(first, 0, first, 0);
+      e.revealRange(new vscode.Range(first, 0, first, 0), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    }
     if (info.note) void vscode.window.showWarningMessage(`Mixtral: ${info.note}`);
     if (autoAnswer !== undefined) await this.apply(session, autoAnswer ? proposal.acceptAll() : proposal.rejectAll());
   }

@@ -1,0 +1,88 @@
+// Edits in place as a user sees them: the VSIX in code-server, driven in Chromium, a Refactor
+// answered by a scripted OpenAI-compatible server on 127.0.0.1 that changes two separate places.
+// The inline diff (shaded and highlighted lines, CodeLens) is photographed into test-results/.
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { startScriptedOpenAi, type ScriptedOpenAi } from "../helpers/openAiServers";
+import { describeWorkbench, openWorkbench, vsixForTests, workspaceFolder, type Workbench } from "./workbench";
+
+const CODE = [
+  "def mean(values: list[float]) -> float:",
+  "    return sum(values) / len(values)",
+  "",
+  "",
+  "def median(values: list[float]) -> float:",
+  "    ordered = sorted(values)",
+  "    middle = len(ordered) // 2",
+  "    if len(ordered) % 2:",
+  "        return ordered[middle]",
+  "    return (ordered[middle - 1] + ordered[middle]) / 2",
+].join("\n");
+
+describe("edits in place in the browser workbench", function () {
+  this.timeout(300_000);
+  let scratch: string;
+  let wb: Workbench;
+  let server: ScriptedOpenAi;
+
+  before(async () => {
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), "mixtral-edits-e2e-"));
+    server = await startScriptedOpenAi({ flavour: "openai", answer: `Typed:\n\n\`\`\`python\n${CODE}\n\`\`\`\n` });
+    wb = await openWorkbench(await vsixForTests(scratch), {
+      "mixtral.engine": "openai",
+      "mixtral.remote.url": server.url,
+      "mixtral.maxTokens": 512,
+      // code-server saves after a delay by default: the fixture on disk must stay as it is.
+      "files.autoSave": "off",
+    });
+  });
+
+  after(async () => {
+    await wb?.close();
+    await server?.close();
+    fs.rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it("shows a two-place refactor as an inline diff with Accept / Reject lenses, and Reject All restores the file", async () => {
+    const { page } = wb;
+    const fixture = fs.readFileSync(path.join(workspaceFolder, "src", "stats.py"), "utf8");
+    await page.keyboard.press("Control+P");
+    const input = page.locator(".quick-input-widget input");
+    await input.waitFor({ state: "visible" });
+    await input.fill("stats.py");
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: "stats.py" }).first().waitFor();
+    await page.keyboard.press("Enter");
+    await page.locator(".monaco-editor .view-lines", { hasText: "def median(values):" }).first().waitFor();
+    await page.locator(".monaco-editor .view-lines").first().click();
+    await page.keyboard.press("Control+A");
+    // The palette by hand: runFromPalette clicks into the editor first, which drops the selection.
+    await page.keyboard.press("F1");
+    await input.waitFor({ state: "visible" });
+    await input.fill(">Mixtral: Refactor Selection");
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: "Mixtral: Refactor Selection" }).first().click();
+    await page.locator('.quick-input-widget input[placeholder*="What should change"]').waitFor({ state: "visible" });
+    await input.fill("add type hints");
+    await page.keyboard.press("Enter");
+    const lens = page.locator(".monaco-editor .codelens-decoration", { hasText: "Accept All" });
+    try {
+      await lens.first().waitFor({ timeout: 60_000 });
+    } catch {
+      assert.fail(`no proposal lens; the workbench shows ${await describeWorkbench(page)}`);
+    }
+    const lenses = (await page.locator(".monaco-editor .codelens-decoration").allTextContents()).join(" | ");
+    assert.match(lenses, /Accept All \(Ctrl\+Alt\+Y\)/);
+    assert.match(lenses, /Show Side-by-Side Diff/);
+    assert.equal((lenses.match(/\bReject\b(?! All)/g) ?? []).length, 2, `one Reject per hunk: ${lenses}`);
+    await page.waitForTimeout(500);
+    await wb.screenshot("inline-diff");
+    // Monaco renders spaces as no-break spaces.
+    const shown = ((await page.locator(".monaco-editor .view-lines").first().textContent()) ?? "").replace(/\u00a0/g, " ");
+    assert.ok(shown.includes("def median(values: list[float]) -> float:") && shown.includes("def median(values):"), `the original and the proposed line are both in the editor: ${shown}`);
+    await page.keyboard.press("Control+Alt+N");
+    await lens.first().waitFor({ state: "detached", timeout: 15_000 });
+    assert.equal(await page.locator(".monaco-editor .view-lines", { hasText: "list[float]" }).count(), 0, "Reject All took every proposed line back");
+    assert.equal(fs.readFileSync(path.join(workspaceFolder, "src", "stats.py"), "utf8"), fixture, "the file on disk was never written");
+  });
+});
