@@ -133,7 +133,7 @@ describe("code commands", function () {
       await server.close();
     });
 
-    it("refactors the selection as one undoable edit", async () => {
+    it("refactors the selection: shown in place, Accept All is one Undo step back to the proposal, one more to the original", async () => {
       const editor = await editorWith(ORIGINAL);
       selectLines(editor, 0, 2);
       await vscode.commands.executeCommand("mixtral.refactorSelection", { instruction: "add TypeScript types", apply: true });
@@ -142,7 +142,9 @@ describe("code commands", function () {
       assert.ok(sent && sent.body.includes("add TypeScript types"), "the instruction reached the server");
       await vscode.window.showTextDocument(editor.document);
       await vscode.commands.executeCommand("undo");
-      assert.equal(editor.document.getText(), ORIGINAL, "one undo restores the original");
+      assert.equal(editor.document.getText(), ORIGINAL.replace("function add(a, b) {\n", `function add(a, b) {\n${PROPOSED.split("\n")[0]}\n`), "one undo: the proposal shown again");
+      await vscode.commands.executeCommand("undo");
+      assert.equal(editor.document.getText(), ORIGINAL, "a second undo restores the original");
     });
 
     it("writes tests into a new editor with the answer's code", async () => {
@@ -182,25 +184,26 @@ describe("code commands", function () {
       assert.equal(server.requests.length, before, "nothing was sent");
     });
 
-    it("shows a proposal as a diff, and discards it when the user does not apply it", async () => {
+    it("shows a pending proposal side by side on request, and Reject All discards it and closes the diff", async () => {
       const editor = await editorWith(ORIGINAL);
       selectLines(editor, 0, 2);
       const requests = server.requests.length;
-      const diffs: string[] = [];
       const proposalDiffs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === "mixtral-proposal");
-      const watch = vscode.window.tabGroups.onDidChangeTabs(() => diffs.push(...proposalDiffs().map((t) => t.label)));
-      try {
-        await vscode.commands.executeCommand("mixtral.addDocumentation", { apply: false });
-      } finally {
-        watch.dispose();
-      }
+      await vscode.commands.executeCommand("mixtral.addDocumentation");
       assert.ok(server.requests.slice(requests).some((r) => !r.path.startsWith("/v1/models") && r.body.includes("return a + b;")), "the selection was sent");
-      assert.ok(diffs.some((label) => label.includes("proposal")), `the proposal was shown as a diff (tabs: ${diffs.join(", ")})`);
-      assert.equal(editor.document.getText(), ORIGINAL, "discarded: the document is unchanged");
+      await vscode.commands.executeCommand("mixtral.showProposalDiff", editor.document.uri.toString());
+      const diffs = proposalDiffs();
+      assert.equal(diffs.length, 1, "the proposal is shown as a diff");
+      assert.ok(diffs[0].label.includes("proposal"), diffs[0].label);
+      const input = diffs[0].input as vscode.TabInputTextDiff;
+      assert.equal((await vscode.workspace.openTextDocument(input.original)).getText(), ORIGINAL, "left: the file as it was");
+      assert.equal((await vscode.workspace.openTextDocument(input.modified)).getText(), ORIGINAL.replace("function add(a, b) {\n  return a + b;\n}", PROPOSED), "right: the file with the proposal");
+      await vscode.commands.executeCommand("mixtral.rejectProposal", editor.document.uri.toString());
+      assert.equal(editor.document.getText(), ORIGINAL, "discarded: the document is the original exactly");
       assert.deepEqual(proposalDiffs(), [], "the diff is closed");
     });
 
-    it("refuses to apply when the document changed while the answer was generated", async () => {
+    it("follows an edit below the selection while the answer is written, and applies the proposal above it", async () => {
       const editor = await editorWith(ORIGINAL);
       selectLines(editor, 0, 2);
       server.delayMs = 1500;
@@ -212,7 +215,22 @@ describe("code commands", function () {
       } finally {
         server.delayMs = 0;
       }
-      assert.equal(editor.document.getText(), `${ORIGINAL}// typed meanwhile\n`, "the user's edit is kept and the proposal is not applied");
+      assert.equal(editor.document.getText(), `${ORIGINAL.replace("function add(a, b) {\n  return a + b;\n}", PROPOSED)}// typed meanwhile\n`, "the user's edit is kept and the proposal applied where the lines moved");
+    });
+
+    it("drops the answer when the selected lines were edited while it was written, keeping the user's edit", async () => {
+      const editor = await editorWith(ORIGINAL);
+      selectLines(editor, 0, 2);
+      server.delayMs = 1500;
+      try {
+        const running = vscode.commands.executeCommand("mixtral.refactorSelection", { instruction: "types", apply: true });
+        await new Promise((r) => setTimeout(r, 500));
+        await editor.edit((b) => b.insert(new vscode.Position(1, 0), "  // typed meanwhile\n"));
+        await running;
+      } finally {
+        server.delayMs = 0;
+      }
+      assert.equal(editor.document.getText(), ORIGINAL.replace("  return a + b;", "  // typed meanwhile\n  return a + b;"), "the user's edit is kept and nothing else changed");
     });
   });
 });

@@ -80,6 +80,12 @@ export class Proposal {
     return edit;
   }
 
+  /** The region's text with every hunk still pending decided one way: all rejected is the
+   *  original, all accepted the proposal (for the side-by-side diff). */
+  textWith(decision: "accepted" | "rejected"): string {
+    return render(this.chunks, this.hunks, this.current.decisions.map((d) => (d === "pending" ? decision : d)), this.eol).text;
+  }
+
   /** Shows every hunk: the proposed lines inserted under the original ones. */
   show(): TextEdit | undefined {
     return this.plan(this.hunks.map(() => "pending"));
@@ -102,39 +108,63 @@ export class Proposal {
     return this.plan(this.current.decisions.map((d, i) => (i === index ? decision : d)));
   }
 
-  /** Follows one change of the document (offsets before it). `read(offset, length)` reads the
-   *  document after it. An insertion right at the start or the end is first taken as ours (it
-   *  may be a hunk's added lines); if the region then reads as none of the renderings, it is the
-   *  user's, outside. */
-  documentChanged(change: TextEdit, read: (offset: number, length: number) => string): ChangeOutcome {
+  /** Follows one change event of the document: its changes, each with offsets in the document
+   *  before the event (as VS Code reports them; it may split one edit into several), and
+   *  `read(offset, length)` reading the document after it. An insertion right at the start or
+   *  the end is first taken as ours (it may be a hunk's added lines); if the region then reads as
+   *  none of the renderings, it is the user's, outside. */
+  documentChanged(changes: readonly TextEdit[], read: (offset: number, length: number) => string): ChangeOutcome {
     if (this._cancelled) return "cancelled";
-    const delta = change.text.length - change.length;
-    const changeEnd = change.offset + change.length;
+    const start = this._start;
     const end = this.end;
-    if (change.offset > end || (change.offset === end && change.length > 0)) return "outside";
-    if (change.offset >= this._start && changeEnd <= end) {
-      const text = read(this._start, this.current.text.length + delta);
-      const match = [...this.known].reverse().find((s) => s.text === text);
-      if (match) {
-        this.current = match;
-        return "tracked";
-      }
-      // Typing right before or right after the region is the user's, not inside the proposal.
-      if (change.length === 0 && change.offset === this._start) {
-        this._start += delta;
-        return "outside";
-      }
-      if (change.length === 0 && change.offset === end) return "outside";
-      this._cancelled = true;
-      return "cancelled";
+    const delta = (cs: TextEdit[]) => cs.reduce((n, c) => n + c.text.length - c.length, 0);
+    const before: TextEdit[] = [];
+    const inside: TextEdit[] = [];
+    const atStart: TextEdit[] = [];
+    const atEnd: TextEdit[] = [];
+    for (const c of changes) {
+      const cEnd = c.offset + c.length;
+      if (c.length === 0 && c.offset === start) atStart.push(c);
+      else if (c.length === 0 && c.offset === end) atEnd.push(c);
+      else if (c.offset >= end) continue;
+      else if (cEnd <= start) before.push(c);
+      else if (c.offset >= start && cEnd <= end) inside.push(c);
+      else return this.cancel();
     }
-    if (changeEnd <= this._start) {
-      this._start += delta;
+    const shifted = start + delta(before);
+    if (inside.length + atStart.length + atEnd.length === 0) {
+      this._start = shifted;
       return "outside";
     }
+    const text = read(shifted, this.current.text.length + delta([...inside, ...atStart, ...atEnd]));
+    const match = [...this.known].reverse().find((st) => st.text === text);
+    if (match) {
+      this._start = shifted;
+      this.current = match;
+      return "tracked";
+    }
+    // Typing right before or right after the region is the user's, not inside the proposal.
+    if (inside.length === 0) {
+      this._start = shifted + delta(atStart);
+      return "outside";
+    }
+    return this.cancel();
+  }
+
+  private cancel(): ChangeOutcome {
     this._cancelled = true;
     return "cancelled";
   }
+}
+
+/** Where the region [start, start + length) is after a change of the document, or undefined when
+ *  the change touched it (while an answer is generated, before there is a proposal). Typing right
+ *  before its first or right after its last character is outside it. */
+export function followRegion(region: { start: number; length: number }, change: TextEdit): { start: number; length: number } | undefined {
+  const end = region.start + region.length;
+  if (change.offset >= end) return region;
+  if (change.offset + change.length <= region.start) return { start: region.start + change.text.length - change.length, length: region.length };
+  return undefined;
 }
 
 /** The smallest single replacement of whole lines turning `before` into `after` (the common

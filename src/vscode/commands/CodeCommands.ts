@@ -12,8 +12,9 @@ import { CommandIds } from "../commandIds";
 import { describeError, showErrorWithActions } from "../describeError";
 import { Disposable } from "../lifecycle";
 import type { Services } from "../services";
+import { InlineProposals } from "../edits/InlineProposals";
 import { codeTarget, type CodeTarget } from "./codeTarget";
-import { ProposalPreview } from "./ProposalPreview";
+import { ProposalPreview, TITLES } from "./ProposalPreview";
 import { workspaceFacts } from "./workspaceFacts";
 
 /** What the commands need from the chat view (implemented by ChatViewProvider). */
@@ -29,8 +30,8 @@ export interface ChatSink {
 const RECENT_KEY = "mixtral.recentRefactorInstructions";
 
 /** Arguments a keybinding (or a test) may pass: `{ "instruction": "use async/await" }` skips the
- *  question. `apply` answers the preview's Apply/Discard and is honoured only in the extension's
- *  test mode: in normal use, model output reaches a file only through the user's click. */
+ *  question. `apply` answers the proposal's Accept All (true) / Reject All (false) and is honoured
+ *  only in the extension's test mode: in normal use, model output is accepted only by the user. */
 export interface EditCommandArgs {
   instruction?: string;
   apply?: boolean;
@@ -44,10 +45,12 @@ function editArgs(arg: unknown): EditCommandArgs {
 
 export class CodeCommands extends Disposable {
   private readonly preview: ProposalPreview;
+  private readonly inline: InlineProposals;
 
   constructor(private readonly services: Services, private readonly chat: ChatSink) {
     super();
     this.preview = this._register(new ProposalPreview(services));
+    this.inline = this._register(new InlineProposals(services, this.preview));
     const reg = (id: string, fn: (...args: unknown[]) => Promise<void>) =>
       this._register(vscode.commands.registerCommand(id, (...args: unknown[]) => this.guard(() => fn(...args))));
     reg(CommandIds.explainSelection, () => this.toChat("explain"));
@@ -149,6 +152,8 @@ export class CodeCommands extends Disposable {
       const editor = await vscode.window.showTextDocument(uri);
       editor.selection = new vscode.Selection(range.start.line, 0, range.end.line, editor.document.lineAt(range.end.line).text.length);
     }
+    const active = vscode.window.activeTextEditor?.document;
+    if (active) await this.inline.beforeNewEdit(active);
     const t = await this.target();
     if (!t) return;
     const extra: Partial<PromptVariables> = {};
@@ -171,7 +176,15 @@ export class CodeCommands extends Disposable {
       }));
     }
     const autoAnswer = MIXTRAL_TEST_HOOKS && this.services.context.extensionMode === vscode.ExtensionMode.Test ? args.apply : undefined;
-    await this.preview.run(feature as FeatureName, t, buildFeaturePrompt(feature, this.variables(t, extra), this.promptOptions()), autoAnswer);
+    // The selected lines are followed while the answer is written: typing elsewhere is fine.
+    const ticket = this.inline.begin(t.document, t.range);
+    try {
+      const answer = await this.preview.answerCode(feature as FeatureName, t, buildFeaturePrompt(feature, this.variables(t, extra), this.promptOptions()));
+      if (!answer) return;
+      await this.inline.propose(ticket, answer.code, { title: TITLES[feature], fileName: t.fileName, note: answer.note }, autoAnswer);
+    } finally {
+      ticket.dispose();
+    }
   }
 
   private async askInstruction(): Promise<string | undefined> {

@@ -1,6 +1,6 @@
-// Streams a command's answer with a cancellable progress notification, then either shows the
-// proposed code as a diff against the original (refactor, fix, document) and applies it on the
-// user's click as one undoable edit, or opens it in a new editor (write tests).
+// Streams a command's answer with a cancellable progress notification, then either returns the
+// proposed code (refactor, fix, document: shown in place by src/vscode/edits/InlineProposals,
+// and side by side here on request) or opens it in a new editor (write tests).
 import * as vscode from "vscode";
 import { extractCode, reindent } from "../../core/commands/answerCode";
 import type { FeatureName } from "../../core/prompt/defaultTemplates";
@@ -13,7 +13,7 @@ import type { CodeTarget } from "./codeTarget";
 
 export const PROPOSAL_SCHEME = "mixtral-proposal";
 
-const TITLES: Record<string, string> = { refactor: "Refactor", fix: "Fix", document: "Documentation", writeTests: "Tests" };
+export const TITLES: Record<string, string> = { refactor: "Refactor", fix: "Fix", document: "Documentation", writeTests: "Tests" };
 
 export class ProposalPreview extends Disposable implements vscode.TextDocumentContentProvider {
   private readonly docs = new Map<string, string>();
@@ -61,57 +61,39 @@ export class ProposalPreview extends Disposable implements vscode.TextDocumentCo
     );
   }
 
-  /** `autoAnswer` (test mode only) stands for the user's Apply (true) or Discard (false) click. */
-  async run(feature: FeatureName, target: CodeTarget, built: FeaturePrompt, autoAnswer?: boolean): Promise<void> {
+  /** Generates the feature's answer and returns its code, re-indented for the target's first
+   *  line; undefined (having told the user) when there is nothing to propose. */
+  async answerCode(feature: FeatureName, target: CodeTarget, built: FeaturePrompt): Promise<{ code: string; note?: string } | undefined> {
     if (built.warning) void vscode.window.showWarningMessage(`Mixtral: ${builtInPromptNotice(built.warning)}`);
     const title = TITLES[feature] ?? feature;
     const answer = await this.generate(`${title} ${target.fileName}:${target.startLine}-${target.endLine}`, built, feature);
-    if (!answer) return;
+    if (!answer) return undefined;
     const extracted = extractCode(answer.text);
     if (!extracted || !extracted.code.trim()) {
       const open = await vscode.window.showWarningMessage("Mixtral answered without code, so there is nothing to apply.", "Show Answer");
       if (open) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: answer.text, language: "markdown" }));
-      return;
+      return undefined;
     }
     const indent = /^[ \t]*/.exec(target.document.lineAt(target.range.start.line).text)![0];
-    const newCode = reindent(extracted.code, indent);
-    const original = target.document.getText();
-    const start = target.document.offsetAt(target.range.start);
-    const end = target.document.offsetAt(target.range.end);
-    const proposed = original.slice(0, start) + newCode + original.slice(end);
-    const id = ++this.counter;
-    const left = vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: `/${id}/original/${target.fileName}` });
-    const right = vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: `/${id}/proposed/${target.fileName}` });
-    this.docs.set(left.toString(), original);
-    this.docs.set(right.toString(), proposed);
-    try {
-      await vscode.commands.executeCommand("vscode.diff", left, right, `Mixtral ${title}: ${target.fileName} ↔ proposal`, { preview: true });
-      const note = answer.incomplete ? ` The answer was cut short (${answer.reason ?? "incomplete"}): review it carefully.` : "";
-      const choice = autoAnswer !== undefined ? (autoAnswer ? "Apply" : "Discard") : await vscode.window.showInformationMessage(`Apply Mixtral's ${title.toLowerCase()} to ${target.fileName}:${target.startLine}-${target.endLine}?${note}`, "Apply", "Discard");
-      if (choice !== "Apply") return;
-      await this.apply(target, newCode);
-    } finally {
-      this.docs.delete(left.toString());
-      this.docs.delete(right.toString());
-      await closeTabsWithScheme();
-    }
+    const note = answer.incomplete ? `The answer was cut short (${answer.reason ?? "incomplete"}): review it carefully.` : undefined;
+    return { code: reindent(extracted.code, indent), note };
   }
 
-  private async apply(target: CodeTarget, newCode: string): Promise<void> {
-    const doc = target.document;
-    if (doc.isClosed) {
-      void vscode.window.showWarningMessage(`Mixtral: ${target.fileName} was closed; nothing was changed. Open it and run the command again.`);
-      return;
-    }
-    if (doc.version !== target.version) {
-      void vscode.window.showWarningMessage(`Mixtral: ${target.fileName} changed since the proposal was made; nothing was changed, to avoid corrupting your edits. Run the command again.`);
-      return;
-    }
-    const edit = new vscode.WorkspaceEdit();
-    edit.replace(doc.uri, target.range, newCode);
-    const ok = await vscode.workspace.applyEdit(edit);
-    if (!ok) void vscode.window.showWarningMessage(`Mixtral: VS Code refused the edit (is ${target.fileName} read-only?). Nothing was changed.`);
-    else this.services.log.info(`[commands] applied to ${target.relativePath}:${target.startLine}-${target.endLine}`);
+  /** The whole file before and after a proposal, side by side (read-only: the proposal's own
+   *  Accept and Reject act on the file). */
+  async showDiff(fileName: string, title: string, original: string, proposed: string): Promise<void> {
+    const id = ++this.counter;
+    const left = vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: `/${id}/original/${fileName}` });
+    const right = vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: `/${id}/proposed/${fileName}` });
+    this.docs.set(left.toString(), original);
+    this.docs.set(right.toString(), proposed);
+    await vscode.commands.executeCommand("vscode.diff", left, right, `Mixtral ${title}: ${fileName} ↔ proposal`, { preview: true });
+  }
+
+  /** Closes the side-by-side diffs once their proposal is decided. */
+  async closeDiffs(): Promise<void> {
+    this.docs.clear();
+    await closeTabsWithScheme();
   }
 
   async toNewEditor(target: CodeTarget, built: FeaturePrompt, testFramework: string): Promise<void> {

@@ -2,7 +2,7 @@
 // to the string and reported back, as the vscode adapter does with the real document.
 import * as assert from "node:assert/strict";
 import { diffHunks } from "../../../src/core/edits/hunks";
-import { Proposal, type TextEdit } from "../../../src/core/edits/proposal";
+import { followRegion, Proposal, type TextEdit } from "../../../src/core/edits/proposal";
 
 const BEFORE = "// head\n";
 const AFTER = "// tail\n";
@@ -15,7 +15,7 @@ class Doc {
   edit(e: TextEdit | undefined) {
     assert.ok(e, "an edit was planned");
     this.text = this.text.slice(0, e.offset) + e.text + this.text.slice(e.offset + e.length);
-    return this.proposal.documentChanged(e, (o, l) => this.text.slice(o, o + l));
+    return this.proposal.documentChanged([e], (o, l) => this.text.slice(o, o + l));
   }
 }
 
@@ -115,6 +115,23 @@ describe("edit proposals (core/edits)", () => {
     assert.equal(doc.text, kept);
   });
 
+  it("follows one event of several changes, as VS Code may split an edit: its own, and the user's around it", () => {
+    const { p, doc } = shown();
+    assert.ok(p.acceptAll(), "planned as one edit");
+    // Which lands as two separate changes of one event (offsets before the event).
+    const first = p.start;
+    const second = p.start + p.text.indexOf("function sub(a, b) {\n");
+    const changes = [
+      { offset: second, length: "function sub(a, b) {\n".length, text: "" },
+      { offset: first, length: "function add(a, b) {\n".length, text: "" },
+      { offset: 0, length: 0, text: "// above\n" },
+    ];
+    for (const c of changes) doc.text = doc.text.slice(0, c.offset) + c.text + doc.text.slice(c.offset + c.length);
+    assert.equal(p.documentChanged(changes, (o, l) => doc.text.slice(o, o + l)), "tracked");
+    assert.deepEqual(p.decisions, ["accepted", "accepted"]);
+    assert.equal(doc.text, "// above\n" + BEFORE + PROPOSED + AFTER);
+  });
+
   it("is cancelled by an edit across its boundary", () => {
     const { p, doc } = shown();
     assert.equal(doc.edit({ offset: p.start - 2, length: 4, text: "" }), "cancelled");
@@ -142,5 +159,20 @@ describe("edit proposals (core/edits)", () => {
     doc.edit(p.reject(0));
     doc.edit(p.reject(1));
     assert.equal(doc.text, BEFORE + "b\n" + AFTER);
+  });
+});
+
+describe("the selected region while the answer is generated (followRegion)", () => {
+  const region = { start: 10, length: 20 };
+  it("shifts with an edit before it, stays for an edit after it or typing right after it", () => {
+    assert.deepEqual(followRegion(region, { offset: 0, length: 2, text: "abcde" }), { start: 13, length: 20 });
+    assert.deepEqual(followRegion(region, { offset: 10, length: 0, text: "x" }), { start: 11, length: 20 });
+    assert.deepEqual(followRegion(region, { offset: 30, length: 0, text: "x" }), region);
+    assert.deepEqual(followRegion(region, { offset: 40, length: 5, text: "" }), region);
+  });
+  it("is lost to an edit inside it or across its edges", () => {
+    assert.equal(followRegion(region, { offset: 15, length: 0, text: "x" }), undefined);
+    assert.equal(followRegion(region, { offset: 8, length: 3, text: "" }), undefined);
+    assert.equal(followRegion(region, { offset: 29, length: 2, text: "" }), undefined);
   });
 });

@@ -1,0 +1,137 @@
+// Edits shown in place, inside a real VS Code: a refactor answered by a scripted
+// OpenAI-compatible server on 127.0.0.1 changes two separate places, so the proposal has two
+// hunks; they are decided through the CodeLens commands the editor shows and the keybinding
+// commands, and the document's text is checked exactly after each step, Undo included.
+import * as assert from "node:assert/strict";
+import * as vscode from "vscode";
+import { startScriptedOpenAi, type ScriptedOpenAi } from "../helpers/openAiServers";
+
+const config = () => vscode.workspace.getConfiguration("mixtral");
+const G = vscode.ConfigurationTarget.Global;
+
+const HEAD = "// math helpers\n";
+const TAIL = "\nexport { add, sub };\n";
+const BODY = "function add(a, b) {\n  return a + b;\n}\n\nfunction sub(a, b) {\n  return a - b;\n}\n";
+const ADD = "function add(a: number, b: number) {\n";
+const SUB = "function sub(a: number, b: number) {\n";
+const ANSWER_CODE = `${ADD}  return a + b;\n}\n\n${SUB}  return a - b;\n}`;
+const ORIGINAL = HEAD + BODY + TAIL;
+/** Both hunks pending: each original line followed by its proposed line. */
+const SHOWN = HEAD + `function add(a, b) {\n${ADD}  return a + b;\n}\n\nfunction sub(a, b) {\n${SUB}  return a - b;\n}\n` + TAIL;
+
+interface ProposalState {
+  pending: boolean;
+  decisions: string[];
+  hunks: number;
+  decorated?: { removed: number[]; added: number[] };
+}
+const state = () => vscode.commands.executeCommand<ProposalState>("mixtral._test.proposal");
+
+async function lenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+  return (await vscode.commands.executeCommand<vscode.CodeLens[]>("vscode.executeCodeLensProvider", doc.uri)).filter((l) => l.command?.command.startsWith("mixtral."));
+}
+
+/** Runs the lens the user would click: `title` on the `nth` hunk (0-based, in document order). */
+async function click(doc: vscode.TextDocument, title: string, nth = 0): Promise<void> {
+  const lens = (await lenses(doc)).filter((l) => l.command!.title === title)[nth];
+  assert.ok(lens, `a "${title}" lens #${nth}`);
+  await vscode.commands.executeCommand(lens.command!.command, ...(lens.command!.arguments ?? []));
+}
+
+/** Opens the file, selects the two functions and asks for the refactor; returns once it is shown. */
+async function proposed(): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument({ content: ORIGINAL, language: "typescript" });
+  const editor = await vscode.window.showTextDocument(doc);
+  editor.selection = new vscode.Selection(1, 0, 7, 1);
+  await vscode.commands.executeCommand("mixtral.refactorSelection", { instruction: "add types" });
+  assert.equal(doc.getText(), SHOWN, "the proposal is shown in place");
+  return editor;
+}
+
+describe("edits in place", function () {
+  this.timeout(120_000);
+  let server: ScriptedOpenAi;
+
+  before(async () => {
+    await vscode.extensions.getExtension("mixtral-local.mixtral-local")?.activate();
+    server = await startScriptedOpenAi({ flavour: "openai", answer: `Typed:\n\n\`\`\`typescript\n${ANSWER_CODE}\n\`\`\`\n` });
+    await config().update("remote.url", server.url, G);
+    await config().update("engine", "openai", G);
+    await config().update("maxTokens", 512, G);
+  });
+
+  after(async () => {
+    for (const key of ["engine", "remote.url", "maxTokens"]) await config().update(key, undefined, G);
+    await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+    await server.close();
+  });
+
+  it("shows a two-place refactor as two hunks: removed and added lines decorated, lenses per hunk and for all", async () => {
+    const editor = await proposed();
+    const s = await state();
+    assert.equal(s.hunks, 2);
+    assert.deepEqual(s.decisions, ["pending", "pending"]);
+    assert.deepEqual(s.decorated, { removed: [1, 6], added: [2, 7] });
+    const titles = (await lenses(editor.document)).map((l) => `${l.range.start.line}:${l.command!.title}`);
+    assert.deepEqual(titles.sort(), ["1:Accept", "1:Accept All (Ctrl+Alt+Y)", "1:Reject", "1:Reject All (Ctrl+Alt+N)", "1:Show Side-by-Side Diff", "6:Accept", "6:Reject"].sort());
+    await vscode.commands.executeCommand("mixtral.rejectProposal");
+  });
+
+  it("rejects one hunk and accepts the other, exactly; one Undo brings the accepted hunk back to pending", async () => {
+    const editor = await proposed();
+    await click(editor.document, "Reject", 1);
+    assert.deepEqual((await state()).decisions, ["pending", "rejected"]);
+    const beforeAccept = editor.document.getText();
+    assert.equal(beforeAccept, HEAD + `function add(a, b) {\n${ADD}  return a + b;\n}\n\n` + BODY.slice(BODY.indexOf("function sub")) + TAIL);
+    await click(editor.document, "Accept", 0);
+    assert.equal(editor.document.getText(), ORIGINAL.replace("function add(a, b) {\n", ADD), "the first change applied, the second not");
+    assert.equal((await state()).pending, false);
+    assert.deepEqual((await lenses(editor.document)).length, 0, "no lenses once decided");
+    await vscode.window.showTextDocument(editor.document);
+    await vscode.commands.executeCommand("undo");
+    assert.equal(editor.document.getText(), beforeAccept, "one Undo restores the state before the accepted hunk");
+    const s = await state();
+    assert.deepEqual(s.decisions, ["pending", "rejected"], "the hunk is pending again");
+    assert.deepEqual(s.decorated, { removed: [1], added: [2] });
+    await vscode.commands.executeCommand("mixtral.rejectProposal");
+    assert.equal(editor.document.getText(), ORIGINAL);
+  });
+
+  it("Reject All restores the original exactly; Accept All (after an edit above it) applies the whole refactor", async () => {
+    const editor = await proposed();
+    await vscode.commands.executeCommand("mixtral.rejectProposal");
+    assert.equal(editor.document.getText(), ORIGINAL);
+    assert.deepEqual((await state()).decorated, { removed: [], added: [] });
+
+    const again = await proposed();
+    await again.edit((b) => b.insert(new vscode.Position(0, 0), "// typed above\n"));
+    assert.equal((await state()).pending, true, "an edit outside the proposal only shifts it");
+    assert.deepEqual((await state()).decorated, { removed: [2, 7], added: [3, 8] });
+    await vscode.commands.executeCommand("mixtral.acceptProposal");
+    assert.equal(again.document.getText(), `// typed above\n${HEAD}${ANSWER_CODE}\n${TAIL}`);
+  });
+
+  it("an edit inside the proposal cancels it, keeping every character the user sees", async () => {
+    const editor = await proposed();
+    await editor.edit((b) => b.insert(new vscode.Position(3, 0), "// mine\n"));
+    const kept = SHOWN.replace("  return a + b;\n", "// mine\n  return a + b;\n");
+    assert.equal(editor.document.getText(), kept);
+    const s = await state();
+    assert.equal(s.pending, false, "cancelled");
+    assert.deepEqual(s.decorated, { removed: [], added: [] });
+    await vscode.commands.executeCommand("mixtral.acceptProposal");
+    assert.equal(editor.document.getText(), kept, "Accept All after the cancel changes nothing");
+  });
+
+  it("a second edit while one is pending rejects the pending one first, then shows the new one", async () => {
+    const editor = await proposed();
+    const requests = server.requests.length;
+    editor.selection = new vscode.Selection(1, 0, 9, 1);
+    await vscode.commands.executeCommand("mixtral.refactorSelection", { instruction: "add types again" });
+    assert.equal(server.requests.length, requests + 1, "the second refactor was asked for");
+    assert.equal(editor.document.getText(), SHOWN, "one proposal shown, not two");
+    assert.deepEqual((await state()).decisions, ["pending", "pending"]);
+    await vscode.commands.executeCommand("mixtral.rejectProposal");
+    assert.equal(editor.document.getText(), ORIGINAL);
+  });
+});
