@@ -10,6 +10,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, existsSync } from "node:fs";
 import * as fs from "node:fs/promises";
+import { createRequire } from "node:module";
 import * as path from "node:path";
 import * as tar from "tar";
 import { GpuBuildError } from "../errors";
@@ -146,6 +147,33 @@ function packageFiles(name: string, version: string): Record<string, string> {
   };
 }
 
+/** node-llama-cpp's build runs `npm run cmake-js-llama` (`cd llama && cmake-js`), which finds
+ *  cmake-js through node_modules/.bin. An installed extension has no .bin (vsce packs no links, and
+ *  unzipping may drop the executable bit), so the build failed there with "cmake-js: not found"
+ *  (seen on the GPU machine from the VSIX). A folder with a `cmake-js` that runs the package's own
+ *  script with this Node, first on the build's PATH, serves both. Returns that folder, or undefined
+ *  where cmake-js is not installed (the build then says so itself). */
+export async function writeCmakeJsShim(dir: string, t: Pick<GpuBuildToolchain, "node" | "nodeLlamaCppDir">, platform: NodeJS.Platform = process.platform): Promise<string | undefined> {
+  let pkgFile: string;
+  try {
+    pkgFile = createRequire(path.join(t.nodeLlamaCppDir, "package.json")).resolve("cmake-js/package.json");
+  } catch {
+    return undefined;
+  }
+  const pkg = JSON.parse(await fs.readFile(pkgFile, "utf8")) as { bin?: string | Record<string, string> };
+  const rel = typeof pkg.bin === "string" ? pkg.bin : pkg.bin?.["cmake-js"] ?? "bin/cmake-js";
+  const script = path.join(path.dirname(pkgFile), rel);
+  const node = t.node ?? "node";
+  await fs.mkdir(dir, { recursive: true });
+  if (platform === "win32") {
+    await fs.writeFile(path.join(dir, "cmake-js.cmd"), `@"${node}" "${script}" %*\r\n`);
+  } else {
+    const q = (v: string) => `'${v.replace(/'/g, "'\\''")}'`;
+    await fs.writeFile(path.join(dir, "cmake-js"), `#!/bin/sh\nexec ${q(node)} ${q(script)} "$@"\n`, { mode: 0o755 });
+  }
+  return dir;
+}
+
 export async function runGpuBuild(o: GpuBuildOptions): Promise<GpuBuildResult> {
   const t = o.toolchain;
   const version = await readVersion(t.nodeLlamaCppDir);
@@ -178,7 +206,9 @@ export async function runGpuBuild(o: GpuBuildOptions): Promise<GpuBuildResult> {
   try {
     if (t.sourceFile && !t.sourceCloned) placedBundle = await placeSourceBundle(t.sourceFile, llamaDir, version, log);
     log(`Building GPU support for ${t.gpuName ?? "this machine"}: CUDA ${t.cudaVersion ?? "?"}, sm_${t.cudaArchitectures}, node-llama-cpp ${version}; log ${logFile}`);
-    for (const [i, step] of o.steps.entries()) {
+    const shims = await writeCmakeJsShim(path.join(root, "local-build", "bin"), t);
+    const steps = o.steps.map((step) => ({ ...step, env: { ...step.env, PATH: [shims, step.env.PATH].filter(Boolean).join(path.delimiter) } }));
+    for (const [i, step] of steps.entries()) {
       const share = o.steps.length === 1 ? 1 : i === 0 ? 0.05 : 0.95;
       const base = o.steps.length === 1 || i === 0 ? 0 : 0.05;
       o.onProgress?.(base, step.label);

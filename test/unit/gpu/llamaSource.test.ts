@@ -3,11 +3,13 @@
 // 127.0.0.1, checked against the sha512 the manifest pins. The CPU package tarball of our version
 // plays the source tarball here (10 MB instead of 40; the rule under test is the pin, not the bytes).
 import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { existsSync, promises as fs, readFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DownloadFailedError, GpuBuildError } from "../../../src/core/errors";
 import { detectGpuBuildToolchain } from "../../../src/core/gpu/gpuBuild";
+import { writeCmakeJsShim } from "../../../src/core/gpu/gpuBuildRunner";
 import { fetchLlamaSource, llamaSourcePath } from "../../../src/core/gpu/llamaSource";
 import { loadGpuPackManifest, type GpuPackManifest } from "../../../src/core/gpu/packManifest";
 import { cpuPackTarball, manifestOf, packEntryFor } from "../../helpers/gpuPackFixture";
@@ -94,5 +96,23 @@ describe("gpu/llamaSource: the llama.cpp source fetched on demand (real mirror o
     const lock = JSON.parse(readFileSync(path.join(repoRoot(), "package-lock.json"), "utf8")) as { packages: Record<string, { version: string; integrity: string }> };
     const nlc = lock.packages["node_modules/node-llama-cpp"];
     assert.deepEqual(built?.source, { name: "node-llama-cpp", version: nlc.version, tarball: `https://registry.npmjs.org/node-llama-cpp/-/node-llama-cpp-${nlc.version}.tgz`, integrity: nlc.integrity });
+  });
+});
+
+describe("gpu/gpuBuildRunner: cmake-js for node-llama-cpp's build in an installed extension", () => {
+  it("puts a cmake-js that runs the package's own script on the build's PATH (an installed extension has no node_modules/.bin)", async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "mixtral-shim-"));
+    try {
+      const nodeLlamaCppDir = path.join(repoRoot(), "node_modules", "node-llama-cpp");
+      const shims = await writeCmakeJsShim(path.join(dir, "bin"), { node: process.execPath, nodeLlamaCppDir });
+      // What `npm run cmake-js-llama` does: a shell finds `cmake-js` on the PATH; nothing else is on it.
+      assert.ok(shims);
+      const r = spawnSync("/bin/sh", ["-c", "cmake-js --version"], { env: { PATH: `${shims}${path.delimiter}/usr/bin:/bin` }, encoding: "utf8" });
+      const expected = (JSON.parse(readFileSync(path.join(repoRoot(), "node_modules", "cmake-js", "package.json"), "utf8")) as { version: string }).version;
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout.trim(), expected);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 });
