@@ -3,6 +3,9 @@
 // hunks; they are decided through the CodeLens commands the editor shows and the keybinding
 // commands, and the document's text is checked exactly after each step, Undo included.
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import * as vscode from "vscode";
 import { startScriptedOpenAi, type ScriptedOpenAi } from "../helpers/openAiServers";
 
@@ -38,9 +41,10 @@ async function click(doc: vscode.TextDocument, title: string, nth = 0): Promise<
   await vscode.commands.executeCommand(lens.command!.command, ...(lens.command!.arguments ?? []));
 }
 
-/** Opens the file, selects the two functions and asks for the refactor; returns once it is shown. */
-async function proposed(): Promise<vscode.TextEditor> {
-  const doc = await vscode.workspace.openTextDocument({ content: ORIGINAL, language: "typescript" });
+/** Opens the file (a new untitled one by default), selects the two functions and asks for the
+ *  refactor; returns once it is shown. */
+async function proposed(file?: vscode.Uri): Promise<vscode.TextEditor> {
+  const doc = file ? await vscode.workspace.openTextDocument(file) : await vscode.workspace.openTextDocument({ content: ORIGINAL, language: "typescript" });
   const editor = await vscode.window.showTextDocument(doc);
   editor.selection = new vscode.Selection(1, 0, 7, 1);
   await vscode.commands.executeCommand("mixtral.refactorSelection", { instruction: "add types" });
@@ -133,5 +137,24 @@ describe("edits in place", function () {
     assert.deepEqual((await state()).decisions, ["pending", "pending"]);
     await vscode.commands.executeCommand("mixtral.rejectProposal");
     assert.equal(editor.document.getText(), ORIGINAL);
+  });
+
+  it("closing the file with a proposal pending (not saving) leaves the file on disk as it was and drops the proposal", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mixtral-edits-"));
+    const file = path.join(dir, "math.ts");
+    fs.writeFileSync(file, ORIGINAL);
+    try {
+      const editor = await proposed(vscode.Uri.file(file));
+      const uri = editor.document.uri.toString();
+      await vscode.commands.executeCommand("workbench.action.revertAndCloseActiveEditor");
+      assert.equal(fs.readFileSync(file, "utf8"), ORIGINAL, "the file on disk is untouched");
+      assert.equal((await vscode.commands.executeCommand<ProposalState>("mixtral._test.proposal", uri)).pending, false, "the proposal is dropped");
+      const reopened = await vscode.window.showTextDocument(vscode.Uri.file(file));
+      assert.equal(reopened.document.getText(), ORIGINAL);
+      assert.deepEqual(await lenses(reopened.document), [], "no lens left on the reopened file");
+    } finally {
+      await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
