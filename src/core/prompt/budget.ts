@@ -4,20 +4,11 @@
 // its own run (mixtralFormat.ts), so a prompt's size is the exact sum of its runs' counts plus one
 // per BOS/EOS: no approximation, no re-tokenizing the whole prompt per try. (A command's selection
 // is bounded before it becomes a prompt: src/core/commands/codeInput.ts.)
-import type { PromptSegment } from "../../shared/engineProtocol";
 import { InvalidOptionsError } from "../errors";
 import { userRun, validateConversation, withSystem, type ChatMessage } from "./mixtralFormat";
 
 /** The engine's tokenizer: one count per text, each counted as one prompt text run. */
 export type CountTokens = (texts: string[]) => Promise<number[]>;
-
-/** Tokens of a prompt as the engine would evaluate it. (Runs marked `special` are counted with
- *  special tokens off: an upper bound for control-token strings.) */
-export async function countPromptTokens(segments: readonly PromptSegment[], countTokens: CountTokens): Promise<number> {
-  const texts = segments.flatMap((s) => (s.type === "text" ? [s.text] : []));
-  const counts = texts.length ? await countTokens(texts) : [];
-  return segments.length - texts.length + counts.reduce((a, b) => a + b, 0);
-}
 
 export interface ChatBudgetOptions {
   /** Leading system messages, then alternating user/assistant, ending with the newest user message. */

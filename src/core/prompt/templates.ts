@@ -128,13 +128,3 @@ export function builtInPromptNotice(warning: PromptTemplateError): string {
   return `${warning.message} The built-in prompt was used.`;
 }
 
-/** Checks a user template without rendering a real prompt (for settings validation). */
-export function checkTemplate(name: FeatureName, source: string): PromptTemplateError | undefined {
-  try {
-    renderTemplate(source, variablesFor({}), `mixtral.prompts.${name}`);
-    return undefined;
-  } catch (err) {
-    if (err instanceof PromptTemplateError) return err;
-    throw err;
-  }
-}

@@ -3,7 +3,7 @@
 import * as assert from "node:assert/strict";
 import type { LlamaModel } from "node-llama-cpp" with { "resolution-mode": "import" };
 import { InvalidOptionsError } from "../../../src/core/errors";
-import { countPromptTokens, fitChat, type CountTokens } from "../../../src/core/prompt/budget";
+import { fitChat, type CountTokens } from "../../../src/core/prompt/budget";
 import { buildMixtralPrompt, type ChatMessage } from "../../../src/core/prompt/mixtralFormat";
 import { tokenizePrompt } from "../../../src/engine/tokenizePrompt";
 import { counterFor, disposeTinyTokenizer, tinyTokenizer } from "./tinyTokenizer";
@@ -30,9 +30,9 @@ describe("prompt/budget", function () {
   });
   after(() => disposeTinyTokenizer());
 
-  it("counts a prompt exactly as the engine tokenizes it", async () => {
-    const segments = buildMixtralPrompt(conversation(3));
-    assert.equal(await countPromptTokens(segments, count), tokenizePrompt(model, segments).length);
+  it("counts the prompt it keeps exactly as the engine tokenizes it", async () => {
+    const fit = await fitChat({ messages: conversation(3), contextSize: 4096, reserveTokens: 256, countTokens: count });
+    assert.equal(fit.promptTokens, tokenizePrompt(model, buildMixtralPrompt(fit.messages)).length);
   });
 
   it("keeps everything when it fits", async () => {

@@ -5,7 +5,7 @@ import { PromptTemplateError } from "../../../src/core/errors";
 import { DEFAULT_SYSTEM_PROMPT, FEATURE_NAMES } from "../../../src/core/prompt/defaultTemplates";
 import { buildFeaturePrompt } from "../../../src/core/prompt/featurePrompt";
 import { renderPromptText } from "../../../src/core/prompt/mixtralFormat";
-import { checkTemplate, fenceFor, renderFeatureTemplate, type PromptVariables } from "../../../src/core/prompt/templates";
+import { fenceFor, renderFeatureTemplate, type PromptVariables } from "../../../src/core/prompt/templates";
 import { golden } from "./tinyTokenizer";
 
 const VARS: PromptVariables = {
@@ -72,8 +72,6 @@ describe("prompt/templates", function () {
       assert.equal(result.custom, false);
     }
     assert.equal(renderFeatureTemplate("explain", VARS, { explain: "   " }).custom, false);
-    assert.equal(checkTemplate("ask", "{{ question }}"), undefined);
-    assert.match(checkTemplate("ask", "{% if %}")?.message ?? "", /line 1/);
   });
 
   it("picks a fence longer than any backtick run in the code", () => {
