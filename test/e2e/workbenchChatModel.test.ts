@@ -86,8 +86,10 @@ describe("chat view in the browser workbench (tiny model)", function () {
   });
 
   it("keeps the conversation across a window reload", async () => {
-    // Give the host a moment to store the draft (the chip attached in the previous test).
-    await wb.page.waitForTimeout(1500);
+    // Give the host a moment to store the draft (the chip attached in the previous test). The web
+    // workbench writes workspaceState to IndexedDB in the background; a reload that comes too soon
+    // after the write can lose it (1 run in ~6 full e2e runs with 1.5 s under load; 5 s since).
+    await wb.page.waitForTimeout(5000);
     await wb.page.reload();
     await wb.page.locator(".monaco-workbench").waitFor({ timeout: 60_000 });
     const chat = await openChat(wb.page);
