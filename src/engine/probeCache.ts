@@ -2,12 +2,12 @@
 // backend is tested once, and one that aborted is never loaded again on the same driver. Kept in
 // the GPU packs' version folder (it goes with them when an update removes old packs); without one
 // (no MIXTRAL_GPU_PACKS), only for the life of this engine process.
-import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import type { GpuBackend, GpuMachine } from "../core/gpu/gpuFailure";
 import { PROBE_CACHE_FILE, type ProbeRecord } from "../core/gpu/gpuUsability";
+import { queryNvidiaCard } from "../core/models/machineInfo";
 import type { InstalledPack } from "./gpuPacks";
 
 export class ProbeCache {
@@ -59,11 +59,6 @@ let machine: Promise<GpuMachine> | undefined;
 /** The NVIDIA driver version and the first card's compute capability (nvidia-smi, 5 s limit);
  *  empty where there is no NVIDIA driver. Asked once per process. */
 export function gpuMachine(): Promise<GpuMachine> {
-  machine ??= new Promise((resolve) => {
-    execFile("nvidia-smi", ["--query-gpu=driver_version,compute_cap", "--format=csv,noheader"], { timeout: 5000, windowsHide: true }, (error, stdout) => {
-      const [driverVersion, computeCapability] = error ? [] : stdout.split("\n")[0].split(",").map((s) => s.trim());
-      resolve({ driverVersion: driverVersion || undefined, computeCapability: computeCapability || undefined });
-    });
-  });
+  machine ??= queryNvidiaCard(5000).then((card) => ({ driverVersion: card?.driverVersion, computeCapability: card?.computeCapability }));
   return machine;
 }

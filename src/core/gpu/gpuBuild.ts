@@ -7,6 +7,7 @@
 import { execFile } from "node:child_process";
 import { existsSync, readdirSync, realpathSync } from "node:fs";
 import * as path from "node:path";
+import { queryNvidiaCard } from "../models/machineInfo";
 
 export interface GpuBuildToolchain {
   /** The Node that runs the build (node-llama-cpp's CLI, and npm's cmake-js beside it). */
@@ -147,9 +148,9 @@ export async function detectGpuBuildToolchain(o: DetectOptions): Promise<GpuBuil
     if (!t.git) missing.push("git (node-llama-cpp unpacks its llama.cpp source from a git bundle)");
   }
 
-  const smi = await output("nvidia-smi", ["--query-gpu=name,compute_cap", "--format=csv,noheader"]);
-  const [gpuName, cap] = smi?.split("\n")[0]?.split(",").map((s) => s.trim()) ?? [];
-  t.gpuName = gpuName || undefined;
+  const card = await queryNvidiaCard(10_000);
+  const cap = card?.computeCapability;
+  t.gpuName = card?.name;
   if (o.cudaArchitectures !== undefined) {
     t.cudaArchitectures = normalizeCudaArchitectures(o.cudaArchitectures);
     if (!t.cudaArchitectures) missing.push(`a valid --arch (got "${o.cudaArchitectures}"; e.g. 90 for H100/H200, 89 for RTX 40, 86 for RTX 30, 80 for A100, 75 for T4)`);

@@ -22,16 +22,38 @@ export interface DetectedMachine extends MachineInfo {
 
 const INTERESTING_FLAGS = ["avx", "avx2", "avx512f", "avx512bw", "avx512vnni", "avx_vnni", "fma", "f16c", "sse4_2", "amx_int8", "neon", "asimd", "dotprod", "i8mm", "sve"];
 
-/** NVIDIA GPUs through nvidia-smi (3 s limit); undefined when there is none or no driver tool. */
-export function queryNvidiaSmi(timeoutMs = 3000): Promise<GpuInfo | undefined> {
+/** The first NVIDIA card as nvidia-smi reports it: the one reader for the fit check, the GPU
+ *  build (compute capability) and the engine's decode-test cache (driver, compute capability). */
+export interface NvidiaCard {
+  name: string;
+  vramTotalBytes: number;
+  driverVersion?: string;
+  /** e.g. "9.0"; drivers older than R510 cannot report it. */
+  computeCapability?: string;
+}
+
+function runNvidiaSmi(fields: string, timeoutMs: number): Promise<string[] | undefined> {
   return new Promise((resolve) => {
-    execFile("nvidia-smi", ["--query-gpu=name,memory.total", "--format=csv,noheader,nounits"], { timeout: timeoutMs, windowsHide: true }, (err, stdout) => {
-      if (err) return resolve(undefined);
-      const first = stdout.split("\n").map((l) => l.trim()).filter(Boolean)[0];
-      const m = first ? /^(.*),\s*(\d+)$/.exec(first) : null;
-      resolve(m ? { name: m[1].trim(), backend: "cuda", vramTotalBytes: Number(m[2]) * 1024 * 1024 } : undefined);
+    execFile("nvidia-smi", [`--query-gpu=${fields}`, "--format=csv,noheader,nounits"], { timeout: timeoutMs, windowsHide: true }, (err, stdout) => {
+      const first = err ? undefined : stdout.split("\n").map((l) => l.trim()).find(Boolean);
+      resolve(first?.split(",").map((v) => v.trim()));
     });
   });
+}
+
+/** The first NVIDIA card, or undefined when there is none or no driver tool. A driver too old to
+ *  report compute_cap is asked again for the name and memory alone. */
+export async function queryNvidiaCard(timeoutMs = 3000): Promise<NvidiaCard | undefined> {
+  const full = await runNvidiaSmi("name,memory.total,driver_version,compute_cap", timeoutMs);
+  const row = full ?? (await runNvidiaSmi("name,memory.total", timeoutMs));
+  if (!row || row.length < 2 || !/^\d+$/.test(row[1])) return undefined;
+  return { name: row[0], vramTotalBytes: Number(row[1]) * 1024 * 1024, driverVersion: row[2] || undefined, computeCapability: row[3] || undefined };
+}
+
+/** NVIDIA GPUs through nvidia-smi (3 s limit) as the fit check sees them; undefined when there is none. */
+export async function queryNvidiaSmi(timeoutMs = 3000): Promise<GpuInfo | undefined> {
+  const card = await queryNvidiaCard(timeoutMs);
+  return card && { name: card.name, backend: "cuda", vramTotalBytes: card.vramTotalBytes };
 }
 
 export async function detectMachine(options: { probeGpu?: boolean } = {}): Promise<DetectedMachine> {
