@@ -43,6 +43,8 @@ export class Proposal {
   private _start: number;
   private _cancelled = false;
   private _streaming: boolean;
+  private abandoned = false;
+  private final?: Diff;
   private _strays: TextEdit[] = [];
 
   /** `original` is the document's text at `start` now; nothing is shown until `show()`'s (or the
@@ -135,17 +137,20 @@ export class Proposal {
     return this.plan(diff, diff.hunks.map(() => "pending"));
   }
 
-  /** The answer is complete: shows its hunks, all pending, and decisions may begin. */
+  /** The answer is complete: shows its hunks, all pending, and decisions may begin. Planned
+   *  again by a second call, before any decision (when the first edit did not land). */
   finish(proposed: string): TextEdit | undefined {
-    if (!this.streaming) return undefined;
+    if (!this.streaming && !this.final) return undefined;
     this._streaming = false;
-    const diff = diffHunks(this.original, proposed);
-    return this.plan(diff, diff.hunks.map(() => "pending"));
+    this.final ??= diffHunks(this.original, proposed);
+    return this.plan(this.final, this.final.hunks.map(() => "pending"));
   }
 
-  /** The answer will not come (cancelled, failed): the edit back to the original lines. */
+  /** The answer will not come (cancelled, failed): the edit back to the original lines (planned
+   *  again by a second call when the first did not land). */
   abandon(): TextEdit | undefined {
-    if (!this.streaming) return undefined;
+    if (!this.streaming && !this.abandoned) return undefined;
+    this.abandoned = true;
     this._streaming = false;
     return this.decided(() => "rejected");
   }
