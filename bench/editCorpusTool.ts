@@ -23,7 +23,7 @@ import {
   MANIFEST_PATH,
   sha256,
 } from "./lib/editCorpus";
-import { median } from "./lib/stats";
+import { median, percentile } from "./lib/stats";
 
 function mirrorOf(mirrors: string, repo: string): string {
   const [owner, name] = repo.split("/");
@@ -100,9 +100,13 @@ export function summary(edits: readonly Edit[]): string {
   const groups = new Map<string, number[]>();
   edits.forEach((e, i) => groups.set(e.language, [...(groups.get(e.language) ?? []), i]));
   rows.push(`${edits.length} edits from ${new Set(edits.map((e) => e.repo)).size} repositories`);
-  rows.push("language      edits  keeps-most  median kept  median before lines  median after lines");
-  const row = (name: string, idx: number[]): string =>
-    `${name.padEnd(12)}  ${String(idx.length).padStart(5)}  ${String(idx.filter((i) => keepsMostLines(fr[i])).length).padStart(10)}  ${median(idx.map((i) => fr[i])).toFixed(2).padStart(11)}  ${String(median(idx.map((i) => lines(edits[i].before)))).padStart(19)}  ${String(median(idx.map((i) => lines(edits[i].after)))).padStart(18)}`;
+  rows.push("language      edits  keeps-most  kept p25 / median / p75  median lines before / after  median after chars");
+  const row = (name: string, idx: number[]): string => {
+    const kept = idx.map((i) => fr[i]);
+    const q = [25, 50, 75].map((p) => percentile(kept, p).toFixed(2)).join(" / ");
+    const ls = `${median(idx.map((i) => lines(edits[i].before)))} / ${median(idx.map((i) => lines(edits[i].after)))}`;
+    return `${name.padEnd(12)}  ${String(idx.length).padStart(5)}  ${String(idx.filter((i) => keepsMostLines(fr[i])).length).padStart(10)}  ${q.padStart(23)}  ${ls.padStart(27)}  ${String(median(idx.map((i) => edits[i].after.length))).padStart(18)}`;
+  };
   for (const [lang, idx] of [...groups].sort()) rows.push(row(lang, idx));
   rows.push(row("all", edits.map((_, i) => i)));
   return rows.join("\n");
