@@ -161,6 +161,23 @@ describe("edits streamed into the editor", function () {
     assert.equal(editor.document.getText(), `// typed above\n${HEAD}${ANSWER_CODE}\n${TAIL}`);
   });
 
+  it("a window reload mid-stream or with a proposal pending: the new extension host takes the proposed lines out of the restored document", async () => {
+    const { editor, running } = await midStream();
+    await vscode.commands.executeCommand("mixtral._test.reloadProposals");
+    assert.equal(editor.document.getText(), ORIGINAL, "mid-stream: the original exactly");
+    server.resume();
+    await running;
+    assert.equal(editor.document.getText(), ORIGINAL, "the old answer shows nothing more");
+
+    server.pauseAfter = undefined;
+    editor.selection = new vscode.Selection(1, 0, 7, 1);
+    await vscode.commands.executeCommand("mixtral.refactorSelection", { instruction: "add types" });
+    assert.equal(editor.document.getText(), SHOWN);
+    await vscode.commands.executeCommand("mixtral.acceptProposalHunk", editor.document.uri.toString(), 0);
+    await vscode.commands.executeCommand("mixtral._test.reloadProposals");
+    assert.equal(editor.document.getText(), ORIGINAL.replace("function add(a, b) {\n", ADD), "pending: the accepted change stays, the pending one's proposed line goes");
+  });
+
   it("closing the document mid-stream stops the answer and leaves nothing behind", async () => {
     const { editor, running } = await midStream();
     const uri = editor.document.uri.toString();

@@ -15,7 +15,8 @@ import { CommandIds } from "../commandIds";
 import { Disposable } from "../lifecycle";
 import type { Services } from "../services";
 import { ProposalView, type ShownLines } from "./ProposalView";
-import { Session, type Ticket } from "./session";
+import { newTicket, Session, type Ticket } from "./session";
+import { ShownRecords } from "./shownRecords";
 import { writeEdit } from "./writeEdit";
 
 const PENDING_KEY = "mixtral.proposalPending";
@@ -27,6 +28,7 @@ export class InlineProposals extends Disposable {
   private readonly sessions = new Map<string, Session>();
   private readonly tickets = new Set<Ticket>();
   private readonly view: ProposalView;
+  private records: ShownRecords;
 
   constructor(private readonly services: Services, private readonly diff: { showDiff: ShowDiff; closeDiffs(): Promise<void> }) {
     super();
@@ -40,6 +42,10 @@ export class InlineProposals extends Disposable {
     this._register(vscode.workspace.onDidChangeTextDocument((e) => this.changed(e)));
     this._register(vscode.window.onDidChangeActiveTextEditor(() => this.updateContext()));
     this._register(vscode.workspace.onDidCloseTextDocument((doc) => this.closed(doc)));
+    // A proposal shown when the window was reloaded: its lines are in the restored document.
+    this.records = new ShownRecords(services.context.workspaceState);
+    this._register(vscode.workspace.onDidOpenTextDocument((doc) => void this.recover(doc)));
+    for (const doc of vscode.workspace.textDocuments) void this.recover(doc);
     this._register(vscode.workspace.onDidSaveTextDocument((doc) => {
       const s = this.sessions.get(doc.uri.toString());
       if (!s?.proposal.active || s.warnedSave) return;
@@ -53,6 +59,18 @@ export class InlineProposals extends Disposable {
         const decorated: ShownLines | undefined = doc ? this.view.shown.get(doc.uri.toString()) : undefined;
         const p = s?.proposal;
         return { pending: !!p?.pending, streaming: !!p?.streaming, decisions: p?.decisions ?? [], hunks: p?.hunks.length ?? 0, decorated };
+      }));
+      // What a window reload does to this extension host, which a test cannot do to its own: every
+      // proposal and answer forgotten without a word or an edit; then the new host's recovery.
+      this._register(vscode.commands.registerCommand("mixtral._test.reloadProposals", async () => {
+        for (const t of this.tickets) {
+          t.session = undefined;
+          t.superseded = true;
+          t.abort.abort();
+        }
+        this.sessions.clear();
+        this.records = new ShownRecords(services.context.workspaceState);
+        for (const doc of vscode.workspace.textDocuments) await this.recover(doc);
       }));
     }
   }
@@ -78,18 +96,7 @@ export class InlineProposals extends Disposable {
 
   /** Starts following the whole lines of `range` while the answer is generated. */
   begin(doc: vscode.TextDocument, range: vscode.Range): Ticket & vscode.Disposable {
-    const start = doc.offsetAt(new vscode.Position(range.start.line, 0));
-    const end = range.end.character === 0 && range.end.line > range.start.line ? doc.offsetAt(range.end) : range.end.line + 1 < doc.lineCount ? doc.offsetAt(new vscode.Position(range.end.line + 1, 0)) : doc.getText().length;
-    const ticket: Ticket & vscode.Disposable = {
-      doc,
-      region: { start, length: end - start },
-      head: doc.offsetAt(range.start) - start,
-      tail: end - doc.offsetAt(range.end),
-      superseded: false,
-      abort: new AbortController(),
-      chain: Promise.resolve(),
-      dispose: () => this.tickets.delete(ticket),
-    };
+    const ticket = newTicket(doc, range, () => this.tickets.delete(ticket));
     this.tickets.add(ticket);
     return ticket;
   }
@@ -259,8 +266,20 @@ export class InlineProposals extends Disposable {
     void vscode.window.showInformationMessage(`Mixtral: you edited the lines it was rewriting in ${s.fileName}, so it stopped; its proposed lines you did not edit were taken out, and your edits are kept.`);
   }
 
+  /** Takes out the proposed lines an earlier extension host left in `doc` (see shownRecords). */
+  private async recover(doc: vscode.TextDocument): Promise<void> {
+    const key = doc.uri.toString();
+    if (this.sessions.has(key)) return;
+    const edit = this.records.recover(key, (offset, length) => doc.getText(new vscode.Range(doc.positionAt(offset), doc.positionAt(offset + length))));
+    if (!edit || (await writeEdit(doc, edit)) !== "done") return;
+    const name = doc.uri.path.split("/").pop() ?? key;
+    this.services.log.info(`[edits] took out the proposed lines left in ${name} by a reload`);
+    void vscode.window.showInformationMessage(`Mixtral: ${name} still held the lines of a proposal from before the window was reloaded; they were taken out, and your lines are as they were. Run the command again for a new proposal.`);
+  }
+
   /** Redraws after any change, and closes the side-by-side diff once nothing is pending. */
   private async settled(s: Session): Promise<void> {
+    this.records.note(s.doc.uri.toString(), s.proposal);
     this.view.refresh(s.doc);
     this.updateContext();
     if (![...this.sessions.values()].some((x) => x.proposal.pending)) await this.diff.closeDiffs();
