@@ -1,6 +1,6 @@
 // What InlineProposals keeps per document (a Session) and per answer being written (a Ticket).
 import * as vscode from "vscode";
-import type { Proposal } from "../../core/edits/proposal";
+import type { Proposal, TextEdit } from "../../core/edits/proposal";
 
 /** The selected lines of a document, followed while the answer is generated. */
 export interface Ticket {
@@ -22,8 +22,10 @@ export interface Ticket {
 
 /** One document's proposal. */
 export class Session {
-  /** Told once that a save wrote the pending lines (auto save would repeat it every second). */
+  /** Told once that an auto save wrote the pending lines (it would repeat it every second). */
   warnedSave = false;
+  /** Between a save's will and did events: the edit that shows the proposed lines again. */
+  saving?: () => TextEdit | undefined;
   constructor(
     readonly doc: vscode.TextDocument,
     readonly proposal: Proposal,
