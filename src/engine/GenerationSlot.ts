@@ -153,7 +153,7 @@ export class GenerationSlot {
         const source = predictor
           ? speculativeTokens(sequence, tokens.slice(position), { sampling, predictor, forced })
           : sequence.evaluate(tokens.slice(position), {
-            ...sampling, grammarEvaluationState: grammarState, ...(forced ? { tokenBias: () => forced.at(forcedAt++) ?? new lib.TokenBias(model.tokenizer) } : {}),
+            ...sampling, grammarEvaluationState: grammarState, ...(forced ? { tokenBias: () => forced.at(forcedAt++) ?? forced.none } : {}),
           });
         // for-await's implicit return() ends the evaluation cleanly on break; the sampled token
         // that made us stop is never evaluated, so the KV cache holds prompt + shown answer.

@@ -26,6 +26,12 @@ export class ForcedOutput {
 
   constructor(private readonly lib: NodeLlamaCpp, private readonly model: LlamaModel, private readonly tokens: readonly number[]) {}
 
+  /** No bias (past the end of the forced tokens). */
+  get none(): TokenBias {
+    return (this.empty ??= new this.lib.TokenBias(this.model.tokenizer));
+  }
+  private empty: TokenBias | undefined;
+
   /** The bias for output position n; undefined past the end. */
   at(n: number): TokenBias | undefined {
     const token = this.tokens[n];
@@ -46,31 +52,52 @@ export interface SpeculativeOptions {
 }
 
 /** Yields generated tokens (an EOG token included: the caller stops on it). `pending`: prompt
- *  tokens not yet evaluated (at least one). Stopping early (return/break) leaves the KV cache
- *  holding the prompt and every yielded token but the last, as plain decoding does. */
+ *  tokens not yet evaluated (at least one). Steps without a draft go through the sequence's own
+ *  `evaluate` (one sampler for the run, cheaper per token than a controlledEvaluate call); a step
+ *  with a draft goes through `controlledEvaluate`. Stopping early (return/break) leaves the KV
+ *  cache holding the prompt and every yielded token but the last, as plain decoding does. */
 export async function* speculativeTokens(sequence: LlamaContextSequence, pending: readonly Token[], o: SpeculativeOptions): AsyncGenerator<Token, void, undefined> {
   let evalTokens: Token[] = pending.slice();
   let produced = 0;
   let step = 0;
   const { sampling, predictor, forced } = o;
+  // Each run's sampler is new: vary the seed by step, or every run would draw alike.
+  const seed = () => (sampling.seed === undefined ? undefined : sampling.seed + step++);
+  // One slot stays free: a step must never make node-llama-cpp shift the context.
+  const room = () => sequence.contextSize - 1 - sequence.nextTokenIndex - evalTokens.length;
   for (;;) {
+    if (room() < 0) return;
+    let draft = predictor.draft(room()) as Token[];
+    if (draft.length === 0) {
+      let last: Token | undefined;
+      const plain = sequence.evaluate(evalTokens, {
+        ...(sampling.temperature > 0 ? { ...sampling, seed: seed() } : { temperature: 0 }),
+        ...(forced ? { tokenBias: () => forced.at(produced) ?? forced.none } : {}),
+        yieldEogToken: true,
+      });
+      for await (const token of plain) {
+        produced++;
+        predictor.push([token]);
+        yield token;
+        last = token;
+        evalTokens = [token];
+        // The plain run's return() leaves `token` sampled but not evaluated: the draft step's first.
+        if (room() >= 0 && predictor.draft(room()).length > 0) break;
+      }
+      if (last === undefined) return;
+      continue;
+    }
     const base = sequence.nextTokenIndex;
-    // One slot stays free: a step must never make node-llama-cpp shift the context.
-    const room = sequence.contextSize - 1 - base - evalTokens.length;
-    if (room < 0) return;
-    const draft = predictor.draft(room) as Token[];
     const first = evalTokens.length - 1;
+    const stepSeed = seed();
     const items = [...evalTokens, ...draft].map((token, i) => {
       if (i < first) return token;
-      const n = produced + i - first;
-      // Each step's sampler is new: vary the seed by step, or every step would draw alike.
       const options = sampling.temperature > 0
-        ? { temperature: sampling.temperature, topK: sampling.topK, topP: sampling.topP, seed: sampling.seed === undefined ? undefined : sampling.seed + step, tokenBias: forced?.at(n) }
-        : { temperature: 0, tokenBias: forced?.at(n) };
+        ? { temperature: sampling.temperature, topK: sampling.topK, topP: sampling.topP, seed: stepSeed, tokenBias: forced?.at(produced + i - first) }
+        : { temperature: 0, tokenBias: forced?.at(produced + i - first) };
       return [token, { generateNext: { token: true, options } }] as [Token, { generateNext: { token: true; options: typeof options } }];
     });
     const results = await sequence.controlledEvaluate(items);
-    step++;
     const out: Token[] = [];
     const firstOut = results[first]?.next.token;
     if (firstOut == null) throw new Error("The model returned no token.");
@@ -83,13 +110,15 @@ export async function* speculativeTokens(sequence: LlamaContextSequence, pending
       out.push(next);
     }
     predictor.verified(accepted, draft.length);
-    // Keep the evaluated prompt tokens and the accepted draft; the rest was a wrong guess.
+    // Keep the evaluated tokens and the accepted draft; the rest was a wrong guess.
     const keepEnd = base + evalTokens.length + accepted;
     if (sequence.nextTokenIndex > keepEnd) await sequence.eraseContextTokenRanges([{ start: keepEnd, end: sequence.nextTokenIndex }]);
+    draft = [];
     let shown = 0;
     try {
       for (const token of out) {
         shown++;
+        produced++;
         yield token;
       }
     } finally {
@@ -99,7 +128,6 @@ export async function* speculativeTokens(sequence: LlamaContextSequence, pending
         if (sequence.nextTokenIndex > end) await sequence.eraseContextTokenRanges([{ start: end, end: sequence.nextTokenIndex }]);
       }
     }
-    produced += out.length;
     predictor.push(out);
     evalTokens = [out[out.length - 1]];
   }
