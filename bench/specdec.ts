@@ -5,6 +5,7 @@
 //
 //   node out/bench/specdec.js [--model <gguf>] [--edits N] [--threads N] [--arms off,auto,always]
 //                             [--backend auto|cuda|cpu] [--gpu-layers auto|max|N] [--chat-runs 3]
+//                             [--max-answer-tokens N] [--engine <dist/engine.js>]
 // The corpus: bench/data (bench/editCorpusTool.js materialize writes .cache/edit-corpus.json).
 import { existsSync } from "node:fs";
 import * as path from "node:path";
@@ -27,6 +28,7 @@ export interface SpecDecodeRunOptions {
   backend?: Backend;
   gpuLayers?: "auto" | "max" | number;
   chatRuns?: number;
+  maxAnswerTokens?: number;
   enginePath?: string;
   contextSize?: number;
   onEdit?: (line: string) => void;
@@ -63,7 +65,7 @@ export async function runSpecDecode(o: SpecDecodeRunOptions): Promise<SpecDecode
     });
     const description = `${info.fileName} (${info.quantization}, ${(info.sizeBytes / 1e6).toFixed(0)} MB), backend ${info.backend}${info.gpuName ? ` on ${info.gpuName}` : ""}, ${info.gpuLayers}/${info.layerCount} layers on GPU`;
     o.onEdit?.(`${description}; ${edits.length} edits, arms ${arms.join(", ")}\n`);
-    const figures = await measureSpecDecode(client, edits, { arms, chatRuns: o.chatRuns, onEdit: (r) => o.onEdit?.(editLine(r, arms)) });
+    const figures = await measureSpecDecode(client, edits, { arms, chatRuns: o.chatRuns, maxAnswerTokens: o.maxAnswerTokens, onEdit: (r) => o.onEdit?.(editLine(r, arms)) });
     return { ...figures, description, arms };
   } finally {
     await client.dispose();
@@ -96,6 +98,7 @@ export async function run(argv: string[]): Promise<number> {
       case "--gpu-layers": o.gpuLayers = v === "auto" || v === "max" ? v : Number(v); i++; break;
       case "--chat-runs": o.chatRuns = Number(v); i++; break;
       case "--engine": o.enginePath = v; i++; break;
+      case "--max-answer-tokens": o.maxAnswerTokens = Number(v); i++; break;
       default: throw new Error(`unknown argument ${argv[i]}`);
     }
   }

@@ -53,6 +53,8 @@ export interface SpecDecodeOptions {
   /** Free-chat runs per arm (0: skip). Default 3. */
   chatRuns?: number;
   chatTokens?: number;
+  /** Force only the answer's first N tokens (quick runs); default all. */
+  maxAnswerTokens?: number;
   onEdit?: (run: EditRun) => void;
 }
 
@@ -61,7 +63,7 @@ export async function measureSpecDecode(client: EngineClient, edits: readonly Ed
   const runs: EditRun[] = [];
   for (const [i, e] of edits.entries()) {
     const { prompt, answer } = editPrompt(e);
-    const forceTokens = (await client.tokenize([{ type: "text", text: answer }])).tokens;
+    const forceTokens = (await client.tokenize([{ type: "text", text: answer }])).tokens.slice(0, o.maxAnswerTokens);
     const promptTokens = (await client.tokenize(prompt)).tokens.length;
     // Rotate the order so no arm always runs first (the first pays the prompt; decode is measured).
     const order = arms.map((_, k) => arms[(k + i) % arms.length]);
