@@ -34,6 +34,8 @@ export interface SlotDeps {
   lib: NodeLlamaCpp;
   model: LlamaModel;
   grammar(gbnf: string): Promise<LlamaGrammar>;
+  /** A grammar from a JSON schema (createGrammarForJsonSchema), cached like `grammar`. */
+  jsonSchemaGrammar(schema: Record<string, unknown>): Promise<LlamaGrammar>;
 }
 
 export class GenerationSlot {
@@ -122,9 +124,13 @@ export class GenerationSlot {
         return this.finish(job, "", "abort", emptyStats(tokens.length, position - reuse, started));
       }
 
-      const grammarState = options.grammar
-        ? new lib.LlamaGrammarEvaluationState({ model, grammar: await this.deps.grammar(options.grammar) })
-        : undefined;
+      const grammar = options.grammar ? await this.deps.grammar(options.grammar)
+        : options.jsonSchema ? await this.deps.jsonSchemaGrammar(options.jsonSchema) : undefined;
+      const grammarState = grammar ? new lib.LlamaGrammarEvaluationState({ model, grammar }) : undefined;
+      // A JSON-schema grammar lets whitespace follow the finished value without end: its own stop
+      // trigger (four newlines) ends the answer there, as LlamaChatSession does.
+      const grammarStops = (grammar?.stopGenerationTriggers ?? []).map((t) => (typeof t === "string" ? t : Array.isArray(t) ? t.filter((v) => typeof v === "string").join("") : t.toString()));
+      const stream = new TextStream(model, tokens, [...(options.stopStrings ?? []), ...grammarStops]);
       // Speculative decoding: drafts from the prompt, verified in the decode step (same output).
       // Not under a grammar: controlledEvaluate, which verifies, samples without one.
       const allOnGpu = model.gpuLayers > 0 && model.gpuLayers >= model.fileInsights.totalLayers;
@@ -132,7 +138,6 @@ export class GenerationSlot {
         ? new LookupPredictor(tokens, new DraftPolicy(allOnGpu ? GPU_MIXTRAL_COSTS : CPU_MIXTRAL_COSTS, { ignoreCost: options.speculation === "always" }))
         : undefined;
       const forced = options.forceTokens ? new ForcedOutput(lib, model, options.forceTokens) : undefined;
-      const stream = new TextStream(model, tokens, options.stopStrings ?? []);
       let stopReason: StopReason = "maxTokens";
       let generated = 0;
       let firstTokenAt: number | undefined;
@@ -173,6 +178,7 @@ export class GenerationSlot {
         }
       }
       emit(stream.finish());
+      const text = grammar?.trimWhitespaceSuffix ? stream.fullText.trimEnd() : stream.fullText;
       const ended = performance.now();
       const decodeMs = firstTokenAt === undefined ? 0 : ended - firstTokenAt;
       const stats: GenerationStats = {
@@ -185,7 +191,8 @@ export class GenerationSlot {
         totalMs: ended - started,
       };
       if (predictor) stats.speculation = predictor.counts;
-      this.finish(job, stream.fullText, stopReason, stats);
+      // A grammar's stop trigger is its way to say "done": the answer ended normally.
+      this.finish(job, text, stopReason === "stopString" && grammarStops.length > 0 && !options.stopStrings?.length ? "eos" : stopReason, stats);
     } catch (error) {
       sendError(job.requestId, error);
     }
