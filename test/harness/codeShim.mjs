@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { format } from "node:util";
 import { launchChromium } from "../../scripts/lib/browser.mjs";
-import { makeProfile, remoteUri, startCodeServer, workbenchUrl, ensureCodeServer } from "../../scripts/lib/codeServer.mjs";
+import { CODE_SERVER_NODE, makeProfile, remoteUri, startCodeServer, workbenchUrl, ensureCodeServer } from "../../scripts/lib/codeServer.mjs";
 import { run } from "../../scripts/lib/proc.mjs";
 import { runMain } from "../../scripts/lib/sysdeps.mjs";
 
@@ -55,7 +55,7 @@ async function passthrough(argv, args) {
   const profile = profileFrom(args);
   const entry = await ensureCodeServer();
   const rest = argv.filter((a) => !/^--(user-data-dir|extensions-dir)(=|$)/.test(a));
-  return run(process.execPath, [entry, "--user-data-dir", profile.userDataDir, "--extensions-dir", profile.extensionsDir, ...rest], {
+  return run(CODE_SERVER_NODE, [entry, "--user-data-dir", profile.userDataDir, "--extensions-dir", profile.extensionsDir, ...rest], {
     env: { ...process.env, XDG_CONFIG_HOME: profile.xdgConfig, XDG_DATA_HOME: profile.xdgData, XDG_CACHE_HOME: profile.xdgCache },
   });
 }
