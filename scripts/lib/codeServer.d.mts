@@ -32,6 +32,8 @@ export declare function startCodeServer(options: {
   port?: number;
   env?: Record<string, string>;
   offline?: boolean;
+  workspaceTrust?: boolean;
+  extensionTests?: boolean;
   onOutput?: (text: string) => void;
   timeoutMs?: number;
 }): Promise<RunningCodeServer>;

@@ -159,14 +159,17 @@ async function waitForHealthz(url, child, timeoutMs) {
 
 /**
  * Starts code-server on a free 127.0.0.1 port without auth or workspace trust prompts
- * (`offline`, the default, also turns off the extension marketplace).
+ * (`offline`, the default, also turns off the extension marketplace). `extensionTests` lets the
+ * workbench honour a `payload` URL parameter (extensionDevelopmentPath, extensionTestsPath): since
+ * VS Code 1.10x a built web workbench reads it only with the smoke-test driver enabled.
  * Resolves with { url, port, child, stop() }; the server's output goes to `onOutput`.
  */
-export async function startCodeServer({ profile, port, env = {}, offline = true, workspaceTrust = false, onOutput = (s) => process.stderr.write(s), timeoutMs = 60_000 } = {}) {
+export async function startCodeServer({ profile, port, env = {}, offline = true, workspaceTrust = false, extensionTests = false, onOutput = (s) => process.stderr.write(s), timeoutMs = 60_000 } = {}) {
   const entry = await ensureCodeServer();
   port ??= await freePort();
   const trustArgs = workspaceTrust ? [] : ["--disable-workspace-trust"];
-  const args = [entry, "--bind-addr", `127.0.0.1:${port}`, "--auth", "none", ...commonArgs(profile), ...trustArgs, "--disable-getting-started-override", "--ignore-last-opened"];
+  const testArgs = extensionTests ? ["--vscode-option", "enable-smoke-test-driver"] : [];
+  const args = [entry, "--bind-addr", `127.0.0.1:${port}`, "--auth", "none", ...commonArgs(profile), ...trustArgs, ...testArgs, "--disable-getting-started-override", "--ignore-last-opened"];
   // An empty gallery turns the marketplace off: offline, every open-vsx.org query only logs errors.
   const galleryEnv = offline ? { EXTENSIONS_GALLERY: "{}" } : {};
   const child = spawnGroup(CODE_SERVER_NODE, args, { env: serverEnv(profile, { ...galleryEnv, ...env }), stdio: ["ignore", "pipe", "pipe"] });
