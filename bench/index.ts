@@ -77,7 +77,10 @@ function summaryRows(f: SuiteFigures): Row[] {
       const x = sd.summary[arm];
       if (x) rows.push([`speculative decoding "${arm}", real edits keeping most lines: decode ratio median (p25–p75)`, "1", `${fmt(x.median, 2)} (${fmt(x.p25, 2)}–${fmt(x.p75, 2)})`, `${fmt(100 * x.acceptedShare, 0)} % drafted accepted`, arm === "auto" ? "≥ 2 (GPU)" : ""]);
     }
-    if (sd.chat) rows.push(["speculative decoding, free chat with nothing to copy: tok/s", fmt(sd.chat.off), fmt(sd.chat.auto), fmt(sd.chat.ratio, 3), "≥ 0.97"]);
+    if (sd.chat) {
+      rows.push(["speculative decoding, free chat with nothing to copy: tok/s", fmt(sd.chat.off), fmt(sd.chat.auto), fmt(sd.chat.ratio, 3), "≥ 0.97"]);
+      rows.push(["  best run", fmt(sd.chat.bestOff), fmt(sd.chat.bestAuto), fmt(sd.chat.bestRatio, 3), "≥ 0.97"]);
+    }
   }
   const h = f.host;
   if (h) {
@@ -145,7 +148,7 @@ function headline(f: SuiteFigures, meta: Record<string, unknown>, errors: Record
       auto_median: round(f.specdec.summary.auto?.median ?? NaN, 3), auto_p25: round(f.specdec.summary.auto?.p25 ?? NaN, 3), auto_p75: round(f.specdec.summary.auto?.p75 ?? NaN, 3),
       always_median: round(f.specdec.summary.always?.median ?? NaN, 3), always_p25: round(f.specdec.summary.always?.p25 ?? NaN, 3), always_p75: round(f.specdec.summary.always?.p75 ?? NaN, 3),
       always_accepted_share: round(f.specdec.summary.always?.acceptedShare ?? NaN, 3),
-      chat_off_tok_s: round(f.specdec.chat?.off ?? NaN, 1), chat_auto_tok_s: round(f.specdec.chat?.auto ?? NaN, 1), chat_ratio: round(f.specdec.chat?.ratio ?? NaN, 3),
+      chat_off_tok_s: round(f.specdec.chat?.off ?? NaN, 1), chat_auto_tok_s: round(f.specdec.chat?.auto ?? NaN, 1), chat_ratio: round(f.specdec.chat?.ratio ?? NaN, 3), chat_best_ratio: round(f.specdec.chat?.bestRatio ?? NaN, 3),
     } : null,
     errors: Object.keys(errors).length ? errors : null,
   };

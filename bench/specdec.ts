@@ -6,6 +6,7 @@
 //   node out/bench/specdec.js [--model <gguf>] [--edits N] [--threads N] [--arms off,auto,always]
 //                             [--backend auto|cuda|cpu] [--gpu-layers auto|max|N] [--chat-runs 3]
 //                             [--max-answer-tokens N] [--engine <dist/engine.js>]
+//                             [--completions]  (also inline-completion-shaped requests: does it pay there?)
 // The corpus: bench/data (bench/editCorpusTool.js materialize writes .cache/edit-corpus.json).
 import { existsSync } from "node:fs";
 import * as path from "node:path";
@@ -29,6 +30,7 @@ export interface SpecDecodeRunOptions {
   gpuLayers?: "auto" | "max" | number;
   chatRuns?: number;
   maxAnswerTokens?: number;
+  completions?: boolean;
   enginePath?: string;
   contextSize?: number;
   onEdit?: (line: string) => void;
@@ -65,7 +67,7 @@ export async function runSpecDecode(o: SpecDecodeRunOptions): Promise<SpecDecode
     });
     const description = `${info.fileName} (${info.quantization}, ${(info.sizeBytes / 1e6).toFixed(0)} MB), backend ${info.backend}${info.gpuName ? ` on ${info.gpuName}` : ""}, ${info.gpuLayers}/${info.layerCount} layers on GPU`;
     o.onEdit?.(`${description}; ${edits.length} edits, arms ${arms.join(", ")}\n`);
-    const figures = await measureSpecDecode(client, edits, { arms, chatRuns: o.chatRuns, maxAnswerTokens: o.maxAnswerTokens, onEdit: (r) => o.onEdit?.(editLine(r, arms)) });
+    const figures = await measureSpecDecode(client, edits, { arms, chatRuns: o.chatRuns, maxAnswerTokens: o.maxAnswerTokens, completions: o.completions, onEdit: (r) => o.onEdit?.(editLine(r, arms)) });
     return { ...figures, description, arms };
   } finally {
     await client.dispose();
@@ -80,7 +82,12 @@ export function formatSpecDecode(r: SpecDecodeRun): string {
   const counted = r.edits.filter((e) => e.keepsMost).length;
   const differs = r.edits.filter((e) => !e.identical).length;
   let text = formatTable([`decode tok/s ratio, ${counted} of ${r.edits.length} edits keep most lines`, "median", "p25 – p75", "min – max", "drafted tokens accepted"], rows);
-  if (r.chat) text += `free chat, nothing to copy (${r.chat.tokens} tokens, median of ${r.chat.runs}): off ${fmt(r.chat.off)} tok/s, auto ${fmt(r.chat.auto)} tok/s, ratio ${fmt(r.chat.ratio, 3)} (goal ≥ 0.97)\n`;
+  if (r.chat) text += `free chat, nothing to copy (${r.chat.tokens} tokens, median of ${r.chat.runs}): off ${fmt(r.chat.off)} tok/s, auto ${fmt(r.chat.auto)} tok/s, ratio ${fmt(r.chat.ratio, 3)}; best runs ${fmt(r.chat.bestOff)} / ${fmt(r.chat.bestAuto)}, ratio ${fmt(r.chat.bestRatio, 3)} (goal ≥ 0.97)\n`;
+  if (r.completion) {
+    const c = r.completion;
+    text += `inline-completion-shaped requests (${c.requests}, ${fmt(c.tokens)} tokens each, chat slot): ` +
+      r.arms.filter((a) => a !== "off" && c.arms[a]).map((a) => `${a} ${fmt(c.arms[a]!.median, 2)}x of off (${c.arms[a]!.drafts} drafts, ${fmt(100 * c.arms[a]!.acceptedShare, 0)} % accepted)`).join(", ") + "\n";
+  }
   text += differs ? `${differs} edit(s) wrote different text across arms\n` : "every arm wrote the same text on every edit\n";
   return text;
 }
@@ -99,6 +106,7 @@ export async function run(argv: string[]): Promise<number> {
       case "--chat-runs": o.chatRuns = Number(v); i++; break;
       case "--engine": o.enginePath = v; i++; break;
       case "--max-answer-tokens": o.maxAnswerTokens = Number(v); i++; break;
+      case "--completions": o.completions = true; break;
       default: throw new Error(`unknown argument ${argv[i]}`);
     }
   }
