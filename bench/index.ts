@@ -16,10 +16,12 @@ import { run as completion } from "./completion";
 import { formatEngineOverhead, measureEngineOverhead, run as engine, type EngineOverhead, type EngineOverheadOptions } from "./engine";
 import { formatHostCost, measureHostCost, run as host, type HostCost } from "./host";
 import { formatSpecDecode, run as specdec, runSpecDecode, type SpecDecodeRun } from "./specdec";
+import { modeledRatio } from "./lib/specDecode";
+import { GPU_MIXTRAL_COSTS } from "../src/core/speculation/draftPolicy";
 import { benchModelPath, ensureBenchModel } from "./lib/benchModel";
 import { measureCompletion, measureReuse, type CompletionFigures } from "./lib/completionFigures";
 import type { ReuseComparison } from "./lib/completionReuse";
-import { fmt, loadAverage, LoadSampler, machineFacts, ratio, round } from "./lib/stats";
+import { fmt, loadAverage, LoadSampler, machineFacts, median, ratio, round } from "./lib/stats";
 import { formatMarkdownTable, formatTable, type Row } from "./lib/table";
 
 const benches: Record<string, (args: string[]) => Promise<number>> = { engine, completion, cancel, host, chat, specdec };
@@ -148,6 +150,7 @@ function headline(f: SuiteFigures, meta: Record<string, unknown>, errors: Record
       auto_median: round(f.specdec.summary.auto?.median ?? NaN, 3), auto_p25: round(f.specdec.summary.auto?.p25 ?? NaN, 3), auto_p75: round(f.specdec.summary.auto?.p75 ?? NaN, 3),
       always_median: round(f.specdec.summary.always?.median ?? NaN, 3), always_p25: round(f.specdec.summary.always?.p25 ?? NaN, 3), always_p75: round(f.specdec.summary.always?.p75 ?? NaN, 3),
       always_accepted_share: round(f.specdec.summary.always?.acceptedShare ?? NaN, 3),
+      always_modeled_h200_median: round(median(f.specdec.edits.filter((e) => e.keepsMost && e.arms.always).map((e) => modeledRatio(e.arms.always!, GPU_MIXTRAL_COSTS))), 3),
       chat_off_tok_s: round(f.specdec.chat?.off ?? NaN, 1), chat_auto_tok_s: round(f.specdec.chat?.auto ?? NaN, 1), chat_ratio: round(f.specdec.chat?.ratio ?? NaN, 3), chat_best_ratio: round(f.specdec.chat?.bestRatio ?? NaN, 3),
     } : null,
     errors: Object.keys(errors).length ? errors : null,

@@ -16,7 +16,9 @@ import { defaultThreads, physicalCores } from "../src/engine/physicalCores";
 import { repoRoot } from "../test/helpers/tinyModel";
 import { benchModelPath } from "./lib/benchModel";
 import { loadEditCorpus, type Edit } from "./lib/editCorpus";
-import { ARMS, measureSpecDecode, type EditRun, type SpecDecodeFigures } from "./lib/specDecode";
+import { CPU_MIXTRAL_COSTS, GPU_MIXTRAL_COSTS } from "../src/core/speculation/draftPolicy";
+import { ARMS, measureSpecDecode, modeledRatio, type EditRun, type SpecDecodeFigures } from "./lib/specDecode";
+import { median } from "./lib/stats";
 import { fmt } from "./lib/stats";
 import { formatTable } from "./lib/table";
 
@@ -36,7 +38,7 @@ export interface SpecDecodeRunOptions {
   onEdit?: (line: string) => void;
 }
 
-export interface SpecDecodeRun extends SpecDecodeFigures { description: string; arms: readonly Speculation[] }
+export interface SpecDecodeRun extends SpecDecodeFigures { description: string; arms: readonly Speculation[]; gpu: boolean }
 
 /** `count` edits taken evenly through the corpus (it is grouped by repository). */
 export function pickEdits(all: readonly Edit[], count: number | undefined): Edit[] {
@@ -68,7 +70,7 @@ export async function runSpecDecode(o: SpecDecodeRunOptions): Promise<SpecDecode
     const description = `${info.fileName} (${info.quantization}, ${(info.sizeBytes / 1e6).toFixed(0)} MB), backend ${info.backend}${info.gpuName ? ` on ${info.gpuName}` : ""}, ${info.gpuLayers}/${info.layerCount} layers on GPU`;
     o.onEdit?.(`${description}; ${edits.length} edits, arms ${arms.join(", ")}\n`);
     const figures = await measureSpecDecode(client, edits, { arms, chatRuns: o.chatRuns, maxAnswerTokens: o.maxAnswerTokens, completions: o.completions, onEdit: (r) => o.onEdit?.(editLine(r, arms)) });
-    return { ...figures, description, arms };
+    return { ...figures, description, arms, gpu: info.gpuLayers > 0 && info.gpuLayers >= info.layerCount };
   } finally {
     await client.dispose();
   }
@@ -81,7 +83,14 @@ export function formatSpecDecode(r: SpecDecodeRun): string {
   });
   const counted = r.edits.filter((e) => e.keepsMost).length;
   const differs = r.edits.filter((e) => !e.identical).length;
-  let text = formatTable([`decode tok/s ratio, ${counted} of ${r.edits.length} edits keep most lines`, "median", "p25 – p75", "min – max", "drafted tokens accepted"], rows);
+  // From step counts: this machine's table (the one the engine used) and, for "always" (whose
+  // drafts do not depend on the table), the H200's: what these drafts would give there.
+  const table = r.gpu ? GPU_MIXTRAL_COSTS : CPU_MIXTRAL_COSTS;
+  for (const [i, a] of r.arms.filter((x) => x !== "off").entries()) {
+    const runs = r.edits.filter((e) => e.keepsMost && e.arms[a]).map((e) => e.arms[a]!);
+    rows[i].push(fmt(median(runs.map((x) => modeledRatio(x, table))), 2), a === "always" && !r.gpu ? fmt(median(runs.map((x) => modeledRatio(x, GPU_MIXTRAL_COSTS))), 2) : "");
+  }
+  let text = formatTable([`decode tok/s ratio, ${counted} of ${r.edits.length} edits keep most lines`, "median", "p25 – p75", "min – max", "drafted tokens accepted", "modeled, this table", "modeled, H200 table"], rows);
   if (r.chat) text += `free chat, nothing to copy (${r.chat.tokens} tokens, median of ${r.chat.runs}): off ${fmt(r.chat.off)} tok/s, auto ${fmt(r.chat.auto)} tok/s, ratio ${fmt(r.chat.ratio, 3)}; best runs ${fmt(r.chat.bestOff)} / ${fmt(r.chat.bestAuto)}, ratio ${fmt(r.chat.bestRatio, 3)} (goal ≥ 0.97)\n`;
   if (r.completion) {
     const c = r.completion;

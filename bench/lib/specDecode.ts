@@ -9,6 +9,7 @@ import type { EngineClient } from "../../src/core/engine/EngineClient";
 import { buildCompletionContext } from "../../src/core/completion/completionContext";
 import { buildCompletionPrompt } from "../../src/core/completion/completionPrompt";
 import { buildFeaturePrompt } from "../../src/core/prompt/featurePrompt";
+import { verifyCost, type VerifyCostTable } from "../../src/core/speculation/draftPolicy";
 import type { PromptSegment, Speculation } from "../../src/shared/engineProtocol";
 import { keepsMostLines, keptLineFraction, type Edit } from "./editCorpus";
 import { median, percentile } from "./stats";
@@ -26,6 +27,16 @@ export interface EditRun {
   arms: Partial<Record<Speculation, ArmRun>>;
   /** Every arm wrote the same text (the forced answer). */
   identical: boolean;
+}
+
+/** The arm's speed relative to one token per step, from its step counts and a cost table instead
+ *  of the clock: what the same drafts give where verifying k tokens costs `table`'s k steps. Each
+ *  draft is taken at the arm's average draft length. Steady where the clock is not (a shared CPU). */
+export function modeledRatio(run: ArmRun, table: VerifyCostTable): number {
+  if (run.drafts === 0) return 1;
+  const plainSteps = run.tokens - run.drafts - run.accepted;
+  const cost = Math.max(0, plainSteps) + run.drafts * verifyCost(table, 1 + run.proposed / run.drafts);
+  return run.tokens / cost;
 }
 
 export interface SpecDecodeFigures {
