@@ -150,6 +150,7 @@ function headline(f: SuiteFigures, meta: Record<string, unknown>, errors: Record
       auto_median: round(f.specdec.summary.auto?.median ?? NaN, 3), auto_p25: round(f.specdec.summary.auto?.p25 ?? NaN, 3), auto_p75: round(f.specdec.summary.auto?.p75 ?? NaN, 3),
       always_median: round(f.specdec.summary.always?.median ?? NaN, 3), always_p25: round(f.specdec.summary.always?.p25 ?? NaN, 3), always_p75: round(f.specdec.summary.always?.p75 ?? NaN, 3),
       always_accepted_share: round(f.specdec.summary.always?.acceptedShare ?? NaN, 3),
+      auto_replayed_h200_median: round(median(f.specdec.edits.filter((e) => e.keepsMost).map((e) => e.simulatedGpu.ratio)), 3),
       always_modeled_h200_median: round(median(f.specdec.edits.filter((e) => e.keepsMost && e.arms.always).map((e) => modeledRatio(e.arms.always!, GPU_MIXTRAL_COSTS))), 3),
       chat_off_tok_s: round(f.specdec.chat?.off ?? NaN, 1), chat_auto_tok_s: round(f.specdec.chat?.auto ?? NaN, 1), chat_ratio: round(f.specdec.chat?.ratio ?? NaN, 3), chat_best_ratio: round(f.specdec.chat?.bestRatio ?? NaN, 3),
     } : null,

@@ -9,7 +9,8 @@ import type { EngineClient } from "../../src/core/engine/EngineClient";
 import { buildCompletionContext } from "../../src/core/completion/completionContext";
 import { buildCompletionPrompt } from "../../src/core/completion/completionPrompt";
 import { buildFeaturePrompt } from "../../src/core/prompt/featurePrompt";
-import { verifyCost, type VerifyCostTable } from "../../src/core/speculation/draftPolicy";
+import { DraftPolicy, GPU_MIXTRAL_COSTS, verifyCost, type VerifyCostTable } from "../../src/core/speculation/draftPolicy";
+import { LookupPredictor } from "../../src/engine/LookupPredictor";
 import type { PromptSegment, Speculation } from "../../src/shared/engineProtocol";
 import { keepsMostLines, keptLineFraction, type Edit } from "./editCorpus";
 import { median, percentile } from "./stats";
@@ -27,6 +28,8 @@ export interface EditRun {
   arms: Partial<Record<Speculation, ArmRun>>;
   /** Every arm wrote the same text (the forced answer). */
   identical: boolean;
+  /** simulateAuto on the H200 table. */
+  simulatedGpu: { ratio: number; proposed: number; accepted: number; drafts: number };
 }
 
 /** The arm's speed relative to one token per step, from its step counts and a cost table instead
@@ -37,6 +40,27 @@ export function modeledRatio(run: ArmRun, table: VerifyCostTable): number {
   const plainSteps = run.tokens - run.drafts - run.accepted;
   const cost = Math.max(0, plainSteps) + run.drafts * verifyCost(table, 1 + run.proposed / run.drafts);
   return run.tokens / cost;
+}
+
+/** The engine's drafting, replayed without a model: the product's LookupPredictor and DraftPolicy
+ *  over the prompt's tokens, for a model that writes `output`, with the verification cost of
+ *  `table`. Speed relative to one token per step. What "auto" would do on the machine of the table
+ *  (the H200's, run here), where only the GPU run can measure it. */
+export function simulateAuto(prompt: readonly number[], output: readonly number[], table: VerifyCostTable): { ratio: number; proposed: number; accepted: number; drafts: number } {
+  const predictor = new LookupPredictor(prompt, new DraftPolicy(table));
+  let produced = 0;
+  let cost = 0;
+  while (produced < output.length) {
+    const draft = predictor.draft(output.length);
+    let accepted = 0;
+    while (accepted < draft.length && produced + accepted < output.length && draft[accepted] === output[produced + accepted]) accepted++;
+    predictor.verified(accepted, draft.length);
+    const step = output.slice(produced, produced + accepted + 1);
+    cost += draft.length ? verifyCost(table, 1 + draft.length) : 1;
+    predictor.push(step);
+    produced += step.length;
+  }
+  return { ratio: output.length / cost, ...predictor.counts };
 }
 
 export interface SpecDecodeFigures {
@@ -82,14 +106,18 @@ export async function measureSpecDecode(client: EngineClient, edits: readonly Ed
   for (const [i, e] of edits.entries()) {
     const { prompt, answer } = editPrompt(e);
     const forceTokens = (await client.tokenize([{ type: "text", text: answer }])).tokens.slice(0, o.maxAnswerTokens);
-    const promptTokens = (await client.tokenize(prompt)).tokens.length;
+    const promptIds = (await client.tokenize(prompt)).tokens;
+    const promptTokens = promptIds.length;
     // Rotate the order so no arm always runs first (the first pays the prompt; decode is measured).
     const order = arms.map((_, k) => arms[(k + i) % arms.length]);
     const result: EditRun["arms"] = {};
     for (const arm of order) result[arm] = await runArm(client, prompt, forceTokens, arm);
     const texts = new Set(Object.values(result).map((r) => r.text));
     const kept = keptLineFraction(e.before, e.after);
-    const run: EditRun = { id: e.id, language: e.language, kept, keepsMost: keepsMostLines(kept), promptTokens, arms: result, identical: texts.size === 1 };
+    const run: EditRun = {
+      id: e.id, language: e.language, kept, keepsMost: keepsMostLines(kept), promptTokens, arms: result, identical: texts.size === 1,
+      simulatedGpu: simulateAuto(promptIds, forceTokens, GPU_MIXTRAL_COSTS),
+    };
     runs.push(run);
     o.onEdit?.(run);
   }
