@@ -31,6 +31,8 @@ export interface SlotDeps {
   lib: NodeLlamaCpp;
   model: LlamaModel;
   grammar(gbnf: string): Promise<LlamaGrammar>;
+  /** A grammar from a JSON schema (createGrammarForJsonSchema), cached like `grammar`. */
+  jsonSchemaGrammar(schema: Record<string, unknown>): Promise<LlamaGrammar>;
 }
 
 export class GenerationSlot {
@@ -117,9 +119,9 @@ export class GenerationSlot {
         return this.finish(job, "", "abort", emptyStats(tokens.length, position - reuse, started));
       }
 
-      const grammarState = options.grammar
-        ? new lib.LlamaGrammarEvaluationState({ model, grammar: await this.deps.grammar(options.grammar) })
-        : undefined;
+      const grammar = options.grammar ? await this.deps.grammar(options.grammar)
+        : options.jsonSchema ? await this.deps.jsonSchemaGrammar(options.jsonSchema) : undefined;
+      const grammarState = grammar ? new lib.LlamaGrammarEvaluationState({ model, grammar }) : undefined;
       const stream = new TextStream(model, tokens, options.stopStrings ?? []);
       let stopReason: StopReason = "maxTokens";
       let generated = 0;

@@ -191,6 +191,20 @@ export async function loadEngineModel(
       }
       return g;
     },
+    jsonSchemaGrammar(schema: Record<string, unknown>): Promise<LlamaGrammar> {
+      const key = `json:${JSON.stringify(schema)}`;
+      let g = grammars.get(key);
+      if (!g) {
+        if (grammars.size >= GRAMMAR_CACHE_SIZE) grammars.delete(grammars.keys().next().value as string);
+        // The schema is data from the host (tool schemas, converted by src/core/lm/grammarSchema.ts).
+        g = llama.createGrammarForJsonSchema(schema as Parameters<typeof llama.createGrammarForJsonSchema>[0]).catch((error: unknown) => {
+          grammars.delete(key);
+          throw new EngineFailure("invalidOptions", `The JSON schema cannot be turned into a grammar: ${(error as Error).message}`);
+        });
+        grammars.set(key, g);
+      }
+      return g;
+    },
   };
   const chat = new GenerationSlot("chat", contexts[0], contexts[0].getSequence(), false, deps);
   const completion = new GenerationSlot("completion", contexts[1], contexts[1].getSequence(), true, deps);

@@ -3,7 +3,7 @@
 // Every message from the child is validated with `parseEngineMessage` before use; the child
 // validates host messages with `parseHostMessage`. Bump ENGINE_PROTOCOL_VERSION on any change.
 
-export const ENGINE_PROTOCOL_VERSION = 2;
+export const ENGINE_PROTOCOL_VERSION = 3;
 
 /** A prompt as the engine evaluates it: BOS/EOS control tokens and plain text runs.
  *  Text runs are tokenized with special tokens OFF, so `<s>` or `[INST]` typed by a user stays
@@ -63,6 +63,10 @@ export interface GenerateOptions {
   stopStrings?: string[];
   /** Optional GBNF grammar constraining the output. */
   grammar?: string;
+  /** Optional JSON schema (node-llama-cpp's GbnfJsonSchema subset, src/core/lm/grammarSchema.ts)
+   *  the output must match; the engine builds its grammar (createGrammarForJsonSchema). Ignored
+   *  when `grammar` is given. */
+  jsonSchema?: Record<string, unknown>;
   /** Seed for sampling; fixed seeds make tests reproducible. */
   seed?: number;
 }
@@ -225,7 +229,8 @@ function isGenerateOptions(v: unknown): v is GenerateOptions {
     isObj(v) && (v.slot === "chat" || v.slot === "completion") && isPromptSegments(v.prompt) &&
     isNum(v.maxTokens) && isNum(v.temperature) &&
     (v.stopStrings === undefined || isStrArr(v.stopStrings)) &&
-    (v.grammar === undefined || isStr(v.grammar)) && (v.seed === undefined || isNum(v.seed))
+    (v.grammar === undefined || isStr(v.grammar)) && (v.jsonSchema === undefined || isObj(v.jsonSchema)) &&
+    (v.seed === undefined || isNum(v.seed))
   );
 }
 

@@ -1,6 +1,7 @@
 // What chat, commands and inline completions need from an inference engine. Implemented by the
 // local EngineClient (child process on node-llama-cpp) and by the remote clients (TGI, OpenAI).
 import type { GenerateOptions, GenerationStats, ModelInfo, StopReason } from "../../shared/engineProtocol";
+import type { ToolMode, ToolSpec } from "../lm/toolAnswer";
 
 /** The engine's GenerateOptions (slot, prompt segments, maxTokens, temperature, stop strings,
  *  grammar, seed), plus what remote engines need. */
@@ -10,6 +11,19 @@ export interface GenerateRequest extends GenerateOptions {
    *  is an assistant prefix to continue, they send the rendered prompt to /v1/completions. The local
    *  engine and TGI always use `prompt`. */
   messages?: { role: "system" | "user" | "assistant"; content: string }[];
+  /** Tools offered to a remote OpenAI-compatible engine as its native `tools` (it answers with
+   *  `tool_calls`). The local engine takes tools as a prompt text plus a `jsonSchema` grammar
+   *  instead (src/core/lm/lmRequest.ts). */
+  tools?: ToolSpec[];
+  /** With `tools`: may the model answer in text ("auto", the default) or must it call one. */
+  toolMode?: ToolMode;
+}
+
+/** A tool call a remote engine returned natively; `arguments` is the JSON text it sent. */
+export interface RemoteToolCall {
+  id: string;
+  name: string;
+  arguments: string;
 }
 
 export interface GenerateResult {
@@ -20,6 +34,8 @@ export interface GenerateResult {
   incomplete: boolean;
   /** Why it is incomplete, in words, when it is. */
   incompleteReason?: string;
+  /** Tool calls the remote engine made (requests with `tools`), in order. */
+  toolCalls?: RemoteToolCall[];
 }
 
 export interface InferenceBackend {

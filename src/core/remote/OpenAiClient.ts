@@ -4,7 +4,7 @@
 // strings are enforced here, not sent: OpenAI's finish_reason "stop" cannot tell a stop string from
 // EOS, and the local engine reports which one it was.
 import type { ModelInfo } from "../../shared/engineProtocol";
-import type { GenerateRequest, GenerateResult } from "../engine/types";
+import type { GenerateRequest, GenerateResult, RemoteToolCall } from "../engine/types";
 import { foldSystemMessages, withSystem } from "../prompt/mixtralFormat";
 import type { GenerationRun, ServerCounts } from "./generationRun";
 import { promptTextForServer } from "./promptText";
@@ -13,6 +13,7 @@ import { RemotePromptTooLongError, RemoteProtocolError } from "./remoteErrors";
 import { sseEvents } from "./sse";
 
 type Obj = Record<string, unknown>;
+type StreamState = { finish?: string; stopReason?: unknown; counts: ServerCounts; toolCalls: RemoteToolCall[] };
 const num = (x: unknown) => (typeof x === "number" && Number.isFinite(x) ? x : undefined);
 
 export class OpenAiClient extends RemoteClientBase {
@@ -54,6 +55,10 @@ export class OpenAiClient extends RemoteClientBase {
       // Mixtral has no system role (its template refuses one): fold it as the local prompt does.
       const { system, rest } = foldSystemMessages(request.messages ?? []);
       body.messages = rest.map((m, i) => ({ role: m.role, content: i === 0 && m.role === "user" ? withSystem(system, m.content) : m.content }));
+      if (request.tools?.length) {
+        body.tools = request.tools.map((t) => ({ type: "function", function: { name: t.name, description: t.description, parameters: t.inputSchema ?? { type: "object", properties: {} } } }));
+        body.tool_choice = request.toolMode === "required" ? "required" : "auto";
+      }
       return { path: "v1/chat/completions", body };
     }
     body.prompt = promptTextForServer(request.prompt).text;
@@ -70,7 +75,7 @@ export class OpenAiClient extends RemoteClientBase {
       if (err instanceof RemotePromptTooLongError) this.learnContext(err);
       throw err;
     }
-    const state: { finish?: string; stopReason?: unknown; counts: ServerCounts } = { counts: {} };
+    const state: StreamState = { counts: {}, toolCalls: [] };
     try {
       for await (const ev of sseEvents(res.chunks())) {
         if (ev.data.trim() === "[DONE]") return this.result(run, state);
@@ -81,20 +86,22 @@ export class OpenAiClient extends RemoteClientBase {
     }
     // No [DONE]: the answer is whole if the server said why it finished.
     if (state.finish !== undefined) return this.result(run, state);
-    if (!run.hasOutput) {
+    if (!run.hasOutput && state.toolCalls.length === 0) {
       throw new RemoteProtocolError(`The server at ${this.origin} closed the stream before sending any text.`, "See the server's log.");
     }
     return run.finish("abort", state.counts, "The server closed the stream before its end marker; the partial answer is kept");
   }
 
-  private result(run: GenerationRun, state: { finish?: string; stopReason?: unknown; counts: ServerCounts }): GenerateResult {
+  private result(run: GenerationRun, state: StreamState): GenerateResult {
     // vLLM names the stop string that ended the answer in stop_reason.
     const reason = state.finish === "length" ? "maxTokens" : typeof state.stopReason === "string" ? "stopString" : "eos";
-    return run.finish(reason, state.counts);
+    const result = run.finish(reason, state.counts);
+    const toolCalls = state.toolCalls.filter((c) => c !== undefined && c.name !== "");
+    return toolCalls.length > 0 ? { ...result, toolCalls } : result;
   }
 
   /** Returns true when a client-side stop string ended the answer. */
-  private onEvent(data: Obj, run: GenerationRun, state: { finish?: string; stopReason?: unknown; counts: ServerCounts }): boolean {
+  private onEvent(data: Obj, run: GenerationRun, state: StreamState): boolean {
     const usage = data.usage as Obj | undefined | null;
     if (usage) {
       state.counts.promptTokens = num(usage.prompt_tokens) ?? state.counts.promptTokens;
@@ -116,6 +123,7 @@ export class OpenAiClient extends RemoteClientBase {
       const delta = c.delta as Obj | undefined;
       const text = typeof delta?.content === "string" ? delta.content : typeof c.text === "string" ? c.text : "";
       if (text && run.token(text)) return true;
+      if (Array.isArray(delta?.tool_calls)) addToolCallDeltas(state.toolCalls, delta.tool_calls);
       if (typeof c.finish_reason === "string") {
         state.finish = c.finish_reason;
         state.stopReason = c.stop_reason;
@@ -212,5 +220,20 @@ export class OpenAiClient extends RemoteClientBase {
       loadMs: performance.now() - started,
     };
     return this.info;
+  }
+}
+
+/** Streamed `tool_calls` deltas: the first of a call brings its index, id and name, later ones
+ *  more of its `arguments` text (OpenAI, vLLM, llama-server all stream them this way). */
+function addToolCallDeltas(calls: RemoteToolCall[], deltas: unknown[]): void {
+  for (const d of deltas) {
+    if (typeof d !== "object" || d === null) continue;
+    const delta = d as Obj;
+    const index = num(delta.index) ?? calls.length;
+    const fn = (typeof delta.function === "object" && delta.function !== null ? delta.function : {}) as Obj;
+    const call = (calls[index] ??= { id: "", name: "", arguments: "" });
+    if (typeof delta.id === "string" && delta.id) call.id = delta.id;
+    if (typeof fn.name === "string" && fn.name && !call.name) call.name = fn.name;
+    if (typeof fn.arguments === "string") call.arguments += fn.arguments;
   }
 }

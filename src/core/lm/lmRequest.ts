@@ -1,0 +1,117 @@
+// One request from VS Code's language-model API, run on the same backend and prompt path as our
+// chat: the conversation through buildChatPrompt (Mixtral's exact [INST] format, system text
+// folded, oldest turns dropped to fit), the chat slot (queued with the chat view's requests, KV
+// cache reused where the prompt extends the previous one), tools by grammar on the local engine
+// and natively on an OpenAI-compatible server. The adapter (src/vscode/lm/) only converts types.
+import { randomUUID } from "node:crypto";
+import type { PromptSegment } from "../../shared/engineProtocol";
+import { buildChatPrompt } from "../chat/chatPrompt";
+import type { GenerateRequest, GenerateResult, InferenceBackend } from "../engine/types";
+import { InvalidOptionsError, RemoteEngineError } from "../errors";
+import { toChatConversation, type LmMessage } from "./lmConversation";
+import { parseToolAnswer, toolAnswerSchema, toolSystemText, ToolAnswerStream, type ToolMode, type ToolSpec } from "./toolAnswer";
+
+export interface LmRequestOptions {
+  messages: readonly LmMessage[];
+  tools: readonly ToolSpec[];
+  toolMode: ToolMode;
+  /** mixtral.systemPrompt: used when the request carries no system text of its own. */
+  systemPrompt: string;
+  maxTokens: number;
+  temperature: number;
+}
+
+export type LmResponsePart =
+  | { type: "text"; text: string }
+  | { type: "toolCall"; callId: string; name: string; input: Record<string, unknown> };
+
+export interface LmResponse {
+  result: GenerateResult;
+  /** The prompt that was evaluated (for "Show Last Prompt"). */
+  segments: PromptSegment[];
+  promptTokens: number;
+}
+
+/** How a backend takes tools: the local engine by grammar, OpenAI-compatible servers natively;
+ *  TGI's API here has neither (capabilities say so, and VS Code sends it no tools). */
+export function toolSupport(kind: InferenceBackend["kind"]): "grammar" | "native" | "none" {
+  return kind === "local" ? "grammar" : kind === "openai" ? "native" : "none";
+}
+
+/** The answer's limit: mixtral.maxTokens, at most half the context (as the chat view). */
+export function outputTokens(contextSize: number, maxTokens: number): number {
+  return Math.max(1, Math.min(maxTokens, Math.floor(contextSize / 2)));
+}
+
+export async function runLmRequest(
+  backend: InferenceBackend,
+  options: LmRequestOptions,
+  onPart: (part: LmResponsePart) => void,
+  signal?: AbortSignal,
+  onPrompt?: (segments: PromptSegment[], promptTokens: number) => void,
+): Promise<LmResponse> {
+  const info = backend.modelInfo();
+  const contextSize = info?.contextSize ?? 4096;
+  const reserve = outputTokens(contextSize, options.maxTokens);
+  const support = options.tools.length > 0 ? toolSupport(backend.kind) : "none";
+  if (options.tools.length > 0 && support === "none") {
+    throw new RemoteEngineError(`The ${backend.kind} engine cannot call tools.`, "Use the local engine or an OpenAI-compatible server (mixtral.engine) for agent mode.");
+  }
+  const conversation = toChatConversation(options.messages);
+  if (conversation.history.length === 0) throw new InvalidOptionsError("The request has no user message.", "Send a message with some text.");
+  const grammarTools = support === "grammar";
+  const system = [conversation.system || options.systemPrompt.trim(), grammarTools ? toolSystemText(options.tools, options.toolMode) : ""]
+    .filter((t) => t !== "").join("\n\n");
+  const prompt = await buildChatPrompt(conversation.history, {
+    // Empty: buildChatPrompt's built-in system text, as in the chat view.
+    systemPrompt: system,
+    contextSize,
+    reserveTokens: reserve,
+    countTokens: (texts) => backend.countTokens(texts, signal),
+    model: info,
+  });
+  onPrompt?.(prompt.segments, prompt.promptTokens);
+  const request: GenerateRequest = {
+    slot: "chat",
+    prompt: prompt.segments,
+    messages: prompt.messages,
+    maxTokens: options.maxTokens,
+    temperature: options.temperature,
+  };
+  if (grammarTools) request.jsonSchema = toolAnswerSchema(options.tools, options.toolMode);
+  if (support === "native") {
+    request.tools = [...options.tools];
+    request.toolMode = options.toolMode;
+  }
+
+  const stream = grammarTools ? new ToolAnswerStream() : undefined;
+  const result = await backend.generate(request, (text) => {
+    const shown = stream ? stream.push(text) : text;
+    if (shown) onPart({ type: "text", text: shown });
+  }, signal);
+
+  if (grammarTools && result.stopReason !== "abort") {
+    const answer = parseToolAnswer(result.text, options.tools);
+    // Streamed already when it was text; a call is whole only now.
+    if (answer.kind === "toolCall") onPart({ type: "toolCall", callId: newCallId(), name: answer.name, input: answer.input });
+  }
+  for (const call of result.toolCalls ?? []) {
+    onPart({ type: "toolCall", callId: call.id || newCallId(), name: call.name, input: parseArguments(call.name, call.arguments) });
+  }
+  return { result, segments: prompt.segments, promptTokens: prompt.promptTokens };
+}
+
+function newCallId(): string {
+  return `call_${randomUUID().replace(/-/g, "").slice(0, 24)}`;
+}
+
+function parseArguments(name: string, text: string): Record<string, unknown> {
+  if (text.trim() === "") return {};
+  try {
+    const v: unknown = JSON.parse(text);
+    if (typeof v === "object" && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {
+    // below
+  }
+  throw new RemoteEngineError(`The server called the tool "${name}" with arguments that are not a JSON object: ${text.slice(0, 200)}`);
+}
