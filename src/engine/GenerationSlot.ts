@@ -122,7 +122,10 @@ export class GenerationSlot {
       const grammar = options.grammar ? await this.deps.grammar(options.grammar)
         : options.jsonSchema ? await this.deps.jsonSchemaGrammar(options.jsonSchema) : undefined;
       const grammarState = grammar ? new lib.LlamaGrammarEvaluationState({ model, grammar }) : undefined;
-      const stream = new TextStream(model, tokens, options.stopStrings ?? []);
+      // A JSON-schema grammar lets whitespace follow the finished value without end: its own stop
+      // trigger (four newlines) ends the answer there, as LlamaChatSession does.
+      const grammarStops = (grammar?.stopGenerationTriggers ?? []).map((t) => (typeof t === "string" ? t : Array.isArray(t) ? t.filter((v) => typeof v === "string").join("") : t.toString()));
+      const stream = new TextStream(model, tokens, [...(options.stopStrings ?? []), ...grammarStops]);
       let stopReason: StopReason = "maxTokens";
       let generated = 0;
       let firstTokenAt: number | undefined;
@@ -156,6 +159,7 @@ export class GenerationSlot {
         }
       }
       emit(stream.finish());
+      const text = grammar?.trimWhitespaceSuffix ? stream.fullText.trimEnd() : stream.fullText;
       const ended = performance.now();
       const decodeMs = firstTokenAt === undefined ? 0 : ended - firstTokenAt;
       const stats: GenerationStats = {
@@ -167,7 +171,8 @@ export class GenerationSlot {
         tokensPerSecond: generated > 1 && decodeMs > 0 ? ((generated - 1) * 1000) / decodeMs : 0,
         totalMs: ended - started,
       };
-      this.finish(job, stream.fullText, stopReason, stats);
+      // A grammar's stop trigger is its way to say "done": the answer ended normally.
+      this.finish(job, text, stopReason === "stopString" && grammarStops.length > 0 && !options.stopStrings?.length ? "eos" : stopReason, stats);
     } catch (error) {
       sendError(job.requestId, error);
     }

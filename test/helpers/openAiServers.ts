@@ -25,6 +25,9 @@ export interface ScriptedOpenAiOptions {
   failWith?: { status: number; message: string };
   /** With `openai`: the newer refusal that states no number ("Your input exceeds the context window…"). */
   refusalWithoutNumber?: boolean;
+  /** A chat request that carries `tools` is answered with this call, streamed as real servers
+   *  stream `tool_calls` (id and name first, the arguments in pieces), finish_reason "tool_calls". */
+  toolCall?: { name: string; arguments: Record<string, unknown> };
 }
 
 export interface ScriptedRequest {
@@ -124,6 +127,13 @@ export async function startScriptedOpenAi(options: ScriptedOpenAiOptions): Promi
       const pieces = options.answer.match(/[\s\S]{1,8}/g) ?? [];
       const event = (choice: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
         res.write(`data: ${JSON.stringify({ id: "cmpl-1", object: chat ? "chat.completion.chunk" : "text_completion", created: 1733300000, model: MODEL, choices: [{ index: 0, ...choice }], ...extra })}\n\n`);
+      if (chat && options.toolCall && Array.isArray(body.tools) && body.tools.length > 0) {
+        const args = JSON.stringify(options.toolCall.arguments).match(/[\s\S]{1,5}/g) ?? [];
+        event({ delta: { role: "assistant", content: null, tool_calls: [{ index: 0, id: "call_scripted_1", type: "function", function: { name: options.toolCall.name, arguments: "" } }] }, finish_reason: null });
+        for (const a of args) event({ delta: { tool_calls: [{ index: 0, function: { arguments: a } }] }, finish_reason: null });
+        event({ delta: {}, finish_reason: "tool_calls" }, { usage: { prompt_tokens: promptTokens, completion_tokens: args.length, total_tokens: promptTokens + args.length } });
+        return res.end("data: [DONE]\n\n");
+      }
       for (const p of pieces) event(chat ? { delta: { role: "assistant", content: p }, finish_reason: null } : { text: p, finish_reason: null });
       event(chat ? { delta: {}, finish_reason: "stop" } : { text: "", finish_reason: "stop" }, { usage: { prompt_tokens: promptTokens, completion_tokens: pieces.length, total_tokens: promptTokens + pieces.length } });
       res.end("data: [DONE]\n\n");

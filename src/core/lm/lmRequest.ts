@@ -90,10 +90,11 @@ export async function runLmRequest(
     if (shown) onPart({ type: "text", text: shown });
   }, signal);
 
-  if (grammarTools && result.stopReason !== "abort") {
+  // A text answer was streamed as it came (cut short or not); a call is whole only now.
+  if (stream && !stream.streamingText && result.stopReason !== "abort") {
     const answer = parseToolAnswer(result.text, options.tools);
-    // Streamed already when it was text; a call is whole only now.
     if (answer.kind === "toolCall") onPart({ type: "toolCall", callId: newCallId(), name: answer.name, input: answer.input });
+    else onPart({ type: "text", text: answer.text });
   }
   for (const call of result.toolCalls ?? []) {
     onPart({ type: "toolCall", callId: call.id || newCallId(), name: call.name, input: parseArguments(call.name, call.arguments) });

@@ -1,0 +1,144 @@
+// runLmRequest (what VS Code's language-model API runs) on the real engine child with the tiny
+// model and on a scripted OpenAI-compatible server: grammar-constrained tool calls, native tool
+// calls, cancellation, and sharing the chat slot (queued, KV cache reused) with other requests.
+import * as assert from "node:assert/strict";
+import type { EngineClient } from "../../../src/core/engine/EngineClient";
+import type { LmMessage } from "../../../src/core/lm/lmConversation";
+import { runLmRequest, type LmRequestOptions, type LmResponsePart } from "../../../src/core/lm/lmRequest";
+import { parseToolAnswer, type ToolSpec } from "../../../src/core/lm/toolAnswer";
+import { OpenAiClient } from "../../../src/core/remote/OpenAiClient";
+import { startScriptedOpenAi } from "../../helpers/openAiServers";
+import { makeClient, tinyLoadOptions } from "../engine/engineTestKit";
+
+const user = (text: string): LmMessage => ({ role: "user", parts: [{ type: "text", text }] });
+
+/** Bounded values only: with random weights an unbounded string could run to maxTokens. */
+const forecast: ToolSpec = {
+  name: "get_forecast",
+  description: "The forecast for a city.",
+  inputSchema: {
+    type: "object",
+    properties: {
+      city: { enum: ["Oslo", "Lima", "Pune"] },
+      unit: { enum: ["c", "f"] },
+      tomorrow: { type: "boolean" },
+      note: { type: "string", description: "optional, left to the tool's default" },
+    },
+    required: ["city", "unit", "tomorrow"],
+  },
+};
+
+function options(messages: LmMessage[], extra: Partial<LmRequestOptions> = {}): LmRequestOptions {
+  return { messages, tools: [], toolMode: "auto", systemPrompt: "", maxTokens: 16, temperature: 0, ...extra };
+}
+
+describe("lm: requests on the local engine (tiny model)", function () {
+  this.timeout(120_000);
+  let client: EngineClient;
+
+  before(async () => {
+    ({ client } = makeClient());
+    await client.load(await tinyLoadOptions());
+  });
+  after(async () => {
+    await client?.dispose();
+  });
+
+  it("a required tool call comes back as a call whose arguments match the tool's schema", async () => {
+    const parts: LmResponsePart[] = [];
+    const { result } = await runLmRequest(client, options([user("Weather in Oslo tomorrow?")], { tools: [forecast], toolMode: "required", maxTokens: 200 }), (p) => parts.push(p));
+    assert.notEqual(result.stopReason, "maxTokens", `cut off: ${result.text}`);
+    assert.equal(parts.length, 1, JSON.stringify(parts));
+    const call = parts[0];
+    assert.equal(call.type, "toolCall");
+    if (call.type !== "toolCall") return;
+    assert.equal(call.name, "get_forecast");
+    assert.match(call.callId, /^call_[0-9a-f]{24}$/);
+    assert.deepEqual(Object.keys(call.input).sort(), ["city", "tomorrow", "unit"]);
+    assert.ok(["Oslo", "Lima", "Pune"].includes(call.input.city as string), JSON.stringify(call.input));
+    assert.ok(["c", "f"].includes(call.input.unit as string));
+    assert.equal(typeof call.input.tomorrow, "boolean");
+  });
+
+  it("agent round trip: call, the tool's result back in the prompt, then the next answer", async () => {
+    const calls: LmResponsePart[] = [];
+    await runLmRequest(client, options([user("Weather in Oslo?")], { tools: [forecast], toolMode: "required", maxTokens: 200 }), (p) => calls.push(p));
+    const call = calls[0];
+    assert.equal(call?.type, "toolCall");
+    if (call?.type !== "toolCall") return;
+    const history: LmMessage[] = [
+      user("Weather in Oslo?"),
+      { role: "assistant", parts: [{ type: "toolCall", callId: call.callId, name: call.name, input: call.input }] },
+      { role: "user", parts: [{ type: "toolResult", callId: call.callId, text: "3 degrees, rain" }] },
+    ];
+    let prompt = "";
+    const parts: LmResponsePart[] = [];
+    const { result } = await runLmRequest(client, options(history, { tools: [forecast], toolMode: "auto", maxTokens: 200 }), (p) => parts.push(p), undefined,
+      (segments) => (prompt = segments.map((s) => (s.type === "text" ? s.text : `<${s.type}>`)).join("")));
+    assert.ok(prompt.includes(`[/INST]{"name":"get_forecast","arguments":${JSON.stringify(call.input)}}<eos>[INST] Result of get_forecast (call ${call.callId}):\n3 degrees, rain [/INST]`), prompt.slice(-300));
+    // Random weights choose freely between text and another call; either is a whole answer.
+    const answer = parseToolAnswer(result.text, [forecast]);
+    if (answer.kind === "toolCall") assert.deepEqual(parts.map((p) => p.type), ["toolCall"]);
+    else assert.equal(parts.map((p) => (p.type === "text" ? p.text : "?")).join(""), answer.text);
+  });
+
+  it("the tools and the answer format are in the prompt's system text", async () => {
+    let prompt = "";
+    await runLmRequest(client, options([user("Hi")], { tools: [forecast], toolMode: "required", maxTokens: 200 }), () => undefined, undefined,
+      (segments) => (prompt = segments.map((s) => (s.type === "text" ? s.text : `<${s.type}>`)).join("")));
+    assert.match(prompt, /^<bos>\[INST\] You can use these tools:\n- get_forecast: The forecast for a city\./);
+    assert.ok(prompt.endsWith("\n\nHi [/INST]"), prompt.slice(-80));
+  });
+
+  it("a cancellation stops the answer with the partial text (no error)", async () => {
+    const controller = new AbortController();
+    const parts: LmResponsePart[] = [];
+    const { result } = await runLmRequest(client, options([user("Tell me a long story")], { maxTokens: 2000 }), (p) => {
+      parts.push(p);
+      if (parts.length === 3) controller.abort();
+    }, controller.signal);
+    assert.equal(result.stopReason, "abort");
+    assert.ok(result.stats.generatedTokens >= 3 && result.stats.generatedTokens < 2000, `${result.stats.generatedTokens} tokens`);
+    assert.equal(parts.map((p) => (p.type === "text" ? p.text : "")).join(""), result.text);
+  });
+
+  it("shares the chat slot: a second request waits for the first, then reuses its prompt's KV cache", async () => {
+    const events: string[] = [];
+    const question = user("What is a closure in JavaScript?");
+    let firstStreaming!: () => void;
+    const streaming = new Promise<void>((r) => (firstStreaming = r));
+    const first = runLmRequest(client, options([question], { maxTokens: 24 }), () => { events.push("first:part"); firstStreaming(); })
+      .then((r) => { events.push("first:done"); return r; });
+    await streaming;
+    const second = runLmRequest(client, options([question, { role: "assistant", parts: [{ type: "text", text: "A function with its scope." }] }, user("Show an example.")], { maxTokens: 8 }),
+      () => events.push("second:part")).then((r) => { events.push("second:done"); return r; });
+    const [a, b] = await Promise.all([first, second]);
+    assert.equal(events.at(-1), "second:done");
+    assert.ok(events.indexOf("second:part") > events.indexOf("first:done"), events.join(", "));
+    assert.ok(a.result.stats.generatedTokens > 0 && b.result.stats.generatedTokens > 0);
+    const reused = b.result.stats.promptTokens - b.result.stats.evaluatedTokens;
+    assert.ok(reused >= a.promptTokens, `reused ${reused} tokens; the first prompt had ${a.promptTokens}`);
+  });
+});
+
+describe("lm: tools on an OpenAI-compatible server", () => {
+  it("sends the tools natively and returns the streamed tool_calls as one call", async () => {
+    const server = await startScriptedOpenAi({ flavour: "llamaServer", answer: "unused", toolCall: { name: "get_forecast", arguments: { city: "Lima", unit: "c", tomorrow: false } } });
+    const client = new OpenAiClient({ baseUrl: server.url });
+    try {
+      await client.refreshInfo();
+      const parts: LmResponsePart[] = [];
+      await runLmRequest(client, options([user("Weather in Lima?")], { tools: [forecast], toolMode: "required" }), (p) => parts.push(p));
+      assert.deepEqual(parts, [{ type: "toolCall", callId: "call_scripted_1", name: "get_forecast", input: { city: "Lima", unit: "c", tomorrow: false } }]);
+      const body = server.requests.at(-1)?.body as { tools: { type: string; function: { name: string; parameters: unknown } }[]; tool_choice: string; messages: { content: string }[] };
+      assert.equal(body.tool_choice, "required");
+      assert.deepEqual(body.tools.map((t) => [t.type, t.function.name]), [["function", "get_forecast"]]);
+      assert.deepEqual(body.tools[0].function.parameters, forecast.inputSchema);
+      // Native tools: no tool text in the prompt (the server's template renders them).
+      assert.ok(!JSON.stringify(body.messages).includes("You can use these tools"));
+    } finally {
+      client.dispose();
+      await server.close();
+    }
+  });
+});
