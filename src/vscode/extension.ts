@@ -6,7 +6,7 @@ import { CommandIds } from "./commandIds";
 import { CodeCommands } from "./commands/CodeCommands";
 import { Config } from "./Config";
 import { InlineCompletionController } from "./completion/InlineCompletionController";
-import { LM_VENDOR, MixtralChatModels } from "./lm/MixtralChatModels";
+import { LM_VENDOR, MixtralChatModels, openVsCodeChat } from "./lm/MixtralChatModels";
 import { EngineHost } from "./EngineHost";
 import { PromptLog } from "./PromptLog";
 import type { Services } from "./services";
@@ -55,6 +55,7 @@ class MixtralExtension extends Disposable {
     reg(CommandIds.restartEngine, () => host.restartEngine());
     reg(CommandIds.newChat, () => chat.newChat());
     reg(CommandIds.stopGenerating, () => chat.stop());
+    reg(CommandIds.openVsCodeChat, () => openVsCodeChat(log));
     reg(CommandIds.openSettings, () => vscode.commands.executeCommand("workbench.action.openSettings", "@ext:mixtral-local.mixtral-local"));
     reg(CommandIds.showLastPrompt, async () => {
       const last = prompts.last;

@@ -158,3 +158,15 @@ export function toLanguageModelError(err: unknown): Error {
       return new Error(d.message);
   }
 }
+
+/** "Mixtral: Use Mixtral in VS Code's Chat": opens VS Code's Chat view, where the model picker lists
+ *  Mixtral; says why when this window has no chat (AI features turned off, an old VS Code). */
+export async function openVsCodeChat(log: vscode.LogOutputChannel): Promise<void> {
+  try {
+    await vscode.commands.executeCommand("workbench.action.chat.open");
+    void vscode.window.showInformationMessage("Mixtral: pick a “Mixtral” model in the chat's model picker (or Manage Models… → Mixtral Local).");
+  } catch (err) {
+    log.warn(`[vscode-chat] could not open VS Code's chat: ${err instanceof Error ? err.message : String(err)}`);
+    void vscode.window.showInformationMessage("Mixtral: VS Code's chat is not available in this window (it needs VS Code 1.104 or newer with chat enabled: chat.disableAIFeatures off). The Mixtral view works everywhere.");
+  }
+}
