@@ -15,13 +15,14 @@ import { measureCancellation, formatCancellation, run as cancel, type CancelFigu
 import { run as completion } from "./completion";
 import { formatEngineOverhead, measureEngineOverhead, run as engine, type EngineOverhead, type EngineOverheadOptions } from "./engine";
 import { formatHostCost, measureHostCost, run as host, type HostCost } from "./host";
+import { formatSpecDecode, run as specdec, runSpecDecode, type SpecDecodeRun } from "./specdec";
 import { benchModelPath, ensureBenchModel } from "./lib/benchModel";
 import { measureCompletion, measureReuse, type CompletionFigures } from "./lib/completionFigures";
 import type { ReuseComparison } from "./lib/completionReuse";
 import { fmt, loadAverage, LoadSampler, machineFacts, ratio, round } from "./lib/stats";
 import { formatMarkdownTable, formatTable, type Row } from "./lib/table";
 
-const benches: Record<string, (args: string[]) => Promise<number>> = { engine, completion, cancel, host, chat };
+const benches: Record<string, (args: string[]) => Promise<number>> = { engine, completion, cancel, host, chat, specdec };
 
 interface SuiteFigures {
   tiny?: EngineOverhead;
@@ -32,6 +33,8 @@ interface SuiteFigures {
   cancel?: CancelFigures;
   host?: HostCost;
   chat?: ChatViewFigures;
+  /** Speculative decoding on real edits, ~800 MB model. */
+  specdec?: SpecDecodeRun;
 }
 
 const out = (s: string): boolean => process.stdout.write(s);
@@ -67,6 +70,14 @@ function summaryRows(f: SuiteFigures): Row[] {
   if (k) {
     rows.push([`abort during prompt eval → engine free, ms (${k.promptTokens}-token prompt)`, fmt(k.direct.prompt.freeMs), fmt(k.engine.prompt.freeMs), fmt(ratio(k.direct.prompt.freeMs, k.engine.prompt.freeMs), 1) + "x", ""]);
     rows.push(["abort during generation → engine free, ms", fmt(k.direct.generation.freeMs), fmt(k.engine.generation.freeMs), "", ""]);
+  }
+  const sd = f.specdec;
+  if (sd) {
+    for (const arm of ["auto", "always"] as const) {
+      const x = sd.summary[arm];
+      if (x) rows.push([`speculative decoding "${arm}", real edits keeping most lines: decode ratio median (p25–p75)`, "1", `${fmt(x.median, 2)} (${fmt(x.p25, 2)}–${fmt(x.p75, 2)})`, `${fmt(100 * x.acceptedShare, 0)} % drafted accepted`, arm === "auto" ? "≥ 2 (GPU)" : ""]);
+    }
+    if (sd.chat) rows.push(["speculative decoding, free chat with nothing to copy: tok/s", fmt(sd.chat.off), fmt(sd.chat.auto), fmt(sd.chat.ratio, 3), "≥ 0.97"]);
   }
   const h = f.host;
   if (h) {
@@ -128,6 +139,13 @@ function headline(f: SuiteFigures, meta: Record<string, unknown>, errors: Record
       history_turns: f.chat.history.turns, history_lines: f.chat.history.lines, replay_ms: round(f.chat.history.replayMs, 1), send_ms: round(f.chat.history.sendMs, 1),
       busy_per_chunk_ms_empty: round(f.chat.ours.busyPerChunkMs, 2), busy_per_chunk_ms_history: round(f.chat.history.stream.busyPerChunkMs, 2),
       scroll_p95_ms: round(f.chat.history.scrollP95Ms, 1), heap_mb: round(f.chat.history.heapAfterMb, 1),
+    } : null,
+    specdec: f.specdec ? {
+      edits: f.specdec.edits.length, keeps_most: f.specdec.edits.filter((e) => e.keepsMost).length, identical: f.specdec.edits.every((e) => e.identical),
+      auto_median: round(f.specdec.summary.auto?.median ?? NaN, 3), auto_p25: round(f.specdec.summary.auto?.p25 ?? NaN, 3), auto_p75: round(f.specdec.summary.auto?.p75 ?? NaN, 3),
+      always_median: round(f.specdec.summary.always?.median ?? NaN, 3), always_p25: round(f.specdec.summary.always?.p25 ?? NaN, 3), always_p75: round(f.specdec.summary.always?.p75 ?? NaN, 3),
+      always_accepted_share: round(f.specdec.summary.always?.acceptedShare ?? NaN, 3),
+      chat_off_tok_s: round(f.specdec.chat?.off ?? NaN, 1), chat_auto_tok_s: round(f.specdec.chat?.auto ?? NaN, 1), chat_ratio: round(f.specdec.chat?.ratio ?? NaN, 3),
     } : null,
     errors: Object.keys(errors).length ? errors : null,
   };
@@ -223,6 +241,14 @@ async function suite(argv: string[]): Promise<number> {
     out(formatHostCost(f.host));
   });
 
+  if (big) {
+    await section("speculative decoding on real edits (~800 MB model, output forced to the real edit)", async () => {
+      f.specdec = await runSpecDecode(quick
+        ? { modelPath: big, threads, edits: 2, maxAnswerTokens: 96, chatRuns: 2 }
+        : { modelPath: big, threads, edits: 24, chatRuns: 5, onEdit: (line) => out(line) });
+      out(formatSpecDecode(f.specdec));
+    });
+  }
   await section("chat view (dist/webview.js in Chromium)", async () => {
     f.chat = await measureChatView(quick ? CHAT_QUICK : {});
     out(formatChatView(f.chat));

@@ -14,7 +14,8 @@
 #                                    they let a fresh machine skip the build
 # Everything is built under /tmp/mixtral-gpu (outside the repository, which the device tool
 # replaces on every call); logs and results go to $OUT (default /tmp/mixtral-gpu/out).
-# Env: BENCH_SECTIONS (default "lb-main direct engine lb-more"; also "engine-base": the main
+# Env: BENCH_SECTIONS (default "lb-main direct engine lb-more"; also "specdec": speculative decoding
+# on the real-edit corpus, per edit and medians, into $OUT/specdec.txt, SPECDEC_ARGS e.g. "--edits 24"; "engine-base": the main
 # engine figures through $C/engine-base.js, an engine bundle from before a change; "lb-diag" and
 # "direct-nographs": llama-bench and node-llama-cpp with GGML_CUDA_DISABLE_GRAPHS=1), ENGINE_SECTIONS
 # (default main,experts,q3,offload; "cpu": our engine with no GPU layers on the CPU prebuilt
@@ -162,6 +163,10 @@ bench() {
       direct) log "node-llama-cpp direct"; $G direct --model "$Q4" --threads "$THREADS" --runs "$RUNS" --results "$OUT/results.jsonl" ;;
       engine-base) [ -f "$C/engine-base.js" ] && { log "engine before the fix"; $G engine --engine "$C/engine-base.js" --uv-pool "${ENGINE_BASE_UV_POOL:-4}" --label engine-base --models-dir "$MODELS" --threads "$THREADS" --runs "$RUNS" \
                 --results "$OUT/results.jsonl" --sections "${ENGINE_BASE_SECTIONS:-main}"; } ;;
+      specdec)
+        # Speculative decoding on the real-edit corpus (bench/specdec.ts); pack.sh carries the texts.
+        log "speculative decoding, real edits"; MIXTRAL_EDIT_CORPUS="$C/edit-corpus.json" $G specdec --engine "$C/engine.js" --model "$Q4" \
+          --backend cuda --gpu-layers max --threads "$THREADS" ${SPECDEC_ARGS:-} 2>&1 | tee -a "$OUT/specdec.txt" ;;
       engine) log "our engine"; $G engine --engine "$C/engine.js" --models-dir "$MODELS" --threads "$THREADS" --runs "$RUNS" \
                 --results "$OUT/results.jsonl" --sections "${ENGINE_SECTIONS:-main,experts,q3,offload}" --deadline-ms $(( (START + BUDGET) * 1000 )) ;;
     esac

@@ -9,6 +9,9 @@
 //                           [--backend cuda|cpu]   (cpu: a quick check of the scripts without a GPU)
 //   node gpuBench.js probe --model <gguf> --threads N --results <jsonl> [--gpu-layers max|N] [--runs 3]
 //   node gpuBench.js report --models-dir <dir> --llama-bench <jsonl> --results <jsonl>
+//   node gpuBench.js specdec --engine <engine.js> --model <gguf> --backend cuda --gpu-layers max --threads N
+//                            [--edits N] [--arms off,auto,always]   (bench/specdec.ts: speculative
+//                            decoding on the real-edit corpus, $MIXTRAL_EDIT_CORPUS or .cache/edit-corpus.json)
 import { physicalCores } from "../../src/engine/physicalCores";
 import { runDirect } from "./directBench";
 import { runEngine } from "./engineBench";
@@ -16,6 +19,7 @@ import { runProbe } from "./probeBench";
 import { writeShapedModels } from "./mixtralShaped";
 import { runReport } from "./report";
 import { runBackendCheck } from "./backendCheck";
+import { run as runSpecDecode } from "../specdec";
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -27,6 +31,7 @@ async function main(argv: string[]): Promise<void> {
     case "probe": await runProbe(rest); break;
     case "report": runReport(rest); break;
     case "backend": await runBackendCheck(rest); break;
+    case "specdec": if (await runSpecDecode(rest)) throw new Error("an arm wrote different text"); break;
     default: throw new Error(`unknown command ${command ?? ""}`);
   }
 }

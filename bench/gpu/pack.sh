@@ -10,6 +10,7 @@
 #                 benches/tools/ui, plus the empty llama/llama.cpp/.git that marks the source present
 #   engine.js     src/engine/main.ts bundled (the engine child process)
 #   gpuBench.js   bench/gpu/main.ts bundled
+#   edit-corpus.json  the real-edit corpus's texts, when materialized here (device.sh's specdec section)
 #   COMMIT        the commit measured
 # Then call the device tool with carry [".gpu-carry"], e.g. `bash bench/gpu/device.sh build`.
 #
@@ -52,6 +53,8 @@ if [ ! -f "$C/stage.tar.xz" ]; then
 fi
 
 npx esbuild src/engine/main.ts --bundle --platform=node --format=cjs --target=node20 --external:node-llama-cpp --outfile="$C/engine.js" --log-level=warning
+# The edit corpus's texts for the specdec section (bench/data/README.md: editCorpusTool materialize).
+if [ -f "$REPO/.cache/edit-corpus.json" ]; then cp "$REPO/.cache/edit-corpus.json" "$C/edit-corpus.json"; fi
 npx esbuild bench/gpu/main.ts --bundle --platform=node --format=cjs --target=node20 --external:node-llama-cpp --outfile="$C/gpuBench.js" --log-level=warning
 if ls "$C"/build.tar.xz.part-* >/dev/null 2>&1; then
   R=$C/rt; mkdir -p "$R"
@@ -69,6 +72,7 @@ if ls "$C"/build.tar.xz.part-* >/dev/null 2>&1; then
   find "$T/rt/build" \( -name '*.so' -o -name '*.node' -o -name llama-bench \) -type f -exec strip --strip-unneeded {} \;
   tar cf - -C "$T/rt/build" . | xz -T0 -6 > "$R/build.tar.xz.part-aa"
   cp "$C/engine.js" "$C/gpuBench.js" "$R/"
+  if [ -f "$C/edit-corpus.json" ]; then cp "$C/edit-corpus.json" "$R/"; fi
   git rev-parse HEAD > "$R/COMMIT"
   du -cb "$R"/* | tail -1
 fi

@@ -6,8 +6,11 @@ import type {
   LlamaContext, LlamaContextSequence, LlamaGrammar, LlamaModel,
 } from "node-llama-cpp" with { "resolution-mode": "import" };
 import type { GenerateOptions, GenerationStats, Slot, StopReason } from "../shared/engineProtocol";
+import { CPU_MIXTRAL_COSTS, DraftPolicy, GPU_MIXTRAL_COSTS } from "../core/speculation/draftPolicy";
 import { EngineFailure, send, sendError } from "./engineIpc";
 import { keepAwake } from "./keepAwake";
+import { LookupPredictor } from "./LookupPredictor";
+import { ForcedOutput, speculativeTokens } from "./speculativeDecode";
 import { TextStream } from "./TextStream";
 import { tokenizePrompt } from "./tokenizePrompt";
 
@@ -40,13 +43,15 @@ export class GenerationSlot {
   private tail: Promise<void> = Promise.resolve();
 
   /** @param supersede a new request aborts the ones before it (inline completion: only the
-   *  newest keystroke matters); otherwise requests wait their turn (chat, commands). */
+   *  newest keystroke matters); otherwise requests wait their turn (chat, commands).
+   *  @param speculative whether requests here may use speculative decoding (speculativeDecode.ts). */
   constructor(
     readonly name: Slot,
     private readonly context: LlamaContext,
     private readonly sequence: LlamaContextSequence,
     private readonly supersede: boolean,
     private readonly deps: SlotDeps,
+    private readonly speculative = false,
   ) {}
 
   get contextSize(): number {
@@ -126,6 +131,13 @@ export class GenerationSlot {
       // trigger (four newlines) ends the answer there, as LlamaChatSession does.
       const grammarStops = (grammar?.stopGenerationTriggers ?? []).map((t) => (typeof t === "string" ? t : Array.isArray(t) ? t.filter((v) => typeof v === "string").join("") : t.toString()));
       const stream = new TextStream(model, tokens, [...(options.stopStrings ?? []), ...grammarStops]);
+      // Speculative decoding: drafts from the prompt, verified in the decode step (same output).
+      // Not under a grammar: controlledEvaluate, which verifies, samples without one.
+      const allOnGpu = model.gpuLayers > 0 && model.gpuLayers >= model.fileInsights.totalLayers;
+      const predictor = this.speculative && options.speculation !== "off" && !grammarState
+        ? new LookupPredictor(tokens, new DraftPolicy(allOnGpu ? GPU_MIXTRAL_COSTS : CPU_MIXTRAL_COSTS, { ignoreCost: options.speculation === "always" }))
+        : undefined;
+      const forced = options.forceTokens ? new ForcedOutput(lib, model, options.forceTokens) : undefined;
       let stopReason: StopReason = "maxTokens";
       let generated = 0;
       let firstTokenAt: number | undefined;
@@ -141,11 +153,18 @@ export class GenerationSlot {
         const sampling = options.temperature > 0
           ? { temperature: options.temperature, topK: 40, topP: 0.95, seed: options.seed }
           : { temperature: 0 };
+        // The plain path samples once per token, in order: the bias function counts positions.
+        let forcedAt = 0;
+        const source = predictor
+          ? speculativeTokens(sequence, tokens.slice(position), { sampling, predictor, forced })
+          : sequence.evaluate(tokens.slice(position), {
+            ...sampling, grammarEvaluationState: grammarState, ...(forced ? { tokenBias: () => forced.at(forcedAt++) ?? forced.none } : {}),
+          });
         // for-await's implicit return() ends the evaluation cleanly on break; the sampled token
         // that made us stop is never evaluated, so the KV cache holds prompt + shown answer.
         const stopKeepingAwake = model.gpuLayers > 0 && model.gpuLayers >= model.fileInsights.totalLayers ? keepAwake() : undefined;
         try {
-          for await (const token of sequence.evaluate(tokens.slice(position), { ...sampling, grammarEvaluationState: grammarState })) {
+          for await (const token of source) {
             if (job.aborted) { stopReason = "abort"; break; }
             firstTokenAt ??= performance.now();
             if (model.isEogToken(token)) { stopReason = "eos"; break; }
@@ -171,6 +190,7 @@ export class GenerationSlot {
         tokensPerSecond: generated > 1 && decodeMs > 0 ? ((generated - 1) * 1000) / decodeMs : 0,
         totalMs: ended - started,
       };
+      if (predictor) stats.speculation = predictor.counts;
       // A grammar's stop trigger is its way to say "done": the answer ended normally.
       this.finish(job, text, stopReason === "stopString" && grammarStops.length > 0 && !options.stopStrings?.length ? "eos" : stopReason, stats);
     } catch (error) {

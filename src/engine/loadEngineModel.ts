@@ -206,8 +206,10 @@ export async function loadEngineModel(
       return g;
     },
   };
-  const chat = new GenerationSlot("chat", contexts[0], contexts[0].getSequence(), false, deps);
-  const completion = new GenerationSlot("completion", contexts[1], contexts[1].getSequence(), true, deps);
+  // Speculative decoding on the chat slot (chat and commands: answers that copy their input); not
+  // on the completion slot (BENCHMARKS.md: short answers, and it did not pay there).
+  const chat = new GenerationSlot("chat", contexts[0], contexts[0].getSequence(), false, deps, true);
+  const completion = new GenerationSlot("completion", contexts[1], contexts[1].getSequence(), true, deps, false);
   const info = await describeModel({
     modelPath: options.modelPath, sizeBytes, fileInfo, insights, llama, model, expertUsedCount,
     contextSize, completionContextSize: completionSize(), notices, loadMs: performance.now() - started,

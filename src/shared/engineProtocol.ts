@@ -3,7 +3,7 @@
 // Every message from the child is validated with `parseEngineMessage` before use; the child
 // validates host messages with `parseHostMessage`. Bump ENGINE_PROTOCOL_VERSION on any change.
 
-export const ENGINE_PROTOCOL_VERSION = 3;
+export const ENGINE_PROTOCOL_VERSION = 4;
 
 /** A prompt as the engine evaluates it: BOS/EOS control tokens and plain text runs.
  *  Text runs are tokenized with special tokens OFF, so `<s>` or `[INST]` typed by a user stays
@@ -53,6 +53,8 @@ export interface LoadOptions {
 
 export type Slot = "chat" | "completion";
 
+export type Speculation = "auto" | "off" | "always";
+
 export interface GenerateOptions {
   slot: Slot;
   prompt: PromptSegment[];
@@ -69,6 +71,16 @@ export interface GenerateOptions {
   jsonSchema?: Record<string, unknown>;
   /** Seed for sampling; fixed seeds make tests reproducible. */
   seed?: number;
+  /** Input-lookup speculative decoding (mixtral.speculativeDecoding). Default "auto": the engine
+   *  drafts from the prompt where its cost model (src/core/speculation/draftPolicy.ts) says it
+   *  pays, on the chat slot (chat and commands); greedy output is the same either way. "off": one
+   *  token per step. "always": draft on every long match whatever the cost (benchmarks and tests
+   *  of the mechanism; not a user setting). */
+  speculation?: Speculation;
+  /** Benchmarks only: the model writes exactly these tokens (a large logit bias on each in turn,
+   *  at the sampler, in the plain and the speculative path alike): a stand-in for a model that
+   *  writes a known edit, which a synthetic model cannot. Set maxTokens to their count. */
+  forceTokens?: number[];
 }
 
 export interface ModelInfo {
@@ -109,8 +121,20 @@ export interface GenerationStats {
   evaluatedTokens: number;
   generatedTokens: number;
   ttftMs: number;
+  /** Effective decode speed (with speculative decoding: accepted drafts included). */
   tokensPerSecond: number;
   totalMs: number;
+  /** Present when the request used speculative decoding. */
+  speculation?: SpeculationStats;
+}
+
+export interface SpeculationStats {
+  /** Drafted tokens the model verified. */
+  proposed: number;
+  /** Of those, the ones it confirmed (each saved a decode step's worth of reading). */
+  accepted: number;
+  /** Decode steps that carried a draft. */
+  drafts: number;
 }
 
 export type StopReason = "eos" | "maxTokens" | "stopString" | "abort";
@@ -171,7 +195,8 @@ const ERROR_CODES = new Set([
 ]);
 
 function isStats(v: unknown): v is GenerationStats {
-  return isObj(v) && ["promptTokens", "evaluatedTokens", "generatedTokens", "ttftMs", "tokensPerSecond", "totalMs"].every((k) => isNum(v[k]));
+  return isObj(v) && ["promptTokens", "evaluatedTokens", "generatedTokens", "ttftMs", "tokensPerSecond", "totalMs"].every((k) => isNum(v[k])) &&
+    (v.speculation === undefined || (isObj(v.speculation) && ["proposed", "accepted", "drafts"].every((k) => isNum((v.speculation as Obj)[k]))));
 }
 
 function isModelInfo(v: unknown): v is ModelInfo {
@@ -230,7 +255,9 @@ function isGenerateOptions(v: unknown): v is GenerateOptions {
     isNum(v.maxTokens) && isNum(v.temperature) &&
     (v.stopStrings === undefined || isStrArr(v.stopStrings)) &&
     (v.grammar === undefined || isStr(v.grammar)) && (v.jsonSchema === undefined || isObj(v.jsonSchema)) &&
-    (v.seed === undefined || isNum(v.seed))
+    (v.seed === undefined || isNum(v.seed)) &&
+    (v.speculation === undefined || v.speculation === "auto" || v.speculation === "off" || v.speculation === "always") &&
+    (v.forceTokens === undefined || isNumArr(v.forceTokens))
   );
 }
 

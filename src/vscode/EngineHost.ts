@@ -10,7 +10,7 @@ import type { LoadOptions, ModelInfo } from "../shared/engineProtocol";
 import type { Config } from "./Config";
 import { ACTIONS_BY_CODE, describeError, showErrorWithActions } from "./describeError";
 import { Disposable, toDisposable } from "./lifecycle";
-import type { PromptLog } from "./PromptLog";
+import { describeSpeculation, type PromptLog } from "./PromptLog";
 import type { Engine, EngineStatus } from "./services";
 import { engineGpuPackEnv } from "./gpu/GpuAcceleration";
 import { createRemoteBackend } from "./remote/createRemoteBackend";
@@ -211,8 +211,13 @@ export class EngineHost extends Disposable implements Engine {
         void vscode.commands.executeCommand("setContext", "mixtral.generating", true);
       }
       try {
-        const result = await backend.generate(request, onChunk, signal);
+        // mixtral.speculativeDecoding, read per request (a hot setting); remote engines ignore it.
+        const speculation = request.speculation ?? this.config.settings.speculativeDecoding;
+        const result = await backend.generate({ ...request, speculation }, onChunk, signal);
         this.prompts.counted(request.prompt, result.stats.promptTokens);
+        this.prompts.finished(request.prompt, result.stats);
+        const drafted = describeSpeculation(result.stats);
+        if (drafted && result.stats.speculation?.drafts) this.log.info(`[engine] ${drafted}`);
         if (visible && result.stats.tokensPerSecond > 0) this.current.tokensPerSecond = result.stats.tokensPerSecond;
         return result;
       } finally {

@@ -8,7 +8,7 @@ import { Config } from "./Config";
 import { InlineCompletionController } from "./completion/InlineCompletionController";
 import { LM_VENDOR, MixtralChatModels, openVsCodeChat } from "./lm/MixtralChatModels";
 import { EngineHost } from "./EngineHost";
-import { PromptLog } from "./PromptLog";
+import { describeSpeculation, PromptLog } from "./PromptLog";
 import type { Services } from "./services";
 import { GpuAcceleration } from "./gpu/GpuAcceleration";
 import { Disposable } from "./lifecycle";
@@ -69,7 +69,8 @@ class MixtralExtension extends Disposable {
           count = undefined; // The text is still worth showing without a count.
         }
       }
-      const header = `<!-- Mixtral Local: last prompt (${last.feature}), ${count !== undefined ? `${count} tokens` : "token count unavailable"}, sent ${new Date(last.at).toLocaleTimeString()} -->\n`;
+      const drafted = describeSpeculation(last.stats);
+      const header = `<!-- Mixtral Local: last prompt (${last.feature}), ${count !== undefined ? `${count} tokens` : "token count unavailable"}, sent ${new Date(last.at).toLocaleTimeString()}${drafted ? `; ${drafted}` : ""} -->\n`;
       const doc = await vscode.workspace.openTextDocument({ content: header + last.text, language: "plaintext" });
       await vscode.window.showTextDocument(doc, { preview: true });
     });

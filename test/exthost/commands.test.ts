@@ -95,15 +95,31 @@ describe("code commands", function () {
       const editor = await editorWith(ORIGINAL);
       selectLines(editor, 0, 2);
       await vscode.commands.executeCommand("mixtral.explainSelection");
-      const last = await vscode.commands.executeCommand<{ feature: string; text: string; tokenCount?: number }>("mixtral._test.lastPrompt");
+      const last = await vscode.commands.executeCommand<{ feature: string; text: string; tokenCount?: number; stats?: { speculation?: object } }>("mixtral._test.lastPrompt");
       assert.ok(last, "a prompt was sent");
       assert.equal(last.feature, "explain");
       assert.match(last.text, /^<s> \[INST\] /);
       assert.match(last.text, /\[\/INST\]$/);
       assert.ok(last.text.includes("return a + b;"), "the selected code is in the prompt");
       assert.ok((last.tokenCount ?? 0) > 20, `token count ${last.tokenCount}`);
+      // mixtral.speculativeDecoding defaults to auto: the engine ran the answer with input lookup.
+      assert.ok(last.stats?.speculation, "the answer's stats carry the speculative-decoding figures");
       const status = await vscode.commands.executeCommand<{ state: string; info?: { expertCount: number } }>("mixtral._test.status");
       assert.equal(status.info?.expertCount, 8);
+    });
+
+    it("decodes one token per step with mixtral.speculativeDecoding off", async () => {
+      await config().update("speculativeDecoding", "off", G);
+      try {
+        const editor = await editorWith(ORIGINAL);
+        selectLines(editor, 0, 2);
+        await vscode.commands.executeCommand("mixtral.explainSelection");
+        const last = await vscode.commands.executeCommand<{ stats?: { generatedTokens: number; speculation?: object } }>("mixtral._test.lastPrompt");
+        assert.ok(last?.stats && last.stats.generatedTokens > 0, "the answer finished");
+        assert.equal(last.stats.speculation, undefined);
+      } finally {
+        await config().update("speculativeDecoding", undefined, G);
+      }
     });
 
     it("refuses a binary selection and an empty file: nothing is sent, nothing touched", async () => {

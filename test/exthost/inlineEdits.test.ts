@@ -26,7 +26,7 @@ interface ProposalState {
   pending: boolean;
   decisions: string[];
   hunks: number;
-  decorated?: { removed: number[]; added: number[] };
+  decorated?: { removed: number[]; added: number[]; tail: number[] };
 }
 const state = () => vscode.commands.executeCommand<ProposalState>("mixtral._test.proposal");
 
@@ -75,7 +75,7 @@ describe("edits in place", function () {
     const s = await state();
     assert.equal(s.hunks, 2);
     assert.deepEqual(s.decisions, ["pending", "pending"]);
-    assert.deepEqual(s.decorated, { removed: [1, 6], added: [2, 7] });
+    assert.deepEqual(s.decorated, { removed: [1, 6], added: [2, 7], tail: [] });
     const titles = (await lenses(editor.document)).map((l) => `${l.range.start.line}:${l.command!.title}`);
     assert.deepEqual(titles.sort(), ["1:Accept", "1:Accept All (Ctrl+Alt+Y)", "1:Reject", "1:Reject All (Ctrl+Alt+N)", "1:Show Side-by-Side Diff", "6:Accept", "6:Reject"].sort());
     await vscode.commands.executeCommand("mixtral.rejectProposal");
@@ -96,7 +96,7 @@ describe("edits in place", function () {
     assert.equal(editor.document.getText(), beforeAccept, "one Undo restores the state before the accepted hunk");
     const s = await state();
     assert.deepEqual(s.decisions, ["pending", "rejected"], "the hunk is pending again");
-    assert.deepEqual(s.decorated, { removed: [1], added: [2] });
+    assert.deepEqual(s.decorated, { removed: [1], added: [2], tail: [] });
     await vscode.commands.executeCommand("mixtral.rejectProposal");
     assert.equal(editor.document.getText(), ORIGINAL);
   });
@@ -105,12 +105,12 @@ describe("edits in place", function () {
     const editor = await proposed();
     await vscode.commands.executeCommand("mixtral.rejectProposal");
     assert.equal(editor.document.getText(), ORIGINAL);
-    assert.deepEqual((await state()).decorated, { removed: [], added: [] });
+    assert.deepEqual((await state()).decorated, { removed: [], added: [], tail: [] });
 
     const again = await proposed();
     await again.edit((b) => b.insert(new vscode.Position(0, 0), "// typed above\n"));
     assert.equal((await state()).pending, true, "an edit outside the proposal only shifts it");
-    assert.deepEqual((await state()).decorated, { removed: [2, 7], added: [3, 8] });
+    assert.deepEqual((await state()).decorated, { removed: [2, 7], added: [3, 8], tail: [] });
     await vscode.commands.executeCommand("mixtral.acceptProposal");
     assert.equal(again.document.getText(), `// typed above\n${HEAD}${ANSWER_CODE}\n${TAIL}`);
   });
@@ -122,7 +122,7 @@ describe("edits in place", function () {
     assert.equal(editor.document.getText(), kept);
     const s = await state();
     assert.equal(s.pending, false, "cancelled");
-    assert.deepEqual(s.decorated, { removed: [], added: [] });
+    assert.deepEqual(s.decorated, { removed: [], added: [], tail: [] });
     await vscode.commands.executeCommand("mixtral.acceptProposal");
     assert.equal(editor.document.getText(), kept, "Accept All after the cancel changes nothing");
   });

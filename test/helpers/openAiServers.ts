@@ -41,6 +41,15 @@ export interface ScriptedRequest {
 export interface ScriptedOpenAi {
   url: string;
   requests: ScriptedRequest[];
+  /** When set, an answer stops streaming once the text it sent includes this, until resume()
+   *  or cut(): a test looks at what the extension shows mid-answer. */
+  pauseAfter?: string;
+  /** Resolves when an answer has reached pauseAfter and waits. */
+  whenPaused(): Promise<void>;
+  /** The waiting answer goes on to its end. */
+  resume(): void;
+  /** The waiting answer's connection is cut (a server or network failure mid-answer). */
+  cut(): void;
   close(): Promise<void>;
 }
 
@@ -103,6 +112,13 @@ function promptText(body: Record<string, unknown>): string {
 
 export async function startScriptedOpenAi(options: ScriptedOpenAiOptions): Promise<ScriptedOpenAi> {
   const requests: ScriptedRequest[] = [];
+  let paused: { reached: Promise<void>; reach(): void; go?: (cut: boolean) => void } | undefined;
+  const newPause = () => {
+    let reach!: () => void;
+    const reached = new Promise<void>((r) => (reach = r));
+    paused = { reached, reach };
+  };
+  newPause();
   const server = http.createServer((req, res) => {
     let raw = "";
     req.on("data", (c: Buffer) => (raw += c.toString()));
@@ -134,12 +150,41 @@ export async function startScriptedOpenAi(options: ScriptedOpenAiOptions): Promi
         event({ delta: {}, finish_reason: "tool_calls" }, { usage: { prompt_tokens: promptTokens, completion_tokens: args.length, total_tokens: promptTokens + args.length } });
         return res.end("data: [DONE]\n\n");
       }
-      for (const p of pieces) event(chat ? { delta: { role: "assistant", content: p }, finish_reason: null } : { text: p, finish_reason: null });
-      event(chat ? { delta: {}, finish_reason: "stop" } : { text: "", finish_reason: "stop" }, { usage: { prompt_tokens: promptTokens, completion_tokens: pieces.length, total_tokens: promptTokens + pieces.length } });
-      res.end("data: [DONE]\n\n");
+      void (async () => {
+        let sent = "";
+        let held = false;
+        for (const p of pieces) {
+          event(chat ? { delta: { role: "assistant", content: p }, finish_reason: null } : { text: p, finish_reason: null });
+          sent += p;
+          if (!held && scripted.pauseAfter && sent.includes(scripted.pauseAfter)) {
+            held = true;
+            const pause = paused!;
+            const cut = await new Promise<boolean>((go) => {
+              pause.go = go;
+              pause.reach();
+            });
+            newPause();
+            if (cut) return void res.destroy();
+          }
+        }
+        event(chat ? { delta: {}, finish_reason: "stop" } : { text: "", finish_reason: "stop" }, { usage: { prompt_tokens: promptTokens, completion_tokens: pieces.length, total_tokens: promptTokens + pieces.length } });
+        res.end("data: [DONE]\n\n");
+      })();
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise<void>((r) => server.close(() => r())) };
+  const scripted: ScriptedOpenAi = {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    whenPaused: () => paused!.reached,
+    resume: () => paused?.go?.(false),
+    cut: () => paused?.go?.(true),
+    close: () => {
+      paused?.go?.(true);
+      server.closeAllConnections();
+      return new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+  return scripted;
 }

@@ -42,3 +42,21 @@ export function reindent(code: string, indent: string): string {
   const min = widths.length ? Math.min(...widths) : 0;
   return lines.map((l) => (l.trim() ? indent + l.slice(min) : "")).join("\n");
 }
+
+/** The code of an answer still being written, to show it as it comes: the complete lines of its
+ *  first fenced block, up to the closing fence. Undefined before a fence opens: whether an answer
+ *  without one is code is only known at its end (extractCode decides then). */
+export function streamedCode(partial: string): string | undefined {
+  const open = /^([ \t]*)(`{3,}|~{3,})[^\n`]*\n/m.exec(partial);
+  if (!open) return undefined;
+  const close = new RegExp(`^[ \\t]*${open[2][0] === "`" ? "`" : "~"}{${open[2].length},}[ \\t]*\\r?\\n$`);
+  let code = "";
+  let at = open.index + open[0].length;
+  for (let nl = partial.indexOf("\n", at); nl !== -1; nl = partial.indexOf("\n", at)) {
+    const line = partial.slice(at, nl + 1);
+    if (close.test(line)) break;
+    code += line;
+    at = nl + 1;
+  }
+  return code;
+}

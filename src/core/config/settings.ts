@@ -32,6 +32,8 @@ export interface Settings {
   loraAdapters: { path: string; scale: number }[];
   temperature: number;
   maxTokens: number;
+  /** Input-lookup speculative decoding on the local engine (chat and commands). */
+  speculativeDecoding: "auto" | "off";
   systemPrompt: string;
   inlineEnabled: boolean;
   inlineLanguages: Record<string, boolean>;
@@ -133,6 +135,7 @@ export function normalizeSettings(raw: Raw, warn: (message: string) => void): Se
     }),
     temperature: clampNum(raw("temperature"), 0, 2, 0.2, "temperature", warn),
     maxTokens: clampInt(raw("maxTokens"), 16, 8192, 1024, "maxTokens", warn),
+    speculativeDecoding: pickEnum(raw("speculativeDecoding"), ["auto", "off"] as const, "auto", "speculativeDecoding", warn),
     systemPrompt: str(raw("systemPrompt")),
     inlineEnabled: bool(raw("inlineCompletions.enabled"), true),
     inlineLanguages: boolRecord(raw("inlineCompletions.languages"), { "*": true, plaintext: false, markdown: false, scminput: false }),

@@ -4,7 +4,18 @@
 // region's new text among the renderings it has produced (its own edit, but also Undo and Redo),
 // shifts when the change is outside it, and cancels itself, touching nothing, when the user typed
 // inside it.
-import { diffHunks, render, type Chunk, type Decision, type Hunk, type HunkLayout } from "./hunks";
+// A proposal shown in place: the document holds, at `start`, the rendering of the current
+// decisions (hunks.ts). Each decision is planned as one exact, minimal text edit; the document's
+// changes then say what happened. The proposal never assumes an edit landed: it recognises the
+// region's new text among the renderings it has produced (its own edit, but also Undo and Redo),
+// shifts when the change is outside it, and cancels itself, touching nothing, when the user typed
+// inside it.
+// While the answer is still written (`streaming`), each complete line re-renders the region: the
+// lines produced so far diffed against the original, then the original lines not reached yet
+// (the tail). Every rendering keeps all the original lines in the document, so the original is
+// always one edit away (`abandon`); typing inside the region then cancels it and plans the removal
+// of the proposed lines the user did not touch (`strays`), never of a character the user wrote.
+import { diffHunks, render, streamingHunks, type Decision, type Diff, type Hunk, type HunkLayout } from "./hunks";
 
 /** Replace `length` characters at `offset` (in the whole document) with `text`. */
 export interface TextEdit {
@@ -16,27 +27,35 @@ export interface TextEdit {
 export type ChangeOutcome = "outside" | "tracked" | "cancelled";
 
 interface State {
+  readonly diff: Diff;
   readonly decisions: readonly Decision[];
   readonly text: string;
   readonly layout: readonly HunkLayout[];
+  readonly tail?: { readonly line: number; readonly count: number };
 }
 
 export class Proposal {
-  private readonly chunks: Chunk[];
-  readonly hunks: readonly Hunk[];
+  private readonly original: string;
   private readonly eol: string;
   /** Every rendering planned so far; the document's text is matched against them, newest first. */
   private readonly known: State[] = [];
   private current: State;
   private _start: number;
   private _cancelled = false;
+  private _streaming: boolean;
+  private abandoned = false;
+  private final?: Diff;
+  private _strays: TextEdit[] = [];
 
-  /** `original` is the document's text at `start` now; nothing is shown until `show()`'s edit lands. */
-  constructor(start: number, original: string, proposed: string) {
+  /** `original` is the document's text at `start` now; nothing is shown until `show()`'s (or the
+   *  first `stream()`'s) edit lands. Without `proposed` the answer is still being written. */
+  constructor(start: number, original: string, proposed?: string) {
     this._start = start;
+    this.original = original;
     this.eol = original.includes("\r\n") ? "\r\n" : "\n";
-    ({ chunks: this.chunks, hunks: this.hunks } = diffHunks(original, proposed));
-    this.current = this.state(this.hunks.map(() => "rejected"));
+    this._streaming = proposed === undefined;
+    const diff = proposed === undefined ? diffHunks(original, original) : diffHunks(original, proposed);
+    this.current = this.state(diff, diff.hunks.map(() => "rejected"));
   }
 
   get start(): number {
@@ -49,46 +68,96 @@ export class Proposal {
   get text(): string {
     return this.current.text;
   }
+  get hunks(): readonly Hunk[] {
+    return this.current.diff.hunks;
+  }
   get decisions(): readonly Decision[] {
     return this.current.decisions;
   }
   get layout(): readonly HunkLayout[] {
     return this.current.layout;
   }
+  /** While streaming: the original lines the answer has not reached, from the region's first line. */
+  get tail(): { line: number; count: number } | undefined {
+    return this.streaming ? this.current.tail : undefined;
+  }
   get cancelled(): boolean {
     return this._cancelled;
   }
+  /** The answer is still being written into the region. */
+  get streaming(): boolean {
+    return this._streaming && !this._cancelled;
+  }
   /** Shown and waiting for the user: some hunk is neither accepted nor rejected. */
   get pending(): boolean {
-    return !this._cancelled && this.current.decisions.includes("pending");
+    return !this._cancelled && !this._streaming && this.current.decisions.includes("pending");
+  }
+  /** Streaming or pending: the document holds lines that are not the user's. */
+  get active(): boolean {
+    return this.streaming || this.pending;
+  }
+  /** After typing inside the region while streaming cancelled it: deletions (in the document as it
+   *  is now, last first) of the proposed lines the user's changes did not touch. */
+  get strays(): readonly TextEdit[] {
+    return this._strays;
   }
 
-  private state(decisions: Decision[]): State {
-    const r = render(this.chunks, this.hunks, decisions, this.eol);
-    const s = { decisions, text: r.text, layout: r.layout };
+  private state(diff: Diff, decisions: readonly Decision[]): State {
+    const r = render(diff.chunks, diff.hunks, decisions, this.eol);
+    const s = { diff, decisions, text: r.text, layout: r.layout, tail: r.tail };
     this.known.push(s);
     return s;
   }
 
-  /** The edit from the current text to `decisions`' (undefined when the text is the same). */
-  private plan(decisions: Decision[]): TextEdit | undefined {
+  /** The edit from the current text to this rendering (undefined when the text is the same). */
+  private plan(diff: Diff, decisions: readonly Decision[]): TextEdit | undefined {
     if (this._cancelled) return undefined;
-    const next = this.state(decisions);
+    const next = this.state(diff, decisions);
     const edit = minimalEdit(this._start, this.current.text, next.text);
     // The same text (a pure insertion accepted, a pure deletion rejected): no change will come.
     if (!edit) this.current = next;
     return edit;
   }
 
+  private decided(decide: (d: Decision, i: number) => Decision): TextEdit | undefined {
+    return this.plan(this.current.diff, this.current.decisions.map(decide));
+  }
+
   /** The region's text with every hunk still pending decided one way: all rejected is the
    *  original, all accepted the proposal (for the side-by-side diff). */
   textWith(decision: "accepted" | "rejected"): string {
-    return render(this.chunks, this.hunks, this.current.decisions.map((d) => (d === "pending" ? decision : d)), this.eol).text;
+    const { diff, decisions } = this.current;
+    return render(diff.chunks, diff.hunks, decisions.map((d) => (d === "pending" ? decision : d)), this.eol).text;
+  }
+
+  /** Shows the answer's lines so far (complete lines only), every hunk pending, the tail shaded. */
+  stream(partial: string): TextEdit | undefined {
+    if (!this.streaming) return undefined;
+    const diff = streamingHunks(this.original, partial);
+    return this.plan(diff, diff.hunks.map(() => "pending"));
+  }
+
+  /** The answer is complete: shows its hunks, all pending, and decisions may begin. Planned
+   *  again by a second call, before any decision (when the first edit did not land). */
+  finish(proposed: string): TextEdit | undefined {
+    if (!this.streaming && !this.final) return undefined;
+    this._streaming = false;
+    this.final ??= diffHunks(this.original, proposed);
+    return this.plan(this.final, this.final.hunks.map(() => "pending"));
+  }
+
+  /** The answer will not come (cancelled, failed): the edit back to the original lines (planned
+   *  again by a second call when the first did not land). */
+  abandon(): TextEdit | undefined {
+    if (!this.streaming && !this.abandoned) return undefined;
+    this.abandoned = true;
+    this._streaming = false;
+    return this.decided(() => "rejected");
   }
 
   /** Shows every hunk: the proposed lines inserted under the original ones. */
   show(): TextEdit | undefined {
-    return this.plan(this.hunks.map(() => "pending"));
+    return this.decided(() => "pending");
   }
   accept(index: number): TextEdit | undefined {
     return this.decide(index, "accepted");
@@ -97,15 +166,16 @@ export class Proposal {
     return this.decide(index, "rejected");
   }
   acceptAll(): TextEdit | undefined {
-    return this.plan(this.current.decisions.map((d) => (d === "pending" ? "accepted" : d)));
+    return this.pending ? this.decided((d) => (d === "pending" ? "accepted" : d)) : undefined;
   }
   rejectAll(): TextEdit | undefined {
-    return this.plan(this.current.decisions.map((d) => (d === "pending" ? "rejected" : d)));
+    if (this.streaming) return this.abandon();
+    return this.pending ? this.decided((d) => (d === "pending" ? "rejected" : d)) : undefined;
   }
 
   private decide(index: number, decision: Decision): TextEdit | undefined {
-    if (this.current.decisions[index] !== "pending") return undefined;
-    return this.plan(this.current.decisions.map((d, i) => (i === index ? decision : d)));
+    if (!this.pending || this.current.decisions[index] !== "pending") return undefined;
+    return this.decided((d, i) => (i === index ? decision : d));
   }
 
   /** Follows one change event of the document: its changes, each with offsets in the document
@@ -117,7 +187,7 @@ export class Proposal {
     if (this._cancelled) return "cancelled";
     const start = this._start;
     const end = this.end;
-    const delta = (cs: TextEdit[]) => cs.reduce((n, c) => n + c.text.length - c.length, 0);
+    const delta = (cs: readonly TextEdit[]) => cs.reduce((n, c) => n + c.text.length - c.length, 0);
     const before: TextEdit[] = [];
     const inside: TextEdit[] = [];
     const atStart: TextEdit[] = [];
@@ -129,7 +199,7 @@ export class Proposal {
       else if (c.offset >= end) continue;
       else if (cEnd <= start) before.push(c);
       else if (c.offset >= start && cEnd <= end) inside.push(c);
-      else return this.cancel();
+      else return this.cancel(changes);
     }
     const shifted = start + delta(before);
     if (inside.length + atStart.length + atEnd.length === 0) {
@@ -148,10 +218,11 @@ export class Proposal {
       this._start = shifted + delta(atStart);
       return "outside";
     }
-    return this.cancel();
+    return this.cancel(changes);
   }
 
-  private cancel(): ChangeOutcome {
+  private cancel(changes: readonly TextEdit[]): ChangeOutcome {
+    if (this.streaming) this._strays = strayLines(this._start, this.current, changes);
     this._cancelled = true;
     return "cancelled";
   }
@@ -165,6 +236,29 @@ export function followRegion(region: { start: number; length: number }, change: 
   if (change.offset >= end) return region;
   if (change.offset + change.length <= region.start) return { start: region.start + change.text.length - change.length, length: region.length };
   return undefined;
+}
+
+/** The proposed lines of `state` (shown at `start`) that none of `changes` touched, as deletions in
+ *  the document after the changes, last first. A change touches a line when it writes or deletes
+ *  any of its characters, its line break included, or joins it to the line above; typing at the
+ *  start of the next line does not. */
+function strayLines(start: number, state: State, changes: readonly TextEdit[]): TextEdit[] {
+  const lineStarts = [0];
+  for (let i = 0; i < state.text.length; i++) if (state.text[i] === "\n") lineStarts.push(i + 1);
+  const runs: { a: number; b: number }[] = [];
+  for (const h of state.layout) {
+    if (h.decision !== "pending") continue;
+    for (let l = h.addedLine; l < h.addedLine + h.addedCount; l++) {
+      const a = start + lineStarts[l];
+      const b = start + (lineStarts[l + 1] ?? state.text.length);
+      if (changes.some((c) => c.offset <= b - 1 && c.offset + c.length >= a)) continue;
+      const last = runs[runs.length - 1];
+      if (last && last.b === a) last.b = b;
+      else runs.push({ a, b });
+    }
+  }
+  const shift = (at: number) => changes.reduce((n, c) => (c.offset + c.length <= at ? n + c.text.length - c.length : n), 0);
+  return runs.reverse().map(({ a, b }) => ({ offset: a + shift(a), length: b - a, text: "" }));
 }
 
 /** The smallest single replacement of whole lines turning `before` into `after` (the common

@@ -176,14 +176,19 @@ export class CodeCommands extends Disposable {
       }));
     }
     const autoAnswer = MIXTRAL_TEST_HOOKS && this.services.context.extensionMode === vscode.ExtensionMode.Test ? args.apply : undefined;
-    // The selected lines are followed while the answer is written: typing elsewhere is fine.
+    // The selected lines are followed while the answer is written into them: typing elsewhere is fine.
     const ticket = this.inline.begin(t.document, t.range);
+    const info = { title: TITLES[feature], fileName: t.fileName };
     try {
-      const answer = await this.preview.answerCode(feature as FeatureName, t, buildFeaturePrompt(feature, this.variables(t, extra), this.promptOptions()));
+      const answer = await this.preview.answerCode(feature as FeatureName, t, buildFeaturePrompt(feature, this.variables(t, extra), this.promptOptions()), {
+        signal: ticket.abort.signal,
+        onCode: (code) => this.inline.stream(ticket, code, info),
+      });
       if (!answer) return;
-      await this.inline.propose(ticket, answer.code, { title: TITLES[feature], fileName: t.fileName, note: answer.note }, autoAnswer);
+      await this.inline.propose(ticket, answer.code, { ...info, note: answer.note }, autoAnswer);
     } finally {
-      ticket.dispose();
+      // Stopped, failed or thrown: whatever was streamed goes back out.
+      await this.inline.end(ticket);
     }
   }
 

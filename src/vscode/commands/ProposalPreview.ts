@@ -1,8 +1,9 @@
 // Streams a command's answer with a cancellable progress notification, then either returns the
-// proposed code (refactor, fix, document: shown in place by src/vscode/edits/InlineProposals,
-// and side by side here on request) or opens it in a new editor (write tests).
+// proposed code (refactor, fix, document: streamed into the file and shown in place by
+// src/vscode/edits/InlineProposals, and side by side here on request) or opens it in a new editor
+// (write tests).
 import * as vscode from "vscode";
-import { extractCode, reindent } from "../../core/commands/answerCode";
+import { extractCode, reindent, streamedCode } from "../../core/commands/answerCode";
 import type { FeatureName } from "../../core/prompt/defaultTemplates";
 import type { FeaturePrompt } from "../../core/prompt/featurePrompt";
 import { segmentsForModel } from "../../core/prompt/chatTemplate";
@@ -28,13 +29,18 @@ export class ProposalPreview extends Disposable implements vscode.TextDocumentCo
     return this.docs.get(uri.toString()) ?? "";
   }
 
-  /** Generates with a cancellable notification; returns the answer, or undefined when cancelled empty. */
-  private async generate(title: string, built: FeaturePrompt, feature: string): Promise<{ text: string; incomplete: boolean; reason?: string } | undefined> {
+  /** Generates with a cancellable notification; returns the answer, or undefined when cancelled
+   *  empty. `stream` sees the whole answer so far each time a line ends, and its `signal` stops the
+   *  answer like the notification's Cancel; `stopped` says the answer was stopped by either. */
+  private async generate(title: string, built: FeaturePrompt, feature: string, stream?: { signal: AbortSignal; onText(text: string): void }): Promise<{ text: string; incomplete: boolean; reason?: string; stopped: boolean; stopReason: string } | undefined> {
     return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Mixtral: ${title}`, cancellable: true },
       async (progress, token) => {
         const abort = new AbortController();
         const sub = token.onCancellationRequested(() => abort.abort());
+        const stop = () => abort.abort();
+        if (stream?.signal.aborted) abort.abort();
+        stream?.signal.addEventListener("abort", stop);
         try {
           progress.report({ message: "loading the model…" });
           const backend = await this.services.engine.getBackend(abort.signal);
@@ -42,39 +48,59 @@ export class ProposalPreview extends Disposable implements vscode.TextDocumentCo
           const segments = segmentsForModel(built.messages, built.segments, backend.modelInfo());
           this.services.prompts.record({ feature, segments });
           const s = this.services.config.settings;
-          let chars = 0;
+          let text = "";
           progress.report({ message: "thinking…" });
           const result = await backend.generate(
             { slot: "chat", prompt: segments, messages: built.messages, maxTokens: s.maxTokens, temperature: s.temperature },
             (chunk) => {
-              chars += chunk.length;
-              progress.report({ message: `writing… ${chars} characters` });
+              text += chunk;
+              progress.report({ message: `writing… ${text.length} characters` });
+              // Per line, not per token: each call may redraw the editor.
+              if (chunk.includes("\n") && !abort.signal.aborted) stream?.onText(text);
             },
             abort.signal,
           );
-          if (result.stopReason === "abort" && !result.text.trim()) return undefined;
-          return { text: result.text, incomplete: result.incomplete || result.stopReason === "maxTokens", reason: result.incompleteReason ?? (result.stopReason === "maxTokens" ? "it reached mixtral.maxTokens" : result.stopReason === "abort" ? "you stopped it" : undefined) };
+          const stopped = abort.signal.aborted;
+          if (result.stopReason === "abort" && !result.text.trim()) return stopped ? undefined : { text: "", incomplete: true, reason: result.incompleteReason, stopped, stopReason: result.stopReason };
+          return { text: result.text, incomplete: result.incomplete || result.stopReason === "maxTokens", reason: result.incompleteReason ?? (result.stopReason === "maxTokens" ? "it reached mixtral.maxTokens" : result.stopReason === "abort" ? "you stopped it" : undefined), stopped, stopReason: result.stopReason };
         } finally {
           sub.dispose();
+          stream?.signal.removeEventListener("abort", stop);
         }
       },
     );
   }
 
   /** Generates the feature's answer and returns its code, re-indented for the target's first
-   *  line; undefined (having told the user) when there is nothing to propose. */
-  async answerCode(feature: FeatureName, target: CodeTarget, built: FeaturePrompt): Promise<{ code: string; note?: string } | undefined> {
+   *  line; undefined (having told the user) when there is nothing to propose. `onCode` receives
+   *  the code's complete lines so far, re-indented, as they are written. An answer stopped by the
+   *  user or by `signal` proposes nothing; one cut off by a failure (engine crash, connection lost)
+   *  neither: its partial code is not a proposal. */
+  async answerCode(feature: FeatureName, target: CodeTarget, built: FeaturePrompt, stream?: { signal: AbortSignal; onCode(code: string): void }): Promise<{ code: string; note?: string } | undefined> {
     if (built.warning) void vscode.window.showWarningMessage(`Mixtral: ${builtInPromptNotice(built.warning)}`);
     const title = TITLES[feature] ?? feature;
-    const answer = await this.generate(`${title} ${target.fileName}:${target.startLine}-${target.endLine}`, built, feature);
-    if (!answer) return undefined;
+    const indent = /^[ \t]*/.exec(target.document.lineAt(target.range.start.line).text)![0];
+    let shown: string | undefined;
+    const onText = (text: string) => {
+      const code = streamedCode(text);
+      if (code === undefined || code === shown) return;
+      shown = code;
+      stream?.onCode(reindent(code, indent));
+    };
+    const answer = await this.generate(`${title} ${target.fileName}:${target.startLine}-${target.endLine}`, built, feature, stream && { signal: stream.signal, onText });
+    if (!answer || answer.stopped) return undefined;
+    if (answer.stopReason === "abort") {
+      // The failure's words end with "the partial answer is kept" (true in the chat), not here.
+      const why = (answer.reason ?? "the engine stopped").replace(/[;.]?\s*the partial answer is kept\.?$/i, "");
+      void vscode.window.showWarningMessage(`Mixtral: the answer stopped before its end (${why}), so ${target.fileName} is as it was. Run the command again.`);
+      return undefined;
+    }
     const extracted = extractCode(answer.text);
     if (!extracted || !extracted.code.trim()) {
       const open = await vscode.window.showWarningMessage("Mixtral answered without code, so there is nothing to apply.", "Show Answer");
       if (open) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: answer.text, language: "markdown" }));
       return undefined;
     }
-    const indent = /^[ \t]*/.exec(target.document.lineAt(target.range.start.line).text)![0];
     const note = answer.incomplete ? `The answer was cut short (${answer.reason ?? "incomplete"}): review it carefully.` : undefined;
     return { code: reindent(extracted.code, indent), note };
   }

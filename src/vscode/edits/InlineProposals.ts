@@ -1,38 +1,24 @@
 // Edits shown and decided in place (src/core/edits holds the rules). One proposal per document:
-// it is shown when the answer is complete (not streamed), each Accept / Reject is one edit and so
+// it is streamed into the selected lines as the answer is written (one redraw per line; only
+// Cancel is offered until the answer is complete), then each Accept / Reject is one edit and so
 // one Undo step, and the document's own changes drive it: Undo and Redo step it back and forth,
 // an edit outside it shifts it, an edit inside it cancels it and leaves the text as it is.
+// Mid-stream, anything that ends the answer early (Cancel, a failure, a newer edit, typing inside
+// the lines) takes the proposed lines back out, keeping every character the user typed; the
+// streamed redraws and the last one form one Undo step, so Undo after it is the original.
 // A second edit on a document with a proposal pending rejects the pending one first (the
-// original lines come back exactly); an answer still being written when a newer one is asked
-// for, or whose selected lines the user edited meanwhile, is dropped without touching the file.
+// original lines come back exactly); an answer whose selected lines the user edited before its
+// first line of code arrived is stopped without touching the file.
 import * as vscode from "vscode";
 import { followRegion, Proposal, type TextEdit } from "../../core/edits/proposal";
 import { CommandIds } from "../commandIds";
 import { Disposable } from "../lifecycle";
 import type { Services } from "../services";
 import { ProposalView, type ShownLines } from "./ProposalView";
+import { Session, type Ticket } from "./session";
+import { writeEdit } from "./writeEdit";
 
 const PENDING_KEY = "mixtral.proposalPending";
-
-/** The selected lines of a document, followed while the answer is generated. */
-export interface Ticket {
-  readonly doc: vscode.TextDocument;
-  /** undefined once the user edited inside the lines. */
-  region: { start: number; length: number } | undefined;
-  /** Offsets of the selection inside the (whole-line) region, from its start and from its end. */
-  readonly head: number;
-  readonly tail: number;
-  superseded: boolean;
-}
-
-interface Session {
-  readonly doc: vscode.TextDocument;
-  /** Told once that a save wrote the pending lines (auto save would repeat it every second). */
-  warnedSave?: boolean;
-  readonly proposal: Proposal;
-  readonly title: string;
-  readonly fileName: string;
-}
 
 /** The side-by-side diff, provided by ProposalPreview. */
 export type ShowDiff = (fileName: string, title: string, original: string, proposed: string) => Promise<void>;
@@ -49,14 +35,14 @@ export class InlineProposals extends Disposable {
     reg(CommandIds.acceptProposalHunk, (uri, index) => this.decide(uri, (p, i) => p.accept(i), index));
     reg(CommandIds.rejectProposalHunk, (uri, index) => this.decide(uri, (p, i) => p.reject(i), index));
     reg(CommandIds.acceptProposal, (uri) => this.decide(uri, (p) => p.acceptAll()));
-    reg(CommandIds.rejectProposal, (uri) => this.decide(uri, (p) => p.rejectAll()));
+    reg(CommandIds.rejectProposal, (uri) => this.decide(uri, (p) => p.rejectAll(), undefined, true));
     reg(CommandIds.showProposalDiff, (uri) => this.showDiff(uri));
     this._register(vscode.workspace.onDidChangeTextDocument((e) => this.changed(e)));
     this._register(vscode.window.onDidChangeActiveTextEditor(() => this.updateContext()));
     this._register(vscode.workspace.onDidCloseTextDocument((doc) => this.closed(doc)));
     this._register(vscode.workspace.onDidSaveTextDocument((doc) => {
       const s = this.sessions.get(doc.uri.toString());
-      if (!s?.proposal.pending || s.warnedSave) return;
+      if (!s?.proposal.active || s.warnedSave) return;
       s.warnedSave = true;
       void vscode.window.showWarningMessage(`Mixtral: ${s.fileName} was saved with a proposal pending, so the file holds both the original and the proposed lines; accept or reject the changes, then save again.`);
     }));
@@ -65,7 +51,8 @@ export class InlineProposals extends Disposable {
         const s = this.session(uri);
         const doc = s?.doc ?? vscode.window.activeTextEditor?.document;
         const decorated: ShownLines | undefined = doc ? this.view.shown.get(doc.uri.toString()) : undefined;
-        return { pending: !!s?.proposal.pending, decisions: s?.proposal.decisions ?? [], hunks: s?.proposal.hunks.length ?? 0, decorated };
+        const p = s?.proposal;
+        return { pending: !!p?.pending, streaming: !!p?.streaming, decisions: p?.decisions ?? [], hunks: p?.hunks.length ?? 0, decorated };
       }));
     }
   }
@@ -75,12 +62,17 @@ export class InlineProposals extends Disposable {
     return key ? this.sessions.get(key) : undefined;
   }
 
-  /** Before a new edit on `doc`: rejects a pending proposal there and drops answers still coming. */
+  /** Before a new edit on `doc`: stops answers still coming there and rejects a pending proposal. */
   async beforeNewEdit(doc: vscode.TextDocument): Promise<void> {
-    for (const t of this.tickets) if (t.doc === doc) t.superseded = true;
+    for (const t of this.tickets) {
+      if (t.doc !== doc) continue;
+      t.superseded = true;
+      t.abort.abort();
+    }
     const s = this.sessions.get(doc.uri.toString());
+    if (s?.proposal.streaming) return this.abandon(s);
     if (!s?.proposal.pending) return;
-    await this.apply(s, s.proposal.rejectAll());
+    await this.apply(s, () => s.proposal.rejectAll());
     void vscode.window.showInformationMessage(`Mixtral: the pending proposal in ${s.fileName} was rejected (one at a time per file); its original lines are back.`);
   }
 
@@ -94,28 +86,77 @@ export class InlineProposals extends Disposable {
       head: doc.offsetAt(range.start) - start,
       tail: end - doc.offsetAt(range.end),
       superseded: false,
+      abort: new AbortController(),
+      chain: Promise.resolve(),
       dispose: () => this.tickets.delete(ticket),
     };
     this.tickets.add(ticket);
     return ticket;
   }
 
+  /** Shows the answer's code so far (its complete lines) in place of the ticket's selection. */
+  stream(ticket: Ticket, code: string, info: { title: string; fileName: string }): void {
+    if (ticket.superseded || ticket.abort.signal.aborted || ticket.doc.isClosed || !this.tickets.has(ticket)) return;
+    if (!ticket.session) {
+      const { doc, region } = ticket;
+      if (!region) return;
+      const original = doc.getText(new vscode.Range(doc.positionAt(region.start), doc.positionAt(region.start + region.length)));
+      ticket.session = new Session(doc, new Proposal(region.start, original), info.title, info.fileName, original, ticket);
+      this.sessions.set(doc.uri.toString(), ticket.session);
+      // A selection over the lines would be replaced by the next key typed: collapse it.
+      const at = doc.positionAt(region.start);
+      for (const e of vscode.window.visibleTextEditors.filter((x) => x.document === doc)) e.selection = new vscode.Selection(at, at);
+    }
+    ticket.latest = code;
+    ticket.chain = ticket.chain.then(() => this.redraw(ticket));
+  }
+
+  /** One redraw with the newest code; the redraws queued behind it find nothing newer and return. */
+  private async redraw(t: Ticket): Promise<void> {
+    const s = t.session;
+    if (!s?.proposal.streaming || t.latest === undefined) return;
+    const partial = s.original.slice(0, t.head) + t.latest;
+    t.latest = undefined;
+    // The first redraw opens the Undo step that the last one (finish or abandon) closes.
+    const first = s.proposal.hunks.length === 0 && s.proposal.text === s.original;
+    await this.apply(s, () => s.proposal.stream(partial), { before: first, after: false });
+  }
+
+  /** After the answer, however it ended: a proposal still streaming gives back the original. */
+  async end(ticket: Ticket & vscode.Disposable): Promise<void> {
+    ticket.dispose();
+    await ticket.chain;
+    if (ticket.session?.proposal.streaming) await this.abandon(ticket.session);
+  }
+
+  /** Stops the answer streaming into `s` and takes its lines back out: the original exactly. */
+  private async abandon(s: Session): Promise<void> {
+    s.ticket?.abort.abort();
+    await s.ticket?.chain;
+    await this.apply(s, () => s.proposal.abandon(), { before: false, after: true });
+  }
+
   /** Shows `code` in place of the ticket's selection. `autoAnswer` (test mode only) stands for the
    *  user's Accept All (true) or Reject All (false); without it the proposal stays pending. */
   async propose(ticket: Ticket & vscode.Disposable, code: string, info: { title: string; fileName: string; note?: string }, autoAnswer?: boolean): Promise<void> {
     ticket.dispose();
+    await ticket.chain;
     const { doc, region } = ticket;
     if (doc.isClosed) return void vscode.window.showWarningMessage(`Mixtral: ${info.fileName} was closed; nothing was changed. Open it and run the command again.`);
     if (ticket.superseded) return this.services.log.info(`[edits] a newer edit on ${info.fileName} was asked for; this answer is dropped`);
-    if (!region) return void vscode.window.showWarningMessage(`Mixtral: you edited the selected lines of ${info.fileName} while the answer was written; nothing was changed, to keep your edits. Run the command again.`);
-    const original = doc.getText(new vscode.Range(doc.positionAt(region.start), doc.positionAt(region.start + region.length)));
+    const streamed = ticket.session;
+    if (streamed && !streamed.proposal.streaming) return; // stopped mid-stream; the user was told
+    if (!streamed && !region) return void vscode.window.showWarningMessage(`Mixtral: you edited the selected lines of ${info.fileName} while the answer was written; nothing was changed, to keep your edits. Run the command again.`);
+    const original = streamed?.original ?? doc.getText(new vscode.Range(doc.positionAt(region!.start), doc.positionAt(region!.start + region!.length)));
     const proposed = original.slice(0, ticket.head) + code + original.slice(original.length - ticket.tail);
-    const proposal = new Proposal(region.start, original, proposed);
-    if (proposal.hunks.length === 0) return void vscode.window.showInformationMessage(`Mixtral proposes no change to ${info.fileName}.`);
-    const session: Session = { doc, proposal, title: info.title, fileName: info.fileName };
+    const session = streamed ?? new Session(doc, new Proposal(region!.start, original, proposed), info.title, info.fileName, original);
+    const proposal = session.proposal;
+    session.ticket = undefined;
     this.sessions.set(doc.uri.toString(), session);
     if (!vscode.window.visibleTextEditors.some((e) => e.document === doc)) await vscode.window.showTextDocument(doc);
-    if (!(await this.apply(session, proposal.show()))) return;
+    const shown = streamed ? await this.apply(session, () => proposal.finish(proposed), { before: false, after: true }) : await this.apply(session, () => proposal.show());
+    if (!shown) return;
+    if (proposal.hunks.length === 0) return void vscode.window.showInformationMessage(`Mixtral proposes no change to ${info.fileName}.`);
     // The selection would cover the shaded lines: the cursor goes to the first change instead.
     const first = doc.positionAt(proposal.start).line + (proposal.layout[0]?.removedLine ?? 0);
     for (const e of vscode.window.visibleTextEditors.filter((x) => x.document === doc)) {
@@ -123,30 +164,41 @@ export class InlineProposals extends Disposable {
       e.revealRange(new vscode.Range(first, 0, first, 0), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     }
     if (info.note) void vscode.window.showWarningMessage(`Mixtral: ${info.note}`);
-    if (autoAnswer !== undefined) await this.apply(session, autoAnswer ? proposal.acceptAll() : proposal.rejectAll());
+    if (autoAnswer !== undefined) await this.apply(session, () => (autoAnswer ? proposal.acceptAll() : proposal.rejectAll()));
   }
 
-  /** Applies one planned edit as its own undo step; the change event moves the proposal on. */
-  private async apply(s: Session, edit: TextEdit | undefined): Promise<boolean> {
-    if (edit) {
-      const doc = s.doc;
-      const we = new vscode.WorkspaceEdit();
-      we.replace(doc.uri, new vscode.Range(doc.positionAt(edit.offset), doc.positionAt(edit.offset + edit.length)), edit.text);
-      if (!(await vscode.workspace.applyEdit(we))) {
+  /** Applies the planned edit, as its own Undo step unless `undo` places the stops (in an editor
+   *  showing the document; without one, its own step). When the user typed first, the edit is
+   *  planned again from what the document holds now; the change events move the proposal on. */
+  private async apply(s: Session, plan: () => TextEdit | undefined, undo?: { before: boolean; after: boolean }): Promise<boolean> {
+    if (s.doc.isClosed) return false;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const edit = plan();
+      const result = edit ? await writeEdit(s.doc, edit, undo) : "done";
+      if (result === "raced") continue;
+      if (result === "refused") {
+        this.services.log.warn(`[edits] VS Code refused an edit of ${s.fileName}`);
+        if (s.proposal.streaming) s.ticket?.abort.abort();
         void vscode.window.showWarningMessage(`Mixtral: VS Code refused the edit (is ${s.fileName} read-only?). Nothing was changed.`);
-        if (!s.proposal.pending) this.sessions.delete(doc.uri.toString());
-        return false;
       }
+      await this.settled(s);
+      return result === "done";
     }
+    this.services.log.warn(`[edits] ${s.fileName} kept changing under an edit; it was not applied`);
     await this.settled(s);
-    return true;
+    return false;
   }
 
-  private async decide(uri: unknown, plan: (p: Proposal, index: number) => TextEdit | undefined, index?: unknown): Promise<void> {
+  /** `cancels`: Reject All, which mid-stream is the Cancel. */
+  private async decide(uri: unknown, plan: (p: Proposal, index: number) => TextEdit | undefined, index?: unknown, cancels = false): Promise<void> {
     const s = this.session(uri);
+    if (s?.proposal.streaming) {
+      if (cancels) return this.abandon(s);
+      return void vscode.window.showInformationMessage("Mixtral is still writing this proposal: Accept and Reject come when it is complete; Cancel (Ctrl+Alt+N) takes it back out now.");
+    }
     if (!s?.proposal.pending) return void vscode.window.showInformationMessage("Mixtral: no proposal is pending in this editor.");
     const i = typeof index === "number" ? index : this.hunkAtCursor(s);
-    await this.apply(s, plan(s.proposal, i));
+    await this.apply(s, () => plan(s.proposal, i));
   }
 
   /** The pending hunk under the cursor, else the first pending one (for the keyboard). */
@@ -173,20 +225,38 @@ export class InlineProposals extends Disposable {
   private changed(e: vscode.TextDocumentChangeEvent): void {
     if (e.contentChanges.length === 0) return;
     for (const t of this.tickets) {
-      if (t.doc !== e.document) continue;
+      // Once streaming, the proposal follows the lines (its own redraws are inside them).
+      if (t.doc !== e.document || t.session || !t.region) continue;
       for (const c of [...e.contentChanges].sort((a, b) => b.rangeOffset - a.rangeOffset)) {
         if (t.region) t.region = followRegion(t.region, { offset: c.rangeOffset, length: c.rangeLength, text: c.text });
       }
+      // Nothing of the answer is shown yet: stop it now rather than at its end.
+      if (!t.region) t.abort.abort();
     }
     const s = this.sessions.get(e.document.uri.toString());
     if (!s) return;
     const read = (offset: number, length: number) => e.document.getText(new vscode.Range(e.document.positionAt(offset), e.document.positionAt(offset + length)));
     const changes = e.contentChanges.map((c) => ({ offset: c.rangeOffset, length: c.rangeLength, text: c.text }));
+    const streaming = s.proposal.streaming;
     if (s.proposal.documentChanged(changes, read) === "cancelled") {
       this.sessions.delete(e.document.uri.toString());
-      void vscode.window.showInformationMessage(`Mixtral: you edited inside the proposal in ${s.fileName}, so it is cancelled; the text stays exactly as it is now.`);
+      if (streaming) void this.strayLinesOut(s);
+      else void vscode.window.showInformationMessage(`Mixtral: you edited inside the proposal in ${s.fileName}, so it is cancelled; the text stays exactly as it is now.`);
     }
     void this.settled(s);
+  }
+
+  /** Typing inside the lines while the answer streamed: it stops, and the proposed lines the user
+   *  did not touch go (one edit, one Undo step); everything the user typed stays. */
+  private async strayLinesOut(s: Session): Promise<void> {
+    s.ticket?.abort.abort();
+    const strays = s.proposal.strays;
+    if (strays.length) {
+      const we = new vscode.WorkspaceEdit();
+      for (const e of strays) we.delete(s.doc.uri, new vscode.Range(s.doc.positionAt(e.offset), s.doc.positionAt(e.offset + e.length)));
+      if (!(await vscode.workspace.applyEdit(we))) this.services.log.warn(`[edits] the proposed lines could not be taken out of ${s.fileName}`);
+    }
+    void vscode.window.showInformationMessage(`Mixtral: you edited the lines it was rewriting in ${s.fileName}, so it stopped; its proposed lines you did not edit were taken out, and your edits are kept.`);
   }
 
   /** Redraws after any change, and closes the side-by-side diff once nothing is pending. */
@@ -198,16 +268,21 @@ export class InlineProposals extends Disposable {
 
   private closed(doc: vscode.TextDocument): void {
     const s = this.sessions.get(doc.uri.toString());
-    for (const t of this.tickets) if (t.doc === doc) t.superseded = true;
+    for (const t of this.tickets) {
+      if (t.doc !== doc) continue;
+      t.superseded = true;
+      t.abort.abort();
+    }
     if (!s) return;
     this.sessions.delete(doc.uri.toString());
-    if (s.proposal.pending) this.services.log.info(`[edits] ${s.fileName} was closed with a proposal pending; the proposal is dropped`);
+    s.ticket?.abort.abort();
+    if (s.proposal.active) this.services.log.info(`[edits] ${s.fileName} was closed with a proposal ${s.proposal.streaming ? "streaming" : "pending"}; the proposal is dropped`);
     this.updateContext();
   }
 
   private updateContext(): void {
     const doc = vscode.window.activeTextEditor?.document;
-    const pending = !!doc && !!this.sessions.get(doc.uri.toString())?.proposal.pending;
-    void vscode.commands.executeCommand("setContext", PENDING_KEY, pending);
+    const active = !!doc && !!this.sessions.get(doc.uri.toString())?.proposal.active;
+    void vscode.commands.executeCommand("setContext", PENDING_KEY, active);
   }
 }

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { extractCode, looksLikeProse, reindent } from "../../../src/core/commands/answerCode";
+import { extractCode, looksLikeProse, reindent, streamedCode } from "../../../src/core/commands/answerCode";
 import { guessTestFramework } from "../../../src/core/commands/testFramework";
 
 describe("commands: code from answers", () => {
@@ -20,6 +20,25 @@ describe("commands: code from answers", () => {
     assert.equal(extractCode("I cannot refactor this code because it is already fine."), undefined);
     assert.equal(extractCode("   "), undefined);
     assert.equal(looksLikeProse("Sure, here is the code you asked for."), true);
+  });
+
+  it("streams the first fenced block's complete lines as the answer is written, up to its closing fence", () => {
+    const answer = "Typed:\n\n```ts\nfunction f(a: number) {\n  return a;\n}\n```\nThe type is number.\n";
+    const code = extractCode(answer)!.code + "\n";
+    let last = "";
+    for (let n = 0; n <= answer.length; n++) {
+      const partial = answer.slice(0, n);
+      const s = streamedCode(partial);
+      if (!partial.includes("```ts\n")) {
+        assert.equal(s, undefined, `nothing before the fence opens: ${JSON.stringify(partial)}`);
+        continue;
+      }
+      assert.ok(s !== undefined && code.startsWith(s) && (s === "" || s.endsWith("\n")), `complete lines of the code only: ${JSON.stringify(s)}`);
+      assert.ok(s.length >= last.length, "it only grows");
+      last = s;
+    }
+    assert.equal(last, code, "once the fence closes, the block's code");
+    assert.equal(streamedCode("~~~~\na\n~~~\nb\n"), "a\n~~~\nb\n", "a shorter fence does not close a longer one");
   });
 
   it("re-indents to the replaced range's indentation", () => {

@@ -1,0 +1,116 @@
+// Benchmark (a program, not a test): input-lookup speculative decoding on real edits, through the
+// extension's engine process. Per edit: decode tokens/s per arm (off / auto / always) with the
+// output forced to the real edit (bench/lib/specDecode.ts), then medians and spread of the ratio
+// to "off" on the edits that keep most of their lines, and free chat with nothing to copy.
+//
+//   node out/bench/specdec.js [--model <gguf>] [--edits N] [--threads N] [--arms off,auto,always]
+//                             [--backend auto|cuda|cpu] [--gpu-layers auto|max|N] [--chat-runs 3]
+//                             [--max-answer-tokens N] [--engine <dist/engine.js>]
+// The corpus: bench/data (bench/editCorpusTool.js materialize writes .cache/edit-corpus.json).
+import { existsSync } from "node:fs";
+import * as path from "node:path";
+import { EngineClient } from "../src/core/engine/EngineClient";
+import type { Backend, Speculation } from "../src/shared/engineProtocol";
+import { defaultThreads, physicalCores } from "../src/engine/physicalCores";
+import { repoRoot } from "../test/helpers/tinyModel";
+import { benchModelPath } from "./lib/benchModel";
+import { loadEditCorpus, type Edit } from "./lib/editCorpus";
+import { ARMS, measureSpecDecode, type EditRun, type SpecDecodeFigures } from "./lib/specDecode";
+import { fmt } from "./lib/stats";
+import { formatTable } from "./lib/table";
+
+export interface SpecDecodeRunOptions {
+  modelPath: string;
+  /** How many edits (spread over the corpus, every language). Default all. */
+  edits?: number;
+  threads?: number;
+  arms?: readonly Speculation[];
+  backend?: Backend;
+  gpuLayers?: "auto" | "max" | number;
+  chatRuns?: number;
+  maxAnswerTokens?: number;
+  enginePath?: string;
+  contextSize?: number;
+  onEdit?: (line: string) => void;
+}
+
+export interface SpecDecodeRun extends SpecDecodeFigures { description: string; arms: readonly Speculation[] }
+
+/** `count` edits taken evenly through the corpus (it is grouped by repository). */
+export function pickEdits(all: readonly Edit[], count: number | undefined): Edit[] {
+  if (count === undefined || count >= all.length) return all.slice();
+  return Array.from({ length: count }, (_, i) => all[Math.floor((i * all.length) / count)]);
+}
+
+export function editLine(r: EditRun, arms: readonly Speculation[]): string {
+  const off = r.arms.off?.tokensPerSecond ?? NaN;
+  const parts = arms.map((a) => {
+    const x = r.arms[a];
+    if (!x) return `${a} -`;
+    return a === "off" ? `off ${fmt(off)} tok/s` : `${a} ${fmt(x.tokensPerSecond)} (${fmt(x.tokensPerSecond / off, 2)}x, ${x.accepted}/${x.proposed} accepted in ${x.drafts} drafts)`;
+  });
+  return `${r.id.padEnd(22)} ${r.language.padEnd(10)} kept ${fmt(r.kept, 2)} ${String(r.arms.off?.tokens ?? "").padStart(4)} tok  ${parts.join("  ")}${r.identical ? "" : "  OUTPUT DIFFERS"}\n`;
+}
+
+export async function runSpecDecode(o: SpecDecodeRunOptions): Promise<SpecDecodeRun> {
+  const edits = pickEdits(loadEditCorpus(), o.edits);
+  const arms = o.arms ?? ARMS;
+  const enginePath = o.enginePath ?? path.join(repoRoot(), "dist", "engine.js");
+  if (!existsSync(enginePath)) throw new Error(`${enginePath} is missing: run \`npm run build\` first`);
+  const client = new EngineClient({ enginePath, idleUnloadMs: 0 });
+  try {
+    const info = await client.load({
+      modelPath: o.modelPath, backend: o.backend ?? "cpu", gpuLayers: o.gpuLayers ?? 0, contextSize: o.contextSize ?? 4096,
+      threads: o.threads ?? defaultThreads(physicalCores()), flashAttention: "auto", useMmap: true, loraAdapters: [], ignoreMemoryCheck: true,
+    });
+    const description = `${info.fileName} (${info.quantization}, ${(info.sizeBytes / 1e6).toFixed(0)} MB), backend ${info.backend}${info.gpuName ? ` on ${info.gpuName}` : ""}, ${info.gpuLayers}/${info.layerCount} layers on GPU`;
+    o.onEdit?.(`${description}; ${edits.length} edits, arms ${arms.join(", ")}\n`);
+    const figures = await measureSpecDecode(client, edits, { arms, chatRuns: o.chatRuns, maxAnswerTokens: o.maxAnswerTokens, onEdit: (r) => o.onEdit?.(editLine(r, arms)) });
+    return { ...figures, description, arms };
+  } finally {
+    await client.dispose();
+  }
+}
+
+export function formatSpecDecode(r: SpecDecodeRun): string {
+  const rows = r.arms.filter((a) => a !== "off").map((a) => {
+    const s = r.summary[a];
+    return s ? [`${a} ÷ off`, fmt(s.median, 2), `${fmt(s.p25, 2)} – ${fmt(s.p75, 2)}`, `${fmt(s.min, 2)} – ${fmt(s.max, 2)}`, `${fmt(100 * s.acceptedShare, 0)} %`] : [`${a} ÷ off`, "-", "-", "-", "-"];
+  });
+  const counted = r.edits.filter((e) => e.keepsMost).length;
+  const differs = r.edits.filter((e) => !e.identical).length;
+  let text = formatTable([`decode tok/s ratio, ${counted} of ${r.edits.length} edits keep most lines`, "median", "p25 – p75", "min – max", "drafted tokens accepted"], rows);
+  if (r.chat) text += `free chat, nothing to copy (${r.chat.tokens} tokens, median of ${r.chat.runs}): off ${fmt(r.chat.off)} tok/s, auto ${fmt(r.chat.auto)} tok/s, ratio ${fmt(r.chat.ratio, 3)} (goal ≥ 0.97)\n`;
+  text += differs ? `${differs} edit(s) wrote different text across arms\n` : "every arm wrote the same text on every edit\n";
+  return text;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const o: SpecDecodeRunOptions = { modelPath: benchModelPath() };
+  for (let i = 0; i < argv.length; i++) {
+    const v = argv[i + 1];
+    switch (argv[i]) {
+      case "--model": o.modelPath = v; i++; break;
+      case "--edits": o.edits = Number(v); i++; break;
+      case "--threads": o.threads = Number(v); i++; break;
+      case "--arms": o.arms = v.split(",") as Speculation[]; i++; break;
+      case "--backend": o.backend = v as Backend; i++; break;
+      case "--gpu-layers": o.gpuLayers = v === "auto" || v === "max" ? v : Number(v); i++; break;
+      case "--chat-runs": o.chatRuns = Number(v); i++; break;
+      case "--engine": o.enginePath = v; i++; break;
+      case "--max-answer-tokens": o.maxAnswerTokens = Number(v); i++; break;
+      default: throw new Error(`unknown argument ${argv[i]}`);
+    }
+  }
+  if (!existsSync(o.modelPath)) throw new Error(`${o.modelPath} is missing (a full \`npm run bench\` generates the ~800 MB model)`);
+  const r = await runSpecDecode({ ...o, onEdit: (line) => process.stdout.write(line) });
+  process.stdout.write(formatSpecDecode(r));
+  return r.edits.every((e) => e.identical) ? 0 : 1;
+}
+
+if (require.main === module) {
+  run(process.argv.slice(2)).then(
+    (code) => { process.exitCode = code; },
+    (error: unknown) => { process.stderr.write(`specdec: ${error instanceof Error ? error.message : String(error)}\n`); process.exitCode = 1; },
+  );
+}

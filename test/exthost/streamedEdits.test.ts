@@ -1,0 +1,173 @@
+// Edits streamed into the editor, inside a real VS Code: the scripted OpenAI-compatible server on
+// 127.0.0.1 holds its answer after the first changed line, so the test sees the inline diff while
+// the answer is still coming (hunks so far, the original lines not reached yet dimmed, the line
+// being written marked), then lets it finish, cuts it, or has the user cancel or type meanwhile;
+// the document's text is checked exactly each time.
+import * as assert from "node:assert/strict";
+import * as vscode from "vscode";
+import { startScriptedOpenAi, type ScriptedOpenAi } from "../helpers/openAiServers";
+
+const config = () => vscode.workspace.getConfiguration("mixtral");
+const G = vscode.ConfigurationTarget.Global;
+
+const HEAD = "// math helpers\n";
+const TAIL = "\nexport { add, sub };\n";
+const BODY = "function add(a, b) {\n  return a + b;\n}\n\nfunction sub(a, b) {\n  return a - b;\n}\n";
+const ADD = "function add(a: number, b: number) {\n";
+const SUB = "function sub(a: number, b: number) {\n";
+const ANSWER_CODE = `${ADD}  return a + b;\n}\n\n${SUB}  return a - b;\n}`;
+const ORIGINAL = HEAD + BODY + TAIL;
+/** Both hunks pending once the answer is complete. */
+const SHOWN = HEAD + `function add(a, b) {\n${ADD}  return a + b;\n}\n\nfunction sub(a, b) {\n${SUB}  return a - b;\n}\n` + TAIL;
+/** Held after the blank line below the first function: its hunk is whole, the second function not reached. */
+const MID = HEAD + `function add(a, b) {\n${ADD}  return a + b;\n}\n` + "\nfunction sub(a, b) {\n  return a - b;\n}\n" + TAIL;
+
+interface ProposalState {
+  pending: boolean;
+  streaming: boolean;
+  decisions: string[];
+  hunks: number;
+  decorated?: { removed: number[]; added: number[]; tail: number[]; writing?: number };
+}
+const state = () => vscode.commands.executeCommand<ProposalState>("mixtral._test.proposal");
+
+async function lensTitles(doc: vscode.TextDocument): Promise<string[]> {
+  const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>("vscode.executeCodeLensProvider", doc.uri);
+  return lenses.filter((l) => l.command?.title.includes("Mixtral") || l.command?.command.startsWith("mixtral.")).map((l) => l.command!.title);
+}
+
+/** Waits (bounded) until `check` holds: the extension redraws after the chunks it has read. */
+async function until<T>(what: string, read: () => PromiseLike<T> | T, check: (v: T) => boolean): Promise<T> {
+  let last: T | undefined;
+  for (let i = 0; i < 200; i++) {
+    last = await read();
+    if (check(last)) return last;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.fail(`${what}: still ${JSON.stringify(last)}`);
+}
+
+describe("edits streamed into the editor", function () {
+  this.timeout(120_000);
+  let server: ScriptedOpenAi;
+
+  before(async () => {
+    await vscode.extensions.getExtension("mixtral-local.mixtral-local")?.activate();
+    server = await startScriptedOpenAi({ flavour: "openai", answer: `Typed:\n\n\`\`\`typescript\n${ANSWER_CODE}\n\`\`\`\n` });
+    await config().update("remote.url", server.url, G);
+    await config().update("engine", "openai", G);
+    await config().update("maxTokens", 512, G);
+  });
+
+  afterEach(() => {
+    server.pauseAfter = undefined;
+    server.resume();
+  });
+
+  after(async () => {
+    for (const key of ["engine", "remote.url", "maxTokens"]) await config().update(key, undefined, G);
+    await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+    await server.close();
+  });
+
+  /** Asks for the refactor of the two functions with the answer held after the first function;
+   *  returns once the editor shows that much. */
+  async function midStream(): Promise<{ editor: vscode.TextEditor; running: Thenable<unknown> }> {
+    const doc = await vscode.workspace.openTextDocument({ content: ORIGINAL, language: "typescript" });
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(1, 0, 7, 1);
+    server.pauseAfter = "  return a + b;\n}\n\n";
+    const running = vscode.commands.executeCommand("mixtral.refactorSelection", { instruction: "add types" });
+    await server.whenPaused();
+    await until("the first function streamed in", () => doc.getText(), (t) => t === MID);
+    return { editor, running };
+  }
+
+  it("shows the hunks written so far while the answer streams, the rest dimmed, then the whole proposal; one Undo gives back the original", async () => {
+    const { editor, running } = await midStream();
+    const mid = await until("the decorations mid-stream", state, (s) => s.decorated?.added.length === 1);
+    assert.equal(mid.streaming, true);
+    assert.equal(mid.pending, false, "nothing to decide while it streams");
+    // Line 1: the original signature (removed), 2: the proposed one (added), 3-5 unchanged so far,
+    // 6-8: the original lines the answer has not reached, the first of them marked as being written.
+    assert.deepEqual(mid.decorated, { removed: [1], added: [2], tail: [6, 7, 8], writing: 6 });
+    const titles = await lensTitles(editor.document);
+    assert.ok(titles.some((t) => t.includes("Mixtral is writing")) && titles.includes("Cancel (Ctrl+Alt+N)"), titles.join(" | "));
+    assert.ok(!titles.some((t) => t.startsWith("Accept")), "no Accept while it streams");
+    await vscode.commands.executeCommand("mixtral.acceptProposal");
+    assert.equal(editor.document.getText(), MID, "Accept All mid-stream changes nothing");
+
+    server.resume();
+    await running;
+    assert.equal(editor.document.getText(), SHOWN, "the complete proposal");
+    const done = await state();
+    assert.deepEqual([done.streaming, done.pending, done.decisions], [false, true, ["pending", "pending"]]);
+    assert.deepEqual(done.decorated, { removed: [1, 6], added: [2, 7], tail: [] });
+    await vscode.window.showTextDocument(editor.document);
+    await vscode.commands.executeCommand("undo");
+    assert.equal(editor.document.getText(), ORIGINAL, "the streamed lines were one Undo step");
+    assert.equal((await state()).pending, false);
+  });
+
+  it("Cancel mid-stream (the lens, Ctrl+Alt+N) stops the answer and restores the original exactly", async () => {
+    const { editor, running } = await midStream();
+    const requests = server.requests.length;
+    await vscode.commands.executeCommand("mixtral.rejectProposal", editor.document.uri.toString());
+    assert.equal(editor.document.getText(), ORIGINAL);
+    server.resume();
+    await running;
+    assert.equal(editor.document.getText(), ORIGINAL, "nothing more was shown after the cancel");
+    const s = await state();
+    assert.deepEqual([s.streaming, s.pending], [false, false]);
+    assert.deepEqual(s.decorated, { removed: [], added: [], tail: [] });
+    assert.equal(server.requests.length, requests, "no new request");
+  });
+
+  it("a connection lost mid-answer restores the original exactly", async () => {
+    const { editor, running } = await midStream();
+    server.cut();
+    await running;
+    assert.equal(editor.document.getText(), ORIGINAL);
+    assert.deepEqual((await state()).decorated, { removed: [], added: [], tail: [] });
+  });
+
+  it("typing inside the lines mid-stream stops the answer: the user's edits stay, the proposed lines they did not touch go", async () => {
+    const { editor, running } = await midStream();
+    // In an original line not reached yet (line 7: "  return a - b;"), and on the proposed line 2.
+    await editor.edit((b) => {
+      b.insert(new vscode.Position(7, 0), "  // mine\n");
+    });
+    await until("the proposed lines taken out", () => editor.document.getText(), (t) => !t.includes(ADD));
+    assert.equal(editor.document.getText(), ORIGINAL.replace("  return a - b;", "  // mine\n  return a - b;"));
+    server.resume();
+    await running;
+    assert.equal(editor.document.getText(), ORIGINAL.replace("  return a - b;", "  // mine\n  return a - b;"), "nothing more was shown");
+
+    const again = await midStream();
+    await again.editor.edit((b) => b.insert(new vscode.Position(2, 0), "// typed on the proposed line "));
+    await until("the stream stopped", state, (s) => !s.streaming);
+    assert.equal(again.editor.document.getText(), MID.replace(ADD, `// typed on the proposed line ${ADD}`), "the line the user typed on is theirs now, kept whole");
+    server.resume();
+    await again.running;
+  });
+
+  it("typing above the lines mid-stream only moves them; the proposal completes below the typed line", async () => {
+    const { editor, running } = await midStream();
+    await editor.edit((b) => b.insert(new vscode.Position(0, 0), "// typed above\n"));
+    server.resume();
+    await running;
+    assert.equal(editor.document.getText(), `// typed above\n${SHOWN}`);
+    await vscode.commands.executeCommand("mixtral.acceptProposal");
+    assert.equal(editor.document.getText(), `// typed above\n${HEAD}${ANSWER_CODE}\n${TAIL}`);
+  });
+
+  it("closing the document mid-stream stops the answer and leaves nothing behind", async () => {
+    const { editor, running } = await midStream();
+    const uri = editor.document.uri.toString();
+    await vscode.commands.executeCommand("workbench.action.revertAndCloseActiveEditor");
+    server.resume();
+    await running;
+    const s = await vscode.commands.executeCommand<ProposalState>("mixtral._test.proposal", uri);
+    assert.deepEqual([s.streaming, s.pending], [false, false]);
+  });
+});
