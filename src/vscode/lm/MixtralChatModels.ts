@@ -109,7 +109,8 @@ export class MixtralChatModels extends Disposable implements vscode.LanguageMode
         tools: toToolSpecs(options.tools),
         toolMode: toToolMode(options.toolMode),
         systemPrompt: s.systemPrompt,
-        maxTokens: typeof modelOptions.maxTokens === "number" ? modelOptions.maxTokens : s.maxTokens,
+        // Callers spell it either way (OpenAI's max_tokens, or camelCase).
+        maxTokens: typeof modelOptions.maxTokens === "number" ? modelOptions.maxTokens : typeof modelOptions.max_tokens === "number" ? modelOptions.max_tokens : s.maxTokens,
         temperature: typeof modelOptions.temperature === "number" ? modelOptions.temperature : s.temperature,
       }, (part) => progress.report(part.type === "text"
         ? new vscode.LanguageModelTextPart(part.text)
