@@ -151,7 +151,8 @@ export class MixtralChatModels extends Disposable implements vscode.LanguageMode
 export function toLanguageModelError(err: unknown): Error {
   const d = describeError(err);
   switch (d.code) {
-    case "modelNotInstalled": return vscode.LanguageModelError.NotFound(d.message);
+    // The chat shows only the message: it names the command that fixes it.
+    case "modelNotInstalled": return vscode.LanguageModelError.NotFound(`${d.message} Run “Mixtral: Select or Download Model…” (or Manage Models… in the model picker).`);
     case "remoteAuth": return vscode.LanguageModelError.NoPermissions(d.message);
     default:
       // The server is busy (429/503 after our retries): VS Code's "blocked" kind, retry later.
