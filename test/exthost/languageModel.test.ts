@@ -166,6 +166,18 @@ describe("VS Code's chat: Mixtral through vscode.lm", function () {
     assert.ok(prompt.text.includes(`Result of get_forecast (call ${call.callId}):\n3 degrees, rain [/INST]`), prompt.text.slice(-300));
   });
 
+  it("every tool VS Code offers (agent mode's set) fits: the grammar builds and the answer parses", async () => {
+    const tools = vscode.lm.tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema }));
+    assert.ok(tools.length > 0, "vscode.lm.tools is empty");
+    const m = await mixtral();
+    const parts = await collect(await m.sendRequest([User("List the files in the workspace.")], { tools, modelOptions: { maxTokens: 300 } }));
+    const prompt = await vscode.commands.executeCommand<{ text: string }>("mixtral._test.lastPrompt");
+    for (const t of tools) assert.ok(prompt.text.includes(`\n- ${t.name}(`), `${t.name} is not in the prompt`);
+    const calls = parts.filter((p) => p instanceof vscode.LanguageModelToolCallPart);
+    // Random weights: text or one call of a tool that exists.
+    assert.ok(calls.length <= 1 && calls.every((c) => tools.some((t) => t.name === c.name)), JSON.stringify(parts));
+  });
+
   it("the chat view and VS Code's chat share the engine's chat slot: both answers complete", async () => {
     const m = await mixtral();
     await vscode.commands.executeCommand("mixtral.newChat");
