@@ -8,7 +8,7 @@
 // mixtral.modelPath at it; --model does the same for an existing GGUF. Ctrl+C stops everything.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { installVsix, makeProfile, REPO_ROOT, startCodeServer, workbenchUrl } from "./lib/codeServer.mjs";
+import { installVsix, makeProfile, REPO_ROOT, startCodeServer, VSCODE_VERSION, workbenchUrl } from "./lib/codeServer.mjs";
 import { run, spawnGroup } from "./lib/proc.mjs";
 import { runMain, which } from "./lib/sysdeps.mjs";
 import { packageVsix } from "./package.mjs";
@@ -84,7 +84,7 @@ async function startWeb(vsix, opts, settings) {
   mergeUserSettings(profile.userDataDir, { "workbench.startupEditor": "none", "git.openRepositoryInParentFolders": "never", ...settings });
   const server = await startCodeServer({ profile, port: opts.port, offline: false, onOutput: (s) => process.env.MIXTRAL_HARNESS_VERBOSE === "1" && process.stderr.write(s) });
   const url = workbenchUrl(server.url, { folder: opts.folder });
-  process.stdout.write(`\nMixtral Local is running in code-server (VS Code 1.100.3 in the browser):\n\n  ${url}\n\nOpen it in a browser on this machine. Ctrl+C stops it.\n`);
+  process.stdout.write(`\nMixtral Local is running in code-server (VS Code ${VSCODE_VERSION} in the browser):\n\n  ${url}\n\nOpen it in a browser on this machine. Ctrl+C stops it.\n`);
   // Where a desktop browser exists, open it; headless machines just print the URL.
   const opener = process.platform === "linux" && process.env.DISPLAY ? which("xdg-open") : undefined;
   if (opener) spawnGroup(opener, [url], { stdio: "ignore" }).unref();

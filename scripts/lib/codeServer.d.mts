@@ -2,6 +2,8 @@
 import type { ChildProcess } from "node:child_process";
 
 export declare const CODE_SERVER_VERSION: string;
+export declare const VSCODE_VERSION: string;
+export declare const CODE_SERVER_NODE: string;
 export declare const REPO_ROOT: string;
 export declare const CODE_SERVER_PREFIX: string;
 export declare const CODE_SERVER_ENTRY: string;
@@ -30,6 +32,8 @@ export declare function startCodeServer(options: {
   port?: number;
   env?: Record<string, string>;
   offline?: boolean;
+  workspaceTrust?: boolean;
+  extensionTests?: boolean;
   onOutput?: (text: string) => void;
   timeoutMs?: number;
 }): Promise<RunningCodeServer>;

@@ -1,39 +1,53 @@
-// code-server 4.100.3 (VS Code 1.100.3, the last release for Node 20) is our offline VS Code.
-// It lives outside the project's dependency tree, in .vscode-test/code-server, so `npm install`
-// stays plain and the ~300 MB install happens once, on first use.
+// code-server is our offline VS Code. Two builds, each with the Node it needs (nodeRuntime.mjs):
+//   current  code-server 4.139.1 = VS Code 1.139.1 on Node 24: every tier runs on it;
+//   min      code-server 4.104.0 = VS Code 1.104.0 on Node 22, the lowest VS Code `engines.vscode`
+//            allows: the opt-in `node scripts/test.mjs exthost-min` tier.
+// MIXTRAL_CODE_SERVER=min selects the second (the code shim, started by @vscode/test-electron,
+// inherits it). Each lives outside the project's dependency tree, in .vscode-test/code-server-<v>,
+// so `npm install` stays plain and the ~600 MB install happens once, on first use.
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureNodeRuntime, nodeRuntimeEnv, nodeRuntimePaths } from "./nodeRuntime.mjs";
 import { capture, freePort, run, spawnGroup, stopGroup } from "./proc.mjs";
 import { checkCodeServerBuildDeps, ripgrepPath } from "./sysdeps.mjs";
 
-export const CODE_SERVER_VERSION = "4.100.3";
+const FLAVOURS = {
+  // 4.139's VS Code ships ripgrep for every platform inside @vscode/ripgrep-universal.
+  current: { version: "4.139.1", vscode: "1.139.1", node: "24.22.3", ripgrep: "@vscode/ripgrep-universal/bin/linux-x64/rg" },
+  // 4.104's @vscode/ripgrep 1.15.14 downloads rg from GitHub at install unless its cache is seeded.
+  min: { version: "4.104.0", vscode: "1.104.0", node: "22.23.5", ripgrep: "@vscode/ripgrep/bin/rg", ripgrepCache: { version: "1.15.14", asset: "ripgrep-v13.0.0-13-x86_64-unknown-linux-musl.tar.gz" } },
+};
+const FLAVOUR_NAME = process.env.MIXTRAL_CODE_SERVER || "current";
+if (!FLAVOURS[FLAVOUR_NAME]) throw new Error(`MIXTRAL_CODE_SERVER=${FLAVOUR_NAME}: expected one of ${Object.keys(FLAVOURS).join(", ")}`);
+const FLAVOUR = FLAVOURS[FLAVOUR_NAME];
+
+export const CODE_SERVER_VERSION = FLAVOUR.version;
+/** The VS Code version inside that code-server. */
+export const VSCODE_VERSION = FLAVOUR.vscode;
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-export const CODE_SERVER_PREFIX = join(REPO_ROOT, ".vscode-test", "code-server");
+export const CODE_SERVER_PREFIX = join(REPO_ROOT, ".vscode-test", `code-server-${CODE_SERVER_VERSION}`);
 export const CODE_SERVER_ENTRY = join(CODE_SERVER_PREFIX, "node_modules", "code-server", "out", "node", "entry.js");
+/** The Node that runs code-server, its extension host and, forked from there, our engine. */
+export const CODE_SERVER_NODE = nodeRuntimePaths(FLAVOUR.node).node;
 // Present only when code-server's postinstall (the nested install of VS Code's modules) ran.
-const VSCODE_RIPGREP = join(CODE_SERVER_PREFIX, "node_modules", "code-server", "lib", "vscode", "node_modules", "@vscode", "ripgrep", "bin", "rg");
+const VSCODE_RIPGREP = join(CODE_SERVER_PREFIX, "node_modules", "code-server", "lib", "vscode", "node_modules", ...FLAVOUR.ripgrep.split("/"));
 const MARKER = join(CODE_SERVER_PREFIX, `.installed-${CODE_SERVER_VERSION}`);
 
-// @vscode/ripgrep's postinstall downloads rg from GitHub unless this file is in its cache; it
-// runs `tar xvf <file> -C bin/` and expects `bin/rg`, so the tarball holds `rg` at its root.
-const RIPGREP_VERSIONS = ["1.15.11"];
-const RIPGREP_ASSET = "ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz";
-
-async function seedRipgrepCache() {
+// @vscode/ripgrep's postinstall runs `tar xvf <file> -C bin/` on the cached asset and expects
+// `bin/rg`, so the tarball holds Debian's `rg` at its root.
+async function seedRipgrepCache({ version, asset }) {
   const rg = ripgrepPath();
+  const cacheDir = join(tmpdir(), `vscode-ripgrep-cache-${version}`);
+  const tarball = join(cacheDir, asset);
+  if (existsSync(tarball)) return;
   const staging = mkdtempSync(join(tmpdir(), "rg-seed-"));
   try {
     copyFileSync(rg, join(staging, "rg"));
-    for (const version of RIPGREP_VERSIONS) {
-      const cacheDir = join(tmpdir(), `vscode-ripgrep-cache-${version}`);
-      const tarball = join(cacheDir, RIPGREP_ASSET);
-      if (existsSync(tarball)) continue;
-      mkdirSync(cacheDir, { recursive: true });
-      const { code, stderr } = await capture("tar", ["czf", tarball, "-C", staging, "rg"]);
-      if (code !== 0) throw new Error(`could not seed the ripgrep cache at ${tarball}: ${stderr}`);
-    }
+    mkdirSync(cacheDir, { recursive: true });
+    const { code, stderr } = await capture("tar", ["czf", tarball, "-C", staging, "rg"]);
+    if (code !== 0) throw new Error(`could not seed the ripgrep cache at ${tarball}: ${stderr}`);
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
@@ -41,19 +55,22 @@ async function seedRipgrepCache() {
 
 /** Installs code-server once; resolves with the path of its entry script. */
 export async function ensureCodeServer({ log = (m) => process.stderr.write(`${m}\n`) } = {}) {
+  const runtime = await ensureNodeRuntime(FLAVOUR.node, { log });
   if (existsSync(MARKER) && existsSync(CODE_SERVER_ENTRY) && existsSync(VSCODE_RIPGREP)) return CODE_SERVER_ENTRY;
-  checkCodeServerBuildDeps();
+  checkCodeServerBuildDeps({ ripgrep: !!FLAVOUR.ripgrepCache });
   if (process.platform !== "linux" || process.arch !== "x64") {
     throw Object.assign(new Error("The offline harness provisions code-server on Linux x64 only; elsewhere use `npm run test:desktop`."), { name: "HarnessError" });
   }
-  log(`Installing code-server@${CODE_SERVER_VERSION} into ${CODE_SERVER_PREFIX} (once, ~1 minute)...`);
+  log(`Installing code-server@${CODE_SERVER_VERSION} (VS Code ${VSCODE_VERSION}, Node ${FLAVOUR.node}) into ${CODE_SERVER_PREFIX} (once, ~3 minutes on 2 cores)...`);
   rmSync(CODE_SERVER_PREFIX, { recursive: true, force: true });
   mkdirSync(CODE_SERVER_PREFIX, { recursive: true });
   // A package.json of its own keeps npm from walking up into the project's.
   writeFileSync(join(CODE_SERVER_PREFIX, "package.json"), JSON.stringify({ name: "code-server-harness", private: true }, null, 2));
-  await seedRipgrepCache();
+  if (FLAVOUR.ripgrepCache) await seedRipgrepCache(FLAVOUR.ripgrepCache);
   const env = {
-    ...process.env,
+    // npm (a `#!/usr/bin/env node` script), code-server's postinstall (it checks the Node major
+    // version npm runs on) and node-gyp (headers from npm_config_nodedir) all use the runtime's Node.
+    ...nodeRuntimeEnv(runtime),
     // code-server's postinstall refuses to run as root without it.
     npm_config_unsafe_perm: "true",
     // A global npmrc with yes=false cancels node-pty's `npx node-gyp`.
@@ -75,7 +92,7 @@ export async function ensureCodeServer({ log = (m) => process.stderr.write(`${m}
     throw Object.assign(
       new Error(
         `Installing code-server@${CODE_SERVER_VERSION} failed (npm exit ${code}). It needs the npm registry and, from apt:\n` +
-          "  sudo apt-get install -y ripgrep libkrb5-dev build-essential python3",
+          "  sudo apt-get install -y libkrb5-dev build-essential python3" + (FLAVOUR.ripgrepCache ? " ripgrep" : ""),
       ),
       { name: "HarnessError" },
     );
@@ -116,7 +133,7 @@ function commonArgs(profile) {
 /** Installs a VSIX into the profile's extensions dir (code-server's CLI, no server needed). */
 export async function installVsix(vsixPath, profile) {
   const entry = await ensureCodeServer();
-  const { code, stdout, stderr } = await capture(process.execPath, [entry, ...commonArgs(profile), "--install-extension", vsixPath, "--force"], {
+  const { code, stdout, stderr } = await capture(CODE_SERVER_NODE, [entry, ...commonArgs(profile), "--install-extension", vsixPath, "--force"], {
     env: serverEnv(profile),
   });
   if (code !== 0 || /Failed|error/i.test(stderr)) {
@@ -142,17 +159,20 @@ async function waitForHealthz(url, child, timeoutMs) {
 
 /**
  * Starts code-server on a free 127.0.0.1 port without auth or workspace trust prompts
- * (`offline`, the default, also turns off the extension marketplace).
+ * (`offline`, the default, also turns off the extension marketplace). `extensionTests` lets the
+ * workbench honour a `payload` URL parameter (extensionDevelopmentPath, extensionTestsPath): since
+ * VS Code 1.10x a built web workbench reads it only with the smoke-test driver enabled.
  * Resolves with { url, port, child, stop() }; the server's output goes to `onOutput`.
  */
-export async function startCodeServer({ profile, port, env = {}, offline = true, workspaceTrust = false, onOutput = (s) => process.stderr.write(s), timeoutMs = 60_000 } = {}) {
+export async function startCodeServer({ profile, port, env = {}, offline = true, workspaceTrust = false, extensionTests = false, onOutput = (s) => process.stderr.write(s), timeoutMs = 60_000 } = {}) {
   const entry = await ensureCodeServer();
   port ??= await freePort();
   const trustArgs = workspaceTrust ? [] : ["--disable-workspace-trust"];
-  const args = [entry, "--bind-addr", `127.0.0.1:${port}`, "--auth", "none", ...commonArgs(profile), ...trustArgs, "--disable-getting-started-override", "--ignore-last-opened"];
+  const testArgs = extensionTests ? ["--vscode-option", "enable-smoke-test-driver"] : [];
+  const args = [entry, "--bind-addr", `127.0.0.1:${port}`, "--auth", "none", ...commonArgs(profile), ...trustArgs, ...testArgs, "--disable-getting-started-override", "--ignore-last-opened"];
   // An empty gallery turns the marketplace off: offline, every open-vsx.org query only logs errors.
   const galleryEnv = offline ? { EXTENSIONS_GALLERY: "{}" } : {};
-  const child = spawnGroup(process.execPath, args, { env: serverEnv(profile, { ...galleryEnv, ...env }), stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawnGroup(CODE_SERVER_NODE, args, { env: serverEnv(profile, { ...galleryEnv, ...env }), stdio: ["ignore", "pipe", "pipe"] });
   child.stdout.on("data", (d) => onOutput(String(d)));
   child.stderr.on("data", (d) => onOutput(String(d)));
   const url = `http://127.0.0.1:${port}/`;

@@ -34,22 +34,24 @@ export function chromiumPath() {
   return found;
 }
 
-/** Debian's ripgrep: code-server's @vscode/ripgrep would otherwise download it from GitHub. */
+/** Debian's ripgrep: code-server 4.104's @vscode/ripgrep would otherwise download it from GitHub
+ *  (4.139 ships its own in @vscode/ripgrep-universal). */
 export function ripgrepPath() {
   const found = which("rg");
   if (!found) throw new MissingDependencyError("ripgrep (rg)", ["ripgrep"]);
   return found;
 }
 
-/** What code-server's native modules (kerberos, node-pty) need to build at install time. */
-export function checkCodeServerBuildDeps() {
+/** What code-server's native modules (kerberos, node-pty, spdlog, sqlite3…) need to build at
+ *  install time; Node's headers come from the npm-installed Node (nodeRuntime.mjs), not from apt. */
+export function checkCodeServerBuildDeps({ ripgrep = false } = {}) {
   if (!existsSync("/usr/include/krb5.h") && !existsSync("/usr/include/gssapi/gssapi.h") && !which("krb5-config")) {
     throw new MissingDependencyError("The Kerberos headers (needed to build code-server's kerberos module)", ["libkrb5-dev"]);
   }
   for (const tool of ["make", "g++", "python3"]) {
     if (!which(tool)) throw new MissingDependencyError(`${tool} (needed to build code-server's node-pty)`, ["build-essential", "python3"]);
   }
-  ripgrepPath();
+  if (ripgrep) ripgrepPath();
 }
 
 /** Runs `main`; a MissingDependencyError becomes its message and exit code 1. */

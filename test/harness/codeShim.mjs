@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { format } from "node:util";
 import { launchChromium } from "../../scripts/lib/browser.mjs";
-import { makeProfile, remoteUri, startCodeServer, workbenchUrl, ensureCodeServer } from "../../scripts/lib/codeServer.mjs";
+import { CODE_SERVER_NODE, makeProfile, remoteUri, startCodeServer, workbenchUrl, ensureCodeServer } from "../../scripts/lib/codeServer.mjs";
 import { run } from "../../scripts/lib/proc.mjs";
 import { runMain } from "../../scripts/lib/sysdeps.mjs";
 
@@ -55,13 +55,15 @@ async function passthrough(argv, args) {
   const profile = profileFrom(args);
   const entry = await ensureCodeServer();
   const rest = argv.filter((a) => !/^--(user-data-dir|extensions-dir)(=|$)/.test(a));
-  return run(process.execPath, [entry, "--user-data-dir", profile.userDataDir, "--extensions-dir", profile.extensionsDir, ...rest], {
+  return run(CODE_SERVER_NODE, [entry, "--user-data-dir", profile.userDataDir, "--extensions-dir", profile.extensionsDir, ...rest], {
     env: { ...process.env, XDG_CONFIG_HOME: profile.xdgConfig, XDG_DATA_HOME: profile.xdgData, XDG_CACHE_HOME: profile.xdgCache },
   });
 }
 
 // Workbench start-up chatter that says nothing about the tests (shown with MIXTRAL_HARNESS_VERBOSE=1).
-const NOISE = /^(DialogService: refused to show dialog in tests\. Contents: Do you trust|Resolving connection token|Resolved connection token|Creating a socket|Ignoring fetching additional builtin|Updating additional builtin|\[Service Worker\]|ChatSessionStore:|Creation of workbench contribution|Started local extension host|\[LocalProcess|Extension host \(|Started initializing default profile|Completed initializing default profile)/;
+// From 1.139 on, the built-in chat's agent host and model picker log each (failed, offline) GitHub
+// sign-in lookup; a remote call cancelled at shutdown logs "Canceled" with its stack.
+const NOISE = /^(DialogService: refused to show dialog in tests\. Contents: Do you trust|Resolving connection token|Resolved connection token|Creating a socket|Ignoring fetching additional builtin|Updating additional builtin|\[Service Worker\]|ChatSessionStore:|Creation of workbench contribution|Started local extension host|\[LocalProcess|Extension host \(|Started initializing default profile|Completed initializing default profile|\[AgentHost|\[ChatModelSelection\]|\[AccountPolicyGate\]|Canceled: Canceled|Error: Timed out waiting for authentication provider 'github')/;
 
 function formatLogArgs(args) {
   // The extension host forwards console calls as (format, ...values), like Node's util.format.
@@ -86,6 +88,7 @@ async function main(argv) {
     profile,
     // Workspace trust on: the folder opens untrusted (the untrusted-workspace suite).
     workspaceTrust: process.env.MIXTRAL_HARNESS_WORKSPACE_TRUST === "1",
+    extensionTests: true,
     onOutput: (s) => {
       serverLog += s;
       if (verbose) process.stderr.write(`[code-server] ${s}`);

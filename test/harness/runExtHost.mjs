@@ -16,6 +16,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "../..");
 const require = createRequire(join(repo, "package.json"));
 const { runTests, TestRunFailedError } = require("@vscode/test-electron");
+const { VSCODE_VERSION } = await import("../../scripts/lib/codeServer.mjs");
 
 const argv = process.argv.slice(2);
 const desktop = argv.includes("--desktop");
@@ -28,8 +29,8 @@ const resultsFile = resultsIndex >= 0 ? resolve(argv[resultsIndex + 1]) : proces
 const profile = mkdtempSync(join(tmpdir(), "mixtral-exthost-"));
 try {
   await runTests({
-    // The desktop build VS Code 1.100.3 matches code-server 4.100.3 and engines.vscode.
-    ...(desktop ? { version: "1.100.3" } : { vscodeExecutablePath: join(here, "code") }),
+    // The desktop build of the VS Code inside our code-server (MIXTRAL_CODE_SERVER picks which).
+    ...(desktop ? { version: VSCODE_VERSION } : { vscodeExecutablePath: join(here, "code") }),
     extensionDevelopmentPath: repo,
     extensionTestsPath: join(repo, "out", "test", untrusted ? "untrusted" : "exthost", "index"),
     launchArgs: [join(repo, "test", "fixtures", untrusted ? "untrusted-workspace" : "workspace"), `--user-data-dir=${join(profile, "user-data")}`, `--extensions-dir=${join(profile, "extensions")}`, "--disable-extensions"],
@@ -39,7 +40,7 @@ try {
 } catch (err) {
   // runTests rejects with TestRunFailedError on a non-zero exit; the suite already said why.
   if (desktop && /ENOTFOUND|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN/.test(String(err?.message))) {
-    process.stderr.write(`test:desktop downloads VS Code 1.100.3 and could not reach the server (${err.message}).\nOffline, run the same suite in code-server: npm run test:exthost\n`);
+    process.stderr.write(`test:desktop downloads VS Code ${VSCODE_VERSION} and could not reach the server (${err.message}).\nOffline, run the same suite in code-server: npm run test:exthost\n`);
   } else if (!(err instanceof TestRunFailedError)) {
     process.stderr.write(`${err?.stack ?? err}\n`);
   }
