@@ -128,7 +128,8 @@ export async function run(argv: string[]): Promise<number> {
   return r.edits.every((e) => e.identical) ? 0 : 1;
 }
 
-if (require.main === module) {
+// The file name too: bundled into bench/gpu's gpuBench.js, every module is the main one.
+if (require.main === module && path.basename(process.argv[1] ?? "") === "specdec.js") {
   run(process.argv.slice(2)).then(
     (code) => { process.exitCode = code; },
     (error: unknown) => { process.stderr.write(`specdec: ${error instanceof Error ? error.message : String(error)}\n`); process.exitCode = 1; },
