@@ -31,6 +31,7 @@ export interface SpecDecodeRunOptions {
   backend?: Backend;
   gpuLayers?: "auto" | "max" | number;
   chatRuns?: number;
+  chatTokens?: number;
   maxAnswerTokens?: number;
   completions?: boolean;
   enginePath?: string;
@@ -70,7 +71,7 @@ export async function runSpecDecode(o: SpecDecodeRunOptions): Promise<SpecDecode
     });
     const description = `${info.fileName} (${info.quantization}, ${(info.sizeBytes / 1e6).toFixed(0)} MB), backend ${info.backend}${info.gpuName ? ` on ${info.gpuName}` : ""}, ${info.gpuLayers}/${info.layerCount} layers on GPU`;
     o.onEdit?.(`${description}; ${edits.length} edits, arms ${arms.join(", ")}\n`);
-    const figures = await measureSpecDecode(client, edits, { arms, chatRuns: o.chatRuns, maxAnswerTokens: o.maxAnswerTokens, completions: o.completions, onEdit: (r) => o.onEdit?.(editLine(r, arms)) });
+    const figures = await measureSpecDecode(client, edits, { arms, chatRuns: o.chatRuns, chatTokens: o.chatTokens, maxAnswerTokens: o.maxAnswerTokens, completions: o.completions, onEdit: (r) => o.onEdit?.(editLine(r, arms)) });
     return { ...figures, description, arms, gpu: info.gpuLayers > 0 && info.gpuLayers >= info.layerCount };
   } finally {
     await client.dispose();
