@@ -55,7 +55,9 @@ fi
 npx esbuild src/engine/main.ts --bundle --platform=node --format=cjs --target=node20 --external:node-llama-cpp --outfile="$C/engine.js" --log-level=warning
 # The edit corpus's texts for the specdec section (bench/data/README.md: editCorpusTool materialize).
 if [ -f "$REPO/.cache/edit-corpus.json" ]; then cp "$REPO/.cache/edit-corpus.json" "$C/edit-corpus.json"; fi
-npx esbuild bench/gpu/main.ts --bundle --platform=node --format=cjs --target=node20 --external:node-llama-cpp --outfile="$C/gpuBench.js" --log-level=warning
+# require.main is undefined in this bundle: each bench module's "run when it is the main module" check
+# (require.main === module) would otherwise be true for every module bundled into gpuBench.js.
+npx esbuild bench/gpu/main.ts --bundle --platform=node --format=cjs --target=node20 --external:node-llama-cpp --define:require.main=undefined --outfile="$C/gpuBench.js" --log-level=warning
 if ls "$C"/build.tar.xz.part-* >/dev/null 2>&1; then
   R=$C/rt; mkdir -p "$R"
   rm -rf "$T/rt" && mkdir -p "$T/rt/node/bin" "$T/rt/stage" "$T/rt/build"
