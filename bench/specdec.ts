@@ -6,6 +6,7 @@
 //   node out/bench/specdec.js [--model <gguf>] [--edits N] [--threads N] [--arms off,auto,always]
 //                             [--backend auto|cuda|cpu] [--gpu-layers auto|max|N] [--chat-runs 3]
 //                             [--max-answer-tokens N] [--engine <dist/engine.js>]
+//                             [--completions]  (also inline-completion-shaped requests: does it pay there?)
 // The corpus: bench/data (bench/editCorpusTool.js materialize writes .cache/edit-corpus.json).
 import { existsSync } from "node:fs";
 import * as path from "node:path";
@@ -15,7 +16,9 @@ import { defaultThreads, physicalCores } from "../src/engine/physicalCores";
 import { repoRoot } from "../test/helpers/tinyModel";
 import { benchModelPath } from "./lib/benchModel";
 import { loadEditCorpus, type Edit } from "./lib/editCorpus";
-import { ARMS, measureSpecDecode, type EditRun, type SpecDecodeFigures } from "./lib/specDecode";
+import { CPU_MIXTRAL_COSTS, GPU_MIXTRAL_COSTS } from "../src/core/speculation/draftPolicy";
+import { ARMS, measureSpecDecode, modeledRatio, type EditRun, type SpecDecodeFigures } from "./lib/specDecode";
+import { median, percentile } from "./lib/stats";
 import { fmt } from "./lib/stats";
 import { formatTable } from "./lib/table";
 
@@ -29,12 +32,13 @@ export interface SpecDecodeRunOptions {
   gpuLayers?: "auto" | "max" | number;
   chatRuns?: number;
   maxAnswerTokens?: number;
+  completions?: boolean;
   enginePath?: string;
   contextSize?: number;
   onEdit?: (line: string) => void;
 }
 
-export interface SpecDecodeRun extends SpecDecodeFigures { description: string; arms: readonly Speculation[] }
+export interface SpecDecodeRun extends SpecDecodeFigures { description: string; arms: readonly Speculation[]; gpu: boolean }
 
 /** `count` edits taken evenly through the corpus (it is grouped by repository). */
 export function pickEdits(all: readonly Edit[], count: number | undefined): Edit[] {
@@ -49,7 +53,8 @@ export function editLine(r: EditRun, arms: readonly Speculation[]): string {
     if (!x) return `${a} -`;
     return a === "off" ? `off ${fmt(off)} tok/s` : `${a} ${fmt(x.tokensPerSecond)} (${fmt(x.tokensPerSecond / off, 2)}x, ${x.accepted}/${x.proposed} accepted in ${x.drafts} drafts)`;
   });
-  return `${r.id.padEnd(22)} ${r.language.padEnd(10)} kept ${fmt(r.kept, 2)} ${String(r.arms.off?.tokens ?? "").padStart(4)} tok  ${parts.join("  ")}${r.identical ? "" : "  OUTPUT DIFFERS"}\n`;
+  const g = r.simulatedGpu;
+  return `${r.id.padEnd(22)} ${r.language.padEnd(10)} kept ${fmt(r.kept, 2)} ${String(r.arms.off?.tokens ?? "").padStart(4)} tok  ${parts.join("  ")}  [H200 model: ${fmt(g.ratio, 2)}x, ${g.accepted}/${g.proposed} in ${g.drafts}]${r.identical ? "" : "  OUTPUT DIFFERS"}\n`;
 }
 
 export async function runSpecDecode(o: SpecDecodeRunOptions): Promise<SpecDecodeRun> {
@@ -65,8 +70,8 @@ export async function runSpecDecode(o: SpecDecodeRunOptions): Promise<SpecDecode
     });
     const description = `${info.fileName} (${info.quantization}, ${(info.sizeBytes / 1e6).toFixed(0)} MB), backend ${info.backend}${info.gpuName ? ` on ${info.gpuName}` : ""}, ${info.gpuLayers}/${info.layerCount} layers on GPU`;
     o.onEdit?.(`${description}; ${edits.length} edits, arms ${arms.join(", ")}\n`);
-    const figures = await measureSpecDecode(client, edits, { arms, chatRuns: o.chatRuns, maxAnswerTokens: o.maxAnswerTokens, onEdit: (r) => o.onEdit?.(editLine(r, arms)) });
-    return { ...figures, description, arms };
+    const figures = await measureSpecDecode(client, edits, { arms, chatRuns: o.chatRuns, maxAnswerTokens: o.maxAnswerTokens, completions: o.completions, onEdit: (r) => o.onEdit?.(editLine(r, arms)) });
+    return { ...figures, description, arms, gpu: info.gpuLayers > 0 && info.gpuLayers >= info.layerCount };
   } finally {
     await client.dispose();
   }
@@ -79,8 +84,22 @@ export function formatSpecDecode(r: SpecDecodeRun): string {
   });
   const counted = r.edits.filter((e) => e.keepsMost).length;
   const differs = r.edits.filter((e) => !e.identical).length;
-  let text = formatTable([`decode tok/s ratio, ${counted} of ${r.edits.length} edits keep most lines`, "median", "p25 – p75", "min – max", "drafted tokens accepted"], rows);
-  if (r.chat) text += `free chat, nothing to copy (${r.chat.tokens} tokens, median of ${r.chat.runs}): off ${fmt(r.chat.off)} tok/s, auto ${fmt(r.chat.auto)} tok/s, ratio ${fmt(r.chat.ratio, 3)} (goal ≥ 0.97)\n`;
+  // From step counts: this machine's table (the one the engine used) and, for "always" (whose
+  // drafts do not depend on the table), the H200's: what these drafts would give there.
+  const table = r.gpu ? GPU_MIXTRAL_COSTS : CPU_MIXTRAL_COSTS;
+  for (const [i, a] of r.arms.filter((x) => x !== "off").entries()) {
+    const runs = r.edits.filter((e) => e.keepsMost && e.arms[a]).map((e) => e.arms[a]!);
+    rows[i].push(fmt(median(runs.map((x) => modeledRatio(x, table))), 2), a === "always" && !r.gpu ? fmt(median(runs.map((x) => modeledRatio(x, GPU_MIXTRAL_COSTS))), 2) : "");
+  }
+  let text = formatTable([`decode tok/s ratio, ${counted} of ${r.edits.length} edits keep most lines`, "median", "p25 – p75", "min – max", "drafted tokens accepted", "modeled, this table", "modeled, H200 table"], rows);
+  const sim = r.edits.filter((e) => e.keepsMost).map((e) => e.simulatedGpu.ratio);
+  if (sim.length) text += `auto replayed on the H200 table (no clock: the product's lookup and policy, steps × measured cost), ${sim.length} edits keeping most lines: median ${fmt(median(sim), 2)}x (p25 ${fmt(percentile(sim, 25), 2)}, p75 ${fmt(percentile(sim, 75), 2)})\n`;
+  if (r.chat) text += `free chat, nothing to copy (${r.chat.tokens} tokens, median of ${r.chat.runs}): off ${fmt(r.chat.off)} tok/s, auto ${fmt(r.chat.auto)} tok/s, ratio ${fmt(r.chat.ratio, 3)}; best runs ${fmt(r.chat.bestOff)} / ${fmt(r.chat.bestAuto)}, ratio ${fmt(r.chat.bestRatio, 3)} (goal ≥ 0.97)\n`;
+  if (r.completion) {
+    const c = r.completion;
+    text += `inline-completion-shaped requests (${c.requests}, ${fmt(c.tokens)} tokens each, chat slot): ` +
+      r.arms.filter((a) => a !== "off" && c.arms[a]).map((a) => `${a} ${fmt(c.arms[a]!.median, 2)}x of off (${c.arms[a]!.drafts} drafts, ${fmt(100 * c.arms[a]!.acceptedShare, 0)} % accepted)`).join(", ") + "\n";
+  }
   text += differs ? `${differs} edit(s) wrote different text across arms\n` : "every arm wrote the same text on every edit\n";
   return text;
 }
@@ -99,6 +118,7 @@ export async function run(argv: string[]): Promise<number> {
       case "--chat-runs": o.chatRuns = Number(v); i++; break;
       case "--engine": o.enginePath = v; i++; break;
       case "--max-answer-tokens": o.maxAnswerTokens = Number(v); i++; break;
+      case "--completions": o.completions = true; break;
       default: throw new Error(`unknown argument ${argv[i]}`);
     }
   }

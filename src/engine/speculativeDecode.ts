@@ -61,8 +61,9 @@ export async function* speculativeTokens(sequence: LlamaContextSequence, pending
   let produced = 0;
   let step = 0;
   const { sampling, predictor, forced } = o;
-  // Each run's sampler is new: vary the seed by step, or every run would draw alike.
-  const seed = () => (sampling.seed === undefined ? undefined : sampling.seed + step++);
+  // Each run's sampler is new: vary the seed by step, or every run would draw alike (node-llama-cpp
+  // seeds an unseeded sampler with the time, the same for steps in the same millisecond).
+  const seed = () => (sampling.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : sampling.seed + step++);
   // One slot stays free: a step must never make node-llama-cpp shift the context.
   const room = () => sequence.contextSize - 1 - sequence.nextTokenIndex - evalTokens.length;
   for (;;) {

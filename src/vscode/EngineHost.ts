@@ -69,7 +69,7 @@ export class EngineHost extends Disposable implements Engine {
 
   private async refreshNoModel(): Promise<void> {
     if (this.config.settings.engine !== "local") return this.setStatus({ state: "idle", message: undefined });
-    const model = await this.resolveModelPath().catch(() => undefined);
+    const model = await this.modelPath().catch(() => undefined);
     if (!model && this.current.state !== "ready") {
       this.setStatus({ state: "noModel", message: "No Mixtral model yet: run “Mixtral: Select or Download Model…”." });
     } else if (model && this.current.state === "noModel") {
@@ -77,7 +77,7 @@ export class EngineHost extends Disposable implements Engine {
     }
   }
 
-  private async resolveModelPath(): Promise<string | undefined> {
+  async modelPath(): Promise<string | undefined> {
     const s = this.config.settings;
     if (s.modelPath) return s.modelPath;
     const resolved = await this.modelResolver?.();
@@ -107,7 +107,7 @@ export class EngineHost extends Disposable implements Engine {
       if (this.current.state !== "ready" && this.current.state !== "generating") this.setStatus({ state: "ready", message: `Remote ${s.engine} server: ${s.remoteUrl}` });
       return this.remote;
     }
-    const modelPath = await this.resolveModelPath();
+    const modelPath = await this.modelPath();
     if (!modelPath) {
       this.setStatus({ state: "noModel", message: "No Mixtral model yet: run “Mixtral: Select or Download Model…”." });
       throw new ModelNotInstalledError("No Mixtral model is installed yet.", "Run “Mixtral: Select or Download Model…” to download one or choose a GGUF file you already have.");
@@ -251,7 +251,7 @@ export class EngineHost extends Disposable implements Engine {
    *  model for the current settings now (after repeated crashes the engine otherwise stays down). */
   async restartEngine(): Promise<void> {
     await this.reset("restart requested");
-    if (this.config.settings.engine === "local" && !(await this.resolveModelPath())) return;
+    if (this.config.settings.engine === "local" && !(await this.modelPath())) return;
     try {
       await this.getBackend();
     } catch (err) {

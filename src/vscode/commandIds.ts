@@ -24,6 +24,7 @@ export const CommandIds = {
   installGpuPackFromFile: "mixtral.installGpuPackFromFile",
   removeGpuPacks: "mixtral.removeGpuPacks",
   buildGpuSupport: "mixtral.buildGpuSupport",
+  openVsCodeChat: "mixtral.openVsCodeChat",
   openSettings: "mixtral.openSettings",
   loadAnyway: "mixtral.loadAnyway",
   resumeDownload: "mixtral.resumeDownload",

@@ -6,6 +6,7 @@ import { CommandIds } from "./commandIds";
 import { CodeCommands } from "./commands/CodeCommands";
 import { Config } from "./Config";
 import { InlineCompletionController } from "./completion/InlineCompletionController";
+import { LM_VENDOR, MixtralChatModels, openVsCodeChat } from "./lm/MixtralChatModels";
 import { EngineHost } from "./EngineHost";
 import { describeSpeculation, PromptLog } from "./PromptLog";
 import type { Services } from "./services";
@@ -31,6 +32,9 @@ class MixtralExtension extends Disposable {
     this._register(vscode.window.registerWebviewViewProvider("mixtral.chatView", chat, { webviewOptions: { retainContextWhenHidden: false } }));
     this._register(new CodeCommands(services, chat));
     this._register(new InlineCompletionController(services));
+    // Mixtral in VS Code's own chat and for other extensions (vscode.lm): the same engine.
+    const chatModels = this._register(new MixtralChatModels(services));
+    this._register(vscode.lm.registerLanguageModelChatProvider(LM_VENDOR, chatModels));
     const models = this._register(new ModelManager(services));
     host.modelResolver = () => models.resolveModel();
     const gpu = this._register(new GpuAcceleration(services, () => models.machineInfo()));
@@ -51,6 +55,7 @@ class MixtralExtension extends Disposable {
     reg(CommandIds.restartEngine, () => host.restartEngine());
     reg(CommandIds.newChat, () => chat.newChat());
     reg(CommandIds.stopGenerating, () => chat.stop());
+    reg(CommandIds.openVsCodeChat, () => openVsCodeChat(log));
     reg(CommandIds.openSettings, () => vscode.commands.executeCommand("workbench.action.openSettings", "@ext:mixtral-local.mixtral-local"));
     reg(CommandIds.showLastPrompt, async () => {
       const last = prompts.last;

@@ -35,6 +35,8 @@ export interface Engine {
   readonly onDidChangeStatus: vscode.Event<EngineStatus>;
   /** Drops the backend (new settings, a new API key, a GPU pack); the next request builds a new one. */
   resetBackend(reason: string): void;
+  /** The local model file the current settings name, when it is on disk (nothing is loaded). */
+  modelPath(): Promise<string | undefined>;
 }
 
 export interface Services {

@@ -38,13 +38,43 @@ export function toolAnswerSchema(tools: readonly ToolSpec[], mode: ToolMode): Gr
   return branches.length === 1 ? branches[0] : { oneOf: branches };
 }
 
-/** The system text that tells the model about its tools and the answer format. */
+/** The system text that tells the model about its tools and the answer format. Compact on purpose:
+ *  VS Code's agent mode offers ~40 tools whose full schemas and descriptions are ~40,000
+ *  characters (more than the default context); the grammar enforces each schema exactly, so the
+ *  prompt needs only each tool's purpose and the parameters the grammar asks for. */
 export function toolSystemText(tools: readonly ToolSpec[], mode: ToolMode): string {
-  const list = tools.map((t) => `- ${t.name}: ${t.description.trim() || "(no description)"}\n  input schema: ${JSON.stringify(t.inputSchema ?? { type: "object", properties: {} })}`).join("\n");
+  const list = tools.map((t) => `- ${t.name}(${parameters(t)}): ${summary(t.description)}`).join("\n");
   const format = mode === "auto"
-    ? `Answer with one JSON object. To reply to the user: {"${ANSWER_KEY}": "<your reply>"}. To use a tool: {"name": "<tool name>", "arguments": {<the tool's input>}}.`
-    : `Answer with one JSON object that calls one of them: {"name": "<tool name>", "arguments": {<the tool's input>}}.`;
+    ? `Answer with one JSON object. To reply to the user: {"${ANSWER_KEY}": "<your reply>"}. To use a tool: {"name": "<tool name>", "arguments": {<its parameters>}}.`
+    : `Answer with one JSON object that calls one of them: {"name": "<tool name>", "arguments": {<its parameters>}}.`;
   return `You can use these tools:\n${list}\n\n${format} After a tool call you get its result in the next message.`;
+}
+
+/** Longest tool summary in the prompt (its first sentence, cut here). */
+const SUMMARY_CHARS = 200;
+
+function summary(description: string): string {
+  const text = description.replace(/\s+/g, " ").trim();
+  if (!text) return "(no description)";
+  const sentence = /^.+?[.!?](?=\s|$)/.exec(text)?.[0] ?? text;
+  return sentence.length > SUMMARY_CHARS ? `${sentence.slice(0, SUMMARY_CHARS - 1)}…` : sentence;
+}
+
+/** The parameters the grammar makes the model write (the required ones), with their types. */
+function parameters(tool: ToolSpec): string {
+  if (!tool.inputSchema) return "";
+  const schema = toGrammarSchema(tool.inputSchema) as { properties?: Record<string, unknown> };
+  return Object.entries(schema.properties ?? {}).map(([name, s]) => `${name}: ${typeName(s, 0)}`).join(", ");
+}
+
+function typeName(schema: unknown, depth: number): string {
+  const s = (typeof schema === "object" && schema !== null ? schema : {}) as Record<string, unknown>;
+  if ("const" in s) return JSON.stringify(s.const);
+  if (Array.isArray(s.enum)) return s.enum.map((v) => JSON.stringify(v)).join(" | ");
+  if (Array.isArray(s.oneOf)) return depth > 1 ? "any" : s.oneOf.map((o) => typeName(o, depth + 1)).join(" | ");
+  if (s.type === "array") return `${typeName(s.items, depth + 1)}[]`;
+  if (Array.isArray(s.type)) return s.type.join(" | ");
+  return typeof s.type === "string" ? s.type : "object";
 }
 
 /** The model's whole answer (grammar-constrained JSON) as text or a call; the adapter gives a call

@@ -25,12 +25,12 @@ export const GPU_MIXTRAL_COSTS: VerifyCostTable = {
 };
 
 /** 2-core x64 CPU (AVX2), the ~800 MB Mixtral-architecture bench model (Q8_0, 8 experts, 2 used),
- *  1 thread, after 512 tokens, mean of two medians of 5 on a busy machine (bench/lib/verifyCost.ts;
- *  `npm run bench` prints this machine's own). A CPU computes rather than waits for memory, so
- *  each drafted token costs most of a step: drafting pays little there, and only on long runs. */
+ *  1 thread, after 512 tokens: mean of three medians of 5 on a busy machine (bench/lib/verifyCost.ts;
+ *  k = 32 read 25.6, 20.5 and 19.1). A CPU computes rather than waits for memory, so each drafted
+ *  token costs most of a step: drafting pays there only on long verbatim runs. */
 export const CPU_MIXTRAL_COSTS: VerifyCostTable = {
   source: "2-core x64 CPU, 800 MB Mixtral-architecture Q8_0",
-  points: [[1, 1], [2, 2.3], [4, 3.7], [8, 6.9], [16, 13.3], [32, 23]],
+  points: [[1, 1], [2, 2.23], [4, 3.56], [8, 7.1], [16, 12.6], [32, 21.7]],
 };
 
 /** Linear between measured points; beyond the last, the last segment's slope. */
@@ -63,17 +63,19 @@ export function expectedSpeedup(table: VerifyCostTable, p: number, draft: number
 
 export interface DraftPolicyOptions {
   /** Propose only when the end of the output matches at least this many input tokens in a row.
-   *  Default 8: shorter matches are common code fragments (`) {\n`, `return`) that occur in many
-   *  places, and a wrong place costs a whole verification. */
+   *  Default 6: shorter matches are common code fragments (`) {\n`, `return`) that occur in many
+   *  places, and a wrong place costs a whole verification. (Replayed over the real-edit corpus on
+   *  the H200 table, bench/lib/specDecode.ts simulateAuto: 3 → 12 moved the median between 2.2×
+   *  and 2.6× and 6 kept the lower quartile highest.) */
   minMatch?: number;
   /** Never draft more than this. Default 31 (k = 32, the table's end). */
   maxDraft?: number;
   /** A draft must beat plain decoding by this factor. Default 1.1: the model's estimate is rough,
    *  and a draft that only breaks even costs the bookkeeping. */
   margin?: number;
-  /** Prior on the acceptance probability, as pseudo-counts of accepted and rejected tokens.
-   *  Default 9 / 1 (p = 0.9: a long verbatim match usually continues). */
-  priorAccepted?: number;
+  /** Prior on the acceptance probability, as pseudo-counts of rejected tokens; the accepted ones
+   *  are the current match's length (a run copied verbatim for m tokens goes on with probability
+   *  about m / (m + 1): p = 0.86 at the minimum match of 6, 0.98 after 50 copied tokens). Default 1. */
   priorRejected?: number;
   /** Draft as much as the match offers whatever the cost (the "always" mode of the engine
    *  protocol: benchmarks and tests of the mechanism itself). Default false. */
@@ -87,22 +89,21 @@ export class DraftPolicy {
   readonly minMatch: number;
   readonly maxDraft: number;
   private readonly margin: number;
-  private readonly priorAccepted: number;
   private readonly priorRejected: number;
   private readonly ignoreCost: boolean;
 
   constructor(readonly costs: VerifyCostTable, options: DraftPolicyOptions = {}) {
     this.ignoreCost = options.ignoreCost ?? false;
-    this.minMatch = options.minMatch ?? 8;
+    this.minMatch = options.minMatch ?? 6;
     this.maxDraft = options.maxDraft ?? 31;
     this.margin = options.margin ?? 1.1;
-    this.priorAccepted = options.priorAccepted ?? 9;
     this.priorRejected = options.priorRejected ?? 1;
   }
 
-  /** Acceptance probability per drafted token, from the prior and this request's outcomes. */
-  get acceptance(): number {
-    return (this.accepted + this.priorAccepted) / (this.accepted + this.rejected + this.priorAccepted + this.priorRejected);
+  /** Acceptance probability per drafted token, from the current match (the prior) and this
+   *  request's outcomes. */
+  acceptance(matchLength: number): number {
+    return (this.accepted + matchLength) / (this.accepted + this.rejected + matchLength + this.priorRejected);
   }
 
   /** A verified draft: `accepted` of its tokens were right; the run ended early when fewer than
@@ -118,7 +119,7 @@ export class DraftPolicy {
     if (matchLength < this.minMatch) return 0;
     const limit = Math.min(this.maxDraft, available);
     if (this.ignoreCost) return Math.max(0, limit);
-    const p = this.acceptance;
+    const p = this.acceptance(matchLength);
     let best = 0;
     let bestSpeedup = this.margin;
     for (let d = 1; d <= limit; d++) {

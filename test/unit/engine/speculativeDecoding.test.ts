@@ -83,14 +83,32 @@ describe("engine: speculative decoding (input lookup)", function () {
     assert.ok(rejected[2] > 0, `rejected drafted tokens per prompt: ${rejected.join(", ")}`);
   });
 
-  it("drafts nothing when the cost model says a draft does not pay, and nothing when off", async () => {
+  it("auto drafts only where the cost model expects a gain: on a CPU, after a long verbatim run", async () => {
+    const prompt = chatPrompt(`Refactor:\n${CODE}`);
     const forceTokens = await forced("```js\n" + CODE + "```\n");
-    const auto = await run(chatPrompt(`Refactor:\n${CODE}`), "auto", { forceTokens, maxTokens: forceTokens.length });
-    const off = await run(chatPrompt(`Refactor:\n${CODE}`), "off", { forceTokens, maxTokens: forceTokens.length });
+    const extra = { forceTokens, maxTokens: forceTokens.length };
+    const off = await run(prompt, "off", extra);
+    const auto = await run(prompt, "auto", extra);
+    const always = await run(prompt, "always", extra);
     assert.equal(auto.text, off.text);
-    // On a CPU each drafted token costs most of a step (CPU_MIXTRAL_COSTS): the policy's prior
-    // (90 % acceptance) never makes a draft worth it, so "auto" decodes as "off" does.
-    assert.deepEqual(auto.stats.speculation, { proposed: 0, accepted: 0, drafts: 0 });
+    // On a CPU each drafted token costs most of a step (CPU_MIXTRAL_COSTS): the policy waits until
+    // the answer has copied tens of tokens in a row (p = m / (m + 1)), "always" drafts from 6.
+    const a = auto.stats.speculation;
+    const b = always.stats.speculation;
+    assert.ok(a && b && a.accepted > 0 && a.proposed < b.proposed, `auto ${JSON.stringify(a)}, always ${JSON.stringify(b)}`);
+    // A short answer with nothing to copy: no draft at all.
+    const free = await run(chatPrompt("Tell me about the sea."), "auto", { maxTokens: 24 });
+    assert.deepEqual(free.stats.speculation, { proposed: 0, accepted: 0, drafts: 0 });
+  });
+
+  it("verifies drafts when sampling too (temperature > 0): each position is sampled as plain decoding would", async () => {
+    const prompt = chatPrompt(`Refactor:\n${CODE}`);
+    const answer = "```js\n" + EDITED + "```\n";
+    const forceTokens = await forced(answer);
+    const sampled = await run(prompt, "always", { forceTokens, maxTokens: forceTokens.length, temperature: 0.7, seed: 3 });
+    // The forced tokens dominate the distribution at every position, so the text is the answer's.
+    assert.equal(sampled.text.trim(), answer.trim());
+    assert.ok((sampled.stats.speculation?.accepted ?? 0) > 0);
   });
 
   it("stops within a step when aborted while drafting, and the next request reuses the kept answer", async () => {

@@ -86,7 +86,7 @@ describe("lm: requests on the local engine (tiny model)", function () {
     let prompt = "";
     await runLmRequest(client, options([user("Hi")], { tools: [forecast], toolMode: "required", maxTokens: 200 }), () => undefined, undefined,
       (segments) => (prompt = segments.map((s) => (s.type === "text" ? s.text : `<${s.type}>`)).join("")));
-    assert.match(prompt, /^<bos>\[INST\] You can use these tools:\n- get_forecast: The forecast for a city\./);
+    assert.ok(prompt.startsWith('<bos>[INST] You can use these tools:\n- get_forecast(city: "Oslo" | "Lima" | "Pune", unit: "c" | "f", tomorrow: boolean): The forecast for a city.\n'), prompt.slice(0, 200));
     assert.ok(prompt.endsWith("\n\nHi [/INST]"), prompt.slice(-80));
   });
 

@@ -60,10 +60,14 @@ describe("lm: tool schemas for the grammar", () => {
     assert.throws(() => toolAnswerSchema([], "auto"), InvalidOptionsError);
   });
 
-  it("system text lists every tool with its schema and the answer format", () => {
-    const text = toolSystemText([weather, listFiles], "auto");
-    assert.ok(text.includes("- get_weather: The weather in a city."));
-    assert.ok(text.includes(JSON.stringify(weather.inputSchema)));
+  it("system text: each tool's purpose and the parameters the grammar asks for, and the answer format", () => {
+    const long: ToolSpec = { name: "read", description: `Reads a file. ${"Very detailed usage notes. ".repeat(40)}`, inputSchema: { type: "object", properties: { path: { type: "string" }, lines: { type: "array", items: { type: "integer" } } }, required: ["path", "lines"] } };
+    const text = toolSystemText([weather, listFiles, long], "auto");
+    assert.ok(text.includes('- get_weather(city: string, unit: "c" | "f"): The weather in a city.\n'), text);
+    assert.ok(text.includes("- list_files(): Lists the workspace files.\n"), text);
+    // Only the first sentence of a long description: the grammar, not the prompt, holds the schema.
+    assert.ok(text.includes("- read(path: string, lines: integer[]): Reads a file.\n"), text);
+    assert.ok(!text.includes("Very detailed"));
     assert.ok(text.includes('{"answer": "<your reply>"}'));
     assert.ok(!toolSystemText([weather], "required").includes('"answer"'));
   });
