@@ -127,6 +127,15 @@ llama_bench() {
     | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const l of s.split("\n").filter(Boolean)){const j=JSON.parse(l);console.log(`  llama-bench ${j.model_filename.split("/").pop()} ngl=${j.n_gpu_layers} pp${j.n_prompt} tg${j.n_gen} d${j.n_depth}: ${j.avg_ts.toFixed(2)} ± ${j.stddev_ts.toFixed(2)} tok/s`)}})'
 }
 
+# The engine looks for GPU binaries (packs, node-llama-cpp's local builds) in ../node_modules from
+# its own folder, and for probe-model.gguf and gpuPackHook.mjs beside itself, as in the VSIX's
+# dist/: run it from $REPO/dist, next to the node_modules link unpack() makes.
+stage_engine() {
+  mkdir -p "$REPO/dist" && cp "$C/engine.js" "$REPO/dist/engine.js"
+  for f in probe-model.gguf gpuPackHook.mjs; do [ -f "$C/$f" ] && cp "$C/$f" "$REPO/dist/$f"; done
+  echo "$REPO/dist/engine.js"
+}
+
 bench() {
   local G="node $C/gpuBench.js"
   nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.max.mem,power.limit --format=csv
@@ -165,9 +174,9 @@ bench() {
                 --results "$OUT/results.jsonl" --sections "${ENGINE_BASE_SECTIONS:-main}"; } ;;
       specdec)
         # Speculative decoding on the real-edit corpus (bench/specdec.ts); pack.sh carries the texts.
-        log "speculative decoding, real edits"; MIXTRAL_EDIT_CORPUS="$C/edit-corpus.json" $G specdec --engine "$C/engine.js" --model "$Q4" \
+        log "speculative decoding, real edits"; MIXTRAL_EDIT_CORPUS="$C/edit-corpus.json" $G specdec --engine "$(stage_engine)" --model "$Q4" \
           --backend cuda --gpu-layers max --threads "$THREADS" ${SPECDEC_ARGS:-} 2>&1 | tee -a "$OUT/specdec.txt" ;;
-      engine) log "our engine"; $G engine --engine "$C/engine.js" --models-dir "$MODELS" --threads "$THREADS" --runs "$RUNS" \
+      engine) log "our engine"; $G engine --engine "$(stage_engine)" --models-dir "$MODELS" --threads "$THREADS" --runs "$RUNS" \
                 --results "$OUT/results.jsonl" --sections "${ENGINE_SECTIONS:-main,experts,q3,offload}" --deadline-ms $(( (START + BUDGET) * 1000 )) ;;
     esac
   done

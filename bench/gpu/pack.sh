@@ -53,9 +53,13 @@ if [ ! -f "$C/stage.tar.xz" ]; then
 fi
 
 npx esbuild src/engine/main.ts --bundle --platform=node --format=cjs --target=node20 --external:node-llama-cpp --outfile="$C/engine.js" --log-level=warning
+# The engine's decode-test model and its module hook, written by `npm run build` (device.sh stage_engine).
+for f in probe-model.gguf gpuPackHook.mjs; do cp "$REPO/dist/$f" "$C/$f" || { echo "dist/$f is missing: run npm run build first"; exit 1; }; done
 # The edit corpus's texts for the specdec section (bench/data/README.md: editCorpusTool materialize).
 if [ -f "$REPO/.cache/edit-corpus.json" ]; then cp "$REPO/.cache/edit-corpus.json" "$C/edit-corpus.json"; fi
-npx esbuild bench/gpu/main.ts --bundle --platform=node --format=cjs --target=node20 --external:node-llama-cpp --outfile="$C/gpuBench.js" --log-level=warning
+# require.main is undefined in this bundle: each bench module's "run when it is the main module" check
+# (require.main === module) would otherwise be true for every module bundled into gpuBench.js.
+npx esbuild bench/gpu/main.ts --bundle --platform=node --format=cjs --target=node20 --external:node-llama-cpp --define:require.main=undefined --outfile="$C/gpuBench.js" --log-level=warning
 if ls "$C"/build.tar.xz.part-* >/dev/null 2>&1; then
   R=$C/rt; mkdir -p "$R"
   rm -rf "$T/rt" && mkdir -p "$T/rt/node/bin" "$T/rt/stage" "$T/rt/build"
@@ -71,7 +75,7 @@ if ls "$C"/build.tar.xz.part-* >/dev/null 2>&1; then
   cat "$C"/build.tar.xz.part-* | tar xJf - -C "$T/rt/build"
   find "$T/rt/build" \( -name '*.so' -o -name '*.node' -o -name llama-bench \) -type f -exec strip --strip-unneeded {} \;
   tar cf - -C "$T/rt/build" . | xz -T0 -6 > "$R/build.tar.xz.part-aa"
-  cp "$C/engine.js" "$C/gpuBench.js" "$R/"
+  cp "$C/engine.js" "$C/gpuBench.js" "$C/probe-model.gguf" "$C/gpuPackHook.mjs" "$R/"
   if [ -f "$C/edit-corpus.json" ]; then cp "$C/edit-corpus.json" "$R/"; fi
   git rev-parse HEAD > "$R/COMMIT"
   du -cb "$R"/* | tail -1

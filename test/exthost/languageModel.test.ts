@@ -67,6 +67,12 @@ function assertForecastCall(parts: unknown[]): vscode.LanguageModelToolCallPart 
   return call;
 }
 
+/** VS Code passes a consumer's cancellation on to the provider from 1.127 on (microsoft/vscode#319098). */
+function cancellationReachesProviders(): boolean {
+  const [major, minor] = vscode.version.split(".").map(Number);
+  return major > 1 || minor >= 127;
+}
+
 describe("VS Code's chat: Mixtral through vscode.lm", function () {
   this.timeout(180_000);
   let model: string;
@@ -129,8 +135,8 @@ describe("VS Code's chat: Mixtral through vscode.lm", function () {
     assert.equal(await m.countTokens(User("Sort the list of numbers, then print it")), await m.countTokens("Sort the list of numbers, then print it"));
   });
 
-  it("a cancellation stops the answer and the engine is free for the next request", async () => {
-    await config().update("maxTokens", 4000, G);
+  it("a cancellation stops the answer (from VS Code 1.127 on) and the engine is free for the next request", async () => {
+    await config().update("maxTokens", 2000, G);
     try {
       const m = await mixtral();
       const source = new vscode.CancellationTokenSource();
@@ -138,7 +144,20 @@ describe("VS Code's chat: Mixtral through vscode.lm", function () {
       const parts = await collect(await m.sendRequest([User("Tell me a very long story")], {}, source.token), () => {
         if (++seen === 3) source.cancel();
       });
-      assert.ok(parts.length >= 3 && parts.length < 4000, `${parts.length} parts`);
+      assert.ok(parts.length >= 3, `${parts.length} parts`);
+      // The engine's own figures for the cancelled answer: it stopped long before maxTokens.
+      let stats: { generatedTokens: number } | undefined;
+      for (const deadline = Date.now() + 60_000; !stats && Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+        stats = (await vscode.commands.executeCommand<{ feature: string; stats?: { generatedTokens: number } }>("mixtral._test.lastPrompt")).stats;
+      }
+      assert.ok(stats, "the cancelled answer never finished");
+      if (cancellationReachesProviders()) {
+        assert.ok(stats.generatedTokens < 500, `the engine generated ${stats.generatedTokens} of 2000 tokens after the cancellation`);
+      } else {
+        // VS Code 1.104–1.126 never cancel the provider's token (microsoft/vscode#277872, fixed in
+        // 1.127 by #319098): the consumer stops reading, the answer runs on. README says so.
+        assert.ok(stats.generatedTokens >= 500, `VS Code ${vscode.version} did pass the cancellation on: update the README and this test`);
+      }
       const next = await collect(await m.sendRequest([User("Hi")], { modelOptions: { maxTokens: 4 } }));
       assert.ok(textOf(next).length > 0);
     } finally {
