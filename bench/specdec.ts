@@ -31,6 +31,7 @@ export interface SpecDecodeRunOptions {
   backend?: Backend;
   gpuLayers?: "auto" | "max" | number;
   chatRuns?: number;
+  chatTokens?: number;
   maxAnswerTokens?: number;
   completions?: boolean;
   enginePath?: string;
@@ -70,7 +71,7 @@ export async function runSpecDecode(o: SpecDecodeRunOptions): Promise<SpecDecode
     });
     const description = `${info.fileName} (${info.quantization}, ${(info.sizeBytes / 1e6).toFixed(0)} MB), backend ${info.backend}${info.gpuName ? ` on ${info.gpuName}` : ""}, ${info.gpuLayers}/${info.layerCount} layers on GPU`;
     o.onEdit?.(`${description}; ${edits.length} edits, arms ${arms.join(", ")}\n`);
-    const figures = await measureSpecDecode(client, edits, { arms, chatRuns: o.chatRuns, maxAnswerTokens: o.maxAnswerTokens, completions: o.completions, onEdit: (r) => o.onEdit?.(editLine(r, arms)) });
+    const figures = await measureSpecDecode(client, edits, { arms, chatRuns: o.chatRuns, chatTokens: o.chatTokens, maxAnswerTokens: o.maxAnswerTokens, completions: o.completions, onEdit: (r) => o.onEdit?.(editLine(r, arms)) });
     return { ...figures, description, arms, gpu: info.gpuLayers > 0 && info.gpuLayers >= info.layerCount };
   } finally {
     await client.dispose();
@@ -128,7 +129,8 @@ export async function run(argv: string[]): Promise<number> {
   return r.edits.every((e) => e.identical) ? 0 : 1;
 }
 
-if (require.main === module) {
+// The file name too: bundled into bench/gpu's gpuBench.js, every module is the main one.
+if (require.main === module && path.basename(process.argv[1] ?? "") === "specdec.js") {
   run(process.argv.slice(2)).then(
     (code) => { process.exitCode = code; },
     (error: unknown) => { process.stderr.write(`specdec: ${error instanceof Error ? error.message : String(error)}\n`); process.exitCode = 1; },

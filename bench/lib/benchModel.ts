@@ -37,7 +37,8 @@ export async function ensureBenchModel(onStart?: () => void): Promise<string> {
   return target;
 }
 
-if (require.main === module) {
+// The file name too: bundled into bench/gpu's gpuBench.js, every module is the main one.
+if (require.main === module && path.basename(process.argv[1] ?? "") === "benchModel.js") {
   const started = performance.now();
   ensureBenchModel().then(
     (p) => process.stdout.write(`${p} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`),
