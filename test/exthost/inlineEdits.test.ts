@@ -148,7 +148,13 @@ describe("edits in place", function () {
       const uri = editor.document.uri.toString();
       await vscode.commands.executeCommand("workbench.action.revertAndCloseActiveEditor");
       assert.equal(fs.readFileSync(file, "utf8"), ORIGINAL, "the file on disk is untouched");
-      assert.equal((await vscode.commands.executeCommand<ProposalState>("mixtral._test.proposal", uri)).pending, false, "the proposal is dropped");
+      // The revert's change and the close reach the extension host after the command returns.
+      let pending = true;
+      for (let i = 0; i < 100 && pending; i++) {
+        pending = (await vscode.commands.executeCommand<ProposalState>("mixtral._test.proposal", uri)).pending;
+        if (pending) await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.equal(pending, false, "the proposal is dropped");
       const reopened = await vscode.window.showTextDocument(vscode.Uri.file(file));
       assert.equal(reopened.document.getText(), ORIGINAL);
       assert.deepEqual(await lenses(reopened.document), [], "no lens left on the reopened file");

@@ -17,7 +17,8 @@ import type { Services } from "../services";
 import { ProposalView, type ShownLines } from "./ProposalView";
 import { newTicket, Session, type Ticket } from "./session";
 import { ShownRecords } from "./shownRecords";
-import { writeEdit } from "./writeEdit";
+import { ProposalSaves } from "./ProposalSaves";
+import { deleteAll, writeEdit } from "./writeEdit";
 
 const PENDING_KEY = "mixtral.proposalPending";
 
@@ -46,8 +47,18 @@ export class InlineProposals extends Disposable {
     this.records = new ShownRecords(services.context.workspaceState);
     this._register(vscode.workspace.onDidOpenTextDocument((doc) => void this.recover(doc)));
     for (const doc of vscode.workspace.textDocuments) void this.recover(doc);
-    this._register(vscode.workspace.onWillSaveTextDocument((e) => this.willSave(e)));
-    this._register(vscode.workspace.onDidSaveTextDocument((doc) => void this.didSave(doc)));
+    this._register(
+      new ProposalSaves({
+        session: (doc) => this.sessions.get(doc.uri.toString()),
+        show: (s, plan) => this.apply(s, plan, s.proposal.streaming ? { before: false, after: false } : undefined),
+        redraw: (t) => this.redraw(t),
+        drop: (s) => {
+          this.sessions.delete(s.doc.uri.toString());
+          s.ticket?.abort.abort();
+          return this.settled(s);
+        },
+      }),
+    );
     if (MIXTRAL_TEST_HOOKS && services.context.extensionMode === vscode.ExtensionMode.Test) {
       this._register(vscode.commands.registerCommand("mixtral._test.proposal", (uri?: string) => {
         const s = this.session(uri);
@@ -106,9 +117,10 @@ export class InlineProposals extends Disposable {
       const original = doc.getText(new vscode.Range(doc.positionAt(region.start), doc.positionAt(region.start + region.length)));
       ticket.session = new Session(doc, new Proposal(region.start, original), info.title, info.fileName, original, ticket);
       this.sessions.set(doc.uri.toString(), ticket.session);
-      // A selection over the lines would be replaced by the next key typed: collapse it.
-      const at = doc.positionAt(region.start);
-      for (const e of vscode.window.visibleTextEditors.filter((x) => x.document === doc)) e.selection = new vscode.Selection(at, at);
+      // A selection over the lines would be replaced by the next key typed: collapse it (a cursor
+      // the user has moved meanwhile stays where it is).
+      const lines = new vscode.Range(doc.positionAt(region.start), doc.positionAt(region.start + region.length));
+      for (const e of vscode.window.visibleTextEditors.filter((x) => x.document === doc && !x.selection.isEmpty && x.selection.intersection(lines))) e.selection = new vscode.Selection(lines.start, lines.start);
     }
     ticket.latest = code;
     ticket.chain = ticket.chain.then(() => this.redraw(ticket));
@@ -254,58 +266,14 @@ export class InlineProposals extends Disposable {
    *  did not touch go (one edit, one Undo step); everything the user typed stays. */
   private async strayLinesOut(s: Session): Promise<void> {
     s.ticket?.abort.abort();
-    const strays = s.proposal.strays;
-    if (strays.length) {
-      const we = new vscode.WorkspaceEdit();
-      for (const e of strays) we.delete(s.doc.uri, new vscode.Range(s.doc.positionAt(e.offset), s.doc.positionAt(e.offset + e.length)));
-      if (!(await vscode.workspace.applyEdit(we))) this.services.log.warn(`[edits] the proposed lines could not be taken out of ${s.fileName}`);
-    }
+    if (!(await deleteAll(s.doc, s.proposal.strays))) this.services.log.warn(`[edits] the proposed lines could not be taken out of ${s.fileName}`);
     void vscode.window.showInformationMessage(`Mixtral: you edited the lines it was rewriting in ${s.fileName}, so it stopped; its proposed lines you did not edit were taken out, and your edits are kept.`);
-  }
-
-  /** A save writes the file without the proposed lines (pending changes as rejected, decided ones
-   *  kept), and they are shown again after it, so the editor stays dirty: the file on disk never
-   *  holds both versions. Not for auto save after a delay: showing them again makes the document
-   *  dirty, which saves it again a second later, and so on while the proposal waits, each time
-   *  blinking the lines out and in; that save writes both versions, and the user is told once. */
-  private willSave(e: vscode.TextDocumentWillSaveEvent): void {
-    const s = this.sessions.get(e.document.uri.toString());
-    if (!s?.proposal.active || s.saving || e.reason === vscode.TextDocumentSaveReason.AfterDelay) return;
-    const plan = s.proposal.planSave();
-    if (!plan) return;
-    s.saving = plan.restore;
-    const doc = e.document;
-    e.waitUntil(Promise.resolve([vscode.TextEdit.replace(new vscode.Range(doc.positionAt(plan.strip.offset), doc.positionAt(plan.strip.offset + plan.strip.length)), plan.strip.text)]));
-  }
-
-  private async didSave(doc: vscode.TextDocument): Promise<void> {
-    const s = this.sessions.get(doc.uri.toString());
-    if (!s) return;
-    const restore = s.saving;
-    s.saving = undefined;
-    if (!restore) {
-      if (!s.proposal.active || s.warnedSave || s.proposal.text === s.proposal.textWith("rejected")) return;
-      s.warnedSave = true;
-      return void vscode.window.showWarningMessage(`Mixtral: auto save wrote ${s.fileName} with a proposal pending, so the file holds both the original and the proposed lines until you accept or reject them (a save with Ctrl+S, or auto save on focus change, writes it without the proposed lines).`);
-    }
-    // Saved on the way out (the editor is closing): the proposal goes, the file stays as saved.
-    if (!vscode.window.visibleTextEditors.some((e) => e.document === doc)) {
-      this.sessions.delete(doc.uri.toString());
-      s.ticket?.abort.abort();
-      return this.settled(s);
-    }
-    await this.apply(s, restore, s.proposal.streaming ? { before: false, after: false } : undefined);
-    // Lines written during the save wait in the ticket: show them now.
-    if (s.ticket) s.ticket.chain = s.ticket.chain.then(() => this.redraw(s.ticket!));
   }
 
   /** Takes out the proposed lines an earlier extension host left in `doc` (see shownRecords). */
   private async recover(doc: vscode.TextDocument): Promise<void> {
-    const key = doc.uri.toString();
-    if (this.sessions.has(key)) return;
-    const edit = this.records.recover(key, (offset, length) => doc.getText(new vscode.Range(doc.positionAt(offset), doc.positionAt(offset + length))));
-    if (!edit || (await writeEdit(doc, edit)) !== "done") return;
-    const name = doc.uri.path.split("/").pop() ?? key;
+    if (this.sessions.has(doc.uri.toString()) || !(await this.records.takeOut(doc))) return;
+    const name = doc.uri.path.split("/").pop() ?? doc.uri.toString();
     this.services.log.info(`[edits] took out the proposed lines left in ${name} by a reload`);
     void vscode.window.showInformationMessage(`Mixtral: ${name} still held the lines of a proposal from before the window was reloaded; they were taken out, and your lines are as they were. Run the command again for a new proposal.`);
   }

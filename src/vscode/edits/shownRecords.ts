@@ -5,8 +5,9 @@
 // document shows there (the last few renderings, since the last write may not have reached the
 // storage) and the user's text for each. When a document is opened and still shows one of them at
 // that place, its proposed lines are taken out: the user's lines are back exactly.
-import type * as vscode from "vscode";
+import * as vscode from "vscode";
 import type { Proposal, TextEdit } from "../../core/edits/proposal";
+import { writeEdit } from "./writeEdit";
 
 const KEY = "mixtral.shownProposals";
 /** Renderings kept per document: the newest may be lost when the window goes away mid-write. */
@@ -52,6 +53,12 @@ export class ShownRecords {
     this.save();
     const hit = entry.shown.find((s) => s.text !== s.users && read(entry.start, s.text.length) === s.text);
     return hit && { offset: entry.start, length: hit.text.length, text: hit.users };
+  }
+
+  /** Takes the leftover proposed lines out of `doc` just opened; true when there were some. */
+  async takeOut(doc: vscode.TextDocument): Promise<boolean> {
+    const edit = this.recover(doc.uri.toString(), (offset, length) => doc.getText(new vscode.Range(doc.positionAt(offset), doc.positionAt(offset + length))));
+    return !!edit && (await writeEdit(doc, edit)) === "done";
   }
 
   /** The memento holds the new value at once and writes it to storage in order. */

@@ -23,3 +23,11 @@ export async function writeEdit(doc: vscode.TextDocument, edit: TextEdit, undo?:
   if (await vscode.workspace.applyEdit(we)) return "done";
   return doc.version !== version ? "raced" : "refused";
 }
+
+/** Deletes every range of `edits` in one WorkspaceEdit (one Undo step). */
+export async function deleteAll(doc: vscode.TextDocument, edits: readonly TextEdit[]): Promise<boolean> {
+  if (edits.length === 0) return true;
+  const we = new vscode.WorkspaceEdit();
+  for (const e of edits) we.delete(doc.uri, new vscode.Range(doc.positionAt(e.offset), doc.positionAt(e.offset + e.length)));
+  return vscode.workspace.applyEdit(we);
+}
