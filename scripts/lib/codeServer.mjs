@@ -14,10 +14,12 @@ import { capture, freePort, run, spawnGroup, stopGroup } from "./proc.mjs";
 import { checkCodeServerBuildDeps, ripgrepPath } from "./sysdeps.mjs";
 
 const FLAVOURS = {
-  // 4.139's VS Code ships ripgrep for every platform inside @vscode/ripgrep-universal.
-  current: { version: "4.139.1", vscode: "1.139.1", node: "24.22.3", ripgrep: "@vscode/ripgrep-universal/bin/linux-x64/rg" },
+  // 4.139's VS Code ships ripgrep for every platform inside @vscode/ripgrep-universal. Its web
+  // workbench reads a test `payload` only with the smoke-test driver on, which 4.139's CLI passes
+  // through with --vscode-option (4.104 has neither the check nor the option).
+  current: { version: "4.139.1", vscode: "1.139.1", node: "24.22.3", ripgrep: "@vscode/ripgrep-universal/bin/linux-x64/rg", extensionTestArgs: ["--vscode-option", "enable-smoke-test-driver"] },
   // 4.104's @vscode/ripgrep 1.15.14 downloads rg from GitHub at install unless its cache is seeded.
-  min: { version: "4.104.0", vscode: "1.104.0", node: "22.23.5", ripgrep: "@vscode/ripgrep/bin/rg", ripgrepCache: { version: "1.15.14", asset: "ripgrep-v13.0.0-13-x86_64-unknown-linux-musl.tar.gz" } },
+  min: { version: "4.104.0", vscode: "1.104.0", node: "22.23.5", ripgrep: "@vscode/ripgrep/bin/rg", ripgrepCache: { version: "1.15.14", asset: "ripgrep-v13.0.0-13-x86_64-unknown-linux-musl.tar.gz" }, extensionTestArgs: [] },
 };
 const FLAVOUR_NAME = process.env.MIXTRAL_CODE_SERVER || "current";
 if (!FLAVOURS[FLAVOUR_NAME]) throw new Error(`MIXTRAL_CODE_SERVER=${FLAVOUR_NAME}: expected one of ${Object.keys(FLAVOURS).join(", ")}`);
@@ -160,15 +162,15 @@ async function waitForHealthz(url, child, timeoutMs) {
 /**
  * Starts code-server on a free 127.0.0.1 port without auth or workspace trust prompts
  * (`offline`, the default, also turns off the extension marketplace). `extensionTests` lets the
- * workbench honour a `payload` URL parameter (extensionDevelopmentPath, extensionTestsPath): since
- * VS Code 1.10x a built web workbench reads it only with the smoke-test driver enabled.
+ * workbench honour a `payload` URL parameter (extensionDevelopmentPath, extensionTestsPath): VS Code
+ * 1.139's built web workbench reads it only with the smoke-test driver enabled.
  * Resolves with { url, port, child, stop() }; the server's output goes to `onOutput`.
  */
 export async function startCodeServer({ profile, port, env = {}, offline = true, workspaceTrust = false, extensionTests = false, onOutput = (s) => process.stderr.write(s), timeoutMs = 60_000 } = {}) {
   const entry = await ensureCodeServer();
   port ??= await freePort();
   const trustArgs = workspaceTrust ? [] : ["--disable-workspace-trust"];
-  const testArgs = extensionTests ? ["--vscode-option", "enable-smoke-test-driver"] : [];
+  const testArgs = extensionTests ? FLAVOUR.extensionTestArgs : [];
   const args = [entry, "--bind-addr", `127.0.0.1:${port}`, "--auth", "none", ...commonArgs(profile), ...trustArgs, ...testArgs, "--disable-getting-started-override", "--ignore-last-opened"];
   // An empty gallery turns the marketplace off: offline, every open-vsx.org query only logs errors.
   const galleryEnv = offline ? { EXTENSIONS_GALLERY: "{}" } : {};

@@ -96,8 +96,10 @@ describe("VS Code's chat: Mixtral through vscode.lm", function () {
     assert.equal(m.vendor, VENDOR);
     assert.equal(m.family, "mixtral");
     assert.match(m.name, /^Mixtral \(local\): /);
-    const contextSize = (await vscode.workspace.getConfiguration("mixtral").get<number>("contextSize")) ?? 8192;
-    assert.ok(m.maxInputTokens > 0 && m.maxInputTokens <= contextSize - 24, `maxInputTokens ${m.maxInputTokens}`);
+    // mixtral.contextSize is 8,192 but the tiny file was trained on 4,096: the real context is the
+    // smaller (before a load from the file's header, after it from the engine), less mixtral.maxTokens.
+    assert.equal(config().get("contextSize"), 8192);
+    assert.equal(m.maxInputTokens, 4096 - 24);
   });
 
   it("sendRequest streams the tiny model's answer, from the chat view's prompt path", async () => {

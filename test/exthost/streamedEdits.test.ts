@@ -4,6 +4,9 @@
 // being written marked), then lets it finish, cuts it, or has the user cancel or type meanwhile;
 // the document's text is checked exactly each time.
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import * as vscode from "vscode";
 import { startScriptedOpenAi, type ScriptedOpenAi } from "../helpers/openAiServers";
 
@@ -72,8 +75,8 @@ describe("edits streamed into the editor", function () {
 
   /** Asks for the refactor of the two functions with the answer held after the first function;
    *  returns once the editor shows that much. */
-  async function midStream(): Promise<{ editor: vscode.TextEditor; running: Thenable<unknown> }> {
-    const doc = await vscode.workspace.openTextDocument({ content: ORIGINAL, language: "typescript" });
+  async function midStream(file?: vscode.Uri): Promise<{ editor: vscode.TextEditor; running: Thenable<unknown> }> {
+    const doc = file ? await vscode.workspace.openTextDocument(file) : await vscode.workspace.openTextDocument({ content: ORIGINAL, language: "typescript" });
     const editor = await vscode.window.showTextDocument(doc);
     editor.selection = new vscode.Selection(1, 0, 7, 1);
     server.pauseAfter = "  return a + b;\n}\n\n";
@@ -159,6 +162,58 @@ describe("edits streamed into the editor", function () {
     assert.equal(editor.document.getText(), `// typed above\n${SHOWN}`);
     await vscode.commands.executeCommand("mixtral.acceptProposal");
     assert.equal(editor.document.getText(), `// typed above\n${HEAD}${ANSWER_CODE}\n${TAIL}`);
+  });
+
+  it("a window reload mid-stream or with a proposal pending: the new extension host takes the proposed lines out of the restored document", async () => {
+    const { editor, running } = await midStream();
+    await vscode.commands.executeCommand("mixtral._test.reloadProposals");
+    assert.equal(editor.document.getText(), ORIGINAL, "mid-stream: the original exactly");
+    server.resume();
+    await running;
+    assert.equal(editor.document.getText(), ORIGINAL, "the old answer shows nothing more");
+
+    server.pauseAfter = undefined;
+    editor.selection = new vscode.Selection(1, 0, 7, 1);
+    await vscode.commands.executeCommand("mixtral.refactorSelection", { instruction: "add types" });
+    assert.equal(editor.document.getText(), SHOWN);
+    await vscode.commands.executeCommand("mixtral.acceptProposalHunk", editor.document.uri.toString(), 0);
+    await vscode.commands.executeCommand("mixtral._test.reloadProposals");
+    assert.equal(editor.document.getText(), ORIGINAL.replace("function add(a, b) {\n", ADD), "pending: the accepted change stays, the pending one's proposed line goes");
+  });
+
+  it("saving mid-stream and with a proposal pending writes the file without the proposed lines; the editor keeps showing them", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mixtral-save-"));
+    const file = path.join(dir, "math.ts");
+    fs.writeFileSync(file, ORIGINAL);
+    // Auto save after a delay (code-server's default) writes both versions: see the README.
+    await vscode.workspace.getConfiguration("files").update("autoSave", "off", G);
+    try {
+      const { editor, running } = await midStream(vscode.Uri.file(file));
+      assert.ok(await editor.document.save(), "saved");
+      assert.equal(fs.readFileSync(file, "utf8"), ORIGINAL, "mid-stream: the file on disk is the original");
+      await until("the lines so far shown again after the save", () => editor.document.getText(), (t) => t === MID);
+      assert.equal(editor.document.isDirty, true, "and so differs from the file");
+      assert.equal((await state()).streaming, true);
+      server.resume();
+      await running;
+      assert.equal(editor.document.getText(), SHOWN, "the answer completed after the save");
+
+      await vscode.commands.executeCommand("mixtral.acceptProposalHunk", editor.document.uri.toString(), 1);
+      await vscode.commands.executeCommand("workbench.action.files.save");
+      await until("the pending line shown again", () => editor.document.getText(), (t) => t.includes(ADD));
+      const accepted = ORIGINAL.replace("function sub(a, b) {\n", SUB);
+      assert.equal(fs.readFileSync(file, "utf8"), accepted, "pending: the accepted change is saved, the pending one is not");
+      const s = await state();
+      assert.deepEqual([s.pending, s.decisions], [true, ["pending", "accepted"]], "the proposal waits on");
+      assert.deepEqual(s.decorated, { removed: [1], added: [2], tail: [] });
+      await vscode.commands.executeCommand("mixtral.acceptProposal");
+      assert.ok(await editor.document.save());
+      assert.equal(fs.readFileSync(file, "utf8"), `${HEAD}${ANSWER_CODE}\n${TAIL}`);
+    } finally {
+      await vscode.workspace.getConfiguration("files").update("autoSave", undefined, G);
+      await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("closing the document mid-stream stops the answer and leaves nothing behind", async () => {

@@ -155,6 +155,17 @@ export class Proposal {
     return this.decided(() => "rejected");
   }
 
+  /** For a save: the edit that takes the proposed lines out (pending changes as rejected, decided
+   *  ones kept, the tail and the lines so far while streaming), and the one that shows them again
+   *  after it (undefined when the region has moved on meanwhile). */
+  planSave(): { strip: TextEdit; restore: () => TextEdit | undefined } | undefined {
+    if (!this.active) return undefined;
+    const { diff, decisions } = this.current;
+    const strip = this.plan(diff, decisions.map((d) => (d === "pending" ? "rejected" : d)));
+    if (!strip) return undefined;
+    return { strip, restore: () => (this.current.diff === diff && !this._cancelled ? this.plan(diff, decisions) : undefined) };
+  }
+
   /** Shows every hunk: the proposed lines inserted under the original ones. */
   show(): TextEdit | undefined {
     return this.decided(() => "pending");

@@ -15,7 +15,8 @@ import { CommandIds } from "../commandIds";
 import { Disposable } from "../lifecycle";
 import type { Services } from "../services";
 import { ProposalView, type ShownLines } from "./ProposalView";
-import { Session, type Ticket } from "./session";
+import { newTicket, Session, type Ticket } from "./session";
+import { ShownRecords } from "./shownRecords";
 import { writeEdit } from "./writeEdit";
 
 const PENDING_KEY = "mixtral.proposalPending";
@@ -27,6 +28,7 @@ export class InlineProposals extends Disposable {
   private readonly sessions = new Map<string, Session>();
   private readonly tickets = new Set<Ticket>();
   private readonly view: ProposalView;
+  private records: ShownRecords;
 
   constructor(private readonly services: Services, private readonly diff: { showDiff: ShowDiff; closeDiffs(): Promise<void> }) {
     super();
@@ -40,12 +42,12 @@ export class InlineProposals extends Disposable {
     this._register(vscode.workspace.onDidChangeTextDocument((e) => this.changed(e)));
     this._register(vscode.window.onDidChangeActiveTextEditor(() => this.updateContext()));
     this._register(vscode.workspace.onDidCloseTextDocument((doc) => this.closed(doc)));
-    this._register(vscode.workspace.onDidSaveTextDocument((doc) => {
-      const s = this.sessions.get(doc.uri.toString());
-      if (!s?.proposal.active || s.warnedSave) return;
-      s.warnedSave = true;
-      void vscode.window.showWarningMessage(`Mixtral: ${s.fileName} was saved with a proposal pending, so the file holds both the original and the proposed lines; accept or reject the changes, then save again.`);
-    }));
+    // A proposal shown when the window was reloaded: its lines are in the restored document.
+    this.records = new ShownRecords(services.context.workspaceState);
+    this._register(vscode.workspace.onDidOpenTextDocument((doc) => void this.recover(doc)));
+    for (const doc of vscode.workspace.textDocuments) void this.recover(doc);
+    this._register(vscode.workspace.onWillSaveTextDocument((e) => this.willSave(e)));
+    this._register(vscode.workspace.onDidSaveTextDocument((doc) => void this.didSave(doc)));
     if (MIXTRAL_TEST_HOOKS && services.context.extensionMode === vscode.ExtensionMode.Test) {
       this._register(vscode.commands.registerCommand("mixtral._test.proposal", (uri?: string) => {
         const s = this.session(uri);
@@ -53,6 +55,18 @@ export class InlineProposals extends Disposable {
         const decorated: ShownLines | undefined = doc ? this.view.shown.get(doc.uri.toString()) : undefined;
         const p = s?.proposal;
         return { pending: !!p?.pending, streaming: !!p?.streaming, decisions: p?.decisions ?? [], hunks: p?.hunks.length ?? 0, decorated };
+      }));
+      // What a window reload does to this extension host, which a test cannot do to its own: every
+      // proposal and answer forgotten without a word or an edit; then the new host's recovery.
+      this._register(vscode.commands.registerCommand("mixtral._test.reloadProposals", async () => {
+        for (const t of this.tickets) {
+          t.session = undefined;
+          t.superseded = true;
+          t.abort.abort();
+        }
+        this.sessions.clear();
+        this.records = new ShownRecords(services.context.workspaceState);
+        for (const doc of vscode.workspace.textDocuments) await this.recover(doc);
       }));
     }
   }
@@ -78,18 +92,7 @@ export class InlineProposals extends Disposable {
 
   /** Starts following the whole lines of `range` while the answer is generated. */
   begin(doc: vscode.TextDocument, range: vscode.Range): Ticket & vscode.Disposable {
-    const start = doc.offsetAt(new vscode.Position(range.start.line, 0));
-    const end = range.end.character === 0 && range.end.line > range.start.line ? doc.offsetAt(range.end) : range.end.line + 1 < doc.lineCount ? doc.offsetAt(new vscode.Position(range.end.line + 1, 0)) : doc.getText().length;
-    const ticket: Ticket & vscode.Disposable = {
-      doc,
-      region: { start, length: end - start },
-      head: doc.offsetAt(range.start) - start,
-      tail: end - doc.offsetAt(range.end),
-      superseded: false,
-      abort: new AbortController(),
-      chain: Promise.resolve(),
-      dispose: () => this.tickets.delete(ticket),
-    };
+    const ticket = newTicket(doc, range, () => this.tickets.delete(ticket));
     this.tickets.add(ticket);
     return ticket;
   }
@@ -114,7 +117,8 @@ export class InlineProposals extends Disposable {
   /** One redraw with the newest code; the redraws queued behind it find nothing newer and return. */
   private async redraw(t: Ticket): Promise<void> {
     const s = t.session;
-    if (!s?.proposal.streaming || t.latest === undefined) return;
+    // During a save the document must keep the text being written (see willSave).
+    if (!s?.proposal.streaming || t.latest === undefined || s.saving) return;
     const partial = s.original.slice(0, t.head) + t.latest;
     t.latest = undefined;
     // The first redraw opens the Undo step that the last one (finish or abandon) closes.
@@ -259,8 +263,58 @@ export class InlineProposals extends Disposable {
     void vscode.window.showInformationMessage(`Mixtral: you edited the lines it was rewriting in ${s.fileName}, so it stopped; its proposed lines you did not edit were taken out, and your edits are kept.`);
   }
 
+  /** A save writes the file without the proposed lines (pending changes as rejected, decided ones
+   *  kept), and they are shown again after it, so the editor stays dirty: the file on disk never
+   *  holds both versions. Not for auto save after a delay: showing them again makes the document
+   *  dirty, which saves it again a second later, and so on while the proposal waits, each time
+   *  blinking the lines out and in; that save writes both versions, and the user is told once. */
+  private willSave(e: vscode.TextDocumentWillSaveEvent): void {
+    const s = this.sessions.get(e.document.uri.toString());
+    if (!s?.proposal.active || s.saving || e.reason === vscode.TextDocumentSaveReason.AfterDelay) return;
+    const plan = s.proposal.planSave();
+    if (!plan) return;
+    s.saving = plan.restore;
+    const doc = e.document;
+    e.waitUntil(Promise.resolve([vscode.TextEdit.replace(new vscode.Range(doc.positionAt(plan.strip.offset), doc.positionAt(plan.strip.offset + plan.strip.length)), plan.strip.text)]));
+  }
+
+  private async didSave(doc: vscode.TextDocument): Promise<void> {
+    const s = this.sessions.get(doc.uri.toString());
+    if (!s) return;
+    const restore = s.saving;
+    s.saving = undefined;
+    if (!restore) {
+      if (!s.proposal.active || s.warnedSave || s.proposal.text === s.proposal.textWith("rejected")) return;
+      s.warnedSave = true;
+      return void vscode.window.showWarningMessage(`Mixtral: auto save wrote ${s.fileName} with a proposal pending, so the file holds both the original and the proposed lines until you accept or reject them (a save with Ctrl+S, or auto save on focus change, writes it without the proposed lines).`);
+    }
+    // Saved on the way out (the editor is closing): the proposal goes, the file stays as saved.
+    if (!vscode.window.visibleTextEditors.some((e) => e.document === doc)) {
+      this.sessions.delete(doc.uri.toString());
+      s.ticket?.abort.abort();
+      return this.settled(s);
+    }
+    await this.apply(s, restore, s.proposal.streaming ? { before: false, after: false } : undefined);
+    // Lines written during the save wait in the ticket: show them now.
+    if (s.ticket) s.ticket.chain = s.ticket.chain.then(() => this.redraw(s.ticket!));
+  }
+
+  /** Takes out the proposed lines an earlier extension host left in `doc` (see shownRecords). */
+  private async recover(doc: vscode.TextDocument): Promise<void> {
+    const key = doc.uri.toString();
+    if (this.sessions.has(key)) return;
+    const edit = this.records.recover(key, (offset, length) => doc.getText(new vscode.Range(doc.positionAt(offset), doc.positionAt(offset + length))));
+    if (!edit || (await writeEdit(doc, edit)) !== "done") return;
+    const name = doc.uri.path.split("/").pop() ?? key;
+    this.services.log.info(`[edits] took out the proposed lines left in ${name} by a reload`);
+    void vscode.window.showInformationMessage(`Mixtral: ${name} still held the lines of a proposal from before the window was reloaded; they were taken out, and your lines are as they were. Run the command again for a new proposal.`);
+  }
+
   /** Redraws after any change, and closes the side-by-side diff once nothing is pending. */
   private async settled(s: Session): Promise<void> {
+    // The save's own edit: the lines come back right after it; nothing to redraw or close.
+    if (s.saving) return;
+    this.records.note(s.doc.uri.toString(), s.proposal);
     this.view.refresh(s.doc);
     this.updateContext();
     if (![...this.sessions.values()].some((x) => x.proposal.pending)) await this.diff.closeDiffs();

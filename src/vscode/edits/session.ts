@@ -1,6 +1,6 @@
 // What InlineProposals keeps per document (a Session) and per answer being written (a Ticket).
-import type * as vscode from "vscode";
-import type { Proposal } from "../../core/edits/proposal";
+import * as vscode from "vscode";
+import type { Proposal, TextEdit } from "../../core/edits/proposal";
 
 /** The selected lines of a document, followed while the answer is generated. */
 export interface Ticket {
@@ -22,8 +22,10 @@ export interface Ticket {
 
 /** One document's proposal. */
 export class Session {
-  /** Told once that a save wrote the pending lines (auto save would repeat it every second). */
+  /** Told once that an auto save wrote the pending lines (it would repeat it every second). */
   warnedSave = false;
+  /** Between a save's will and did events: the edit that shows the proposed lines again. */
+  saving?: () => TextEdit | undefined;
   constructor(
     readonly doc: vscode.TextDocument,
     readonly proposal: Proposal,
@@ -34,4 +36,20 @@ export class Session {
     /** While the answer streams: its ticket, to stop it. */
     public ticket?: Ticket,
   ) {}
+}
+
+/** A ticket following the whole lines of `range`. */
+export function newTicket(doc: vscode.TextDocument, range: vscode.Range, dispose: () => void): Ticket & vscode.Disposable {
+  const start = doc.offsetAt(new vscode.Position(range.start.line, 0));
+  const end = range.end.character === 0 && range.end.line > range.start.line ? doc.offsetAt(range.end) : range.end.line + 1 < doc.lineCount ? doc.offsetAt(new vscode.Position(range.end.line + 1, 0)) : doc.getText().length;
+  return {
+    doc,
+    region: { start, length: end - start },
+    head: doc.offsetAt(range.start) - start,
+    tail: end - doc.offsetAt(range.end),
+    superseded: false,
+    abort: new AbortController(),
+    chain: Promise.resolve(),
+    dispose,
+  };
 }

@@ -13,7 +13,7 @@ import { outputTokens, runLmRequest, toolSupport } from "../../core/lm/lmRequest
 import { RemoteOverloadedError } from "../../core/remote/remoteErrors";
 import { describeError } from "../describeError";
 import { Disposable } from "../lifecycle";
-import type { Services } from "../services";
+import type { EngineStatus, Services } from "../services";
 import { toLmMessage, toToolMode, toToolSpecs } from "./lmParts";
 
 /** The `vendor` of package.json's languageModelChatProviders entry. */
@@ -29,8 +29,7 @@ export class MixtralChatModels extends Disposable implements vscode.LanguageMode
     super();
     // VS Code asks again after a change: a model loaded (its real context), settings changed.
     this._register(services.engine.onDidChangeStatus((s) => {
-      const key = `${s.engine}|${s.state === "noModel"}|${s.info?.fileName ?? ""}|${s.info?.contextSize ?? ""}`;
-      if (key !== this.listedKey) this.changed.fire();
+      if (listingKey(s) !== this.listedKey) this.changed.fire();
     }));
     this._register(services.config.onDidChange(() => this.changed.fire()));
   }
@@ -38,7 +37,7 @@ export class MixtralChatModels extends Disposable implements vscode.LanguageMode
   async provideLanguageModelChatInformation(_options: vscode.PrepareLanguageModelChatModelOptions, token: vscode.CancellationToken): Promise<vscode.LanguageModelChatInformation[]> {
     const s = this.services.config.settings;
     const status = this.services.engine.status();
-    this.listedKey = `${status.engine}|${status.state === "noModel"}|${status.info?.fileName ?? ""}|${status.info?.contextSize ?? ""}`;
+    this.listedKey = listingKey(status);
     const maxTokens = s.maxTokens;
     if (s.engine === "local") {
       const loaded = status.info && status.info.backend !== "remote" ? status.info : undefined;
@@ -144,6 +143,11 @@ export class MixtralChatModels extends Disposable implements vscode.LanguageMode
       sub.dispose();
     }
   }
+}
+
+/** What the listed entry depends on (status changes while generating do not change it). */
+function listingKey(s: EngineStatus): string {
+  return `${s.engine}|${s.state === "noModel"}|${s.info?.fileName ?? ""}|${s.info?.contextSize ?? ""}`;
 }
 
 /** Our typed errors as VS Code's chat expects them: the kinds it knows, with our words (what

@@ -254,3 +254,29 @@ describe("a proposal streamed line by line (core/edits)", () => {
     assert.deepEqual(d.hunks, [{ removed: ["a\n", "b\n"], added: ["A\n"] }]);
   });
 });
+
+describe("a proposal saved (core/edits)", () => {
+  it("plans the text without its proposed lines for the save, then shows them again", () => {
+    const { p, doc } = shown();
+    doc.edit(p.accept(0));
+    const save = p.planSave()!;
+    assert.equal(doc.edit(save.strip), "tracked");
+    assert.equal(doc.text, BEFORE + ORIGINAL.replace("add(a, b)", "add(a: number, b: number)") + AFTER, "the accepted change kept, the pending one's proposed line out");
+    assert.equal(doc.edit(save.restore()), "tracked");
+    assert.deepEqual(p.decisions, ["accepted", "pending"]);
+    assert.ok(p.pending);
+  });
+
+  it("mid-stream: the original for the save, then the lines so far again", () => {
+    const p = new Proposal(BEFORE.length, ORIGINAL);
+    const doc = new Doc(BEFORE + ORIGINAL + AFTER, p);
+    doc.edit(p.stream("function add(a: number, b: number) {\n  return a + b;\n"));
+    const shownText = doc.text;
+    const save = p.planSave()!;
+    doc.edit(save.strip);
+    assert.equal(doc.text, BEFORE + ORIGINAL + AFTER);
+    assert.ok(p.streaming, "still streaming");
+    doc.edit(save.restore());
+    assert.equal(doc.text, shownText);
+  });
+});

@@ -62,6 +62,34 @@ describe("remote/OpenAiClient", () => {
     client.dispose();
   });
 
+  it("tools: sent as OpenAI tools; two calls streamed interleaved come back whole, in order, with text", async () => {
+    const call = (index: number, fn: Record<string, string>, id?: string) =>
+      ({ id: "c1", object: "chat.completion.chunk", choices: [{ index: 0, delta: { tool_calls: [{ index, ...(id ? { id, type: "function" } : {}), function: fn }] }, finish_reason: null }] });
+    server = await startServer(modelsOr((_req, res) => {
+      sseHead(res);
+      sseEvent(res, chunk("Checking."), true);
+      sseEvent(res, call(0, { name: "read", arguments: "" }, "call_a"), true);
+      sseEvent(res, call(1, { name: "list", arguments: '{"dir"' }, "call_b"), true);
+      sseEvent(res, call(0, { arguments: '{"path": "a.ts"}' }), true);
+      sseEvent(res, call(1, { arguments: ': "src"}' }), true);
+      sseEvent(res, chunk(undefined, "tool_calls"), true);
+      sseEvent(res, "[DONE]", true);
+      res.end();
+    }));
+    const client = new OpenAiClient({ baseUrl: server.url });
+    const tools = [{ name: "read", description: "Reads a file.", inputSchema: { type: "object", properties: { path: { type: "string" } } } }, { name: "list", description: "Lists a folder." }];
+    const result = await client.generate({ ...chatRequest, tools, toolMode: "auto" }, () => undefined);
+    assert.equal(result.text, "Checking.");
+    assert.deepEqual(result.toolCalls, [{ id: "call_a", name: "read", arguments: '{"path": "a.ts"}' }, { id: "call_b", name: "list", arguments: '{"dir": "src"}' }]);
+    const sent = server.requests.find((r) => r.path === "/v1/chat/completions")?.json as { tools: unknown[]; tool_choice: string };
+    assert.equal(sent.tool_choice, "auto");
+    assert.deepEqual(sent.tools, [
+      { type: "function", function: { name: "read", description: "Reads a file.", parameters: tools[0].inputSchema } },
+      { type: "function", function: { name: "list", description: "Lists a folder.", parameters: { type: "object", properties: {} } } },
+    ]);
+    client.dispose();
+  });
+
   it("completions: the rendered prompt when continuing an assistant prefix; length → maxTokens", async () => {
     server = await startServer(modelsOr((_req, res) => {
       sseHead(res);
