@@ -1,6 +1,8 @@
 // Edits in place as a user sees them: the VSIX in code-server, driven in Chromium, a Refactor
 // answered by a scripted OpenAI-compatible server on 127.0.0.1 that changes two separate places.
-// The inline diff (shaded and highlighted lines, CodeLens) is photographed into test-results/.
+// The server holds its answer after the first function, so the inline diff is photographed while
+// it streams (lines so far, the rest dimmed, the progress lens with Cancel) and once complete
+// (shaded and highlighted lines, CodeLens), into test-results/.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -63,8 +65,21 @@ describe("edits in place in the browser workbench", function () {
     await input.fill(">Mixtral: Refactor Selection");
     await page.locator(".quick-input-list .monaco-list-row", { hasText: "Mixtral: Refactor Selection" }).first().click();
     await page.locator('.quick-input-widget input[placeholder*="What should change"]').waitFor({ state: "visible" });
+    server.pauseAfter = "    return sum(values) / len(values)\n\n\n";
     await input.fill("add type hints");
     await page.keyboard.press("Enter");
+    await server.whenPaused();
+    const writing = page.locator(".monaco-editor .codelens-decoration", { hasText: "Mixtral is writing" });
+    try {
+      await writing.first().waitFor({ timeout: 60_000 });
+    } catch {
+      assert.fail(`no streaming lens; the workbench shows ${await describeWorkbench(page)}`);
+    }
+    assert.match((await page.locator(".monaco-editor .codelens-decoration").allTextContents()).join(" | "), /Cancel \(Ctrl\+Alt\+N\)/);
+    await page.locator(".monaco-editor .view-lines", { hasText: "def mean(values: list[float]) -> float:" }).first().waitFor();
+    await page.waitForTimeout(500);
+    await wb.screenshot("inline-diff-streaming");
+    server.resume();
     const lens = page.locator(".monaco-editor .codelens-decoration", { hasText: "Accept All" });
     try {
       await lens.first().waitFor({ timeout: 60_000 });
