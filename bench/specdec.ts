@@ -5,7 +5,7 @@
 //
 //   node out/bench/specdec.js [--model <gguf>] [--edits N] [--threads N] [--arms off,auto,always]
 //                             [--backend auto|cuda|cpu] [--gpu-layers auto|max|N] [--chat-runs 3]
-//                             [--max-answer-tokens N] [--engine <dist/engine.js>]
+//                             [--chat-tokens 64] [--max-answer-tokens N] [--engine <dist/engine.js>]
 //                             [--completions]  (also inline-completion-shaped requests: does it pay there?)
 // The corpus: bench/data (bench/editCorpusTool.js materialize writes .cache/edit-corpus.json).
 import { existsSync } from "node:fs";
@@ -117,6 +117,7 @@ export async function run(argv: string[]): Promise<number> {
       case "--backend": o.backend = v as Backend; i++; break;
       case "--gpu-layers": o.gpuLayers = v === "auto" || v === "max" ? v : Number(v); i++; break;
       case "--chat-runs": o.chatRuns = Number(v); i++; break;
+      case "--chat-tokens": o.chatTokens = Number(v); i++; break;
       case "--engine": o.enginePath = v; i++; break;
       case "--max-answer-tokens": o.maxAnswerTokens = Number(v); i++; break;
       case "--completions": o.completions = true; break;

@@ -137,6 +137,11 @@ export class GenerationSlot {
       const predictor = this.speculative && options.speculation !== "off" && !grammarState
         ? new LookupPredictor(tokens, new DraftPolicy(allOnGpu ? GPU_MIXTRAL_COSTS : CPU_MIXTRAL_COSTS, { ignoreCost: options.speculation === "always" }))
         : undefined;
+      const vocabulary = model.fileInfo.metadata.tokenizer?.ggml?.tokens?.length ?? 0;
+      // A bias on an id past the vocabulary would index past llama.cpp's logits.
+      if (options.forceTokens?.some((t) => !Number.isInteger(t) || t < 0 || t >= vocabulary)) {
+        throw new EngineFailure("invalidOptions", `forceTokens holds an id outside this model's vocabulary of ${vocabulary} tokens.`);
+      }
       const forced = options.forceTokens ? new ForcedOutput(lib, model, options.forceTokens) : undefined;
       let stopReason: StopReason = "maxTokens";
       let generated = 0;

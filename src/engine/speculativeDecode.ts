@@ -38,7 +38,9 @@ export class ForcedOutput {
     if (token === undefined) return undefined;
     let bias = this.biases.get(token);
     if (!bias) {
-      bias = new this.lib.TokenBias(this.model.tokenizer).set(token as Token, { logit: 1000 });
+      // 1e9, not a round 1000: the GPU bench's Mixtral-shaped file (random output rows) has logits
+      // above 1000, and a bias that does not win lets the model write its own text in every arm.
+      bias = new this.lib.TokenBias(this.model.tokenizer).set(token as Token, { logit: 1e9 });
       this.biases.set(token, bias);
     }
     return bias;

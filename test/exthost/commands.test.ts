@@ -104,6 +104,10 @@ describe("code commands", function () {
       assert.ok((last.tokenCount ?? 0) > 20, `token count ${last.tokenCount}`);
       // mixtral.speculativeDecoding defaults to auto: the engine ran the answer with input lookup.
       assert.ok(last.stats?.speculation, "the answer's stats carry the speculative-decoding figures");
+      // Show Last Prompt says what speculative decoding did, in its header line.
+      await vscode.commands.executeCommand("mixtral.showLastPrompt");
+      const shown = vscode.window.activeTextEditor?.document.lineAt(0).text ?? "";
+      assert.match(shown, /^<!-- Mixtral Local: last prompt \(explain\), \d+ tokens, .*; speculative decoding: /);
       const status = await vscode.commands.executeCommand<{ state: string; info?: { expertCount: number } }>("mixtral._test.status");
       assert.equal(status.info?.expertCount, 8);
     });

@@ -101,6 +101,12 @@ describe("engine: speculative decoding (input lookup)", function () {
     assert.deepEqual(free.stats.speculation, { proposed: 0, accepted: 0, drafts: 0 });
   });
 
+  it("refuses forced token ids outside the vocabulary with a clear message, and keeps serving", async () => {
+    await assert.rejects(client.generate(request(chatPrompt("x"), { forceTokens: [1, 10_000_000], maxTokens: 2 }), () => undefined), /outside this model's vocabulary/);
+    const next = await client.generate(request(chatPrompt("again"), { maxTokens: 4 }), () => undefined);
+    assert.equal(next.stats.generatedTokens, 4);
+  });
+
   it("verifies drafts when sampling too (temperature > 0): each position is sampled as plain decoding would", async () => {
     const prompt = chatPrompt(`Refactor:\n${CODE}`);
     const answer = "```js\n" + EDITED + "```\n";
