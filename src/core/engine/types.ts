@@ -1,6 +1,7 @@
 // What chat, commands and inline completions need from an inference engine. Implemented by the
 // local EngineClient (child process on node-llama-cpp) and by the remote clients (TGI, OpenAI).
 import type { GenerateOptions, GenerationStats, ModelInfo, StopReason } from "../../shared/engineProtocol";
+import type { NativeToolParts } from "../lm/lmConversation";
 import type { ToolMode, ToolSpec } from "../lm/toolAnswer";
 
 /** The engine's GenerateOptions (slot, prompt segments, maxTokens, temperature, stop strings,
@@ -9,8 +10,9 @@ export interface GenerateRequest extends GenerateOptions {
   /** The conversation the prompt was built from. Remote OpenAI-compatible engines send these to
    *  /v1/chat/completions (the server applies its template); without them, or when the last message
    *  is an assistant prefix to continue, they send the rendered prompt to /v1/completions. The local
-   *  engine and TGI always use `prompt`. */
-  messages?: { role: "system" | "user" | "assistant"; content: string }[];
+   *  engine and TGI always use `prompt`. A turn's `native` tool parts go to OpenAI-compatible servers
+   *  as `tool_calls` and `role: "tool"` messages when the request carries `tools`. */
+  messages?: { role: "system" | "user" | "assistant"; content: string; native?: NativeToolParts }[];
   /** Tools offered to a remote OpenAI-compatible engine as its native `tools` (it answers with
    *  `tool_calls`). The local engine takes tools as a prompt text plus a `jsonSchema` grammar
    *  instead (src/core/lm/lmRequest.ts). */

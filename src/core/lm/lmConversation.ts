@@ -16,11 +16,25 @@ export interface LmMessage {
   parts: LmPart[];
 }
 
+/** A turn's tool calls and results kept apart from its text, for servers that take them natively
+ *  (OpenAI `tool_calls` and `role: "tool"` messages). */
+export interface NativeToolParts {
+  /** The turn's text without its tool calls and results. */
+  text: string;
+  toolCalls: { id: string; name: string; arguments: string }[];
+  toolResults: { callId: string; text: string }[];
+}
+
+/** A Mixtral turn (`content` holds everything as text) that remembers its tool parts. */
+export interface LmChatMessage extends ChatMessage {
+  native?: NativeToolParts;
+}
+
 export interface LmConversation {
   /** All system text, in order (empty when there is none). */
   system: string;
   /** Alternating user/assistant, starting with a user message. */
-  history: ChatMessage[];
+  history: LmChatMessage[];
 }
 
 export function toChatConversation(messages: readonly LmMessage[]): LmConversation {
@@ -28,7 +42,7 @@ export function toChatConversation(messages: readonly LmMessage[]): LmConversati
   for (const m of messages) for (const p of m.parts) if (p.type === "toolCall") toolNames.set(p.callId, p.name);
 
   const system: string[] = [];
-  const history: ChatMessage[] = [];
+  const history: LmChatMessage[] = [];
   for (const m of messages) {
     const text = m.parts.map((p) => partText(p, toolNames)).filter((t) => t.trim() !== "").join("\n\n");
     if (text.trim() === "") continue;
@@ -36,14 +50,28 @@ export function toChatConversation(messages: readonly LmMessage[]): LmConversati
       system.push(text.trim());
       continue;
     }
-    const last = history[history.length - 1];
+    let last = history[history.length - 1];
     if (last?.role === m.role) last.content = `${last.content}\n\n${text}`;
-    else history.push({ role: m.role, content: text });
+    else history.push((last = { role: m.role, content: text }));
+    addNativeParts(last, m.parts);
   }
   // Mixtral's turns start with the user: an opening assistant message becomes context in the
   // system text rather than being lost.
   while (history[0]?.role === "assistant") system.push(`Earlier, you said:\n${history.shift()?.content ?? ""}`);
+  // Only turns with tool parts keep them apart; the others are plain text either way.
+  for (const h of history) if (h.native && h.native.toolCalls.length === 0 && h.native.toolResults.length === 0) delete h.native;
   return { system: system.join("\n\n"), history };
+}
+
+/** Adds a message's text, tool calls and results to its turn's native parts. */
+function addNativeParts(message: LmChatMessage, parts: readonly LmPart[]): void {
+  const native = (message.native ??= { text: "", toolCalls: [], toolResults: [] });
+  const text = parts.map((p) => (p.type === "text" ? p.text : "")).filter((t) => t.trim() !== "").join("\n\n");
+  if (text) native.text = native.text ? `${native.text}\n\n${text}` : text;
+  for (const p of parts) {
+    if (p.type === "toolCall") native.toolCalls.push({ id: p.callId, name: p.name, arguments: JSON.stringify(p.input ?? {}) });
+    else if (p.type === "toolResult") native.toolResults.push({ callId: p.callId, text: p.text });
+  }
 }
 
 function partText(part: LmPart, toolNames: ReadonlyMap<string, string>): string {

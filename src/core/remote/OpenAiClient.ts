@@ -53,9 +53,11 @@ export class OpenAiClient extends RemoteClientBase {
     if (request.grammar) body.grammar = request.grammar; // llama-server extension (GBNF)
     if (OpenAiClient.usesChat(request)) {
       // Mixtral has no system role (its template refuses one): fold it as the local prompt does.
-      const { system, rest } = foldSystemMessages(request.messages ?? []);
-      body.messages = rest.map((m, i) => ({ role: m.role, content: i === 0 && m.role === "user" ? withSystem(system, m.content) : m.content }));
-      if (request.tools?.length) {
+      const all = request.messages ?? [];
+      const { system, rest } = foldSystemMessages(all);
+      const native = !!request.tools?.length;
+      body.messages = all.slice(all.length - rest.length).flatMap((m, i) => openAiMessages(m, i === 0 && m.role === "user" ? system : undefined, native));
+      if (native && request.tools) {
         body.tools = request.tools.map((t) => ({ type: "function", function: { name: t.name, description: t.description, parameters: t.inputSchema ?? { type: "object", properties: {} } } }));
         body.tool_choice = request.toolMode === "required" ? "required" : "auto";
       }
@@ -236,4 +238,25 @@ function addToolCallDeltas(calls: RemoteToolCall[], deltas: unknown[]): void {
     if (typeof fn.name === "string" && fn.name && !call.name) call.name = fn.name;
     if (typeof fn.arguments === "string") call.arguments += fn.arguments;
   }
+}
+
+type RequestMessage = NonNullable<GenerateRequest["messages"]>[number];
+
+/** One turn as OpenAI chat messages: plain text, or (with tools in the request) its tool calls as
+ *  `tool_calls` and its tool results as `role: "tool"` messages, as the server's template expects. */
+function openAiMessages(m: RequestMessage, system: string | undefined, native: boolean): Obj[] {
+  // Mixtral has no system role: the first user turn carries it, as in the local prompt.
+  const withSys = (text: string) => (system === undefined ? text : withSystem(system, text));
+  if (!native || !m.native) return [{ role: m.role, content: withSys(m.content) }];
+  const { text, toolCalls, toolResults } = m.native;
+  if (m.role === "assistant") {
+    return [{
+      role: "assistant",
+      content: text || null,
+      ...(toolCalls.length > 0 ? { tool_calls: toolCalls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: c.arguments } })) } : {}),
+    }];
+  }
+  const out: Obj[] = toolResults.map((r) => ({ role: "tool", tool_call_id: r.callId, content: r.text }));
+  if (text || system) out.push({ role: "user", content: withSys(text) });
+  return out;
 }

@@ -136,6 +136,24 @@ describe("lm: tools on an OpenAI-compatible server", () => {
       assert.deepEqual(body.tools[0].function.parameters, forecast.inputSchema);
       // Native tools: no tool text in the prompt (the server's template renders them).
       assert.ok(!JSON.stringify(body.messages).includes("You can use these tools"));
+
+      // The round trip: the call and its result go back as OpenAI tool messages, not as text.
+      const call = parts[0];
+      assert.equal(call.type, "toolCall");
+      if (call.type !== "toolCall") return;
+      await runLmRequest(client, options([
+        { role: "system", parts: [{ type: "text", text: "Be brief." }] },
+        user("Weather in Lima?"),
+        { role: "assistant", parts: [{ type: "toolCall", callId: call.callId, name: call.name, input: call.input }] },
+        { role: "user", parts: [{ type: "toolResult", callId: call.callId, text: "18 degrees, sunny" }] },
+      ], { tools: [forecast] }), () => undefined);
+      const next = server.requests.at(-1)?.body as { messages: unknown[]; tool_choice: string };
+      assert.equal(next.tool_choice, "auto");
+      assert.deepEqual(next.messages, [
+        { role: "user", content: "Be brief.\n\nWeather in Lima?" },
+        { role: "assistant", content: null, tool_calls: [{ id: "call_scripted_1", type: "function", function: { name: "get_forecast", arguments: '{"city":"Lima","unit":"c","tomorrow":false}' } }] },
+        { role: "tool", tool_call_id: "call_scripted_1", content: "18 degrees, sunny" },
+      ]);
     } finally {
       client.dispose();
       await server.close();

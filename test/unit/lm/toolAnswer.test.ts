@@ -108,8 +108,17 @@ describe("lm: a VS Code conversation as Mixtral turns", () => {
     assert.equal(system, "You are an agent.");
     assert.deepEqual(history, [
       { role: "user", content: "Weather in Oslo?" },
-      { role: "assistant", content: '{"name":"get_weather","arguments":{"city":"Oslo","unit":"c"}}' },
-      { role: "user", content: "Result of get_weather (call c1):\n3 °C, rain\n\nAnswer briefly." },
+      {
+        role: "assistant",
+        content: '{"name":"get_weather","arguments":{"city":"Oslo","unit":"c"}}',
+        // Kept apart for servers that take tool calls natively.
+        native: { text: "", toolCalls: [{ id: "c1", name: "get_weather", arguments: '{"city":"Oslo","unit":"c"}' }], toolResults: [] },
+      },
+      {
+        role: "user",
+        content: "Result of get_weather (call c1):\n3 °C, rain\n\nAnswer briefly.",
+        native: { text: "Answer briefly.", toolCalls: [], toolResults: [{ callId: "c1", text: "3 °C, rain" }] },
+      },
     ]);
   });
 
