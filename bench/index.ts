@@ -146,7 +146,7 @@ function headline(f: SuiteFigures, meta: Record<string, unknown>, errors: Record
       scroll_p95_ms: round(f.chat.history.scrollP95Ms, 1), heap_mb: round(f.chat.history.heapAfterMb, 1),
     } : null,
     specdec: f.specdec ? {
-      edits: f.specdec.edits.length, keeps_most: f.specdec.edits.filter((e) => e.keepsMost).length, identical: f.specdec.edits.every((e) => e.identical),
+      edits: f.specdec.edits.length, keeps_most: f.specdec.edits.filter((e) => e.keepsMost).length, identical: f.specdec.edits.every((e) => e.identical), forced: f.specdec.edits.every((e) => e.forced),
       auto_median: round(f.specdec.summary.auto?.median ?? NaN, 3), auto_p25: round(f.specdec.summary.auto?.p25 ?? NaN, 3), auto_p75: round(f.specdec.summary.auto?.p75 ?? NaN, 3),
       always_median: round(f.specdec.summary.always?.median ?? NaN, 3), always_p25: round(f.specdec.summary.always?.p25 ?? NaN, 3), always_p75: round(f.specdec.summary.always?.p75 ?? NaN, 3),
       always_accepted_share: round(f.specdec.summary.always?.acceptedShare ?? NaN, 3),

@@ -31,7 +31,7 @@ async function main(argv: string[]): Promise<void> {
     case "probe": await runProbe(rest); break;
     case "report": runReport(rest); break;
     case "backend": await runBackendCheck(rest); break;
-    case "specdec": if (await runSpecDecode(rest)) throw new Error("an arm wrote different text"); break;
+    case "specdec": if (await runSpecDecode(rest)) throw new Error("an arm wrote different text, or not the forced answer"); break;
     default: throw new Error(`unknown command ${command ?? ""}`);
   }
 }

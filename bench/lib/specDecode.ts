@@ -26,8 +26,11 @@ export interface EditRun {
   keepsMost: boolean;
   promptTokens: number;
   arms: Partial<Record<Speculation, ArmRun>>;
-  /** Every arm wrote the same text (the forced answer). */
+  /** Every arm wrote the same text. */
   identical: boolean;
+  /** Every arm wrote the forced answer (else the forcing lost to the model's own logits, and
+   *  the figures measure nothing: the run fails). */
+  forced: boolean;
   /** simulateAuto on the H200 table. */
   simulatedGpu: { ratio: number; proposed: number; accepted: number; drafts: number };
 }
@@ -113,9 +116,14 @@ export async function measureSpecDecode(client: EngineClient, edits: readonly Ed
     const result: EditRun["arms"] = {};
     for (const arm of order) result[arm] = await runArm(client, prompt, forceTokens, arm);
     const texts = new Set(Object.values(result).map((r) => r.text));
+    // The text is the answer (or its start, with maxAnswerTokens); SentencePiece may add a space.
+    const forced = Object.values(result).every((r) => {
+      const text = r.text.replace(/^ /, "");
+      return text.length > 0 && answer.startsWith(text) && (o.maxAnswerTokens !== undefined || text.trimEnd() === answer.trimEnd());
+    });
     const kept = keptLineFraction(e.before, e.after);
     const run: EditRun = {
-      id: e.id, language: e.language, kept, keepsMost: keepsMostLines(kept), promptTokens, arms: result, identical: texts.size === 1,
+      id: e.id, language: e.language, kept, keepsMost: keepsMostLines(kept), promptTokens, arms: result, identical: texts.size === 1, forced,
       simulatedGpu: simulateAuto(promptIds, forceTokens, GPU_MIXTRAL_COSTS),
     };
     runs.push(run);

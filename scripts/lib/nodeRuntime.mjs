@@ -46,8 +46,13 @@ export async function ensureNodeRuntime(version, { log = (m) => process.stderr.w
 
 /** The environment that makes `npm`, node-gyp and `#!/usr/bin/env node` scripts use this Node. */
 export function nodeRuntimeEnv({ home }, env = process.env) {
+  // Under `npm test` the outer npm (on the system Node) exports its user agent ("npm/… node/v20…")
+  // and its Node's path; a nested npm takes npm_config_user_agent as its own config, and
+  // code-server's postinstall reads the Node major version from it (and refuses v20).
+  const rest = { ...env };
+  for (const key of ["npm_config_user_agent", "npm_node_execpath", "NODE"]) delete rest[key];
   return {
-    ...env,
+    ...rest,
     PATH: `${join(home, "bin")}${delimiter}${env.PATH ?? ""}`,
     // node-gyp builds native modules against these headers instead of downloading them.
     npm_config_nodedir: home,
