@@ -76,6 +76,15 @@ describe("chat view in the browser workbench (tiny model)", function () {
     await page.keyboard.press("Enter");
     await page.locator(".monaco-editor .view-lines").first().click();
     await page.keyboard.press("Control+A");
+    // The editor draws the selection once it has taken the keys: on 1.139 a Ctrl+A pressed right
+    // after the click can arrive before the editor has focus, and the selection stays empty.
+    const selected = page.locator(".monaco-editor .view-overlays .selected-text").first();
+    for (let attempt = 0; attempt < 3 && !(await selected.isVisible()); attempt++) {
+      await page.waitForTimeout(500);
+      await page.locator(".monaco-editor .view-lines").first().click();
+      await page.keyboard.press("Control+A");
+    }
+    await selected.waitFor({ timeout: 10_000 });
     const chat = await openChat(page);
     await chat.locator("vscode-button", { hasText: "Attach selection" }).click();
     // Select All ends at column 0 of the line after the last one, which is not part of the selection.
