@@ -80,8 +80,9 @@ export async function openWorkbench(vsix: string, settings: Record<string, unkno
   };
 }
 
-/** Runs a command by its palette title (F1, type, Enter), as a user would. */
-export async function runFromPalette(page: Page, title: string): Promise<void> {
+/** Runs a command by its palette title (F1, type, Enter), as a user would; fails when the palette
+ *  does not list it within `listTimeoutMs`. */
+export async function runFromPalette(page: Page, title: string, listTimeoutMs = 30_000): Promise<void> {
   const input = page.locator(".quick-input-widget input");
   for (let attempt = 0; ; attempt++) {
     // A focused webview (the chat's composer) swallows F1: give the focus back to the workbench.
@@ -98,7 +99,7 @@ export async function runFromPalette(page: Page, title: string): Promise<void> {
   // Wait for the palette to list the command, then click that row: Enter would run whichever row
   // has the focus (a recently used command can rank first), or nothing while the list filters.
   const row = page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first();
-  await row.waitFor({ state: "visible" });
+  await row.waitFor({ state: "visible", timeout: listTimeoutMs });
   await row.click();
   await input.waitFor({ state: "hidden", timeout: 10_000 });
 }
