@@ -55,6 +55,13 @@ export class DownloadFailedError extends MixtralError {
 export class InvalidOptionsError extends MixtralError {
   static override readonly code: ErrorCode = "invalidOptions";
 }
+/** The newest message (with the system text) does not fit the context even alone; `tokens` and
+ *  `limit` let an adapter say what to change (the code stays invalidOptions, as before). */
+export class PromptTooLongError extends InvalidOptionsError {
+  constructor(message: string, hint: string, readonly tokens: number, readonly limit: number, readonly contextSize: number) {
+    super(message, hint);
+  }
+}
 /** The engine process died or was restarted; partial output is kept by the caller. Code
  *  "engineStopped" once the supervisor gave up restarting it. */
 export class EngineCrashedError extends MixtralError {

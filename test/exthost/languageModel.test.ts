@@ -208,6 +208,17 @@ describe("VS Code's chat: Mixtral through vscode.lm", function () {
     assert.ok(textOf(lm).length > 0);
   });
 
+  it("a request that does not fit the context fails with our words only: what takes the room and the setting to raise, no stack", async () => {
+    const m = await mixtral();
+    await assert.rejects(async () => collect(await m.sendRequest([User("Explain this code. ".repeat(3000))], { tools: [forecastTool] })), (err: unknown) => {
+      assert.ok(err instanceof Error, String(err));
+      assert.match(err.message, /does not fit Mixtral's context: \d+ tokens of prompt \(VS Code's instructions and 1 tool description with your message\).*Raise mixtral\.contextSize/);
+      // VS Code's chat shows "message: stack" for an error with a stack (copilot-chat 0.67).
+      assert.ok(!err.stack, `the error carries a stack: ${err.stack}`);
+      return true;
+    });
+  });
+
   it("a model file that is gone: the request fails as 'not found' with the next step", async () => {
     await config().update("modelPath", path.join(os.tmpdir(), "no-such-mixtral.gguf"), G);
     try {

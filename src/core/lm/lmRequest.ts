@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { PromptSegment } from "../../shared/engineProtocol";
 import { buildChatPrompt } from "../chat/chatPrompt";
 import type { GenerateRequest, GenerateResult, InferenceBackend } from "../engine/types";
-import { InvalidOptionsError, RemoteEngineError } from "../errors";
+import { InvalidOptionsError, PromptTooLongError, RemoteEngineError } from "../errors";
 import { toChatConversation, type LmMessage } from "./lmConversation";
 import { parseToolAnswer, toolAnswerSchema, toolSystemText, ToolAnswerStream, type ToolMode, type ToolSpec } from "./toolAnswer";
 
@@ -69,6 +69,8 @@ export async function runLmRequest(
     reserveTokens: reserve,
     countTokens: (texts) => backend.countTokens(texts, signal),
     model: info,
+  }).catch((err: unknown) => {
+    throw err instanceof PromptTooLongError ? tooLongForChat(err, options.tools.length) : err;
   });
   onPrompt?.(prompt.segments, prompt.promptTokens);
   const request: GenerateRequest = {
@@ -100,6 +102,18 @@ export async function runLmRequest(
     onPart({ type: "toolCall", callId: call.id || newCallId(), name: call.name, input: parseArguments(call.name, call.arguments) });
   }
   return { result, segments: prompt.segments, promptTokens: prompt.promptTokens };
+}
+
+/** VS Code's chat sends its own instructions (and in Agent mode the description of every tool) with
+ *  each request, so the user's message is rarely what overflows: say what takes the room and what
+ *  to change. */
+function tooLongForChat(err: PromptTooLongError, tools: number): PromptTooLongError {
+  const what = tools > 0 ? `VS Code's instructions and ${tools} tool description${tools === 1 ? "" : "s"}` : "VS Code's instructions";
+  return new PromptTooLongError(
+    `The request does not fit Mixtral's context: ${err.tokens} tokens of prompt (${what} with your message), but only ${err.limit} fit (mixtral.contextSize ${err.contextSize}, less the answer's room).`,
+    `Raise mixtral.contextSize (e.g. 32768)${tools > 0 ? ", or use Ask mode (no tools) or turn tools off in the chat's tool picker" : ""}, or shorten the message.`,
+    err.tokens, err.limit, err.contextSize,
+  );
 }
 
 function newCallId(): string {

@@ -4,7 +4,7 @@
 // its own run (mixtralFormat.ts), so a prompt's size is the exact sum of its runs' counts plus one
 // per BOS/EOS: no approximation, no re-tokenizing the whole prompt per try. (A command's selection
 // is bounded before it becomes a prompt: src/core/commands/codeInput.ts.)
-import { InvalidOptionsError } from "../errors";
+import { PromptTooLongError } from "../errors";
 import { userRun, validateConversation, withSystem, type ChatMessage } from "./mixtralFormat";
 
 /** The engine's tokenizer: one count per text, each counted as one prompt text run. */
@@ -60,8 +60,9 @@ export async function fitChat(options: ChatBudgetOptions): Promise<ChatBudget> {
     }
   }
   const newest = 1 + firstTokens[firstTokens.length - 1];
-  throw new InvalidOptionsError(
+  throw new PromptTooLongError(
     `The message is too long for the model's context: ${newest} tokens with the system text, but only ${Math.max(0, limit)} fit (context ${options.contextSize}, ${options.reserveTokens} kept for the answer).`,
     "Shorten the message or the attached code, or raise mixtral.contextSize.",
+    newest, Math.max(0, limit), options.contextSize,
   );
 }

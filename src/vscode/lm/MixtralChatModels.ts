@@ -161,8 +161,18 @@ export function toLanguageModelError(err: unknown): Error {
     default:
       // The server is busy (429/503 after our retries): VS Code's "blocked" kind, retry later.
       if (err instanceof RemoteOverloadedError) return vscode.LanguageModelError.Blocked(d.message);
-      return new Error(d.message);
+      return wordsOnly(d.message);
   }
+}
+
+/** An error that shows as its words alone. VS Code's chat (copilot-chat 0.67) renders a provider's
+ *  error as "message: stack" whenever it has a stack, and VS Code hands the stack over from our
+ *  extension host as it is: the user would read our bundle's stack frames after our message. The
+ *  log keeps the stack (provideLanguageModelChatResponse logs it first). */
+function wordsOnly(message: string): Error {
+  const err = new Error(message);
+  err.stack = "";
+  return err;
 }
 
 /** "Mixtral: Use Mixtral in VS Code's Chat": opens VS Code's Chat view, where the model picker lists
