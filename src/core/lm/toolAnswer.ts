@@ -34,7 +34,10 @@ export function toolAnswerSchema(tools: readonly ToolSpec[], mode: ToolMode): Gr
       arguments: t.inputSchema ? toGrammarSchema(t.inputSchema) : { type: "object", properties: {} },
     },
   }));
-  const branches = mode === "auto" ? [{ type: "object", properties: { [ANSWER_KEY]: { type: "string" } } }, ...calls] : calls;
+  // A text answer has at least one character: an empty string is valid JSON, and a weak (or
+  // random-weight) model closes the quotes at once, so VS Code's chat would get no text at all and
+  // say "Sorry, no response was returned."
+  const branches = mode === "auto" ? [{ type: "object", properties: { [ANSWER_KEY]: { type: "string", minLength: 1 } } }, ...calls] : calls;
   return branches.length === 1 ? branches[0] : { oneOf: branches };
 }
 

@@ -52,7 +52,7 @@ describe("lm: tool schemas for the grammar", () => {
   it("answer schema: text or one branch per tool (auto); calls only (required)", () => {
     const auto = toolAnswerSchema([weather, listFiles], "auto") as { oneOf: { properties: Record<string, unknown> }[] };
     assert.equal(auto.oneOf.length, 3);
-    assert.deepEqual(auto.oneOf[0], { type: "object", properties: { answer: { type: "string" } } });
+    assert.deepEqual(auto.oneOf[0], { type: "object", properties: { answer: { type: "string", minLength: 1 } } });
     assert.deepEqual(auto.oneOf[1].properties.name, { const: "get_weather" });
     assert.deepEqual(auto.oneOf[2].properties.arguments, { type: "object", properties: {} });
     const required = toolAnswerSchema([weather], "required") as { properties: Record<string, unknown> };
