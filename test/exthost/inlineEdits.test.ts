@@ -8,27 +8,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { startScriptedOpenAi, type ScriptedOpenAi } from "../helpers/openAiServers";
+import { ADD, ANSWER_CODE, BODY, HEAD, ORIGINAL, proposalState as state, SHOWN, TAIL, type ProposalState } from "./editsFixture";
 
 const config = () => vscode.workspace.getConfiguration("mixtral");
 const G = vscode.ConfigurationTarget.Global;
 
-const HEAD = "// math helpers\n";
-const TAIL = "\nexport { add, sub };\n";
-const BODY = "function add(a, b) {\n  return a + b;\n}\n\nfunction sub(a, b) {\n  return a - b;\n}\n";
-const ADD = "function add(a: number, b: number) {\n";
-const SUB = "function sub(a: number, b: number) {\n";
-const ANSWER_CODE = `${ADD}  return a + b;\n}\n\n${SUB}  return a - b;\n}`;
-const ORIGINAL = HEAD + BODY + TAIL;
-/** Both hunks pending: each original line followed by its proposed line. */
-const SHOWN = HEAD + `function add(a, b) {\n${ADD}  return a + b;\n}\n\nfunction sub(a, b) {\n${SUB}  return a - b;\n}\n` + TAIL;
-
-interface ProposalState {
-  pending: boolean;
-  decisions: string[];
-  hunks: number;
-  decorated?: { removed: number[]; added: number[]; tail: number[] };
-}
-const state = () => vscode.commands.executeCommand<ProposalState>("mixtral._test.proposal");
 
 async function lenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {
   return (await vscode.commands.executeCommand<vscode.CodeLens[]>("vscode.executeCodeLensProvider", doc.uri)).filter((l) => l.command?.command.startsWith("mixtral."));

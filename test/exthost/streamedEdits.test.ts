@@ -9,30 +9,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { startScriptedOpenAi, type ScriptedOpenAi } from "../helpers/openAiServers";
+import { ADD, ANSWER_CODE, HEAD, ORIGINAL, proposalState as state, SHOWN, SUB, TAIL, type ProposalState } from "./editsFixture";
 
 const config = () => vscode.workspace.getConfiguration("mixtral");
 const G = vscode.ConfigurationTarget.Global;
 
-const HEAD = "// math helpers\n";
-const TAIL = "\nexport { add, sub };\n";
-const BODY = "function add(a, b) {\n  return a + b;\n}\n\nfunction sub(a, b) {\n  return a - b;\n}\n";
-const ADD = "function add(a: number, b: number) {\n";
-const SUB = "function sub(a: number, b: number) {\n";
-const ANSWER_CODE = `${ADD}  return a + b;\n}\n\n${SUB}  return a - b;\n}`;
-const ORIGINAL = HEAD + BODY + TAIL;
-/** Both hunks pending once the answer is complete. */
-const SHOWN = HEAD + `function add(a, b) {\n${ADD}  return a + b;\n}\n\nfunction sub(a, b) {\n${SUB}  return a - b;\n}\n` + TAIL;
 /** Held after the blank line below the first function: its hunk is whole, the second function not reached. */
 const MID = HEAD + `function add(a, b) {\n${ADD}  return a + b;\n}\n` + "\nfunction sub(a, b) {\n  return a - b;\n}\n" + TAIL;
-
-interface ProposalState {
-  pending: boolean;
-  streaming: boolean;
-  decisions: string[];
-  hunks: number;
-  decorated?: { removed: number[]; added: number[]; tail: number[]; writing?: number };
-}
-const state = () => vscode.commands.executeCommand<ProposalState>("mixtral._test.proposal");
 
 async function lensTitles(doc: vscode.TextDocument): Promise<string[]> {
   const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>("vscode.executeCodeLensProvider", doc.uri);
