@@ -49,16 +49,30 @@ export async function sendMessage(chat: FrameLocator, text: string): Promise<voi
   await input.press("Enter");
 }
 
-/** Lengths of the streaming answer's text at each DOM change, recorded inside the view. */
-export async function watchLengths(frame: Frame): Promise<void> {
-  await frame.evaluate(() => {
+/** Where a chat UI keeps its answers: our webview by default; VS Code's own chat passes its own. */
+export interface AnswerSelectors {
+  /** Every answer's text element; the last one is the streaming answer. */
+  answers: string;
+  /** An element that holds them all (what the observer watches). */
+  root: string;
+}
+
+/** Lengths of the streaming answer's text at each DOM change, recorded inside the page or view
+ *  (read them back with readLengths). */
+export async function watchLengths(target: Page | Frame, where: AnswerSelectors = { answers: "article.turn.assistant .body", root: "#transcript" }): Promise<void> {
+  await target.evaluate(({ answers, root }) => {
     const w = window as { __lengths: number[] };
     w.__lengths = [];
     new MutationObserver(() => {
-      const bodies = document.querySelectorAll("article.turn.assistant .body");
-      const last = bodies[bodies.length - 1];
+      const all = document.querySelectorAll(answers);
+      const last = all[all.length - 1];
       if (last) w.__lengths.push(last.textContent.length);
-    }).observe(document.getElementById("transcript"), { childList: true, subtree: true, characterData: true });
-  });
+    }).observe(document.querySelector(root)!, { childList: true, subtree: true, characterData: true });
+  }, where);
+}
+
+/** What watchLengths recorded so far. */
+export async function readLengths(target: Page | Frame): Promise<number[]> {
+  return (await target.evaluate(() => (window as { __lengths?: number[] }).__lengths ?? [])) as number[];
 }
 

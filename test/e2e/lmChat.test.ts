@@ -13,12 +13,8 @@ import * as path from "node:path";
 import type { Page } from "playwright-core";
 import { writeTinyMixtral } from "../../src/core/gguf/tinyMixtral";
 import { TINY_MODEL_SEED } from "../helpers/tinyModel";
+import { readLengths, watchLengths } from "./chatHelpers";
 import { describeWorkbench, openWorkbench, runFromPalette, vsixForTests, type Workbench } from "./workbench";
-
-// Callbacks passed to page.evaluate run in the page (this Node project has no DOM library).
-/* eslint-disable @typescript-eslint/no-explicit-any */
-declare const window: any, document: any, MutationObserver: any;
-/* eslint-enable @typescript-eslint/no-explicit-any */
 
 const QUESTION = "What does a mixture of experts route?";
 
@@ -108,15 +104,7 @@ describe("VS Code's chat with Mixtral as its model (tiny model, offline, signed 
     await input.locator(".chat-mode-picker-item a", { hasText: "Ask" }).waitFor({ timeout: 10_000 });
 
     // Every change of the answer's text, recorded in the page while it streams.
-    await page.evaluate(() => {
-      const w = window as { __lengths: number[] };
-      w.__lengths = [];
-      new MutationObserver(() => {
-        const answers = document.querySelectorAll(".interactive-item-container.interactive-response .value");
-        const last = answers[answers.length - 1];
-        if (last) w.__lengths.push(last.textContent.length);
-      }).observe(document.querySelector(".interactive-session"), { childList: true, subtree: true, characterData: true });
-    });
+    await watchLengths(page, { answers: ".interactive-item-container.interactive-response .value", root: ".interactive-session" });
     await input.locator(".monaco-editor .view-lines").click();
     await page.keyboard.type(QUESTION);
     await page.keyboard.press("Enter");
@@ -127,7 +115,7 @@ describe("VS Code's chat with Mixtral as its model (tiny model, offline, signed 
     const answer = ((await response.locator(".value").first().textContent()) ?? "").trim();
     assert.equal(await response.locator(".codicon-error").count(), 0, `VS Code's chat shows an error: ${answer.slice(0, 600)}`);
     assert.ok(answer.length > 0, "VS Code's chat shows an empty answer");
-    const lengths = (await page.evaluate(() => (window as { __lengths: number[] }).__lengths)) as number[];
+    const lengths = await readLengths(page);
     assert.ok(new Set(lengths.filter((n) => n > 0)).size >= 2, `the answer arrived in ${new Set(lengths).size} step(s): ${lengths.slice(0, 20).join(",")}`);
     await wb.screenshot("vscode-chat-mixtral");
 

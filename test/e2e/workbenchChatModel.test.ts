@@ -6,13 +6,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ensureTinyModel } from "../helpers/tinyModel";
-import { chatFrame, openChat, sendMessage, watchLengths } from "./chatHelpers";
+import { chatFrame, openChat, readLengths, sendMessage, watchLengths } from "./chatHelpers";
 import { openWorkbench, vsixForTests, workspaceFolder, type Workbench } from "./workbench";
-
-// Callbacks passed to frame.evaluate run in the page (this Node project has no DOM library).
-/* eslint-disable @typescript-eslint/no-explicit-any */
-declare const window: any;
-/* eslint-enable @typescript-eslint/no-explicit-any */
 
 describe("chat view in the browser workbench (tiny model)", function () {
   this.timeout(300_000);
@@ -50,7 +45,7 @@ describe("chat view in the browser workbench (tiny model)", function () {
     await chat.locator("article.turn.user", { hasText: "Hello there" }).waitFor();
     // Done: the answer shows its stats or an incomplete marker, and Regenerate.
     await chat.locator("article.turn.assistant vscode-button", { hasText: "Regenerate" }).waitFor({ timeout: 120_000 });
-    const lengths = (await (await chatFrame(wb.page)).evaluate(() => (window as { __lengths: number[] }).__lengths)) as number[];
+    const lengths = await readLengths(await chatFrame(wb.page));
     assert.ok(new Set(lengths.filter((n) => n > 0)).size >= 2, `the answer arrived in ${new Set(lengths).size} step(s): ${lengths.slice(0, 20).join(",")}`);
     assert.ok(((await chat.locator("article.turn.assistant .body").last().textContent()) ?? "").length > 0);
     await chat.locator("#model-label", { hasText: /tiny|mixtral/i }).waitFor({ timeout: 30_000 });
