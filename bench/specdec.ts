@@ -7,6 +7,7 @@
 //                             [--backend auto|cuda|cpu] [--gpu-layers auto|max|N] [--chat-runs 3]
 //                             [--chat-tokens 64] [--max-answer-tokens N] [--engine <dist/engine.js>]
 //                             [--completions]  (also inline-completion-shaped requests: does it pay there?)
+//                             [--completions-only]  (those and free chat, no edits)
 // The corpus: bench/data (bench/editCorpusTool.js materialize writes .cache/edit-corpus.json).
 import { existsSync } from "node:fs";
 import * as path from "node:path";
@@ -34,6 +35,7 @@ export interface SpecDecodeRunOptions {
   chatTokens?: number;
   maxAnswerTokens?: number;
   completions?: boolean;
+  completionsOnly?: boolean;
   enginePath?: string;
   contextSize?: number;
   onEdit?: (line: string) => void;
@@ -71,7 +73,7 @@ export async function runSpecDecode(o: SpecDecodeRunOptions): Promise<SpecDecode
     });
     const description = `${info.fileName} (${info.quantization}, ${(info.sizeBytes / 1e6).toFixed(0)} MB), backend ${info.backend}${info.gpuName ? ` on ${info.gpuName}` : ""}, ${info.gpuLayers}/${info.layerCount} layers on GPU`;
     o.onEdit?.(`${description}; ${edits.length} edits, arms ${arms.join(", ")}\n`);
-    const figures = await measureSpecDecode(client, edits, { arms, chatRuns: o.chatRuns, chatTokens: o.chatTokens, maxAnswerTokens: o.maxAnswerTokens, completions: o.completions, onEdit: (r) => o.onEdit?.(editLine(r, arms)) });
+    const figures = await measureSpecDecode(client, edits, { arms, chatRuns: o.chatRuns, chatTokens: o.chatTokens, maxAnswerTokens: o.maxAnswerTokens, completions: o.completions, completionsOnly: o.completionsOnly, onEdit: (r) => o.onEdit?.(editLine(r, arms)) });
     return { ...figures, description, arms, gpu: info.gpuLayers > 0 && info.gpuLayers >= info.layerCount };
   } finally {
     await client.dispose();
@@ -93,7 +95,7 @@ export function formatSpecDecode(r: SpecDecodeRun): string {
     const runs = r.edits.filter((e) => e.keepsMost && e.arms[a]).map((e) => e.arms[a]!);
     rows[i].push(fmt(median(runs.map((x) => modeledRatio(x, table))), 2), a === "always" && !r.gpu ? fmt(median(runs.map((x) => modeledRatio(x, GPU_MIXTRAL_COSTS))), 2) : "");
   }
-  let text = formatTable([`decode tok/s ratio, ${counted} of ${r.edits.length} edits keep most lines`, "median", "p25 – p75", "min – max", "drafted tokens accepted", "modeled, this table", "modeled, H200 table"], rows);
+  let text = !r.edits.length ? "" : formatTable([`decode tok/s ratio, ${counted} of ${r.edits.length} edits keep most lines`, "median", "p25 – p75", "min – max", "drafted tokens accepted", "modeled, this table", "modeled, H200 table"], rows);
   const sim = r.edits.filter((e) => e.keepsMost).map((e) => e.simulatedGpu.ratio);
   if (sim.length) text += `auto replayed on the H200 table (no clock: the product's lookup and policy, steps × measured cost), ${sim.length} edits keeping most lines: median ${fmt(median(sim), 2)}x (p25 ${fmt(percentile(sim, 25), 2)}, p75 ${fmt(percentile(sim, 75), 2)})\n`;
   if (r.chat) text += `free chat, nothing to copy (${r.chat.tokens} tokens, median of ${r.chat.runs}): off ${fmt(r.chat.off)} tok/s, auto ${fmt(r.chat.auto)} tok/s, ratio ${fmt(r.chat.ratio, 3)}; best runs ${fmt(r.chat.bestOff)} / ${fmt(r.chat.bestAuto)}, ratio ${fmt(r.chat.bestRatio, 3)} (goal ≥ 0.97)\n`;
@@ -123,6 +125,7 @@ export async function run(argv: string[]): Promise<number> {
       case "--engine": o.enginePath = v; i++; break;
       case "--max-answer-tokens": o.maxAnswerTokens = Number(v); i++; break;
       case "--completions": o.completions = true; break;
+      case "--completions-only": o.completionsOnly = true; break;
       default: throw new Error(`unknown argument ${argv[i]}`);
     }
   }

@@ -98,6 +98,8 @@ export interface SpecDecodeOptions {
   chatTokens?: number;
   /** Also measure inline-completion-shaped requests. Default false. */
   completions?: boolean;
+  /** Only the completion-shaped requests (and free chat): no edit runs. Default false. */
+  completionsOnly?: boolean;
   /** Force only the answer's first N tokens (quick runs); default all. */
   maxAnswerTokens?: number;
   onEdit?: (run: EditRun) => void;
@@ -106,7 +108,7 @@ export interface SpecDecodeOptions {
 export async function measureSpecDecode(client: EngineClient, edits: readonly Edit[], o: SpecDecodeOptions = {}): Promise<SpecDecodeFigures> {
   const arms = o.arms ?? ARMS;
   const runs: EditRun[] = [];
-  for (const [i, e] of edits.entries()) {
+  for (const [i, e] of (o.completionsOnly ? [] : edits).entries()) {
     const { prompt, answer } = editPrompt(e);
     const forceTokens = (await client.tokenize([{ type: "text", text: answer }])).tokens.slice(0, o.maxAnswerTokens);
     const promptIds = (await client.tokenize(prompt)).tokens;
@@ -139,7 +141,7 @@ export async function measureSpecDecode(client: EngineClient, edits: readonly Ed
     summary[arm] = { median: median(ratios), p25: percentile(ratios, 25), p75: percentile(ratios, 75), min: Math.min(...ratios), max: Math.max(...ratios), acceptedShare: proposed ? accepted / proposed : 0 };
   }
   const figures: SpecDecodeFigures = { edits: runs, summary };
-  if (o.completions) figures.completion = await measureCompletions(client, edits, arms);
+  if (o.completions || o.completionsOnly) figures.completion = await measureCompletions(client, edits, arms);
   const chatRuns = o.chatRuns ?? 3;
   if (chatRuns > 0) figures.chat = await measureFreeChat(client, chatRuns, o.chatTokens ?? 64);
   return figures;
@@ -164,20 +166,27 @@ async function measureFreeChat(client: EngineClient, runs: number, tokens: numbe
   return { off, auto, ratio: auto / off, bestOff, bestAuto, bestRatio: bestAuto / bestOff, runs, tokens };
 }
 
-/** The inline-completion prompt (the product's own builders) with the cursor at the start of a
- *  line in the middle of the edit's "after" text, and the model made to write that line and the
- *  next (at most 32 tokens, the size of a suggestion). On the chat slot: the completion slot never
- *  drafts, and this is how to see whether it should. */
+/** The inline-completion prompt (the product's own builders) as the user is about to write two
+ *  lines in the middle of the edit's "after" text: those lines are taken out of the document, the
+ *  cursor is on the empty line in their place, and the model is made to write them (at most 32
+ *  tokens, the size of a suggestion). So what it writes is not the code right after the cursor in
+ *  its prompt (until 2026-12-04 it was: the cursor stood before the two lines, which then opened
+ *  the prompt's "code after the cursor", and every arm could copy them from there). On the chat
+ *  slot: this is how to see whether the completion slot should draft. */
 async function measureCompletions(client: EngineClient, edits: readonly Edit[], arms: readonly Speculation[]): Promise<NonNullable<SpecDecodeFigures["completion"]>> {
   const ratios: Partial<Record<Speculation, number[]>> = {};
   const drafted: Partial<Record<Speculation, { drafts: number; proposed: number; accepted: number }>> = {};
   let tokens = 0;
+  let requests = 0;
   for (const e of edits) {
     const lines = e.after.split("\n");
     const line = Math.floor(lines.length / 2);
-    const ctx = buildCompletionContext({ uri: `bench:${e.id}`, path: e.path, languageId: e.language, text: e.after, line, character: 0 });
+    const written = lines.slice(line, line + 2).join("\n") + "\n";
+    if (!written.trim()) continue;
+    const text = [...lines.slice(0, line), "", ...lines.slice(line + 2)].join("\n");
+    const ctx = buildCompletionContext({ uri: `bench:${e.id}`, path: e.path, languageId: e.language, text, line, character: 0 });
     const prompt = buildCompletionPrompt(ctx, [], { multiline: true });
-    const forceTokens = (await client.tokenize([{ type: "text", text: lines.slice(line, line + 2).join("\n") + "\n" }])).tokens.slice(0, 32);
+    const forceTokens = (await client.tokenize([{ type: "text", text: written }])).tokens.slice(0, 32);
     const rates: Partial<Record<Speculation, number>> = {};
     for (const arm of arms) {
       const r = await runArm(client, prompt.segments, forceTokens, arm);
@@ -188,6 +197,7 @@ async function measureCompletions(client: EngineClient, edits: readonly Edit[], 
       d.accepted += r.accepted;
     }
     tokens += forceTokens.length;
+    requests++;
     for (const arm of arms) if (rates.off && rates[arm]) (ratios[arm] ??= []).push(rates[arm]! / rates.off);
   }
   const out: NonNullable<SpecDecodeFigures["completion"]>["arms"] = {};
@@ -195,5 +205,5 @@ async function measureCompletions(client: EngineClient, edits: readonly Edit[], 
     const d = drafted[arm];
     if (ratios[arm]?.length && d) out[arm] = { median: median(ratios[arm]!), drafts: d.drafts, acceptedShare: d.proposed ? d.accepted / d.proposed : 0 };
   }
-  return { requests: edits.length, tokens: edits.length ? tokens / edits.length : 0, arms: out };
+  return { requests, tokens: requests ? tokens / requests : 0, arms: out };
 }
