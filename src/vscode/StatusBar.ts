@@ -98,7 +98,7 @@ export class StatusBar extends Disposable {
     md.appendMarkdown(`**Mixtral Local** — ${s.engine === "local" ? "local engine" : `remote (${s.engine})`}\n\n`);
     if (s.info) md.appendMarkdown(`${s.info.fileName}\n\n${s.info.description} · ${s.info.backend}${s.info.gpuName ? ` (${s.info.gpuName})` : ""}\n\n`);
     for (const notice of fallbacks) md.appendText(`${notice}\n\n`);
-    if (this.gpuOffer) md.appendMarkdown(`This machine has an NVIDIA GPU; the engine runs on the CPU until a GPU pack is installed: [${this.gpuOffer}](command:${CommandIds.enableGpuAcceleration})\n\n`);
+    if (this.gpuOffer) md.appendMarkdown(`This machine has a GPU the engine does not use yet; it runs on the CPU until a GPU pack is installed: [${this.gpuOffer}](command:${CommandIds.enableGpuAcceleration})\n\n`);
     if (s.message) md.appendText(s.message);
     this.item.tooltip = md;
     this.item.accessibilityInformation = { label: `Mixtral Local: ${s.state}${s.message ? `. ${s.message}` : ""}` };

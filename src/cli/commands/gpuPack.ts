@@ -99,7 +99,7 @@ async function install(data: ResolvedDataDir, manifest: GpuPackManifest | undefi
 }
 
 /** --backend, else the pack --from holds (matched by size, then checked by hash), else the best
- *  pack for the GPU nvidia-smi sees. */
+ *  pack for the GPU detectMachine finds (NVIDIA: CUDA; AMD: Vulkan). */
 async function choosePack(manifest: GpuPackManifest | undefined, opts: { backend?: string; from?: string }): Promise<GpuPackEntry> {
   if (opts.backend) return gpuPackForBackend(manifest, opts.backend);
   if (opts.from) {
@@ -111,7 +111,7 @@ async function choosePack(manifest: GpuPackManifest | undefined, opts: { backend
   const machine = await detectMachine();
   const status = await gpuPackStatus("", manifest, gpuVendorOf(machine.gpu));
   if (!status.available.length || !gpuVendorOf(machine.gpu).vendor) {
-    throw new GpuPackError("nvidia-smi finds no NVIDIA GPU here, so no pack is picked automatically.", `Name one with --backend (${manifest?.packs.map((p) => p.backend).join(", ") || "none for this platform"}); Vulkan serves AMD and Intel GPUs.`);
+    throw new GpuPackError("No GPU is found here (no NVIDIA card through nvidia-smi, no AMD card through the amdgpu driver), so no pack is picked automatically.", `Name one with --backend (${manifest?.packs.map((p) => p.backend).join(", ") || "none for this platform"}); Vulkan serves AMD and Intel GPUs.`);
   }
   return status.available[0];
 }

@@ -79,11 +79,13 @@ export function gpuForFit(card: GpuInfo | undefined, e: GpuEvidence): { gpu?: Gp
   if (e.loadedBackend && e.loadedBackend !== "remote") return { gpu: card };
   // Apple silicon: the VSIX's own binaries are the Metal build.
   if (card.backend === "metal") return { gpu: card };
-  const usable = e.binaries.filter((b) => e.probes[b] !== false);
+  // An NVIDIA card runs CUDA or Vulkan binaries; an AMD card (found as a Vulkan GPU) Vulkan only.
+  const fitting = e.binaries.filter((b) => card.backend === "cuda" || b === card.backend);
+  const usable = fitting.filter((b) => e.probes[b] !== false);
   if (usable.length > 0) return { gpu: card };
-  return e.binaries.length === 0
-    ? { why: "no GPU binaries are installed (the extension ships CPU binaries only): enable GPU acceleration or build GPU support for this machine" }
-    : { why: `the GPU binaries here failed their decode test (${e.binaries.join(", ")})` };
+  return fitting.length === 0
+    ? { why: `no GPU binaries for this card are installed (the extension ships CPU binaries only): enable GPU acceleration${card.backend === "cuda" ? " or build GPU support for this machine" : " (the Vulkan pack)"}` }
+    : { why: `the GPU binaries here failed their decode test (${fitting.join(", ")})` };
 }
 
 /** `machine` with its GPU dropped when no GPU backend can use it (the reason goes into gpuSource). */

@@ -103,9 +103,9 @@ export async function loadGpuPackManifest(distDir: string): Promise<GpuPackManif
   return parseGpuPackManifest(raw);
 }
 
-/** What the host knows about the machine's GPU without native code (nvidia-smi today). */
+/** What the host knows about the machine's GPU without native code (nvidia-smi; amdgpu's sysfs files). */
 export interface GpuVendorInfo {
-  /** "nvidia" when nvidia-smi found a card; "other" for a GPU known by other means; none: no GPU seen. */
+  /** "nvidia" when nvidia-smi found a card; "other" for a GPU known by other means (an AMD card); none: no GPU seen. */
   vendor?: "nvidia" | "other";
 }
 

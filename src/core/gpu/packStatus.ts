@@ -19,9 +19,10 @@ export interface GpuPackStatus {
   offer?: GpuPackEntry;
 }
 
-/** nvidia-smi found a card → "nvidia"; Apple silicon needs no pack (Metal is in the VSIX). */
+/** nvidia-smi found a card → "nvidia"; an AMD card (a Vulkan GPU) → "other"; Apple silicon needs
+ *  no pack (Metal is in the VSIX). */
 export function gpuVendorOf(gpu: GpuInfo | undefined): GpuVendorInfo {
-  return { vendor: gpu?.backend === "cuda" ? "nvidia" : undefined };
+  return { vendor: gpu?.backend === "cuda" ? "nvidia" : gpu?.backend === "vulkan" ? "other" : undefined };
 }
 
 export async function gpuPackStatus(dataDir: string, manifest: GpuPackManifest | undefined, gpu: GpuVendorInfo): Promise<GpuPackStatus> {
@@ -46,6 +47,6 @@ export function renderGpuPackMarkdown(s: GpuPackStatus, installHow: string): str
     lines.push(`- ${installed ? "**installed**" : "available"}: @node-llama-cpp/${p.name}@${p.version} (${describeGpuPack(p)})`);
   }
   for (const b of s.localBuilds) lines.push(`- **local build** (made on this machine, used before a pack of its name): ${b.dir}`);
-  if (s.offer) lines.push(`- This machine has an NVIDIA GPU and no GPU pack: ${installHow} (${describeGpuPack(s.offer)}).`);
+  if (s.offer) lines.push(`- This machine has ${s.offer.backend === "vulkan" ? "an AMD GPU" : "an NVIDIA GPU"} and no GPU pack: ${installHow} (${describeGpuPack(s.offer)}).`);
   return [...lines, ""].join("\n");
 }

@@ -1,10 +1,13 @@
 // What this machine has, found without native code (the extension host and the CLI must not load
 // node-llama-cpp): RAM and CPU from node:os and /proc/cpuinfo, an NVIDIA GPU from `nvidia-smi`,
-// Apple silicon's unified memory from the platform. The engine process reports what
+// an AMD GPU on Linux from the amdgpu driver's files in sysfs, Apple silicon's unified memory from
+// the platform. The engine process reports what
 // node-llama-cpp itself detected once a model is loaded (ModelInfo: backend, GPU, VRAM); the
 // doctor shows that next to this and prefers it.
 import { execFile } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import * as os from "node:os";
+import * as path from "node:path";
 import { hasAvx2, readCpuinfo } from "../cpuinfo";
 import type { GpuInfo, MachineInfo } from "./fit";
 
@@ -16,7 +19,7 @@ export interface DetectedMachine extends MachineInfo {
   /** Flags that matter to llama.cpp's CPU kernels, e.g. avx2, avx512f, f16c, fma. */
   cpuFeatures: string[];
   freeRamBytes: number;
-  /** How the GPU was found: "nvidia-smi", "apple-silicon" or "none" (and why). */
+  /** How the GPU was found: "nvidia-smi", "amdgpu (sysfs)", "apple-silicon" or "none" (and why). */
   gpuSource: string;
 }
 
@@ -56,12 +59,51 @@ export async function queryNvidiaSmi(timeoutMs = 3000): Promise<GpuInfo | undefi
   return card && { name: card.name, backend: "cuda", vramTotalBytes: card.vramTotalBytes };
 }
 
+/** Where Linux lists display devices (one `cardN` folder per GPU, its PCI device under `device/`). */
+export const LINUX_DRM_DIR = "/sys/class/drm";
+
+/** Below this much dedicated memory an AMD "VRAM" is an APU's carve-out of system RAM, not a card. */
+const MIN_AMD_VRAM_BYTES = 4 * 1024 ** 3;
+
+function readSysfs(file: string): string | undefined {
+  try {
+    return readFileSync(file, "utf8").trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The AMD card with the most dedicated memory that the amdgpu driver lists under `drmDir`
+ *  (vendor 0x1002, `mem_info_vram_total` ≥ 4 GiB), as a Vulkan GPU; undefined when there is none.
+ *  No tool to run and nothing to load: files the driver keeps. Intel GPUs are not picked (their
+ *  drivers do not report dedicated memory here, and an integrated one rarely beats the CPU). */
+export function findAmdGpu(drmDir = LINUX_DRM_DIR): GpuInfo | undefined {
+  let cards: string[];
+  try {
+    cards = readdirSync(drmDir).filter((n) => /^card\d+$/.test(n));
+  } catch {
+    return undefined;
+  }
+  let best: GpuInfo | undefined;
+  for (const card of cards) {
+    const dev = path.join(drmDir, card, "device");
+    if (readSysfs(path.join(dev, "vendor"))?.toLowerCase() !== "0x1002") continue;
+    const vram = Number(readSysfs(path.join(dev, "mem_info_vram_total")));
+    if (!Number.isFinite(vram) || vram < MIN_AMD_VRAM_BYTES || (best && best.vramTotalBytes >= vram)) continue;
+    const id = readSysfs(path.join(dev, "device"))?.replace(/^0x/i, "").toLowerCase();
+    best = { name: readSysfs(path.join(dev, "product_name")) ?? `AMD Radeon GPU (PCI 1002:${id ?? "?"})`, backend: "vulkan", vramTotalBytes: vram };
+  }
+  return best;
+}
+
 export async function detectMachine(options: { probeGpu?: boolean } = {}): Promise<DetectedMachine> {
   const flags = readCpuinfo()?.flags ?? new Set<string>(process.arch === "arm64" ? ["neon"] : []);
   const features = INTERESTING_FLAGS.filter((f) => flags.has(f));
   const cpus = os.cpus();
   let gpu: GpuInfo | undefined;
-  let gpuSource = "none (no nvidia-smi; Vulkan and AMD GPUs are detected by the engine when it loads)";
+  let gpuSource = process.platform === "linux"
+    ? "none (no nvidia-smi, no AMD card with 4 GB or more; other GPUs are detected by the engine when it loads)"
+    : "none (no nvidia-smi; Vulkan and AMD GPUs are detected by the engine when it loads)";
   if (process.platform === "darwin" && process.arch === "arm64") {
     // Metal may use about 3/4 of unified memory by default (recommendedMaxWorkingSetSize).
     gpu = { name: cpus[0]?.model ?? "Apple silicon", backend: "metal", vramTotalBytes: os.totalmem() * 0.75, unifiedMemory: true };
@@ -69,6 +111,10 @@ export async function detectMachine(options: { probeGpu?: boolean } = {}): Promi
   } else if (options.probeGpu !== false) {
     gpu = await queryNvidiaSmi();
     if (gpu) gpuSource = "nvidia-smi";
+    else if (process.platform === "linux") {
+      gpu = findAmdGpu();
+      if (gpu) gpuSource = "amdgpu (sysfs)";
+    }
   }
   return {
     platform: process.platform,

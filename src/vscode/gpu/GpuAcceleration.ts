@@ -1,5 +1,5 @@
 // GPU packs in VS Code: "Mixtral: Enable GPU Acceleration…", "Install GPU Pack from File…" and
-// "Remove GPU Packs", the offer (status bar menu, doctor, walkthrough) when nvidia-smi finds a card
+// "Remove GPU Packs", the offer (status bar menu, doctor, walkthrough) when a GPU is found (nvidia-smi; amdgpu on Linux)
 // and no pack for it is installed, and the engine restart that makes a new pack take effect.
 // Installing, verifying and listing are src/core/gpu's; this file is the words and the progress.
 import { readFileSync } from "node:fs";

@@ -23,7 +23,7 @@ describe("gpuUsability", () => {
     const withCard = chooseAutoQuantization(card, { contextSize: 8192 });
     const planned = planningMachine(card, { ...readGpuEvidence(root, path.join(root, "no-extension-packages")), backendSetting: "auto" });
     assert.equal(planned.gpu, undefined);
-    assert.match(planned.gpuSource, /^NVIDIA H100 80GB HBM3 found \(nvidia-smi\), but no GPU binaries are installed .*: planning for RAM only$/);
+    assert.match(planned.gpuSource, /^NVIDIA H100 80GB HBM3 found \(nvidia-smi\), but no GPU binaries for this card are installed .*: planning for RAM only$/);
     const ramOnly = chooseAutoQuantization(planned, { contextSize: 8192 });
     assert.equal(ramOnly.estimate?.gpuLayers ?? 0, 0);
     assert.equal(ramOnly.estimate?.vramBytes ?? 0, 0);
@@ -51,5 +51,18 @@ describe("gpuUsability", () => {
     assert.deepEqual(gpuForFit(H100, { binaries: ["cuda"], probes: {}, backendSetting: "auto", loadedBackend: "cpu" }), { why: "the engine runs on the CPU (see its notices for why)" });
     assert.deepEqual(gpuForFit(H100, { binaries: ["cuda"], probes: {}, backendSetting: "cpu" }), { why: "mixtral.backend is cpu" });
     assert.equal(gpuForFit(H100, { binaries: [], probes: {}, backendSetting: "auto", loadedBackend: "cuda" }).gpu, H100);
+  });
+
+  it("plans with an AMD card (found as a Vulkan GPU) only when Vulkan binaries are installed: CUDA ones cannot drive it", async () => {
+    const amd: GpuInfo = { name: "AMD Radeon GPU (PCI 1002:744c)", backend: "vulkan", vramTotalBytes: 24 * GiB };
+    await mkdir(gpuPackDir(root, "linux-x64-cuda"), { recursive: true });
+    const cudaOnly = gpuForFit(amd, { ...readGpuEvidence(root, undefined), backendSetting: "auto" });
+    assert.equal(cudaOnly.gpu, undefined);
+    assert.match(cudaOnly.why ?? "", /^no GPU binaries for this card are installed .*enable GPU acceleration \(the Vulkan pack\)$/);
+    await mkdir(gpuPackDir(root, "linux-x64-vulkan"), { recursive: true });
+    assert.equal(gpuForFit(amd, { ...readGpuEvidence(root, undefined), backendSetting: "auto" }).gpu, amd);
+    // The NVIDIA card is served by either.
+    await rm(gpuPackDir(root, "linux-x64-cuda"), { recursive: true });
+    assert.equal(gpuForFit(H100, { ...readGpuEvidence(root, undefined), backendSetting: "auto" }).gpu, H100);
   });
 });

@@ -35,6 +35,19 @@ describe("gpu/packStatus", function () {
     }
   });
 
+  it("offers the Vulkan pack on a machine with an AMD card (a Vulkan GPU) and no pack", async () => {
+    const amd = gpuVendorOf({ name: "AMD Radeon GPU (PCI 1002:744c)", backend: "vulkan", vramTotalBytes: 24 * 2 ** 30 });
+    const empty = await makePackRoot([]);
+    try {
+      const s = await gpuPackStatus(empty.dataDir, manifest, amd);
+      assert.equal(s.offer?.name, "linux-x64-vulkan");
+      assert.equal(s.available[0].name, "linux-x64-vulkan");
+      assert.match(renderGpuPackMarkdown(s, "run X"), /an AMD GPU and no GPU pack: run X \(Vulkan, 27 MB\)/);
+    } finally {
+      await empty.dispose();
+    }
+  });
+
   it("offers nothing without a detected GPU, on Apple silicon, or without a manifest", async () => {
     const empty = await makePackRoot([]);
     try {
