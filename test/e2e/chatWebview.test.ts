@@ -175,6 +175,8 @@ describe("chat webview in Chromium", function () {
     assert.deepEqual(msgs, [{ type: "send", text: "line one\nline two", attachments: [] }]);
     assert.equal(await input.evaluate((e) => (e as HTMLElement & { value: string }).value), "");
     await send({ type: "transcript", conversationId: "c1", generating: true, turns: [turn("u1", "user", "line one\nline two"), turn("a1", "assistant", "", { streaming: true })] });
+    // postMessage is delivered as a later task: Escape before it would find nothing generating.
+    await page.locator("#send-button", { hasText: "Stop" }).waitFor();
     await clearSent();
     await page.keyboard.press("Escape");
     assert.ok((await sent()).some((m) => m.type === "stop"));
