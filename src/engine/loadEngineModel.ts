@@ -41,7 +41,7 @@ async function checkFile(filePath: string, what: string): Promise<number> {
     size = stat.size;
   } catch (error) {
     if (error instanceof EngineFailure) throw error;
-    throw new EngineFailure("modelNotFound", `The ${what} ${filePath} does not exist or cannot be read. Check mixtral.modelPath or download the model again.`);
+    throw new EngineFailure("modelNotFound", `The ${what} ${filePath} does not exist or cannot be read.`);
   }
   try {
     await precheckGguf(filePath);

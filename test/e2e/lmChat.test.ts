@@ -36,12 +36,13 @@ describe("VS Code's chat with Mixtral as its model (tiny model, offline, signed 
   this.timeout(300_000);
   let scratch: string;
   let wb: Workbench;
+  let model: string;
 
   before(async () => {
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), "mixtral-lmchat-e2e-"));
     // VS Code's chat sends its own instructions and tool list (~8,200 tokens of this tiny model's
     // vocabulary): the cached tiny model's 4096-token context is too small, so this one has 32k.
-    const model = path.join(scratch, "tiny-mixtral-32k.gguf");
+    model = path.join(scratch, "tiny-mixtral-32k.gguf");
     await writeTinyMixtral(model, { variant: "q8_0", seed: TINY_MODEL_SEED, contextLength: 32_768 });
     wb = await openWorkbench(await vsixForTests(scratch), {
       "mixtral.modelPath": model,
@@ -130,5 +131,49 @@ describe("VS Code's chat with Mixtral as its model (tiny model, offline, signed 
     await page.keyboard.press("Control+End");
     // VS Code's chat wraps it: <userRequest>…</userRequest>, then Mixtral's end of instruction.
     await doc.filter({ hasText: QUESTION }).filter({ hasText: "</userRequest> [/INST]" }).waitFor({ timeout: 30_000 });
+  });
+
+  it("a model file that is gone: VS Code's chat shows what happened and the command that fixes it, once, with no stack", async () => {
+    const { page } = wb;
+    fs.renameSync(model, `${model}.moved`);
+    try {
+      // The engine let go of the file: the next request loads it again, and finds nothing.
+      await runFromPalette(page, "Mixtral: Restart Engine");
+      await page.locator(".notifications-toasts", { hasText: "does not exist or cannot be read" }).waitFor({ timeout: 60_000 });
+      // The toast covers the chat's input; hovers would take the palette's click.
+      await page.mouse.move(5, 5);
+      await page.keyboard.press("Escape");
+      await runFromPalette(page, "Notifications: Clear All Notifications");
+      const input = page.locator(".interactive-input-part").first();
+      await input.locator(".monaco-editor .view-lines").click();
+      await page.keyboard.type("Are you there?");
+      await page.keyboard.press("Enter");
+      const response = page.locator(".interactive-item-container.interactive-response").last();
+      const error = response.locator(".chat-notification-widget", { has: page.locator(".codicon-error") });
+      await error.waitFor({ timeout: 120_000 });
+      const text = (await error.innerText()).trim();
+      assert.match(text, /^The model file \S+tiny-mixtral-32k\.gguf does not exist or cannot be read\. Check mixtral\.modelPath, or run “Mixtral: Select or Download Model…” to choose or download it again\.$/);
+      await wb.screenshot("vscode-chat-mixtral-model-missing");
+    } finally {
+      fs.renameSync(`${model}.moved`, model);
+    }
+    // The file is back: the next request loads it and answers, with nothing to restart.
+    const responses = page.locator(".interactive-item-container.interactive-response");
+    const before = await responses.count();
+    await page.locator(".interactive-input-part").first().locator(".monaco-editor .view-lines").click();
+    await page.keyboard.type("And now?");
+    await page.keyboard.press("Enter");
+    const answer = responses.nth(before);
+    await answer.waitFor({ timeout: 30_000 });
+    // Done when the answer has text that stays the same for 5 s (the footer differs by version).
+    let last = "";
+    for (let same = 0, waited = 0; same < 5; waited++) {
+      assert.ok(waited < 180, `no settled answer after 180 s: ${last.slice(0, 300)}`);
+      await page.waitForTimeout(1_000);
+      const now = ((await answer.locator(".value").first().textContent()) ?? "").trim();
+      same = now && now === last ? same + 1 : 0;
+      last = now;
+    }
+    assert.equal(await answer.locator(".codicon-error").count(), 0, `VS Code's chat shows an error: ${last.slice(0, 600)}`);
   });
 });

@@ -226,7 +226,7 @@ describe("VS Code's chat: Mixtral through vscode.lm", function () {
       await assert.rejects(async () => collect(await m.sendRequest([User("Hi")], {})), (err: unknown) => {
         assert.ok(err instanceof vscode.LanguageModelError, String(err));
         assert.equal(err.code, vscode.LanguageModelError.NotFound().code);
-        assert.match(err.message, /no-such-mixtral\.gguf does not exist.*Run “Mixtral: Select or Download Model…”/);
+        assert.match(err.message, /^The model file \S*no-such-mixtral\.gguf does not exist or cannot be read\. Check mixtral\.modelPath, or run “Mixtral: Select or Download Model…” to choose or download it again\.$/);
         return true;
       });
     } finally {

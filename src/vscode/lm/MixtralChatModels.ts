@@ -155,8 +155,9 @@ function listingKey(s: EngineStatus): string {
 export function toLanguageModelError(err: unknown): Error {
   const d = describeError(err);
   switch (d.code) {
-    // The chat shows only the message: it names the command that fixes it.
-    case "modelNotInstalled": return vscode.LanguageModelError.NotFound(`${d.message} Run “Mixtral: Select or Download Model…” (or Manage Models… in the model picker).`);
+    // VS Code's chat shows the message alone (measured in the browser: no stack), and every hint
+    // of this kind names the command that fixes it.
+    case "modelNotInstalled": return vscode.LanguageModelError.NotFound(d.message);
     case "remoteAuth": return vscode.LanguageModelError.NoPermissions(d.message);
     default:
       // The server is busy (429/503 after our retries): VS Code's "blocked" kind, retry later.
