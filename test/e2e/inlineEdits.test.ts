@@ -100,4 +100,50 @@ describe("edits in place in the browser workbench", function () {
     assert.equal(await page.locator(".monaco-editor .view-lines", { hasText: "list[float]" }).count(), 0, "Reject All took every proposed line back");
     assert.equal(fs.readFileSync(path.join(workspaceFolder, "src", "stats.py"), "utf8"), fixture, "the file on disk was never written");
   });
+
+  it("closing the file with a proposal pending, Save in VS Code's dialog: the file is written without the proposal and the editor closes", async () => {
+    const { page } = wb;
+    const file = path.join(workspaceFolder, "src", "stats.py");
+    const fixture = fs.readFileSync(file, "utf8");
+    const input = page.locator(".quick-input-widget input");
+    const palette = async (title: string) => {
+      await page.keyboard.press("F1");
+      await input.waitFor({ state: "visible" });
+      await input.fill(`>${title}`);
+      await page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first().click();
+    };
+    await page.locator(".monaco-editor .view-lines").first().click();
+    await page.keyboard.press("Control+A");
+    await palette("Mixtral: Refactor Selection");
+    await page.locator('.quick-input-widget input[placeholder*="What should change"]').waitFor({ state: "visible" });
+    server.pauseAfter = undefined;
+    await input.fill("add type hints");
+    await page.keyboard.press("Enter");
+    await page.locator(".monaco-editor .codelens-decoration", { hasText: "Accept All" }).first().waitFor({ timeout: 60_000 });
+    const tab = page.locator(".tabs-container .tab", { hasText: "stats.py" });
+    assert.match((await tab.getAttribute("class")) ?? "", /\bdirty\b/, "the proposal makes the editor dirty");
+
+    await palette("View: Close Editor");
+    const dialog = page.locator(".monaco-dialog-box", { hasText: "Do you want to save the changes you made to stats.py?" });
+    await dialog.waitFor({ timeout: 15_000 });
+    await dialog.locator(".monaco-button", { hasText: /^Save$/ }).click();
+    try {
+      await tab.waitFor({ state: "detached", timeout: 15_000 });
+    } catch {
+      assert.fail(`the editor stayed open after Save: ${await tab.getAttribute("class")}; the workbench shows ${await describeWorkbench(page)}`);
+    }
+    assert.equal(fs.readFileSync(file, "utf8"), fixture, "the file on disk holds the user's lines, not the proposal");
+
+    // Opened again: the user's lines, clean, no proposal.
+    await page.keyboard.press("Control+P");
+    await input.waitFor({ state: "visible" });
+    await input.fill("stats.py");
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: "stats.py" }).first().waitFor();
+    await page.keyboard.press("Enter");
+    await page.locator(".monaco-editor .view-lines", { hasText: "def median(values):" }).first().waitFor();
+    await page.waitForTimeout(1_000);
+    assert.equal(await page.locator(".monaco-editor .view-lines", { hasText: "list[float]" }).count(), 0, "the proposed lines are back");
+    assert.equal(await page.locator(".monaco-editor .codelens-decoration", { hasText: "Accept All" }).count(), 0);
+    assert.doesNotMatch((await tab.getAttribute("class")) ?? "", /\bdirty\b/, "the reopened editor is dirty");
+  });
 });

@@ -46,11 +46,41 @@ export class ProposalSaves extends Disposable {
       s.warnedSave = true;
       return void vscode.window.showWarningMessage(`Mixtral: auto save wrote ${s.fileName} with a proposal pending, so the file holds both the original and the proposed lines until you accept or reject them (a save with Ctrl+S, or auto save on focus change, writes it without the proposed lines).`);
     }
-    // Saved on the way out (the editor is closing): the proposal goes, the file stays as saved.
-    if (!vscode.window.visibleTextEditors.some((e) => e.document === doc)) return this.host.drop(s);
+    // Saved on the way out ("Save" in the close dialog): VS Code closes the editor only if the
+    // document is clean once the save is done, so the lines wait until it has had the chance
+    // (measured in the browser: shown at once, they kept the editor open, dirty, with both
+    // versions). Closed: the proposal goes and the file stays as saved; otherwise shown again.
+    if (await closedAfterSave(doc)) return this.host.drop(s);
     await this.host.show(s, restore);
     // Lines written during the save wait in the ticket: show them now.
     const t = s.ticket;
     if (t) t.chain = t.chain.then(() => this.host.redraw(t));
   }
+}
+
+/** How long after a save the document's tab may take to close (the close dialog's "Save"). */
+const CLOSE_AFTER_SAVE_MS = 300;
+
+/** Whether any tab shows the document (a background tab counts: Save All keeps its proposal). */
+function hasTab(doc: vscode.TextDocument): boolean {
+  const uri = doc.uri.toString();
+  return vscode.window.tabGroups.all.some((g) => g.tabs.some((t) =>
+    (t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri) ||
+    (t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === uri)));
+}
+
+/** True once no tab shows `doc` (at once, or within CLOSE_AFTER_SAVE_MS), false when one still does. */
+function closedAfterSave(doc: vscode.TextDocument): Promise<boolean> {
+  if (doc.isClosed || !hasTab(doc)) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (closed: boolean) => {
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(closed);
+    };
+    const timer = setTimeout(() => done(doc.isClosed || !hasTab(doc)), CLOSE_AFTER_SAVE_MS);
+    const sub = vscode.window.tabGroups.onDidChangeTabs(() => {
+      if (doc.isClosed || !hasTab(doc)) done(true);
+    });
+  });
 }
