@@ -1,6 +1,7 @@
 // The document and the scripted refactor shared by the edits-in-place tests (inlineEdits.test.ts,
 // streamedEdits.test.ts): two functions, each typed by the answer, so the proposal has two hunks.
 import * as vscode from "vscode";
+import { startScriptedOpenAi, type ScriptedOpenAi } from "../helpers/openAiServers";
 
 export const HEAD = "// math helpers\n";
 export const TAIL = "\nexport { add, sub };\n";
@@ -21,3 +22,24 @@ export interface ProposalState {
   decorated?: { removed: number[]; added: number[]; tail: number[]; writing?: number };
 }
 export const proposalState = () => vscode.commands.executeCommand<ProposalState>("mixtral._test.proposal");
+
+const config = () => vscode.workspace.getConfiguration("mixtral");
+const G = vscode.ConfigurationTarget.Global;
+
+/** The scripted OpenAI-compatible server that answers the refactor with ANSWER_CODE, set as the
+ *  extension's engine. */
+export async function startEditsServer(): Promise<ScriptedOpenAi> {
+  await vscode.extensions.getExtension("mixtral-local.mixtral-local")?.activate();
+  const server = await startScriptedOpenAi({ flavour: "openai", answer: `Typed:\n\n\`\`\`typescript\n${ANSWER_CODE}\n\`\`\`\n` });
+  await config().update("remote.url", server.url, G);
+  await config().update("engine", "openai", G);
+  await config().update("maxTokens", 512, G);
+  return server;
+}
+
+/** Puts the settings back, closes the editors and the server. */
+export async function stopEditsServer(server: ScriptedOpenAi | undefined): Promise<void> {
+  for (const key of ["engine", "remote.url", "maxTokens"]) await config().update(key, undefined, G);
+  await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+  await server?.close();
+}

@@ -7,11 +7,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { startScriptedOpenAi, type ScriptedOpenAi } from "../helpers/openAiServers";
-import { ADD, ANSWER_CODE, BODY, HEAD, ORIGINAL, proposalState as state, SHOWN, TAIL, type ProposalState } from "./editsFixture";
+import type { ScriptedOpenAi } from "../helpers/openAiServers";
+import { ADD, ANSWER_CODE, BODY, HEAD, ORIGINAL, proposalState as state, SHOWN, startEditsServer, stopEditsServer, TAIL, type ProposalState } from "./editsFixture";
 
-const config = () => vscode.workspace.getConfiguration("mixtral");
-const G = vscode.ConfigurationTarget.Global;
 
 
 async function lenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {
@@ -41,18 +39,10 @@ describe("edits in place", function () {
   let server: ScriptedOpenAi;
 
   before(async () => {
-    await vscode.extensions.getExtension("mixtral-local.mixtral-local")?.activate();
-    server = await startScriptedOpenAi({ flavour: "openai", answer: `Typed:\n\n\`\`\`typescript\n${ANSWER_CODE}\n\`\`\`\n` });
-    await config().update("remote.url", server.url, G);
-    await config().update("engine", "openai", G);
-    await config().update("maxTokens", 512, G);
+    server = await startEditsServer();
   });
 
-  after(async () => {
-    for (const key of ["engine", "remote.url", "maxTokens"]) await config().update(key, undefined, G);
-    await vscode.commands.executeCommand("workbench.action.closeAllEditors");
-    await server.close();
-  });
+  after(() => stopEditsServer(server));
 
   it("shows a two-place refactor as two hunks: removed and added lines decorated, lenses per hunk and for all", async () => {
     const editor = await proposed();

@@ -8,10 +8,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { startScriptedOpenAi, type ScriptedOpenAi } from "../helpers/openAiServers";
-import { ADD, ANSWER_CODE, HEAD, ORIGINAL, proposalState as state, SHOWN, SUB, TAIL, type ProposalState } from "./editsFixture";
+import type { ScriptedOpenAi } from "../helpers/openAiServers";
+import { ADD, ANSWER_CODE, HEAD, ORIGINAL, proposalState as state, SHOWN, startEditsServer, stopEditsServer, SUB, TAIL, type ProposalState } from "./editsFixture";
 
-const config = () => vscode.workspace.getConfiguration("mixtral");
 const G = vscode.ConfigurationTarget.Global;
 
 /** Held after the blank line below the first function: its hunk is whole, the second function not reached. */
@@ -38,11 +37,7 @@ describe("edits streamed into the editor", function () {
   let server: ScriptedOpenAi;
 
   before(async () => {
-    await vscode.extensions.getExtension("mixtral-local.mixtral-local")?.activate();
-    server = await startScriptedOpenAi({ flavour: "openai", answer: `Typed:\n\n\`\`\`typescript\n${ANSWER_CODE}\n\`\`\`\n` });
-    await config().update("remote.url", server.url, G);
-    await config().update("engine", "openai", G);
-    await config().update("maxTokens", 512, G);
+    server = await startEditsServer();
   });
 
   afterEach(() => {
@@ -50,11 +45,7 @@ describe("edits streamed into the editor", function () {
     server.resume();
   });
 
-  after(async () => {
-    for (const key of ["engine", "remote.url", "maxTokens"]) await config().update(key, undefined, G);
-    await vscode.commands.executeCommand("workbench.action.closeAllEditors");
-    await server.close();
-  });
+  after(() => stopEditsServer(server));
 
   /** Asks for the refactor of the two functions with the answer held after the first function;
    *  returns once the editor shows that much. */
