@@ -33,15 +33,19 @@ export interface LoadedEngine {
   dispose(): Promise<void>;
 }
 
-async function checkFile(filePath: string, what: string): Promise<number> {
+async function checkFile(filePath: string, what: "model file" | "LoRA adapter"): Promise<number> {
+  // The next step, for the setting that named the file.
+  const fix = what === "model file"
+    ? "Check mixtral.modelPath, or run “Mixtral: Select or Download Model…” to choose or download it again."
+    : "Fix or remove it in mixtral.loraAdapters.";
   let size: number;
   try {
     const stat = await fs.stat(filePath);
-    if (!stat.isFile()) throw new EngineFailure("modelNotFound", `The ${what} ${filePath} is not a file.`);
+    if (!stat.isFile()) throw new EngineFailure("modelNotFound", `The ${what} ${filePath} is not a file. ${fix}`);
     size = stat.size;
   } catch (error) {
     if (error instanceof EngineFailure) throw error;
-    throw new EngineFailure("modelNotFound", `The ${what} ${filePath} does not exist or cannot be read.`);
+    throw new EngineFailure("modelNotFound", `The ${what} ${filePath} does not exist or cannot be read. ${fix}`);
   }
   try {
     await precheckGguf(filePath);

@@ -11,7 +11,8 @@ import type { GenerateResult } from "./types";
 export function engineError(code: EngineErrorCode, message: string): MixtralError {
   switch (code) {
     case "invalidModelFile": return new InvalidModelFileError(message, "Download the model again or choose another GGUF file.");
-    case "modelNotFound": return new ModelNotInstalledError(message, "Check mixtral.modelPath, or run “Mixtral: Select or Download Model…” to choose or download it again.");
+    // The engine's message says what to do: the file it names is the model or a LoRA adapter.
+    case "modelNotFound": return new ModelNotInstalledError(message);
     case "insufficientMemory": return new InsufficientMemoryError(message);
     case "invalidOptions": return new InvalidOptionsError(message);
     case "contextFull": return new ContextFullError(message);

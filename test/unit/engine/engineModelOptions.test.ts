@@ -1,11 +1,12 @@
-// Load-time options against the real engine: a LoRA adapter changes greedy output, and the memory
-// fit check refuses a full-size (sparse) Mixtral-8x7B file before llama.cpp maps it.
+// Load-time options against the real engine: a LoRA adapter changes greedy output, a missing file
+// is named with its setting, and the memory fit check refuses a full-size (sparse) Mixtral-8x7B
+// file before llama.cpp maps it.
 import * as assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { EngineClient } from "../../../src/core/engine/EngineClient";
-import { InsufficientMemoryError } from "../../../src/core/errors";
+import { InsufficientMemoryError, ModelNotInstalledError } from "../../../src/core/errors";
 import { writeSparseMixtral } from "../../../src/core/gguf/sparseMixtral";
 import { ensureTinyLora } from "../../helpers/tinyLora";
 import { chatPrompt, makeClient, request, tinyLoadOptions } from "./engineTestKit";
@@ -32,6 +33,22 @@ describe("engine load options (real child process)", function () {
     const adapted = await client.generate(prompt, () => undefined);
     assert.equal(adapted.stats.generatedTokens, 12);
     assert.notEqual(adapted.text, plain.text);
+  });
+
+  it("a missing model file or LoRA adapter: the error names the file and the setting to fix, and the engine stays up", async () => {
+    const gone = path.join(dir, "moved-away.gguf");
+    await assert.rejects(client.load(await tinyLoadOptions({ modelPath: gone })), (error: unknown) => {
+      assert.ok(error instanceof ModelNotInstalledError, String(error));
+      assert.equal(error.message, `The model file ${gone} does not exist or cannot be read. Check mixtral.modelPath, or run “Mixtral: Select or Download Model…” to choose or download it again.`);
+      assert.equal(error.hint, undefined);
+      return true;
+    });
+    await assert.rejects(client.load(await tinyLoadOptions({ loraAdapters: [{ path: gone, scale: 1 }] })), (error: unknown) => {
+      assert.ok(error instanceof ModelNotInstalledError, String(error));
+      assert.equal(error.message, `The LoRA adapter ${gone} does not exist or cannot be read. Fix or remove it in mixtral.loraAdapters.`);
+      return true;
+    });
+    assert.ok(client.pid, "the engine process died");
   });
 
   it("refuses a model too large for this machine and names the memory it needs", async () => {
