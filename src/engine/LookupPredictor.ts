@@ -14,6 +14,8 @@ export class LookupPredictor {
   /** Input positions by token, so a lookup visits only the places where the last token occurs. */
   private readonly positions = new Map<number, number[]>();
   private tail: number[];
+  /** Output tokens so far: the first step never drafts (see draft). */
+  private generated = 0;
   private readonly stats: SpeculationStats = { proposed: 0, accepted: 0, drafts: 0 };
 
   /** @param input the prompt's tokens (what drafts copy from)
@@ -31,11 +33,16 @@ export class LookupPredictor {
   /** Tokens that became part of the sequence (generated ones). */
   push(tokens: readonly number[]): void {
     this.tail.push(...tokens);
+    this.generated += tokens.length;
     if (this.tail.length > 4 * MAX_MATCH) this.tail = this.tail.slice(-MAX_MATCH);
   }
 
   /** The draft for the next step (empty: decode one token). `room`: most tokens the step may add. */
   draft(room: number): number[] {
+    // Before the first output token the match lies in the prompt alone: in a conversation the end
+    // of this turn ("… [/INST]") matches an earlier turn's end, and the draft would be the earlier
+    // answer. Once the answer has a token of its own, a match includes it.
+    if (this.generated === 0) return [];
     const { start, length } = this.longestMatch();
     if (length === 0) return [];
     const n = Math.min(room, this.policy.draftLength(length, this.input.length - start));

@@ -68,18 +68,23 @@ describe("engine: speculative decoding (input lookup)", function () {
       assert.ok(s && s.accepted > 0, `drafts accepted: ${JSON.stringify(s)}`);
       assert.ok(s.accepted <= s.proposed && s.drafts > 0);
     }
-    const free = [chatPrompt("Tell me about the sea."), chatPrompt(`What does this do?\n${CODE}`), [{ type: "bos" as const }, { type: "text" as const, text: CODE + CODE }]];
+    // The last one starts copying the prompt's code (its first 12 tokens forced), then runs free:
+    // the lookup drafts the rest of the code, the random model writes something else, and the
+    // text is still the plain one.
+    const free: { prompt: PromptSegment[]; forceTokens?: number[] }[] = [
+      { prompt: chatPrompt("Tell me about the sea.") },
+      { prompt: chatPrompt(`What does this do?\n${CODE}`) },
+      { prompt: chatPrompt(`Refactor:\n${CODE}`), forceTokens: (await forced("```js\n" + CODE)).slice(0, 12) },
+    ];
     const rejected: number[] = [];
-    for (const prompt of free) {
-      const off = await run(prompt, "off", { maxTokens: 48 });
-      const always = await run(prompt, "always", { maxTokens: 48 });
+    for (const { prompt, forceTokens } of free) {
+      const off = await run(prompt, "off", { maxTokens: 48, forceTokens });
+      const always = await run(prompt, "always", { maxTokens: 48, forceTokens });
       assert.equal(always.text, off.text);
       assert.equal(always.stopReason, off.stopReason);
       const s = always.stats.speculation;
       rejected.push(s ? s.proposed - s.accepted : 0);
     }
-    // The prompt that holds the code twice ends as its first copy does: the lookup drafts the
-    // second copy, the random model writes something else, and the text is still the plain one.
     assert.ok(rejected[2] > 0, `rejected drafted tokens per prompt: ${rejected.join(", ")}`);
   });
 

@@ -57,6 +57,16 @@ describe("speculation: input lookup", () => {
     assert.deepEqual(p.draft(1), [4]);
   });
 
+  it("drafts nothing before the answer's first token: in a conversation the turn's end matches an earlier turn's", () => {
+    // An earlier turn "7 8 9 [/INST]" answered "4 5 6", then this turn ends the same way.
+    const INST = [20, 21, 22];
+    const input = [1, 7, 8, 9, ...INST, 4, 5, 6, 2, 7, 8, 9, ...INST];
+    const p = new LookupPredictor(input, always());
+    assert.deepEqual(p.draft(100), [], "the earlier answer, drafted before this answer wrote anything");
+    p.push([4]); // the answer's own first token agrees with the earlier answer: now a draft is a fair bet
+    assert.deepEqual(p.draft(100), [5, 6, 2, 7]);
+  });
+
   it("drafts nothing for a match shorter than the minimum or with nothing after it", () => {
     const p = new LookupPredictor([1, 2, 3, 4], always(), [0]);
     p.push([3]);
