@@ -7,6 +7,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import type { Page } from "playwright-core";
 import { startScriptedOpenAi, type ScriptedOpenAi } from "../helpers/openAiServers";
 import { describeWorkbench, openWorkbench, vsixForTests, workspaceFolder, type Workbench } from "./workbench";
 
@@ -22,6 +23,37 @@ const CODE = [
   "        return ordered[middle]",
   "    return (ordered[middle - 1] + ordered[middle]) / 2",
 ].join("\n");
+
+/** Opens a workspace file through Quick Open; returns once the editor shows `shows`. */
+async function quickOpen(page: Page, name: string, shows: string): Promise<void> {
+  const input = page.locator(".quick-input-widget input");
+  await page.keyboard.press("Control+P");
+  await input.waitFor({ state: "visible" });
+  await input.fill(name);
+  await page.locator(".quick-input-list .monaco-list-row", { hasText: name }).first().waitFor();
+  await page.keyboard.press("Enter");
+  await page.locator(".monaco-editor .view-lines", { hasText: shows }).first().waitFor();
+}
+
+/** A palette command by hand: runFromPalette clicks into the editor first, which drops the selection. */
+async function palette(page: Page, title: string): Promise<void> {
+  const input = page.locator(".quick-input-widget input");
+  await page.keyboard.press("F1");
+  await input.waitFor({ state: "visible" });
+  await input.fill(`>${title}`);
+  await page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first().click();
+}
+
+/** Selects the whole file and asks for the refactor, the answer held at `pauseAfter` when given. */
+async function refactorAll(page: Page, server: ScriptedOpenAi, pauseAfter?: string): Promise<void> {
+  await page.locator(".monaco-editor .view-lines").first().click();
+  await page.keyboard.press("Control+A");
+  await palette(page, "Mixtral: Refactor Selection");
+  await page.locator('.quick-input-widget input[placeholder*="What should change"]').waitFor({ state: "visible" });
+  server.pauseAfter = pauseAfter;
+  await page.locator(".quick-input-widget input").fill("add type hints");
+  await page.keyboard.press("Enter");
+}
 
 describe("edits in place in the browser workbench", function () {
   this.timeout(300_000);
@@ -50,24 +82,8 @@ describe("edits in place in the browser workbench", function () {
   it("shows a two-place refactor as an inline diff with Accept / Reject lenses, and Reject All restores the file", async () => {
     const { page } = wb;
     const fixture = fs.readFileSync(path.join(workspaceFolder, "src", "stats.py"), "utf8");
-    await page.keyboard.press("Control+P");
-    const input = page.locator(".quick-input-widget input");
-    await input.waitFor({ state: "visible" });
-    await input.fill("stats.py");
-    await page.locator(".quick-input-list .monaco-list-row", { hasText: "stats.py" }).first().waitFor();
-    await page.keyboard.press("Enter");
-    await page.locator(".monaco-editor .view-lines", { hasText: "def median(values):" }).first().waitFor();
-    await page.locator(".monaco-editor .view-lines").first().click();
-    await page.keyboard.press("Control+A");
-    // The palette by hand: runFromPalette clicks into the editor first, which drops the selection.
-    await page.keyboard.press("F1");
-    await input.waitFor({ state: "visible" });
-    await input.fill(">Mixtral: Refactor Selection");
-    await page.locator(".quick-input-list .monaco-list-row", { hasText: "Mixtral: Refactor Selection" }).first().click();
-    await page.locator('.quick-input-widget input[placeholder*="What should change"]').waitFor({ state: "visible" });
-    server.pauseAfter = "    return sum(values) / len(values)\n\n\n";
-    await input.fill("add type hints");
-    await page.keyboard.press("Enter");
+    await quickOpen(page, "stats.py", "def median(values):");
+    await refactorAll(page, server, "    return sum(values) / len(values)\n\n\n");
     await server.whenPaused();
     const writing = page.locator(".monaco-editor .codelens-decoration", { hasText: "Mixtral is writing" });
     try {
@@ -105,25 +121,12 @@ describe("edits in place in the browser workbench", function () {
     const { page } = wb;
     const file = path.join(workspaceFolder, "src", "stats.py");
     const fixture = fs.readFileSync(file, "utf8");
-    const input = page.locator(".quick-input-widget input");
-    const palette = async (title: string) => {
-      await page.keyboard.press("F1");
-      await input.waitFor({ state: "visible" });
-      await input.fill(`>${title}`);
-      await page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first().click();
-    };
-    await page.locator(".monaco-editor .view-lines").first().click();
-    await page.keyboard.press("Control+A");
-    await palette("Mixtral: Refactor Selection");
-    await page.locator('.quick-input-widget input[placeholder*="What should change"]').waitFor({ state: "visible" });
-    server.pauseAfter = undefined;
-    await input.fill("add type hints");
-    await page.keyboard.press("Enter");
+    await refactorAll(page, server);
     await page.locator(".monaco-editor .codelens-decoration", { hasText: "Accept All" }).first().waitFor({ timeout: 60_000 });
     const tab = page.locator(".tabs-container .tab", { hasText: "stats.py" });
     assert.match((await tab.getAttribute("class")) ?? "", /\bdirty\b/, "the proposal makes the editor dirty");
 
-    await palette("View: Close Editor");
+    await palette(page, "View: Close Editor");
     const dialog = page.locator(".monaco-dialog-box", { hasText: "Do you want to save the changes you made to stats.py?" });
     await dialog.waitFor({ timeout: 15_000 });
     await dialog.locator(".monaco-button", { hasText: /^Save$/ }).click();
@@ -135,12 +138,7 @@ describe("edits in place in the browser workbench", function () {
     assert.equal(fs.readFileSync(file, "utf8"), fixture, "the file on disk holds the user's lines, not the proposal");
 
     // Opened again: the user's lines, clean, no proposal.
-    await page.keyboard.press("Control+P");
-    await input.waitFor({ state: "visible" });
-    await input.fill("stats.py");
-    await page.locator(".quick-input-list .monaco-list-row", { hasText: "stats.py" }).first().waitFor();
-    await page.keyboard.press("Enter");
-    await page.locator(".monaco-editor .view-lines", { hasText: "def median(values):" }).first().waitFor();
+    await quickOpen(page, "stats.py", "def median(values):");
     await page.waitForTimeout(1_000);
     assert.equal(await page.locator(".monaco-editor .view-lines", { hasText: "list[float]" }).count(), 0, "the proposed lines are back");
     assert.equal(await page.locator(".monaco-editor .codelens-decoration", { hasText: "Accept All" }).count(), 0);

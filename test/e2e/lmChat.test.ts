@@ -32,6 +32,13 @@ async function runWhenListed(page: Page, title: string): Promise<void> {
   }
 }
 
+/** Types `text` into VS Code's chat input and sends it. */
+async function ask(page: Page, text: string): Promise<void> {
+  await page.locator(".interactive-input-part").first().locator(".monaco-editor .view-lines").click();
+  await page.keyboard.type(text);
+  await page.keyboard.press("Enter");
+}
+
 describe("VS Code's chat with Mixtral as its model (tiny model, offline, signed out)", function () {
   this.timeout(300_000);
   let scratch: string;
@@ -106,9 +113,7 @@ describe("VS Code's chat with Mixtral as its model (tiny model, offline, signed 
 
     // Every change of the answer's text, recorded in the page while it streams.
     await watchLengths(page, { answers: ".interactive-item-container.interactive-response .value", root: ".interactive-session" });
-    await input.locator(".monaco-editor .view-lines").click();
-    await page.keyboard.type(QUESTION);
-    await page.keyboard.press("Enter");
+    await ask(page, QUESTION);
 
     const response = page.locator(".interactive-item-container.interactive-response").last();
     // Done: the response's footer names the model that answered.
@@ -144,10 +149,7 @@ describe("VS Code's chat with Mixtral as its model (tiny model, offline, signed 
       await page.mouse.move(5, 5);
       await page.keyboard.press("Escape");
       await runFromPalette(page, "Notifications: Clear All Notifications");
-      const input = page.locator(".interactive-input-part").first();
-      await input.locator(".monaco-editor .view-lines").click();
-      await page.keyboard.type("Are you there?");
-      await page.keyboard.press("Enter");
+      await ask(page, "Are you there?");
       const response = page.locator(".interactive-item-container.interactive-response").last();
       const error = response.locator(".chat-notification-widget", { has: page.locator(".codicon-error") });
       await error.waitFor({ timeout: 120_000 });
@@ -160,9 +162,7 @@ describe("VS Code's chat with Mixtral as its model (tiny model, offline, signed 
     // The file is back: the next request loads it and answers, with nothing to restart.
     const responses = page.locator(".interactive-item-container.interactive-response");
     const before = await responses.count();
-    await page.locator(".interactive-input-part").first().locator(".monaco-editor .view-lines").click();
-    await page.keyboard.type("And now?");
-    await page.keyboard.press("Enter");
+    await ask(page, "And now?");
     const answer = responses.nth(before);
     await answer.waitFor({ timeout: 30_000 });
     // Done when the answer has text that stays the same for 5 s (the footer differs by version).

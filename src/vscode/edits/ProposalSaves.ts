@@ -71,16 +71,17 @@ function hasTab(doc: vscode.TextDocument): boolean {
 
 /** True once no tab shows `doc` (at once, or within CLOSE_AFTER_SAVE_MS), false when one still does. */
 function closedAfterSave(doc: vscode.TextDocument): Promise<boolean> {
-  if (doc.isClosed || !hasTab(doc)) return Promise.resolve(true);
+  const gone = () => doc.isClosed || !hasTab(doc);
+  if (gone()) return Promise.resolve(true);
   return new Promise((resolve) => {
     const done = (closed: boolean) => {
       clearTimeout(timer);
       sub.dispose();
       resolve(closed);
     };
-    const timer = setTimeout(() => done(doc.isClosed || !hasTab(doc)), CLOSE_AFTER_SAVE_MS);
+    const timer = setTimeout(() => done(gone()), CLOSE_AFTER_SAVE_MS);
     const sub = vscode.window.tabGroups.onDidChangeTabs(() => {
-      if (doc.isClosed || !hasTab(doc)) done(true);
+      if (gone()) done(true);
     });
   });
 }
