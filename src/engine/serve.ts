@@ -10,8 +10,8 @@ let libPromise: Promise<NodeLlamaCpp>;
 let engine: LoadedEngine | undefined;
 /** Loads and unloads run one at a time; requests wait for the one in progress. */
 let lifecycle: Promise<void> = Promise.resolve();
-/** Aborts that arrived for generations still waiting for a load to finish. */
-const earlyAborts = new Set<string>();
+/** Generations waiting for a load to finish, before their slot has them: true once aborted. */
+const awaitingEngine = new Map<string, boolean>();
 
 function enqueue(task: () => Promise<void>): Promise<void> {
   lifecycle = lifecycle.then(task, task);
@@ -45,15 +45,17 @@ async function handleLoad(requestId: string, msg: Extract<HostMessage, { type: "
 }
 
 async function handleGenerate(msg: Extract<HostMessage, { type: "generate" }>): Promise<void> {
+  awaitingEngine.set(msg.requestId, false);
   try {
     const loaded = await currentEngine();
     const slot = msg.options.slot === "chat" ? loaded.chat : loaded.completion;
-    const aborted = earlyAborts.delete(msg.requestId);
+    const aborted = awaitingEngine.get(msg.requestId) === true;
+    awaitingEngine.delete(msg.requestId);
     const run = slot.submit(msg.requestId, msg.options);
     if (aborted) slot.abort(msg.requestId);
     await run;
   } catch (error) {
-    earlyAborts.delete(msg.requestId);
+    awaitingEngine.delete(msg.requestId);
     sendError(msg.requestId, error);
   }
 }
@@ -95,7 +97,10 @@ async function handle(msg: HostMessage): Promise<void> {
       }
       return;
     case "abort":
-      if (!engine?.chat.abort(msg.requestId) && !engine?.completion.abort(msg.requestId)) earlyAborts.add(msg.requestId);
+      // A late abort (the generation already done) finds neither and is dropped.
+      if (!engine?.chat.abort(msg.requestId) && !engine?.completion.abort(msg.requestId) && awaitingEngine.has(msg.requestId)) {
+        awaitingEngine.set(msg.requestId, true);
+      }
       return;
     case "shutdown":
       await enqueue(async () => {

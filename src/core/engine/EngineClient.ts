@@ -6,7 +6,7 @@ import type { EngineMessage, HostMessage, LoadOptions, ModelInfo, PromptSegment 
 import {
   EngineCrashedError, EngineUnavailableError, InvalidModelFileError, InvalidOptionsError, ModelNotInstalledError,
 } from "../errors";
-import { abortError, completedResult, describeExit, loadKey, modelLabel } from "./engineResults";
+import { abortError, cancelledResult, describeExit, loadKey, modelLabel } from "./engineResults";
 import { EngineProcess, type EngineLogLevel } from "./EngineProcess";
 import { GpuFaults } from "./gpuFaults";
 import { outOfMemoryReason } from "./processMemory";
@@ -137,7 +137,7 @@ export class EngineClient implements InferenceBackend {
     signal?: AbortSignal,
     onProgress?: (fraction: number) => void,
   ): Promise<GenerateResult> {
-    if (signal?.aborted) return completedResult("", "abort", emptyStats(), request.maxTokens);
+    if (signal?.aborted) return cancelledResult(request.maxTokens);
     const proc = await this.ensureLoaded();
     return requestGenerate(this.channel(proc), request, { onChunk, onProgress, signal, onSettled: () => this.afterRequest() });
   }
@@ -367,8 +367,4 @@ export class EngineClient implements InferenceBackend {
   private log(level: EngineLogLevel, message: string): void {
     this.options.onLog?.(level, message);
   }
-}
-
-function emptyStats() {
-  return { promptTokens: 0, evaluatedTokens: 0, generatedTokens: 0, ttftMs: 0, tokensPerSecond: 0, totalMs: 0 };
 }

@@ -2,7 +2,7 @@
 // it, and what the caller gets when the process dies first. No lifecycle policy here.
 import type { EngineMessage, HostMessage, LoadOptions, ModelInfo } from "../../shared/engineProtocol";
 import { EngineCrashedError } from "../errors";
-import { abortError, completedResult, crashedResult, engineError, type PartialProgress } from "./engineResults";
+import { abortError, cancelledResult, completedResult, crashedResult, engineError, type PartialProgress } from "./engineResults";
 import type { EngineProcess } from "./EngineProcess";
 import type { PendingRequests } from "./PendingRequests";
 import type { GenerateRequest, GenerateResult } from "./types";
@@ -27,10 +27,17 @@ export interface GenerateCallbacks {
   onSettled(): void;
 }
 
+/** Streams one generation. A cancel is a message, not a rejection: the engine answers "done" with
+ *  the partial text once its slot is free. From the cancel on, the caller sees no more chunks (the
+ *  engine may have sent a few before the cancel reached it) and its result is the text it saw. */
 export function requestGenerate(channel: Channel, request: GenerateRequest, cb: GenerateCallbacks): Promise<GenerateResult> {
+  // A cancel that came while the request was starting (the model loading) found no listener yet.
+  if (cb.signal?.aborted) {
+    cb.onSettled();
+    return Promise.resolve(cancelledResult(request.maxTokens));
+  }
   const progress: PartialProgress = { text: "", chunks: 0, startedAt: Date.now() };
   return new Promise<GenerateResult>((resolve, reject) => {
-    // An abort is a message, not a rejection: the engine answers "done" with the partial text.
     const onAbort = () => channel.proc.send({ type: "abort", requestId });
     const finish = () => {
       cb.signal?.removeEventListener("abort", onAbort);
@@ -41,6 +48,7 @@ export function requestGenerate(channel: Channel, request: GenerateRequest, cb: 
       kind: "generate",
       onMessage: (message) => {
         if (message.type === "chunk") {
+          if (cb.signal?.aborted) return;
           progress.text += message.text;
           progress.chunks++;
           progress.firstChunkAt ??= Date.now();
@@ -49,7 +57,9 @@ export function requestGenerate(channel: Channel, request: GenerateRequest, cb: 
           if (message.message === "prompt") channel.safely(() => cb.onProgress?.(message.fraction));
         } else if (message.type === "done") {
           finish();
-          resolve(completedResult(message.text, message.stopReason, message.stats, request.maxTokens));
+          // Cancelled: what the caller saw, marked stopped if the engine had written more.
+          const cutShort = cb.signal?.aborted === true && message.text !== progress.text;
+          resolve(completedResult(cutShort ? progress.text : message.text, cutShort ? "abort" : message.stopReason, message.stats, request.maxTokens));
         } else if (message.type === "error") {
           finish();
           reject(engineError(message.code, message.message));
@@ -98,6 +108,7 @@ export function requestReply(
   reply: EngineMessage["type"],
   signal?: AbortSignal,
 ): Promise<EngineMessage> {
+  if (signal?.aborted) return Promise.reject(abortError("The request"));
   return new Promise<EngineMessage>((resolve, reject) => {
     const onAbort = () => { channel.pending.close(requestId); reject(abortError("The request")); };
     const requestId = channel.pending.open({

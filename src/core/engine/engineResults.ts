@@ -35,6 +35,11 @@ export function completedResult(text: string, stopReason: StopReason, stats: Gen
   }
 }
 
+/** A request cancelled before the engine started it: nothing generated, nothing evaluated. */
+export function cancelledResult(maxTokens: number): GenerateResult {
+  return completedResult("", "abort", { promptTokens: 0, evaluatedTokens: 0, generatedTokens: 0, ttftMs: 0, tokensPerSecond: 0, totalMs: 0 }, maxTokens);
+}
+
 export interface PartialProgress {
   text: string;
   chunks: number;

@@ -6,7 +6,7 @@ import * as path from "node:path";
 import type { EngineClient } from "../../../src/core/engine/EngineClient";
 import { InvalidModelFileError, InvalidOptionsError } from "../../../src/core/errors";
 import type { PromptSegment } from "../../../src/shared/engineProtocol";
-import { chatPrompt, longPrompt, makeClient, request, tinyLoadOptions, type Logged } from "./engineTestKit";
+import { chatPrompt, makeClient, promptOfAbout, request, tinyLoadOptions, type Logged } from "./engineTestKit";
 
 describe("engine: load, stream, MoE, abort, KV reuse", function () {
   this.timeout(120_000);
@@ -163,8 +163,3 @@ describe("engine: load, stream, MoE, abort, KV reuse", function () {
 });
 
 /** A chat prompt of about `tokens` tokens (the tiny vocabulary splits words unevenly). */
-async function promptOfAbout(client: EngineClient, tokens: number): Promise<PromptSegment[]> {
-  const probe = longPrompt(500);
-  const perWord = (await client.tokenize(probe)).tokens.length / 500;
-  return longPrompt(Math.floor(tokens / perWord));
-}

@@ -59,3 +59,10 @@ export function longPrompt(words: number): PromptSegment[] {
   const text = Array.from({ length: words }, (_, i) => vocabulary[i % vocabulary.length]).join(" ");
   return chatPrompt(text);
 }
+
+/** A chat prompt of about `tokens` tokens on this client's model. */
+export async function promptOfAbout(client: EngineClient, tokens: number): Promise<PromptSegment[]> {
+  const probe = longPrompt(500);
+  const perWord = (await client.tokenize(probe)).tokens.length / 500;
+  return longPrompt(Math.floor(tokens / perWord));
+}
