@@ -6,7 +6,8 @@ import { readFileSync } from "node:fs";
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import type { GpuBackend, GpuMachine } from "../core/gpu/gpuFailure";
-import { PROBE_CACHE_FILE, type ProbeRecord } from "../core/gpu/gpuUsability";
+import type { ProbeRecord } from "../core/gpu/gpuUsability";
+import { PROBE_CACHE_FILE } from "../core/gpu/packLayout";
 import { queryNvidiaCard } from "../core/models/machineInfo";
 import type { InstalledPack } from "./gpuPacks";
 

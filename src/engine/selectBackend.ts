@@ -1,12 +1,14 @@
 // Picks the compute backend: the user's choice first, then CUDA, Metal, Vulkan, CPU. A GPU
 // backend is used only after it decoded in a throwaway process (backendProbe.ts; results cached
 // per packs + driver), so a binary that aborts on this card falls back instead of killing the
-// engine. A backend passed over for a reason found now becomes a notice with the reason and the
-// fix (shown once); one found in the cache is logged on every load.
+// engine. A backend passed over becomes a notice with the reason and the fix on every load; one
+// passed over for a remembered verdict (the cache) says so.
 import { existsSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import type { Llama, LlamaLogLevel } from "node-llama-cpp" with { "resolution-mode": "import" };
-import { explainGpuFailure, fallbackNotice, GPU_BACKEND_LABELS, gpuErrorLine, type GpuBackend, type GpuFailure } from "../core/gpu/gpuFailure";
+import {
+  explainGpuFailure, fallbackNotice, GPU_BACKEND_LABELS, gpuErrorLine, rememberedFallbackNotice, type GpuBackend, type GpuFailure,
+} from "../core/gpu/gpuFailure";
 import type { Backend } from "../shared/engineProtocol";
 import { probeBackend } from "./backendProbe";
 import { cuda12View } from "./cuda12View";
@@ -143,11 +145,12 @@ async function getLlama(lib: NodeLlamaCpp, gpu: Candidate | false, maxThreads: n
 
 export async function selectBackend(lib: NodeLlamaCpp, options: SelectBackendOptions): Promise<SelectedBackend> {
   const failures: { failure: GpuFailure; fresh: boolean }[] = [];
-  const passedOver = (using: Candidate | "cpu"): string[] => {
-    const notice = (f: GpuFailure) => fallbackNotice(f, using === "cpu" ? "cpu" : gpuOf(using), using === "cuda12" ? "CUDA 12" : undefined);
-    for (const f of failures) if (!f.fresh) log("warn", `${notice(f.failure)} (remembered from an earlier test; delete ${"probe-results.json"} in the GPU packs folder to test again)`);
-    return failures.filter((f) => f.fresh).map((f) => notice(f.failure));
-  };
+  // Every backend passed over is a notice on every load, a remembered verdict too (marked so):
+  // the reason stays in the status bar, the doctor and the CLI for as long as the verdict stands.
+  const passedOver = (using: Candidate | "cpu"): string[] => failures.map((f) => {
+    const notice = fallbackNotice(f.failure, using === "cpu" ? "cpu" : gpuOf(using), using === "cuda12" ? "CUDA 12" : undefined);
+    return f.fresh ? notice : rememberedFallbackNotice(notice);
+  });
   for (const gpu of await gpuCandidates(lib, options.backend)) {
     if (!hasBinariesFor(gpuOf(gpu))) {
       // node-llama-cpp detects the card's libraries, but the extension ships CPU binaries only:

@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import { resolveExtensionDataDir } from "../../core/config/extensionDataDir";
 import { EngineClient } from "../../core/engine/EngineClient";
 import { MixtralError } from "../../core/errors";
-import { GPU_PACKS_ENV, gpuPacksRoot } from "../../core/gpu/packLayout";
+import { GPU_PACKS_ENV, gpuPacksRoot, PROBE_CACHE_FILE } from "../../core/gpu/packLayout";
 import type { Backend } from "../../shared/engineProtocol";
 import { bundledNodeLlamaCppDir } from "./gpuBuild";
 
@@ -46,7 +46,7 @@ export async function run(args: string[]): Promise<number> {
   const data = resolveExtensionDataDir({ dataDir: o["data-dir"] });
   const version = (JSON.parse(await readFile(path.join(bundledNodeLlamaCppDir(), "package.json"), "utf8")) as { version: string }).version;
   const root = gpuPacksRoot(data.dir, version);
-  if (o.retest) await rm(path.join(root, "probe-results.json"), { force: true });
+  if (o.retest) await rm(path.join(root, PROBE_CACHE_FILE), { force: true });
   const log: string[] = [];
   const client = new EngineClient({
     enginePath: distFile("engine.js"),

@@ -9,6 +9,7 @@
 // same binary + same driver = same abort, so it is never retried.
 
 import type { BackendFailure } from "../../shared/engineProtocol";
+import { PROBE_CACHE_FILE } from "./packLayout";
 
 export type GpuBackend = BackendFailure["backend"];
 
@@ -117,6 +118,20 @@ const FALLBACK = " was not used: ";
 /** The notice shown once, in the status bar and the log, when a faster backend is passed over. */
 export function fallbackNotice(failure: GpuFailure, using: GpuBackend | "cpu", usingLabel?: string): string {
   return `${failure.label ?? GPU_BACKEND_LABELS[failure.backend]}${FALLBACK}${failure.reason}. Using ${usingLabel ?? GPU_BACKEND_LABELS[using]} instead${using === "cpu" ? " (much slower)" : ""}. To fix: ${failure.fix}.`;
+}
+
+const REMEMBERED = ` (Remembered from an earlier decode test on this driver; to test again: \`mixtral-local gpu-check --retest\`, or delete ${PROBE_CACHE_FILE} in the GPU packs folder.)`;
+
+/** The notice of a backend passed over because of a remembered verdict (probe-results.json): the
+ *  same words as when it was found, on every load for as long as the verdict stands, marked so an
+ *  adapter can show it without announcing it again. */
+export function rememberedFallbackNotice(notice: string): string {
+  return `${notice}${REMEMBERED}`;
+}
+
+/** Whether a fallback notice comes from a remembered verdict rather than a test of this load. */
+export function isRememberedFallback(notice: string): boolean {
+  return isFallbackNotice(notice) && notice.endsWith(REMEMBERED);
 }
 
 /** Whether a model notice is a backend fallback (the status bar marks those). */

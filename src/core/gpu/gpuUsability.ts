@@ -7,10 +7,7 @@ import * as path from "node:path";
 import type { Backend, BackendFailure } from "../../shared/engineProtocol";
 import type { GpuInfo } from "../models/fit";
 import type { GpuBackend } from "./gpuFailure";
-import { gpuLocalBuildDir, gpuPackDir } from "./packLayout";
-
-/** The engine's decode-test results, in the packs' version folder (written by src/engine/probeCache.ts). */
-export const PROBE_CACHE_FILE = "probe-results.json";
+import { gpuLocalBuildDir, gpuPackDir, PROBE_CACHE_FILE } from "./packLayout";
 
 export interface ProbeRecord {
   ok: boolean;

@@ -12,6 +12,10 @@ import * as path from "node:path";
 /** Environment variable naming the version folder (gpuPacksRoot) for the engine child. */
 export const GPU_PACKS_ENV = "MIXTRAL_GPU_PACKS";
 
+/** The GPU decode tests' results (backend + packs + driver + card → verdict), in the version
+ *  folder: deleting it (or `mixtral-local gpu-check --retest`) tests every backend again. */
+export const PROBE_CACHE_FILE = "probe-results.json";
+
 /** The folder holding every pack for one node-llama-cpp version. `dataDir`: the extension's global storage. */
 export function gpuPacksRoot(dataDir: string, nodeLlamaCppVersion: string): string {
   return path.join(dataDir, "gpu-packs", nodeLlamaCppVersion);

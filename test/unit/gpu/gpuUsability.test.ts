@@ -6,8 +6,8 @@ import * as assert from "node:assert/strict";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
-import { gpuForFit, planningMachine, PROBE_CACHE_FILE, readGpuEvidence } from "../../../src/core/gpu/gpuUsability";
-import { gpuLocalBuildDir, gpuPackDir } from "../../../src/core/gpu/packLayout";
+import { gpuForFit, planningMachine, readGpuEvidence } from "../../../src/core/gpu/gpuUsability";
+import { gpuLocalBuildDir, gpuPackDir, PROBE_CACHE_FILE } from "../../../src/core/gpu/packLayout";
 import { chooseAutoQuantization, type GpuInfo } from "../../../src/core/models/fit";
 
 const H100: GpuInfo = { name: "NVIDIA H100 80GB HBM3", backend: "cuda", vramTotalBytes: 80 * 2 ** 30 };
