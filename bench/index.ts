@@ -22,6 +22,7 @@ import { benchModelPath, ensureBenchModel } from "./lib/benchModel";
 import { measureCompletion, measureReuse, type CompletionFigures } from "./lib/completionFigures";
 import type { ReuseComparison } from "./lib/completionReuse";
 import { fmt, loadAverage, LoadSampler, machineFacts, median, ratio, round } from "./lib/stats";
+import { newOutcomes, runSection, suiteExitCode, type SectionOutcomes } from "./lib/sections";
 import { formatMarkdownTable, formatTable, type Row } from "./lib/table";
 
 const benches: Record<string, (args: string[]) => Promise<number>> = { engine, completion, cancel, host, chat, specdec };
@@ -102,7 +103,7 @@ function summaryRows(f: SuiteFigures): Row[] {
   return rows;
 }
 
-function headline(f: SuiteFigures, meta: Record<string, unknown>, errors: Record<string, string>): Record<string, unknown> {
+function headline(f: SuiteFigures, meta: Record<string, unknown>, { errors, skipped }: SectionOutcomes): Record<string, unknown> {
   const overhead = (r: EngineOverhead | undefined): Record<string, unknown> | null => r ? {
     prompt_tokens: r.promptTokens, new_tokens: r.tokens, direct_tok_s: round(r.direct.tokensPerSecond, 1), engine_tok_s: round(r.engine.tokensPerSecond, 1),
     decode_ratio: round(r.decodeRatio, 3), best_decode_ratio: round(ratio(r.engine.bestTokensPerSecond, r.direct.bestTokensPerSecond), 3), direct_ttft_ms: round(r.direct.ttftMs, 1), engine_ttft_ms: round(r.engine.ttftMs, 1), ttft_diff_ms: round(r.ttftDiffMs, 1),
@@ -155,6 +156,7 @@ function headline(f: SuiteFigures, meta: Record<string, unknown>, errors: Record
       chat_off_tok_s: round(f.specdec.chat?.off ?? NaN, 1), chat_auto_tok_s: round(f.specdec.chat?.auto ?? NaN, 1), chat_ratio: round(f.specdec.chat?.ratio ?? NaN, 3), chat_best_ratio: round(f.specdec.chat?.bestRatio ?? NaN, 3),
     } : null,
     errors: Object.keys(errors).length ? errors : null,
+    skipped: Object.keys(skipped).length ? skipped : null,
   };
 }
 
@@ -191,18 +193,10 @@ async function suite(argv: string[]): Promise<number> {
   out(`load average at start: ${loadAtStart.join(" ")} (shared machine: figures are medians of interleaved runs)\n\n`);
 
   const f: SuiteFigures = {};
-  const errors: Record<string, string> = {};
-  const section = async (name: string, fn: () => Promise<void>): Promise<void> => {
-    const t0 = performance.now();
-    out(`== ${name} ==\n`);
-    try {
-      await fn();
-    } catch (error) {
-      errors[name] = error instanceof Error ? error.message.split("\n")[0] : String(error);
-      out(`failed: ${errors[name]}\n`);
-    }
-    out(`(${((performance.now() - t0) / 1000).toFixed(1)} s, load ${os.loadavg()[0].toFixed(1)})\n\n`);
-  };
+  const outcomes = newOutcomes();
+  const { errors } = outcomes;
+  const section = (name: string, fn: () => Promise<void>): Promise<void> =>
+    runSection(name, fn, outcomes, out, () => `, load ${os.loadavg()[0].toFixed(1)}`);
 
   const tiny = await ensureTinyModel("q8_0");
   const overheadRun = async (o: EngineOverheadOptions): Promise<EngineOverhead> => {
@@ -274,8 +268,8 @@ async function suite(argv: string[]): Promise<number> {
     bench: "cpu", quick, date: machine.date, commit: machine.commit, dirty: machine.dirty, cpus: machine.cpus, memory_gib: machine.memoryGiB,
     threads, load_avg_start: loadAtStart, load_avg_run: { min: round(load.min, 1), median: round(load.median, 1), max: round(load.max, 1) }, seconds: round(seconds, 1),
   };
-  out(JSON.stringify(headline(f, meta, errors)) + "\n");
-  return Object.keys(errors).length ? 1 : 0;
+  out(JSON.stringify(headline(f, meta, outcomes)) + "\n");
+  return suiteExitCode(outcomes);
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -13,6 +13,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { diffHunks } from "../../src/core/edits/hunks";
 import { repoRoot } from "../../test/helpers/tinyModel";
+import { MissingBenchData } from "./sections";
 
 export const LANGUAGES = ["typescript", "javascript", "python", "go", "rust", "java", "c"] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -161,7 +162,7 @@ export function loadEditCorpus(file = corpusPath(), manifest = loadEditManifest(
   try {
     text = readFileSync(file, "utf8");
   } catch {
-    throw new EditCorpusError(
+    throw new MissingBenchData(
       `The edit corpus's texts are not on this machine (${file}). Fetch the repositories of bench/data/edits.json as git mirrors, then run ` +
         "`node out/bench/editCorpusTool.js materialize --mirrors DIR` (see bench/data/README.md).",
     );
