@@ -9,7 +9,7 @@ import type { GenerateResult } from "../../core/engine/types";
 import type { PromptTemplateError } from "../../core/errors";
 import { RemotePromptTooLongError } from "../../core/remote/remoteErrors";
 import { builtInPromptNotice } from "../../core/prompt/templates";
-import { newConversation, Transcript, type UserInput } from "../../core/chat/transcript";
+import { newConversation, Transcript, turnStats, type UserInput } from "../../core/chat/transcript";
 import type { StopReason } from "../../shared/engineProtocol";
 import type { Attachment, ErrorAction, HeaderInfo, HostToWebview, Turn } from "../../shared/protocol";
 import { ACTIONS_BY_CODE, describeError } from "../describeError";
@@ -203,7 +203,7 @@ export class ChatController extends Disposable {
       const stopReason = INCOMPLETE_REASONS[result.stopReason];
       this.transcript.finish(answer.id, {
         text: result.text || produced,
-        stats: { ttftMs: result.stats.ttftMs, tokensPerSecond: result.stats.tokensPerSecond, generatedTokens: result.stats.generatedTokens },
+        stats: turnStats(result.stats),
         incomplete: result.incomplete || stopReason !== undefined,
         incompleteReason: result.incompleteReason ?? stopReason,
       });
