@@ -90,7 +90,10 @@ export function answerNotes(turn: Turn): HTMLElement[] {
   if (turn.incomplete) note("incomplete", `⚠ Answer incomplete: ${turn.incompleteReason ?? "cut short"}`);
   if (turn.stats && turn.stats.generatedTokens > 0) {
     const { ttftMs, tokensPerSecond, generatedTokens } = turn.stats;
-    note("stats", `${Math.round(ttftMs)} ms to first token · ${tokensPerSecond.toFixed(1)} tok/s · ${generatedTokens} tokens`).title = "Time to first token and generation speed";
+    // No rate where none was measured (a partial answer kept after an engine crash).
+    const rate = tokensPerSecond !== undefined && tokensPerSecond > 0 ? ` · ${tokensPerSecond.toFixed(1)} tok/s` : "";
+    const tokens = `${generatedTokens} token${generatedTokens === 1 ? "" : "s"}`;
+    note("stats", `${Math.round(ttftMs)} ms to first token${rate} · ${tokens}`).title = "Time to first token and generation speed";
   }
   return notes;
 }

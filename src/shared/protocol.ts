@@ -57,7 +57,9 @@ export interface OpenFileItem {
 
 export interface TurnStats {
   ttftMs: number;
-  tokensPerSecond: number;
+  /** Absent when none was measured: an answer of one token, or the partial answer kept after the
+   *  engine process died (its timing died with it). */
+  tokensPerSecond?: number;
   generatedTokens: number;
 }
 

@@ -3,6 +3,7 @@
 // and chat header show. Restart Engine and Load Anyway are its commands.
 import * as path from "node:path";
 import * as vscode from "vscode";
+import { ContextKeyOwner, ContextKeys } from "./contextKeys";
 import { EngineClient } from "../core/engine/EngineClient";
 import type { GenerateRequest, GenerateResult, InferenceBackend } from "../core/engine/types";
 import { ModelNotInstalledError } from "../core/errors";
@@ -25,6 +26,7 @@ export class EngineHost extends Disposable implements Engine {
   private loadedKey: string | undefined;
   private active = 0;
   private readonly shownNotices = new Set<string>();
+  private readonly noModelKey = this._register(new ContextKeyOwner(ContextKeys.noModel));
   /** Set by "Load Anyway" after a memory refusal, for this window's session only. */
   private ignoreMemoryCheck = false;
   /** Set by the composition root: where the model for the current settings is (ModelManager). */
@@ -63,7 +65,7 @@ export class EngineHost extends Disposable implements Engine {
     // An error's code belongs to that error: a new state without one clears it.
     const code = patch.state === undefined ? this.current.code : patch.code;
     this.current = { ...this.current, ...patch, code, engine: this.config.settings.engine };
-    void vscode.commands.executeCommand("setContext", "mixtral.noModel", this.current.state === "noModel");
+    this.noModelKey.set(this.current.state === "noModel");
     this.statusEmitter.fire(this.current);
   }
 
@@ -206,10 +208,8 @@ export class EngineHost extends Disposable implements Engine {
   private wrapped(backend: InferenceBackend): InferenceBackend {
     const generate = async (request: GenerateRequest, onChunk: (t: string) => void, signal?: AbortSignal): Promise<GenerateResult> => {
       const visible = request.slot === "chat";
-      if (visible && this.active++ === 0) {
-        this.setStatus({ state: "generating" });
-        void vscode.commands.executeCommand("setContext", "mixtral.generating", true);
-      }
+      // The status bar's "generating"; the chat view's Stop is the view's own (ChatController).
+      if (visible && this.active++ === 0) this.setStatus({ state: "generating" });
       try {
         // mixtral.speculativeDecoding, read per request (a hot setting); remote engines ignore it.
         const speculation = request.speculation ?? this.config.settings.speculativeDecoding;
@@ -221,10 +221,7 @@ export class EngineHost extends Disposable implements Engine {
         if (visible && result.stats.tokensPerSecond > 0) this.current.tokensPerSecond = result.stats.tokensPerSecond;
         return result;
       } finally {
-        if (visible && --this.active === 0) {
-          this.setStatus({ state: "ready" });
-          void vscode.commands.executeCommand("setContext", "mixtral.generating", false);
-        }
+        if (visible && --this.active === 0) this.setStatus({ state: "ready" });
       }
     };
     return {

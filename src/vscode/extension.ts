@@ -5,6 +5,7 @@ import { ChatViewProvider } from "./chat/ChatViewProvider";
 import { CommandIds } from "./commandIds";
 import { CodeCommands } from "./commands/CodeCommands";
 import { Config } from "./Config";
+import { contextKeyValues } from "./contextKeys";
 import { InlineCompletionController } from "./completion/InlineCompletionController";
 import { LM_VENDOR, MixtralChatModels, openVsCodeChat } from "./lm/MixtralChatModels";
 import { EngineHost } from "./EngineHost";
@@ -78,6 +79,7 @@ class MixtralExtension extends Disposable {
       // Read-only views of state for the extension-host tests; not in the production bundle.
       reg("mixtral._test.lastPrompt", () => prompts.last);
       reg("mixtral._test.status", () => host.status());
+      reg("mixtral._test.contextKeys", () => contextKeyValues());
       reg("mixtral._test.enginePid", () => host.enginePid);
       reg("mixtral._test.gpuPacks", () => ({ status: gpu.current, enginePid: host.enginePid, statusBarMenu: statusBar.lastMenu }));
       reg("mixtral._test.models", () => ({ ...models.testState(), statusBarText: statusBar.text, statusBarMenu: statusBar.lastMenu, paused: models.paused.state }));

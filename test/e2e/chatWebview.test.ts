@@ -99,6 +99,17 @@ describe("chat webview in Chromium", function () {
     assert.equal(await page.locator("#transcript").getAttribute("role"), "log");
   });
 
+  it("gives an answer's rate only when one was measured (a partial answer kept after an engine crash has none)", async () => {
+    await open();
+    // What the host sends after the engine was killed mid-answer, and what an older saved one holds.
+    const crashed = turn("a1", "assistant", "Partial", { incomplete: true, stats: { ttftMs: 87, generatedTokens: 312 } });
+    const stored = turn("a2", "assistant", "Older", { stats: { ttftMs: 40, tokensPerSecond: 0, generatedTokens: 1 } });
+    await send({ type: "transcript", conversationId: "c1", generating: false, turns: [turn("u1", "user", "Hi"), crashed, turn("u2", "user", "Again"), stored] });
+    const stats = page.locator("article.turn.assistant .stats");
+    await stats.nth(1).waitFor();
+    assert.deepEqual(await stats.allTextContents(), ["87 ms to first token · 312 tokens", "40 ms to first token · 1 token"]);
+  });
+
   it("streams incrementally: stable blocks are rendered once, only the tail re-renders", async () => {
     await open();
     await send({ type: "transcript", conversationId: "c1", generating: true, turns: [turn("u1", "user", "Tell me"), turn("a1", "assistant", "", { streaming: true })] });

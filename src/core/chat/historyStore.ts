@@ -3,7 +3,7 @@
 // it may come from an older version or be hand-edited.
 import type { ConversationSummary, Turn } from "../../shared/protocol";
 import { parseAttachment } from "../../shared/protocol";
-import type { Conversation } from "./transcript";
+import { turnStats, type Conversation } from "./transcript";
 
 /** The subset of vscode.Memento the store needs. */
 export interface KeyValueStorage {
@@ -180,8 +180,9 @@ function reviveTurn(v: unknown): Turn | undefined {
     t.incompleteReason ??= "interrupted by a reload";
   }
   const s = r.stats as Record<string, unknown> | undefined;
-  if (s && typeof s.ttftMs === "number" && typeof s.tokensPerSecond === "number" && typeof s.generatedTokens === "number") {
-    t.stats = { ttftMs: s.ttftMs, tokensPerSecond: s.tokensPerSecond, generatedTokens: s.generatedTokens };
+  if (s && typeof s.ttftMs === "number" && typeof s.generatedTokens === "number") {
+    // Saved before a rate could be absent, an unmeasured one was stored as 0.
+    t.stats = turnStats({ ttftMs: s.ttftMs, tokensPerSecond: typeof s.tokensPerSecond === "number" ? s.tokensPerSecond : 0, generatedTokens: s.generatedTokens });
   }
   if (Array.isArray(r.attachments)) {
     const atts = [];

@@ -172,6 +172,13 @@ export class Transcript {
 
 /** The user's text with attached code appended as fenced blocks naming file and lines. A turn
  *  with a `feature` (slash command or editor command) already holds the code in its content. */
+/** The figures an answer shows: the engine's, with the rate left out where none was measured
+ *  (the engine reports 0 for a one-token answer and for a partial answer kept after a crash). */
+export function turnStats(stats: { ttftMs: number; tokensPerSecond: number; generatedTokens: number }): TurnStats {
+  const { ttftMs, tokensPerSecond, generatedTokens } = stats;
+  return tokensPerSecond > 0 ? { ttftMs, tokensPerSecond, generatedTokens } : { ttftMs, generatedTokens };
+}
+
 export function userContent(turn: Pick<Turn, "content" | "attachments" | "feature">): string {
   if (turn.feature) return turn.content;
   const parts = [turn.content];

@@ -2,13 +2,14 @@
 // transcript and history, runs one answer at a time, and tells the view what changed through
 // `post` (which drops messages while no view is ready; the view gets a full replay on `ready`).
 import * as vscode from "vscode";
+import { ContextKeyOwner, ContextKeys } from "../contextKeys";
 import { buildChatPrompt, expandSlashCommand } from "../../core/chat/chatPrompt";
 import { HistoryStore } from "../../core/chat/historyStore";
 import type { GenerateResult } from "../../core/engine/types";
 import type { PromptTemplateError } from "../../core/errors";
 import { RemotePromptTooLongError } from "../../core/remote/remoteErrors";
 import { builtInPromptNotice } from "../../core/prompt/templates";
-import { newConversation, Transcript, type UserInput } from "../../core/chat/transcript";
+import { newConversation, Transcript, turnStats, type UserInput } from "../../core/chat/transcript";
 import type { StopReason } from "../../shared/engineProtocol";
 import type { Attachment, ErrorAction, HeaderInfo, HostToWebview, Turn } from "../../shared/protocol";
 import { ACTIONS_BY_CODE, describeError } from "../describeError";
@@ -36,6 +37,8 @@ export class ChatController extends Disposable {
   private pendingTurnId = "";
   private flushTimer: NodeJS.Timeout | undefined;
   private lastPersist = 0;
+  /** The view's Stop: shown while this controller's own answer runs, whatever else uses the engine. */
+  private readonly generatingKey = this._register(new ContextKeyOwner(ContextKeys.chatGenerating));
 
   constructor(
     private readonly services: Services,
@@ -156,7 +159,7 @@ export class ChatController extends Disposable {
     this.abort = abort;
     let finished!: () => void;
     this.running = new Promise<void>((r) => (finished = r));
-    void vscode.commands.executeCommand("setContext", "mixtral.generating", true);
+    this.generatingKey.set(true);
     this.postTranscript();
     await this.persist();
     let produced = "";
@@ -200,7 +203,7 @@ export class ChatController extends Disposable {
       const stopReason = INCOMPLETE_REASONS[result.stopReason];
       this.transcript.finish(answer.id, {
         text: result.text || produced,
-        stats: { ttftMs: result.stats.ttftMs, tokensPerSecond: result.stats.tokensPerSecond, generatedTokens: result.stats.generatedTokens },
+        stats: turnStats(result.stats),
         incomplete: result.incomplete || stopReason !== undefined,
         incompleteReason: result.incompleteReason ?? stopReason,
       });
@@ -224,7 +227,7 @@ export class ChatController extends Disposable {
       this.flushChunks();
       this.abort = undefined;
       this.running = undefined;
-      void vscode.commands.executeCommand("setContext", "mixtral.generating", false);
+      this.generatingKey.set(false);
       const done = this.transcript.turns.find((t) => t.id === answer.id);
       if (done) this.post({ type: "done", requestId: answer.id, turn: done });
       else this.postTranscript();

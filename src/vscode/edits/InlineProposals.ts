@@ -12,6 +12,7 @@
 import * as vscode from "vscode";
 import { followRegion, Proposal, type TextEdit } from "../../core/edits/proposal";
 import { CommandIds } from "../commandIds";
+import { ContextKeyOwner, ContextKeys } from "../contextKeys";
 import { Disposable } from "../lifecycle";
 import type { Services } from "../services";
 import { ProposalView, type ShownLines } from "./ProposalView";
@@ -20,7 +21,6 @@ import { ShownRecords } from "./shownRecords";
 import { ProposalSaves } from "./ProposalSaves";
 import { deleteAll, writeEdit } from "./writeEdit";
 
-const PENDING_KEY = "mixtral.proposalPending";
 
 /** The side-by-side diff, provided by ProposalPreview. */
 export type ShowDiff = (fileName: string, title: string, original: string, proposed: string) => Promise<void>;
@@ -29,6 +29,7 @@ export class InlineProposals extends Disposable {
   private readonly sessions = new Map<string, Session>();
   private readonly tickets = new Set<Ticket>();
   private readonly view: ProposalView;
+  private readonly pendingKey = this._register(new ContextKeyOwner(ContextKeys.proposalPending));
   private records: ShownRecords;
 
   constructor(private readonly services: Services, private readonly diff: { showDiff: ShowDiff; closeDiffs(): Promise<void> }) {
@@ -305,6 +306,6 @@ export class InlineProposals extends Disposable {
   private updateContext(): void {
     const doc = vscode.window.activeTextEditor?.document;
     const active = !!doc && !!this.sessions.get(doc.uri.toString())?.proposal.active;
-    void vscode.commands.executeCommand("setContext", PENDING_KEY, active);
+    this.pendingKey.set(active);
   }
 }

@@ -12,6 +12,7 @@ import { describeGpuPack, gpuBackendLabel, gpuPackForBackend, loadGpuPackManifes
 import { gpuPackStatus, gpuVendorOf, type GpuPackStatus } from "../../core/gpu/packStatus";
 import type { DetectedMachine } from "../../core/models/machineInfo";
 import { CommandIds } from "../commandIds";
+import { ContextKeyOwner, ContextKeys } from "../contextKeys";
 import { Disposable } from "../lifecycle";
 import type { Services } from "../services";
 
@@ -36,6 +37,8 @@ export function engineGpuPackEnv(context: vscode.ExtensionContext): Record<strin
 
 export class GpuAcceleration extends Disposable {
   private readonly changed = this._register(new vscode.EventEmitter<GpuPackStatus>());
+  private readonly offeredKey = this._register(new ContextKeyOwner(ContextKeys.gpuPackOffered));
+  private readonly installedKey = this._register(new ContextKeyOwner(ContextKeys.gpuPackInstalled));
   /** Fires after every refresh (activation, install, remove). */
   readonly onDidChange = this.changed.event;
   private manifest: Promise<GpuPackManifest | undefined> | undefined;
@@ -78,8 +81,8 @@ export class GpuAcceleration extends Disposable {
       this.services.log.warn(`[gpu] ${err instanceof Error ? err.message : String(err)}`);
       this.current = { installed: [], localBuilds: [], available: [] };
     }
-    void vscode.commands.executeCommand("setContext", "mixtral.gpuPackOffered", !!this.current.offer);
-    void vscode.commands.executeCommand("setContext", "mixtral.gpuPackInstalled", this.current.installed.length + this.current.localBuilds.length > 0);
+    this.offeredKey.set(!!this.current.offer);
+    this.installedKey.set(this.current.installed.length + this.current.localBuilds.length > 0);
     this.changed.fire(this.current);
     return this.current;
   }

@@ -2,7 +2,8 @@
 // gives the prompt builder (which must accept them: roles alternate).
 import * as assert from "node:assert/strict";
 import { buildMixtralPrompt } from "../../../src/core/prompt/mixtralFormat";
-import { fenceFor, newConversation, titleFrom, Transcript, userContent } from "../../../src/core/chat/transcript";
+import { crashedResult } from "../../../src/core/engine/engineResults";
+import { fenceFor, newConversation, titleFrom, Transcript, turnStats, userContent } from "../../../src/core/chat/transcript";
 
 function ids(): () => string {
   let n = 0;
@@ -113,5 +114,12 @@ describe("chat transcript", () => {
     assert.equal(titleFrom("x".repeat(100)).length, 60);
     assert.equal(fenceFor("no ticks"), "```");
     assert.equal(fenceFor("````"), "`````");
+  });
+
+  it("shows the engine's rate, and none where none was measured (the partial answer of a killed engine)", () => {
+    assert.deepEqual(turnStats({ ttftMs: 5, tokensPerSecond: 100, generatedTokens: 3 }), { ttftMs: 5, tokensPerSecond: 100, generatedTokens: 3 });
+    const started = Date.now() - 2000;
+    const killed = crashedResult({ text: "partial", chunks: 312, startedAt: started, firstChunkAt: started + 87 }, "the engine process crashed (SIGKILL)");
+    assert.deepEqual(turnStats(killed.stats), { ttftMs: 87, generatedTokens: 312 });
   });
 });
