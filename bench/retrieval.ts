@@ -11,12 +11,14 @@ import * as path from "node:path";
 import { repoRoot } from "../test/helpers/tinyModel";
 import { RipgrepHitCount, type RetrievalArm, WholeFileBm25 } from "./lib/retrievalBaselines";
 import { loadRetrievalManifest } from "./lib/retrievalCorpus";
+import { WorkspaceIndexArm } from "./lib/retrievalOurs";
 import type { ScoreSummary } from "./lib/retrievalMetrics";
 import { type LocalizationFigures, measureLocalization, mirroredRepos, mirrorsPresent, writeOutcomes } from "./lib/retrievalRun";
 import { fmt, median, percentile, ratio } from "./lib/stats";
 import { formatMarkdownTable, formatTable, type Row } from "./lib/table";
 
 const ARMS: Record<string, () => RetrievalArm> = {
+  ours: () => new WorkspaceIndexArm(),
   bm25: () => new WholeFileBm25(),
   rg: () => new RipgrepHitCount(),
 };

@@ -6,6 +6,7 @@ import { execFile } from "node:child_process";
 import { openSync, readSync, closeSync, fstatSync } from "node:fs";
 import * as path from "node:path";
 import MiniSearch from "minisearch";
+import { ripgrepPath } from "../../src/core/workspace/ripgrep";
 
 /** Files over this size are left out by every arm (the index's default maxFileBytes, 1 MiB). */
 export const MAX_FILE_BYTES = 1 << 20;
@@ -93,9 +94,6 @@ export function rankByCount(out: string): string[] {
   });
   return rows.sort((a, b) => b.count - a.count || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((r) => r.path);
 }
-
-/** The platform's ripgrep binary from @vscode/ripgrep's per-platform package. */
-export const ripgrepPath = (): string => require.resolve(`@vscode/ripgrep-${process.platform}-${process.arch}/bin/rg${process.platform === "win32" ? ".exe" : ""}`);
 
 /** ripgrep on the query's words, ranked by hit count; it reads the folder afresh each query. */
 export class RipgrepHitCount implements RetrievalArm {
