@@ -25,7 +25,7 @@ import {
 } from "./lib/editCorpus";
 import { median, percentile } from "./lib/stats";
 
-function mirrorOf(mirrors: string, repo: string): string {
+export function mirrorOf(mirrors: string, repo: string): string {
   const [owner, name] = repo.split("/");
   const dirs = [path.join(mirrors, `${owner}+${name}`, "repo"), path.join(mirrors, `${owner}+${name}`), path.join(mirrors, owner, name)];
   const found = dirs.find((d) => existsSync(d));
@@ -34,7 +34,7 @@ function mirrorOf(mirrors: string, repo: string): string {
 }
 
 const git = (dir: string, ...args: string[]): string => execFileSync("git", ["--git-dir", dir, ...args], { encoding: "utf8", maxBuffer: 64 << 20 });
-const gitDir = (dir: string): string => (existsSync(path.join(dir, ".git")) ? path.join(dir, ".git") : dir);
+export const gitDir = (dir: string): string => (existsSync(path.join(dir, ".git")) ? path.join(dir, ".git") : dir);
 
 /** One edit read out of a mirror: the ranges of `commit^:path` and `commit:path`, and the commit's subject. */
 export function readEdit(mirror: string, loc: Pick<EditLocator, "id" | "repo" | "commit" | "path" | "license" | "language" | "beforeLines" | "afterLines">): Edit {

@@ -1,0 +1,82 @@
+// Git reads for the retrieval benchmark: a repository's history as facts the
+// commit rule judges, one commit's facts, and a scratch checkout of any tree of a mirror, switched
+// from one commit's parent to the next by writing only the files that differ. Nothing here writes
+// into the mirror: the checkout keeps its own index file beside its folder.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { gitDir } from "../editCorpusTool";
+import type { CommitFacts, PathChange } from "./retrievalCorpus";
+
+const git = (dir: string, args: string[], env: NodeJS.ProcessEnv = {}): string =>
+  execFileSync("git", ["--git-dir", gitDir(dir), ...args], { encoding: "utf8", maxBuffer: 256 << 20, env: { ...process.env, ...env } });
+
+const RECORD = "\x1e";
+const FIELD = "\x1f";
+
+/** Parses `git log --name-status -M --format=<RECORD>%H<FIELD>%P<FIELD>%an<FIELD>%B<FIELD>`. */
+export function parseLog(out: string): CommitFacts[] {
+  return out.split(RECORD).slice(1).map((record) => {
+    const [commit, parents, author, message, status = ""] = record.split(FIELD);
+    const changes: PathChange[] = [];
+    for (const line of status.split("\n")) {
+      const parts = line.split("\t");
+      if (parts.length < 2) continue;
+      // R100 old new / C75 old new: the new path is the one the commit leaves.
+      changes.push({ status: parts[0].charAt(0), path: parts[parts.length - 1] });
+    }
+    return { commit, parents: parents.split(" ").filter(Boolean), author, message: message.trim(), changes };
+  });
+}
+
+const FORMAT = `--format=${RECORD}%H${FIELD}%P${FIELD}%an${FIELD}%B${FIELD}`;
+
+/** The newest `limit` non-merge commits reachable from `head`, newest first (not first-parent only:
+ *  repositories that merge pull requests keep their real work off the first-parent line). */
+export const nonMergeHistory = (mirror: string, head: string, limit: number): CommitFacts[] =>
+  parseLog(git(mirror, ["log", "--no-merges", "--name-status", "-M", `-n${limit}`, FORMAT, head]));
+
+export function commitFacts(mirror: string, commit: string): CommitFacts {
+  const [facts] = parseLog(git(mirror, ["show", "--name-status", "-M", FORMAT, commit]));
+  return facts;
+}
+
+export const resolveHead = (mirror: string): string => git(mirror, ["rev-parse", "HEAD"]).trim();
+
+/** Paths that differ between two trees (both sides of a rename). */
+export const changedPaths = (mirror: string, from: string, to: string): string[] =>
+  git(mirror, ["diff", "--name-only", "--no-renames", from, to]).split("\n").filter(Boolean);
+
+/** A scratch folder that holds one tree of a mirror at a time. */
+export class MirrorCheckout {
+  readonly dir: string;
+  private readonly scratch: string;
+  private readonly indexFile: string;
+  private current: string | undefined;
+
+  constructor(private readonly mirror: string) {
+    this.scratch = mkdtempSync(path.join(os.tmpdir(), "mixtral-retrieval-"));
+    this.dir = path.join(this.scratch, "ws");
+    this.indexFile = path.join(this.scratch, "index");
+    mkdirSync(this.dir);
+  }
+
+  /** Makes the folder hold `commit`'s tree; returns the paths that changed since the last one
+   *  (every file the first time). */
+  checkout(commit: string): string[] {
+    const before = this.current;
+    git(this.mirror, ["--work-tree", this.dir, "read-tree", "--reset", "-u", commit], { GIT_INDEX_FILE: this.indexFile });
+    this.current = commit;
+    return before ? changedPaths(this.mirror, before, commit) : this.files();
+  }
+
+  /** Every file of the current tree, sorted, relative with "/". */
+  files(): string[] {
+    return git(this.mirror, ["--work-tree", this.dir, "ls-files"], { GIT_INDEX_FILE: this.indexFile }).split("\n").filter(Boolean).sort();
+  }
+
+  dispose(): void {
+    rmSync(this.scratch, { recursive: true, force: true });
+  }
+}
