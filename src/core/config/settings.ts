@@ -7,7 +7,7 @@ import type { Backend } from "../../shared/engineProtocol";
 export type EngineKind = "local" | "tgi" | "openai";
 export type Quantization = "auto" | "Q2_K" | "Q3_K_M" | "Q4_0" | "Q4_K_M" | "Q5_K_M" | "Q6_K" | "Q8_0" | "IQ3_M" | "IQ4_XS";
 export const QUANTIZATIONS: readonly Quantization[] = ["auto", "Q2_K", "Q3_K_M", "Q4_0", "Q4_K_M", "Q5_K_M", "Q6_K", "Q8_0", "IQ3_M", "IQ4_XS"];
-export const PROMPT_NAMES = ["explain", "refactor", "writeTests", "fix", "document", "ask", "inlineCompletion"] as const;
+export const PROMPT_NAMES = ["explain", "refactor", "writeTests", "fix", "document", "ask", "inlineCompletion", "nextEdit"] as const;
 export type PromptName = (typeof PROMPT_NAMES)[number];
 
 export interface Settings {
