@@ -38,7 +38,7 @@ export interface NextEditServiceOptions {
   resync?: ResyncOptions;
   /** Benchmarks only: the tokens the model must write (GenerateOptions.forceTokens), given the
    *  prompt; the answer budget is then their count. */
-  forceTokens?(prompt: PromptSegment[], region: EditableRegion): Promise<number[] | undefined>;
+  forceTokens?(segments: PromptSegment[], prompt: NextEditPrompt, region: EditableRegion): Promise<number[] | undefined>;
 }
 
 export interface NextEditFigures {
@@ -105,7 +105,7 @@ export class NextEditService {
     const early = new AbortController();
     const onAbort = () => early.abort();
     mine.signal.addEventListener("abort", onAbort);
-    const forced = await this.o.forceTokens?.(segments, region);
+    const forced = await this.o.forceTokens?.(segments, prompt, region);
     // The region copied once, with room for an inserted line or two (about 3 characters a token).
     const budget = forced?.length ?? Math.ceil(region.text.length / 2.5) + 64;
     let result;
