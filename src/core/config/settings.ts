@@ -40,6 +40,11 @@ export interface Settings {
   inlineDebounceMs: number;
   inlineMaxTokens: number;
   inlineMultiline: "auto" | "always" | "never";
+  /** Next-edit suggestions: "auto" = on with the whole model on a GPU or a remote server
+   *  (src/core/nextEdit/enablement.ts). */
+  nextEditEnabled: "auto" | "on" | "off";
+  nextEditDebounceMs: number;
+  nextEditLanguages: Record<string, boolean>;
   prompts: Record<PromptName, string>;
 }
 
@@ -142,6 +147,9 @@ export function normalizeSettings(raw: Raw, warn: (message: string) => void): Se
     inlineDebounceMs: clampInt(raw("inlineCompletions.debounceMs"), 0, 2000, 100, "inlineCompletions.debounceMs", warn),
     inlineMaxTokens: clampInt(raw("inlineCompletions.maxTokens"), 8, 512, 64, "inlineCompletions.maxTokens", warn),
     inlineMultiline: pickEnum(raw("inlineCompletions.multiline"), ["auto", "always", "never"] as const, "auto", "inlineCompletions.multiline", warn),
+    nextEditEnabled: pickEnum(raw("nextEdit.enabled"), ["auto", "on", "off"] as const, "auto", "nextEdit.enabled", warn),
+    nextEditDebounceMs: clampInt(raw("nextEdit.debounceMs"), 0, 5000, 300, "nextEdit.debounceMs", warn),
+    nextEditLanguages: boolRecord(raw("nextEdit.languages"), { "*": true, plaintext: false, markdown: false, scminput: false }),
     prompts,
   };
 }
