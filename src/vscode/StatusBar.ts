@@ -124,6 +124,7 @@ export class StatusBar extends Disposable {
       { label: "$(cloud-download) Select or Download Model…", command: CommandIds.selectModel },
       { label: "$(comment-discussion) Open Chat", command: "mixtral.chatView.focus" },
       { label: "$(sparkle) Toggle Inline Completions", command: CommandIds.toggleInlineCompletions },
+      { label: "$(lightbulb-sparkle) Toggle Next-Edit Suggestions", command: CommandIds.toggleNextEdit },
       { label: "$(pulse) Doctor", command: CommandIds.doctor },
       { label: "$(gear) Settings", command: "workbench.action.openSettings", args: ["mixtral."] },
       { label: "$(output) Show Log", command: CommandIds.showLog },

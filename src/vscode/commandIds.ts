@@ -31,6 +31,9 @@ export const CommandIds = {
   discardDownload: "mixtral.discardDownload",
   setRemoteApiKey: "mixtral.setRemoteApiKey",
   clearRemoteApiKey: "mixtral.clearRemoteApiKey",
+  acceptNextEdit: "mixtral.acceptNextEdit",
+  dismissNextEdit: "mixtral.dismissNextEdit",
+  toggleNextEdit: "mixtral.toggleNextEdit",
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

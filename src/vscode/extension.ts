@@ -15,6 +15,7 @@ import { GpuAcceleration } from "./gpu/GpuAcceleration";
 import { Disposable } from "./lifecycle";
 import { runDoctor } from "./models/doctorCommand";
 import { ModelManager } from "./models/ModelManager";
+import { NextEditController } from "./nextEdit/NextEditController";
 import { pausedStatus } from "./models/PausedDownloads";
 import { registerRemoteKeyCommands } from "./remote/apiKeyCommands";
 import { StatusBar } from "./StatusBar";
@@ -31,8 +32,9 @@ class MixtralExtension extends Disposable {
     const statusBar = this._register(new StatusBar(services));
     const chat = this._register(new ChatViewProvider(services));
     this._register(vscode.window.registerWebviewViewProvider("mixtral.chatView", chat, { webviewOptions: { retainContextWhenHidden: false } }));
-    this._register(new CodeCommands(services, chat));
+    const commands = this._register(new CodeCommands(services, chat));
     this._register(new InlineCompletionController(services));
+    this._register(new NextEditController(services, { proposalActive: (doc) => commands.proposalActive(doc) }));
     // Mixtral in VS Code's own chat and for other extensions (vscode.lm): the same engine.
     const chatModels = this._register(new MixtralChatModels(services));
     this._register(vscode.lm.registerLanguageModelChatProvider(LM_VENDOR, chatModels));

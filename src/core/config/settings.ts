@@ -7,7 +7,7 @@ import type { Backend } from "../../shared/engineProtocol";
 export type EngineKind = "local" | "tgi" | "openai";
 export type Quantization = "auto" | "Q2_K" | "Q3_K_M" | "Q4_0" | "Q4_K_M" | "Q5_K_M" | "Q6_K" | "Q8_0" | "IQ3_M" | "IQ4_XS";
 export const QUANTIZATIONS: readonly Quantization[] = ["auto", "Q2_K", "Q3_K_M", "Q4_0", "Q4_K_M", "Q5_K_M", "Q6_K", "Q8_0", "IQ3_M", "IQ4_XS"];
-export const PROMPT_NAMES = ["explain", "refactor", "writeTests", "fix", "document", "ask", "inlineCompletion"] as const;
+export const PROMPT_NAMES = ["explain", "refactor", "writeTests", "fix", "document", "ask", "inlineCompletion", "nextEdit"] as const;
 export type PromptName = (typeof PROMPT_NAMES)[number];
 
 export interface Settings {
@@ -40,6 +40,11 @@ export interface Settings {
   inlineDebounceMs: number;
   inlineMaxTokens: number;
   inlineMultiline: "auto" | "always" | "never";
+  /** Next-edit suggestions: "auto" = on with the whole model on a GPU or a remote server
+   *  (src/core/nextEdit/enablement.ts). */
+  nextEditEnabled: "auto" | "on" | "off";
+  nextEditDebounceMs: number;
+  nextEditLanguages: Record<string, boolean>;
   prompts: Record<PromptName, string>;
 }
 
@@ -142,6 +147,9 @@ export function normalizeSettings(raw: Raw, warn: (message: string) => void): Se
     inlineDebounceMs: clampInt(raw("inlineCompletions.debounceMs"), 0, 2000, 100, "inlineCompletions.debounceMs", warn),
     inlineMaxTokens: clampInt(raw("inlineCompletions.maxTokens"), 8, 512, 64, "inlineCompletions.maxTokens", warn),
     inlineMultiline: pickEnum(raw("inlineCompletions.multiline"), ["auto", "always", "never"] as const, "auto", "inlineCompletions.multiline", warn),
+    nextEditEnabled: pickEnum(raw("nextEdit.enabled"), ["auto", "on", "off"] as const, "auto", "nextEdit.enabled", warn),
+    nextEditDebounceMs: clampInt(raw("nextEdit.debounceMs"), 0, 5000, 300, "nextEdit.debounceMs", warn),
+    nextEditLanguages: boolRecord(raw("nextEdit.languages"), { "*": true, plaintext: false, markdown: false, scminput: false }),
     prompts,
   };
 }

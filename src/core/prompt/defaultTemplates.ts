@@ -18,8 +18,10 @@
 //   snippets     [{ path, text }] related code from other files (inline completion, ask)
 //   linePrefix   inline completion: text of the cursor line before the cursor
 //   lineSuffix   inline completion: text of the cursor line after the cursor
+//   edits        next edit: [{ path, diff }] the user's recent edits as unified diffs, oldest first
+//   cursorMarker next edit: the marker that stands for the cursor inside `selection`
 
-export const FEATURE_NAMES = ["explain", "refactor", "writeTests", "fix", "document", "ask", "inlineCompletion"] as const;
+export const FEATURE_NAMES = ["explain", "refactor", "writeTests", "fix", "document", "ask", "inlineCompletion", "nextEdit"] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
 /** The system text used when `mixtral.systemPrompt` is empty (Mixtral folds it into the first turn). */
@@ -110,5 +112,39 @@ The code after the cursor:
 The code before the cursor line:
 {{ fence }}{{ language }}
 {{ before }}
+{{ fence }}`,
+
+  // Next-edit suggestions (src/core/nextEdit/nextEditPrompt.ts), after Zed's Zeta: the recent edits
+  // as unified diffs, read-only context, and the editable region (\`selection\`) with the cursor
+  // marked; the answer (primed with the opening fence) is the region rewritten. Ordered from what
+  // changes least to most (edits grow at the end, the region changes with every keystroke).
+  nextEdit: `The user is editing {{ filePath or "a file" }} ({{ language }}). From the edits they just made, predict the edit they will make next inside the editable region: usually the same change carried on somewhere else (a renamed name at its next use, a new parameter passed along, the next case of a pattern). Reply with only the editable region rewritten with that edit applied, every line of it, in one fenced code block, without the {{ cursorMarker }} marker. If no further edit is needed, repeat the region unchanged.
+{% if edits | length > 0 %}
+
+The user's recent edits, oldest first:
+{% for e in edits %}
+{{ fence }}diff
+{{ e.diff }}
+{{ fence }}
+{% endfor %}
+{% endif %}
+{% if before %}
+
+The code above the editable region:
+{{ fence }}{{ language }}
+{{ before }}
+{{ fence }}
+{% endif %}
+{% if after %}
+
+The code below the editable region:
+{{ fence }}{{ language }}
+{{ after }}
+{{ fence }}
+{% endif %}
+
+The editable region ({{ cursorMarker }} marks the cursor):
+{{ fence }}{{ language }}
+{{ selection }}
 {{ fence }}`,
 };

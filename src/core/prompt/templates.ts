@@ -35,6 +35,10 @@ export interface PromptVariables {
   snippets?: Snippet[];
   linePrefix?: string;
   lineSuffix?: string;
+  /** Next-edit suggestions: the user's recent edits as unified diffs, oldest first. */
+  edits?: { path: string; diff: string }[];
+  /** Next-edit suggestions: the marker standing for the cursor inside `selection`. */
+  cursorMarker?: string;
 }
 
 /** User overrides by feature name (settings `mixtral.prompts.<name>`; "" means built-in). */
@@ -57,7 +61,7 @@ export function fenceFor(...texts: string[]): string {
 
 /** The `fence` a template renders for these variables: longer than any backtick run in the code. */
 export function fenceOf(v: PromptVariables): string {
-  const code = [v.selection, v.before, v.after, v.linePrefix, v.lineSuffix, ...(v.snippets ?? []).map((s) => s.text)];
+  const code = [v.selection, v.before, v.after, v.linePrefix, v.lineSuffix, ...(v.snippets ?? []).map((s) => s.text), ...(v.edits ?? []).map((e) => e.diff)];
   return fenceFor(...code.filter((c): c is string => typeof c === "string"));
 }
 
@@ -78,6 +82,8 @@ function variablesFor(v: PromptVariables): Record<string, unknown> {
     snippets: v.snippets ?? [],
     linePrefix: v.linePrefix ?? "",
     lineSuffix: v.lineSuffix ?? "",
+    edits: v.edits ?? [],
+    cursorMarker: v.cursorMarker ?? "",
     fence: fenceOf(v),
   };
 }

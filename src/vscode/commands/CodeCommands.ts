@@ -68,6 +68,11 @@ export class CodeCommands extends Disposable {
     );
   }
 
+  /** True while an edits-in-place proposal is pending or streaming in `doc` (next-edit keeps out). */
+  proposalActive(doc: vscode.TextDocument): boolean {
+    return this.inline.active(doc);
+  }
+
   /** Every command fails with one message that offers the next step; never throws into VS Code. */
   private async guard(run: () => Promise<void>): Promise<void> {
     try {

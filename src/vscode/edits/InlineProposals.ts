@@ -88,6 +88,11 @@ export class InlineProposals extends Disposable {
     return key ? this.sessions.get(key) : undefined;
   }
 
+  /** True while a proposal is pending in `doc` or an answer is being written into it. */
+  active(doc: vscode.TextDocument): boolean {
+    return this.sessions.has(doc.uri.toString()) || [...this.tickets].some((t) => t.doc === doc);
+  }
+
   /** Before a new edit on `doc`: stops answers still coming there and rejects a pending proposal. */
   async beforeNewEdit(doc: vscode.TextDocument): Promise<void> {
     for (const t of this.tickets) {

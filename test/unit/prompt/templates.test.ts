@@ -30,7 +30,8 @@ describe("prompt/templates", function () {
 
   // The inline-completion prompt is pinned by test/unit/completion/golden (the product builds it in
   // src/core/completion/completionPrompt.ts, ordered for KV reuse while typing).
-  for (const name of FEATURE_NAMES.filter((n) => n !== "inlineCompletion")) {
+  // The next-edit prompt likewise: test/unit/nextEdit/golden (src/core/nextEdit/nextEditPrompt.ts).
+  for (const name of FEATURE_NAMES.filter((n) => n !== "inlineCompletion" && n !== "nextEdit")) {
     it(`golden prompt: ${name}`, () => {
       const built = buildFeaturePrompt(name, VARS);
       assert.equal(built.warning, undefined);
