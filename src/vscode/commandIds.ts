@@ -31,6 +31,8 @@ export const CommandIds = {
   discardDownload: "mixtral.discardDownload",
   setRemoteApiKey: "mixtral.setRemoteApiKey",
   clearRemoteApiKey: "mixtral.clearRemoteApiKey",
+  rebuildWorkspaceIndex: "mixtral.rebuildWorkspaceIndex",
+  cancelWorkspaceIndexing: "mixtral.cancelWorkspaceIndexing",
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

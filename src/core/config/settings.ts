@@ -3,6 +3,7 @@
 // because VS Code does not enforce the schema at run time (a hand-edited settings.json can hold
 // anything).
 import type { Backend } from "../../shared/engineProtocol";
+import { normalizeWorkspaceSettings, type WorkspaceSettings } from "./workspaceSettings";
 
 export type EngineKind = "local" | "tgi" | "openai";
 export type Quantization = "auto" | "Q2_K" | "Q3_K_M" | "Q4_0" | "Q4_K_M" | "Q5_K_M" | "Q6_K" | "Q8_0" | "IQ3_M" | "IQ4_XS";
@@ -41,6 +42,8 @@ export interface Settings {
   inlineMaxTokens: number;
   inlineMultiline: "auto" | "always" | "never";
   prompts: Record<PromptName, string>;
+  /** `mixtral.workspace.*`: workspace knowledge (workspaceSettings.ts). */
+  workspace: WorkspaceSettings;
 }
 
 /** Which settings need what when they change. */
@@ -143,6 +146,7 @@ export function normalizeSettings(raw: Raw, warn: (message: string) => void): Se
     inlineMaxTokens: clampInt(raw("inlineCompletions.maxTokens"), 8, 512, 64, "inlineCompletions.maxTokens", warn),
     inlineMultiline: pickEnum(raw("inlineCompletions.multiline"), ["auto", "always", "never"] as const, "auto", "inlineCompletions.multiline", warn),
     prompts,
+    workspace: normalizeWorkspaceSettings(raw, warn),
   };
 }
 
