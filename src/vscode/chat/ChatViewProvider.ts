@@ -144,7 +144,11 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
           this.post({ type: "restoreInput", text: m.text, attachments: m.attachments });
           return;
         }
-        return this.controller.send({ text: m.text, attachments: resolved.attachments });
+        // `@workspace` (and automatic context): code from the index, attached as file:lines chips.
+        const settings = this.services.config.settings;
+        const ws = await this.services.workspace.forChat(m.text, this.services.engine.status().info?.contextSize ?? settings.contextSize);
+        if (ws.notice) this.post({ type: "notice", level: "info", message: ws.notice, actions: [] });
+        return this.controller.send({ text: ws.text, displayText: ws.displayText, attachments: [...resolved.attachments, ...ws.attachments] });
       }
       case "listOpenFiles":
         // Answers may arrive out of order: the view keeps only the one for its current query.
