@@ -11,6 +11,8 @@ import { ChatController } from "./ChatController";
 import { EditorActions } from "./editorActions";
 import { OpenFiles } from "./openFiles";
 import { chatHtml } from "./webviewHtml";
+import { workspaceMentionItems } from "../workspace/chatRetrieval";
+import { openFileReference } from "../workspace/openFileReference";
 
 /** Messages from one view beyond this rate are dropped (a runaway or hostile page). */
 const MAX_MESSAGES_PER_SECOND = 100;
@@ -152,7 +154,7 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
       }
       case "listOpenFiles":
         // Answers may arrive out of order: the view keeps only the one for its current query.
-        this.post({ type: "openFiles", query: m.query, items: await this.openFiles.list(m.query) });
+        this.post({ type: "openFiles", query: m.query, items: [...workspaceMentionItems(m.query, this.services.config.settings.workspace.enabled), ...(await this.openFiles.list(m.query))] });
         return;
       case "stop":
         return this.controller.stop();
@@ -178,6 +180,11 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
         return this.actions.applyCode(m.action, m.code, m.languageId);
       case "openLink":
         return this.actions.openLink(m.href);
+      case "openFile": {
+        const error = await openFileReference(m.path, m.line);
+        if (error) this.post({ type: "notice", level: "info", message: error, actions: [] });
+        return;
+      }
       case "action":
         return this.runAction(m.action);
       case "draft":

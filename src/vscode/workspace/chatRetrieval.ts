@@ -4,7 +4,7 @@
 import type { WorkspaceSettings } from "../../core/config/workspaceSettings";
 import type { SymbolLocation, WorkspaceIndex } from "../../core/workspace/types";
 import { chunksWithinBudget, mentionsWorkspace, symbolCandidates, withoutWorkspaceMention } from "../../core/workspaceContext/retrieval";
-import type { Attachment } from "../../shared/protocol";
+import type { Attachment, OpenFileItem } from "../../shared/protocol";
 import type { IndexState } from "./WorkspaceIndexService";
 
 export interface ChatRetrieval {
@@ -59,4 +59,10 @@ async function autoContext(input: RetrievalInput, budget: number): Promise<Attac
     defs.push(...found.filter((d) => d.name === name || d.name.endsWith(`.${name}`)));
   }
   return chunksWithinBudget(defs, budget, input.multiRoot, 4);
+}
+
+/** The `@workspace` entry of the `@` list, when the query could still become "workspace". */
+export function workspaceMentionItems(query: string, enabled: boolean): OpenFileItem[] {
+  if (!enabled || !"workspace".startsWith(query.trim().toLowerCase())) return [];
+  return [{ id: "@workspace", kind: "workspace", name: "workspace", description: "search this workspace's code for the question", path: "@workspace", languageId: "plaintext", lineCount: 0 }];
 }
