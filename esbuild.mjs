@@ -4,13 +4,16 @@
 //   dist/gpuPackHook.mjs  node, esm, the module resolve hook the engine registers for GPU packs
 //                      (node:module register() loads hooks as ES modules on the loader thread)
 //   dist/cli.js        node, cjs, `mixtral-local` command line
+//   dist/indexer.js    node, cjs, the workspace index's worker thread (src/indexer), with
+//                      dist/tree-sitter/*.wasm: web-tree-sitter's runtime and the grammars it loads
 //   dist/webview.js    browser, iife, the chat view
 //   dist/probe-model.gguf  the model of the engine's GPU decode test (writeProbeModel below)
 // node-llama-cpp is ESM-only with top-level await: it stays external and is loaded with a real
 // `import()` (esbuild keeps dynamic imports for node20 targets; never rewrite them to require).
 // The packaging test imports `bundleConfigs` to check what each bundle pulls in.
 import * as esbuild from "esbuild";
-import { rename } from "node:fs/promises";
+import { copyFile, mkdir, rename } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 
@@ -34,6 +37,15 @@ export function bundleConfigs({ production = false } = {}) {
     { ...node, entryPoints: ["src/engine/main.ts"], outfile: "dist/engine.js" },
     { ...node, format: "esm", entryPoints: ["src/engine/gpuPackHook.ts"], outfile: "dist/gpuPackHook.mjs" },
     { ...node, entryPoints: ["src/cli/main.ts"], outfile: "dist/cli.js", banner: { js: "#!/usr/bin/env node" } },
+    // web-tree-sitter's ES build (the one esbuild picks for `import`) reads import.meta.url, which
+    // a CommonJS bundle lacks: give it the bundle's own file URL.
+    {
+      ...node,
+      entryPoints: ["src/indexer/main.ts"],
+      outfile: "dist/indexer.js",
+      define: { ...node.define, "import.meta.url": "__indexerFileUrl" },
+      banner: { js: 'const __indexerFileUrl = require("node:url").pathToFileURL(__filename).href;' },
+    },
     {
       bundle: true,
       platform: "browser",
@@ -58,8 +70,19 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   } else {
     await Promise.all(configs.map((c) => esbuild.build(c)));
   }
+  await copyTreeSitterWasm();
   await writeManifest();
   await writeProbeModel();
+}
+
+/** The wasm files the indexer worker loads: the runtime and the grammars of src/core/workspace/languages.ts. */
+async function copyTreeSitterWasm() {
+  const TREE_SITTER_GRAMMARS = ["typescript", "tsx", "javascript", "python", "go", "rust", "java", "cpp", "c-sharp"];
+  const require = createRequire(import.meta.url);
+  const grammars = dirname(require.resolve("@vscode/tree-sitter-wasm/package.json"));
+  await mkdir("dist/tree-sitter", { recursive: true });
+  await copyFile(require.resolve("web-tree-sitter/web-tree-sitter.wasm"), "dist/tree-sitter/web-tree-sitter.wasm");
+  for (const name of TREE_SITTER_GRAMMARS) await copyFile(join(grammars, "wasm", `tree-sitter-${name}.wasm`), `dist/tree-sitter/tree-sitter-${name}.wasm`);
 }
 
 // The model the engine's GPU decode test loads (src/engine/backendProbe.ts): the tiny

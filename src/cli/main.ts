@@ -10,6 +10,7 @@ import * as doctor from "./commands/doctor";
 import * as gpuPack from "./commands/gpuPack";
 import * as gpuBuild from "./commands/gpuBuild";
 import * as gpuCheck from "./commands/gpuCheck";
+import * as workspaceIndex from "./commands/workspaceIndex";
 
 type Command = { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> };
 
@@ -20,6 +21,8 @@ const commands: Record<string, Command> = {
   "gpu-check": { summary: "load a model in the real engine as the extension would: which backend decodes, fallbacks and why", load: async () => gpuCheck },
   "gpu-build": { summary: "build CUDA support for this machine from the bundled llama.cpp source (--arch, --check)", load: async () => gpuBuild },
   "gpu-pack": { summary: "list, install (--backend, --from FILE offline) or remove the GPU binaries (CUDA, Vulkan)", load: async () => gpuPack },
+  index: { summary: "index a folder as the extension does (--stats); kept in the user's cache folder", load: async () => ({ run: workspaceIndex.runIndex }) },
+  search: { summary: "search a folder's index: best chunks first (--json, --limit N)", load: async () => ({ run: workspaceIndex.runSearch }) },
   prompt: { summary: "print a conversation's prompt as Mixtral sees it (text, or token ids with --tokens)", load: async () => prompt },
 };
 

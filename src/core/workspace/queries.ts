@@ -1,0 +1,62 @@
+// The index's answers with their text: search hits and definitions read their lines from the
+// files on disk at query time (the index keeps line ranges only, not a second copy of the code).
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { IndexedFile, IndexStore } from "./IndexStore";
+import { grepWorkspace } from "./ripgrep";
+import type { IndexOptions, ReferenceLocation, SearchHit, SymbolLocation } from "./types";
+
+/** Most lines of one hit's text (a window or a definition is usually far shorter). */
+const MAX_HIT_LINES = 200;
+
+/** Reads each file once per query; a file gone since it was indexed gives empty text. */
+export class LineReader {
+  private readonly cache = new Map<string, string[]>();
+
+  constructor(private readonly options: IndexOptions) {}
+
+  lines(file: IndexedFile, start: number, end: number): string {
+    const key = `${file.root}\u0000${file.rel}`;
+    let lines = this.cache.get(key);
+    if (!lines) {
+      const root = this.options.roots.find((r) => r.name === file.root);
+      try {
+        lines = root ? fs.readFileSync(path.join(root.path, file.rel), "utf8").split(/\r?\n/) : [];
+      } catch {
+        lines = [];
+      }
+      this.cache.set(key, lines);
+    }
+    return lines.slice(start - 1, Math.min(end, start - 1 + MAX_HIT_LINES)).join("\n");
+  }
+}
+
+export function searchIndex(store: IndexStore, options: IndexOptions, query: string, limit: number): SearchHit[] {
+  const reader = new LineReader(options);
+  return store.rankChunks(query, limit).map(({ chunk, score }) => {
+    const hit = { root: chunk.file.root, path: chunk.file.rel, startLine: chunk.startLine, endLine: chunk.endLine, score, text: reader.lines(chunk.file, chunk.startLine, chunk.endLine) };
+    return chunk.symbol ? { ...hit, symbol: chunk.symbol } : hit;
+  });
+}
+
+export function findDefinitions(store: IndexStore, options: IndexOptions, name: string, limit: number): SymbolLocation[] {
+  const reader = new LineReader(options);
+  return store.definitionsOf(name.trim()).slice(0, limit).map(({ file, symbol }) => ({
+    name: symbol.qualified,
+    kind: symbol.kind,
+    root: file.root,
+    path: file.rel,
+    startLine: symbol.startLine,
+    endLine: symbol.endLine,
+    text: reader.lines(file, symbol.startLine, symbol.endLine),
+  }));
+}
+
+/** Where a name is used: whole-word matches through ripgrep, the definitions' own lines left out. */
+export async function findReferences(store: IndexStore, options: IndexOptions, name: string, limit: number, signal?: AbortSignal): Promise<ReferenceLocation[]> {
+  const simple = name.trim().split(/\.|::/).pop() ?? "";
+  if (!/^[\w$]+$/.test(simple)) return [];
+  const definitionLines = new Set(store.definitionsOf(simple).map(({ file, symbol }) => `${file.root}\u0000${file.rel}:${symbol.startLine}`));
+  const found = await grepWorkspace(simple, { ...options, regex: false, word: true, limit: limit + definitionLines.size, signal });
+  return found.filter((r) => !definitionLines.has(`${r.root}\u0000${r.path}:${r.line}`)).slice(0, limit);
+}
