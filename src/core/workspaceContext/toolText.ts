@@ -18,11 +18,11 @@ export function symbolsText(name: string, defs: readonly SymbolLocation[] | unde
   if (defs) {
     if (defs.length === 0) out.push(`No definition of "${name}" in the workspace index.`);
     else {
-      out.push(`Definitions of "${name}":`);
-      for (const d of defs) {
+      const shown = defs.map((d) => {
         const fence = fenceFor(d.text);
-        out.push(`${displayPath(d, multiRoot)}:${d.startLine}-${d.endLine} (${d.kind} ${d.name})\n${fence}\n${d.text}\n${fence}`);
-      }
+        return `${displayPath(d, multiRoot)}:${d.startLine}-${d.endLine} (${d.kind} ${d.name})\n${fence}\n${d.text}\n${fence}`;
+      });
+      out.push(`Definitions of "${name}":\n${shown.join("\n\n")}`);
     }
   }
   if (refs) {

@@ -4,10 +4,10 @@
 // where it stands (state events for the status bar item, one message when the file cap is hit).
 import * as vscode from "vscode";
 import type { WorkspaceSettings } from "../../core/config/workspaceSettings";
-import type { IndexProgress, IndexStats, WorkspaceIndex } from "../../core/workspace/types";
+import type { IndexOptions, IndexProgress, IndexStats, WorkspaceIndex } from "../../core/workspace/types";
 import type { Config } from "../Config";
 import { Disposable } from "../lifecycle";
-import { createIndexClient, type IndexClient } from "./indexClient";
+import { WorkspaceIndexClient } from "../../core/workspace/WorkspaceIndexClient";
 import { indexOptions, indexRoots } from "./indexOptions";
 import { IndexWatcher } from "./IndexWatcher";
 
@@ -24,7 +24,7 @@ export type IndexState =
   | { kind: "failed"; message: string };
 
 export class WorkspaceIndexService extends Disposable {
-  private client: IndexClient | undefined;
+  private client: WorkspaceIndexClient | undefined;
   private build: Promise<void> | undefined;
   private startTimer: NodeJS.Timeout | undefined;
   private current: IndexState = { kind: "waiting" };
@@ -53,6 +53,11 @@ export class WorkspaceIndexService extends Disposable {
 
   get state(): IndexState {
     return this.current;
+  }
+
+  /** Whether an index client (and so its worker) exists. */
+  get running(): boolean {
+    return this.client !== undefined;
   }
 
   /** The index when the feature is on (started now if it was waiting); undefined when off. */
@@ -90,18 +95,20 @@ export class WorkspaceIndexService extends Disposable {
     this.startTimer = undefined;
     const settings = this.config.settings.workspace;
     const options = indexOptions(settings, this.context.storageUri);
-    const client = createIndexClient(options, this.context.extensionUri.fsPath, (p) => {
-      if (this.client === client && this.current.kind === "building") this.setState({ kind: "building", progress: p });
-    }, (m) => this.log.info(`[index] ${m}`));
+    // The worker (dist/indexer.js beside this bundle) starts with the first message.
+    const client = new WorkspaceIndexClient();
     this.client = client;
     this.watcher.start();
     this.log.info(`[index] starting: ${options.roots.map((r) => r.path).join(", ")} (at most ${options.maxFiles} files of ${settings.maxFileSizeKb} KB; storage ${options.storageDir ?? "memory only"})`);
-    this.runBuild(client);
+    this.runBuild(client, options);
   }
 
-  private runBuild(client: IndexClient): void {
+  private runBuild(client: WorkspaceIndexClient, options: IndexOptions): void {
     this.setState({ kind: "building" });
-    this.build = client.start().then(
+    const onProgress = (p: IndexProgress) => {
+      if (this.client === client && this.current.kind === "building") this.setState({ kind: "building", progress: p });
+    };
+    this.build = client.start(options, onProgress).then(
       (stats) => {
         if (this.client !== client) return;
         if (!stats) return this.setState({ kind: "cancelled" });
@@ -122,8 +129,9 @@ export class WorkspaceIndexService extends Disposable {
   private applyChanges(changed: string[], deleted: string[]): void {
     const client = this.client;
     if (!client) return;
-    if (deleted.length) client.remove(deleted);
-    if (changed.length) client.update(changed);
+    const failed = (err: unknown) => this.log.warn(`[index] could not apply file changes: ${err instanceof Error ? err.message : String(err)}`);
+    if (deleted.length) client.remove(deleted).catch(failed);
+    if (changed.length) client.update(changed).catch(failed);
   }
 
   private settingsChanged(ws: WorkspaceSettings): void {
@@ -149,7 +157,7 @@ export class WorkspaceIndexService extends Disposable {
     const client = this.client;
     this.client = undefined;
     this.build = undefined;
-    client?.dispose();
+    void client?.dispose();
   }
 
   private setState(s: IndexState): void {

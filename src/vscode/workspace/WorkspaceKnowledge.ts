@@ -35,7 +35,7 @@ export class WorkspaceKnowledge extends Disposable {
       // Read-only views for the extension-host tests; not in the production bundle.
       this._register(vscode.commands.registerCommand("mixtral._test.workspaceIndex", async (wait?: boolean) => {
         if (wait) await this.service.whenBuilt();
-        return { state: this.service.state, statusBarText: this.statusItem.text, instructionsNotice: this.instructions.lastNotice };
+        return { state: this.service.state, statusBarText: this.statusItem.text, running: this.service.running, instructionsNotice: this.instructions.lastNotice };
       }));
     }
   }
