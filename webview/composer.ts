@@ -190,6 +190,14 @@ export class Composer {
   private pickMention(item: OpenFileItem, start: number, end: number): void {
     const text = this.input.value;
     const inserted = `@${item.name} `;
+    if (item.kind === "workspace") {
+      // The host searches the index for the question when the message is sent.
+      this.input.value = text.slice(0, start) + inserted + text.slice(end);
+      const caret = start + inserted.length;
+      void (this.input.updateComplete ?? Promise.resolve()).then(() => this.input.wrappedElement?.setSelectionRange(caret, caret));
+      this.saveDraft();
+      return;
+    }
     this.input.value = text.slice(0, start) + inserted + text.slice(end);
     const caret = start + inserted.length;
     // The inner textarea takes the new value on the element's next render.

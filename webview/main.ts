@@ -63,6 +63,7 @@ const header = new Header(headerEl, statusEl, noticeEl, historyEl, {
 const transcript = new TranscriptView(transcriptEl, scroller, {
   onCodeAction: (action, code, languageId) => post({ type: "codeAction", action, code, languageId }),
   onOpenLink: (href) => post({ type: "openLink", href }),
+  onOpenFile: (path, line) => post({ type: "openFile", path, line }),
   onRegenerate: () => post({ type: "regenerate" }),
   onEditLast: (text) => composer.startEdit(text),
 });

@@ -4,12 +4,15 @@
 //     nothing is ever fetched.
 //  3. Links carry no `href` (an <a> without href is inert); the URL sits in data-href and a click
 //     asks the host, which shows the real URL before opening it. Unsafe schemes get no data-href.
+//     A `path:line` reference gets data-file/data-line instead (fileLinks.ts): the host opens only
+//     a file inside the workspace's folders.
 //  4. DOMPurify with a tag/attribute allow-list over the result, as defence in depth.
 //  5. The CSP (default-src 'none', no remote img-src) blocks anything that slipped through.
 import DOMPurify from "dompurify";
 import hljs from "highlight.js/lib/common";
 import MarkdownIt from "markdown-it";
 import { safeLinkTarget } from "../src/shared/protocol";
+import { fileLinks } from "./fileLinks";
 
 /** Above this many characters a message is shown as plain text: markdown-it and highlight.js on
  *  multi-megabyte single lines would freeze the view for seconds. */
@@ -39,7 +42,15 @@ const md = new MarkdownIt({
 // `javascript:` link as literal text, which is also fine but hides that it was a link).
 md.validateLink = () => true;
 
+md.use(fileLinks);
+
 md.renderer.rules.link_open = (tokens, idx) => {
+  const file = String(tokens[idx].attrGet("data-file") ?? "");
+  const line = String(tokens[idx].attrGet("data-line") ?? "");
+  if (file && line) {
+    const label = md.utils.escapeHtml(`Open ${file} at line ${line}`);
+    return `<a class="md-link file-link" data-file="${md.utils.escapeHtml(file)}" data-line="${md.utils.escapeHtml(line)}" title="${label}">`;
+  }
   const href = String(tokens[idx].attrGet("href") ?? "");
   const safe = safeLinkTarget(href);
   const title = md.utils.escapeHtml(href.slice(0, 2000));
@@ -62,7 +73,7 @@ const PURIFY_CONFIG = {
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "s", "del", "code", "pre", "blockquote",
     "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td", "a", "span", "div",
   ],
-  ALLOWED_ATTR: ["class", "title", "data-href", "start"],
+  ALLOWED_ATTR: ["class", "title", "data-href", "data-file", "data-line", "start"],
   ALLOW_DATA_ATTR: false,
   ALLOW_ARIA_ATTR: false,
   RETURN_DOM_FRAGMENT: true as const,

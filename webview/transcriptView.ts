@@ -21,6 +21,8 @@ function fits(start: number, done: number): boolean {
 export interface TranscriptCallbacks {
   onCodeAction(action: CodeActionKind, code: string, languageId: string): void;
   onOpenLink(href: string): void;
+  /** A `path:line` reference in an answer (the host opens it inside the workspace only). */
+  onOpenFile(path: string, line: number): void;
   onRegenerate(): void;
   onEditLast(text: string): void;
 }
@@ -61,7 +63,7 @@ export class TranscriptView {
     root.setAttribute("aria-label", "Conversation");
     root.addEventListener("click", (e) => routeClick(e, cb));
     root.addEventListener("keydown", (e) => {
-      if (e.key === "Enter" && e.target instanceof HTMLElement && e.target.matches("a.md-link[data-href]")) routeClick(e, cb);
+      if (e.key === "Enter" && e.target instanceof HTMLElement && e.target.matches("a.md-link[data-href], a.md-link[data-file]")) routeClick(e, cb);
     });
     scroller.addEventListener("scroll", () => {
       this.follow = scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 40;

@@ -12,7 +12,7 @@ const CODE_ACTIONS: [string, CodeAction, string][] = [
 
 /** Adds the code-block toolbars and makes host-routed links keyboard reachable. */
 export function decorate(frag: DocumentFragment): DocumentFragment {
-  for (const a of frag.querySelectorAll("a.md-link[data-href]")) {
+  for (const a of frag.querySelectorAll("a.md-link[data-href], a.md-link[data-file]")) {
     a.setAttribute("tabindex", "0");
     a.setAttribute("role", "link");
   }
@@ -99,14 +99,16 @@ export function answerNotes(turn: Turn): HTMLElement[] {
 }
 
 /** A click (or Enter) in the transcript: host-routed links and code-block actions. */
-export function routeClick(e: Event, cb: { onOpenLink(href: string): void; onCodeAction(action: CodeAction, code: string, languageId: string): void }): void {
+export function routeClick(e: Event, cb: { onOpenLink(href: string): void; onOpenFile(path: string, line: number): void; onCodeAction(action: CodeAction, code: string, languageId: string): void }): void {
   const target = e.target instanceof Element ? e.target : null;
   if (!target) return;
   const link = target.closest("a.md-link");
   if (link) {
     e.preventDefault();
     const href = link.getAttribute("data-href");
+    const file = link.getAttribute("data-file");
     if (href) cb.onOpenLink(href);
+    else if (file) cb.onOpenFile(file, Number(link.getAttribute("data-line")) || 1);
     return;
   }
   const button = target.closest<HTMLElement>("[data-code-action]");

@@ -53,6 +53,9 @@ export interface OpenFileItem {
   lineCount: number;
   /** The file's size on disk, when read from disk rather than from a loaded document. */
   sizeBytes?: number;
+  /** "workspace": the `@workspace` entry (search the workspace index for the question), listed
+   *  first; picking it writes `@workspace` into the message and attaches nothing. */
+  kind?: "workspace";
 }
 
 export interface TurnStats {
@@ -142,6 +145,8 @@ export type WebviewToHost =
   | { type: "listOpenFiles"; query: string }
   | { type: "codeAction"; action: CodeActionKind; code: string; languageId: string }
   | { type: "openLink"; href: string }
+  /** A `path:line` reference in an answer: open that workspace file at that line. */
+  | { type: "openFile"; path: string; line: number }
   | { type: "action"; action: ErrorAction }
   /** The unsent input, mirrored to the host so a window reload cannot lose it. */
   | { type: "draft"; text: string; attachments: Attachment[] };
@@ -244,6 +249,8 @@ export function parseWebviewMessage(raw: unknown): ParseResult {
         });
       case "openLink":
         return ok({ type, href: str(raw, "href", LIMITS.urlChars, { allowEmpty: false }) });
+      case "openFile":
+        return ok({ type, path: str(raw, "path", LIMITS.fileNameChars, { allowEmpty: false }), line: int(raw, "line", 1, 10_000_000) });
       case "action":
         return ok({ type, action: oneOf(raw, "action", ERROR_ACTIONS) });
       case "draft":

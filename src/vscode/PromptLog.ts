@@ -10,7 +10,15 @@ export interface LastPrompt {
   tokenCount?: number;
   /** The engine's figures for the answer to this prompt, once it has finished. */
   stats?: GenerationStats;
+  /** What the prompt carries from the workspace: instruction files, retrieved code and attached
+   *  code as "path:start-end", definitions from other files. */
+  sources?: string[];
   at: number;
+}
+
+/** "; workspace context: AGENTS.md, src/a.ts:1-20" for Show Last Prompt's header, or "". */
+export function describeSources(sources: readonly string[] | undefined): string {
+  return sources?.length ? `; workspace context: ${sources.join(", ")}` : "";
 }
 
 /** "speculative decoding: 231 of 310 drafted tokens accepted in 12 drafts, 143 tok/s", or

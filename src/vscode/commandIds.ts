@@ -34,6 +34,8 @@ export const CommandIds = {
   acceptNextEdit: "mixtral.acceptNextEdit",
   dismissNextEdit: "mixtral.dismissNextEdit",
   toggleNextEdit: "mixtral.toggleNextEdit",
+  rebuildWorkspaceIndex: "mixtral.rebuildWorkspaceIndex",
+  cancelWorkspaceIndexing: "mixtral.cancelWorkspaceIndexing",
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

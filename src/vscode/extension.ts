@@ -9,7 +9,7 @@ import { contextKeyValues } from "./contextKeys";
 import { InlineCompletionController } from "./completion/InlineCompletionController";
 import { LM_VENDOR, MixtralChatModels, openVsCodeChat } from "./lm/MixtralChatModels";
 import { EngineHost } from "./EngineHost";
-import { describeSpeculation, PromptLog } from "./PromptLog";
+import { describeSources, describeSpeculation, PromptLog } from "./PromptLog";
 import type { Services } from "./services";
 import { GpuAcceleration } from "./gpu/GpuAcceleration";
 import { Disposable } from "./lifecycle";
@@ -20,6 +20,7 @@ import { pausedStatus } from "./models/PausedDownloads";
 import { registerRemoteKeyCommands } from "./remote/apiKeyCommands";
 import { StatusBar } from "./StatusBar";
 import { buildGpuSupport } from "./gpu/buildGpuSupportCommand";
+import { WorkspaceKnowledge } from "./workspace/WorkspaceKnowledge";
 
 class MixtralExtension extends Disposable {
   constructor(context: vscode.ExtensionContext) {
@@ -28,7 +29,9 @@ class MixtralExtension extends Disposable {
     const config = this._register(new Config(log));
     const prompts = new PromptLog();
     const host = this._register(new EngineHost(context, log, config, prompts));
-    const services: Services = { context, log, config, engine: host, prompts };
+    // Starts its index a few seconds after activation, never during it.
+    const workspace = this._register(new WorkspaceKnowledge(context, log, config));
+    const services: Services = { context, log, config, engine: host, prompts, workspace };
     const statusBar = this._register(new StatusBar(services));
     const chat = this._register(new ChatViewProvider(services));
     this._register(vscode.window.registerWebviewViewProvider("mixtral.chatView", chat, { webviewOptions: { retainContextWhenHidden: false } }));
@@ -73,7 +76,7 @@ class MixtralExtension extends Disposable {
         }
       }
       const drafted = describeSpeculation(last.stats);
-      const header = `<!-- Mixtral Local: last prompt (${last.feature}), ${count !== undefined ? `${count} tokens` : "token count unavailable"}, sent ${new Date(last.at).toLocaleTimeString()}${drafted ? `; ${drafted}` : ""} -->\n`;
+      const header = `<!-- Mixtral Local: last prompt (${last.feature}), ${count !== undefined ? `${count} tokens` : "token count unavailable"}, sent ${new Date(last.at).toLocaleTimeString()}${drafted ? `; ${drafted}` : ""}${describeSources(last.sources)} -->\n`;
       const doc = await vscode.workspace.openTextDocument({ content: header + last.text, language: "plaintext" });
       await vscode.window.showTextDocument(doc, { preview: true });
     });

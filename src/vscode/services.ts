@@ -8,6 +8,7 @@ import type { ErrorCode } from "../core/errors";
 import type { ModelInfo } from "../shared/engineProtocol";
 import type { Config } from "./Config";
 import type { PromptLog } from "./PromptLog";
+import type { WorkspaceKnowledge } from "./workspace/WorkspaceKnowledge";
 
 export type EngineState = "noModel" | "idle" | "loading" | "ready" | "generating" | "crashed" | "error";
 
@@ -46,4 +47,6 @@ export interface Services {
   readonly engine: Engine;
   /** Remembered for "Mixtral: Show Last Prompt". */
   readonly prompts: PromptLog;
+  /** The workspace index, its instruction files and what the chat and commands retrieve from it. */
+  readonly workspace: WorkspaceKnowledge;
 }

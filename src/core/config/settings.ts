@@ -3,6 +3,7 @@
 // because VS Code does not enforce the schema at run time (a hand-edited settings.json can hold
 // anything).
 import type { Backend } from "../../shared/engineProtocol";
+import { normalizeWorkspaceSettings, type WorkspaceSettings } from "./workspaceSettings";
 
 export type EngineKind = "local" | "tgi" | "openai";
 export type Quantization = "auto" | "Q2_K" | "Q3_K_M" | "Q4_0" | "Q4_K_M" | "Q5_K_M" | "Q6_K" | "Q8_0" | "IQ3_M" | "IQ4_XS";
@@ -46,6 +47,8 @@ export interface Settings {
   nextEditDebounceMs: number;
   nextEditLanguages: Record<string, boolean>;
   prompts: Record<PromptName, string>;
+  /** `mixtral.workspace.*`: workspace knowledge (workspaceSettings.ts). */
+  workspace: WorkspaceSettings;
 }
 
 /** Which settings need what when they change. */
@@ -151,6 +154,7 @@ export function normalizeSettings(raw: Raw, warn: (message: string) => void): Se
     nextEditDebounceMs: clampInt(raw("nextEdit.debounceMs"), 0, 5000, 300, "nextEdit.debounceMs", warn),
     nextEditLanguages: boolRecord(raw("nextEdit.languages"), { "*": true, plaintext: false, markdown: false, scminput: false }),
     prompts,
+    workspace: normalizeWorkspaceSettings(raw, warn),
   };
 }
 

@@ -15,7 +15,8 @@
 //   question     the user's question (ask)
 //   instruction  what the user wants changed (refactor; may be "")
 //   testFramework the test framework to use (writeTests; may be "")
-//   snippets     [{ path, text }] related code from other files (inline completion, ask)
+//   snippets     [{ path, text }] related code from other files: similar code (inline completion) or
+//                the definitions the selection uses (the other features; "path:start-end")
 //   linePrefix   inline completion: text of the cursor line before the cursor
 //   lineSuffix   inline completion: text of the cursor line after the cursor
 //   edits        next edit: [{ path, diff }] the user's recent edits as unified diffs, oldest first
@@ -58,34 +59,47 @@ Problems reported:
 {%- endfor %}
 {% endif %}`;
 
+// Definitions of the names the code uses, from other files (workspace knowledge; commands only).
+const RELATED = `
+{% if snippets | length > 0 %}
+
+Definitions from other files of the workspace that this code uses:
+{% for s in snippets %}
+{{ s.path }}
+{{ fence }}
+{{ s.text }}
+{{ fence }}
+{% endfor %}
+{% endif %}`;
+
 export const DEFAULT_TEMPLATES: Readonly<Record<FeatureName, string>> = {
   explain: `Explain what the following {{ language }} code does: its purpose, how it works step by step, and anything surprising or risky.
 
-${CODE}${CONTEXT}`,
+${CODE}${CONTEXT}${RELATED}`,
 
   refactor: `Refactor the following {{ language }} code{% if instruction %}: {{ instruction }}{% else %} to make it clearer and simpler without changing its behaviour{% endif %}.
 Reply with the complete new code in one fenced code block, then at most three short bullet points about what changed.
 
-${CODE}${CONTEXT}`,
+${CODE}${CONTEXT}${RELATED}`,
 
   writeTests: `Write unit tests for the following {{ language }} code{% if testFramework %} using {{ testFramework }}{% endif %}.
 Cover normal cases, edge cases and errors. Reply with the complete test file in one fenced code block.
 
-${CODE}${CONTEXT}`,
+${CODE}${CONTEXT}${RELATED}`,
 
   fix: `Fix the problems in the following {{ language }} code.
 Reply with the corrected code in one fenced code block, then explain each fix in one short line.
 
-${CODE}${DIAGNOSTICS}${CONTEXT}`,
+${CODE}${DIAGNOSTICS}${CONTEXT}${RELATED}`,
 
   document: `Add documentation comments to the following {{ language }} code, in the language's usual style (for example JSDoc, docstrings or rustdoc).
 Do not change the code itself. Reply with the complete documented code in one fenced code block.
 
-${CODE}${CONTEXT}`,
+${CODE}${CONTEXT}${RELATED}`,
 
   ask: `{{ question }}
 
-${CODE}${CONTEXT}`,
+${CODE}${CONTEXT}${RELATED}`,
 
   // Ordered from what changes least to what changes most, so that consecutive keystrokes reuse the
   // evaluated prefix (KV cache): instructions, related files, the code after the cursor (stable while

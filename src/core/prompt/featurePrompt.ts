@@ -22,6 +22,9 @@ export interface FeaturePrompt {
   segments: PromptSegment[];
   /** The user's template was broken and the built-in one was used: tell the user once. */
   warning?: PromptTemplateError;
+  /** What the prompt carries from the workspace (instruction files, other files' definitions),
+   *  for Show Last Prompt; set by the caller that added them. */
+  sources?: string[];
 }
 
 const systemText = (options: FeaturePromptOptions): string => options.systemPrompt?.trim() || DEFAULT_SYSTEM_PROMPT;

@@ -15,6 +15,7 @@ import type { Attachment, ErrorAction, HeaderInfo, HostToWebview, Turn } from ".
 import { ACTIONS_BY_CODE, describeError } from "../describeError";
 import { Disposable } from "../lifecycle";
 import type { EngineStatus, Services } from "../services";
+import { chatWorkspaceContext } from "../workspace/promptContext";
 
 /** How often streamed text is forwarded to the view: fewer, larger messages at 100 tok/s. */
 const CHUNK_FLUSH_MS = 30;
@@ -170,8 +171,10 @@ export class ChatController extends Disposable {
       let result: GenerateResult | undefined;
       for (let attempt = 1; !result; attempt++) {
         const contextSize = backend.modelInfo()?.contextSize ?? this.services.engine.status().info?.contextSize ?? settings.contextSize;
+        const lastUser = [...this.transcript.turns].reverse().find((t) => t.role === "user");
+        const workspace = await chatWorkspaceContext(this.services, lastUser, contextSize);
         const prompt = await buildChatPrompt(this.transcript.toChatMessages(), {
-          systemPrompt: settings.systemPrompt,
+          systemPrompt: workspace.systemPrompt,
           contextSize,
           reserveTokens: Math.min(settings.maxTokens, Math.floor(contextSize / 2)),
           countTokens: (texts) => backend.countTokens(texts, abort.signal),
@@ -181,8 +184,7 @@ export class ChatController extends Disposable {
           this.services.log.info(`[chat] ${prompt.notice}`);
           this.post({ type: "notice", level: "info", message: prompt.notice, actions: [] });
         }
-        const lastUser = [...this.transcript.turns].reverse().find((t) => t.role === "user");
-        this.services.prompts.record({ feature: lastUser?.feature ?? "chat", segments: prompt.segments, tokenCount: prompt.promptTokens });
+        this.services.prompts.record({ feature: lastUser?.feature ?? "chat", segments: prompt.segments, tokenCount: prompt.promptTokens, sources: workspace.sources });
         try {
           result = await backend.generate(
             { slot: "chat", prompt: prompt.segments, messages: prompt.messages, maxTokens: settings.maxTokens, temperature: settings.temperature },

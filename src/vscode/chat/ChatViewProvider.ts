@@ -11,6 +11,8 @@ import { ChatController } from "./ChatController";
 import { EditorActions } from "./editorActions";
 import { OpenFiles } from "./openFiles";
 import { chatHtml } from "./webviewHtml";
+import { workspaceMentionItems } from "../workspace/chatRetrieval";
+import { openFileReference } from "../workspace/openFileReference";
 
 /** Messages from one view beyond this rate are dropped (a runaway or hostile page). */
 const MAX_MESSAGES_PER_SECOND = 100;
@@ -144,11 +146,15 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
           this.post({ type: "restoreInput", text: m.text, attachments: m.attachments });
           return;
         }
-        return this.controller.send({ text: m.text, attachments: resolved.attachments });
+        // `@workspace` (and automatic context): code from the index, attached as file:lines chips.
+        const settings = this.services.config.settings;
+        const ws = await this.services.workspace.forChat(m.text, this.services.engine.status().info?.contextSize ?? settings.contextSize);
+        if (ws.notice) this.post({ type: "notice", level: "info", message: ws.notice, actions: [] });
+        return this.controller.send({ text: ws.text, displayText: ws.displayText, attachments: [...resolved.attachments, ...ws.attachments] });
       }
       case "listOpenFiles":
         // Answers may arrive out of order: the view keeps only the one for its current query.
-        this.post({ type: "openFiles", query: m.query, items: await this.openFiles.list(m.query) });
+        this.post({ type: "openFiles", query: m.query, items: [...workspaceMentionItems(m.query, this.services.config.settings.workspace.enabled), ...(await this.openFiles.list(m.query))] });
         return;
       case "stop":
         return this.controller.stop();
@@ -174,6 +180,11 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
         return this.actions.applyCode(m.action, m.code, m.languageId);
       case "openLink":
         return this.actions.openLink(m.href);
+      case "openFile": {
+        const error = await openFileReference(m.path, m.line);
+        if (error) this.post({ type: "notice", level: "info", message: error, actions: [] });
+        return;
+      }
       case "action":
         return this.runAction(m.action);
       case "draft":

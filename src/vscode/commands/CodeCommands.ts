@@ -5,9 +5,10 @@ import * as vscode from "vscode";
 import { checkCodeInput } from "../../core/commands/codeInput";
 import { guessTestFramework } from "../../core/commands/testFramework";
 import type { FeatureName } from "../../core/prompt/defaultTemplates";
-import { buildFeaturePrompt } from "../../core/prompt/featurePrompt";
+import { buildFeaturePrompt, type FeaturePrompt } from "../../core/prompt/featurePrompt";
 import type { PromptTemplateError } from "../../core/errors";
-import { builtInPromptNotice, type PromptVariables } from "../../core/prompt/templates";
+import { builtInPromptNotice, type PromptVariables, type Snippet } from "../../core/prompt/templates";
+import { languageOf } from "../../core/workspaceContext/retrieval";
 import { CommandIds } from "../commandIds";
 import { describeError, showErrorWithActions } from "../describeError";
 import { Disposable } from "../lifecycle";
@@ -16,6 +17,7 @@ import { InlineProposals } from "../edits/InlineProposals";
 import { codeTarget, type CodeTarget } from "./codeTarget";
 import { ProposalPreview, TITLES } from "./ProposalPreview";
 import { workspaceFacts } from "./workspaceFacts";
+import { instructionSources, systemPromptFor } from "../workspace/promptContext";
 
 /** What the commands need from the chat view (implemented by ChatViewProvider). */
 export interface ChatSink {
@@ -116,6 +118,16 @@ export class CodeCommands extends Disposable {
     return { systemPrompt: s.systemPrompt, overrides: s.prompts };
   }
 
+  /** The workspace's part of a command's prompt: the definitions the selection uses from other
+   *  files (template variable `snippets`) and the instruction files (system text). */
+  private async withWorkspace(feature: Exclude<FeatureName, "inlineCompletion">, t: CodeTarget, variables: PromptVariables): Promise<FeaturePrompt> {
+    const contextSize = this.services.engine.status().info?.contextSize ?? this.services.config.settings.contextSize;
+    const snippets = await this.services.workspace.definitionsFor(t.code, t.document.uri, contextSize);
+    const { systemPrompt, instructions } = await systemPromptFor(this.services, t.document.uri, contextSize);
+    const built = buildFeaturePrompt(feature, { ...variables, snippets }, { ...this.promptOptions(), systemPrompt });
+    return { ...built, sources: [...instructionSources(instructions), ...snippets.map((s) => s.path)] };
+  }
+
   private async toChat(feature: "explain" | "ask"): Promise<void> {
     const t = await this.target();
     if (!t) return;
@@ -124,14 +136,17 @@ export class CodeCommands extends Disposable {
       question = await vscode.window.showInputBox({ title: "Mixtral: Ask about the selection", prompt: `${t.fileName}:${t.startLine}-${t.endLine}`, placeHolder: "What does this do when the list is empty?", ignoreFocusOut: true });
       if (!question?.trim()) return;
     }
-    const built = buildFeaturePrompt(feature, this.variables(t, { question }), this.promptOptions());
+    // The chat adds the instruction files itself; the definitions go into the text and as chips.
+    const contextSize = this.services.engine.status().info?.contextSize ?? this.services.config.settings.contextSize;
+    const snippets = await this.services.workspace.definitionsFor(t.code, t.document.uri, contextSize);
+    const built = buildFeaturePrompt(feature, this.variables(t, { question, snippets }), this.promptOptions());
     this.warnTemplate(built.warning);
     const user = built.messages.find((m) => m.role === "user")?.content ?? "";
     const where = `${t.fileName}:${t.startLine}${t.endLine !== t.startLine ? `-${t.endLine}` : ""}`;
     await this.chat.ask({
       text: user,
       displayText: feature === "explain" ? `Explain ${where}` : `${question} (${where})`,
-      attachments: [{ fileName: t.relativePath, languageId: t.languageId, startLine: t.startLine, endLine: t.endLine, code: t.code }],
+      attachments: [{ fileName: t.relativePath, languageId: t.languageId, startLine: t.startLine, endLine: t.endLine, code: t.code }, ...snippets.map(snippetChip)],
       feature,
     });
   }
@@ -185,7 +200,7 @@ export class CodeCommands extends Disposable {
     const ticket = this.inline.begin(t.document, t.range);
     const info = { title: TITLES[feature], fileName: t.fileName };
     try {
-      const answer = await this.preview.answerCode(feature as FeatureName, t, buildFeaturePrompt(feature, this.variables(t, extra), this.promptOptions()), {
+      const answer = await this.preview.answerCode(feature as FeatureName, t, await this.withWorkspace(feature, t, this.variables(t, extra)), {
         signal: ticket.abort.signal,
         onCode: (code) => this.inline.stream(ticket, code, info),
       });
@@ -219,10 +234,17 @@ export class CodeCommands extends Disposable {
     const t = await this.target({ wholeFile: true });
     if (!t) return;
     const testFramework = guessTestFramework(await workspaceFacts(t.languageId));
-    const built = buildFeaturePrompt("writeTests", this.variables(t, { testFramework }), this.promptOptions());
+    const built = await this.withWorkspace("writeTests", t, this.variables(t, { testFramework }));
     this.warnTemplate(built.warning);
     await this.preview.toNewEditor(t, built, testFramework);
   }
+}
+
+/** A definition from another file as a chat chip ("src/price.ts:3-5" → that file and lines). */
+function snippetChip(s: Snippet): { fileName: string; languageId: string; startLine: number; endLine: number; code: string } {
+  const m = /^(.*):(\d+)-(\d+)$/.exec(s.path);
+  const fileName = m ? m[1] : s.path;
+  return { fileName, languageId: languageOf(fileName), startLine: m ? Number(m[2]) : 1, endLine: m ? Number(m[3]) : 1, code: s.text };
 }
 
 /** Lightbulb entries: explain the selection, and fix on diagnostics. */

@@ -46,7 +46,7 @@ export class ProposalPreview extends Disposable implements vscode.TextDocumentCo
           const backend = await this.services.engine.getBackend(abort.signal);
           // The loaded model decides the format: its own chat template when it is not Mixtral's.
           const segments = segmentsForModel(built.messages, built.segments, backend.modelInfo());
-          this.services.prompts.record({ feature, segments });
+          this.services.prompts.record({ feature, segments, sources: built.sources });
           const s = this.services.config.settings;
           let text = "";
           progress.report({ message: "thinking…" });
