@@ -45,6 +45,9 @@ export interface UserInput {
   attachments?: Attachment[];
   /** The command that posted it (explain, refactor…); undefined for a typed message. */
   feature?: string;
+  /** What goes back into the input when the message fails before any answer: the attachments the
+   *  user added (not the code retrieved from the workspace for it). Default: `attachments`. */
+  ownAttachments?: Attachment[];
 }
 
 export class Transcript {

@@ -89,7 +89,7 @@ export class ChatController extends Disposable {
     // Two sends racing past stop(): the second one waits for nothing and is dropped.
     if (this.running) return;
     const answer = this.transcript.addExchange(turn);
-    await this.generate(answer, { text: input.displayText ?? input.text, attachments: input.attachments ?? [] });
+    await this.generate(answer, { text: input.displayText ?? input.text, attachments: input.ownAttachments ?? input.attachments ?? [] });
   }
 
   async regenerate(): Promise<void> {

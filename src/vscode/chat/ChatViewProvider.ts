@@ -150,7 +150,7 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
         const settings = this.services.config.settings;
         const ws = await this.services.workspace.forChat(m.text, this.services.engine.status().info?.contextSize ?? settings.contextSize);
         if (ws.notice) this.post({ type: "notice", level: "info", message: ws.notice, actions: [] });
-        return this.controller.send({ text: ws.text, displayText: ws.displayText, attachments: [...resolved.attachments, ...ws.attachments] });
+        return this.controller.send({ text: ws.text, displayText: ws.displayText, attachments: [...resolved.attachments, ...ws.attachments], ownAttachments: ws.attachments.length ? m.attachments : undefined });
       }
       case "listOpenFiles":
         // Answers may arrive out of order: the view keeps only the one for its current query.

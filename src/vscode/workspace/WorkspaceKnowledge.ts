@@ -5,6 +5,7 @@ import * as vscode from "vscode";
 import type { Snippet } from "../../core/prompt/templates";
 import type { RenderedInstructions } from "../../core/workspaceContext/instructions";
 import { definitionSnippets, usedIdentifiers } from "../../core/workspaceContext/selectionSymbols";
+import { mentionsWorkspace } from "../../core/workspaceContext/retrieval";
 import { CommandIds } from "../commandIds";
 import type { Config } from "../Config";
 import { Disposable } from "../lifecycle";
@@ -15,6 +16,8 @@ import { Instructions } from "./Instructions";
 import { WorkspaceIndexService } from "./WorkspaceIndexService";
 import { registerWorkspaceTools } from "./workspaceTools";
 
+/** `@workspace` waits this long for a build in progress before it searches what there is. */
+const CHAT_BUILD_WAIT_MS = 10_000;
 /** Names of a selection looked up at most (each is one index query). */
 const MAX_NAMES = 16;
 
@@ -59,6 +62,11 @@ export class WorkspaceKnowledge extends Disposable {
    *  and said, and the message goes without it). */
   async forChat(text: string, contextSize: number, signal?: AbortSignal): Promise<ChatRetrieval> {
     try {
+      // A question asked right after the window opened: a small workspace is indexed in seconds,
+      // so wait a little for it rather than answer from half an index (the notice says if it was).
+      if (mentionsWorkspace(text) && (this.service.state.kind === "waiting" || this.service.state.kind === "building")) {
+        await Promise.race([this.service.whenBuilt(), new Promise((r) => setTimeout(r, CHAT_BUILD_WAIT_MS))]);
+      }
       return await retrieveForChat({
         text,
         settings: this.config.settings.workspace,

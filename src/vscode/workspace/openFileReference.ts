@@ -24,13 +24,13 @@ export async function resolveFileReference(reference: string): Promise<vscode.Ur
   return undefined;
 }
 
-/** Opens the file at the line (selected, centred); an error message when it cannot. */
+/** Opens the file with the cursor at the start of the line, centred; an error message when it cannot. */
 export async function openFileReference(reference: string, line: number): Promise<string | undefined> {
   const uri = await resolveFileReference(reference);
   if (!uri) return `${reference} is not a file in this workspace.`;
   const doc = await vscode.workspace.openTextDocument(uri);
   const l = Math.min(Math.max(1, line), doc.lineCount) - 1;
-  const range = new vscode.Range(l, 0, l, doc.lineAt(l).text.length);
-  await vscode.window.showTextDocument(doc, { selection: range, preview: true, viewColumn: vscode.ViewColumn.One });
+  const editor = await vscode.window.showTextDocument(doc, { selection: new vscode.Range(l, 0, l, 0), preview: true, viewColumn: vscode.ViewColumn.One });
+  editor.revealRange(new vscode.Range(l, 0, l, 0), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   return undefined;
 }
