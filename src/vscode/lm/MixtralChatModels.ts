@@ -9,7 +9,8 @@ import * as vscode from "vscode";
 import type { InferenceBackend } from "../../core/engine/types";
 import { precheckGguf } from "../../core/gguf/ggufPrecheck";
 import { messageText } from "../../core/lm/lmConversation";
-import { outputTokens, runLmRequest, toolSupport } from "../../core/lm/lmRequest";
+import { answerRoom } from "../../core/chat/chatRun";
+import { runLmRequest, toolSupport } from "../../core/lm/lmRequest";
 import { RemoteOverloadedError } from "../../core/remote/remoteErrors";
 import { describeError } from "../describeError";
 import { Disposable } from "../lifecycle";
@@ -64,7 +65,7 @@ export class MixtralChatModels extends Disposable implements vscode.LanguageMode
   }
 
   private entry(id: string, name: string, contextSize: number, maxTokens: number, kind: InferenceBackend["kind"], detail: string): vscode.LanguageModelChatInformation {
-    const maxOutputTokens = outputTokens(contextSize, maxTokens);
+    const maxOutputTokens = answerRoom(contextSize, maxTokens);
     return {
       id,
       name: kind === "local" ? `Mixtral (local): ${name}` : `Mixtral (${kind}): ${name}`,
@@ -111,6 +112,7 @@ export class MixtralChatModels extends Disposable implements vscode.LanguageMode
         // Callers spell it either way (OpenAI's max_tokens, or camelCase).
         maxTokens: typeof modelOptions.maxTokens === "number" ? modelOptions.maxTokens : typeof modelOptions.max_tokens === "number" ? modelOptions.max_tokens : s.maxTokens,
         temperature: typeof modelOptions.temperature === "number" ? modelOptions.temperature : s.temperature,
+        fallbackContextSize: s.contextSize,
       }, (part) => progress.report(part.type === "text"
         ? new vscode.LanguageModelTextPart(part.text)
         : new vscode.LanguageModelToolCallPart(part.callId, part.name, part.input)), abort.signal,
