@@ -9,7 +9,7 @@ import { buildFeaturePrompt } from "../../core/prompt/featurePrompt";
 import type { PromptTemplateError } from "../../core/errors";
 import { builtInPromptNotice, type PromptVariables } from "../../core/prompt/templates";
 import { CommandIds } from "../commandIds";
-import { describeError, showErrorWithActions } from "../describeError";
+import { describeError, notifyError } from "../describeError";
 import { Disposable } from "../lifecycle";
 import type { Services } from "../services";
 import { InlineProposals } from "../edits/InlineProposals";
@@ -75,7 +75,7 @@ export class CodeCommands extends Disposable {
     } catch (err) {
       const d = describeError(err);
       this.services.log.error(`[commands] ${d.message}`);
-      await showErrorWithActions((m, ...titles) => vscode.window.showErrorMessage(m, ...titles), d);
+      await notifyError(d);
     }
   }
 

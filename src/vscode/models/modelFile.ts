@@ -3,10 +3,10 @@
 // downloads.
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { MixtralError } from "../../core/errors";
 import { GgufPrecheckError, precheckGguf } from "../../core/gguf/ggufPrecheck";
 import { needsLayoutUpgrade, upgradeLayout } from "../../core/models/upgradeLayout";
 import { SECTION } from "../Config";
+import { describeError, notifyError } from "../describeError";
 
 /** Open dialog → checks the file → mixtral.modelPath (user settings: it names a path). */
 export async function chooseModelFile(showError: (message: string) => void, log: vscode.LogOutputChannel): Promise<void> {
@@ -21,7 +21,7 @@ export async function chooseModelFile(showError: (message: string) => void, log:
     await precheckGguf(file);
   } catch (err) {
     if (err instanceof GgufPrecheckError) {
-      showError(`${err.message} ${err.hint ?? ""}`);
+      showError(describeError(err).message);
       return;
     }
     throw err;
@@ -49,7 +49,7 @@ export async function offerLayoutUpgrade(file: string, log: vscode.LogOutputChan
     log.info(`[models] upgrade of ${file}: ${r.status}`);
     return r.status !== "cancelled";
   } catch (err) {
-    void vscode.window.showErrorMessage(err instanceof MixtralError ? `${err.message} ${err.hint ?? ""}` : String(err));
+    void notifyError(describeError(err));
     return false;
   }
 }
