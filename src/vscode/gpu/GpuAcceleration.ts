@@ -13,6 +13,7 @@ import { gpuPackStatus, gpuVendorOf, type GpuPackStatus } from "../../core/gpu/p
 import type { DetectedMachine } from "../../core/models/machineInfo";
 import { CommandIds } from "../commandIds";
 import { ContextKeyOwner, ContextKeys } from "../contextKeys";
+import { abortSignalFrom } from "../cancellation";
 import { describeError, notifyError } from "../describeError";
 import { Disposable } from "../lifecycle";
 import type { Services } from "../services";
@@ -155,8 +156,7 @@ export class GpuAcceleration extends Disposable {
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Mixtral: GPU pack (${label})`, cancellable: true },
         async (progress, token) => {
-          const ac = new AbortController();
-          token.onCancellationRequested(() => ac.abort());
+          const ac = abortSignalFrom(token);
           let last = 0;
           let lastText = "";
           const onProgress = (p: GpuPackProgress) => {
@@ -169,7 +169,11 @@ export class GpuAcceleration extends Disposable {
             if (p.phase === "downloading") last = fraction;
             progress.report({ message: text, increment });
           };
-          return installGpuPack({ dataDir: this.dataDir, manifest, pack, fromFile, mirror: this.services.config.settings.gpuPackMirror || undefined, signal: ac.signal, onProgress });
+          try {
+            return await installGpuPack({ dataDir: this.dataDir, manifest, pack, fromFile, mirror: this.services.config.settings.gpuPackMirror || undefined, signal: ac.signal, onProgress });
+          } finally {
+            ac.dispose();
+          }
         },
       );
       if (result.status === "cancelled") {

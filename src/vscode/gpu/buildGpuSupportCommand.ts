@@ -9,6 +9,7 @@ import { detectGpuBuildToolchain, gpuBuildSteps } from "../../core/gpu/gpuBuild"
 import { runGpuBuild } from "../../core/gpu/gpuBuildRunner";
 import { fetchLlamaSource } from "../../core/gpu/llamaSource";
 import { loadGpuPackManifest } from "../../core/gpu/packManifest";
+import { abortSignalFrom } from "../cancellation";
 import { describeError, notifyError } from "../describeError";
 
 export interface BuildGpuSupportDeps {
@@ -36,8 +37,7 @@ export async function buildGpuSupport(deps: BuildGpuSupportDeps): Promise<void> 
   );
   if (go !== "Build") return;
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: "Mixtral: building GPU support", cancellable: true }, async (progress, token) => {
-    const ac = new AbortController();
-    const sub = token.onCancellationRequested(() => ac.abort());
+    const ac = abortSignalFrom(token);
     let reported = 0;
     try {
       if (t.sourceOnDemand) {
@@ -74,7 +74,7 @@ export async function buildGpuSupport(deps: BuildGpuSupportDeps): Promise<void> 
       log.error(`[gpu-build] ${err.message} ${err.hint ?? ""}`);
       await notifyError(describeError(err));
     } finally {
-      sub.dispose();
+      ac.dispose();
     }
   });
 }

@@ -15,6 +15,7 @@ import { describeLevelRows } from "../../core/models/levelRows";
 import { detectMachine, type DetectedMachine } from "../../core/models/machineInfo";
 import { fileNameFor, licencePageUrl, parseModelSource, resolveFileUrl } from "../../core/models/modelSource";
 import { resolveModel, type ResolvedModel } from "../../core/models/resolveModel";
+import { abortSignalFrom } from "../cancellation";
 import { SECTION } from "../Config";
 import { engineGpuPackEnv } from "../gpu/GpuAcceleration";
 import { Disposable } from "../lifecycle";
@@ -203,8 +204,7 @@ export class ModelManager extends Disposable {
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Downloading Mixtral ${level}`, cancellable: true },
         async (progress, cancel) => {
-          const ac = new AbortController();
-          const sub = cancel.onCancellationRequested(() => ac.abort());
+          const ac = abortSignalFrom(cancel);
           // The bar tracks the download; hashing afterwards only changes the message (the bar is full).
           let reported = 0;
           let last = "";
@@ -226,7 +226,7 @@ export class ModelManager extends Disposable {
               },
             });
           } finally {
-            sub.dispose();
+            ac.dispose();
           }
         },
       );

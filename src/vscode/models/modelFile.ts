@@ -6,6 +6,7 @@ import * as vscode from "vscode";
 import { GgufPrecheckError, precheckGguf } from "../../core/gguf/ggufPrecheck";
 import { needsLayoutUpgrade, upgradeLayout } from "../../core/models/upgradeLayout";
 import { SECTION } from "../Config";
+import { abortSignalFrom } from "../cancellation";
 import { describeError, notifyError } from "../describeError";
 
 /** Open dialog → checks the file → mixtral.modelPath (user settings: it names a path). */
@@ -37,13 +38,12 @@ export async function offerLayoutUpgrade(file: string, log: vscode.LogOutputChan
   if (choice !== "Upgrade in Place") return false;
   try {
     const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Upgrading ${path.basename(file)}`, cancellable: true }, async (progress, cancel) => {
-      const ac = new AbortController();
-      const sub = cancel.onCancellationRequested(() => ac.abort());
+      const ac = abortSignalFrom(cancel);
       let last = 0;
       try {
         return await upgradeLayout(file, { signal: ac.signal, onProgress: (f) => { const pct = Math.floor(f * 100); if (pct > last) { progress.report({ increment: pct - last }); last = pct; } } });
       } finally {
-        sub.dispose();
+        ac.dispose();
       }
     });
     log.info(`[models] upgrade of ${file}: ${r.status}`);
