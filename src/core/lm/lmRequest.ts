@@ -9,7 +9,8 @@ import { runChat, type ChatRunOptions } from "../chat/chatRun";
 import type { GenerateResult, InferenceBackend } from "../engine/types";
 import { InvalidOptionsError, PromptTooLongError, RemoteEngineError } from "../errors";
 import { toChatConversation, type LmMessage } from "./lmConversation";
-import { parseToolAnswer, toolAnswerSchema, toolSystemText, ToolAnswerStream, type ToolMode, type ToolSpec } from "./toolAnswer";
+import type { ToolMode, ToolSpec } from "../prompt/tools";
+import { parseToolAnswer, toolAnswerSchema, toolSystemText, ToolAnswerStream } from "./toolAnswer";
 
 export interface LmRequestOptions {
   messages: readonly LmMessage[];
