@@ -1,6 +1,7 @@
 // The model status item: model and level, backend, state; click opens the Mixtral menu.
 import * as vscode from "vscode";
 import { isFallbackNotice } from "../core/gpu/gpuFailure";
+import { ChatViewProvider } from "./chat/ChatViewProvider";
 import { CommandIds } from "./commandIds";
 import { Disposable } from "./lifecycle";
 import type { PausedStatus } from "./models/PausedDownloads";
@@ -122,7 +123,7 @@ export class StatusBar extends Disposable {
     const items: (vscode.QuickPickItem & { command: string; args?: unknown[] })[] = [...this.pausedMenuItems(),
       ...(this.gpuOffer ? [{ label: `$(rocket) ${this.gpuOffer}`, command: CommandIds.enableGpuAcceleration }] : []),
       { label: "$(cloud-download) Select or Download Model…", command: CommandIds.selectModel },
-      { label: "$(comment-discussion) Open Chat", command: "mixtral.chatView.focus" },
+      { label: "$(comment-discussion) Open Chat", command: `${ChatViewProvider.viewId}.focus` },
       { label: "$(sparkle) Toggle Inline Completions", command: CommandIds.toggleInlineCompletions },
       { label: "$(pulse) Doctor", command: CommandIds.doctor },
       { label: "$(gear) Settings", command: "workbench.action.openSettings", args: ["mixtral."] },

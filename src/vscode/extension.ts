@@ -1,6 +1,7 @@
 // Thin activate: builds the one composition root and returns. Nothing heavy here: the model
 // loads on first use, with progress in the status bar.
 import * as vscode from "vscode";
+import { EXTENSION_ID } from "../core/config/extensionDataDir";
 import { ChatViewProvider } from "./chat/ChatViewProvider";
 import { CommandIds } from "./commandIds";
 import { CodeCommands } from "./commands/CodeCommands";
@@ -30,7 +31,7 @@ class MixtralExtension extends Disposable {
     const services: Services = { context, log, config, engine: host, prompts };
     const statusBar = this._register(new StatusBar(services));
     const chat = this._register(new ChatViewProvider(services));
-    this._register(vscode.window.registerWebviewViewProvider("mixtral.chatView", chat, { webviewOptions: { retainContextWhenHidden: false } }));
+    this._register(vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, chat, { webviewOptions: { retainContextWhenHidden: false } }));
     this._register(new CodeCommands(services, chat));
     this._register(new InlineCompletionController(services));
     // Mixtral in VS Code's own chat and for other extensions (vscode.lm): the same engine.
@@ -57,7 +58,7 @@ class MixtralExtension extends Disposable {
     reg(CommandIds.newChat, () => chat.newChat());
     reg(CommandIds.stopGenerating, () => chat.stop());
     reg(CommandIds.openVsCodeChat, () => openVsCodeChat(log));
-    reg(CommandIds.openSettings, () => vscode.commands.executeCommand("workbench.action.openSettings", "@ext:mixtral-local.mixtral-local"));
+    reg(CommandIds.openSettings, () => vscode.commands.executeCommand("workbench.action.openSettings", `@ext:${EXTENSION_ID}`));
     reg(CommandIds.showLastPrompt, async () => {
       const last = prompts.last;
       if (!last) return vscode.window.showInformationMessage("Mixtral: no prompt has been sent yet in this window.");

@@ -13,6 +13,7 @@ import { GpuBuildError, GpuPackError } from "../../src/core/errors";
 import { ACTION_COMMANDS, describeError } from "../../src/vscode/describeError";
 import { startScriptedOpenAi, type ScriptedOpenAi } from "../helpers/openAiServers";
 import { sendChat } from "./chatDriver";
+import { activateExtension } from "./extension";
 
 const config = () => vscode.workspace.getConfiguration("mixtral");
 const G = vscode.ConfigurationTarget.Global;
@@ -23,7 +24,7 @@ describe("error actions in the chat", function () {
   let scratch: string;
 
   before(async () => {
-    await vscode.extensions.getExtension("mixtral-local.mixtral-local")?.activate();
+    await activateExtension();
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), "mixtral-error-actions-"));
   });
 
