@@ -6,6 +6,7 @@ import { CommandIds } from "./commandIds";
 import { Disposable } from "./lifecycle";
 import type { PausedStatus } from "./models/PausedDownloads";
 import type { EngineStatus, Services } from "./services";
+import { testRecords } from "./testRecords";
 
 const MENU_COMMAND = "mixtral.statusMenu";
 
@@ -105,9 +106,6 @@ export class StatusBar extends Disposable {
     this.item.accessibilityInformation = { label: `Mixtral Local: ${s.state}${s.message ? `. ${s.message}` : ""}` };
   }
 
-  /** The menu's labels when it was last opened (for the extension-host tests). */
-  lastMenu: string[] = [];
-
   private pausedMenuItems(): (vscode.QuickPickItem & { command: string; args?: unknown[] })[] {
     const p = this.paused;
     if (!p) return [];
@@ -129,7 +127,7 @@ export class StatusBar extends Disposable {
       { label: "$(gear) Settings", command: "workbench.action.openSettings", args: ["mixtral."] },
       { label: "$(output) Show Log", command: CommandIds.showLog },
     ];
-    this.lastMenu = items.map((i) => i.label);
+    if (MIXTRAL_TEST_HOOKS) testRecords.statusBarMenu = items.map((i) => i.label);
     const pick = await vscode.window.showQuickPick(items, { title: "Mixtral Local", placeHolder: this.services.engine.status().message });
     if (pick?.command) await vscode.commands.executeCommand(pick.command, ...(pick.args ?? []));
   }

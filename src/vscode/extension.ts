@@ -19,6 +19,7 @@ import { ModelManager } from "./models/ModelManager";
 import { pausedStatus } from "./models/PausedDownloads";
 import { registerRemoteKeyCommands } from "./remote/apiKeyCommands";
 import { StatusBar } from "./StatusBar";
+import { testRecords, type ModelsTestState } from "./testRecords";
 import { buildGpuSupport } from "./gpu/buildGpuSupportCommand";
 
 class MixtralExtension extends Disposable {
@@ -82,8 +83,11 @@ class MixtralExtension extends Disposable {
       reg("mixtral._test.status", () => host.status());
       reg("mixtral._test.contextKeys", () => contextKeyValues());
       reg("mixtral._test.enginePid", () => host.enginePid);
-      reg("mixtral._test.gpuPacks", () => ({ status: gpu.current, enginePid: host.enginePid, statusBarMenu: statusBar.lastMenu }));
-      reg("mixtral._test.models", () => ({ ...models.testState(), statusBarText: statusBar.text, statusBarMenu: statusBar.lastMenu, paused: models.paused.state }));
+      reg("mixtral._test.gpuPacks", () => ({ status: gpu.current, enginePid: host.enginePid, statusBarMenu: testRecords.statusBarMenu }));
+      reg("mixtral._test.models", (): ModelsTestState => {
+        const { pickItems, modelMessages, pickerCloses, lastPicked, statusBarMenu } = testRecords;
+        return { pickItems, messages: [...modelMessages], downloads: models.runningDownloads, pickerCloses, lastPicked, statusBarText: statusBar.text, statusBarMenu, paused: models.paused.state };
+      });
     }
     log.info(`[extension] activated (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? "web" : "desktop"}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ""})`);
   }

@@ -5,16 +5,15 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as vscode from "vscode";
 import { DEFAULT_FILE_PATTERN } from "../../src/core/models/modelSource";
-import type { PartialDownload } from "../../src/core/models/partialDownloads";
-import type { ModelManagerTestState } from "../../src/vscode/models/ModelManager";
+import type { ModelsTestState, PickerRow } from "../../src/vscode/testRecords";
 import { ensureTinyModel } from "../helpers/tinyModel";
 import { sleep, waitFor } from "../helpers/wait";
 import { FaultServer } from "../unit/models/faultServer";
 import { activateExtension } from "./extension";
 
-type PickItems = ModelManagerTestState["pickItems"];
+type PickItems = PickerRow[];
 
-export type ModelsState = ModelManagerTestState & { statusBarText: string; statusBarMenu: string[]; paused?: PartialDownload };
+export type ModelsState = ModelsTestState;
 
 export const config = () => vscode.workspace.getConfiguration("mixtral");
 export const G = vscode.ConfigurationTarget.Global;
