@@ -22,8 +22,10 @@ export type ErrorCode =
   | "remote"
   /** The server refused the API key, or needs one (HTTP 401/403). */
   | "remoteAuth"
-  /** A GPU pack could not be listed, installed or removed. */
+  /** A GPU pack could not be listed, downloaded, installed or removed. */
   | "gpuPack"
+  /** GPU support could not be built from source on this machine. */
+  | "gpuBuild"
   | "aborted"
   | "internal";
 
@@ -90,5 +92,5 @@ export class GpuPackError extends MixtralError {
 }
 /** Building GPU support on this machine failed or cannot start (the message says what is missing). */
 export class GpuBuildError extends MixtralError {
-  static override readonly code: ErrorCode = "gpuPack";
+  static override readonly code: ErrorCode = "gpuBuild";
 }

@@ -7,6 +7,7 @@ export const ERROR_ACTION_TITLES = {
   loadAnyway: "Load Anyway",
   setRemoteApiKey: "Set Remote API Key…",
   restartEngine: "Restart Engine",
+  installGpuPackFromFile: "Install from File…",
   openSettings: "Settings",
   doctor: "Doctor",
   showLog: "Show Log",

@@ -9,7 +9,7 @@ import type { GenerateRequest, GenerateResult, InferenceBackend } from "../core/
 import { ModelNotInstalledError } from "../core/errors";
 import type { LoadOptions, ModelInfo } from "../shared/engineProtocol";
 import type { Config } from "./Config";
-import { ACTIONS_BY_CODE, describeError, showErrorWithActions } from "./describeError";
+import { ACTIONS_BY_CODE, describeError, notifyError } from "./describeError";
 import { Disposable, toDisposable } from "./lifecycle";
 import { describeSpeculation, type PromptLog } from "./PromptLog";
 import type { Engine, EngineStatus } from "./services";
@@ -191,7 +191,7 @@ export class EngineHost extends Disposable implements Engine {
           const message = e.reason ?? "The engine failed repeatedly.";
           this.setStatus({ state: "error", message, code: "engineStopped" });
           this.log.error(`[engine] ${message}`);
-          void showErrorWithActions((m, ...titles) => vscode.window.showErrorMessage(m, ...titles), { message: `Mixtral: ${message}`, code: "engineStopped", actions: [...ACTIONS_BY_CODE.engineStopped] });
+          void notifyError({ message, code: "engineStopped", actions: [...ACTIONS_BY_CODE.engineStopped] });
         }
         else if (e.state === "stopped" && this.current.state === "ready") this.setStatus({ state: "idle", message: e.reason ?? "Model unloaded (idle); it reloads on the next request." });
         else if (e.state === "ready" && (this.current.state === "crashed" || this.current.state === "idle")) {
@@ -252,7 +252,7 @@ export class EngineHost extends Disposable implements Engine {
     try {
       await this.getBackend();
     } catch (err) {
-      void showErrorWithActions((m, ...titles) => vscode.window.showErrorMessage(m, ...titles), describeError(err));
+      void notifyError(describeError(err));
     }
   }
 

@@ -1,10 +1,12 @@
 // The model status item: model and level, backend, state; click opens the Mixtral menu.
 import * as vscode from "vscode";
 import { isFallbackNotice } from "../core/gpu/gpuFailure";
+import { ChatViewProvider } from "./chat/ChatViewProvider";
 import { CommandIds } from "./commandIds";
 import { Disposable } from "./lifecycle";
 import type { PausedStatus } from "./models/PausedDownloads";
 import type { EngineStatus, Services } from "./services";
+import { testRecords } from "./testRecords";
 
 const MENU_COMMAND = "mixtral.statusMenu";
 
@@ -104,9 +106,6 @@ export class StatusBar extends Disposable {
     this.item.accessibilityInformation = { label: `Mixtral Local: ${s.state}${s.message ? `. ${s.message}` : ""}` };
   }
 
-  /** The menu's labels when it was last opened (for the extension-host tests). */
-  lastMenu: string[] = [];
-
   private pausedMenuItems(): (vscode.QuickPickItem & { command: string; args?: unknown[] })[] {
     const p = this.paused;
     if (!p) return [];
@@ -122,14 +121,14 @@ export class StatusBar extends Disposable {
     const items: (vscode.QuickPickItem & { command: string; args?: unknown[] })[] = [...this.pausedMenuItems(),
       ...(this.gpuOffer ? [{ label: `$(rocket) ${this.gpuOffer}`, command: CommandIds.enableGpuAcceleration }] : []),
       { label: "$(cloud-download) Select or Download Model…", command: CommandIds.selectModel },
-      { label: "$(comment-discussion) Open Chat", command: "mixtral.chatView.focus" },
+      { label: "$(comment-discussion) Open Chat", command: `${ChatViewProvider.viewId}.focus` },
       { label: "$(sparkle) Toggle Inline Completions", command: CommandIds.toggleInlineCompletions },
       { label: "$(lightbulb-sparkle) Toggle Next-Edit Suggestions", command: CommandIds.toggleNextEdit },
       { label: "$(pulse) Doctor", command: CommandIds.doctor },
       { label: "$(gear) Settings", command: "workbench.action.openSettings", args: ["mixtral."] },
       { label: "$(output) Show Log", command: CommandIds.showLog },
     ];
-    this.lastMenu = items.map((i) => i.label);
+    if (MIXTRAL_TEST_HOOKS) testRecords.statusBarMenu = items.map((i) => i.label);
     const pick = await vscode.window.showQuickPick(items, { title: "Mixtral Local", placeHolder: this.services.engine.status().message });
     if (pick?.command) await vscode.commands.executeCommand(pick.command, ...(pick.args ?? []));
   }

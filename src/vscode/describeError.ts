@@ -27,7 +27,9 @@ export const ACTIONS_BY_CODE: Readonly<Record<ErrorCode, readonly ErrorAction[]>
   engineUnavailable: ["showLog", "doctor"],
   remote: ["openSettings", "doctor", "showLog"],
   remoteAuth: ["setRemoteApiKey", "showLog"],
-  gpuPack: ["showLog", "doctor"],
+  // A pack that cannot be downloaded (offline) can come from a file made on another machine.
+  gpuPack: ["installGpuPackFromFile", "showLog", "doctor"],
+  gpuBuild: ["showLog", "doctor"],
   aborted: [],
   internal: ["showLog"],
 };
@@ -38,6 +40,7 @@ export const ACTION_COMMANDS: Readonly<Record<Exclude<ErrorAction, "retry">, str
   loadAnyway: CommandIds.loadAnyway,
   setRemoteApiKey: CommandIds.setRemoteApiKey,
   restartEngine: CommandIds.restartEngine,
+  installGpuPackFromFile: CommandIds.installGpuPackFromFile,
   openSettings: CommandIds.openSettings,
   doctor: CommandIds.doctor,
   showLog: CommandIds.showLog,
@@ -56,4 +59,11 @@ export async function showErrorWithActions(show: (message: string, ...titles: st
   const picked = await show(d.message, ...actions.map((a) => ERROR_ACTION_TITLES[a]));
   const action = actions.find((a) => ERROR_ACTION_TITLES[a] === picked);
   if (action) await vscode.commands.executeCommand(ACTION_COMMANDS[action]);
+}
+
+/** The one way a failure becomes an error notification: the table's words (said to be Mixtral's)
+ *  and its actions as buttons. */
+export function notifyError(d: ErrorDescription): Promise<void> {
+  const message = d.message.startsWith("Mixtral: ") ? d.message : `Mixtral: ${d.message}`;
+  return showErrorWithActions((m, ...titles) => vscode.window.showErrorMessage(m, ...titles), { ...d, message });
 }

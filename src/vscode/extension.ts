@@ -1,6 +1,7 @@
 // Thin activate: builds the one composition root and returns. Nothing heavy here: the model
 // loads on first use, with progress in the status bar.
 import * as vscode from "vscode";
+import { EXTENSION_ID } from "../core/config/extensionDataDir";
 import { ChatViewProvider } from "./chat/ChatViewProvider";
 import { CommandIds } from "./commandIds";
 import { CodeCommands } from "./commands/CodeCommands";
@@ -19,6 +20,7 @@ import { NextEditController } from "./nextEdit/NextEditController";
 import { pausedStatus } from "./models/PausedDownloads";
 import { registerRemoteKeyCommands } from "./remote/apiKeyCommands";
 import { StatusBar } from "./StatusBar";
+import { testRecords, type ModelsTestState } from "./testRecords";
 import { buildGpuSupport } from "./gpu/buildGpuSupportCommand";
 import { WorkspaceKnowledge } from "./workspace/WorkspaceKnowledge";
 
@@ -34,7 +36,7 @@ class MixtralExtension extends Disposable {
     const services: Services = { context, log, config, engine: host, prompts, workspace };
     const statusBar = this._register(new StatusBar(services));
     const chat = this._register(new ChatViewProvider(services));
-    this._register(vscode.window.registerWebviewViewProvider("mixtral.chatView", chat, { webviewOptions: { retainContextWhenHidden: false } }));
+    this._register(vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, chat, { webviewOptions: { retainContextWhenHidden: false } }));
     const commands = this._register(new CodeCommands(services, chat));
     this._register(new InlineCompletionController(services));
     this._register(new NextEditController(services, { proposalActive: (doc) => commands.proposalActive(doc) }));
@@ -62,7 +64,7 @@ class MixtralExtension extends Disposable {
     reg(CommandIds.newChat, () => chat.newChat());
     reg(CommandIds.stopGenerating, () => chat.stop());
     reg(CommandIds.openVsCodeChat, () => openVsCodeChat(log));
-    reg(CommandIds.openSettings, () => vscode.commands.executeCommand("workbench.action.openSettings", "@ext:mixtral-local.mixtral-local"));
+    reg(CommandIds.openSettings, () => vscode.commands.executeCommand("workbench.action.openSettings", `@ext:${EXTENSION_ID}`));
     reg(CommandIds.showLastPrompt, async () => {
       const last = prompts.last;
       if (!last) return vscode.window.showInformationMessage("Mixtral: no prompt has been sent yet in this window.");
@@ -86,8 +88,11 @@ class MixtralExtension extends Disposable {
       reg("mixtral._test.status", () => host.status());
       reg("mixtral._test.contextKeys", () => contextKeyValues());
       reg("mixtral._test.enginePid", () => host.enginePid);
-      reg("mixtral._test.gpuPacks", () => ({ status: gpu.current, enginePid: host.enginePid, statusBarMenu: statusBar.lastMenu }));
-      reg("mixtral._test.models", () => ({ ...models.testState(), statusBarText: statusBar.text, statusBarMenu: statusBar.lastMenu, paused: models.paused.state }));
+      reg("mixtral._test.gpuPacks", () => ({ status: gpu.current, enginePid: host.enginePid, statusBarMenu: testRecords.statusBarMenu }));
+      reg("mixtral._test.models", (): ModelsTestState => {
+        const { pickItems, modelMessages, pickerCloses, lastPicked, statusBarMenu } = testRecords;
+        return { pickItems, messages: [...modelMessages], downloads: models.runningDownloads, pickerCloses, lastPicked, statusBarText: statusBar.text, statusBarMenu, paused: models.paused.state };
+      });
     }
     log.info(`[extension] activated (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? "web" : "desktop"}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ""})`);
   }

@@ -2,8 +2,10 @@
 // manifest declares what the rest of the suite relies on.
 import * as assert from "node:assert/strict";
 import * as vscode from "vscode";
+import { ourExtension } from "./extension";
+import { EXTENSION_ID } from "../../src/core/config/extensionDataDir";
+import { ChatViewProvider } from "../../src/vscode/chat/ChatViewProvider";
 
-const EXTENSION_ID = "mixtral-local.mixtral-local";
 
 interface Manifest {
   activationEvents?: string[];
@@ -17,14 +19,14 @@ interface Manifest {
 
 describe("extension activation", () => {
   it("is installed and activates", async () => {
-    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    const extension = ourExtension();
     assert.ok(extension, `${EXTENSION_ID} is not among ${vscode.extensions.all.map((e) => e.id).join(", ")}`);
     await extension.activate();
     assert.equal(extension.isActive, true);
   });
 
   it("loads the esbuild bundle named by main", async () => {
-    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    const extension = ourExtension();
     assert.ok(extension);
     assert.equal((extension.packageJSON as { main?: string }).main, "./dist/extension.js");
     const stat = await vscode.workspace.fs.stat(vscode.Uri.joinPath(extension.extensionUri, "dist", "extension.js"));
@@ -32,21 +34,21 @@ describe("extension activation", () => {
   });
 
   it("contributes the Mixtral commands, view and settings", () => {
-    const manifest = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as Manifest;
+    const manifest = ourExtension()?.packageJSON as Manifest;
     const commands = (manifest.contributes?.commands ?? []).map((c) => c.command);
     for (const id of ["mixtral.explainSelection", "mixtral.newChat", "mixtral.stopGenerating", "mixtral.selectModel", "mixtral.doctor", "mixtral.showLog"]) {
       assert.ok(commands.includes(id), `command ${id} is not contributed`);
     }
     assert.ok(commands.every((c) => c.startsWith("mixtral.")), "every command id starts with mixtral.");
     assert.deepEqual(manifest.contributes?.viewsContainers?.activitybar?.map((c) => c.id), ["mixtral"]);
-    assert.ok(manifest.contributes?.views?.mixtral?.some((v) => v.id === "mixtral.chatView"));
+    assert.ok(manifest.contributes?.views?.mixtral?.some((v) => v.id === ChatViewProvider.viewId));
     assert.ok(!(manifest.activationEvents ?? []).includes("*"), "never activate on *");
     const settings = Object.keys(manifest.contributes?.configuration?.properties ?? {});
     assert.ok(settings.includes("mixtral.modelPath") && settings.includes("mixtral.quantization"));
   });
 
   it("registers every command it contributes", async () => {
-    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    const extension = ourExtension();
     assert.ok(extension);
     await extension.activate();
     const contributed = ((extension.packageJSON as Manifest).contributes?.commands ?? []).map((c) => c.command);

@@ -4,17 +4,19 @@ import * as assert from "node:assert/strict";
 import * as vscode from "vscode";
 import { startScriptedOpenAi, type ScriptedOpenAi } from "../helpers/openAiServers";
 import { drainPosts, sendChat } from "./chatDriver";
+import { activateExtension, ourExtension } from "./extension";
+import { waitFor } from "../helpers/wait";
+import { ChatViewProvider } from "../../src/vscode/chat/ChatViewProvider";
 
-const EXTENSION_ID = "mixtral-local.mixtral-local";
 
 describe("chat view (extension host)", () => {
   before(async () => {
-    await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
+    await activateExtension();
   });
 
   it("declares the webview view the provider is registered for", () => {
-    const manifest = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { contributes: { views: Record<string, { id: string; type?: string }[]> } };
-    const view = manifest.contributes.views.mixtral.find((v) => v.id === "mixtral.chatView");
+    const manifest = ourExtension()?.packageJSON as { contributes: { views: Record<string, { id: string; type?: string }[]> } };
+    const view = manifest.contributes.views.mixtral.find((v) => v.id === ChatViewProvider.viewId);
     assert.equal(view?.type, "webview");
   });
 
@@ -24,12 +26,12 @@ describe("chat view (extension host)", () => {
     // the replay, which answers the page's `ready`, shows that ours served the view.
     await vscode.commands.executeCommand("workbench.action.closeSidebar");
     await drainPosts();
-    await vscode.commands.executeCommand("mixtral.chatView.focus");
+    await vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`);
     const seen: string[] = [];
-    for (const deadline = Date.now() + 30_000; !seen.includes("transcript") && Date.now() < deadline; ) {
+    await waitFor("the replay after the view's ready", async () => {
       seen.push(...(await drainPosts()).map((p) => p.type));
-      await new Promise((r) => setTimeout(r, 100));
-    }
+      return seen.includes("transcript");
+    }, 30_000);
     assert.ok(["header", "history", "transcript"].every((t) => seen.includes(t)), `posted: ${seen.join(", ")}`);
   });
 

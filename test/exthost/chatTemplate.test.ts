@@ -15,10 +15,11 @@ import type { PromptSegment } from "../../src/shared/engineProtocol";
 import { STATS_COMMAND, type InlineCompletionStats } from "../../src/vscode/completion/InlineCompletionController";
 import { ensureTinyModel, repoRoot } from "../helpers/tinyModel";
 import { sendChat } from "./chatDriver";
+import { activateExtension } from "./extension";
+import { sleep } from "../helpers/wait";
 
 const config = () => vscode.workspace.getConfiguration("mixtral");
 const G = vscode.ConfigurationTarget.Global;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const lastPrompt = async () => (await vscode.commands.executeCommand<{ feature: string; segments: PromptSegment[] }>("mixtral._test.lastPrompt"))!;
 
 /** The template's own text (special runs) and the message texts (plain runs), in order. */
@@ -32,7 +33,7 @@ describe("the model's own chat template", function () {
   let scratch: string;
 
   before(async () => {
-    await vscode.extensions.getExtension("mixtral-local.mixtral-local")?.activate();
+    await activateExtension();
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), "mixtral-chatml-"));
     const file = path.join(scratch, "tiny-chatml.gguf");
     // The CLI the README documents, from the built bundle.

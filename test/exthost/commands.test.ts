@@ -6,6 +6,8 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as vscode from "vscode";
 import { ensureTinyModel } from "../helpers/tinyModel";
+import { activateExtension } from "./extension";
+import { sleep } from "../helpers/wait";
 
 const config = () => vscode.workspace.getConfiguration("mixtral");
 const G = vscode.ConfigurationTarget.Global;
@@ -75,7 +77,7 @@ describe("code commands", function () {
   this.timeout(180_000);
 
   before(async () => {
-    await vscode.extensions.getExtension("mixtral-local.mixtral-local")?.activate();
+    await activateExtension();
     await config().update("maxTokens", 16, G);
     await config().update("temperature", 0, G);
   });
@@ -229,7 +231,7 @@ describe("code commands", function () {
       server.delayMs = 1500;
       try {
         const running = vscode.commands.executeCommand("mixtral.refactorSelection", { instruction: "types", apply: true });
-        await new Promise((r) => setTimeout(r, 500));
+        await sleep(500);
         await editor.edit((b) => b.insert(new vscode.Position(5, 0), "// typed meanwhile\n"));
         await running;
       } finally {
@@ -244,7 +246,7 @@ describe("code commands", function () {
       server.delayMs = 1500;
       try {
         const running = vscode.commands.executeCommand("mixtral.refactorSelection", { instruction: "types", apply: true });
-        await new Promise((r) => setTimeout(r, 500));
+        await sleep(500);
         await editor.edit((b) => b.insert(new vscode.Position(1, 0), "  // typed meanwhile\n"));
         await running;
       } finally {

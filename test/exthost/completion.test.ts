@@ -5,20 +5,10 @@ import * as assert from "node:assert/strict";
 import * as vscode from "vscode";
 import { STATS_COMMAND, type InlineCompletionStats as Stats } from "../../src/vscode/completion/InlineCompletionController";
 import { ensureTinyModel } from "../helpers/tinyModel";
+import { activateExtension } from "./extension";
+import { sleep, waitFor } from "../helpers/wait";
 
-const EXTENSION_ID = "mixtral-local.mixtral-local";
 const stats = async (): Promise<Stats> => (await vscode.commands.executeCommand<Stats>(STATS_COMMAND))!;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 async function editorAt(content: string, language: string, line: number, character: number): Promise<vscode.TextEditor> {
   const doc = await vscode.workspace.openTextDocument({ language, content });
@@ -36,7 +26,7 @@ describe("inline completions", function () {
   before(async () => {
     await config().update("modelPath", await ensureTinyModel(), vscode.ConfigurationTarget.Global);
     await config().update("inlineCompletions.multiline", "never", vscode.ConfigurationTarget.Global);
-    await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
+    await activateExtension();
   });
 
   after(async () => {

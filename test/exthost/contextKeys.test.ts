@@ -6,6 +6,8 @@ import * as assert from "node:assert/strict";
 import * as vscode from "vscode";
 import { startScriptedOpenAi, type ScriptedOpenAi } from "../helpers/openAiServers";
 import { drainPosts, exchangeOf } from "./chatDriver";
+import { activateExtension } from "./extension";
+import { waitFor } from "../helpers/wait";
 
 const ANSWER = "First part. Second part.";
 const config = () => vscode.workspace.getConfiguration("mixtral");
@@ -16,14 +18,11 @@ async function viewStopShown(): Promise<boolean> {
   return keys["mixtral.generating"] ?? false;
 }
 
-async function lmModel(): Promise<vscode.LanguageModelChat> {
-  for (const deadline = Date.now() + 20_000; ; await new Promise((r) => setTimeout(r, 200))) {
+function lmModel(): Promise<vscode.LanguageModelChat> {
+  return waitFor("the server's model in vscode.lm", async () => {
     const [model] = await vscode.lm.selectChatModels({ vendor: "mixtral-local" });
-    if (model?.name.startsWith("Mixtral (openai)") || Date.now() > deadline) {
-      assert.ok(model, "vscode.lm lists no Mixtral model");
-      return model;
-    }
-  }
+    return model?.name.startsWith("Mixtral (openai)") && model;
+  }, 20_000);
 }
 
 async function lmAnswer(model: vscode.LanguageModelChat, question: string): Promise<string> {
@@ -38,7 +37,7 @@ describe("the Mixtral view's Stop (mixtral.generating)", function () {
   let server: ScriptedOpenAi;
 
   before(async () => {
-    await vscode.extensions.getExtension("mixtral-local.mixtral-local")?.activate();
+    await activateExtension();
     server = await startScriptedOpenAi({ flavour: "openai", answer: ANSWER });
     await config().update("remote.url", server.url, G);
     await config().update("engine", "openai", G);

@@ -2,6 +2,7 @@
 // streamedEdits.test.ts): two functions, each typed by the answer, so the proposal has two hunks.
 import * as vscode from "vscode";
 import { startScriptedOpenAi, type ScriptedOpenAi } from "../helpers/openAiServers";
+import { activateExtension } from "./extension";
 
 export const HEAD = "// math helpers\n";
 export const TAIL = "\nexport { add, sub };\n";
@@ -29,7 +30,7 @@ const G = vscode.ConfigurationTarget.Global;
 /** The scripted OpenAI-compatible server that answers the refactor with ANSWER_CODE, set as the
  *  extension's engine. */
 export async function startEditsServer(): Promise<ScriptedOpenAi> {
-  await vscode.extensions.getExtension("mixtral-local.mixtral-local")?.activate();
+  await activateExtension();
   const server = await startScriptedOpenAi({ flavour: "openai", answer: `Typed:\n\n\`\`\`typescript\n${ANSWER_CODE}\n\`\`\`\n` });
   await config().update("remote.url", server.url, G);
   await config().update("engine", "openai", G);

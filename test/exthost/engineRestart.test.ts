@@ -7,21 +7,17 @@ import * as vscode from "vscode";
 import type { HostToWebview } from "../../src/shared/protocol";
 import { ensureTinyModel } from "../helpers/tinyModel";
 import { drainPosts, sendChat } from "./chatDriver";
+import { activateExtension } from "./extension";
+import { waitFor as waitUntilValue } from "../helpers/wait";
 
 const config = () => vscode.workspace.getConfiguration("mixtral");
 const G = vscode.ConfigurationTarget.Global;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const enginePid = async () => vscode.commands.executeCommand<number | undefined>("mixtral._test.enginePid");
 const status = async () => (await vscode.commands.executeCommand<{ state: string; code?: string; message?: string }>("mixtral._test.status"))!;
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (status ${JSON.stringify(await status())})`);
-    await sleep(50);
-  }
+/** A bounded wait whose failure says where the engine stood. */
+function waitFor<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  return waitUntilValue(what, probe, 60_000, async () => `status ${JSON.stringify(await status())}`);
 }
 
 /** Kills the engine with SIGKILL until the supervisor stops restarting it (3 restarts allowed). */
@@ -46,7 +42,7 @@ describe("engine restart after repeated crashes", function () {
   this.timeout(180_000);
 
   before(async () => {
-    await vscode.extensions.getExtension("mixtral-local.mixtral-local")?.activate();
+    await activateExtension();
     await config().update("engine", "local", G);
     await config().update("modelPath", await ensureTinyModel(), G);
     await config().update("maxTokens", 8, G);

@@ -9,9 +9,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { writeSparseMixtral } from "../../src/core/gguf/sparseMixtral";
-import { ACTION_COMMANDS } from "../../src/vscode/describeError";
+import { GpuBuildError, GpuPackError } from "../../src/core/errors";
+import { ACTION_COMMANDS, describeError } from "../../src/vscode/describeError";
 import { startScriptedOpenAi, type ScriptedOpenAi } from "../helpers/openAiServers";
 import { sendChat } from "./chatDriver";
+import { activateExtension } from "./extension";
 
 const config = () => vscode.workspace.getConfiguration("mixtral");
 const G = vscode.ConfigurationTarget.Global;
@@ -22,7 +24,7 @@ describe("error actions in the chat", function () {
   let scratch: string;
 
   before(async () => {
-    await vscode.extensions.getExtension("mixtral-local.mixtral-local")?.activate();
+    await activateExtension();
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), "mixtral-error-actions-"));
   });
 
@@ -35,6 +37,11 @@ describe("error actions in the chat", function () {
   it("every action runs a registered command", async () => {
     const commands = new Set(await vscode.commands.getCommands(true));
     for (const [action, command] of Object.entries(ACTION_COMMANDS)) assert.ok(commands.has(command), `${action} → ${command} is not registered`);
+  });
+
+  it("GPU pack and GPU build failures offer their own next steps from the table", () => {
+    assert.deepEqual(describeError(new GpuPackError("The download of the CUDA pack failed.")).actions, ["installGpuPackFromFile", "showLog", "doctor"]);
+    assert.deepEqual(describeError(new GpuBuildError("GPU support cannot be built here. Missing: nvcc.")).actions, ["showLog", "doctor"]);
   });
 
   it("a 401 from the server offers Set Remote API Key, the command its message names", async () => {

@@ -13,6 +13,7 @@ import type { EngineStatus } from "../../src/vscode/services";
 import { gpuPacksLib, NODE_LLAMA_CPP_VERSION } from "../helpers/gpuPackFixture";
 import { ensureTinyModel } from "../helpers/tinyModel";
 import { config, G, state, waitFor } from "./modelsHelpers";
+import { activateExtension } from "./extension";
 
 const VULKAN_NOTICE = "Vulkan was not used: no usable Vulkan driver was found (the Vulkan loader libvulkan.so.1 and a GPU's Vulkan driver are needed). Using CPU instead (much slower). " +
   "To fix: install the Vulkan loader and your GPU's Vulkan driver (Debian/Ubuntu: `apt install libvulkan1 mesa-vulkan-drivers`; NVIDIA's driver includes its own).";
@@ -22,7 +23,7 @@ describe("GPU fallback shown in VS Code", function () {
   let root: string | undefined;
 
   before(async () => {
-    await vscode.extensions.getExtension("mixtral-local.mixtral-local")?.activate();
+    await activateExtension();
     await config().update("engine", "local", G);
     await config().update("modelPath", await ensureTinyModel(), G);
     await config().update("maxTokens", 4, G);

@@ -13,6 +13,7 @@ import { gpuPacksLib, NODE_LLAMA_CPP_VERSION } from "../helpers/gpuPackFixture";
 import { ensureTinyModel } from "../helpers/tinyModel";
 import { FaultServer } from "../unit/models/faultServer";
 import { config, G, waitFor } from "./modelsHelpers";
+import { activateExtension } from "./extension";
 
 type GpuTestState = { status?: GpuPackStatus; enginePid?: number; statusBarMenu: string[] };
 const gpuState = async () => (await vscode.commands.executeCommand<GpuTestState>("mixtral._test.gpuPacks"));
@@ -23,7 +24,7 @@ describe("GPU packs: Enable GPU Acceleration through a mirror", function () {
   let root: string | undefined;
 
   before(async () => {
-    await vscode.extensions.getExtension("mixtral-local.mixtral-local")?.activate();
+    await activateExtension();
     const tarball = await (await gpuPacksLib()).cachedPackTarball("linux-x64-vulkan", NODE_LLAMA_CPP_VERSION);
     server = await new FaultServer(readFileSync(tarball)).start();
     await config().update("gpu.packMirror", `${server.origin}/npm/`, G);

@@ -9,6 +9,7 @@ import * as path from "node:path";
 import * as vscode from "vscode";
 import type { ScriptedOpenAi } from "../helpers/openAiServers";
 import { ADD, ANSWER_CODE, BODY, HEAD, ORIGINAL, proposalState as state, SHOWN, startEditsServer, stopEditsServer, TAIL, type ProposalState } from "./editsFixture";
+import { until } from "../helpers/wait";
 
 
 
@@ -123,12 +124,7 @@ describe("edits in place", function () {
       await vscode.commands.executeCommand("workbench.action.revertAndCloseActiveEditor");
       assert.equal(fs.readFileSync(file, "utf8"), ORIGINAL, "the file on disk is untouched");
       // The revert's change and the close reach the extension host after the command returns.
-      let pending = true;
-      for (let i = 0; i < 100 && pending; i++) {
-        pending = (await vscode.commands.executeCommand<ProposalState>("mixtral._test.proposal", uri)).pending;
-        if (pending) await new Promise((r) => setTimeout(r, 50));
-      }
-      assert.equal(pending, false, "the proposal is dropped");
+      await until("the proposal dropped", async () => (await vscode.commands.executeCommand<ProposalState>("mixtral._test.proposal", uri)).pending, (pending) => !pending, 5000);
       const reopened = await vscode.window.showTextDocument(vscode.Uri.file(file));
       assert.equal(reopened.document.getText(), ORIGINAL);
       assert.deepEqual(await lenses(reopened.document), [], "no lens left on the reopened file");

@@ -13,6 +13,8 @@ import * as vscode from "vscode";
 import { startScriptedOpenAi, type ScriptedOpenAi } from "../helpers/openAiServers";
 import { ensureTinyModel, repoRoot } from "../helpers/tinyModel";
 import { sendChat } from "./chatDriver";
+import { activateExtension } from "./extension";
+import { waitFor } from "../helpers/wait";
 
 const VENDOR = "mixtral-local";
 const config = () => vscode.workspace.getConfiguration("mixtral");
@@ -33,13 +35,7 @@ const forecastTool: vscode.LanguageModelChatTool = {
 
 async function mixtral(): Promise<vscode.LanguageModelChat> {
   // The list follows the settings: wait for VS Code to ask the provider again after a change.
-  for (const deadline = Date.now() + 20_000; ; await new Promise((r) => setTimeout(r, 200))) {
-    const [model] = await vscode.lm.selectChatModels({ vendor: VENDOR });
-    if (model || Date.now() > deadline) {
-      assert.ok(model, "vscode.lm lists no Mixtral model");
-      return model;
-    }
-  }
+  return waitFor("vscode.lm to list a Mixtral model", async () => (await vscode.lm.selectChatModels({ vendor: VENDOR }))[0], 20_000);
 }
 
 async function collect(response: vscode.LanguageModelChatResponse, onPart?: (part: unknown) => void): Promise<unknown[]> {
@@ -78,7 +74,7 @@ describe("VS Code's chat: Mixtral through vscode.lm", function () {
   let model: string;
 
   before(async () => {
-    await vscode.extensions.getExtension("mixtral-local.mixtral-local")?.activate();
+    await activateExtension();
     model = await ensureTinyModel();
     await config().update("modelPath", model, G);
     await config().update("engine", "local", G);
@@ -148,11 +144,7 @@ describe("VS Code's chat: Mixtral through vscode.lm", function () {
       });
       assert.ok(parts.length >= 3, `${parts.length} parts`);
       // The engine's own figures for the cancelled answer: it stopped long before maxTokens.
-      let stats: { generatedTokens: number } | undefined;
-      for (const deadline = Date.now() + 60_000; !stats && Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
-        stats = (await vscode.commands.executeCommand<{ feature: string; stats?: { generatedTokens: number } }>("mixtral._test.lastPrompt")).stats;
-      }
-      assert.ok(stats, "the cancelled answer never finished");
+      const stats = await waitFor("the cancelled answer to finish", async () => (await vscode.commands.executeCommand<{ feature: string; stats?: { generatedTokens: number } }>("mixtral._test.lastPrompt")).stats);
       if (cancellationReachesProviders()) {
         assert.ok(stats.generatedTokens < 500, `the engine generated ${stats.generatedTokens} of 2000 tokens after the cancellation`);
       } else {
@@ -250,8 +242,10 @@ describe("VS Code's chat: Mixtral through vscode.lm", function () {
     });
 
     it("lists the server's model and returns its streamed tool call as a LanguageModelToolCallPart", async () => {
-      let m = await mixtral();
-      for (const deadline = Date.now() + 20_000; !m.name.startsWith("Mixtral (openai)") && Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) m = await mixtral();
+      const m = await waitFor("the server's model in vscode.lm", async () => {
+        const listed = await mixtral();
+        return listed.name.startsWith("Mixtral (openai)") && listed;
+      }, 20_000);
       assert.match(m.name, /^Mixtral \(openai\): mixtral-8x7b-instruct$/);
       const parts = await collect(await m.sendRequest([User("Weather in Lima?")], { tools: [forecastTool], toolMode: vscode.LanguageModelChatToolMode.Required }));
       const call = assertForecastCall(parts);

@@ -5,14 +5,15 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as vscode from "vscode";
 import { DEFAULT_FILE_PATTERN } from "../../src/core/models/modelSource";
-import type { PartialDownload } from "../../src/core/models/partialDownloads";
-import type { ModelManagerTestState } from "../../src/vscode/models/ModelManager";
+import type { ModelsTestState, PickerRow } from "../../src/vscode/testRecords";
 import { ensureTinyModel } from "../helpers/tinyModel";
+import { sleep, waitFor } from "../helpers/wait";
 import { FaultServer } from "../unit/models/faultServer";
+import { activateExtension } from "./extension";
 
-type PickItems = ModelManagerTestState["pickItems"];
+type PickItems = PickerRow[];
 
-export type ModelsState = ModelManagerTestState & { statusBarText: string; statusBarMenu: string[]; paused?: PartialDownload };
+export type ModelsState = ModelsTestState;
 
 export const config = () => vscode.workspace.getConfiguration("mixtral");
 export const G = vscode.ConfigurationTarget.Global;
@@ -22,7 +23,7 @@ export const FILE = DEFAULT_FILE_PATTERN.replace("{QUANT}", "Q8_0");
 /** Activates the extension and starts a 127.0.0.1 "mirror" of the tiny model; `hub` holds the
  *  headers the hub's LFS redirect sends (the size and sha256 the downloader verifies). */
 export async function startMirror(): Promise<{ model: Buffer; server: FaultServer; hub: Record<string, string> }> {
-  await vscode.extensions.getExtension("mixtral-local.mixtral-local")?.activate();
+  await activateExtension();
   const model = readFileSync(await ensureTinyModel());
   const sha256 = createHash("sha256").update(model).digest("hex");
   const server = await new FaultServer(model).start();
@@ -32,17 +33,7 @@ export async function startMirror(): Promise<{ model: Buffer; server: FaultServe
 export const state = async () => (await vscode.commands.executeCommand<ModelsState>("mixtral._test.models"));
 // Progress lines for a run that hangs (the extension host's console reaches the runner's output).
 export const step = (what: string) => console.log(`    [models] ${new Date().toISOString().slice(11, 23)} ${what}`);
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+export { sleep, waitFor };
 
 /** Opens the picker and accepts the row `steps` below the first, as the keyboard would. Retries
  *  when the picker was not on screen yet when the keys arrived (it is then dismissed). `running`
@@ -82,7 +73,6 @@ export async function clickNotification(what: string, ready: () => Promise<boole
   await sleep(300);
   await vscode.commands.executeCommand("notification.acceptPrimaryAction");
 }
-
 
 /** Down-arrow presses from the first row to the first row whose label matches (separators are skipped). */
 export function stepsTo(re: RegExp): (items: PickItems) => number {

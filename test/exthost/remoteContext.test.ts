@@ -7,11 +7,12 @@ import * as vscode from "vscode";
 import { STATS_COMMAND, type InlineCompletionStats } from "../../src/vscode/completion/InlineCompletionController";
 import { startScriptedOpenAi, type ScriptedOpenAi } from "../helpers/openAiServers";
 import { drainPosts, exchangeOf, sendChat } from "./chatDriver";
+import { activateExtension } from "./extension";
+import { sleep } from "../helpers/wait";
 
 const config = () => vscode.workspace.getConfiguration("mixtral");
 const G = vscode.ConfigurationTarget.Global;
 const ANSWER = "reduce((a, b) => a + b, 0);";
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function useServer(server: ScriptedOpenAi): Promise<void> {
   await config().update("remote.url", server.url, G);
@@ -23,7 +24,7 @@ describe("OpenAI-compatible servers without a listed context size", function () 
   let server: ScriptedOpenAi | undefined;
 
   before(async () => {
-    await vscode.extensions.getExtension("mixtral-local.mixtral-local")?.activate();
+    await activateExtension();
     await config().update("maxTokens", 16, G);
   });
 

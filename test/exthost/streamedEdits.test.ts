@@ -10,6 +10,7 @@ import * as path from "node:path";
 import * as vscode from "vscode";
 import type { ScriptedOpenAi } from "../helpers/openAiServers";
 import { ADD, ANSWER_CODE, HEAD, ORIGINAL, proposalState as state, SHOWN, startEditsServer, stopEditsServer, SUB, TAIL, type ProposalState } from "./editsFixture";
+import { until } from "../helpers/wait";
 
 const G = vscode.ConfigurationTarget.Global;
 
@@ -19,17 +20,6 @@ const MID = HEAD + `function add(a, b) {\n${ADD}  return a + b;\n}\n` + "\nfunct
 async function lensTitles(doc: vscode.TextDocument): Promise<string[]> {
   const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>("vscode.executeCodeLensProvider", doc.uri);
   return lenses.filter((l) => l.command?.title.includes("Mixtral") || l.command?.command.startsWith("mixtral.")).map((l) => l.command!.title);
-}
-
-/** Waits (bounded) until `check` holds: the extension redraws after the chunks it has read. */
-async function until<T>(what: string, read: () => PromiseLike<T> | T, check: (v: T) => boolean): Promise<T> {
-  let last: T | undefined;
-  for (let i = 0; i < 200; i++) {
-    last = await read();
-    if (check(last)) return last;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.fail(`${what}: still ${JSON.stringify(last)}`);
 }
 
 describe("edits streamed into the editor", function () {

@@ -5,7 +5,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { repoRoot } from "../helpers/tinyModel";
 
-const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot(), "package.json"), "utf8")) as { contributes: unknown };
+const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot(), "package.json"), "utf8")) as { contributes: { views: Record<string, { id: string }[]> } };
+const viewIds = new Set(Object.values(manifest.contributes.views).flat().map((v) => v.id));
 const table = path.join(repoRoot(), "src", "vscode", "contextKeys.ts");
 
 /** The keys the manifest reads: `when`, `enablement` and walkthrough `onContext:` events, less
@@ -18,7 +19,7 @@ function keysRead(): string[] {
     return value;
   });
   const keys = clauses.flatMap((c) => [...c.matchAll(/(?<![\w.])mixtral\.[\w.]+/g)].map((m) => m[0]));
-  return [...new Set(keys.filter((k) => k !== "mixtral.chatView"))].sort();
+  return [...new Set(keys.filter((k) => !viewIds.has(k)))].sort();
 }
 
 /** The table's values, read from its source (it imports `vscode`, which plain Node cannot load). */

@@ -5,12 +5,12 @@
 import * as assert from "node:assert/strict";
 import * as vscode from "vscode";
 import { PROMPT_NAMES } from "../../src/core/config/settings";
+import { activateExtension, ourExtension } from "../exthost/extension";
 
-const EXTENSION_ID = "mixtral-local.mixtral-local";
 
 describe("untrusted workspace: restricted settings", () => {
   before(async () => {
-    await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
+    await activateExtension();
   });
 
   it("runs untrusted (the harness opened the folder with workspace trust on)", () => {
@@ -18,7 +18,7 @@ describe("untrusted workspace: restricted settings", () => {
   });
 
   it("lists mixtral.engine and every mixtral.prompts.* setting as restricted in the manifest", () => {
-    const manifest = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as {
+    const manifest = ourExtension()?.packageJSON as {
       capabilities: { untrustedWorkspaces: { supported: string; restrictedConfigurations: string[] } };
       contributes: { configuration: { properties: Record<string, unknown> } };
     };

@@ -1,8 +1,7 @@
 // What chat, commands and inline completions need from an inference engine. Implemented by the
 // local EngineClient (child process on node-llama-cpp) and by the remote clients (TGI, OpenAI).
 import type { GenerateOptions, GenerationStats, ModelInfo, StopReason } from "../../shared/engineProtocol";
-import type { NativeToolParts } from "../lm/lmConversation";
-import type { ToolMode, ToolSpec } from "../lm/toolAnswer";
+import type { NativeToolParts, ToolMode, ToolSpec } from "../prompt/tools";
 
 /** The engine's GenerateOptions (slot, prompt segments, maxTokens, temperature, stop strings,
  *  grammar, seed), plus what remote engines need. */

@@ -4,6 +4,7 @@
 // produces, tool results as text in the user's turn, and consecutive messages of one role merged
 // (Mixtral's format needs strict user/assistant alternation, VS Code's chat does not promise it).
 import type { ChatMessage } from "../prompt/mixtralFormat";
+import type { NativeToolParts } from "../prompt/tools";
 import { renderToolCall } from "./toolAnswer";
 
 export type LmPart =
@@ -14,15 +15,6 @@ export type LmPart =
 export interface LmMessage {
   role: "system" | "user" | "assistant";
   parts: LmPart[];
-}
-
-/** A turn's tool calls and results kept apart from its text, for servers that take them natively
- *  (OpenAI `tool_calls` and `role: "tool"` messages). */
-export interface NativeToolParts {
-  /** The turn's text without its tool calls and results. */
-  text: string;
-  toolCalls: { id: string; name: string; arguments: string }[];
-  toolResults: { callId: string; text: string }[];
 }
 
 /** A Mixtral turn (`content` holds everything as text) that remembers its tool parts. */

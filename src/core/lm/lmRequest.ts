@@ -1,15 +1,16 @@
-// One request from VS Code's language-model API, run on the same backend and prompt path as our
-// chat: the conversation through buildChatPrompt (Mixtral's exact [INST] format, system text
-// folded, oldest turns dropped to fit), the chat slot (queued with the chat view's requests, KV
+// One request from VS Code's language-model API, run on the same pipeline as our chat (runChat:
+// Mixtral's exact [INST] format, system text folded, oldest turns dropped to fit, the retry when a
+// server reveals a smaller context), the chat slot (queued with the chat view's requests, KV
 // cache reused where the prompt extends the previous one), tools by grammar on the local engine
 // and natively on an OpenAI-compatible server. The adapter (src/vscode/lm/) only converts types.
 import { randomUUID } from "node:crypto";
 import type { PromptSegment } from "../../shared/engineProtocol";
-import { buildChatPrompt } from "../chat/chatPrompt";
-import type { GenerateRequest, GenerateResult, InferenceBackend } from "../engine/types";
+import { runChat, type ChatRunOptions } from "../chat/chatRun";
+import type { GenerateResult, InferenceBackend } from "../engine/types";
 import { InvalidOptionsError, PromptTooLongError, RemoteEngineError } from "../errors";
 import { toChatConversation, type LmMessage } from "./lmConversation";
-import { parseToolAnswer, toolAnswerSchema, toolSystemText, ToolAnswerStream, type ToolMode, type ToolSpec } from "./toolAnswer";
+import type { ToolMode, ToolSpec } from "../prompt/tools";
+import { parseToolAnswer, toolAnswerSchema, toolSystemText, ToolAnswerStream } from "./toolAnswer";
 
 export interface LmRequestOptions {
   messages: readonly LmMessage[];
@@ -19,6 +20,8 @@ export interface LmRequestOptions {
   systemPrompt: string;
   maxTokens: number;
   temperature: number;
+  /** The context when the backend reports none (mixtral.contextSize), as in the chat view. */
+  fallbackContextSize: number;
 }
 
 export type LmResponsePart =
@@ -38,11 +41,6 @@ export function toolSupport(kind: InferenceBackend["kind"]): "grammar" | "native
   return kind === "local" ? "grammar" : kind === "openai" ? "native" : "none";
 }
 
-/** The answer's limit: mixtral.maxTokens, at most half the context (as the chat view). */
-export function outputTokens(contextSize: number, maxTokens: number): number {
-  return Math.max(1, Math.min(maxTokens, Math.floor(contextSize / 2)));
-}
-
 export async function runLmRequest(
   backend: InferenceBackend,
   options: LmRequestOptions,
@@ -50,9 +48,6 @@ export async function runLmRequest(
   signal?: AbortSignal,
   onPrompt?: (segments: PromptSegment[], promptTokens: number) => void,
 ): Promise<LmResponse> {
-  const info = backend.modelInfo();
-  const contextSize = info?.contextSize ?? 4096;
-  const reserve = outputTokens(contextSize, options.maxTokens);
   const support = options.tools.length > 0 ? toolSupport(backend.kind) : "none";
   if (options.tools.length > 0 && support === "none") {
     throw new RemoteEngineError(`The ${backend.kind} engine cannot call tools.`, "Use the local engine or an OpenAI-compatible server (mixtral.engine) for agent mode.");
@@ -62,35 +57,24 @@ export async function runLmRequest(
   const grammarTools = support === "grammar";
   const system = [conversation.system || options.systemPrompt.trim(), grammarTools ? toolSystemText(options.tools, options.toolMode) : ""]
     .filter((t) => t !== "").join("\n\n");
-  const prompt = await buildChatPrompt(conversation.history, {
+  const extra: ChatRunOptions["extra"] = grammarTools ? { jsonSchema: toolAnswerSchema(options.tools, options.toolMode) }
+    : support === "native" ? { tools: [...options.tools], toolMode: options.toolMode } : undefined;
+  const stream = grammarTools ? new ToolAnswerStream() : undefined;
+  const { result, prompt } = await runChat(backend, {
+    history: conversation.history,
     // Empty: buildChatPrompt's built-in system text, as in the chat view.
     systemPrompt: system,
-    contextSize,
-    reserveTokens: reserve,
-    countTokens: (texts) => backend.countTokens(texts, signal),
-    model: info,
-  }).catch((err: unknown) => {
-    throw err instanceof PromptTooLongError ? tooLongForChat(err, options.tools.length) : err;
-  });
-  onPrompt?.(prompt.segments, prompt.promptTokens);
-  const request: GenerateRequest = {
-    slot: "chat",
-    prompt: prompt.segments,
-    messages: prompt.messages,
     maxTokens: options.maxTokens,
     temperature: options.temperature,
-  };
-  if (grammarTools) request.jsonSchema = toolAnswerSchema(options.tools, options.toolMode);
-  if (support === "native") {
-    request.tools = [...options.tools];
-    request.toolMode = options.toolMode;
-  }
-
-  const stream = grammarTools ? new ToolAnswerStream() : undefined;
-  const result = await backend.generate(request, (text) => {
+    fallbackContextSize: options.fallbackContextSize,
+    extra,
+    onPrompt: (p) => onPrompt?.(p.segments, p.promptTokens),
+  }, (text) => {
     const shown = stream ? stream.push(text) : text;
     if (shown) onPart({ type: "text", text: shown });
-  }, signal);
+  }, signal).catch((err: unknown) => {
+    throw err instanceof PromptTooLongError ? tooLongForChat(err, options.tools.length) : err;
+  });
 
   // A text answer was streamed as it came (cut short or not); a call is whole only now.
   if (stream && !stream.streamingText && result.stopReason !== "abort") {

@@ -6,17 +6,8 @@
 // so an answer always parses, and a call always names a real tool with arguments its schema
 // accepts. One call per answer. Remote OpenAI-compatible servers get the tools natively instead.
 import { InvalidOptionsError } from "../errors";
+import type { ToolMode, ToolSpec } from "../prompt/tools";
 import { toGrammarSchema, type GrammarSchema } from "./grammarSchema";
-
-export interface ToolSpec {
-  name: string;
-  description: string;
-  /** The tool's JSON Schema for its input; undefined: it takes no input. */
-  inputSchema?: object;
-}
-
-/** "auto": text or a call, the model's choice; "required": a call. */
-export type ToolMode = "auto" | "required";
 
 export type ToolAnswer =
   | { kind: "text"; text: string }

@@ -3,11 +3,10 @@
 // `post` (which drops messages while no view is ready; the view gets a full replay on `ready`).
 import * as vscode from "vscode";
 import { ContextKeyOwner, ContextKeys } from "../contextKeys";
-import { buildChatPrompt, expandSlashCommand } from "../../core/chat/chatPrompt";
+import { expandSlashCommand } from "../../core/chat/chatPrompt";
+import { runChat } from "../../core/chat/chatRun";
 import { HistoryStore } from "../../core/chat/historyStore";
-import type { GenerateResult } from "../../core/engine/types";
 import type { PromptTemplateError } from "../../core/errors";
-import { RemotePromptTooLongError } from "../../core/remote/remoteErrors";
 import { builtInPromptNotice } from "../../core/prompt/templates";
 import { newConversation, Transcript, turnStats, type UserInput } from "../../core/chat/transcript";
 import type { StopReason } from "../../shared/engineProtocol";
@@ -168,40 +167,26 @@ export class ChatController extends Disposable {
       const backend = await this.services.engine.getBackend(abort.signal);
       if (abort.signal.aborted) throw new vscode.CancellationError();
       const settings = this.services.config.settings;
-      let result: GenerateResult | undefined;
-      for (let attempt = 1; !result; attempt++) {
-        const contextSize = backend.modelInfo()?.contextSize ?? this.services.engine.status().info?.contextSize ?? settings.contextSize;
-        const lastUser = [...this.transcript.turns].reverse().find((t) => t.role === "user");
-        const workspace = await chatWorkspaceContext(this.services, lastUser, contextSize);
-        const prompt = await buildChatPrompt(this.transcript.toChatMessages(), {
-          systemPrompt: workspace.systemPrompt,
-          contextSize,
-          reserveTokens: Math.min(settings.maxTokens, Math.floor(contextSize / 2)),
-          countTokens: (texts) => backend.countTokens(texts, abort.signal),
-          model: backend.modelInfo(),
-        });
-        if (prompt.notice) {
-          this.services.log.info(`[chat] ${prompt.notice}`);
-          this.post({ type: "notice", level: "info", message: prompt.notice, actions: [] });
-        }
-        this.services.prompts.record({ feature: lastUser?.feature ?? "chat", segments: prompt.segments, tokenCount: prompt.promptTokens, sources: workspace.sources });
-        try {
-          result = await backend.generate(
-            { slot: "chat", prompt: prompt.segments, messages: prompt.messages, maxTokens: settings.maxTokens, temperature: settings.temperature },
-            (text) => {
-              produced += text;
-              if (this.transcript.append(answer.id, text)) this.queueChunk(answer.id, text);
-            },
-            abort.signal,
-          );
-        } catch (err) {
-          // A server that did not report its context (or listed a larger one than it runs with)
-          // states its limit when it refuses: fit the conversation to it and try once more.
-          const learned = backend.modelInfo()?.contextSize;
-          if (attempt > 1 || produced !== "" || !(err instanceof RemotePromptTooLongError) || learned === undefined || learned >= contextSize) throw err;
-          this.services.log.info(`[chat] the server's context is ${learned} tokens, not ${contextSize}: fitting the conversation again`);
-        }
-      }
+      const lastUser = [...this.transcript.turns].reverse().find((t) => t.role === "user");
+      const workspace = await chatWorkspaceContext(this.services, lastUser, backend.modelInfo()?.contextSize ?? settings.contextSize);
+      const { result } = await runChat(backend, {
+        history: this.transcript.toChatMessages(),
+        systemPrompt: workspace.systemPrompt,
+        maxTokens: settings.maxTokens,
+        temperature: settings.temperature,
+        fallbackContextSize: settings.contextSize,
+        onPrompt: (prompt) => {
+          if (prompt.notice) {
+            this.services.log.info(`[chat] ${prompt.notice}`);
+            this.post({ type: "notice", level: "info", message: prompt.notice, actions: [] });
+          }
+          this.services.prompts.record({ feature: lastUser?.feature ?? "chat", segments: prompt.segments, tokenCount: prompt.promptTokens, sources: workspace.sources });
+        },
+        onRefit: (learned, assumed) => this.services.log.info(`[chat] the server's context is ${learned} tokens, not ${assumed}: fitting the conversation again`),
+      }, (text) => {
+        produced += text;
+        if (this.transcript.append(answer.id, text)) this.queueChunk(answer.id, text);
+      }, abort.signal);
       const stopReason = INCOMPLETE_REASONS[result.stopReason];
       this.transcript.finish(answer.id, {
         text: result.text || produced,

@@ -7,6 +7,7 @@ import { parseWebviewMessage, type ErrorAction, type HostToWebview, type Webview
 import { ACTION_COMMANDS, describeError } from "../describeError";
 import { Disposable } from "../lifecycle";
 import type { Services } from "../services";
+import { testRecords } from "../testRecords";
 import { ChatController } from "./ChatController";
 import { EditorActions } from "./editorActions";
 import { OpenFiles } from "./openFiles";
@@ -28,8 +29,6 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
   private windowStart = 0;
   private windowCount = 0;
   private droppedInWindow = 0;
-  /** Test mode only: what the view was sent (chunks aside), for the extension-host tests. */
-  private readonly testPosts: HostToWebview[] | undefined;
 
   constructor(private readonly services: Services) {
     super();
@@ -37,7 +36,8 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
     this.actions = this._register(new EditorActions(services.log));
     this.openFiles = this._register(new OpenFiles());
     if (MIXTRAL_TEST_HOOKS && services.context.extensionMode === vscode.ExtensionMode.Test) {
-      const posts: HostToWebview[] = (this.testPosts = []);
+      const posts: HostToWebview[] = [];
+      testRecords.chatPosts = posts;
       // A message exactly as the view would send it (validated, then handled); resolves when handled.
       this._register(vscode.commands.registerCommand("mixtral._test.chatMessage", async (raw: unknown) => {
         const parsed = parseWebviewMessage(raw);
@@ -101,7 +101,7 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
   }
 
   private post(m: HostToWebview): void {
-    if (m.type !== "chunk") this.testPosts?.push(m);
+    if (MIXTRAL_TEST_HOOKS && m.type !== "chunk") testRecords.chatPosts?.push(m);
     // Before `ready` the page cannot receive anything; the replay after `ready` covers it.
     if (!this.view || !this.ready) return;
     void this.view.webview.postMessage(m);

@@ -10,7 +10,7 @@ import type { PromptTemplateError } from "../../core/errors";
 import { builtInPromptNotice, type PromptVariables, type Snippet } from "../../core/prompt/templates";
 import { languageOf } from "../../core/workspaceContext/retrieval";
 import { CommandIds } from "../commandIds";
-import { describeError, showErrorWithActions } from "../describeError";
+import { describeError, notifyError } from "../describeError";
 import { Disposable } from "../lifecycle";
 import type { Services } from "../services";
 import { InlineProposals } from "../edits/InlineProposals";
@@ -82,7 +82,7 @@ export class CodeCommands extends Disposable {
     } catch (err) {
       const d = describeError(err);
       this.services.log.error(`[commands] ${d.message}`);
-      await showErrorWithActions((m, ...titles) => vscode.window.showErrorMessage(m, ...titles), d);
+      await notifyError(d);
     }
   }
 
@@ -195,7 +195,6 @@ export class CodeCommands extends Disposable {
         source: d.source,
       }));
     }
-    const autoAnswer = MIXTRAL_TEST_HOOKS && this.services.context.extensionMode === vscode.ExtensionMode.Test ? args.apply : undefined;
     // The selected lines are followed while the answer is written into them: typing elsewhere is fine.
     const ticket = this.inline.begin(t.document, t.range);
     const info = { title: TITLES[feature], fileName: t.fileName };
@@ -205,7 +204,11 @@ export class CodeCommands extends Disposable {
         onCode: (code) => this.inline.stream(ticket, code, info),
       });
       if (!answer) return;
-      await this.inline.propose(ticket, answer.code, { ...info, note: answer.note }, autoAnswer);
+      const pending = await this.inline.propose(ticket, answer.code, { ...info, note: answer.note });
+      // Test mode: `apply` answers for the user, as Accept All (true) or Reject All (false) would.
+      if (MIXTRAL_TEST_HOOKS && this.services.context.extensionMode === vscode.ExtensionMode.Test && pending && args.apply !== undefined) {
+        await vscode.commands.executeCommand(args.apply ? CommandIds.acceptProposal : CommandIds.rejectProposal, t.document.uri);
+      }
     } finally {
       // Stopped, failed or thrown: whatever was streamed goes back out.
       await this.inline.end(ticket);

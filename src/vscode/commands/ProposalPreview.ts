@@ -8,6 +8,7 @@ import type { FeatureName } from "../../core/prompt/defaultTemplates";
 import type { FeaturePrompt } from "../../core/prompt/featurePrompt";
 import { segmentsForModel } from "../../core/prompt/chatTemplate";
 import { builtInPromptNotice } from "../../core/prompt/templates";
+import { abortSignalFrom } from "../cancellation";
 import { Disposable } from "../lifecycle";
 import type { Services } from "../services";
 import type { CodeTarget } from "./codeTarget";
@@ -36,14 +37,11 @@ export class ProposalPreview extends Disposable implements vscode.TextDocumentCo
     return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Mixtral: ${title}`, cancellable: true },
       async (progress, token) => {
-        const abort = new AbortController();
-        const sub = token.onCancellationRequested(() => abort.abort());
-        const stop = () => abort.abort();
-        if (stream?.signal.aborted) abort.abort();
-        stream?.signal.addEventListener("abort", stop);
+        const cancel = abortSignalFrom(token);
+        const signal = stream ? AbortSignal.any([cancel.signal, stream.signal]) : cancel.signal;
         try {
           progress.report({ message: "loading the model…" });
-          const backend = await this.services.engine.getBackend(abort.signal);
+          const backend = await this.services.engine.getBackend(signal);
           // The loaded model decides the format: its own chat template when it is not Mixtral's.
           const segments = segmentsForModel(built.messages, built.segments, backend.modelInfo());
           this.services.prompts.record({ feature, segments, sources: built.sources });
@@ -56,16 +54,15 @@ export class ProposalPreview extends Disposable implements vscode.TextDocumentCo
               text += chunk;
               progress.report({ message: `writing… ${text.length} characters` });
               // Per line, not per token: each call may redraw the editor.
-              if (chunk.includes("\n") && !abort.signal.aborted) stream?.onText(text);
+              if (chunk.includes("\n") && !signal.aborted) stream?.onText(text);
             },
-            abort.signal,
+            signal,
           );
-          const stopped = abort.signal.aborted;
+          const stopped = signal.aborted;
           if (result.stopReason === "abort" && !result.text.trim()) return stopped ? undefined : { text: "", incomplete: true, reason: result.incompleteReason, stopped, stopReason: result.stopReason };
           return { text: result.text, incomplete: result.incomplete || result.stopReason === "maxTokens", reason: result.incompleteReason ?? (result.stopReason === "maxTokens" ? "it reached mixtral.maxTokens" : result.stopReason === "abort" ? "you stopped it" : undefined), stopped, stopReason: result.stopReason };
         } finally {
-          sub.dispose();
-          stream?.signal.removeEventListener("abort", stop);
+          cancel.dispose();
         }
       },
     );

@@ -6,7 +6,8 @@ import type { CompletionService } from "../../core/completion/CompletionService"
 import { sleep } from "../../core/sleep";
 import type { CompletionOutcome } from "../../core/completion/types";
 import type { Services } from "../services";
-import { abortSignalFrom, cursorSnapshot, languageEnabled, otherDocuments } from "./snapshots";
+import { abortSignalFrom } from "../cancellation";
+import { cursorSnapshot, languageEnabled, otherDocuments } from "./snapshots";
 
 export interface ProviderHooks {
   /** Every outcome of a request that reached the service (for the status item and failures). */

@@ -1,5 +1,5 @@
-// The edge between VS Code and the completion core: documents become plain snapshots and a
-// CancellationToken becomes an AbortSignal, once, here.
+// The edge between VS Code and the completion core: documents become plain snapshots (the token
+// becomes an AbortSignal through ../cancellation.ts).
 import * as vscode from "vscode";
 import type { CursorSnapshot, DocumentSnapshot } from "../../core/completion/types";
 
@@ -21,14 +21,6 @@ export function otherDocuments(current: vscode.TextDocument): DocumentSnapshot[]
   const docs = vscode.workspace.textDocuments.filter((d) => d !== current && SOURCE_SCHEMES.has(d.uri.scheme) && !d.isClosed);
   docs.sort((a, b) => Number(b.languageId === current.languageId) - Number(a.languageId === current.languageId));
   return docs.slice(0, MAX_OTHER_DOCUMENTS).map(documentSnapshot);
-}
-
-/** An AbortSignal that aborts when `token` is cancelled; dispose the listener when done. */
-export function abortSignalFrom(token: vscode.CancellationToken): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  if (token.isCancellationRequested) controller.abort();
-  const listener = token.onCancellationRequested(() => controller.abort());
-  return { signal: controller.signal, dispose: () => listener.dispose() };
 }
 
 /** `mixtral.inlineCompletions.languages`: the language's own entry, else "*", else on. */

@@ -158,17 +158,16 @@ export class InlineProposals extends Disposable {
     await this.apply(s, () => s.proposal.abandon(), { before: false, after: true });
   }
 
-  /** Shows `code` in place of the ticket's selection. `autoAnswer` (test mode only) stands for the
-   *  user's Accept All (true) or Reject All (false); without it the proposal stays pending. */
-  async propose(ticket: Ticket & vscode.Disposable, code: string, info: { title: string; fileName: string; note?: string }, autoAnswer?: boolean): Promise<void> {
+  /** Shows `code` in place of the ticket's selection; true when a proposal now waits for the user. */
+  async propose(ticket: Ticket & vscode.Disposable, code: string, info: { title: string; fileName: string; note?: string }): Promise<boolean> {
     ticket.dispose();
     await ticket.chain;
     const { doc, region } = ticket;
-    if (doc.isClosed) return void vscode.window.showWarningMessage(`Mixtral: ${info.fileName} was closed; nothing was changed. Open it and run the command again.`);
-    if (ticket.superseded) return this.services.log.info(`[edits] a newer edit on ${info.fileName} was asked for; this answer is dropped`);
+    if (doc.isClosed) return notShown(vscode.window.showWarningMessage(`Mixtral: ${info.fileName} was closed; nothing was changed. Open it and run the command again.`));
+    if (ticket.superseded) return notShown(this.services.log.info(`[edits] a newer edit on ${info.fileName} was asked for; this answer is dropped`));
     const streamed = ticket.session;
-    if (streamed && !streamed.proposal.streaming) return; // stopped mid-stream; the user was told
-    if (!streamed && !region) return void vscode.window.showWarningMessage(`Mixtral: you edited the selected lines of ${info.fileName} while the answer was written; nothing was changed, to keep your edits. Run the command again.`);
+    if (streamed && !streamed.proposal.streaming) return false; // stopped mid-stream; the user was told
+    if (!streamed && !region) return notShown(vscode.window.showWarningMessage(`Mixtral: you edited the selected lines of ${info.fileName} while the answer was written; nothing was changed, to keep your edits. Run the command again.`));
     const original = streamed?.original ?? doc.getText(new vscode.Range(doc.positionAt(region!.start), doc.positionAt(region!.start + region!.length)));
     const proposed = original.slice(0, ticket.head) + code + original.slice(original.length - ticket.tail);
     const session = streamed ?? new Session(doc, new Proposal(region!.start, original, proposed), info.title, info.fileName, original);
@@ -177,8 +176,8 @@ export class InlineProposals extends Disposable {
     this.sessions.set(doc.uri.toString(), session);
     if (!vscode.window.visibleTextEditors.some((e) => e.document === doc)) await vscode.window.showTextDocument(doc);
     const shown = streamed ? await this.apply(session, () => proposal.finish(proposed), { before: false, after: true }) : await this.apply(session, () => proposal.show());
-    if (!shown) return;
-    if (proposal.hunks.length === 0) return void vscode.window.showInformationMessage(`Mixtral proposes no change to ${info.fileName}.`);
+    if (!shown) return false;
+    if (proposal.hunks.length === 0) return notShown(vscode.window.showInformationMessage(`Mixtral proposes no change to ${info.fileName}.`));
     // The selection would cover the shaded lines: the cursor goes to the first change instead.
     const first = doc.positionAt(proposal.start).line + (proposal.layout[0]?.removedLine ?? 0);
     for (const e of vscode.window.visibleTextEditors.filter((x) => x.document === doc)) {
@@ -186,7 +185,7 @@ export class InlineProposals extends Disposable {
       e.revealRange(new vscode.Range(first, 0, first, 0), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     }
     if (info.note) void vscode.window.showWarningMessage(`Mixtral: ${info.note}`);
-    if (autoAnswer !== undefined) await this.apply(session, () => (autoAnswer ? proposal.acceptAll() : proposal.rejectAll()));
+    return proposal.pending;
   }
 
   /** Applies the planned edit, as its own Undo step unless `undo` places the stops (in an editor
@@ -313,4 +312,9 @@ export class InlineProposals extends Disposable {
     const active = !!doc && !!this.sessions.get(doc.uri.toString())?.proposal.active;
     this.pendingKey.set(active);
   }
+}
+
+/** An outcome without a pending proposal (the user was told, or the log says why). */
+function notShown(_told: unknown): false {
+  return false;
 }

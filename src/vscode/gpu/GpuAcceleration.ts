@@ -13,6 +13,8 @@ import { gpuPackStatus, gpuVendorOf, type GpuPackStatus } from "../../core/gpu/p
 import type { DetectedMachine } from "../../core/models/machineInfo";
 import { CommandIds } from "../commandIds";
 import { ContextKeyOwner, ContextKeys } from "../contextKeys";
+import { abortSignalFrom } from "../cancellation";
+import { describeError, notifyError } from "../describeError";
 import { Disposable } from "../lifecycle";
 import type { Services } from "../services";
 
@@ -22,8 +24,6 @@ const NEEDS: Record<GpuPackEntry["backend"], string> = {
   "cuda-ext": "needs the NVIDIA driver and the CUDA 12 runtime (cuBLAS)",
   vulkan: "needs a Vulkan driver and loader (NVIDIA, AMD, Intel)",
 };
-
-const FROM_FILE = { title: "Install from File…", command: CommandIds.installGpuPackFromFile };
 
 /** The environment the engine child gets: the version folder its resolve hook loads packs from. */
 export function engineGpuPackEnv(context: vscode.ExtensionContext): Record<string, string> {
@@ -156,8 +156,7 @@ export class GpuAcceleration extends Disposable {
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Mixtral: GPU pack (${label})`, cancellable: true },
         async (progress, token) => {
-          const ac = new AbortController();
-          token.onCancellationRequested(() => ac.abort());
+          const ac = abortSignalFrom(token);
           let last = 0;
           let lastText = "";
           const onProgress = (p: GpuPackProgress) => {
@@ -170,7 +169,11 @@ export class GpuAcceleration extends Disposable {
             if (p.phase === "downloading") last = fraction;
             progress.report({ message: text, increment });
           };
-          return installGpuPack({ dataDir: this.dataDir, manifest, pack, fromFile, mirror: this.services.config.settings.gpuPackMirror || undefined, signal: ac.signal, onProgress });
+          try {
+            return await installGpuPack({ dataDir: this.dataDir, manifest, pack, fromFile, mirror: this.services.config.settings.gpuPackMirror || undefined, signal: ac.signal, onProgress });
+          } finally {
+            ac.dispose();
+          }
         },
       );
       if (result.status === "cancelled") {
@@ -213,14 +216,13 @@ export class GpuAcceleration extends Disposable {
     return true;
   }
 
+  /** A failed install or removal, in the error table's words and actions. A download that failed
+   *  (offline, a proxy) is a GPU pack failure here: its next step is a pack from a file. */
   private fail(err: unknown): false {
-    const message = err instanceof MixtralError ? `${err.message}${err.hint ? ` ${err.hint}` : ""}` : String(err);
-    this.services.log.error(`[gpu] ${message}`);
-    const actions = err instanceof GpuPackError && /npm pack/.test(message) ? [] : [FROM_FILE];
-    void vscode.window.showErrorMessage(`Mixtral: ${message}`, ...actions.map((a) => a.title), "Show Log").then((pick) => {
-      const command = pick === "Show Log" ? CommandIds.showLog : actions.find((a) => a.title === pick)?.command;
-      if (command) void vscode.commands.executeCommand(command);
-    });
+    const failure = err instanceof MixtralError && !(err instanceof GpuPackError) ? new GpuPackError(err.message, err.hint) : err;
+    const d = describeError(failure);
+    this.services.log.error(`[gpu] ${d.message}`);
+    void notifyError(d);
     return false;
   }
 }

@@ -4,11 +4,13 @@
 // same the CLI's `mixtral-local gpu-build` runs.
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { MixtralError } from "../../core/errors";
+import { GpuBuildError, MixtralError } from "../../core/errors";
 import { detectGpuBuildToolchain, gpuBuildSteps } from "../../core/gpu/gpuBuild";
 import { runGpuBuild } from "../../core/gpu/gpuBuildRunner";
 import { fetchLlamaSource } from "../../core/gpu/llamaSource";
 import { loadGpuPackManifest } from "../../core/gpu/packManifest";
+import { abortSignalFrom } from "../cancellation";
+import { describeError, notifyError } from "../describeError";
 
 export interface BuildGpuSupportDeps {
   context: vscode.ExtensionContext;
@@ -27,9 +29,7 @@ export async function buildGpuSupport(deps: BuildGpuSupportDeps): Promise<void> 
   log.info(`[gpu-build] GPU ${t.gpuName ?? "none found"}, sm_${t.cudaArchitectures ?? "?"}; nvcc ${t.nvcc ?? "missing"} (CUDA ${t.cudaVersion ?? "?"}); cmake ${t.cmake ?? "missing"}; C++ ${t.compiler ?? "missing"}; Node ${t.node ?? "missing"}`);
   if (missing.length > 0) {
     for (const m of missing) log.warn(`[gpu-build] missing: ${m}`);
-    const pick = await vscode.window.showErrorMessage(`Mixtral: GPU support cannot be built here. Missing: ${missing.join("; ")}.`, "Show Log");
-    if (pick) log.show();
-    return;
+    return notifyError(describeError(new GpuBuildError(`GPU support cannot be built here. Missing: ${missing.join("; ")}.`)));
   }
   const go = await vscode.window.showInformationMessage(
     `Build CUDA support for ${t.gpuName ?? "this GPU"} (sm_${t.cudaArchitectures}) with CUDA ${t.cudaVersion ?? ""}? It takes several minutes and uses every core; ${t.sourceOnDemand ? "llama.cpp's source (node-llama-cpp's npm tarball, about 40 MB, pinned sha512) is downloaded first." : "no network is needed."}`,
@@ -37,8 +37,7 @@ export async function buildGpuSupport(deps: BuildGpuSupportDeps): Promise<void> 
   );
   if (go !== "Build") return;
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: "Mixtral: building GPU support", cancellable: true }, async (progress, token) => {
-    const ac = new AbortController();
-    const sub = token.onCancellationRequested(() => ac.abort());
+    const ac = abortSignalFrom(token);
     let reported = 0;
     try {
       if (t.sourceOnDemand) {
@@ -73,10 +72,9 @@ export async function buildGpuSupport(deps: BuildGpuSupportDeps): Promise<void> 
     } catch (err) {
       if (!(err instanceof MixtralError)) throw err;
       log.error(`[gpu-build] ${err.message} ${err.hint ?? ""}`);
-      const pick = await vscode.window.showErrorMessage(`Mixtral: ${err.message}`, "Show Log");
-      if (pick) log.show();
+      await notifyError(describeError(err));
     } finally {
-      sub.dispose();
+      ac.dispose();
     }
   });
 }

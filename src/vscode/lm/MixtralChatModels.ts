@@ -9,8 +9,10 @@ import * as vscode from "vscode";
 import type { InferenceBackend } from "../../core/engine/types";
 import { precheckGguf } from "../../core/gguf/ggufPrecheck";
 import { messageText } from "../../core/lm/lmConversation";
-import { outputTokens, runLmRequest, toolSupport } from "../../core/lm/lmRequest";
+import { answerRoom } from "../../core/chat/chatRun";
+import { runLmRequest, toolSupport } from "../../core/lm/lmRequest";
 import { RemoteOverloadedError } from "../../core/remote/remoteErrors";
+import { abortSignalFrom } from "../cancellation";
 import { describeError } from "../describeError";
 import { Disposable } from "../lifecycle";
 import type { EngineStatus, Services } from "../services";
@@ -49,8 +51,7 @@ export class MixtralChatModels extends Disposable implements vscode.LanguageMode
       const context = Math.min(s.contextSize, trained ?? s.contextSize);
       return [this.entry("local", path.basename(file, ".gguf"), context, maxTokens, "local", "loads on first use")];
     }
-    const abort = new AbortController();
-    const sub = token.onCancellationRequested(() => abort.abort());
+    const abort = abortSignalFrom(token);
     try {
       const backend = await this.services.engine.getBackend(abort.signal);
       const info = backend.modelInfo();
@@ -59,12 +60,12 @@ export class MixtralChatModels extends Disposable implements vscode.LanguageMode
       this.services.log.warn(`[vscode-chat] the ${s.engine} server is not usable, so VS Code's chat lists no Mixtral model: ${describeError(err).message}`);
       return [];
     } finally {
-      sub.dispose();
+      abort.dispose();
     }
   }
 
   private entry(id: string, name: string, contextSize: number, maxTokens: number, kind: InferenceBackend["kind"], detail: string): vscode.LanguageModelChatInformation {
-    const maxOutputTokens = outputTokens(contextSize, maxTokens);
+    const maxOutputTokens = answerRoom(contextSize, maxTokens);
     return {
       id,
       name: kind === "local" ? `Mixtral (local): ${name}` : `Mixtral (${kind}): ${name}`,
@@ -96,9 +97,7 @@ export class MixtralChatModels extends Disposable implements vscode.LanguageMode
     progress: vscode.Progress<vscode.LanguageModelResponsePart>,
     token: vscode.CancellationToken,
   ): Promise<void> {
-    const abort = new AbortController();
-    const sub = token.onCancellationRequested(() => abort.abort());
-    if (token.isCancellationRequested) abort.abort();
+    const abort = abortSignalFrom(token);
     try {
       const backend = await this.services.engine.getBackend(abort.signal);
       const s = this.services.config.settings;
@@ -111,6 +110,7 @@ export class MixtralChatModels extends Disposable implements vscode.LanguageMode
         // Callers spell it either way (OpenAI's max_tokens, or camelCase).
         maxTokens: typeof modelOptions.maxTokens === "number" ? modelOptions.maxTokens : typeof modelOptions.max_tokens === "number" ? modelOptions.max_tokens : s.maxTokens,
         temperature: typeof modelOptions.temperature === "number" ? modelOptions.temperature : s.temperature,
+        fallbackContextSize: s.contextSize,
       }, (part) => progress.report(part.type === "text"
         ? new vscode.LanguageModelTextPart(part.text)
         : new vscode.LanguageModelToolCallPart(part.callId, part.name, part.input)), abort.signal,
@@ -122,15 +122,14 @@ export class MixtralChatModels extends Disposable implements vscode.LanguageMode
       this.services.log.error(`[vscode-chat] ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
       throw toLanguageModelError(err);
     } finally {
-      sub.dispose();
+      abort.dispose();
     }
   }
 
   async provideTokenCount(_model: vscode.LanguageModelChatInformation, text: string | vscode.LanguageModelChatRequestMessage, token: vscode.CancellationToken): Promise<number> {
     const content = typeof text === "string" ? text : messageText(toLmMessage(text));
     if (content === "") return 0;
-    const abort = new AbortController();
-    const sub = token.onCancellationRequested(() => abort.abort());
+    const abort = abortSignalFrom(token);
     try {
       // The model's own tokenizer, as the prompt budget counts (local: the engine; a remote server's
       // /tokenize where it has one, else the documented estimate, bytes / 3).
@@ -140,7 +139,7 @@ export class MixtralChatModels extends Disposable implements vscode.LanguageMode
     } catch (err) {
       throw toLanguageModelError(err);
     } finally {
-      sub.dispose();
+      abort.dispose();
     }
   }
 }

@@ -3,7 +3,7 @@
 // (VS Code's own chat) are revived objects, and a part type we do not know is skipped, not fatal.
 import * as vscode from "vscode";
 import type { LmMessage, LmPart } from "../../core/lm/lmConversation";
-import type { ToolMode, ToolSpec } from "../../core/lm/toolAnswer";
+import type { ToolMode, ToolSpec } from "../../core/prompt/tools";
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null;

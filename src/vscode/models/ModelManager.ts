@@ -15,10 +15,12 @@ import { describeLevelRows } from "../../core/models/levelRows";
 import { detectMachine, type DetectedMachine } from "../../core/models/machineInfo";
 import { fileNameFor, licencePageUrl, parseModelSource, resolveFileUrl } from "../../core/models/modelSource";
 import { resolveModel, type ResolvedModel } from "../../core/models/resolveModel";
+import { abortSignalFrom } from "../cancellation";
 import { SECTION } from "../Config";
 import { engineGpuPackEnv } from "../gpu/GpuAcceleration";
 import { Disposable } from "../lifecycle";
 import type { Services } from "../services";
+import { testRecords } from "../testRecords";
 import { chooseModelFile, offerLayoutUpgrade } from "./modelFile";
 import { PausedDownloads, type PickItem } from "./PausedDownloads";
 
@@ -29,27 +31,12 @@ export interface DownloadState {
   fraction?: number;
 }
 
-/** What the picker showed last and what the user was told, for the extension-host tests. */
-export interface ModelManagerTestState {
-  pickItems: { label: string; description?: string; detail?: string; separator: boolean }[];
-  messages: string[];
-  /** Downloads running now. */
-  downloads: number;
-  /** Pickers closed so far, and the label accepted in the last one (undefined: dismissed). */
-  pickerCloses: number;
-  lastPicked?: string;
-}
-
 export class ModelManager extends Disposable {
   private machine?: Promise<DetectedMachine>;
   private readonly downloads = new Map<string, Promise<string | undefined>>();
   private readonly downloadEmitter = this._register(new vscode.EventEmitter<DownloadState>());
   /** For the status bar: "downloading 37 %". */
   readonly onDidChangeDownload = this.downloadEmitter.event;
-  private lastPickItems: ModelManagerTestState["pickItems"] = [];
-  private readonly messages: string[] = [];
-  private pickerCloses = 0;
-  private lastPicked: string | undefined;
   /** Interrupted downloads found on disk: the picker's "paused" rows, the status bar's Resume. */
   readonly paused: PausedDownloads;
 
@@ -58,14 +45,14 @@ export class ModelManager extends Disposable {
     this.paused = this._register(new PausedDownloads(services, this));
   }
 
-  testState(): ModelManagerTestState {
-    return { pickItems: this.lastPickItems, messages: [...this.messages], downloads: this.downloads.size, pickerCloses: this.pickerCloses, lastPicked: this.lastPicked };
+  /** Downloads running now. */
+  get runningDownloads(): number {
+    return this.downloads.size;
   }
 
   /** Every notification about models goes through here, so tests can read what the user saw. */
   tell(kind: "info" | "warning" | "error", message: string, ...actions: string[]): Thenable<string | undefined> {
-    this.messages.push(message);
-    if (this.messages.length > 20) this.messages.shift();
+    if (MIXTRAL_TEST_HOOKS) testRecords.modelMessages = [...testRecords.modelMessages, message].slice(-20);
     if (kind === "info") return vscode.window.showInformationMessage(message, ...actions);
     return kind === "warning" ? vscode.window.showWarningMessage(message, ...actions) : vscode.window.showErrorMessage(message, ...actions);
   }
@@ -139,14 +126,16 @@ export class ModelManager extends Disposable {
       });
     }
     items.push(...this.paused.discardItems(partials));
-    this.lastPickItems = items.map(({ label, description, detail, kind }) => ({ label, description, detail, separator: kind === vscode.QuickPickItemKind.Separator }));
+    if (MIXTRAL_TEST_HOOKS) testRecords.pickItems = items.map(({ label, description, detail, kind }) => ({ label, description, detail, separator: kind === vscode.QuickPickItemKind.Separator }));
     const pick = await vscode.window.showQuickPick(items, {
       title: "Mixtral: Select or Download Model",
       placeHolder: `Sizes are estimates; the hub's size and sha256 are checked at download. Unquantized guidance: ${UNQUANTIZED_GUIDANCE}.`,
       matchOnDescription: true, matchOnDetail: true,
     });
-    this.pickerCloses++;
-    this.lastPicked = pick?.label;
+    if (MIXTRAL_TEST_HOOKS) {
+      testRecords.pickerCloses++;
+      testRecords.lastPicked = pick?.label;
+    }
     await pick?.run?.();
   }
 
@@ -203,8 +192,7 @@ export class ModelManager extends Disposable {
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Downloading Mixtral ${level}`, cancellable: true },
         async (progress, cancel) => {
-          const ac = new AbortController();
-          const sub = cancel.onCancellationRequested(() => ac.abort());
+          const ac = abortSignalFrom(cancel);
           // The bar tracks the download; hashing afterwards only changes the message (the bar is full).
           let reported = 0;
           let last = "";
@@ -226,7 +214,7 @@ export class ModelManager extends Disposable {
               },
             });
           } finally {
-            sub.dispose();
+            ac.dispose();
           }
         },
       );

@@ -16,6 +16,7 @@ import type { ResolvedModel } from "../../core/models/resolveModel";
 import { CommandIds } from "../commandIds";
 import { Disposable } from "../lifecycle";
 import type { Services } from "../services";
+import { testRecords } from "../testRecords";
 import type { DownloadState } from "./ModelManager";
 
 /** What PausedDownloads needs from the ModelManager (which owns downloads and the settings). */
@@ -43,8 +44,6 @@ export class PausedDownloads extends Disposable {
   readonly onDidChange = this.emitter.event;
   private timer?: NodeJS.Timeout;
   private refreshing = Promise.resolve();
-  /** Extension-host tests answer the modal confirmation through `mixtral._test.answerConfirm`. */
-  private readonly testAnswers: (string | undefined)[] = [];
 
   constructor(private readonly services: Services, private readonly runner: DownloadRunner) {
     super();
@@ -63,7 +62,7 @@ export class PausedDownloads extends Disposable {
     const reg = (id: string, fn: (...args: never[]) => unknown) => this._register(vscode.commands.registerCommand(id, fn));
     reg(CommandIds.resumeDownload, (level?: QuantLevelId) => this.resume(level));
     reg(CommandIds.discardDownload, (level?: QuantLevelId) => this.discard(level));
-    if (MIXTRAL_TEST_HOOKS && services.context.extensionMode === vscode.ExtensionMode.Test) reg("mixtral._test.answerConfirm", (answer?: string) => void this.testAnswers.push(answer));
+    if (MIXTRAL_TEST_HOOKS && services.context.extensionMode === vscode.ExtensionMode.Test) reg("mixtral._test.answerConfirm", (answer?: string) => void testRecords.confirmAnswers.push(answer));
   }
 
   get state(): PartialDownload | undefined {
@@ -196,7 +195,8 @@ export class PausedDownloads extends Disposable {
   }
 
   private async confirm(message: string, detail: string): Promise<string | undefined> {
-    if (this.testAnswers.length) return this.testAnswers.shift();
+    // Extension-host tests answer the modal confirmation through `mixtral._test.answerConfirm`.
+    if (MIXTRAL_TEST_HOOKS && testRecords.confirmAnswers.length) return testRecords.confirmAnswers.shift();
     return vscode.window.showWarningMessage(message, { modal: true, detail }, DISCARD);
   }
 }

@@ -3,10 +3,11 @@
 // downloads.
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { MixtralError } from "../../core/errors";
 import { GgufPrecheckError, precheckGguf } from "../../core/gguf/ggufPrecheck";
 import { needsLayoutUpgrade, upgradeLayout } from "../../core/models/upgradeLayout";
 import { SECTION } from "../Config";
+import { abortSignalFrom } from "../cancellation";
+import { describeError, notifyError } from "../describeError";
 
 /** Open dialog → checks the file → mixtral.modelPath (user settings: it names a path). */
 export async function chooseModelFile(showError: (message: string) => void, log: vscode.LogOutputChannel): Promise<void> {
@@ -21,7 +22,7 @@ export async function chooseModelFile(showError: (message: string) => void, log:
     await precheckGguf(file);
   } catch (err) {
     if (err instanceof GgufPrecheckError) {
-      showError(`${err.message} ${err.hint ?? ""}`);
+      showError(describeError(err).message);
       return;
     }
     throw err;
@@ -37,19 +38,18 @@ export async function offerLayoutUpgrade(file: string, log: vscode.LogOutputChan
   if (choice !== "Upgrade in Place") return false;
   try {
     const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Upgrading ${path.basename(file)}`, cancellable: true }, async (progress, cancel) => {
-      const ac = new AbortController();
-      const sub = cancel.onCancellationRequested(() => ac.abort());
+      const ac = abortSignalFrom(cancel);
       let last = 0;
       try {
         return await upgradeLayout(file, { signal: ac.signal, onProgress: (f) => { const pct = Math.floor(f * 100); if (pct > last) { progress.report({ increment: pct - last }); last = pct; } } });
       } finally {
-        sub.dispose();
+        ac.dispose();
       }
     });
     log.info(`[models] upgrade of ${file}: ${r.status}`);
     return r.status !== "cancelled";
   } catch (err) {
-    void vscode.window.showErrorMessage(err instanceof MixtralError ? `${err.message} ${err.hint ?? ""}` : String(err));
+    void notifyError(describeError(err));
     return false;
   }
 }

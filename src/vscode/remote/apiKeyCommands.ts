@@ -2,7 +2,9 @@
 // mixtral.remote.url.
 import * as vscode from "vscode";
 import type { Settings } from "../../core/config/settings";
+import { InvalidOptionsError } from "../../core/errors";
 import { CommandIds } from "../commandIds";
+import { describeError, notifyError } from "../describeError";
 import { deleteApiKey, originOf, storeApiKey } from "./apiKeys";
 
 export function registerRemoteKeyCommands(
@@ -15,9 +17,7 @@ export function registerRemoteKeyCommands(
   const needUrl = (): string | undefined => {
     const url = settings().remoteUrl;
     if (originOf(url)) return url;
-    void vscode.window.showErrorMessage("Mixtral: set mixtral.remote.url to the server's http(s) address first; the key is stored for that address.", "Open Settings").then((pick) => {
-      if (pick) void vscode.commands.executeCommand("workbench.action.openSettings", "mixtral.remote.url");
-    });
+    void notifyError(describeError(new InvalidOptionsError("mixtral.remote.url is not set to a server's http(s) address.", "Set it first; the key is stored for that address.")));
     return undefined;
   };
   return vscode.Disposable.from(

@@ -5,7 +5,8 @@ import * as assert from "node:assert/strict";
 import type { EngineClient } from "../../../src/core/engine/EngineClient";
 import type { LmMessage } from "../../../src/core/lm/lmConversation";
 import { runLmRequest, type LmRequestOptions, type LmResponsePart } from "../../../src/core/lm/lmRequest";
-import { parseToolAnswer, type ToolSpec } from "../../../src/core/lm/toolAnswer";
+import { parseToolAnswer } from "../../../src/core/lm/toolAnswer";
+import type { ToolSpec } from "../../../src/core/prompt/tools";
 import { OpenAiClient } from "../../../src/core/remote/OpenAiClient";
 import { startScriptedOpenAi } from "../../helpers/openAiServers";
 import { makeClient, tinyLoadOptions } from "../engine/engineTestKit";
@@ -29,7 +30,7 @@ const forecast: ToolSpec = {
 };
 
 function options(messages: LmMessage[], extra: Partial<LmRequestOptions> = {}): LmRequestOptions {
-  return { messages, tools: [], toolMode: "auto", systemPrompt: "", maxTokens: 16, temperature: 0, ...extra };
+  return { messages, tools: [], toolMode: "auto", systemPrompt: "", maxTokens: 16, temperature: 0, fallbackContextSize: 4096, ...extra };
 }
 
 describe("lm: requests on the local engine (tiny model)", function () {
@@ -177,6 +178,28 @@ describe("lm: tools on an OpenAI-compatible server", () => {
         { role: "assistant", content: null, tool_calls: [{ id: "call_scripted_1", type: "function", function: { name: "get_forecast", arguments: '{"city":"Lima","unit":"c","tomorrow":false}' } }] },
         { role: "tool", tool_call_id: "call_scripted_1", content: "18 degrees, sunny" },
       ]);
+    } finally {
+      client.dispose();
+      await server.close();
+    }
+  });
+});
+
+describe("lm: a server that runs a smaller context than it lists", () => {
+  it("fits the conversation to the context its refusal states and answers, as the chat view does (one pipeline)", async () => {
+    const server = await startScriptedOpenAi({ flavour: "vllm", answer: "Fitted.", contextSize: 400, listedContext: 4000 });
+    const client = new OpenAiClient({ baseUrl: server.url });
+    try {
+      await client.refreshInfo();
+      const old = (n: number): LmMessage[] => [user(`Question ${n}: ${"q".repeat(450)}`), { role: "assistant", parts: [{ type: "text", text: `Answer ${n}: ${"a".repeat(450)}` }] }];
+      const texts: string[] = [];
+      const { result } = await runLmRequest(client, options([...old(1), ...old(2), user("And now?")]), (p) => p.type === "text" && texts.push(p.text));
+      assert.equal(result.text, "Fitted.");
+      assert.equal(texts.join(""), "Fitted.");
+      const chats = server.requests.filter((r) => r.path === "/v1/chat/completions");
+      assert.deepEqual(chats.map((r) => r.refused), [true, false]);
+      assert.ok(chats[1].promptTokens + 16 <= 400, `${chats[1].promptTokens} prompt tokens`);
+      assert.ok(JSON.stringify(chats[1].body).includes("And now?"));
     } finally {
       client.dispose();
       await server.close();

@@ -4,7 +4,8 @@
 import * as assert from "node:assert/strict";
 import { ANY_JSON, toGrammarSchema } from "../../../src/core/lm/grammarSchema";
 import { messageText, toChatConversation, type LmMessage } from "../../../src/core/lm/lmConversation";
-import { parseToolAnswer, toolAnswerSchema, toolSystemText, ToolAnswerStream, type ToolSpec } from "../../../src/core/lm/toolAnswer";
+import { parseToolAnswer, toolAnswerSchema, toolSystemText, ToolAnswerStream } from "../../../src/core/lm/toolAnswer";
+import type { ToolSpec } from "../../../src/core/prompt/tools";
 import { InvalidOptionsError } from "../../../src/core/errors";
 
 const weather: ToolSpec = {

@@ -120,6 +120,12 @@ describe("VSIX package", function () {
     assert.deepEqual(extension.match(/mixtral\._test\.\w*/g) ?? [], []);
   });
 
+  it("ships a dist/extension.js without the state the extension-host tests read (src/vscode/testRecords.ts)", () => {
+    const extension = readZipEntry(vsix, entries.find((e) => e.name === "extension/dist/extension.js")!).toString("utf8");
+    const accessors = ["testState", "lastMenu", "testAnswers", "autoAnswer", "testRecords", "statusBarMenu", "pickerCloses", "confirmAnswers", "testPosts"];
+    assert.deepEqual(accessors.filter((name) => extension.includes(name)), []);
+  });
+
   it("ships a node-llama-cpp that loads its prebuilt binary from the unpacked package", async () => {
     const dest = path.join(scratch, "unpacked");
     extractZip(vsix, dest);

@@ -52,7 +52,7 @@ export async function startServer(handler: Handler): Promise<TestServer> {
   };
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export { sleep } from "../../helpers/wait";
 
 /** Starts an SSE response. */
 export function sseHead(res: http.ServerResponse, extra: Record<string, string> = {}): void {
