@@ -144,4 +144,22 @@ describe("VSIX package", function () {
     assert.equal(result.gpu, false);
     assert.equal(typeof result.supportsMmap, "boolean");
   });
+
+  it("ships a workspace index whose worker parses with the shipped grammars, and a ripgrep that runs", async () => {
+    const dest = path.join(scratch, "unpacked");
+    if (!fs.existsSync(dest)) extractZip(vsix, dest);
+    const folder = path.join(scratch, "indexed");
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(path.join(folder, "geometry.py"), "def polygon_area(points):\n    return 0\n");
+    const cli = path.join(dest, "extension", "dist", "cli.js");
+    const { stdout } = await run(process.execPath, [cli, "search", folder, "polygon area", "--json", "--no-storage"]);
+    assert.deepEqual(JSON.parse(stdout).map((h: { path: string; symbol: string }) => [h.path, h.symbol]), [["geometry.py", "polygon_area"]]);
+    const rg = path.join(dest, "extension", "node_modules", "@vscode", `ripgrep-${process.platform}-${process.arch}`, "bin", process.platform === "win32" ? "rg.exe" : "rg");
+    const version = await run(rg, ["--version"]).catch(async () => {
+      // A zip may drop the executable bit; ripgrepPath() sets it again, as here.
+      fs.chmodSync(rg, 0o755);
+      return run(rg, ["--version"]);
+    });
+    assert.match(version.stdout, /^ripgrep \d+/);
+  });
 });
