@@ -31,6 +31,7 @@ const REPO = {
   "src/billing/invoice.py": "class Invoice:\n    \"\"\"An invoice with its lines and taxes.\"\"\"\n    def total_with_tax(self, rate):\n        return sum(self.lines) * (1 + rate)\n",
   "src/billing/currency.go": "package billing\n\n// FormatAmount prints an amount in a currency.\nfunc FormatAmount(cents int64, currency string) string {\n\treturn \"\"\n}\n",
   "docs/notes.md": "# Notes\nThe session store keeps tokens in memory. Invoices are computed in Python.\n",
+  "test/session.test.ts": "import { SessionStore } from '../src/auth/session';\n// revoke session on logout: the token no longer works\nit('revokes a session on logout', () => new SessionStore().revokeSession('t'));\n",
 };
 
 describe("workspace ranking", function () {
@@ -53,6 +54,13 @@ describe("workspace ranking", function () {
     const hits = search("compute the invoice total with tax rate");
     assert.equal(hits[0].path, "src/billing/invoice.py");
     assert.equal(hits[0].symbol, "Invoice");
+  });
+
+  it("source comes before its tests and the docs that mention the same words; a question about tests finds them", () => {
+    const files = [...new Set(search("revoke session on logout").map((h) => h.path))];
+    assert.ok(files.indexOf("src/auth/session.ts") < files.indexOf("test/session.test.ts"), files.join(", "));
+    assert.equal(search("session test")[0].path, "test/session.test.ts");
+    assert.equal(search("notes")[0].path, "docs/notes.md");
   });
 
   it("prose words find camelCase and snake_case identifiers; path words count", () => {
