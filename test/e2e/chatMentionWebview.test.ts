@@ -173,6 +173,18 @@ describe("chat webview: @-mentions of open files", function () {
     assert.equal(await value(), "@stats.py ");
   });
 
+  it("the @workspace entry writes @workspace into the message and attaches nothing", async () => {
+    const workspace: OpenFileItem = { id: "@workspace", kind: "workspace", name: "workspace", description: "search this workspace's code for the question", path: "@workspace", languageId: "plaintext", lineCount: 0 };
+    await open([workspace, ...TABS]);
+    await page.keyboard.type("@wor");
+    await list.locator(".mention-option", { hasText: "workspace" }).waitFor();
+    await page.keyboard.press("Enter");
+    assert.equal(await value(), "@workspace ");
+    await page.keyboard.type("where is the median computed?");
+    await page.keyboard.press("Enter");
+    assert.deepEqual((await sent()).filter((m) => m.type === "send"), [{ type: "send", text: "@workspace where is the median computed?", attachments: [] }]);
+  });
+
   it("Escape closes only the list: no stop, the text and chips stay", async () => {
     await open();
     await host({ type: "transcript", conversationId: "c", generating: true, turns: [{ id: "u", role: "user", content: "q" }, { id: "a", role: "assistant", content: "", streaming: true }] });

@@ -236,6 +236,24 @@ describe("chat webview in Chromium", function () {
     assert.equal(await page.locator("a[href]").count(), 0, "no element in the view carries a real href");
   });
 
+  it("path:line references in an answer become file links that ask the host to open the file at the line", async () => {
+    await open();
+    const md = "The total is in src/cart.ts:12, the rate in `src/pricing.ts:3-6` (and stats.py:4).\n\nNot [a page](https://example.com/x.ts:3) nor http://example.com:8080/y.ts:3.";
+    await send({ type: "transcript", conversationId: "c1", generating: false, turns: [turn("u1", "user", "q"), turn("a1", "assistant", md)] });
+    await clearSent();
+    const links = page.locator("a.file-link");
+    assert.deepEqual(await links.allTextContents(), ["src/cart.ts:12", "src/pricing.ts:3-6", "stats.py:4"]);
+    for (const text of ["src/cart.ts:12", "src/pricing.ts:3-6", "stats.py:4"]) await links.filter({ hasText: text }).click();
+    await page.locator("a.md-link", { hasText: "a page" }).click();
+    assert.deepEqual(await sent(), [
+      { type: "openFile", path: "src/cart.ts", line: 12 },
+      { type: "openFile", path: "src/pricing.ts", line: 3 },
+      { type: "openFile", path: "stats.py", line: 4 },
+      { type: "openLink", href: "https://example.com/x.ts:3" },
+    ]);
+    assert.equal(await page.locator("a[href]").count(), 0, "no element in the view carries a real href");
+  });
+
   for (const csp of [true, false]) {
     it(`renders the hostile-markdown corpus inert ${csp ? "under the CSP" : "with sanitizing alone (no CSP)"}`, async () => {
       omitCsp = !csp;

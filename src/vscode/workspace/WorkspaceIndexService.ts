@@ -15,6 +15,11 @@ import { IndexWatcher } from "./IndexWatcher";
 const START_DELAY_MS = 3000;
 const CAP_NOTICE_KEY = "mixtral.workspace.capNoticeFor";
 
+/** The settings the index is built from: a change to one of them builds a new index. */
+function indexSettingsKey(ws: WorkspaceSettings): string {
+  return JSON.stringify({ enabled: ws.enabled, maxFiles: ws.maxFiles, maxFileSizeKb: ws.maxFileSizeKb });
+}
+
 export type IndexState =
   | { kind: "off"; reason: string }
   | { kind: "waiting" }
@@ -31,6 +36,8 @@ export class WorkspaceIndexService extends Disposable {
   private readonly stateEmitter = this._register(new vscode.EventEmitter<IndexState>());
   readonly onDidChangeState = this.stateEmitter.event;
   private readonly watcher: IndexWatcher;
+  /** indexSettingsKey of the settings the current index was made with. */
+  private lastSettings: string;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -45,11 +52,9 @@ export class WorkspaceIndexService extends Disposable {
     }));
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.restart("the workspace folders changed")));
     this._register({ dispose: () => this.stop() });
-    this.lastSettings = JSON.stringify(config.settings.workspace);
+    this.lastSettings = indexSettingsKey(config.settings.workspace);
     this.scheduleStart();
   }
-
-  private lastSettings: string;
 
   get state(): IndexState {
     return this.current;
@@ -135,8 +140,7 @@ export class WorkspaceIndexService extends Disposable {
   }
 
   private settingsChanged(ws: WorkspaceSettings): void {
-    // Only the settings the index is built from restart it (instructions and autoContext do not).
-    const relevant = JSON.stringify({ enabled: ws.enabled, maxFiles: ws.maxFiles, maxFileSizeKb: ws.maxFileSizeKb });
+    const relevant = indexSettingsKey(ws);
     if (relevant === this.lastSettings) return;
     this.lastSettings = relevant;
     this.restart("the mixtral.workspace settings changed");

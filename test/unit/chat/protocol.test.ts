@@ -28,6 +28,7 @@ describe("chat protocol: parseWebviewMessage", () => {
       { type: "attach", what: "file" },
       { type: "codeAction", action: "insert", code: "x", languageId: "ts" },
       { type: "openLink", href: "https://example.com" },
+      { type: "openFile", path: "src/cart.ts", line: 12 },
       { type: "action", action: "retry" },
       { type: "draft", text: "", attachments: [] },
     ];
@@ -69,6 +70,8 @@ describe("chat protocol: parseWebviewMessage", () => {
     const many = Array.from({ length: LIMITS.attachments + 1 }, () => attachment);
     assert.match(rejected({ type: "send", text: "a", attachments: many }), /more than/);
     assert.match(rejected({ type: "openLink", href: `https://a.example/${"a".repeat(LIMITS.urlChars)}` }), /longer than/);
+    assert.match(rejected({ type: "openFile", path: "src/cart.ts", line: 0 }), /line must be an integer/);
+    assert.match(rejected({ type: "openFile", path: "", line: 3 }), /path is empty/);
   });
 
   it("ignores __proto__ and constructor keys and copies only known fields", () => {
