@@ -1,9 +1,9 @@
 // The index in memory: the files it covers (size and mtime, to tell what changed), their chunks
 // in the BM25 index, their definitions by name, and the identifiers each file uses (interned, for
 // the repo map's reference graph). One owner: the indexer worker (or a test, or the CLI in-process).
-import type MiniSearch from "minisearch";
+import { Bm25Index } from "./Bm25Index";
 import type { Chunk, FileAnalysis, FileSymbol } from "./chunker";
-import { aggregateFileScore, createChunkSearch, searchChunks, type ChunkDocument } from "./chunkSearch";
+import { aggregateFileScore, chunkTerms, queryTerms, tokenizePath } from "./chunkSearch";
 import { identifiersOf } from "./tokenizer";
 
 export interface IndexedFile {
@@ -50,7 +50,7 @@ export class IndexStore {
   /** Bumped on every change: caches keyed on it (the repo map's graph) know when to rebuild. */
   generation = 0;
 
-  constructor(readonly search: MiniSearch<ChunkDocument> = createChunkSearch()) {}
+  constructor(readonly search: Bm25Index = new Bm25Index()) {}
 
   identifier(name: string): number {
     let id = this.identifierIds.get(name);
@@ -69,16 +69,15 @@ export class IndexStore {
     const lines = text.split("\n");
     const refs = [...identifiersOf(text)].map((name) => this.identifier(name));
     const file: IndexedFile = { root, rel, size, mtimeMs, chunkIds: [], symbols: analysis.symbols, refs: Uint32Array.from(refs) };
-    const docs: ChunkDocument[] = [];
+    const pathTerms = tokenizePath(rel);
     for (const chunk of mergeSmallChunks(analysis.chunks)) {
       const body = lines.slice(chunk.startLine - 1, chunk.endLine).join("\n");
       if (!/[A-Za-z0-9]/.test(body)) continue;
       const id = this.nextChunkId++;
       file.chunkIds.push(id);
       this.chunks.set(id, chunk.symbol ? { file, startLine: chunk.startLine, endLine: chunk.endLine, symbol: chunk.symbol } : { file, startLine: chunk.startLine, endLine: chunk.endLine });
-      docs.push({ id, text: body, names: chunk.names.join(" "), path: rel });
+      this.search.add(id, chunkTerms(body, chunk.names, pathTerms));
     }
-    this.search.addAll(docs);
     this.files.set(key, file);
     for (const s of analysis.symbols) addTo(this.definers, s.name, key);
     this.generation++;
@@ -102,7 +101,7 @@ export class IndexStore {
     if (!file) return false;
     for (const id of file.chunkIds) {
       this.chunks.delete(id);
-      this.search.discard(id);
+      this.search.remove(id);
     }
     for (const s of file.symbols) {
       const set = this.definers.get(s.name);
@@ -120,13 +119,14 @@ export class IndexStore {
    */
   rankChunks(query: string, limit: number, perFile = 3): RankedChunk[] {
     const byFile = new Map<IndexedFile, RankedChunk[]>();
-    for (const hit of searchChunks(this.search, query)) {
-      const chunk = this.chunks.get(hit.id);
+    for (const [id, score] of this.search.score(queryTerms(query))) {
+      const chunk = this.chunks.get(id);
       if (!chunk) continue;
       const list = byFile.get(chunk.file);
-      if (list) list.push({ chunk, score: hit.score });
-      else byFile.set(chunk.file, [{ chunk, score: hit.score }]);
+      if (list) list.push({ chunk, score });
+      else byFile.set(chunk.file, [{ chunk, score }]);
     }
+    for (const list of byFile.values()) list.sort((a, b) => b.score - a.score);
     const files = [...byFile.values()].map((list) => ({ list, score: aggregateFileScore(list.map((r) => r.score)) }));
     files.sort((a, b) => b.score - a.score);
     const out: RankedChunk[] = [];

@@ -1,59 +1,26 @@
-// BM25 over chunks (minisearch): each chunk is a document with three fields, its text, the names
-// it defines and its file's path, all in code-aware terms (tokenizer.ts). A query ranks chunks;
-// files are then ranked by their best chunks (the best, plus a share of the next ones, so a file
-// that matches in several places comes before one that matches once).
-import MiniSearch from "minisearch";
+// What the BM25 index (Bm25Index) sees of a chunk and of a query: a chunk's terms are those of its
+// text, of the names it defines (×FIELD_WEIGHT.names) and of its file's path (×FIELD_WEIGHT.path),
+// all code-aware (tokenizer.ts). Files are ranked by their best chunks: the best, plus a decaying
+// share of the next ones, so a file that matches in several places comes before one that matches once.
+import type { WeightedTerms } from "./Bm25Index";
 import { tokenizeCode, tokenizePath } from "./tokenizer";
 
-export interface ChunkDocument {
-  readonly id: number;
-  readonly text: string;
-  /** The simple names the chunk defines, space-separated. */
-  readonly names: string;
-  readonly path: string;
-}
-
 /** Field weights: a definition's name counts most, then the path, then the text. */
-export const FIELD_BOOST = { names: 4, path: 1.5, text: 1 } as const;
-const FIELDS = ["text", "names", "path"];
+export const FIELD_WEIGHT = { text: 1, names: 4, path: 1.5 } as const;
 
-function tokenizeField(text: string, field?: string): string[] {
-  return field === "path" ? tokenizePath(text) : tokenizeCode(text);
+export function chunkTerms(text: string, names: readonly string[], pathTerms: readonly string[]): WeightedTerms {
+  return [
+    [tokenizeCode(text), FIELD_WEIGHT.text],
+    [tokenizeCode(names.join(" ")), FIELD_WEIGHT.names],
+    [pathTerms, FIELD_WEIGHT.path],
+  ];
 }
+
+export { tokenizePath };
 
 /** The query's terms, each once (a query that repeats a word does not weigh it twice). */
 export function queryTerms(query: string): string[] {
   return [...new Set(tokenizeCode(query))];
-}
-
-const OPTIONS = {
-  idField: "id",
-  fields: FIELDS,
-  storeFields: [] as string[],
-  tokenize: tokenizeField,
-  processTerm: (term: string) => term,
-  searchOptions: { boost: FIELD_BOOST, combineWith: "OR" as const, prefix: false, fuzzy: false, tokenize: queryTerms },
-  autoVacuum: { minDirtCount: 1000, minDirtFactor: 0.2, batchSize: 2000, batchWait: 5 },
-};
-
-export function createChunkSearch(): MiniSearch<ChunkDocument> {
-  return new MiniSearch<ChunkDocument>(OPTIONS);
-}
-
-/** Rebuilds a search index from its JSON (MiniSearch.toJSON); throws on a malformed one. */
-export function loadChunkSearch(json: string): MiniSearch<ChunkDocument> {
-  return MiniSearch.loadJSON<ChunkDocument>(json, OPTIONS);
-}
-
-export interface ScoredChunk {
-  readonly id: number;
-  readonly score: number;
-}
-
-/** Chunks matching the query, best first (raw BM25 with field boosts). */
-export function searchChunks(index: MiniSearch<ChunkDocument>, query: string): ScoredChunk[] {
-  if (!queryTerms(query).length) return [];
-  return index.search(query).map((r) => ({ id: r.id as number, score: r.score }));
 }
 
 /** A file's score from its chunks' scores (best first): the best plus a decaying share of the rest. */

@@ -1,7 +1,8 @@
-// The index on disk: one file, `workspace-index.jsonl` in the storage folder, three lines:
-//   1. {"format": FORMAT_VERSION, "options": <hash of the options that shape the index>}
-//   2. the files (size, mtime, chunks, symbols, interned references) and the identifier table
-//   3. the BM25 index (MiniSearch.toJSON)
+// The index on disk: one file, `workspace-index.bin` in the storage folder:
+//   1. a JSON line {"format": FORMAT_VERSION, "options": <hash of the options that shape the index>}
+//   2. a JSON line: the files (size, mtime, chunks, symbols, interned references), the identifier
+//      table and the BM25 index's term list
+//   3. the BM25 index's postings, binary (Bm25Index.serialize), to the end of the file
 // Written to a temporary file and renamed, so a crash leaves the old index or the new one. On
 // load, anything unexpected (another format, other options, a torn or corrupt file, a chunk id the
 // search index lacks) means "no index": the caller rebuilds; nothing from that file is trusted.
@@ -9,13 +10,13 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Chunk, FileSymbol } from "./chunker";
-import { loadChunkSearch } from "./chunkSearch";
+import { Bm25Index } from "./Bm25Index";
 import { IndexStore, type IndexedFile, type SkippedFile } from "./IndexStore";
 import type { IndexOptions, SymbolKind } from "./types";
 
 /** Bump on any change to what is stored or how chunks and terms are made. */
 export const FORMAT_VERSION = 1;
-export const INDEX_FILE = "workspace-index.jsonl";
+export const INDEX_FILE = "workspace-index.bin";
 
 type StoredFile = [root: string, rel: string, size: number, mtimeMs: number, chunks: [number, number, number, string?][], symbols: [string, string, SymbolKind, number, number][], refs: number[]];
 
@@ -37,11 +38,12 @@ export async function saveIndex(store: IndexStore, options: IndexOptions): Promi
     }) as StoredFile[4];
     files.push([f.root, f.rel, f.size, f.mtimeMs, chunks, f.symbols.map((s) => [s.name, s.qualified, s.kind, s.startLine, s.endLine]), [...f.refs]]);
   }
+  const { termList, bytes } = store.search.serialize();
   const handle = await fs.promises.open(temp, "w");
   try {
     await handle.write(JSON.stringify({ format: FORMAT_VERSION, options: optionsHash(options) }) + "\n");
-    await handle.write(JSON.stringify({ identifiers: store.identifiers, files, skipped: [...store.skipped] }) + "\n");
-    await handle.write(JSON.stringify(store.search) + "\n");
+    await handle.write(JSON.stringify({ identifiers: store.identifiers, files, skipped: [...store.skipped], terms: termList }) + "\n");
+    await handle.write(bytes);
     await handle.sync();
   } finally {
     await handle.close();
@@ -68,13 +70,12 @@ export async function loadIndex(options: IndexOptions): Promise<IndexStore | und
 function parseIndex(bytes: Buffer, hash: string): IndexStore | undefined {
   const first = bytes.indexOf(10);
   const second = first < 0 ? -1 : bytes.indexOf(10, first + 1);
-  const third = second < 0 ? -1 : bytes.indexOf(10, second + 1);
-  if (third < 0) return undefined;
+  if (second < 0) return undefined;
   const header = JSON.parse(bytes.toString("utf8", 0, first)) as { format?: unknown; options?: unknown };
   if (header.format !== FORMAT_VERSION || header.options !== hash) return undefined;
-  const body = JSON.parse(bytes.toString("utf8", first + 1, second)) as { identifiers: unknown; files: unknown; skipped: unknown };
-  const search = loadChunkSearch(bytes.toString("utf8", second + 1, third));
-  if (!Array.isArray(body.identifiers) || !Array.isArray(body.files)) return undefined;
+  const body = JSON.parse(bytes.toString("utf8", first + 1, second)) as { identifiers: unknown; files: unknown; skipped: unknown; terms: unknown };
+  if (!Array.isArray(body.identifiers) || !Array.isArray(body.files) || !Array.isArray(body.terms) || !body.terms.every((t) => typeof t === "string")) return undefined;
+  const search = Bm25Index.deserialize(body.terms as string[], bytes.subarray(second + 1));
   const store = new IndexStore(search);
   if (!body.identifiers.every((s) => typeof s === "string")) return undefined;
   store.restoreIdentifiers(body.identifiers as string[]);

@@ -47,16 +47,37 @@ function pushTerm(out: string[], term: string): void {
   out.push(stem(term));
 }
 
+/** One word's terms: whole, then its parts. */
+function wordTerms(word: string): string[] {
+  const out: string[] = [];
+  const lower = word.toLowerCase();
+  const parts = splitIdentifier(word);
+  if (parts.length <= 1) {
+    pushTerm(out, lower.replace(/^[_$]+|[_$]+$/g, ""));
+    return out;
+  }
+  pushTerm(out, lower.replace(/[_$]/g, ""));
+  for (const part of parts) pushTerm(out, part.toLowerCase());
+  return out;
+}
+
+// Code repeats its words: each word's terms are worked out once (the cache is emptied when full).
+const wordCache = new Map<string, string[]>();
+const WORD_CACHE_MAX = 50_000;
+
 /** The terms of a text (code, prose or a query), in order, repeats kept (they are term counts). */
 export function tokenizeCode(text: string): string[] {
   const out: string[] = [];
-  for (const match of text.matchAll(WORD)) {
-    const word = match[0];
-    const lower = word.toLowerCase();
-    const parts = splitIdentifier(word);
-    if (parts.length <= 1) { pushTerm(out, lower.replace(/^[_$]+|[_$]+$/g, "")); continue; }
-    pushTerm(out, lower.replace(/[_$]/g, ""));
-    for (const part of parts) pushTerm(out, part.toLowerCase());
+  WORD.lastIndex = 0;
+  for (let m = WORD.exec(text); m; m = WORD.exec(text)) {
+    const word = m[0];
+    let terms = wordCache.get(word);
+    if (!terms) {
+      if (wordCache.size >= WORD_CACHE_MAX) wordCache.clear();
+      terms = wordTerms(word);
+      wordCache.set(word, terms);
+    }
+    for (const t of terms) out.push(t);
   }
   return out;
 }
