@@ -1,10 +1,11 @@
 // `npm run package [-- --target <t>] [--out <file.vsix>]`: a platform-specific VSIX (default: this
 // machine's platform, e.g. linux-x64) holding dist/,
-// media/, node-llama-cpp and only that platform's @node-llama-cpp/* prebuilt binaries.
+// media/, node-llama-cpp and only that platform's @node-llama-cpp/* prebuilt binaries and
+// @vscode/ripgrep-* binary (the workspace index's grep).
 //
 // vsce takes node_modules from `npm list --production`, which lists every optional
 // @node-llama-cpp/* package that npm installed here (CUDA, Vulkan, ARM...). .vscodeignore is an
-// allowlist; this script writes a copy of it whose binary line names the target's packages and
+// allowlist; this script writes a copy of it whose binary lines name the target's packages and
 // hands it to vsce with --ignoreFile. Targets whose binaries npm did not install on this machine
 // (macOS, Windows) are fetched with `npm pack` (needs the registry) into node_modules for the
 // duration of the packaging, then removed.
@@ -37,7 +38,19 @@ export function hostTarget() {
   return `${os}-${arch}`;
 }
 
+/** vsce target → @vscode/ripgrep's binary package for it (the workspace index's grep). */
+export const TARGET_RIPGREP = {
+  "linux-x64": "ripgrep-linux-x64",
+  "linux-arm64": "ripgrep-linux-arm64",
+  "linux-armhf": "ripgrep-linux-arm",
+  "darwin-arm64": "ripgrep-darwin-arm64",
+  "darwin-x64": "ripgrep-darwin-x64",
+  "win32-x64": "ripgrep-win32-x64",
+  "win32-arm64": "ripgrep-win32-arm64",
+};
+
 const BINARY_LINE = /^!node_modules\/@node-llama-cpp\/.*$/m;
+const RIPGREP_LINE = /^!node_modules\/@vscode\/ripgrep-.*$/m;
 
 function parseArgs(argv) {
   const opts = { target: hostTarget(), out: undefined };
@@ -62,14 +75,26 @@ export function vsixPath(target = hostTarget()) {
 
 /** Makes sure each binary package is in node_modules; returns the ones this script added. */
 async function ensureBinaries(packages) {
-  const added = [];
   const version = JSON.parse(readFileSync(join(REPO_ROOT, "node_modules", "node-llama-cpp", "package.json"), "utf8")).version;
-  for (const pkg of packages) {
-    const dir = join(REPO_ROOT, "node_modules", "@node-llama-cpp", pkg);
+  return ensurePackages(packages.map((pkg) => ({ scope: "@node-llama-cpp", pkg, version })));
+}
+
+/** The target's ripgrep binary package, at the version @vscode/ripgrep pins it to. */
+async function ensureRipgrep(target) {
+  const pkg = TARGET_RIPGREP[target];
+  const lock = JSON.parse(readFileSync(join(REPO_ROOT, "package-lock.json"), "utf8"));
+  const version = lock.packages["node_modules/@vscode/ripgrep"].optionalDependencies[`@vscode/${pkg}`];
+  return ensurePackages([{ scope: "@vscode", pkg, version }]);
+}
+
+async function ensurePackages(wanted) {
+  const added = [];
+  for (const { scope, pkg, version } of wanted) {
+    const dir = join(REPO_ROOT, "node_modules", scope, pkg);
     if (existsSync(join(dir, "package.json"))) continue;
     const cache = join(REPO_ROOT, ".cache", "vsix-binaries");
     mkdirSync(cache, { recursive: true });
-    const spec = `@node-llama-cpp/${pkg}@${version}`;
+    const spec = `${scope}/${pkg}@${version}`;
     process.stderr.write(`Fetching ${spec} (not installed on this platform)...\n`);
     const packed = await capture("npm", ["pack", spec, "--pack-destination", cache, "--silent"], { cwd: cache });
     if (packed.code !== 0) throw Object.assign(new Error(`npm pack ${spec} failed (it needs the npm registry):\n${packed.stderr}`), { name: "HarnessError" });
@@ -87,13 +112,14 @@ export async function packageVsix({ target = hostTarget(), out } = {}) {
   const binaries = TARGET_BINARIES[target];
   const ignore = readFileSync(join(REPO_ROOT, ".vscodeignore"), "utf8");
   if (!BINARY_LINE.test(ignore)) throw new Error(".vscodeignore has no !node_modules/@node-llama-cpp/... line to rewrite");
+  if (!RIPGREP_LINE.test(ignore)) throw new Error(".vscodeignore has no !node_modules/@vscode/ripgrep-... line to rewrite");
   const lines = binaries.map((b) => `!node_modules/@node-llama-cpp/${b}/**`).join("\n");
   const ignoreFile = join(REPO_ROOT, ".cache", `vscodeignore-${target}`);
   mkdirSync(join(REPO_ROOT, ".cache"), { recursive: true });
-  writeFileSync(ignoreFile, ignore.replace(BINARY_LINE, lines));
+  writeFileSync(ignoreFile, ignore.replace(BINARY_LINE, lines).replace(RIPGREP_LINE, `!node_modules/@vscode/${TARGET_RIPGREP[target]}/**`));
 
   await gpuPackManifest(target);
-  const added = await ensureBinaries(binaries);
+  const added = [...(await ensureBinaries(binaries)), ...(await ensureRipgrep(target))];
   try {
     rmSync(outFile, { force: true });
     const vsce = join(REPO_ROOT, "node_modules", "@vscode", "vsce", "vsce");

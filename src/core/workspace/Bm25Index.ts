@@ -178,7 +178,7 @@ export class Bm25Index {
       new Uint8Array(p.counts.buffer).set(bytes.subarray(o + n * 4, o + n * 8));
       o += n * 8;
       p.length = n;
-      for (let i = 0; i < n; i++) if (p.ids[i] < 0 || p.ids[i] >= capacity) fail();
+      for (let i = 0; i < n; i++) if (p.ids[i] < 0 || p.ids[i] >= capacity || !(p.counts[i] > 0 && p.counts[i] < 1e9)) fail();
       index.terms.set(term, p);
     }
     if (o !== bytes.length) fail();

@@ -3,7 +3,7 @@
 // the repo map's reference graph). One owner: the indexer worker (or a test, or the CLI in-process).
 import { Bm25Index } from "./Bm25Index";
 import type { Chunk, FileAnalysis, FileSymbol } from "./chunker";
-import { aggregateFileScore, chunkTerms, queryTerms, tokenizePath } from "./chunkSearch";
+import { aggregateFileScore, chunkTerms, queryTerms, rolePrior, tokenizePath } from "./chunkSearch";
 import { identifiersOf } from "./tokenizer";
 
 export interface IndexedFile {
@@ -127,7 +127,7 @@ export class IndexStore {
       else byFile.set(chunk.file, [{ chunk, score }]);
     }
     for (const list of byFile.values()) list.sort((a, b) => b.score - a.score);
-    const files = [...byFile.values()].map((list) => ({ list, score: aggregateFileScore(list.map((r) => r.score)) }));
+    const files = [...byFile.values()].map((list) => ({ list, score: aggregateFileScore(list.map((r) => r.score)) * rolePrior(list[0].chunk.file.rel) }));
     files.sort((a, b) => b.score - a.score);
     const out: RankedChunk[] = [];
     for (const { list, score } of files) {

@@ -104,7 +104,11 @@ function personalise(store: IndexStore, graph: Graph, query: string): Map<number
 export function buildRepoMap(store: IndexStore, options: IndexOptions, query: string, tokenBudget: number): string {
   const graph = referenceGraph(store);
   if (!graph.files.length) return "";
-  const rank = pageRank(graph, personalise(store, graph, query));
+  const personal = personalise(store, graph, query);
+  const rank = pageRank(graph, personal);
+  // The question's own files first among equals: their share of the personalisation is added.
+  const personalTotal = [...personal.values()].reduce((x, y) => x + y, 0) || 1;
+  for (const [i, w] of personal) rank[i] += (0.5 * w) / personalTotal;
   const order = [...rank.keys()].sort((a, b) => rank[b] - rank[a]);
   const queryTerms = new Set(tokenizeCode(query));
   const reader = new LineReader(options);

@@ -2,6 +2,7 @@
 // one the VSIX ships), over the same files the index covers: .gitignore honoured even outside a
 // git repository, hidden files searched but never .git, the exclude globs, the size limit.
 import { spawn } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { excludeGlobToRegExp, matchesAny } from "./glob";
 import type { IndexRoot, ReferenceLocation } from "./types";
@@ -17,10 +18,21 @@ export interface GrepOptions {
   readonly signal?: AbortSignal;
 }
 
-/** The platform's rg binary from @vscode/ripgrep's optional package (no download, no postinstall). */
+/**
+ * The platform's rg binary from @vscode/ripgrep's optional package (no download, no postinstall).
+ * An unpacked VSIX may have lost the executable bit; it is set again once.
+ */
 export function ripgrepPath(): string {
   const binary = process.platform === "win32" ? "rg.exe" : "rg";
-  return require.resolve(`@vscode/ripgrep-${process.platform}-${process.arch}/bin/${binary}`);
+  const file = require.resolve(`@vscode/ripgrep-${process.platform}-${process.arch}/bin/${binary}`);
+  if (process.platform !== "win32") {
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+    } catch {
+      fs.chmodSync(file, 0o755);
+    }
+  }
+  return file;
 }
 
 export async function grepWorkspace(pattern: string, options: GrepOptions): Promise<ReferenceLocation[]> {

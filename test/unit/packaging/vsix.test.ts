@@ -87,6 +87,19 @@ describe("VSIX package", function () {
     );
   });
 
+  it("holds the indexer worker, its tree-sitter wasm files and only this platform's ripgrep", () => {
+    assert.ok(names.includes("extension/dist/indexer.js"), "dist/indexer.js is missing");
+    for (const wasm of ["web-tree-sitter", "tree-sitter-typescript", "tree-sitter-python", "tree-sitter-cpp", "tree-sitter-c-sharp"]) {
+      assert.ok(names.includes(`extension/dist/tree-sitter/${wasm}.wasm`), `dist/tree-sitter/${wasm}.wasm is missing`);
+    }
+    const ripgrep = new Set(names.map((n) => /^extension\/node_modules\/@vscode\/(ripgrep[^/]*)\//.exec(n)?.[1]).filter((p): p is string => !!p));
+    const arch = process.arch === "arm" ? "arm" : process.arch;
+    assert.deepEqual([...ripgrep], [`ripgrep-${process.platform}-${arch}`]);
+    assert.ok(names.includes(`extension/node_modules/@vscode/ripgrep-${process.platform}-${arch}/bin/${process.platform === "win32" ? "rg.exe" : "rg"}`));
+    // Bundled or copied into dist/: the npm packages themselves stay out.
+    assert.deepEqual(names.filter((n) => /^extension\/node_modules\/(@vscode\/tree-sitter-wasm|web-tree-sitter|minisearch)\//.test(n)), []);
+  });
+
   it("carries the pinned GPU pack manifest of its target, checked at package time", async () => {
     const entry = entries.find((e) => e.name === "extension/dist/gpu-packs.json");
     assert.ok(entry, "extension/dist/gpu-packs.json is missing");
@@ -130,5 +143,23 @@ describe("VSIX package", function () {
     const result = JSON.parse(stdout) as { gpu: unknown; supportsMmap: unknown };
     assert.equal(result.gpu, false);
     assert.equal(typeof result.supportsMmap, "boolean");
+  });
+
+  it("ships a workspace index whose worker parses with the shipped grammars, and a ripgrep that runs", async () => {
+    const dest = path.join(scratch, "unpacked");
+    if (!fs.existsSync(dest)) extractZip(vsix, dest);
+    const folder = path.join(scratch, "indexed");
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(path.join(folder, "geometry.py"), "def polygon_area(points):\n    return 0\n");
+    const cli = path.join(dest, "extension", "dist", "cli.js");
+    const { stdout } = await run(process.execPath, [cli, "search", folder, "polygon area", "--json", "--no-storage"]);
+    assert.deepEqual(JSON.parse(stdout).map((h: { path: string; symbol: string }) => [h.path, h.symbol]), [["geometry.py", "polygon_area"]]);
+    const rg = path.join(dest, "extension", "node_modules", "@vscode", `ripgrep-${process.platform}-${process.arch}`, "bin", process.platform === "win32" ? "rg.exe" : "rg");
+    const version = await run(rg, ["--version"]).catch(async () => {
+      // A zip may drop the executable bit; ripgrepPath() sets it again, as here.
+      fs.chmodSync(rg, 0o755);
+      return run(rg, ["--version"]);
+    });
+    assert.match(version.stdout, /^ripgrep \d+/);
   });
 });
