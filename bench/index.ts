@@ -16,6 +16,7 @@ import { run as completion } from "./completion";
 import { formatEngineOverhead, measureEngineOverhead, run as engine, type EngineOverhead, type EngineOverheadOptions } from "./engine";
 import { formatHostCost, measureHostCost, run as host, type HostCost } from "./host";
 import { formatSpecDecode, run as specdec, runSpecDecode, type SpecDecodeRun } from "./specdec";
+import { run as retrieval } from "./retrieval";
 import { modeledRatio } from "./lib/specDecode";
 import { GPU_MIXTRAL_COSTS } from "../src/core/speculation/draftPolicy";
 import { benchModelPath, ensureBenchModel } from "./lib/benchModel";
@@ -25,7 +26,7 @@ import { fmt, loadAverage, LoadSampler, machineFacts, median, ratio, round } fro
 import { newOutcomes, runSection, suiteExitCode, type SectionOutcomes } from "./lib/sections";
 import { formatMarkdownTable, formatTable, type Row } from "./lib/table";
 
-const benches: Record<string, (args: string[]) => Promise<number>> = { engine, completion, cancel, host, chat, specdec };
+const benches: Record<string, (args: string[]) => Promise<number>> = { engine, completion, cancel, host, chat, specdec, retrieval };
 
 interface SuiteFigures {
   tiny?: EngineOverhead;
@@ -256,6 +257,10 @@ async function suite(argv: string[]): Promise<number> {
     out(formatChatView(f.chat));
   });
 
+  // Prints "skipped: …" without the corpus's git mirrors ($MIXTRAL_MIRRORS); --quick: 2 commits a repository, no scale run.
+  await section("workspace retrieval (bench/retrieval)", async () => {
+    await retrieval(quick ? ["--per-repo", "2", "--no-scale"] : []);
+  });
   const load = sampler.stop();
   const header: Row = ["figure", "baseline", "ours", "ratio / diff", "goal"];
   const rows = summaryRows(f);

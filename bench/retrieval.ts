@@ -3,18 +3,22 @@
 // index, BM25 over whole files and ripgrep hit counts; then the index's scale figures on a large
 // repository (bench/lib/retrievalScale.ts).
 //
-//   node out/bench/retrieval.js [--mirrors DIR] [--repos owner/name,…] [--per-repo N] [--arms ours,bm25,rg] [--markdown]
+//   node out/bench/retrieval.js [--mirrors DIR] [--repos owner/name,…] [--per-repo N] [--arms ours,bm25,rg]
+//                               [--no-scale | --scale-only] [--markdown] [--verbose]
 //
 // Mirrors: --mirrors, else $MIXTRAL_MIRRORS (a folder of git mirrors in the fetch tool's layout,
 // DIR/owner+name/repo). Without them the program prints "skipped: …" and exits 0.
+import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { repoRoot } from "../test/helpers/tinyModel";
 import { RipgrepHitCount, type RetrievalArm, WholeFileBm25 } from "./lib/retrievalBaselines";
 import { loadRetrievalManifest } from "./lib/retrievalCorpus";
+import { scaleRows } from "./lib/retrievalScaleTable";
 import { WorkspaceIndexArm } from "./lib/retrievalOurs";
 import type { ScoreSummary } from "./lib/retrievalMetrics";
-import { type LocalizationFigures, measureLocalization, mirroredRepos, mirrorsPresent, writeOutcomes } from "./lib/retrievalRun";
+import { hasMirror, type LocalizationFigures, measureLocalization, mirroredRepos, mirrorsPresent, writeOutcomes } from "./lib/retrievalRun";
 import { fmt, median, percentile, ratio } from "./lib/stats";
+import { SCALE_REPOS, type ScaleFigures } from "./retrievalScale";
 import { formatMarkdownTable, formatTable, type Row } from "./lib/table";
 
 const ARMS: Record<string, () => RetrievalArm> = {
@@ -61,11 +65,38 @@ function option(argv: string[], name: string): string | undefined {
   return i >= 0 ? argv[i + 1] : undefined;
 }
 
+/** The scale figures, from a process of their own (its peak RSS is the index's alone). */
+function runScale(mirrors: string): Promise<ScaleFigures> {
+  const program = path.join(__dirname, "retrievalScale.js");
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [program, "--mirrors", mirrors], { maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${program} failed: ${stderr.trim().split("\n").pop() ?? err.message}`));
+      else resolve(JSON.parse(stdout.trim().split("\n").pop() ?? "") as ScaleFigures);
+    });
+  });
+}
+
+async function scaleSection(mirrors: string, markdown: boolean): Promise<void> {
+  const missing = SCALE_REPOS.filter((r) => !hasMirror(mirrors, r));
+  if (missing.length) {
+    process.stdout.write(`scale: skipped: no mirror of ${missing.join(", ")} under ${mirrors}\n`);
+    return;
+  }
+  const f = await runScale(mirrors);
+  process.stdout.write(`\nthe index at scale: ${f.repos.map((r) => `${r.repo}@${r.commit.slice(0, 10)} (${r.files} files)`).join(" + ")}, one folder\n`);
+  process.stdout.write((markdown ? formatMarkdownTable : formatTable)(["figure", "measured", "goal"], scaleRows(f)));
+  process.stdout.write(`${JSON.stringify({ scale: f })}\n`);
+}
+
 export async function run(argv: string[]): Promise<number> {
   const mirrors = option(argv, "--mirrors") ?? process.env.MIXTRAL_MIRRORS;
   const manifest = loadRetrievalManifest();
   if (!mirrorsPresent(mirrors) || mirroredRepos(mirrors, manifest).found.length === 0) {
     process.stdout.write(`skipped: no git mirrors of the corpus's repositories (pass --mirrors DIR or set MIXTRAL_MIRRORS; see bench/data/README.md)\n`);
+    return 0;
+  }
+  if (argv.includes("--scale-only")) {
+    await scaleSection(mirrors, argv.includes("--markdown"));
     return 0;
   }
   const armKeys = (option(argv, "--arms") ?? Object.keys(ARMS).join(",")).split(",");
@@ -84,6 +115,7 @@ export async function run(argv: string[]): Promise<number> {
   process.stdout.write(`file localization on ${f.outcomes.length} commits of ${f.repos.length} repositories (query: the commit message; answer: the non-test source files it changed)\n`);
   process.stdout.write(formatLocalization(f, argv.includes("--markdown")));
   process.stdout.write(`every commit's ranks: ${OUTCOMES_FILE}\n`);
+  if (!argv.includes("--no-scale")) await scaleSection(mirrors, argv.includes("--markdown"));
   return 0;
 }
 

@@ -1,39 +1,12 @@
-// The two baselines the workspace index is measured against, on the very files it searches:
-//   BM25 over whole files: minisearch (the library the index uses) with its default tokenizer and
+// The two baselines the workspace index is measured against, on the very files it searches
+// (bench/lib/retrievalFiles.ts):
+//   BM25 over whole files: minisearch (a maintained BM25 library) with its default tokenizer and
 //     term processing, one document per file, the plain thing a codebase search starts from;
 //   ripgrep: the query's words, each searched as a literal, files ranked by their number of matches.
 import { execFile } from "node:child_process";
-import { openSync, readSync, closeSync, fstatSync } from "node:fs";
-import * as path from "node:path";
 import MiniSearch from "minisearch";
 import { ripgrepPath } from "../../src/core/workspace/ripgrep";
-
-/** Files over this size are left out by every arm (the index's default maxFileBytes, 1 MiB). */
-export const MAX_FILE_BYTES = 1 << 20;
-
-/** A workspace file as text, or undefined for a binary (a NUL byte in its first 8 KB), a file over
- *  `maxBytes` or one that cannot be read. */
-export function readTextFile(file: string, maxBytes = MAX_FILE_BYTES): string | undefined {
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, "r");
-    const size = fstatSync(fd).size;
-    if (size > maxBytes) return undefined;
-    const buf = Buffer.alloc(size);
-    let read = 0;
-    while (read < size) {
-      const n = readSync(fd, buf, read, size - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    if (buf.subarray(0, Math.min(read, 8192)).includes(0)) return undefined;
-    return buf.subarray(0, read).toString("utf8");
-  } catch {
-    return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
+import { IndexableFiles } from "./retrievalFiles";
 
 /** One arm of the benchmark: told which files changed in its folder, asked for a file ranking. */
 export interface RetrievalArm {
@@ -52,13 +25,15 @@ export class WholeFileBm25 implements RetrievalArm {
    *  exact (discard() would leave the old terms in them until a vacuum). */
   private readonly texts = new Map<string, string>();
 
+  private readonly files = new IndexableFiles();
+
   async update(dir: string, changed: readonly string[]): Promise<void> {
-    for (const p of changed) {
-      const old = this.texts.get(p);
-      if (old !== undefined) this.index.remove({ id: p, text: old });
+    const { added, removed } = await this.files.update(dir, changed);
+    for (const p of removed) {
+      this.index.remove({ id: p, text: this.texts.get(p)! });
       this.texts.delete(p);
-      const text = readTextFile(path.join(dir, p));
-      if (text === undefined) continue;
+    }
+    for (const [p, text] of added) {
       this.index.add({ id: p, text });
       this.texts.set(p, text);
     }
@@ -95,19 +70,22 @@ export function rankByCount(out: string): string[] {
   return rows.sort((a, b) => b.count - a.count || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((r) => r.path);
 }
 
-/** ripgrep on the query's words, ranked by hit count; it reads the folder afresh each query. */
+/** ripgrep on the query's words, ranked by hit count; it reads the files afresh each query. */
 export class RipgrepHitCount implements RetrievalArm {
   readonly name = "ripgrep hit count";
+  private readonly files = new IndexableFiles();
   private dir = "";
 
-  async update(dir: string): Promise<void> {
+  async update(dir: string, changed: readonly string[]): Promise<void> {
     this.dir = dir;
+    await this.files.update(dir, changed);
   }
 
   rankFiles(query: string, limit: number): Promise<string[]> {
     const words = queryWords(query);
     if (words.length === 0) return Promise.resolve([]);
-    const args = ["--count-matches", "--ignore-case", "--fixed-strings", "--hidden", "--max-filesize", "1M", "--no-messages", ...words.flatMap((w) => ["-e", w]), "."];
+    // The files are named one by one: ripgrep then searches exactly them, whatever its ignore rules.
+    const args = ["--count-matches", "--ignore-case", "--fixed-strings", "--no-messages", ...words.flatMap((w) => ["-e", w]), "--", ...this.files.files()];
     return new Promise((resolve, reject) => {
       execFile(ripgrepPath(), args, { cwd: this.dir, maxBuffer: 64 << 20 }, (err, stdout) => {
         // Exit code 1 is "no match"; 2 means some file could not be read (the others still count).

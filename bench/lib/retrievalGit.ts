@@ -51,24 +51,46 @@ export const changedPaths = (mirror: string, from: string, to: string): string[]
 /** A scratch folder that holds one tree of a mirror at a time. */
 export class MirrorCheckout {
   readonly dir: string;
-  private readonly scratch: string;
   private readonly indexFile: string;
+  private readonly owned: string[];
   private current: string | undefined;
 
-  constructor(private readonly mirror: string) {
-    this.scratch = mkdtempSync(path.join(os.tmpdir(), "mixtral-retrieval-"));
-    this.dir = path.join(this.scratch, "ws");
-    this.indexFile = path.join(this.scratch, "index");
-    mkdirSync(this.dir);
+  /** `target`: the folder to fill and git's index file for it (both removed by dispose); a new
+   *  temporary folder by default. */
+  constructor(private readonly mirror: string, target?: { readonly dir: string; readonly indexFile: string }) {
+    const scratch = target ? undefined : mkdtempSync(path.join(os.tmpdir(), "mixtral-retrieval-"));
+    this.dir = target?.dir ?? path.join(scratch!, "ws");
+    this.indexFile = target?.indexFile ?? path.join(scratch!, "index");
+    this.owned = scratch ? [scratch] : [this.dir, this.indexFile];
+    mkdirSync(this.dir, { recursive: true });
   }
 
   /** Makes the folder hold `commit`'s tree; returns the paths that changed since the last one
    *  (every file the first time). */
   checkout(commit: string): string[] {
     const before = this.current;
-    git(this.mirror, ["--work-tree", this.dir, "read-tree", "--reset", "-u", commit], { GIT_INDEX_FILE: this.indexFile });
+    const env = { GIT_INDEX_FILE: this.indexFile };
+    try {
+      git(this.mirror, ["--work-tree", this.dir, "read-tree", "--reset", "-u", commit], env);
+    } catch (err) {
+      if (before || !/unable to read sha1 file/.test(String(err))) throw err;
+      this.checkoutPresentBlobs(commit);
+    }
     this.current = commit;
     return before ? changedPaths(this.mirror, before, commit) : this.files();
+  }
+
+  /** A first checkout of a tree some of whose blobs the mirror lacks (the fetch tool's snapshots
+   *  leave out files of 4 MiB and more): those files are left out, the rest written. */
+  private checkoutPresentBlobs(commit: string): void {
+    const env = { GIT_INDEX_FILE: this.indexFile };
+    git(this.mirror, ["read-tree", "--reset", commit], env);
+    const entries = git(this.mirror, ["--work-tree", this.dir, "ls-files", "-s"], env).split("\n").filter(Boolean).map((l) => ({ sha: l.split(" ")[1], path: l.split("\t")[1] }));
+    const checked = execFileSync("git", ["--git-dir", gitDir(this.mirror), "cat-file", "--batch-check=%(objectname)"], { input: entries.map((e) => e.sha).join("\n"), encoding: "utf8", maxBuffer: 256 << 20 });
+    const missing = new Set(checked.split("\n").filter((l) => l.endsWith(" missing")).map((l) => l.split(" ")[0]));
+    const drop = entries.filter((e) => missing.has(e.sha)).map((e) => e.path);
+    if (drop.length) execFileSync("git", ["--git-dir", gitDir(this.mirror), "--work-tree", this.dir, "update-index", "--force-remove", "-z", "--stdin"], { input: drop.join("\0"), env: { ...process.env, ...env } });
+    git(this.mirror, ["--work-tree", this.dir, "checkout-index", "-a", "-f"], env);
   }
 
   /** Every file of the current tree, sorted, relative with "/". */
@@ -77,6 +99,6 @@ export class MirrorCheckout {
   }
 
   dispose(): void {
-    rmSync(this.scratch, { recursive: true, force: true });
+    for (const p of this.owned) rmSync(p, { recursive: true, force: true });
   }
 }

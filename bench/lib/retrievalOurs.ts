@@ -4,22 +4,13 @@
 // extension makes on file events. Its file ranking is each file at its first hit's place.
 import { existsSync } from "node:fs";
 import * as path from "node:path";
-import { DEFAULT_EXCLUDE_GLOBS, DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_FILES } from "../../src/core/workspace/defaults";
-import type { IndexOptions } from "../../src/core/workspace/types";
 import { WorkspaceIndexClient } from "../../src/core/workspace/WorkspaceIndexClient";
 import type { RetrievalArm } from "./retrievalBaselines";
+import { cliOptions } from "./retrievalFiles";
 import { rankFiles } from "./retrievalMetrics";
 
 /** Chunks asked for per query: several chunks of one file come back, so ask for more than files. */
 export const HITS_PER_FILE = 4;
-
-/** The CLI's options for a folder, held in memory (the benchmark's folders are scratch). */
-export const cliOptions = (dir: string): IndexOptions => ({
-  roots: [{ name: path.basename(dir), path: dir }],
-  excludeGlobs: DEFAULT_EXCLUDE_GLOBS,
-  maxFileBytes: DEFAULT_MAX_FILE_BYTES,
-  maxFiles: DEFAULT_MAX_FILES,
-});
 
 export class WorkspaceIndexArm implements RetrievalArm {
   readonly name = "ours (workspace index)";

@@ -54,19 +54,19 @@ export interface LocalizationFigures {
   readonly missing: string[];
 }
 
+export function hasMirror(mirrors: string, repo: string): boolean {
+  try {
+    mirrorOf(mirrors, repo);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The repositories of the manifest whose mirrors are under `mirrors` (the others are skipped). */
 export function mirroredRepos(mirrors: string, manifest: RetrievalManifest): { found: string[]; missing: string[] } {
-  const found: string[] = [];
-  const missing: string[] = [];
-  for (const r of manifest.repos) {
-    try {
-      mirrorOf(mirrors, r.repo);
-      found.push(r.repo);
-    } catch {
-      missing.push(r.repo);
-    }
-  }
-  return { found, missing };
+  const repos = manifest.repos.map((r) => r.repo);
+  return { found: repos.filter((r) => hasMirror(mirrors, r)), missing: repos.filter((r) => !hasMirror(mirrors, r)) };
 }
 
 async function runCommit(arms: RetrievalArm[], checkout: MirrorCheckout, mirror: string, loc: { id: string; repo: string; commit: string; parent: string }): Promise<CommitOutcome> {

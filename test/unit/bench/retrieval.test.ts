@@ -135,7 +135,12 @@ describe("retrieval benchmark localization on a real git history", function () {
     write("src/cart.py", "def add_item(cart, item):\n    cart.items.append(item)\n");
     write("src/invoice.py", "def total(invoice):\n    return sum(line.price for line in invoice.lines)\n");
     write("README.md", "A shop.\n");
+    // A tracked bundle under an ignored folder: the index does not see it, so no arm may rank it.
+    write(".gitignore", "dist/\n");
+    mkdirSync(path.join(repo, "dist"));
+    write("dist/shop.js", "// round the invoice total to cents; do not add an item twice to the cart items list\n".repeat(20));
     git("add", ".");
+    git("add", "-f", "dist/shop.js");
     git("commit", "-q", "-m", "Start the shop");
     const first = git("rev-parse", "HEAD");
     write("src/invoice.py", "def total(invoice):\n    return round(sum(line.price for line in invoice.lines), 2)\n");
@@ -157,8 +162,9 @@ describe("retrieval benchmark localization on a real git history", function () {
     const f = await measureLocalization({ mirrors: tmp, manifest, makeArms: () => [new WholeFileBm25(), new RipgrepHitCount()] });
     assert.deepEqual(f.armNames, ["BM25 whole files", "ripgrep hit count"]);
     assert.deepEqual(f.outcomes.map((o) => o.gold), [["src/invoice.py"], ["src/cart.py"]]);
-    assert.deepEqual(f.outcomes.map((o) => o.files), [3, 3], "each parent's tree, README still there in both parents");
+    assert.deepEqual(f.outcomes.map((o) => o.files), [5, 5], "each parent's tree, README still there in both parents");
     for (const o of f.outcomes) for (const arm of f.armNames) assert.deepEqual(o.arms[arm].ranks, [1], `${o.id} ${arm}`);
+    for (const o of f.outcomes) for (const arm of f.armNames) assert.ok(!o.arms[arm].top5.includes("dist/shop.js"), `${o.id} ${arm}: ignored bundle ranked`);
     assert.equal(f.overall["BM25 whole files"].recall1, 1);
     assert.deepEqual(f.missing, []);
   });
@@ -168,9 +174,9 @@ describe("retrieval benchmark localization on a real git history", function () {
     const status = () => execFileSync("git", ["-C", mirror, "status", "--porcelain"], { encoding: "utf8" });
     const checkout = new MirrorCheckout(mirror);
     try {
-      assert.deepEqual(checkout.checkout(commits[0].parent), ["README.md", "src/cart.py", "src/invoice.py"]);
+      assert.deepEqual(checkout.checkout(commits[0].parent), [".gitignore", "README.md", "dist/shop.js", "src/cart.py", "src/invoice.py"]);
       assert.deepEqual(checkout.checkout(commits[1].commit), ["README.md", "src/cart.py", "src/invoice.py"]);
-      assert.deepEqual(checkout.files(), ["src/cart.py", "src/invoice.py"]);
+      assert.deepEqual(checkout.files(), [".gitignore", "dist/shop.js", "src/cart.py", "src/invoice.py"]);
       assert.equal(existsSync(path.join(checkout.dir, "README.md")), false);
       assert.match(readFileSync(path.join(checkout.dir, "src/cart.py"), "utf8"), /if item not in cart.items/);
       assert.deepEqual(checkout.checkout(commits[1].parent), ["README.md", "src/cart.py"]);
