@@ -17,6 +17,7 @@ import { formatEngineOverhead, measureEngineOverhead, run as engine, type Engine
 import { formatHostCost, measureHostCost, run as host, type HostCost } from "./host";
 import { formatSpecDecode, run as specdec, runSpecDecode, type SpecDecodeRun } from "./specdec";
 import { modeledRatio } from "./lib/specDecode";
+import { nextEditSection, nextEditSummary, run as nextedit, type NextEditRun } from "./nextedit";
 import { GPU_MIXTRAL_COSTS } from "../src/core/speculation/draftPolicy";
 import { benchModelPath, ensureBenchModel } from "./lib/benchModel";
 import { measureCompletion, measureReuse, type CompletionFigures } from "./lib/completionFigures";
@@ -24,7 +25,7 @@ import type { ReuseComparison } from "./lib/completionReuse";
 import { fmt, loadAverage, LoadSampler, machineFacts, median, ratio, round } from "./lib/stats";
 import { formatMarkdownTable, formatTable, type Row } from "./lib/table";
 
-const benches: Record<string, (args: string[]) => Promise<number>> = { engine, completion, cancel, host, chat, specdec };
+const benches: Record<string, (args: string[]) => Promise<number>> = { engine, completion, cancel, host, chat, specdec, nextedit };
 
 interface SuiteFigures {
   tiny?: EngineOverhead;
@@ -37,6 +38,8 @@ interface SuiteFigures {
   chat?: ChatViewFigures;
   /** Speculative decoding on real edits, ~800 MB model. */
   specdec?: SpecDecodeRun;
+  /** Next-edit suggestions on real multi-hunk commits, ~800 MB model. */
+  nextedit?: NextEditRun;
 }
 
 const out = (s: string): boolean => process.stdout.write(s);
@@ -84,6 +87,8 @@ function summaryRows(f: SuiteFigures): Row[] {
       rows.push(["  best run", fmt(sd.chat.bestOff), fmt(sd.chat.bestAuto), fmt(sd.chat.bestRatio, 3), "≥ 0.97"]);
     }
   }
+  const ne = f.nextedit && nextEditSummary(f.nextedit);
+  if (ne) rows.push([`next edit, ${ne.cases} real commits: request → suggestion p50 / p95 ms, speculation off vs auto`, `${fmt(ne.off.p50)} / ${fmt(ne.off.p95)}`, `${fmt(ne.auto.p50)} / ${fmt(ne.auto.p95)}`, `${fmt(ne.auto.generatedShare * 100, 0)} % of tokens generated, ${ne.exact}/${ne.cases} exact`, "p50 ≤ 300 (GPU)"]);
   const h = f.host;
   if (h) {
     rows.push(["require(dist/extension.js) ms (stub vscode, module load only)", "", fmt(h.requireMs), "", ""]);
@@ -154,6 +159,7 @@ function headline(f: SuiteFigures, meta: Record<string, unknown>, errors: Record
       always_modeled_h200_median: round(median(f.specdec.edits.filter((e) => e.keepsMost && e.arms.always).map((e) => modeledRatio(e.arms.always!, GPU_MIXTRAL_COSTS))), 3),
       chat_off_tok_s: round(f.specdec.chat?.off ?? NaN, 1), chat_auto_tok_s: round(f.specdec.chat?.auto ?? NaN, 1), chat_ratio: round(f.specdec.chat?.ratio ?? NaN, 3), chat_best_ratio: round(f.specdec.chat?.bestRatio ?? NaN, 3),
     } : null,
+    nextedit: f.nextedit ? nextEditSummary(f.nextedit) : null,
     errors: Object.keys(errors).length ? errors : null,
   };
 }
@@ -257,6 +263,9 @@ async function suite(argv: string[]): Promise<number> {
       out(formatSpecDecode(f.specdec));
     });
   }
+  if (big) await section("next-edit suggestions on real multi-hunk commits (~800 MB model, answer forced to the next hunk)", async () => {
+    f.nextedit = await nextEditSection({ modelPath: big, threads, cases: quick ? 2 : 12 }, out);
+  });
   await section("chat view (dist/webview.js in Chromium)", async () => {
     f.chat = await measureChatView(quick ? CHAT_QUICK : {});
     out(formatChatView(f.chat));
