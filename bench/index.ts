@@ -18,6 +18,7 @@ import { formatHostCost, measureHostCost, run as host, type HostCost } from "./h
 import { formatSpecDecode, run as specdec, runSpecDecode, type SpecDecodeRun } from "./specdec";
 import { run as retrieval } from "./retrieval";
 import { modeledRatio } from "./lib/specDecode";
+import { nextEditSection, nextEditSummary, run as nextedit, type NextEditRun } from "./nextedit";
 import { GPU_MIXTRAL_COSTS } from "../src/core/speculation/draftPolicy";
 import { benchModelPath, ensureBenchModel } from "./lib/benchModel";
 import { measureCompletion, measureReuse, type CompletionFigures } from "./lib/completionFigures";
@@ -26,7 +27,7 @@ import { fmt, loadAverage, LoadSampler, machineFacts, median, ratio, round } fro
 import { newOutcomes, runSection, suiteExitCode, type SectionOutcomes } from "./lib/sections";
 import { formatMarkdownTable, formatTable, type Row } from "./lib/table";
 
-const benches: Record<string, (args: string[]) => Promise<number>> = { engine, completion, cancel, host, chat, specdec, retrieval };
+const benches: Record<string, (args: string[]) => Promise<number>> = { engine, completion, cancel, host, chat, specdec, retrieval, nextedit };
 
 interface SuiteFigures {
   tiny?: EngineOverhead;
@@ -39,6 +40,8 @@ interface SuiteFigures {
   chat?: ChatViewFigures;
   /** Speculative decoding on real edits, ~800 MB model. */
   specdec?: SpecDecodeRun;
+  /** Next-edit suggestions on real multi-hunk commits, ~800 MB model. */
+  nextedit?: NextEditRun;
 }
 
 const out = (s: string): boolean => process.stdout.write(s);
@@ -86,6 +89,8 @@ function summaryRows(f: SuiteFigures): Row[] {
       rows.push(["  best run", fmt(sd.chat.bestOff), fmt(sd.chat.bestAuto), fmt(sd.chat.bestRatio, 3), "≥ 0.97"]);
     }
   }
+  const ne = f.nextedit && nextEditSummary(f.nextedit);
+  if (ne) rows.push([`next edit, ${ne.cases} real commits: request → suggestion p50 / p95 ms, speculation off vs auto`, `${fmt(ne.off.p50)} / ${fmt(ne.off.p95)}`, `${fmt(ne.auto.p50)} / ${fmt(ne.auto.p95)}`, `${fmt(ne.auto.generatedShare * 100, 0)} % of tokens generated, ${ne.exact}/${ne.cases} exact`, "p50 ≤ 300 (GPU)"]);
   const h = f.host;
   if (h) {
     rows.push(["require(dist/extension.js) ms (stub vscode, module load only)", "", fmt(h.requireMs), "", ""]);
@@ -156,6 +161,7 @@ function headline(f: SuiteFigures, meta: Record<string, unknown>, { errors, skip
       always_modeled_h200_median: round(median(f.specdec.edits.filter((e) => e.keepsMost && e.arms.always).map((e) => modeledRatio(e.arms.always!, GPU_MIXTRAL_COSTS))), 3),
       chat_off_tok_s: round(f.specdec.chat?.off ?? NaN, 1), chat_auto_tok_s: round(f.specdec.chat?.auto ?? NaN, 1), chat_ratio: round(f.specdec.chat?.ratio ?? NaN, 3), chat_best_ratio: round(f.specdec.chat?.bestRatio ?? NaN, 3),
     } : null,
+    nextedit: f.nextedit ? nextEditSummary(f.nextedit) : null,
     errors: Object.keys(errors).length ? errors : null,
     skipped: Object.keys(skipped).length ? skipped : null,
   };
@@ -252,6 +258,9 @@ async function suite(argv: string[]): Promise<number> {
       out(formatSpecDecode(f.specdec));
     });
   }
+  if (big) await section("next-edit suggestions on real multi-hunk commits (~800 MB model, answer forced to the next hunk)", async () => {
+    f.nextedit = await nextEditSection({ modelPath: big, threads, cases: quick ? 2 : 12 }, out);
+  });
   await section("chat view (dist/webview.js in Chromium)", async () => {
     f.chat = await measureChatView(quick ? CHAT_QUICK : {});
     out(formatChatView(f.chat));

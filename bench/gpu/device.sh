@@ -15,7 +15,8 @@
 # Everything is built under /tmp/mixtral-gpu (outside the repository, which the device tool
 # replaces on every call); logs and results go to $OUT (default /tmp/mixtral-gpu/out).
 # Env: BENCH_SECTIONS (default "lb-main direct engine lb-more"; also "specdec": speculative decoding
-# on the real-edit corpus, per edit and medians, into $OUT/specdec.txt, SPECDEC_ARGS e.g. "--edits 24"; "engine-base": the main
+# on the real-edit corpus, per edit and medians, into $OUT/specdec.txt, SPECDEC_ARGS e.g. "--edits 24"; "nextedit": next-edit
+# suggestions on the corpus's multi-hunk commits into $OUT/nextedit.txt, NEXTEDIT_ARGS e.g. "--cases 12"; "engine-base": the main
 # engine figures through $C/engine-base.js, an engine bundle from before a change; "lb-diag" and
 # "direct-nographs": llama-bench and node-llama-cpp with GGML_CUDA_DISABLE_GRAPHS=1), ENGINE_SECTIONS
 # (default main,experts,q3,offload; "cpu": our engine with no GPU layers on the CPU prebuilt
@@ -176,6 +177,10 @@ bench() {
         # Speculative decoding on the real-edit corpus (bench/specdec.ts); pack.sh carries the texts.
         log "speculative decoding, real edits"; MIXTRAL_EDIT_CORPUS="$C/edit-corpus.json" $G specdec --engine "$(stage_engine)" --model "$Q4" \
           --backend cuda --gpu-layers max --threads "$THREADS" ${SPECDEC_ARGS:-} 2>&1 | tee -a "$OUT/specdec.txt" ;;
+      nextedit)
+        # Next-edit suggestions on real multi-hunk commits (bench/nextedit.ts); pack.sh carries the texts.
+        log "next-edit suggestions, real commits"; MIXTRAL_EDIT_CORPUS="$C/edit-corpus.json" $G nextedit --engine "$(stage_engine)" --model "$Q4" \
+          --backend cuda --gpu-layers max --threads "$THREADS" ${NEXTEDIT_ARGS:-} 2>&1 | tee -a "$OUT/nextedit.txt" ;;
       engine) log "our engine"; $G engine --engine "$(stage_engine)" --models-dir "$MODELS" --threads "$THREADS" --runs "$RUNS" \
                 --results "$OUT/results.jsonl" --sections "${ENGINE_SECTIONS:-main,experts,q3,offload}" --deadline-ms $(( (START + BUDGET) * 1000 )) ;;
     esac

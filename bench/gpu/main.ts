@@ -12,6 +12,9 @@
 //   node gpuBench.js specdec --engine <engine.js> --model <gguf> --backend cuda --gpu-layers max --threads N
 //                            [--edits N] [--arms off,auto,always]   (bench/specdec.ts: speculative
 //                            decoding on the real-edit corpus, $MIXTRAL_EDIT_CORPUS or .cache/edit-corpus.json)
+//   node gpuBench.js nextedit --engine <engine.js> --model <gguf> --backend cuda --gpu-layers max --threads N
+//                             [--cases N] [--arms auto,off]   (bench/nextedit.ts: next-edit suggestions
+//                             on real multi-hunk commits, the same corpus; skipped without it)
 import { physicalCores } from "../../src/engine/physicalCores";
 import { runDirect } from "./directBench";
 import { runEngine } from "./engineBench";
@@ -20,6 +23,7 @@ import { writeShapedModels } from "./mixtralShaped";
 import { runReport } from "./report";
 import { runBackendCheck } from "./backendCheck";
 import { run as runSpecDecode } from "../specdec";
+import { run as runNextEdit } from "../nextedit";
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -32,6 +36,7 @@ async function main(argv: string[]): Promise<void> {
     case "report": runReport(rest); break;
     case "backend": await runBackendCheck(rest); break;
     case "specdec": if (await runSpecDecode(rest)) throw new Error("an arm wrote different text, or not the forced answer"); break;
+    case "nextedit": if (await runNextEdit(rest)) throw new Error("a suggestion applied did not give the file with the next hunk"); break;
     default: throw new Error(`unknown command ${command ?? ""}`);
   }
 }

@@ -10,7 +10,7 @@
 #                 benches/tools/ui, plus the empty llama/llama.cpp/.git that marks the source present
 #   engine.js     src/engine/main.ts bundled (the engine child process)
 #   gpuBench.js   bench/gpu/main.ts bundled
-#   edit-corpus.json  the real-edit corpus's texts, when materialized here (device.sh's specdec section)
+#   edit-corpus.json  the real-edit corpus's texts, when materialized here (device.sh's specdec and nextedit sections)
 #   COMMIT        the commit measured
 # Then call the device tool with carry [".gpu-carry"], e.g. `bash bench/gpu/device.sh build`.
 #
@@ -55,7 +55,7 @@ fi
 npx esbuild src/engine/main.ts --bundle --platform=node --format=cjs --target=node20 --external:node-llama-cpp --outfile="$C/engine.js" --log-level=warning
 # The engine's decode-test model and its module hook, written by `npm run build` (device.sh stage_engine).
 for f in probe-model.gguf gpuPackHook.mjs; do cp "$REPO/dist/$f" "$C/$f" || { echo "dist/$f is missing: run npm run build first"; exit 1; }; done
-# The edit corpus's texts for the specdec section (bench/data/README.md: editCorpusTool materialize).
+# The edit corpus's texts for the specdec and nextedit sections (bench/data/README.md: editCorpusTool materialize).
 if [ -f "$REPO/.cache/edit-corpus.json" ]; then cp "$REPO/.cache/edit-corpus.json" "$C/edit-corpus.json"; fi
 # require.main is undefined in this bundle: each bench module's "run when it is the main module" check
 # (require.main === module) would otherwise be true for every module bundled into gpuBench.js.
