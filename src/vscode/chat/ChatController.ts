@@ -168,13 +168,15 @@ export class ChatController extends Disposable {
       if (abort.signal.aborted) throw new vscode.CancellationError();
       const settings = this.services.config.settings;
       const lastUser = [...this.transcript.turns].reverse().find((t) => t.role === "user");
-      const workspace = await chatWorkspaceContext(this.services, lastUser, backend.modelInfo()?.contextSize ?? settings.contextSize);
+      // The engine's loaded context before the first answer has told the backend its own.
+      const fallbackContextSize = this.services.engine.status().info?.contextSize ?? settings.contextSize;
+      const workspace = await chatWorkspaceContext(this.services, lastUser, backend.modelInfo()?.contextSize ?? fallbackContextSize);
       const { result } = await runChat(backend, {
         history: this.transcript.toChatMessages(),
         systemPrompt: workspace.systemPrompt,
         maxTokens: settings.maxTokens,
         temperature: settings.temperature,
-        fallbackContextSize: settings.contextSize,
+        fallbackContextSize,
         onPrompt: (prompt) => {
           if (prompt.notice) {
             this.services.log.info(`[chat] ${prompt.notice}`);
