@@ -23,7 +23,7 @@ export default tseslint.config(
   {
     files: ["src/vscode/**/*.ts", "src/cli/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { paths: [noLlama], patterns: [{ group: ["../engine/*", "../../engine/*"], message: "The engine runs in a child process: talk to it through src/core/engine/EngineClient." }] }],
+      "no-restricted-imports": ["error", { paths: [noLlama], patterns: [{ group: ["../engine/*", "../../engine/*"], message: "The engine runs in a child process: talk to it through src/core/engineClient/EngineClient." }] }],
       "no-console": "error",
     },
   },

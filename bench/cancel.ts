@@ -8,7 +8,7 @@
 //   node out/bench/cancel.js [--model <gguf>] [--prompt-words 2200] [--trials 3] [--threads 0]
 import { existsSync } from "node:fs";
 import * as path from "node:path";
-import { EngineClient } from "../src/core/engine/EngineClient";
+import { EngineClient } from "../src/core/engineClient/EngineClient";
 import type { LoadOptions, PromptSegment } from "../src/shared/engineProtocol";
 import { defaultThreads, physicalCores } from "../src/engine/physicalCores";
 import { ensureTinyModel, repoRoot } from "../test/helpers/tinyModel";

@@ -15,7 +15,7 @@ import * as path from "node:path";
 import { CompletionService } from "../src/core/completion/CompletionService";
 import { sleep } from "../src/core/sleep";
 import type { CompletionOutcome, CursorSnapshot, DocumentSnapshot } from "../src/core/completion/types";
-import { EngineClient } from "../src/core/engine/EngineClient";
+import { EngineClient } from "../src/core/engineClient/EngineClient";
 import type { Backend, PromptSegment } from "../src/shared/engineProtocol";
 import { ensureTinyModel, repoRoot } from "../test/helpers/tinyModel";
 import { SAMPLE_FILE, typingSession } from "../test/unit/completion/typingSession";

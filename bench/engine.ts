@@ -11,7 +11,7 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import type { Token } from "node-llama-cpp" with { "resolution-mode": "import" };
-import { EngineClient } from "../src/core/engine/EngineClient";
+import { EngineClient } from "../src/core/engineClient/EngineClient";
 import type { Backend, LoadOptions, PromptSegment } from "../src/shared/engineProtocol";
 import { defaultThreads, physicalCores } from "../src/engine/physicalCores";
 import { ensureTinyModel, repoRoot } from "../test/helpers/tinyModel";

@@ -13,7 +13,7 @@
 // without it the section says "skipped" and exits 0.
 import { existsSync } from "node:fs";
 import * as path from "node:path";
-import { EngineClient } from "../src/core/engine/EngineClient";
+import { EngineClient } from "../src/core/engineClient/EngineClient";
 import { EditHistory } from "../src/core/nextEdit/editHistory";
 import { NextEditService } from "../src/core/nextEdit/NextEditService";
 import { applySuggestion } from "../src/core/nextEdit/suggestion";

@@ -11,7 +11,7 @@
 // The corpus: bench/data (bench/editCorpusTool.js materialize writes .cache/edit-corpus.json).
 import { existsSync } from "node:fs";
 import * as path from "node:path";
-import { EngineClient } from "../src/core/engine/EngineClient";
+import { EngineClient } from "../src/core/engineClient/EngineClient";
 import type { Backend, Speculation } from "../src/shared/engineProtocol";
 import { defaultThreads, physicalCores } from "../src/engine/physicalCores";
 import { repoRoot } from "../test/helpers/tinyModel";

@@ -6,7 +6,7 @@
 // and the fallback message, and then the GPU support built for this machine being used.
 //   node gpuBench.js backend --engine dist/engine.js --model tiny.gguf --data-dir DIR [--backend auto]
 import * as path from "node:path";
-import { EngineClient } from "../../src/core/engine/EngineClient";
+import { EngineClient } from "../../src/core/engineClient/EngineClient";
 import { GPU_PACKS_ENV, gpuPacksRoot } from "../../src/core/gpu/packLayout";
 import type { Backend } from "../../src/shared/engineProtocol";
 import { argValue, record } from "./common";

@@ -3,7 +3,7 @@
 // keystroke-to-suggestion latency with KV reuse (and without, for the ratio), experts per token
 // 1/2/3, Q3_K_M, and a partial offload that mimics a 24 GB card.
 import * as path from "node:path";
-import { EngineClient } from "../../src/core/engine/EngineClient";
+import { EngineClient } from "../../src/core/engineClient/EngineClient";
 import type { LoadOptions, PromptSegment } from "../../src/shared/engineProtocol";
 import { argValue, decodeRate, median, percentile, promptText, record } from "./common";
 import { shapedModels } from "./mixtralShaped";

@@ -5,7 +5,7 @@ import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { CompletionService } from "../../src/core/completion/CompletionService";
 import type { DocumentSnapshot } from "../../src/core/completion/types";
-import { EngineClient } from "../../src/core/engine/EngineClient";
+import { EngineClient } from "../../src/core/engineClient/EngineClient";
 import { repoRoot } from "../../test/helpers/tinyModel";
 import { SAMPLE_FILE, typingSession } from "../../test/unit/completion/typingSession";
 import { compareReuse, type ReuseComparison } from "./completionReuse";

@@ -5,7 +5,7 @@
 // what an engine without prefix reuse does. Only the real request is timed.
 import type { CompletionService } from "../../src/core/completion/CompletionService";
 import type { CursorSnapshot, DocumentSnapshot } from "../../src/core/completion/types";
-import type { EngineClient } from "../../src/core/engine/EngineClient";
+import type { EngineClient } from "../../src/core/engineClient/EngineClient";
 import { mean, percentile, ratio } from "./stats";
 
 export interface ReuseSide { p50Ms: number; p95Ms: number; evaluatedPerKey: number; promptTokens: number }

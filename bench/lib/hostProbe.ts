@@ -5,7 +5,7 @@
 //   node out/bench/lib/hostProbe.js <dist/extension.js> [<model.gguf> <dist/engine.js> <threads>]
 import { readFileSync } from "node:fs";
 import Module, { createRequire } from "node:module";
-import { EngineClient } from "../../src/core/engine/EngineClient";
+import { EngineClient } from "../../src/core/engineClient/EngineClient";
 import { procStatusKb } from "./stats";
 
 /** Whatever is asked of it, it answers itself; never a thenable. It is its own prototype because

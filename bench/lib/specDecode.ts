@@ -5,7 +5,7 @@
 // step, controlledEvaluate, samples without a grammar), and a synthetic model never writes the
 // edit by itself. Arms: "off" (one token per step), "auto" (the cost model decides) and "always"
 // (draft on every long match: the mechanism's ceiling on this machine). Arms alternate per edit.
-import type { EngineClient } from "../../src/core/engine/EngineClient";
+import type { EngineClient } from "../../src/core/engineClient/EngineClient";
 import { buildCompletionContext } from "../../src/core/completion/completionContext";
 import { buildCompletionPrompt } from "../../src/core/completion/completionPrompt";
 import { buildFeaturePrompt } from "../../src/core/prompt/featurePrompt";

@@ -1,4 +1,4 @@
-// Engine child process entry (bundled to dist/engine.js, forked by src/core/engine/EngineClient).
+// Engine child process entry (bundled to dist/engine.js, forked by src/core/engineClient/EngineClient).
 // The only place node-llama-cpp is loaded: a crash in native code (GGML_ASSERT, GPU OOM, a bad
 // file) ends this process, and the host sees an exit instead of losing VS Code. The same bundle,
 // started with PROBE_ENV, is the throwaway process that tests a GPU backend (backendProbe.ts).

@@ -1,4 +1,4 @@
-// The one IPC protocol between the extension host (src/core/engine/EngineClient) and the engine
+// The one IPC protocol between the extension host (src/core/engineClient/EngineClient) and the engine
 // child process (src/engine). Messages travel over Node's `process.send` channel (JSON).
 // Every message from the child is validated with `parseEngineMessage` before use; the child
 // validates host messages with `parseHostMessage`. Bump ENGINE_PROTOCOL_VERSION on any change.

@@ -4,8 +4,8 @@
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { ContextKeyOwner, ContextKeys } from "./contextKeys";
-import { EngineClient } from "../core/engine/EngineClient";
-import type { GenerateRequest, GenerateResult, InferenceBackend } from "../core/engine/types";
+import { EngineClient } from "../core/engineClient/EngineClient";
+import type { GenerateRequest, GenerateResult, InferenceBackend } from "../core/engineClient/types";
 import { ModelNotInstalledError } from "../core/errors";
 import type { LoadOptions, ModelInfo } from "../shared/engineProtocol";
 import type { Config } from "./Config";

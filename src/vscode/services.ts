@@ -3,7 +3,7 @@
 // the settings; the engine (EngineHost); the last prompt (PromptLog). Errors become words through
 // describeError.ts, which needs none of them. One instance per activation.
 import type * as vscode from "vscode";
-import type { InferenceBackend } from "../core/engine/types";
+import type { InferenceBackend } from "../core/engineClient/types";
 import type { ErrorCode } from "../core/errors";
 import type { ModelInfo } from "../shared/engineProtocol";
 import type { Config } from "./Config";

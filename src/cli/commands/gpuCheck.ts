@@ -10,7 +10,7 @@ import { readFile, rm } from "node:fs/promises";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { resolveExtensionDataDir } from "../../core/config/extensionDataDir";
-import { EngineClient } from "../../core/engine/EngineClient";
+import { EngineClient } from "../../core/engineClient/EngineClient";
 import { MixtralError } from "../../core/errors";
 import { GPU_PACKS_ENV, gpuPacksRoot, PROBE_CACHE_FILE } from "../../core/gpu/packLayout";
 import type { Backend } from "../../shared/engineProtocol";

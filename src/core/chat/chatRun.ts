@@ -2,7 +2,7 @@
 // chat (runLmRequest): the context to fit (the backend's, else the adapter's fallback), the room
 // kept for the answer, the conversation fitted into the rest (buildChatPrompt), and one retry when a
 // server's refusal reveals a smaller context than it listed. Adapters convert and render.
-import type { GenerateRequest, GenerateResult, InferenceBackend } from "../engine/types";
+import type { GenerateRequest, GenerateResult, InferenceBackend } from "../engineClient/types";
 import type { ChatMessage } from "../prompt/mixtralFormat";
 import { RemotePromptTooLongError } from "../remote/remoteErrors";
 import { buildChatPrompt } from "./chatPrompt";

@@ -1,7 +1,7 @@
 // The inline-completion pipeline without VS Code: context → cache → prompt → scheduler → engine
 // → post-processing → cache. The adapter in src/vscode/completion feeds it snapshots and an
 // AbortSignal and shows whatever suggestion comes back.
-import type { InferenceBackend } from "../engine/types";
+import type { InferenceBackend } from "../engineClient/types";
 import { CompletionCache, type CacheOptions } from "./completionCache";
 import { buildCompletionContext, snippetQuery, type CompletionContext, type ContextOptions } from "./completionContext";
 import { segmentsForModel } from "../prompt/chatTemplate";

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { PromptSegment } from "../../shared/engineProtocol";
 import { runChat, type ChatRunOptions } from "../chat/chatRun";
-import type { GenerateResult, InferenceBackend } from "../engine/types";
+import type { GenerateResult, InferenceBackend } from "../engineClient/types";
 import { InvalidOptionsError, PromptTooLongError, RemoteEngineError } from "../errors";
 import { toChatConversation, type LmMessage } from "./lmConversation";
 import type { ToolMode, ToolSpec } from "../prompt/tools";

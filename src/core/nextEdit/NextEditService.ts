@@ -4,7 +4,7 @@
 // pending one at once, which frees the engine's slot within one step. The adapter in
 // src/vscode/nextEdit feeds it documents and shows what comes back; the benchmark calls it as is.
 import type { GenerationStats, PromptSegment } from "../../shared/engineProtocol";
-import type { InferenceBackend } from "../engine/types";
+import type { InferenceBackend } from "../engineClient/types";
 import { segmentsForModel } from "../prompt/chatTemplate";
 import type { EditEntry } from "./editHistory";
 import { buildNextEditPrompt, rewrittenRegion, type NextEditPrompt } from "./nextEditPrompt";

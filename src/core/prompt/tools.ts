@@ -1,7 +1,7 @@
 // What a request's tools are, for every backend: the tools VS Code's chat offers and whether one
 // must be called, and a turn's tool calls and results kept apart for servers that take them
 // natively. The local engine's grammar path (src/core/lm/toolAnswer.ts) and the remote clients read
-// these; the request type (src/core/engine/types.ts) carries them.
+// these; the request type (src/core/engineClient/types.ts) carries them.
 
 export interface ToolSpec {
   name: string;

@@ -4,7 +4,7 @@
 // strings are enforced here, not sent: OpenAI's finish_reason "stop" cannot tell a stop string from
 // EOS, and the local engine reports which one it was.
 import type { ModelInfo } from "../../shared/engineProtocol";
-import type { GenerateRequest, GenerateResult, RemoteToolCall } from "../engine/types";
+import type { GenerateRequest, GenerateResult, RemoteToolCall } from "../engineClient/types";
 import { foldSystemMessages, withSystem } from "../prompt/mixtralFormat";
 import type { GenerationRun, ServerCounts } from "./generationRun";
 import { promptTextForServer } from "./promptText";

@@ -3,7 +3,7 @@
 import * as http from "node:http";
 import * as https from "node:https";
 import { AbortedError } from "../errors";
-import type { GenerateRequest, GenerateResult, InferenceBackend } from "../engine/types";
+import type { GenerateRequest, GenerateResult, InferenceBackend } from "../engineClient/types";
 import type { ModelInfo } from "../../shared/engineProtocol";
 import { sleep } from "../sleep";
 import { GenerationRun } from "./generationRun";

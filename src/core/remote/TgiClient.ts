@@ -3,7 +3,7 @@
 // the last one with `generated_text` and `details`; errors as `{"error","error_type"}` events, even
 // validation errors, because the 200 and the stream start before validation), /tokenize and /info.
 import type { ModelInfo } from "../../shared/engineProtocol";
-import type { GenerateRequest, GenerateResult } from "../engine/types";
+import type { GenerateRequest, GenerateResult } from "../engineClient/types";
 import { InvalidOptionsError } from "../errors";
 import type { GenerationRun } from "./generationRun";
 import { promptTextForServer } from "./promptText";

@@ -1,10 +1,10 @@
 // The bookkeeping of one streamed answer, shared by the TGI and OpenAI clients: client-side stop
 // strings, chunks to the caller, and stats measured the way the local engine measures them
 // (TTFT from the call, tokens per second over the tokens after the first).
-import type { GenerateRequest, GenerateResult } from "../engine/types";
+import type { GenerateRequest, GenerateResult } from "../engineClient/types";
 import type { StopReason } from "../../shared/engineProtocol";
 import { StopFilter } from "./stopFilter";
-import { completedResult } from "../engine/engineResults";
+import { completedResult } from "../engineClient/engineResults";
 
 export interface ServerCounts {
   promptTokens?: number;

@@ -6,4 +6,4 @@ export { checkRemoteHealth, type RemoteHealth } from "./health";
 export { DEFAULT_TIMEOUTS, type RemoteTimeouts } from "./http";
 export type { RemoteApiKey, RemoteClientOptions } from "./RemoteClientBase";
 export * from "./remoteErrors";
-export type { InferenceBackend, GenerateRequest, GenerateResult } from "../engine/types";
+export type { InferenceBackend, GenerateRequest, GenerateResult } from "../engineClient/types";

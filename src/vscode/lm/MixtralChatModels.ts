@@ -6,7 +6,7 @@
 // request or a token count comes.
 import * as path from "node:path";
 import * as vscode from "vscode";
-import type { InferenceBackend } from "../../core/engine/types";
+import type { InferenceBackend } from "../../core/engineClient/types";
 import { precheckGguf } from "../../core/gguf/ggufPrecheck";
 import { messageText } from "../../core/lm/lmConversation";
 import { answerRoom } from "../../core/chat/chatRun";

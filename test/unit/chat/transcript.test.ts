@@ -2,7 +2,7 @@
 // gives the prompt builder (which must accept them: roles alternate).
 import * as assert from "node:assert/strict";
 import { buildMixtralPrompt } from "../../../src/core/prompt/mixtralFormat";
-import { crashedResult } from "../../../src/core/engine/engineResults";
+import { crashedResult } from "../../../src/core/engineClient/engineResults";
 import { fenceFor, newConversation, titleFrom, Transcript, turnStats, userContent } from "../../../src/core/chat/transcript";
 
 function ids(): () => string {

@@ -2,8 +2,8 @@
 import * as assert from "node:assert/strict";
 import { CompletionService } from "../../../src/core/completion/CompletionService";
 import type { CompletionOutcome, CursorSnapshot } from "../../../src/core/completion/types";
-import type { EngineClient } from "../../../src/core/engine/EngineClient";
-import type { GenerateResult, InferenceBackend } from "../../../src/core/engine/types";
+import type { EngineClient } from "../../../src/core/engineClient/EngineClient";
+import type { GenerateResult, InferenceBackend } from "../../../src/core/engineClient/types";
 import { ModelNotInstalledError } from "../../../src/core/errors";
 import { chatPrompt, makeClient, request, tinyLoadOptions } from "../engine/engineTestKit";
 import { snapshotAt } from "./cursor";

@@ -5,8 +5,8 @@
 // after the cancel, and the next request runs at once after it.
 import * as assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import type { EngineClient } from "../../../src/core/engine/EngineClient";
-import type { GenerateResult } from "../../../src/core/engine/types";
+import type { EngineClient } from "../../../src/core/engineClient/EngineClient";
+import type { GenerateResult } from "../../../src/core/engineClient/types";
 import type { PromptSegment } from "../../../src/shared/engineProtocol";
 import { chatPrompt, makeClient, promptOfAbout, request, tinyLoadOptions } from "./engineTestKit";
 

@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { EngineClient } from "../../../src/core/engine/EngineClient";
+import type { EngineClient } from "../../../src/core/engineClient/EngineClient";
 import { InvalidModelFileError, InvalidOptionsError } from "../../../src/core/errors";
 import type { PromptSegment } from "../../../src/shared/engineProtocol";
 import { chatPrompt, makeClient, promptOfAbout, request, tinyLoadOptions, type Logged } from "./engineTestKit";

@@ -5,7 +5,7 @@ import * as assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { EngineClient } from "../../../src/core/engine/EngineClient";
+import type { EngineClient } from "../../../src/core/engineClient/EngineClient";
 import { InsufficientMemoryError, ModelNotInstalledError } from "../../../src/core/errors";
 import { writeSparseMixtral } from "../../../src/core/gguf/sparseMixtral";
 import { ensureTinyLora } from "../../helpers/tinyLora";

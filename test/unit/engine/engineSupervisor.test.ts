@@ -1,8 +1,8 @@
 // The supervisor around the real engine child: kill -9 mid-answer, bounded restarts, a hung
 // child (SIGSTOP: a real hang), a load that crashes, idle unload and transparent reload.
 import * as assert from "node:assert/strict";
-import type { EngineClient } from "../../../src/core/engine/EngineClient";
-import type { EngineStateChange } from "../../../src/core/engine/types";
+import type { EngineClient } from "../../../src/core/engineClient/EngineClient";
+import type { EngineStateChange } from "../../../src/core/engineClient/types";
 import { EngineCrashedError } from "../../../src/core/errors";
 import { chatPrompt, makeClient, request, tinyLoadOptions } from "./engineTestKit";
 

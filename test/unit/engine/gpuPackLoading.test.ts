@@ -3,7 +3,7 @@
 // GPU pack (the only binaries that run on this machine), and the log must name its folder.
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
-import type { EngineClient } from "../../../src/core/engine/EngineClient";
+import type { EngineClient } from "../../../src/core/engineClient/EngineClient";
 import { GPU_PACKS_ENV, gpuPackDir } from "../../../src/core/gpu/packLayout";
 import { makePackRoot } from "../../helpers/gpuPackFixture";
 import { chatPrompt, makeClient, request, tinyLoadOptions } from "./engineTestKit";

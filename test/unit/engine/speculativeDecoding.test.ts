@@ -4,8 +4,8 @@
 // answers are made with GenerateOptions.forceTokens (a bias at the sampler, in both paths alike),
 // then left to run freely: a wrong KV cache after a draft would show in the free part.
 import * as assert from "node:assert/strict";
-import type { EngineClient } from "../../../src/core/engine/EngineClient";
-import type { GenerateRequest } from "../../../src/core/engine/types";
+import type { EngineClient } from "../../../src/core/engineClient/EngineClient";
+import type { GenerateRequest } from "../../../src/core/engineClient/types";
 import type { PromptSegment, Speculation } from "../../../src/shared/engineProtocol";
 import { chatPrompt, makeClient, request, tinyLoadOptions } from "./engineTestKit";
 

@@ -2,7 +2,7 @@
 // model and on a scripted OpenAI-compatible server: grammar-constrained tool calls, native tool
 // calls, cancellation, and sharing the chat slot (queued, KV cache reused) with other requests.
 import * as assert from "node:assert/strict";
-import type { EngineClient } from "../../../src/core/engine/EngineClient";
+import type { EngineClient } from "../../../src/core/engineClient/EngineClient";
 import type { LmMessage } from "../../../src/core/lm/lmConversation";
 import { runLmRequest, type LmRequestOptions, type LmResponsePart } from "../../../src/core/lm/lmRequest";
 import { parseToolAnswer } from "../../../src/core/lm/toolAnswer";

@@ -3,8 +3,8 @@
 // on 127.0.0.1. The answer stops early once it re-joins the original, the suggestion applied gives
 // exactly the rewrite, and a newer request or cancel() ends a pending one.
 import * as assert from "node:assert/strict";
-import type { EngineClient } from "../../../src/core/engine/EngineClient";
-import type { InferenceBackend } from "../../../src/core/engine/types";
+import type { EngineClient } from "../../../src/core/engineClient/EngineClient";
+import type { InferenceBackend } from "../../../src/core/engineClient/types";
 import { EditHistory } from "../../../src/core/nextEdit/editHistory";
 import { CURSOR_MARKER } from "../../../src/core/nextEdit/nextEditPrompt";
 import { NextEditService, type NextEditDocument, type NextEditOutcome } from "../../../src/core/nextEdit/NextEditService";

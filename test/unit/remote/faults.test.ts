@@ -11,7 +11,7 @@ import { TgiClient } from "../../../src/core/remote/TgiClient";
 import {
   RemoteAuthError, RemoteOverloadedError, RemoteProtocolError, RemotePromptTooLongError, RemoteTimeoutError, RemoteTlsError, RemoteUnreachableError,
 } from "../../../src/core/remote/remoteErrors";
-import type { GenerateRequest } from "../../../src/core/engine/types";
+import type { GenerateRequest } from "../../../src/core/engineClient/types";
 import { sleep, sseEvent, sseHead, startServer, tgiFinal, tgiToken, type TestServer } from "./testServer";
 
 const request: GenerateRequest = { slot: "chat", prompt: [{ type: "bos" }, { type: "text", text: "[INST] hi [/INST]" }], maxTokens: 8, temperature: 0 };

@@ -3,7 +3,7 @@
 import * as assert from "node:assert/strict";
 import { OpenAiClient } from "../../../src/core/remote/OpenAiClient";
 import { RemoteProtocolError, RemoteServerError } from "../../../src/core/remote/remoteErrors";
-import type { GenerateRequest } from "../../../src/core/engine/types";
+import type { GenerateRequest } from "../../../src/core/engineClient/types";
 import { buildMixtralPrompt } from "../../../src/core/prompt/mixtralFormat";
 import { sleep, sseEvent, sseHead, startServer, type RecordedRequest, type TestServer } from "./testServer";
 import type { ServerResponse } from "node:http";

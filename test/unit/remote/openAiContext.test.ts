@@ -5,7 +5,7 @@
 import * as assert from "node:assert/strict";
 import { OpenAiClient } from "../../../src/core/remote/OpenAiClient";
 import { RemotePromptTooLongError } from "../../../src/core/remote/remoteErrors";
-import type { GenerateRequest } from "../../../src/core/engine/types";
+import type { GenerateRequest } from "../../../src/core/engineClient/types";
 import { buildMixtralPrompt, type ChatMessage } from "../../../src/core/prompt/mixtralFormat";
 import { startScriptedOpenAi, type OpenAiFlavour, type ScriptedOpenAi } from "../../helpers/openAiServers";
 

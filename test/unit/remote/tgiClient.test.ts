@@ -2,7 +2,7 @@
 // /tokenize as TGI's documentation specifies.
 import * as assert from "node:assert/strict";
 import { TgiClient } from "../../../src/core/remote/TgiClient";
-import type { GenerateRequest } from "../../../src/core/engine/types";
+import type { GenerateRequest } from "../../../src/core/engineClient/types";
 import { buildMixtralPrompt, renderPromptText } from "../../../src/core/prompt/mixtralFormat";
 import { sleep, sseEvent, sseHead, startServer, tgiFinal, tgiToken, type TestServer } from "./testServer";
 
