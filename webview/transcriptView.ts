@@ -4,7 +4,9 @@
 // the newest turns first and the older ones in idle slices, so opening a long conversation is
 // never one long frozen task.
 import type { CodeActionKind, Turn } from "../src/shared/protocol";
-import { renderMarkdown, stableBoundary } from "./markdown";
+import { renderMarkdown } from "./markdown";
+import { ScrollFollow } from "./scrollFollow";
+import { StreamedAnswer } from "./streamedAnswer";
 import { actionBar, answerNotes, decorate, routeClick, userContent } from "./turnDecorations";
 
 /** Turns a replay always renders before its first paint (newest first: the last exchange)... */
@@ -27,23 +29,12 @@ export interface TranscriptCallbacks {
   onEditLast(text: string): void;
 }
 
-interface StreamState {
-  turn: Turn;
-  body: HTMLElement;
-  frozen: HTMLElement;
-  live: HTMLElement;
-  frozenLen: number;
-}
-
 export class TranscriptView {
   private turns: Turn[] = [];
   private generating = false;
-  private stream: StreamState | undefined;
+  private stream: StreamedAnswer | undefined;
   private frame = 0;
-  /** Stick to the bottom while streaming unless the user scrolled up to read. */
-  private follow = true;
-  /** Where the view last scrolled itself to. */
-  private autoScrollTop = 0;
+  private readonly scroll: ScrollFollow;
   /** Rendered turns by id, with what they were rendered from. The host replays the whole
    *  transcript on every send; reusing unchanged turns keeps that from re-running markdown and
    *  highlighting over the whole conversation (and keeps focus and text selection in them). */
@@ -51,22 +42,19 @@ export class TranscriptView {
   /** Leading turns of a replay not in the DOM yet (rendered by idle slices, newest first). */
   private pending = 0;
   private slice = 0;
-  private scrollDebt = 0;
 
   constructor(
     private readonly root: HTMLElement,
-    private readonly scroller: HTMLElement,
+    scroller: HTMLElement,
     private readonly cb: TranscriptCallbacks,
   ) {
+    this.scroll = new ScrollFollow(scroller);
     root.setAttribute("role", "log");
     root.setAttribute("aria-live", "polite");
     root.setAttribute("aria-label", "Conversation");
     root.addEventListener("click", (e) => routeClick(e, cb));
     root.addEventListener("keydown", (e) => {
       if (e.key === "Enter" && e.target instanceof HTMLElement && e.target.matches("a.md-link[data-href], a.md-link[data-file]")) routeClick(e, cb);
-    });
-    scroller.addEventListener("scroll", () => {
-      this.follow = scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 40;
     });
   }
 
@@ -79,7 +67,6 @@ export class TranscriptView {
   setTranscript(turns: Turn[], generating: boolean): void {
     if (this.slice) cancelIdleCallback(this.slice);
     this.slice = 0;
-    this.scrollDebt = 0;
     this.turns = turns;
     this.generating = generating;
     this.stream = undefined;
@@ -105,8 +92,7 @@ export class TranscriptView {
       if (this.root.children[k] !== el) this.root.insertBefore(el, this.root.children[k] ?? null);
     });
     while (this.root.children.length > els.length) this.root.lastElementChild?.remove();
-    this.follow = true;
-    this.scrollToEnd(true);
+    this.scroll.startAtEnd();
     // Screen readers hear the log's additions once it is complete, not slice by slice (tests and
     // the benchmark also wait for this attribute to go).
     this.root.toggleAttribute("aria-busy", this.pending > 0);
@@ -129,28 +115,8 @@ export class TranscriptView {
       batch.push(this.renderCached(this.turns[i], i, this.rendered));
     }
     this.pending = i + 1;
-    const s = this.scroller;
-    this.noteUserScroll();
-    // The reader's text keeps its place: measured on the oldest turn shown so far, not from the
-    // bottom (scrollHeight is rounded, and the error would add up over the slices).
-    const mark = this.root.firstElementChild;
-    const before = mark?.getBoundingClientRect().top ?? 0;
-    this.root.prepend(...batch.reverse());
-    if (this.follow) {
-      s.scrollTop = s.scrollHeight;
-      this.autoScrollTop = s.scrollTop;
-    } else if (mark) {
-      // Chromium's scroll anchoring has usually kept the reader's place already, during the layout
-      // the measurement forced; then scrollTop is left alone (a write fights the browser's anchor).
-      // It does not anchor at scrollTop 0 (a reader at the very top): there the view is moved
-      // here. scrollTop snaps to whole pixels: the remainder is carried so it does not add up.
-      const shift = mark.getBoundingClientRect().top - before;
-      if (Math.abs(shift) >= 1) {
-        const want = s.scrollTop + shift + this.scrollDebt;
-        s.scrollTop = want;
-        this.scrollDebt = want - s.scrollTop;
-      }
-    }
+    // The reader's text keeps its place, measured on the oldest turn shown so far.
+    this.scroll.keepPlace(this.root.firstElementChild, () => this.root.prepend(...batch.reverse()));
     if (this.pending) this.scheduleSlice();
     else this.root.removeAttribute("aria-busy");
     this.settleLater();
@@ -195,26 +161,13 @@ export class TranscriptView {
     const prev = this.turns[i - 1];
     const prevEl = i - 1 >= this.pending ? this.root.children[i - 1 - this.pending] : undefined;
     if (prev && prevEl) prevEl.replaceWith(this.renderCached(prev, i - 1, this.rendered));
-    this.scrollToEnd();
+    this.scroll.toEnd();
   }
 
   private flush(): void {
     this.frame = 0;
-    const s = this.stream;
-    if (!s) return;
-    const text = s.turn.content;
-    // The frozen prefix always ends outside a code fence, so scanning can start there.
-    const boundary = s.frozenLen + stableBoundary(text.slice(s.frozenLen));
-    if (boundary > s.frozenLen) {
-      const part = document.createElement("div");
-      part.className = "md-part";
-      part.append(decorate(renderMarkdown(text.slice(s.frozenLen, boundary))));
-      s.frozen.append(part);
-      s.frozenLen = boundary;
-    }
-    s.live.replaceChildren(decorate(renderMarkdown(text.slice(s.frozenLen))));
-    s.body.classList.toggle("waiting", text === "");
-    this.scrollToEnd();
+    this.stream?.render();
+    if (this.stream) this.scroll.toEnd();
   }
 
   /** The turn's element, reused when the turn and everything its rendering depends on (its
@@ -237,24 +190,6 @@ export class TranscriptView {
     // with `generating`; every other turn renders the same wherever it is.
     const actions = !this.generating && (turn.role === "user" ? this.isLastUser(turn) : index === this.turns.length - 1);
     return JSON.stringify([turn, actions]);
-  }
-
-  /** `force`: a new transcript, shown from its end wherever the reader was. */
-  private scrollToEnd(force = false): void {
-    const s = this.scroller;
-    if (!force) this.noteUserScroll();
-    if (this.follow) {
-      s.scrollTop = s.scrollHeight;
-      this.autoScrollTop = s.scrollTop;
-    }
-  }
-
-  /** A scroll the user made since our last one whose `scroll` event has not fired yet (it fires
-   *  in the next frame's scroll steps; a render can come first): without this check the view
-   *  would pull them back to the bottom. Above the bottom, not just clamped by a shorter tail. */
-  private noteUserScroll(): void {
-    const s = this.scroller;
-    if (s.scrollTop < this.autoScrollTop - 2 && s.scrollTop + s.clientHeight < s.scrollHeight - 2) this.follow = false;
   }
 
   private renderTurn(turn: Turn, isLast: boolean): HTMLElement {
@@ -280,11 +215,7 @@ export class TranscriptView {
     }
 
     if (turn.streaming) {
-      const frozen = document.createElement("div");
-      const live = document.createElement("div");
-      body.append(frozen, live);
-      body.classList.add("streaming");
-      this.stream = { turn: { ...turn }, body, frozen, live, frozenLen: 0 };
+      this.stream = new StreamedAnswer(turn, body);
       // Replayed partial text is rendered through the same path as new chunks.
       this.flush();
       el.setAttribute("aria-busy", "true");

@@ -4,17 +4,13 @@
 // region's new text among the renderings it has produced (its own edit, but also Undo and Redo),
 // shifts when the change is outside it, and cancels itself, touching nothing, when the user typed
 // inside it.
-// A proposal shown in place: the document holds, at `start`, the rendering of the current
-// decisions (hunks.ts). Each decision is planned as one exact, minimal text edit; the document's
-// changes then say what happened. The proposal never assumes an edit landed: it recognises the
-// region's new text among the renderings it has produced (its own edit, but also Undo and Redo),
-// shifts when the change is outside it, and cancels itself, touching nothing, when the user typed
-// inside it.
 // While the answer is still written (`streaming`), each complete line re-renders the region: the
 // lines produced so far diffed against the original, then the original lines not reached yet
 // (the tail). Every rendering keeps all the original lines in the document, so the original is
 // always one edit away (`abandon`); typing inside the region then cancels it and plans the removal
 // of the proposed lines the user did not touch (`strays`), never of a character the user wrote.
+// The renderings remembered stay few: a streamed one is forgotten once a newer one has landed (the
+// streamed edits are one Undo step, so Undo never brings an intermediate one back).
 import { diffHunks, render, streamingHunks, type Decision, type Diff, type Hunk, type HunkLayout } from "./hunks";
 
 /** Replace `length` characters at `offset` (in the whole document) with `text`. */
@@ -32,13 +28,15 @@ interface State {
   readonly text: string;
   readonly layout: readonly HunkLayout[];
   readonly tail?: { readonly line: number; readonly count: number };
+  /** Rendered while the answer was written (superseded by the next line's rendering). */
+  readonly streamed: boolean;
 }
 
 export class Proposal {
   private readonly original: string;
   private readonly eol: string;
-  /** Every rendering planned so far; the document's text is matched against them, newest first. */
-  private readonly known: State[] = [];
+  /** The renderings the document's text may show, oldest first; matched newest first. */
+  private known: State[] = [];
   private current: State;
   private _start: number;
   private _cancelled = false;
@@ -55,7 +53,7 @@ export class Proposal {
     this.eol = original.includes("\r\n") ? "\r\n" : "\n";
     this._streaming = proposed === undefined;
     const diff = proposed === undefined ? diffHunks(original, original) : diffHunks(original, proposed);
-    this.current = this.state(diff, diff.hunks.map(() => "rejected"));
+    this.current = this.state(diff, diff.hunks.map(() => "rejected"), false);
   }
 
   get start(): number {
@@ -96,23 +94,30 @@ export class Proposal {
   get active(): boolean {
     return this.streaming || this.pending;
   }
+  /** How many renderings the document's text is matched against (a few, however long the answer). */
+  get renderingsKept(): number {
+    return this.known.length;
+  }
   /** After typing inside the region while streaming cancelled it: deletions (in the document as it
    *  is now, last first) of the proposed lines the user's changes did not touch. */
   get strays(): readonly TextEdit[] {
     return this._strays;
   }
 
-  private state(diff: Diff, decisions: readonly Decision[]): State {
+  private state(diff: Diff, decisions: readonly Decision[], streamed: boolean): State {
     const r = render(diff.chunks, diff.hunks, decisions, this.eol);
-    const s = { diff, decisions, text: r.text, layout: r.layout, tail: r.tail };
+    const s = { diff, decisions, text: r.text, layout: r.layout, tail: r.tail, streamed };
+    // Streamed renderings older than the one the document shows can no longer come back.
+    const landed = this.known.indexOf(this.current);
+    this.known = this.known.filter((k, i) => !k.streamed || i >= landed);
     this.known.push(s);
     return s;
   }
 
   /** The edit from the current text to this rendering (undefined when the text is the same). */
-  private plan(diff: Diff, decisions: readonly Decision[]): TextEdit | undefined {
+  private plan(diff: Diff, decisions: readonly Decision[], streamed = false): TextEdit | undefined {
     if (this._cancelled) return undefined;
-    const next = this.state(diff, decisions);
+    const next = this.state(diff, decisions, streamed);
     const edit = minimalEdit(this._start, this.current.text, next.text);
     // The same text (a pure insertion accepted, a pure deletion rejected): no change will come.
     if (!edit) this.current = next;
@@ -134,7 +139,7 @@ export class Proposal {
   stream(partial: string): TextEdit | undefined {
     if (!this.streaming) return undefined;
     const diff = streamingHunks(this.original, partial);
-    return this.plan(diff, diff.hunks.map(() => "pending"));
+    return this.plan(diff, diff.hunks.map(() => "pending"), true);
   }
 
   /** The answer is complete: shows its hunks, all pending, and decisions may begin. Planned

@@ -6,22 +6,25 @@ import { ContextKeyOwner, ContextKeys } from "../contextKeys";
 import { expandSlashCommand } from "../../core/chat/chatPrompt";
 import { runChat } from "../../core/chat/chatRun";
 import { HistoryStore } from "../../core/chat/historyStore";
+import type { GenerateResult } from "../../core/engineClient/types";
 import type { PromptTemplateError } from "../../core/errors";
 import { builtInPromptNotice } from "../../core/prompt/templates";
 import { newConversation, Transcript, turnStats, type UserInput } from "../../core/chat/transcript";
 import type { StopReason } from "../../shared/engineProtocol";
-import type { Attachment, ErrorAction, HeaderInfo, HostToWebview, Turn } from "../../shared/protocol";
-import { ACTIONS_BY_CODE, describeError } from "../describeError";
+import type { Attachment, HostToWebview, Turn } from "../../shared/protocol";
+import { describeError } from "../describeError";
 import { Disposable } from "../lifecycle";
-import type { EngineStatus, Services } from "../services";
+import { ChunkBatcher } from "./ChunkBatcher";
+import type { Services } from "../services";
 import { chatWorkspaceContext } from "../workspace/promptContext";
-
-/** How often streamed text is forwarded to the view: fewer, larger messages at 100 tok/s. */
-const CHUNK_FLUSH_MS = 30;
+import { toHeader } from "./chatHeader";
 
 const DRAFT_KEY = "mixtral.chat.draft";
 /** While streaming, the partial answer is saved this often, so a window reload keeps it. */
 const STREAM_PERSIST_MS = 2000;
+
+/** The user's input, given back when an exchange produced nothing. */
+type Restore = { text: string; attachments: Attachment[] };
 
 const INCOMPLETE_REASONS: Partial<Record<StopReason, string>> = {
   abort: "stopped",
@@ -33,9 +36,7 @@ export class ChatController extends Disposable {
   private readonly store: HistoryStore;
   private abort: AbortController | undefined;
   private running: Promise<void> | undefined;
-  private pendingChunk = "";
-  private pendingTurnId = "";
-  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly chunks: ChunkBatcher;
   private lastPersist = 0;
   /** The view's Stop: shown while this controller's own answer runs, whatever else uses the engine. */
   private readonly generatingKey = this._register(new ContextKeyOwner(ContextKeys.chatGenerating));
@@ -45,6 +46,7 @@ export class ChatController extends Disposable {
     private readonly post: (m: HostToWebview) => void,
   ) {
     super();
+    this.chunks = new ChunkBatcher(post);
     this.store = new HistoryStore(services.context.globalState);
     this.transcript = new Transcript(this.store.current() ?? newConversation());
     this._register(services.engine.onDidChangeStatus((s) => this.post({ type: "header", header: toHeader(s) })));
@@ -62,7 +64,7 @@ export class ChatController extends Disposable {
   /** Everything the view shows, sent after each `ready` (a new or reloaded view). */
   replay(): void {
     // The replayed transcript already contains any text not yet forwarded.
-    this.pendingChunk = "";
+    this.chunks.drop();
     this.post({ type: "header", header: toHeader(this.services.engine.status()) });
     this.postHistory();
     this.postTranscript();
@@ -154,7 +156,7 @@ export class ChatController extends Disposable {
     else this.postHistory();
   }
 
-  private async generate(answer: Turn, restore?: { text: string; attachments: Attachment[] }): Promise<void> {
+  private async generate(answer: Turn, restore?: Restore): Promise<void> {
     const abort = new AbortController();
     this.abort = abort;
     let finished!: () => void;
@@ -164,31 +166,12 @@ export class ChatController extends Disposable {
     await this.persist();
     let produced = "";
     try {
-      const backend = await this.services.engine.getBackend(abort.signal);
-      if (abort.signal.aborted) throw new vscode.CancellationError();
-      const settings = this.services.config.settings;
-      const lastUser = [...this.transcript.turns].reverse().find((t) => t.role === "user");
-      // The engine's loaded context before the first answer has told the backend its own.
-      const fallbackContextSize = this.services.engine.status().info?.contextSize ?? settings.contextSize;
-      const workspace = await chatWorkspaceContext(this.services, lastUser, backend.modelInfo()?.contextSize ?? fallbackContextSize);
-      const { result } = await runChat(backend, {
-        history: this.transcript.toChatMessages(),
-        systemPrompt: workspace.systemPrompt,
-        maxTokens: settings.maxTokens,
-        temperature: settings.temperature,
-        fallbackContextSize,
-        onPrompt: (prompt) => {
-          if (prompt.notice) {
-            this.services.log.info(`[chat] ${prompt.notice}`);
-            this.post({ type: "notice", level: "info", message: prompt.notice, actions: [] });
-          }
-          this.services.prompts.record({ feature: lastUser?.feature ?? "chat", segments: prompt.segments, tokenCount: prompt.promptTokens, sources: workspace.sources });
-        },
-        onRefit: (learned, assumed) => this.services.log.info(`[chat] the server's context is ${learned} tokens, not ${assumed}: fitting the conversation again`),
-      }, (text) => {
+      const result = await this.answer(abort.signal, (text) => {
         produced += text;
-        if (this.transcript.append(answer.id, text)) this.queueChunk(answer.id, text);
-      }, abort.signal);
+        if (!this.transcript.append(answer.id, text)) return;
+        this.chunks.add(answer.id, text);
+        if (Date.now() - this.lastPersist > STREAM_PERSIST_MS) void this.persist();
+      });
       const stopReason = INCOMPLETE_REASONS[result.stopReason];
       this.transcript.finish(answer.id, {
         text: result.text || produced,
@@ -197,49 +180,67 @@ export class ChatController extends Disposable {
         incompleteReason: result.incompleteReason ?? stopReason,
       });
     } catch (err) {
-      if (abort.signal.aborted) {
-        this.transcript.finish(answer.id, { text: produced, incomplete: true, incompleteReason: "stopped" });
-      } else {
-        const { message, actions } = describeError(err);
-        this.services.log.error(`[chat] ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-        const notice: HostToWebview = { type: "notice", level: "error", message, actions };
-        if (produced === "" && restore && this.transcript.retractLastExchange()) {
-          // Nothing was generated: give the text back rather than leave a dead exchange.
-          this.post(notice);
-          this.post({ type: "restoreInput", text: restore.text, attachments: restore.attachments });
-        } else {
-          this.transcript.finish(answer.id, { text: produced, incomplete: produced !== "", incompleteReason: "the engine stopped before the answer was finished", error: message });
-          this.post(notice);
-        }
-      }
+      if (abort.signal.aborted) this.transcript.finish(answer.id, { text: produced, incomplete: true, incompleteReason: "stopped" });
+      else this.failed(answer.id, err, produced, restore);
     } finally {
-      this.flushChunks();
-      this.abort = undefined;
-      this.running = undefined;
-      this.generatingKey.set(false);
-      const done = this.transcript.turns.find((t) => t.id === answer.id);
-      if (done) this.post({ type: "done", requestId: answer.id, turn: done });
-      else this.postTranscript();
-      await this.persist();
-      this.postHistory();
+      await this.ended(answer.id);
       finished();
     }
   }
 
-  private queueChunk(turnId: string, text: string): void {
-    if (this.pendingTurnId !== turnId) this.flushChunks();
-    this.pendingTurnId = turnId;
-    this.pendingChunk += text;
-    this.flushTimer ??= setTimeout(() => this.flushChunks(), CHUNK_FLUSH_MS);
-    if (Date.now() - this.lastPersist > STREAM_PERSIST_MS) void this.persist();
+  /** The conversation's next answer through the core chat pipeline, streamed through `onText`. */
+  private async answer(signal: AbortSignal, onText: (text: string) => void): Promise<GenerateResult> {
+    const backend = await this.services.engine.getBackend(signal);
+    if (signal.aborted) throw new vscode.CancellationError();
+    const settings = this.services.config.settings;
+    const lastUser = [...this.transcript.turns].reverse().find((t) => t.role === "user");
+    // The engine's loaded context before the first answer has told the backend its own.
+    const fallbackContextSize = this.services.engine.status().info?.contextSize ?? settings.contextSize;
+    const workspace = await chatWorkspaceContext(this.services, lastUser, backend.modelInfo()?.contextSize ?? fallbackContextSize);
+    const { result } = await runChat(backend, {
+      history: this.transcript.toChatMessages(),
+      systemPrompt: workspace.systemPrompt,
+      maxTokens: settings.maxTokens,
+      temperature: settings.temperature,
+      fallbackContextSize,
+      onPrompt: (prompt) => {
+        if (prompt.notice) {
+          this.services.log.info(`[chat] ${prompt.notice}`);
+          this.post({ type: "notice", level: "info", message: prompt.notice, actions: [] });
+        }
+        this.services.prompts.record({ feature: lastUser?.feature ?? "chat", segments: prompt.segments, tokenCount: prompt.promptTokens, sources: workspace.sources });
+      },
+      onRefit: (learned, assumed) => this.services.log.info(`[chat] the server's context is ${learned} tokens, not ${assumed}: fitting the conversation again`),
+    }, onText, signal);
+    return result;
   }
 
-  private flushChunks(): void {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    if (this.pendingChunk === "") return;
-    this.post({ type: "chunk", requestId: this.pendingTurnId, text: this.pendingChunk });
-    this.pendingChunk = "";
+  /** A failure: nothing generated gives the user's text back; a partial answer is kept, marked. */
+  private failed(turnId: string, err: unknown, produced: string, restore?: Restore): void {
+    const { message, actions } = describeError(err);
+    this.services.log.error(`[chat] ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    const notice: HostToWebview = { type: "notice", level: "error", message, actions };
+    if (produced === "" && restore && this.transcript.retractLastExchange()) {
+      // Nothing was generated: give the text back rather than leave a dead exchange.
+      this.post(notice);
+      this.post({ type: "restoreInput", text: restore.text, attachments: restore.attachments });
+      return;
+    }
+    this.transcript.finish(turnId, { text: produced, incomplete: produced !== "", incompleteReason: "the engine stopped before the answer was finished", error: message });
+    this.post(notice);
+  }
+
+  /** However the answer ended: the rest of its text, its final turn, and the saved conversation. */
+  private async ended(turnId: string): Promise<void> {
+    this.chunks.flush();
+    this.abort = undefined;
+    this.running = undefined;
+    this.generatingKey.set(false);
+    const done = this.transcript.turns.find((t) => t.id === turnId);
+    if (done) this.post({ type: "done", requestId: turnId, turn: done });
+    else this.postTranscript();
+    await this.persist();
+    this.postHistory();
   }
 
   private async persist(): Promise<void> {
@@ -253,7 +254,7 @@ export class ChatController extends Disposable {
   }
 
   private postTranscript(): void {
-    this.pendingChunk = "";
+    this.chunks.drop();
     this.post({
       type: "transcript",
       conversationId: this.conversationId,
@@ -265,18 +266,4 @@ export class ChatController extends Disposable {
   private postHistory(): void {
     this.post({ type: "history", items: this.store.list(), currentId: this.conversationId });
   }
-}
-
-export function toHeader(s: EngineStatus): HeaderInfo {
-  const h: HeaderInfo = { state: s.state, engine: s.engine };
-  if (s.message) h.message = s.message;
-  // After repeated crashes Restart Engine is the retry; otherwise Retry comes first.
-  if (s.state === "error" && s.code) h.actions = [...new Set<ErrorAction>([...(s.code === "engineStopped" ? [] : ["retry" as const]), ...ACTIONS_BY_CODE[s.code]])];
-  if (typeof s.progress === "number") h.progress = s.progress;
-  if (s.info) {
-    h.model = s.info.name || s.info.fileName;
-    h.quantization = s.info.quantization;
-    h.backend = s.info.gpuName ? `${s.info.backend} (${s.info.gpuName})` : s.info.backend;
-  }
-  return h;
 }

@@ -10,24 +10,25 @@
 // original lines come back exactly); an answer whose selected lines the user edited before its
 // first line of code arrived is stopped without touching the file.
 import * as vscode from "vscode";
-import { followRegion, Proposal, type TextEdit } from "../../core/edits/proposal";
+import { Proposal, type TextEdit } from "../../core/edits/proposal";
 import { CommandIds } from "../commandIds";
 import { ContextKeyOwner, ContextKeys } from "../contextKeys";
 import { Disposable } from "../lifecycle";
 import type { Services } from "../services";
-import { ProposalView, type ShownLines } from "./ProposalView";
-import { newTicket, Session, type Ticket } from "./session";
-import { ShownRecords } from "./shownRecords";
+import { ProposalView } from "./ProposalView";
+import { registerProposalTestHooks } from "./proposalTestHooks";
 import { ProposalSaves } from "./ProposalSaves";
+import { Session, type Ticket } from "./session";
+import { ShownRecords } from "./shownRecords";
+import { Tickets } from "./Tickets";
 import { deleteAll, writeEdit } from "./writeEdit";
-
 
 /** The side-by-side diff, provided by ProposalPreview. */
 export type ShowDiff = (fileName: string, title: string, original: string, proposed: string) => Promise<void>;
 
 export class InlineProposals extends Disposable {
   private readonly sessions = new Map<string, Session>();
-  private readonly tickets = new Set<Ticket>();
+  private readonly tickets = new Tickets();
   private readonly view: ProposalView;
   private readonly pendingKey = this._register(new ContextKeyOwner(ContextKeys.proposalPending));
   private records: ShownRecords;
@@ -61,24 +62,15 @@ export class InlineProposals extends Disposable {
       }),
     );
     if (MIXTRAL_TEST_HOOKS && services.context.extensionMode === vscode.ExtensionMode.Test) {
-      this._register(vscode.commands.registerCommand("mixtral._test.proposal", (uri?: string) => {
-        const s = this.session(uri);
-        const doc = s?.doc ?? vscode.window.activeTextEditor?.document;
-        const decorated: ShownLines | undefined = doc ? this.view.shown.get(doc.uri.toString()) : undefined;
-        const p = s?.proposal;
-        return { pending: !!p?.pending, streaming: !!p?.streaming, decisions: p?.decisions ?? [], hunks: p?.hunks.length ?? 0, decorated };
-      }));
-      // What a window reload does to this extension host, which a test cannot do to its own: every
-      // proposal and answer forgotten without a word or an edit; then the new host's recovery.
-      this._register(vscode.commands.registerCommand("mixtral._test.reloadProposals", async () => {
-        for (const t of this.tickets) {
-          t.session = undefined;
-          t.superseded = true;
-          t.abort.abort();
-        }
-        this.sessions.clear();
-        this.records = new ShownRecords(services.context.workspaceState);
-        for (const doc of vscode.workspace.textDocuments) await this.recover(doc);
+      this._register(registerProposalTestHooks({
+        session: (uri) => this.session(uri),
+        shown: (doc) => this.view.shown.get(doc.uri.toString()),
+        reload: async () => {
+          this.tickets.forgetAll();
+          this.sessions.clear();
+          this.records = new ShownRecords(services.context.workspaceState);
+          for (const doc of vscode.workspace.textDocuments) await this.recover(doc);
+        },
       }));
     }
   }
@@ -90,16 +82,12 @@ export class InlineProposals extends Disposable {
 
   /** True while a proposal is pending in `doc` or an answer is being written into it. */
   active(doc: vscode.TextDocument): boolean {
-    return this.sessions.has(doc.uri.toString()) || [...this.tickets].some((t) => t.doc === doc);
+    return this.sessions.has(doc.uri.toString()) || this.tickets.writingInto(doc);
   }
 
   /** Before a new edit on `doc`: stops answers still coming there and rejects a pending proposal. */
   async beforeNewEdit(doc: vscode.TextDocument): Promise<void> {
-    for (const t of this.tickets) {
-      if (t.doc !== doc) continue;
-      t.superseded = true;
-      t.abort.abort();
-    }
+    this.tickets.supersede(doc);
     const s = this.sessions.get(doc.uri.toString());
     if (s?.proposal.streaming) return this.abandon(s);
     if (!s?.proposal.pending) return;
@@ -109,14 +97,12 @@ export class InlineProposals extends Disposable {
 
   /** Starts following the whole lines of `range` while the answer is generated. */
   begin(doc: vscode.TextDocument, range: vscode.Range): Ticket & vscode.Disposable {
-    const ticket = newTicket(doc, range, () => this.tickets.delete(ticket));
-    this.tickets.add(ticket);
-    return ticket;
+    return this.tickets.begin(doc, range);
   }
 
   /** Shows the answer's code so far (its complete lines) in place of the ticket's selection. */
   stream(ticket: Ticket, code: string, info: { title: string; fileName: string }): void {
-    if (ticket.superseded || ticket.abort.signal.aborted || ticket.doc.isClosed || !this.tickets.has(ticket)) return;
+    if (!this.tickets.running(ticket)) return;
     if (!ticket.session) {
       const { doc, region } = ticket;
       if (!region) return;
@@ -245,15 +231,7 @@ export class InlineProposals extends Disposable {
 
   private changed(e: vscode.TextDocumentChangeEvent): void {
     if (e.contentChanges.length === 0) return;
-    for (const t of this.tickets) {
-      // Once streaming, the proposal follows the lines (its own redraws are inside them).
-      if (t.doc !== e.document || t.session || !t.region) continue;
-      for (const c of [...e.contentChanges].sort((a, b) => b.rangeOffset - a.rangeOffset)) {
-        if (t.region) t.region = followRegion(t.region, { offset: c.rangeOffset, length: c.rangeLength, text: c.text });
-      }
-      // Nothing of the answer is shown yet: stop it now rather than at its end.
-      if (!t.region) t.abort.abort();
-    }
+    this.tickets.follow(e);
     const s = this.sessions.get(e.document.uri.toString());
     if (!s) return;
     const read = (offset: number, length: number) => e.document.getText(new vscode.Range(e.document.positionAt(offset), e.document.positionAt(offset + length)));
@@ -295,11 +273,7 @@ export class InlineProposals extends Disposable {
 
   private closed(doc: vscode.TextDocument): void {
     const s = this.sessions.get(doc.uri.toString());
-    for (const t of this.tickets) {
-      if (t.doc !== doc) continue;
-      t.superseded = true;
-      t.abort.abort();
-    }
+    this.tickets.supersede(doc);
     if (!s) return;
     this.sessions.delete(doc.uri.toString());
     s.ticket?.abort.abort();

@@ -219,6 +219,19 @@ describe("a proposal streamed line by line (core/edits)", () => {
     assert.equal(doc.text, BEFORE + ORIGINAL.replace("add(a, b)", "add(a: number, b: number)") + AFTER);
   });
 
+  it("remembers a few renderings however long the answer, and still tracks Undo of the whole stream", () => {
+    const long = Array.from({ length: 400 }, (_, i) => `const v${i} = ${i};\n`).join("");
+    const { p, doc } = streamed(long);
+    assert.ok(p.renderingsKept <= 3, `${p.renderingsKept} renderings kept after 400 streamed lines`);
+    const last = p.finish(long);
+    if (last) doc.edit(last);
+    assert.ok(p.pending);
+    // Undo of the stream (one Undo step in the editor): the original text comes back.
+    const undo = { offset: BEFORE.length, length: p.text.length, text: ORIGINAL };
+    assert.equal(doc.edit(undo), "tracked");
+    assert.equal(doc.text, BEFORE + ORIGINAL + AFTER);
+  });
+
   it("abandoned mid-stream (cancel, engine failure) gives back the original exactly, in one edit", () => {
     for (const original of [ORIGINAL, "a\r\nb\r\nc", "last line without a terminator"]) {
       const p = new Proposal(BEFORE.length, original);
