@@ -4,6 +4,7 @@
 import { Bm25Index } from "./Bm25Index";
 import type { Chunk, FileAnalysis, FileSymbol } from "./chunker";
 import { aggregateFileScore, chunkTerms, queryTerms, rolePrior, tokenizePath } from "./chunkSearch";
+import { detachString } from "./strings";
 import { identifiersOf } from "./tokenizer";
 
 export interface IndexedFile {
@@ -56,8 +57,9 @@ export class IndexStore {
     let id = this.identifierIds.get(name);
     if (id === undefined) {
       id = this.identifiers.length;
-      this.identifiers.push(name);
-      this.identifierIds.set(name, id);
+      const kept = detachString(name);
+      this.identifiers.push(kept);
+      this.identifierIds.set(kept, id);
     }
     return id;
   }
@@ -119,7 +121,9 @@ export class IndexStore {
    */
   rankChunks(query: string, limit: number, perFile = 3): RankedChunk[] {
     const byFile = new Map<IndexedFile, RankedChunk[]>();
-    for (const [id, score] of this.search.score(queryTerms(query))) {
+    const { ids, scores } = this.search.score(queryTerms(query));
+    for (const id of ids) {
+      const score = scores[id];
       const chunk = this.chunks.get(id);
       if (!chunk) continue;
       const list = byFile.get(chunk.file);

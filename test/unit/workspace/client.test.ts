@@ -16,7 +16,7 @@ describe("workspace index client (worker thread)", function () {
   let storageDir: string;
   beforeEach(() => {
     tree = makeWorkspaceTree({
-      "lib/queue.ts": "/** A FIFO queue. */\nexport class JobQueue {\n  enqueue(job: string) {}\n  drainAll() {}\n}\n",
+      "lib/queue.ts": "/** A FIFO queue. */\nexport class JobQueue {\n  enqueue(job: string) {}\n  /** Runs every job. */\n  drainAll() {}\n}\n",
       "lib/worker.ts": "import { JobQueue } from './queue';\nconst q = new JobQueue();\nexport function runJobs() {\n  q.drainAll();\n}\n",
       "notes.txt": "call drainAll before exit\n",
     });
@@ -42,9 +42,10 @@ describe("workspace index client (worker thread)", function () {
     assert.match(hit.text, /class JobQueue/);
 
     const [def] = await client.definitions("drainAll");
-    assert.deepEqual([def.name, def.kind, def.path, def.startLine], ["JobQueue.drainAll", "method", "lib/queue.ts", 4]);
+    assert.deepEqual([def.name, def.kind, def.path, def.startLine, def.endLine], ["JobQueue.drainAll", "method", "lib/queue.ts", 4, 5]);
 
     const refs = await client.references("drainAll");
+    // The definition (line 5, below its doc comment) is not a reference.
     assert.deepEqual(refs.map((r) => `${r.path}:${r.line}`).sort(), ["lib/worker.ts:4", "notes.txt:1"]);
     assert.equal(refs.find((r) => r.path === "lib/worker.ts")?.lineText, "q.drainAll();");
 
@@ -55,6 +56,7 @@ describe("workspace index client (worker thread)", function () {
     const map = await client.repoMap("run jobs", 200);
     assert.match(map, /^lib\/worker\.ts:\n {2}3: export function runJobs\(\) \{$/m);
     assert.match(map, /^lib\/queue\.ts:\n {2}1: export class JobQueue \{$/m);
+    assert.match(map, /^ {2}4: drainAll\(\) \{\}$/m, "a definition's line in the map is its code, not its doc comment");
   });
 
   it("update and remove reach the worker; a second start reconciles with the disk", async () => {
