@@ -27,7 +27,11 @@ export class WorkspaceIndexer {
   /** Mutations (build, update, remove) run one after another. */
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(readonly options: IndexOptions, private readonly grammars: GrammarLoader) {}
+  constructor(readonly options: IndexOptions, private readonly grammars: GrammarLoader) {
+    const names = options.roots.map((r) => r.name);
+    const twice = names.find((n, i) => names.indexOf(n) !== i);
+    if (twice !== undefined) throw new Error(`two workspace folders are both named "${twice}"; give each root a unique name`);
+  }
 
   stats(): IndexStats | undefined {
     return this.statsValue;

@@ -87,8 +87,27 @@ describe("workspace index client (worker thread)", function () {
     await assert.rejects(client.search("queue"), /disposed/);
   });
 
-  it("a query before start says what to do", async () => {
+  it("a query before start says what to do; roots with one name fail the start, not the worker", async () => {
     await assert.rejects(client.search("queue"), /has not been started/);
+    const options = tree.options();
+    const twice = { ...options, roots: [options.roots[0], { name: options.roots[0].name, path: os.tmpdir() }] };
+    await assert.rejects(client.start(twice), /indexing the workspace failed: two workspace folders are both named ".*"; give each root a unique name/);
+    assert.equal((await client.start(options))?.files, 3, "the same worker starts again");
+  });
+
+  it("indexes every root of a multi-root workspace and tells their hits apart", async () => {
+    const second = makeWorkspaceTree({ "api/handlers.go": "package api\n\n// DrainQueue empties the queue.\nfunc DrainQueue() {}\n" });
+    try {
+      const options = tree.options();
+      const stats = await client.start({ ...options, roots: [...options.roots, ...second.options().roots] });
+      assert.equal(stats?.files, 4);
+      const defs = await client.definitions("DrainQueue");
+      assert.deepEqual(defs.map((d) => [d.root, d.path]), [[path.basename(second.dir), "api/handlers.go"]]);
+      const roots = new Set((await client.search("drain queue")).map((h) => h.root));
+      assert.deepEqual([...roots].sort(), [path.basename(tree.dir), path.basename(second.dir)].sort());
+    } finally {
+      second.cleanup();
+    }
   });
 
   it("the protocol refuses malformed messages on both sides", () => {
