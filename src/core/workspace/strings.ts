@@ -4,5 +4,6 @@
 
 /** A copy of `s` that shares no memory with the text it was cut from. */
 export function detachString(s: string): string {
-  return s.length < 13 ? s : Buffer.from(s, "utf8").toString("utf8");
+  // JSON.parse builds a new sequential string (a Buffer round trip kept its pooled slab alive).
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
 }
