@@ -4,7 +4,7 @@
 import { Bm25Index } from "./Bm25Index";
 import type { Chunk, FileAnalysis, FileSymbol } from "./chunker";
 import { aggregateFileScore, chunkTerms, queryTerms, rolePrior, tokenizePath } from "./chunkSearch";
-import { identifiersOf } from "./tokenizer";
+import { detachString } from "./strings";
 
 export interface IndexedFile {
   readonly root: string;
@@ -36,11 +36,16 @@ export interface SkippedFile {
   readonly reason: "binary" | "minified" | "tooLarge" | "unreadable";
 }
 
+/** How many of a file's best chunks the ranking keeps (aggregateFileScore reads up to five). */
+const TOP = 5;
+
 export const fileKey = (root: string, rel: string): string => `${root}\u0000${rel}`;
 
 export class IndexStore {
   readonly files = new Map<string, IndexedFile>();
   readonly chunks = new Map<number, ChunkMeta>();
+  /** The same chunks by id in a plain array: the ranking's hot path reads it for every match. */
+  private readonly chunkById: (ChunkMeta | undefined)[] = [];
   /** Simple name → keys of the files that define it. */
   readonly definers = new Map<string, Set<string>>();
   readonly identifiers: string[] = [];
@@ -56,8 +61,9 @@ export class IndexStore {
     let id = this.identifierIds.get(name);
     if (id === undefined) {
       id = this.identifiers.length;
-      this.identifiers.push(name);
-      this.identifierIds.set(name, id);
+      const kept = detachString(name);
+      this.identifiers.push(kept);
+      this.identifierIds.set(kept, id);
     }
     return id;
   }
@@ -66,18 +72,19 @@ export class IndexStore {
   addFile(root: string, rel: string, size: number, mtimeMs: number, text: string, analysis: FileAnalysis): void {
     const key = fileKey(root, rel);
     this.removeFile(key);
-    const lines = text.split("\n");
-    const refs = [...identifiersOf(text)].map((name) => this.identifier(name));
-    const file: IndexedFile = { root, rel, size, mtimeMs, chunkIds: [], symbols: analysis.symbols, refs: Uint32Array.from(refs) };
+    const lineStarts = lineOffsets(text);
+    const words = new Set<string>();
+    const file: IndexedFile = { root, rel, size, mtimeMs, chunkIds: [], symbols: analysis.symbols, refs: new Uint32Array(0) };
     const pathTerms = tokenizePath(rel);
     for (const chunk of mergeSmallChunks(analysis.chunks)) {
-      const body = lines.slice(chunk.startLine - 1, chunk.endLine).join("\n");
+      const body = text.slice(lineStarts[chunk.startLine - 1] ?? text.length, lineStarts[chunk.endLine] ?? text.length);
       if (!/[A-Za-z0-9]/.test(body)) continue;
       const id = this.nextChunkId++;
       file.chunkIds.push(id);
-      this.chunks.set(id, chunk.symbol ? { file, startLine: chunk.startLine, endLine: chunk.endLine, symbol: chunk.symbol } : { file, startLine: chunk.startLine, endLine: chunk.endLine });
-      this.search.add(id, chunkTerms(body, chunk.names, pathTerms));
+      this.setChunk(id, chunk.symbol ? { file, startLine: chunk.startLine, endLine: chunk.endLine, symbol: chunk.symbol } : { file, startLine: chunk.startLine, endLine: chunk.endLine });
+      this.search.add(id, chunkTerms(body, chunk.names, pathTerms, words));
     }
+    (file as { refs: Uint32Array }).refs = Uint32Array.from(words, (name) => this.identifier(name));
     this.files.set(key, file);
     for (const s of analysis.symbols) addTo(this.definers, s.name, key);
     this.generation++;
@@ -86,7 +93,7 @@ export class IndexStore {
   /** Restores one file from its persisted form (its chunks are already in the loaded search index). */
   restoreFile(file: IndexedFile, chunks: readonly Chunk[]): void {
     const key = fileKey(file.root, file.rel);
-    chunks.forEach((c, i) => this.chunks.set(file.chunkIds[i], c.symbol ? { file, startLine: c.startLine, endLine: c.endLine, symbol: c.symbol } : { file, startLine: c.startLine, endLine: c.endLine }));
+    chunks.forEach((c, i) => this.setChunk(file.chunkIds[i], c.symbol ? { file, startLine: c.startLine, endLine: c.endLine, symbol: c.symbol } : { file, startLine: c.startLine, endLine: c.endLine }));
     for (const id of file.chunkIds) this.nextChunkId = Math.max(this.nextChunkId, id + 1);
     this.files.set(key, file);
     for (const s of file.symbols) addTo(this.definers, s.name, key);
@@ -96,11 +103,18 @@ export class IndexStore {
     for (const name of names) this.identifier(name);
   }
 
+  private setChunk(id: number, meta: ChunkMeta): void {
+    this.chunks.set(id, meta);
+    while (this.chunkById.length < id) this.chunkById.push(undefined);
+    this.chunkById[id] = meta;
+  }
+
   removeFile(key: string): boolean {
     const file = this.files.get(key);
     if (!file) return false;
     for (const id of file.chunkIds) {
       this.chunks.delete(id);
+      this.chunkById[id] = undefined;
       this.search.remove(id);
     }
     for (const s of file.symbols) {
@@ -118,22 +132,38 @@ export class IndexStore {
    * their aggregated scores), at most `perFile` from each file, then by their own score.
    */
   rankChunks(query: string, limit: number, perFile = 3): RankedChunk[] {
-    const byFile = new Map<IndexedFile, RankedChunk[]>();
-    for (const [id, score] of this.search.score(queryTerms(query))) {
-      const chunk = this.chunks.get(id);
+    const { ids, scores } = this.search.score(queryTerms(query));
+    // Each file's best TOP chunk scores, kept sorted as the matches stream by (no per-chunk objects:
+    // a long question over a large index matches most chunks).
+    const slotOf = new Map<IndexedFile, number>();
+    const files: IndexedFile[] = [];
+    const top: number[] = [];
+    const topId: number[] = [];
+    for (const id of ids) {
+      const chunk = this.chunkById[id];
       if (!chunk) continue;
-      const list = byFile.get(chunk.file);
-      if (list) list.push({ chunk, score });
-      else byFile.set(chunk.file, [{ chunk, score }]);
+      let slot = slotOf.get(chunk.file);
+      if (slot === undefined) {
+        slot = files.length;
+        slotOf.set(chunk.file, slot);
+        files.push(chunk.file);
+        for (let k = 0; k < TOP; k++) { top.push(0); topId.push(0); }
+      }
+      const s = scores[id];
+      const base = slot * TOP;
+      if (s <= top[base + TOP - 1]) continue;
+      let k = TOP - 1;
+      for (; k > 0 && top[base + k - 1] < s; k--) { top[base + k] = top[base + k - 1]; topId[base + k] = topId[base + k - 1]; }
+      top[base + k] = s;
+      topId[base + k] = id;
     }
-    for (const list of byFile.values()) list.sort((a, b) => b.score - a.score);
-    const files = [...byFile.values()].map((list) => ({ list, score: aggregateFileScore(list.map((r) => r.score)) * rolePrior(list[0].chunk.file.rel) }));
-    files.sort((a, b) => b.score - a.score);
+    const ranked = files.map((file, slot) => ({ slot, score: aggregateFileScore(top.slice(slot * TOP, slot * TOP + TOP).filter((x) => x > 0)) * rolePrior(file.rel) }));
+    ranked.sort((a, b) => b.score - a.score);
     const out: RankedChunk[] = [];
-    for (const { list, score } of files) {
+    for (const { slot, score } of ranked) {
       // Each chunk carries its file's score, lowered a little per place within the file, so the
       // scores fall from first to last as the order does.
-      list.slice(0, perFile).forEach((r, i) => out.push({ chunk: r.chunk, score: score * (1 - 0.01 * i) }));
+      for (let k = 0; k < perFile && k < TOP && top[slot * TOP + k] > 0; k++) out.push({ chunk: this.chunkById[topId[slot * TOP + k]]!, score: score * (1 - 0.01 * k) });
       if (out.length >= limit) break;
     }
     return out.slice(0, limit);
@@ -162,6 +192,13 @@ export class IndexStore {
     for (const f of this.files.values()) symbols += f.symbols.length;
     return { files: this.files.size, chunks: this.chunks.size, symbols };
   }
+}
+
+/** The offset where each line starts (line 1 at index 0). */
+function lineOffsets(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
 }
 
 function addTo(map: Map<string, Set<string>>, name: string, key: string): void {
