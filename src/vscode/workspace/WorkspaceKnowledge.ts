@@ -67,7 +67,8 @@ export class WorkspaceKnowledge extends Disposable {
       if (mentionsWorkspace(text) && (this.service.state.kind === "waiting" || this.service.state.kind === "building")) {
         await Promise.race([this.service.whenBuilt(), new Promise((r) => setTimeout(r, CHAT_BUILD_WAIT_MS))]);
       }
-      return await retrieveForChat({
+      const started = Date.now();
+      const retrieved = await retrieveForChat({
         text,
         settings: this.config.settings.workspace,
         contextSize,
@@ -76,6 +77,8 @@ export class WorkspaceKnowledge extends Disposable {
         multiRoot: indexRoots().length > 1,
         signal,
       });
+      if (retrieved.attachments.length) this.log.info(`[index] ${mentionsWorkspace(text) ? "@workspace" : "automatic context"}: ${describeChunks(retrieved.attachments)} in ${Date.now() - started} ms`);
+      return retrieved;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.log.warn(`[index] retrieval for the chat failed: ${message}`);
@@ -97,4 +100,8 @@ export class WorkspaceKnowledge extends Disposable {
       return [];
     }
   }
+}
+
+function describeChunks(attachments: readonly { fileName: string; startLine: number; endLine: number }[]): string {
+  return attachments.map((a) => `${a.fileName}:${a.startLine}-${a.endLine}`).join(", ");
 }
