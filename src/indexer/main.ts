@@ -1,6 +1,7 @@
 // The indexer worker thread (dist/indexer.js): runs the workspace index (src/core/workspace/
 // WorkspaceIndexer) off the extension host's thread. It speaks src/shared/indexProtocol.ts with
 // the host-side WorkspaceIndexClient; a message that does not parse is dropped.
+import * as os from "node:os";
 import { parentPort } from "node:worker_threads";
 import { IndexAnswers, IndexHostMessage, IndexQuery, IndexWorkerMessage, parseIndexHostMessage } from "../shared/indexProtocol";
 import { findDefinitions, findReferences, searchIndex } from "../core/workspace/queries";
@@ -9,8 +10,22 @@ import { grepWorkspace } from "../core/workspace/ripgrep";
 import { GrammarLoader, treeSitterWasmDir } from "../core/workspace/treeSitter";
 import { WorkspaceIndexer } from "../core/workspace/WorkspaceIndexer";
 
+/** The worker thread's nice value on Linux (0 normal, 19 lowest). */
+const INDEXER_NICE = 10;
+
 const port = parentPort;
 if (!port) throw new Error("dist/indexer.js runs as a worker thread of the extension or the CLI");
+
+// On Linux a thread has its own nice value (setpriority on "process 0" is the calling thread), so
+// the indexer yields the CPU to the extension host's thread it shares a process with. Elsewhere
+// the call would lower the whole extension host: not done.
+if (process.platform === "linux") {
+  try {
+    os.setPriority(INDEXER_NICE);
+  } catch {
+    // Not allowed (a container's policy): index at the normal priority.
+  }
+}
 
 const grammars = new GrammarLoader(treeSitterWasmDir(__dirname));
 let indexer: WorkspaceIndexer | undefined;

@@ -11,23 +11,29 @@ const MAX_HIT_LINES = 200;
 
 /** Reads each file once per query; a file gone since it was indexed gives empty text. */
 export class LineReader {
-  private readonly cache = new Map<string, string[]>();
+  private readonly cache = new Map<string, string>();
 
   constructor(private readonly options: IndexOptions) {}
 
+  /** Lines start..end (1-based, inclusive, at most MAX_HIT_LINES), found without splitting the file. */
   lines(file: IndexedFile, start: number, end: number): string {
     const key = `${file.root}\u0000${file.rel}`;
-    let lines = this.cache.get(key);
-    if (!lines) {
+    let text = this.cache.get(key);
+    if (text === undefined) {
       const root = this.options.roots.find((r) => r.name === file.root);
       try {
-        lines = root ? fs.readFileSync(path.join(root.path, file.rel), "utf8").split(/\r?\n/) : [];
+        text = root ? fs.readFileSync(path.join(root.path, file.rel), "utf8") : "";
       } catch {
-        lines = [];
+        text = "";
       }
-      this.cache.set(key, lines);
+      this.cache.set(key, text);
     }
-    return lines.slice(start - 1, Math.min(end, start - 1 + MAX_HIT_LINES)).join("\n");
+    let from = 0;
+    for (let line = 1; line < start && from >= 0; line++) from = text.indexOf("\n", from) + 1 || -1;
+    if (from < 0) return "";
+    let to = from;
+    for (let line = start; line <= Math.min(end, start - 1 + MAX_HIT_LINES) && to >= 0; line++) to = text.indexOf("\n", to) + 1 || -1;
+    return text.slice(from, to < 0 ? text.length : to - 1).replace(/\r(?=\n|$)/g, "");
   }
 }
 

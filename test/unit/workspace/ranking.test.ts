@@ -30,6 +30,7 @@ const REPO = {
   "src/http/routes.ts": "import { SessionStore } from '../auth/session';\nconst store = new SessionStore();\n// POST /logout ends the session\nexport function logoutRoute(token: string) {\n  store.revokeSession(token);\n}\n",
   "src/billing/invoice.py": "class Invoice:\n    \"\"\"An invoice with its lines and taxes.\"\"\"\n    def total_with_tax(self, rate):\n        return sum(self.lines) * (1 + rate)\n",
   "src/billing/currency.go": "package billing\n\n// FormatAmount prints an amount in a currency.\nfunc FormatAmount(cents int64, currency string) string {\n\treturn \"\"\n}\n",
+  "src/legacy/crlf.js": "// Windows line ends\r\nfunction parseLegacyRecord(row) {\r\n  return row.split(',');\r\n}\r\n",
   "docs/notes.md": "# Notes\nThe session store keeps tokens in memory. Invoices are computed in Python.\n",
   "test/session.test.ts": "import { SessionStore } from '../src/auth/session';\n// revoke session on logout: the token no longer works\nit('revokes a session on logout', () => new SessionStore().revokeSession('t'));\n",
 };
@@ -74,6 +75,12 @@ describe("workspace ranking", function () {
     for (let i = 1; i < hits.length; i++) assert.ok(hits[i - 1].score >= hits[i].score);
     for (const h of hits) assert.ok(h.startLine >= 1 && h.endLine >= h.startLine);
     assert.deepEqual(search("zebra quokka"), []);
+  });
+
+  it("a hit's text is its lines exactly, Windows line ends included", () => {
+    const [hit] = search("parse legacy record");
+    assert.deepEqual([hit.path, hit.startLine, hit.endLine, hit.symbol], ["src/legacy/crlf.js", 1, 4, "parseLegacyRecord"]);
+    assert.equal(hit.text, "// Windows line ends\nfunction parseLegacyRecord(row) {\n  return row.split(',');\n}");
   });
 
   it("definitions by name, simple or qualified, with the doc comment", () => {
