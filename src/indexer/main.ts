@@ -27,15 +27,16 @@ async function start(options: Extract<IndexHostMessage, { type: "start" }>["opti
   build?.abort();
   const controller = new AbortController();
   build = controller;
-  if (!indexer || JSON.stringify(indexer.options) !== JSON.stringify(options)) {
-    await indexer?.flush();
-    indexer = new WorkspaceIndexer(options, grammars);
-  }
-  const current = indexer;
   const onProgress = (progress: Parameters<Parameters<WorkspaceIndexer["open"]>[0]>[0]) => {
     if (build === controller) post({ type: "progress", progress });
   };
   try {
+    if (!indexer || JSON.stringify(indexer.options) !== JSON.stringify(options)) {
+      await indexer?.flush();
+      indexer = undefined;
+      indexer = new WorkspaceIndexer(options, grammars);
+    }
+    const current = indexer;
     const stats = current.stats() ? await current.refresh(onProgress, controller.signal) : await current.open(onProgress, controller.signal);
     if (build === controller) post({ type: "ready", stats });
   } catch (err) {

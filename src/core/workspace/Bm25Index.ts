@@ -1,34 +1,30 @@
-// BM25 over chunks in typed arrays: per term, the ids of the chunks holding it and the term's
-// weighted count there (text ×1, defined names ×4, path ×1.5: BM25F's field weights folded into
-// one count). minisearch (a radix tree of Maps) took 4x the time and ~40 KB per 10 chunks on a
-// 17,000-file tree (712 MB for 95,000 chunks), too much for the 50,000-file goal; here a posting
-// costs 8 bytes. Removed chunks are marked dead and their postings dropped by compact(), which runs
-// once dead chunks pass a quarter of the total.
+// BM25 over chunks in typed arrays: per term one Int32Array holding its posting count, then
+// (chunk id, weighted count × 2) pairs (text ×1, defined names ×4, path ×1.5: BM25F's field
+// weights folded into one count, doubled so that it stays an integer). minisearch (a radix tree of
+// Maps) took 4x the time to add and ~10x the memory on a 17,000-file tree (712 MB for 95,000
+// chunks); here a posting costs 8 bytes and a term one small array. Removed chunks are marked
+// dead and their postings dropped by compact(), once dead chunks pass a quarter of the total.
+import { detachString } from "./strings";
+
 export const K1 = 1.2;
 export const B = 0.75;
 
-class Postings {
-  ids: Int32Array;
-  counts: Float32Array;
-  length = 0;
+/** [length, id0, count0, id1, count1, ...], grown by doubling. */
+type Postings = Int32Array;
 
-  constructor(capacity = 4) {
-    this.ids = new Int32Array(capacity);
-    this.counts = new Float32Array(capacity);
+function push(map: Map<string, Postings>, term: string, p: Postings | undefined, id: number, count2: number): void {
+  if (!p) {
+    p = new Int32Array(3);
+    map.set(detachString(term), p);
+  } else if (1 + 2 * (p[0] + 1) > p.length) {
+    const grown = new Int32Array(Math.max(3, (p.length - 1) * 2 + 1));
+    grown.set(p);
+    map.set(term, (p = grown));
   }
-
-  push(id: number, count: number): void {
-    if (this.length === this.ids.length) {
-      const ids = new Int32Array(this.length * 2);
-      ids.set(this.ids);
-      this.ids = ids;
-      const counts = new Float32Array(this.length * 2);
-      counts.set(this.counts);
-      this.counts = counts;
-    }
-    this.ids[this.length] = id;
-    this.counts[this.length++] = count;
-  }
+  const n = p[0];
+  p[1 + 2 * n] = id;
+  p[2 + 2 * n] = count2;
+  p[0] = n + 1;
 }
 
 /** One chunk to index: its terms with their weights (a term may repeat; counts add up). */
@@ -59,11 +55,7 @@ export class Bm25Index {
       for (const t of terms) counts.set(t, (counts.get(t) ?? 0) + weight);
       length += terms.length * weight;
     }
-    for (const [term, count] of counts) {
-      let postings = this.terms.get(term);
-      if (!postings) this.terms.set(term, (postings = new Postings()));
-      postings.push(id, count);
-    }
+    for (const [term, count] of counts) push(this.terms, term, this.terms.get(term), id, Math.round(count * 2));
     this.lengths[id] = length;
     this.alive[id] = 1;
     this.liveCount++;
@@ -83,36 +75,40 @@ export class Bm25Index {
   compact(): void {
     for (const [term, p] of this.terms) {
       let w = 0;
-      for (let r = 0; r < p.length; r++) {
-        if (!this.alive[p.ids[r]]) continue;
-        p.ids[w] = p.ids[r];
-        p.counts[w++] = p.counts[r];
+      for (let r = 0; r < p[0]; r++) {
+        if (!this.alive[p[1 + 2 * r]]) continue;
+        p[1 + 2 * w] = p[1 + 2 * r];
+        p[2 + 2 * w++] = p[2 + 2 * r];
       }
-      p.length = w;
+      p[0] = w;
       if (!w) this.terms.delete(term);
     }
     this.deadCount = 0;
   }
 
-  /** Chunk id → BM25 score for the (unique) query terms; chunks matching none are absent. */
-  score(queryTerms: readonly string[]): Map<number, number> {
-    const scores = new Map<number, number>();
+  /**
+   * BM25 scores for the (unique) query terms: `ids` lists each chunk that matches any term once,
+   * `scores[id]` holds its score (a dense array: far faster than a Map for common terms).
+   */
+  score(queryTerms: readonly string[]): { ids: number[]; scores: Float64Array } {
+    const scores = new Float64Array(this.alive.length);
+    const ids: number[] = [];
     const n = Math.max(this.liveCount, 1);
     const avg = this.totalLength / n || 1;
     for (const term of queryTerms) {
       const p = this.terms.get(term);
       if (!p) continue;
-      const df = p.length;
+      const df = p[0];
       const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-      for (let i = 0; i < p.length; i++) {
-        const id = p.ids[i];
+      for (let i = 0; i < df; i++) {
+        const id = p[1 + 2 * i];
         if (!this.alive[id]) continue;
-        const tf = p.counts[i];
-        const s = (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * this.lengths[id]) / avg));
-        scores.set(id, (scores.get(id) ?? 0) + s);
+        const tf = p[2 + 2 * i] / 2;
+        if (scores[id] === 0) ids.push(id);
+        scores[id] += (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * this.lengths[id]) / avg));
       }
     }
-    return scores;
+    return { ids, scores };
   }
 
   private ensure(id: number): void {
@@ -132,21 +128,15 @@ export class Bm25Index {
     this.compact();
     const termList = [...this.terms.keys()];
     let postings = 0;
-    for (const p of this.terms.values()) postings += p.length;
+    for (const p of this.terms.values()) postings += p[0];
     const bytes = Buffer.alloc(8 + this.alive.length * 5 + termList.length * 4 + postings * 8);
     let o = bytes.writeUInt32LE(this.alive.length, 0);
     o = bytes.writeUInt32LE(termList.length, o);
-    Buffer.from(this.lengths.buffer, this.lengths.byteOffset, this.lengths.length * 4).copy(bytes, o);
-    o += this.lengths.length * 4;
-    Buffer.from(this.alive.buffer, this.alive.byteOffset, this.alive.length).copy(bytes, o);
-    o += this.alive.length;
+    o += Buffer.from(this.lengths.buffer, this.lengths.byteOffset, this.lengths.length * 4).copy(bytes, o);
+    o += Buffer.from(this.alive.buffer, this.alive.byteOffset, this.alive.length).copy(bytes, o);
     for (const term of termList) {
       const p = this.terms.get(term)!;
-      o = bytes.writeUInt32LE(p.length, o);
-      Buffer.from(p.ids.buffer, 0, p.length * 4).copy(bytes, o);
-      o += p.length * 4;
-      Buffer.from(p.counts.buffer, 0, p.length * 4).copy(bytes, o);
-      o += p.length * 4;
+      o += Buffer.from(p.buffer, p.byteOffset, (1 + 2 * p[0]) * 4).copy(bytes, o);
     }
     return { termList, bytes };
   }
@@ -165,20 +155,18 @@ export class Bm25Index {
     index.alive = Uint8Array.from(bytes.subarray(o, o + capacity));
     o += capacity;
     for (let id = 0; id < capacity; id++) {
-      if (index.alive[id] > 1) fail();
+      if (index.alive[id] > 1 || !(index.lengths[id] >= 0)) fail();
       if (index.alive[id]) { index.liveCount++; index.totalLength += index.lengths[id]; }
     }
     for (const term of termList) {
       if (o + 4 > bytes.length) fail();
       const n = bytes.readUInt32LE(o);
-      o += 4;
-      if (o + n * 8 > bytes.length) fail();
-      const p = new Postings(Math.max(n, 1));
-      new Uint8Array(p.ids.buffer).set(bytes.subarray(o, o + n * 4));
-      new Uint8Array(p.counts.buffer).set(bytes.subarray(o + n * 4, o + n * 8));
-      o += n * 8;
-      p.length = n;
-      for (let i = 0; i < n; i++) if (p.ids[i] < 0 || p.ids[i] >= capacity || !(p.counts[i] > 0 && p.counts[i] < 1e9)) fail();
+      const size = (1 + 2 * n) * 4;
+      if (n < 1 || o + size > bytes.length) fail();
+      const p = new Int32Array(1 + 2 * n);
+      new Uint8Array(p.buffer).set(bytes.subarray(o, o + size));
+      o += size;
+      for (let i = 0; i < n; i++) if (p[1 + 2 * i] < 0 || p[1 + 2 * i] >= capacity || !(p[2 + 2 * i] > 0)) fail();
       index.terms.set(term, p);
     }
     if (o !== bytes.length) fail();

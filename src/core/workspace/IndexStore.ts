@@ -4,7 +4,7 @@
 import { Bm25Index } from "./Bm25Index";
 import type { Chunk, FileAnalysis, FileSymbol } from "./chunker";
 import { aggregateFileScore, chunkTerms, queryTerms, rolePrior, tokenizePath } from "./chunkSearch";
-import { identifiersOf } from "./tokenizer";
+import { detachString } from "./strings";
 
 export interface IndexedFile {
   readonly root: string;
@@ -56,8 +56,9 @@ export class IndexStore {
     let id = this.identifierIds.get(name);
     if (id === undefined) {
       id = this.identifiers.length;
-      this.identifiers.push(name);
-      this.identifierIds.set(name, id);
+      const kept = detachString(name);
+      this.identifiers.push(kept);
+      this.identifierIds.set(kept, id);
     }
     return id;
   }
@@ -66,18 +67,19 @@ export class IndexStore {
   addFile(root: string, rel: string, size: number, mtimeMs: number, text: string, analysis: FileAnalysis): void {
     const key = fileKey(root, rel);
     this.removeFile(key);
-    const lines = text.split("\n");
-    const refs = [...identifiersOf(text)].map((name) => this.identifier(name));
-    const file: IndexedFile = { root, rel, size, mtimeMs, chunkIds: [], symbols: analysis.symbols, refs: Uint32Array.from(refs) };
+    const lineStarts = lineOffsets(text);
+    const words = new Set<string>();
+    const file: IndexedFile = { root, rel, size, mtimeMs, chunkIds: [], symbols: analysis.symbols, refs: new Uint32Array(0) };
     const pathTerms = tokenizePath(rel);
     for (const chunk of mergeSmallChunks(analysis.chunks)) {
-      const body = lines.slice(chunk.startLine - 1, chunk.endLine).join("\n");
+      const body = text.slice(lineStarts[chunk.startLine - 1] ?? text.length, lineStarts[chunk.endLine] ?? text.length);
       if (!/[A-Za-z0-9]/.test(body)) continue;
       const id = this.nextChunkId++;
       file.chunkIds.push(id);
       this.chunks.set(id, chunk.symbol ? { file, startLine: chunk.startLine, endLine: chunk.endLine, symbol: chunk.symbol } : { file, startLine: chunk.startLine, endLine: chunk.endLine });
-      this.search.add(id, chunkTerms(body, chunk.names, pathTerms));
+      this.search.add(id, chunkTerms(body, chunk.names, pathTerms, words));
     }
+    (file as { refs: Uint32Array }).refs = Uint32Array.from(words, (name) => this.identifier(name));
     this.files.set(key, file);
     for (const s of analysis.symbols) addTo(this.definers, s.name, key);
     this.generation++;
@@ -119,7 +121,9 @@ export class IndexStore {
    */
   rankChunks(query: string, limit: number, perFile = 3): RankedChunk[] {
     const byFile = new Map<IndexedFile, RankedChunk[]>();
-    for (const [id, score] of this.search.score(queryTerms(query))) {
+    const { ids, scores } = this.search.score(queryTerms(query));
+    for (const id of ids) {
+      const score = scores[id];
       const chunk = this.chunks.get(id);
       if (!chunk) continue;
       const list = byFile.get(chunk.file);
@@ -162,6 +166,13 @@ export class IndexStore {
     for (const f of this.files.values()) symbols += f.symbols.length;
     return { files: this.files.size, chunks: this.chunks.size, symbols };
   }
+}
+
+/** The offset where each line starts (line 1 at index 0). */
+function lineOffsets(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
 }
 
 function addTo(map: Map<string, Set<string>>, name: string, key: string): void {

@@ -27,7 +27,11 @@ export class WorkspaceIndexer {
   /** Mutations (build, update, remove) run one after another. */
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(readonly options: IndexOptions, private readonly grammars: GrammarLoader) {}
+  constructor(readonly options: IndexOptions, private readonly grammars: GrammarLoader) {
+    const names = options.roots.map((r) => r.name);
+    const twice = names.find((n, i) => names.indexOf(n) !== i);
+    if (twice !== undefined) throw new Error(`two workspace folders are both named "${twice}"; give each root a unique name`);
+  }
 
   stats(): IndexStats | undefined {
     return this.statsValue;
@@ -76,11 +80,14 @@ export class WorkspaceIndexer {
 
   private async indexFiles(todo: readonly WalkedFile[], onProgress: ProgressListener, signal?: AbortSignal): Promise<void> {
     let lastProgress = 0;
+    const read = (start: number) => Promise.all(todo.slice(start, start + READ_BATCH).map((f) => readSourceText(f.abs, this.options.maxFileBytes)));
+    // The next batch is read while this one is parsed.
+    let next = todo.length ? read(0) : undefined;
     for (let i = 0; i < todo.length; i += READ_BATCH) {
+      const texts = await next!;
+      next = i + READ_BATCH < todo.length ? read(i + READ_BATCH) : undefined;
       signal?.throwIfAborted();
-      const batch = todo.slice(i, i + READ_BATCH);
-      const texts = await Promise.all(batch.map((f) => readSourceText(f.abs, this.options.maxFileBytes)));
-      for (let j = 0; j < batch.length; j++) await this.indexOne(batch[j], texts[j]);
+      for (let j = 0; j < texts.length; j++) await this.indexOne(todo[i + j], texts[j]);
       const now = Date.now();
       if (now - lastProgress >= PROGRESS_EVERY_MS) {
         lastProgress = now;

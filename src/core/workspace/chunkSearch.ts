@@ -8,9 +8,10 @@ import { tokenizeCode, tokenizePath } from "./tokenizer";
 /** Field weights: a definition's name counts most, then the path, then the text. */
 export const FIELD_WEIGHT = { text: 1, names: 4, path: 1.5 } as const;
 
-export function chunkTerms(text: string, names: readonly string[], pathTerms: readonly string[]): WeightedTerms {
+/** A chunk's weighted terms; the identifiers its text uses are added to `words`. */
+export function chunkTerms(text: string, names: readonly string[], pathTerms: readonly string[], words?: Set<string>): WeightedTerms {
   return [
-    [tokenizeCode(text), FIELD_WEIGHT.text],
+    [tokenizeCode(text, words), FIELD_WEIGHT.text],
     [tokenizeCode(names.join(" ")), FIELD_WEIGHT.names],
     [pathTerms, FIELD_WEIGHT.path],
   ];

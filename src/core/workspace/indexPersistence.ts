@@ -15,7 +15,7 @@ import { IndexStore, type IndexedFile, type SkippedFile } from "./IndexStore";
 import type { IndexOptions, SymbolKind } from "./types";
 
 /** Bump on any change to what is stored or how chunks and terms are made. */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 export const INDEX_FILE = "workspace-index.bin";
 
 type StoredFile = [root: string, rel: string, size: number, mtimeMs: number, chunks: [number, number, number, string?][], symbols: [string, string, SymbolKind, number, number][], refs: number[]];

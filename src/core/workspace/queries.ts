@@ -56,7 +56,13 @@ export function findDefinitions(store: IndexStore, options: IndexOptions, name: 
 export async function findReferences(store: IndexStore, options: IndexOptions, name: string, limit: number, signal?: AbortSignal): Promise<ReferenceLocation[]> {
   const simple = name.trim().split(/\.|::/).pop() ?? "";
   if (!/^[\w$]+$/.test(simple)) return [];
-  const definitionLines = new Set(store.definitionsOf(simple).map(({ file, symbol }) => `${file.root}\u0000${file.rel}:${symbol.startLine}`));
+  // A definition's own line (past its doc comment: the first line of its range that names it).
+  const reader = new LineReader(options);
+  const nameAt = new RegExp(`(?<![\\w$])${simple.replace(/\$/g, "\\$")}(?![\\w$])`);
+  const definitionLines = new Set(store.definitionsOf(simple).map(({ file, symbol }) => {
+    const offset = reader.lines(file, symbol.startLine, symbol.endLine).split("\n").findIndex((l) => nameAt.test(l));
+    return `${file.root}\u0000${file.rel}:${symbol.startLine + Math.max(offset, 0)}`;
+  }));
   const found = await grepWorkspace(simple, { ...options, regex: false, word: true, limit: limit + definitionLines.size, signal });
   return found.filter((r) => !definitionLines.has(`${r.root}\u0000${r.path}:${r.line}`)).slice(0, limit);
 }

@@ -3,6 +3,7 @@
 // its doc comment, decorators and export wrapper included.
 import type { Node } from "web-tree-sitter";
 import type { LanguageSpec } from "./languages";
+import { detachString } from "./strings";
 import type { SymbolKind } from "./types";
 
 export interface SymbolNode {
@@ -37,7 +38,7 @@ function visit(node: Node, spec: LanguageSpec, scope: string, out: SymbolNode[],
     const name = kind ? symbolName(child) : undefined;
     if (kind && name) {
       const qualified = (scope ? `${scope}.${name}` : name).replace(/::/g, ".");
-      const symbol: SymbolNode = { name: simpleName(name), qualified, kind: child.type === "variable_declarator" ? variableKind(child) : kind, ...rowsWithDoc(child), children: [] };
+      const symbol: SymbolNode = { name: detachString(simpleName(name)), qualified: detachString(qualified), kind: child.type === "variable_declarator" ? variableKind(child) : kind, ...rowsWithDoc(child), children: [] };
       out.push(symbol);
       if (CONTAINERS.has(kind)) {
         const body = child.childForFieldName("body") ?? child;

@@ -2,6 +2,7 @@
 // ("parsegitignore") and by its parts (camelCase, PascalCase, snake_case, kebab-case: "parse",
 // "gitignore"), lower case, with a light English stemmer (plural and -ing/-ed endings) so that
 // "loading models" finds `loadModel`. Words every text has (English glue, keywords) are dropped.
+// The same pass collects the identifiers a text uses (the repo map's references).
 
 const WORD = /[A-Za-z_$\u00c0-\uffff][\w$\u00c0-\uffff]*|\d+[A-Za-z]\w*/g;
 const PART = /[A-Z]+(?![a-z])|[A-Z]?[a-z\u00c0-\uffff]+|\d+/g;
@@ -65,12 +66,17 @@ function wordTerms(word: string): string[] {
 const wordCache = new Map<string, string[]>();
 const WORD_CACHE_MAX = 50_000;
 
-/** The terms of a text (code, prose or a query), in order, repeats kept (they are term counts). */
-export function tokenizeCode(text: string): string[] {
+/**
+ * The terms of a text (code, prose or a query), in order, repeats kept (they are term counts).
+ * `words`, when given, also receives each identifier as written (three characters or more): the
+ * names the text uses, for the repo map's reference graph, without a second pass.
+ */
+export function tokenizeCode(text: string, words?: Set<string>): string[] {
   const out: string[] = [];
   WORD.lastIndex = 0;
   for (let m = WORD.exec(text); m; m = WORD.exec(text)) {
     const word = m[0];
+    if (words && word.length >= 3) words.add(word);
     let terms = wordCache.get(word);
     if (!terms) {
       if (wordCache.size >= WORD_CACHE_MAX) wordCache.clear();
@@ -88,11 +94,4 @@ export function tokenizePath(relPath: string): string[] {
   const last = segments.length - 1;
   segments[last] = segments[last].replace(/\.[^.]+$/, "");
   return tokenizeCode(segments.join(" ").replace(/[.\-]/g, " "));
-}
-
-/** Identifiers as written (case kept), unique, that may name a symbol: the references of a text. */
-export function identifiersOf(text: string): Set<string> {
-  const out = new Set<string>();
-  for (const match of text.matchAll(/[A-Za-z_$][\w$]{2,}/g)) out.add(match[0]);
-  return out;
 }

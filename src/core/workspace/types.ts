@@ -4,7 +4,7 @@
 
 /** One folder of the workspace (a multi-root workspace has several). */
 export interface IndexRoot {
-  /** Shown to the user and used to tell roots apart in results (the folder's name). */
+  /** Shown to the user and used to tell roots apart in results (the folder's name); unique among the roots. */
   readonly name: string;
   /** Absolute path on disk. */
   readonly path: string;

@@ -16,7 +16,7 @@ describe("workspace index client (worker thread)", function () {
   let storageDir: string;
   beforeEach(() => {
     tree = makeWorkspaceTree({
-      "lib/queue.ts": "/** A FIFO queue. */\nexport class JobQueue {\n  enqueue(job: string) {}\n  drainAll() {}\n}\n",
+      "lib/queue.ts": "/** A FIFO queue. */\nexport class JobQueue {\n  enqueue(job: string) {}\n  /** Runs every job. */\n  drainAll() {}\n}\n",
       "lib/worker.ts": "import { JobQueue } from './queue';\nconst q = new JobQueue();\nexport function runJobs() {\n  q.drainAll();\n}\n",
       "notes.txt": "call drainAll before exit\n",
     });
@@ -42,9 +42,10 @@ describe("workspace index client (worker thread)", function () {
     assert.match(hit.text, /class JobQueue/);
 
     const [def] = await client.definitions("drainAll");
-    assert.deepEqual([def.name, def.kind, def.path, def.startLine], ["JobQueue.drainAll", "method", "lib/queue.ts", 4]);
+    assert.deepEqual([def.name, def.kind, def.path, def.startLine, def.endLine], ["JobQueue.drainAll", "method", "lib/queue.ts", 4, 5]);
 
     const refs = await client.references("drainAll");
+    // The definition (line 5, below its doc comment) is not a reference.
     assert.deepEqual(refs.map((r) => `${r.path}:${r.line}`).sort(), ["lib/worker.ts:4", "notes.txt:1"]);
     assert.equal(refs.find((r) => r.path === "lib/worker.ts")?.lineText, "q.drainAll();");
 
@@ -55,6 +56,7 @@ describe("workspace index client (worker thread)", function () {
     const map = await client.repoMap("run jobs", 200);
     assert.match(map, /^lib\/worker\.ts:\n {2}3: export function runJobs\(\) \{$/m);
     assert.match(map, /^lib\/queue\.ts:\n {2}1: export class JobQueue \{$/m);
+    assert.match(map, /^ {2}4: drainAll\(\) \{\}$/m, "a definition's line in the map is its code, not its doc comment");
   });
 
   it("update and remove reach the worker; a second start reconciles with the disk", async () => {
@@ -85,8 +87,27 @@ describe("workspace index client (worker thread)", function () {
     await assert.rejects(client.search("queue"), /disposed/);
   });
 
-  it("a query before start says what to do", async () => {
+  it("a query before start says what to do; roots with one name fail the start, not the worker", async () => {
     await assert.rejects(client.search("queue"), /has not been started/);
+    const options = tree.options();
+    const twice = { ...options, roots: [options.roots[0], { name: options.roots[0].name, path: os.tmpdir() }] };
+    await assert.rejects(client.start(twice), /indexing the workspace failed: two workspace folders are both named ".*"; give each root a unique name/);
+    assert.equal((await client.start(options))?.files, 3, "the same worker starts again");
+  });
+
+  it("indexes every root of a multi-root workspace and tells their hits apart", async () => {
+    const second = makeWorkspaceTree({ "api/handlers.go": "package api\n\n// DrainQueue empties the queue.\nfunc DrainQueue() {}\n" });
+    try {
+      const options = tree.options();
+      const stats = await client.start({ ...options, roots: [...options.roots, ...second.options().roots] });
+      assert.equal(stats?.files, 4);
+      const defs = await client.definitions("DrainQueue");
+      assert.deepEqual(defs.map((d) => [d.root, d.path]), [[path.basename(second.dir), "api/handlers.go"]]);
+      const roots = new Set((await client.search("drain queue")).map((h) => h.root));
+      assert.deepEqual([...roots].sort(), [path.basename(tree.dir), path.basename(second.dir)].sort());
+    } finally {
+      second.cleanup();
+    }
   });
 
   it("the protocol refuses malformed messages on both sides", () => {

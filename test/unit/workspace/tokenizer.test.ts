@@ -1,7 +1,7 @@
 // The code-aware terms the index and its queries share.
 import * as assert from "node:assert/strict";
 import { queryTerms } from "../../../src/core/workspace/chunkSearch";
-import { identifiersOf, splitIdentifier, stem, tokenizeCode, tokenizePath } from "../../../src/core/workspace/tokenizer";
+import { splitIdentifier, stem, tokenizeCode, tokenizePath } from "../../../src/core/workspace/tokenizer";
 
 describe("workspace tokenizer", () => {
   it("splits camelCase, PascalCase, acronyms, snake_case and digits, and keeps the whole identifier", () => {
@@ -33,7 +33,9 @@ describe("workspace tokenizer", () => {
     assert.deepEqual(queryTerms("parse parse Parse parser"), ["parse", "parser"]);
   });
 
-  it("the identifiers of a text keep their case and need three characters", () => {
-    assert.deepEqual([...identifiersOf("a.bc = loadModel(x, max_size)")].sort(), ["loadModel", "max_size"]);
+  it("the identifiers a text uses keep their case and need three characters", () => {
+    const words = new Set<string>();
+    tokenizeCode("a.bc = loadModel(x, max_size)", words);
+    assert.deepEqual([...words].sort(), ["loadModel", "max_size"]);
   });
 });
