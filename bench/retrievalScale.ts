@@ -8,7 +8,7 @@
 //
 // The folder is the newest tree of each SCALE_REPOS mirror side by side (no single repository of
 // 50,000 files or more fits the mirror tool's 500 MiB limit; see BENCHMARKS.md).
-import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -24,8 +24,9 @@ export const SCALE_REPOS = ["u-boot/u-boot", "babel/babel"] as const;
 const QUERIES_PER_REPO = 25;
 const EDITS = 5;
 const IDLE_MS = 5000;
-/** Longer than the indexer's save delay after an update (3 s), so idle means idle. */
-const SETTLE_MS = 4000;
+/** The indexer saves 3 s after the last update; idle is measured once a second of the process's
+ *  time holds under 10 ms of CPU (the save done), or after this long at most. */
+const SETTLE_MAX_MS = 120_000;
 
 export interface ScaleFigures {
   readonly repos: { repo: string; commit: string; files: number }[];
@@ -40,10 +41,31 @@ export interface ScaleFigures {
   readonly updatesFound: number;
   readonly queryMs: number[];
   readonly reopenMs: number;
+  /** From the last update until a quiet second (the stored index written again). */
+  readonly settleMs: number;
   readonly idleCpuPercent: number;
+  readonly storedMb: number;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** CPU of this process (all its threads) over `ms`, in ms. */
+async function cpuOver(ms: number): Promise<number> {
+  const c0 = process.cpuUsage();
+  await sleep(ms);
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000;
+}
+
+async function untilQuiet(): Promise<number> {
+  const t0 = performance.now();
+  while (performance.now() - t0 < SETTLE_MAX_MS && (await cpuOver(1000)) >= 10);
+  return performance.now() - t0;
+}
+
+function dirBytes(dir: string): number {
+  return readdirSync(dir, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? dirBytes(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).size), 0);
+}
 const mb = (kb: number): number => kb / 1024;
 
 /** Event-loop delay percentiles (ms) over what `fn` takes. */
@@ -99,11 +121,10 @@ export async function measureScale(mirrors: string, maxFiles: number): Promise<S
       queryMs.push(performance.now() - t);
     }
     const { updateMs, updatesFound } = await measureUpdates(client, root, checkouts);
-    await sleep(SETTLE_MS);
-    const cpu0 = process.cpuUsage();
-    await sleep(IDLE_MS);
-    const cpu = process.cpuUsage(cpu0);
-    const idleCpuPercent = (100 * (cpu.user + cpu.system)) / 1000 / IDLE_MS;
+    await sleep(3000);
+    const settleMs = 3000 + (await untilQuiet());
+    const idleCpuPercent = (100 * (await cpuOver(IDLE_MS))) / IDLE_MS;
+    const storedMb = dirBytes(options.storageDir!) / 2 ** 20;
     const peakRssMb = mb(procStatusKb(process.pid, "VmHWM"));
     await client.dispose();
     const reopened = new WorkspaceIndexClient();
@@ -114,7 +135,7 @@ export async function measureScale(mirrors: string, maxFiles: number): Promise<S
     return {
       repos, stats: build.value, fullIndexMs, rssBeforeMb, peakRssMb,
       loopDelay: { indexingP99: build.p99, indexingMax: build.max, idleP99: idle.p99, idleMax: idle.max },
-      updateMs, updatesFound, queryMs, reopenMs, idleCpuPercent,
+      updateMs, updatesFound, queryMs, reopenMs, settleMs, idleCpuPercent, storedMb,
     };
   } finally {
     await client.dispose();
