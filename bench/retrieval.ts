@@ -12,12 +12,12 @@ import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { repoRoot } from "../test/helpers/tinyModel";
 import { RipgrepHitCount, type RetrievalArm, WholeFileBm25 } from "./lib/retrievalBaselines";
-import { loadRetrievalManifest } from "./lib/retrievalCorpus";
+import { isSourcePath, isTestPath, loadRetrievalManifest } from "./lib/retrievalCorpus";
 import { scaleRows } from "./lib/retrievalScaleTable";
 import { WorkspaceIndexArm } from "./lib/retrievalOurs";
-import type { ScoreSummary } from "./lib/retrievalMetrics";
+import { type ScoreSummary, slotShares } from "./lib/retrievalMetrics";
 import { hasMirror, type LocalizationFigures, measureLocalization, mirroredRepos, mirrorsPresent, writeOutcomes } from "./lib/retrievalRun";
-import { fmt, median, percentile, ratio } from "./lib/stats";
+import { fmt, loadAverage, LoadSampler, machineFacts, median, percentile, ratio } from "./lib/stats";
 import { SCALE_REPOS, type ScaleFigures } from "./retrievalScale";
 import { formatMarkdownTable, formatTable, type Row } from "./lib/table";
 
@@ -53,11 +53,21 @@ export function repoRows(f: LocalizationFigures): { header: Row; rows: Row[] } {
   return { header, rows };
 }
 
+/** Per arm: what its top 5 held over all commits, and how many commits it missed entirely at 10. */
+export function slotRows(f: LocalizationFigures): Row[] {
+  return f.armNames.map((n) => {
+    const s = slotShares(f.outcomes.map((o) => o.arms[n].top5), isSourcePath, isTestPath);
+    const missed = f.outcomes.filter((o) => o.arms[n].ranks.every((r) => r === null || r > 10)).length;
+    return [n, `${fmt(100 * s.source, 0)} %`, `${fmt(100 * s.test, 0)} %`, `${fmt(100 * s.other, 0)} %`, String(missed)];
+  });
+}
+
 export function formatLocalization(f: LocalizationFigures, markdown = false): string {
   const table = markdown ? formatMarkdownTable : formatTable;
   const { header, rows } = repoRows(f);
   const missing = f.missing.length ? `(no mirror here, left out: ${f.missing.join(", ")})\n` : "";
-  return `${table(header, rows)}\n${table(OVERALL_HEADER, overallRows(f))}${missing}`;
+  const slots = table(["arm", "top-5 slots: source", "tests", "other", "commits with no answer file in the top 10"], slotRows(f));
+  return `${table(header, rows)}\n${table(OVERALL_HEADER, overallRows(f))}${missing}\n${slots}`;
 }
 
 function option(argv: string[], name: string): string | undefined {
@@ -70,7 +80,9 @@ function runScale(mirrors: string): Promise<ScaleFigures> {
   const program = path.join(__dirname, "retrievalScale.js");
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [program, "--mirrors", mirrors], { maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`${program} failed: ${stderr.trim().split("\n").pop() ?? err.message}`));
+      // V8's fatal errors end with a native stack: name the line that says what happened.
+      const why = stderr.split("\n").find((l) => /fatal|error|out of memory/i.test(l)) ?? stderr.trim().split("\n").pop();
+      if (err) reject(new Error(`${program} failed: ${why || err.message}`));
       else resolve(JSON.parse(stdout.trim().split("\n").pop() ?? "") as ScaleFigures);
     });
   });
@@ -82,9 +94,12 @@ async function scaleSection(mirrors: string, markdown: boolean): Promise<void> {
     process.stdout.write(`scale: skipped: no mirror of ${missing.join(", ")} under ${mirrors}\n`);
     return;
   }
+  const sampler = new LoadSampler();
   const f = await runScale(mirrors);
+  const load = sampler.stop();
   process.stdout.write(`\nthe index at scale: ${f.repos.map((r) => `${r.repo}@${r.commit.slice(0, 10)} (${r.files} files)`).join(" + ")}, one folder\n`);
   process.stdout.write((markdown ? formatMarkdownTable : formatTable)(["figure", "measured", "goal"], scaleRows(f)));
+  process.stdout.write(`load average (1-min) during the scale run: min ${fmt(load.min)}, median ${fmt(load.median)}, max ${fmt(load.max)}\n`);
   process.stdout.write(`${JSON.stringify({ scale: f })}\n`);
 }
 
@@ -99,6 +114,9 @@ export async function run(argv: string[]): Promise<number> {
     await scaleSection(mirrors, argv.includes("--markdown"));
     return 0;
   }
+  const machine = machineFacts(repoRoot());
+  const sampler = new LoadSampler();
+  process.stdout.write(`workspace retrieval: ${machine.date}, commit ${machine.commit}${machine.dirty ? " (+ uncommitted changes)" : ""}; ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}; load ${loadAverage().join(" ")}\n`);
   const armKeys = (option(argv, "--arms") ?? Object.keys(ARMS).join(",")).split(",");
   const unknown = armKeys.find((k) => !ARMS[k]);
   if (unknown) throw new Error(`unknown arm "${unknown}" (expected ${Object.keys(ARMS).join(", ")})`);
@@ -115,6 +133,8 @@ export async function run(argv: string[]): Promise<number> {
   process.stdout.write(`file localization on ${f.outcomes.length} commits of ${f.repos.length} repositories (query: the commit message; answer: the non-test source files it changed)\n`);
   process.stdout.write(formatLocalization(f, argv.includes("--markdown")));
   process.stdout.write(`every commit's ranks: ${OUTCOMES_FILE}\n`);
+  const load = sampler.stop();
+  process.stdout.write(`load average (1-min) during localization: min ${fmt(load.min)}, median ${fmt(load.median)}, max ${fmt(load.max)} (shared machine)\n`);
   if (!argv.includes("--no-scale")) await scaleSection(mirrors, argv.includes("--markdown"));
   return 0;
 }

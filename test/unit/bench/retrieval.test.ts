@@ -22,7 +22,7 @@ import {
   RetrievalCorpusError,
   spread,
 } from "../../../bench/lib/retrievalCorpus";
-import { rankFiles, recallAt, reciprocalRank, scoreRanking, summarize } from "../../../bench/lib/retrievalMetrics";
+import { rankFiles, recallAt, reciprocalRank, scoreRanking, slotShares, summarize } from "../../../bench/lib/retrievalMetrics";
 import { MirrorCheckout } from "../../../bench/lib/retrievalGit";
 import { measureLocalization } from "../../../bench/lib/retrievalRun";
 
@@ -111,6 +111,11 @@ describe("retrieval benchmark metrics and baselines", () => {
     const s = summarize([scoreRanking(ranked, ["a.ts"]), scoreRanking(ranked, ["z.ts"])]);
     assert.deepEqual(s, { n: 2, recall1: 0.5, recall5: 0.5, recall10: 0.5, mrr: 0.5 });
     assert.throws(() => recallAt(ranked, [], 5), /without answer files/);
+  });
+
+  it("tells what an arm's first places held: source, tests or other files", () => {
+    const s = slotShares([["src/a.py", "tests/test_a.py"], ["README.md", "src/b.py"]], isSourcePath, isTestPath);
+    assert.deepEqual(s, { source: 0.5, test: 0.25, other: 0.25 });
   });
 
   it("ripgrep's words leave out stopwords and short words; its counts rank by hits, then path", () => {
