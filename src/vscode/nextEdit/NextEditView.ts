@@ -46,6 +46,13 @@ export class NextEditView extends Disposable {
   private readonly hint = this._register(vscode.window.createTextEditorDecorationType({
     after: { color: new vscode.ThemeColor("editorCodeLens.foreground"), margin: "0 0 0 2em", fontStyle: "italic" },
   }));
+  /** Where a change elsewhere is: a mark in the overview ruler and a faint frame around it. */
+  private readonly target = this._register(vscode.window.createTextEditorDecorationType({
+    border: "1px dashed", borderColor: new vscode.ThemeColor("editorCodeLens.foreground"),
+    overviewRulerColor: new vscode.ThemeColor("editorOverviewRuler.modifiedForeground"), overviewRulerLane: vscode.OverviewRulerLane.Right,
+  }));
+  /** The hint again in the status bar: the end of a long cursor line can be scrolled out of view. */
+  private readonly status = this._register(vscode.window.createStatusBarItem("mixtral.nextEdit", vscode.StatusBarAlignment.Right, 99));
   private shownIn: vscode.TextEditor | undefined;
   state: ShownState | undefined;
 
@@ -61,7 +68,9 @@ export class NextEditView extends Disposable {
       const text = `⇥ Tab to jump to line ${range.start.line + 1} (Mixtral next edit; Esc dismisses)`;
       const at = doc.lineAt(cursor.line).range.end;
       editor.setDecorations(this.hint, [{ range: new vscode.Range(at, at), renderOptions: { after: { contentText: text } } }]);
+      editor.setDecorations(this.target, [range]);
       this.state = { ...base, mode: "hint", hint: text };
+      this.showStatus(`$(arrow-right) Next edit: Tab to jump to line ${range.start.line + 1}`);
     } else {
       const hover = new vscode.MarkdownString(undefined, true);
       hover.appendMarkdown("**Mixtral next edit** — Tab accepts, Esc dismisses\n\n");
@@ -72,6 +81,7 @@ export class NextEditView extends Disposable {
         editor.setDecorations(this.inserted, [{ range: new vscode.Range(range.end, range.end), hoverMessage: hover, renderOptions: { after: { contentText: shown } } }]);
       }
       this.state = { ...base, mode: "inline" };
+      this.showStatus("$(check) Next edit: Tab to accept, Esc to dismiss");
     }
     void vscode.commands.executeCommand("setContext", VISIBLE_KEY, true);
     return this.state.mode;
@@ -81,6 +91,7 @@ export class NextEditView extends Disposable {
     const had = this.state !== undefined;
     this.clearDecorations();
     this.state = undefined;
+    this.status.hide();
     if (had) void vscode.commands.executeCommand("setContext", VISIBLE_KEY, false);
   }
 
@@ -88,6 +99,13 @@ export class NextEditView extends Disposable {
     const e = this.shownIn;
     this.shownIn = undefined;
     if (!e) return;
-    for (const d of [this.removed, this.inserted, this.hint]) e.setDecorations(d, []);
+    for (const d of [this.removed, this.inserted, this.hint, this.target]) e.setDecorations(d, []);
+  }
+
+  private showStatus(text: string): void {
+    this.status.name = "Mixtral Next Edit";
+    this.status.text = text;
+    this.status.tooltip = "Mixtral next-edit suggestion (Tab jumps or accepts, Esc dismisses)";
+    this.status.show();
   }
 }
