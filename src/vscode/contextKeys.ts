@@ -15,6 +15,8 @@ export const ContextKeys = {
   gpuPackOffered: "mixtral.gpuPackOffered",
   /** A GPU pack or a local GPU build is installed. Owner: GpuAcceleration. */
   gpuPackInstalled: "mixtral.gpuPackInstalled",
+  /** A next-edit suggestion is shown: Tab jumps/accepts, Escape dismisses. Owner: NextEditView. */
+  nextEditVisible: "mixtral.nextEditVisible",
 } as const;
 
 export type ContextKey = (typeof ContextKeys)[keyof typeof ContextKeys];

@@ -6,10 +6,10 @@
 // never touched until the suggestion is accepted.
 import * as vscode from "vscode";
 import type { NextEditSuggestion } from "../../core/nextEdit/suggestion";
+import { ContextKeyOwner, ContextKeys } from "../contextKeys";
 import { Disposable } from "../lifecycle";
 
 /** The context key the Tab and Escape keybindings check (package.json). */
-export const VISIBLE_KEY = "mixtral.nextEditVisible";
 /** Longest inserted text shown inline; the hover has all of it. */
 const SHOWN_CHARS = 160;
 
@@ -53,6 +53,7 @@ export class NextEditView extends Disposable {
   }));
   /** The hint again in the status bar: the end of a long cursor line can be scrolled out of view. */
   private readonly status = this._register(vscode.window.createStatusBarItem("mixtral.nextEdit", vscode.StatusBarAlignment.Right, 99));
+  private readonly visibleKey = this._register(new ContextKeyOwner(ContextKeys.nextEditVisible));
   private shownIn: vscode.TextEditor | undefined;
   state: ShownState | undefined;
 
@@ -83,7 +84,7 @@ export class NextEditView extends Disposable {
       this.state = { ...base, mode: "inline" };
       this.showStatus("$(check) Next edit: Tab to accept, Esc to dismiss");
     }
-    void vscode.commands.executeCommand("setContext", VISIBLE_KEY, true);
+    this.visibleKey.set(true);
     return this.state.mode;
   }
 
@@ -92,7 +93,7 @@ export class NextEditView extends Disposable {
     this.clearDecorations();
     this.state = undefined;
     this.status.hide();
-    if (had) void vscode.commands.executeCommand("setContext", VISIBLE_KEY, false);
+    if (had) this.visibleKey.set(false);
   }
 
   private clearDecorations(): void {
