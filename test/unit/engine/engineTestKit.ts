@@ -3,7 +3,8 @@
 import * as assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
-import { EngineClient, type EngineClientOptions } from "../../../src/core/engine/EngineClient";
+import { EngineClient } from "../../../src/core/engine/EngineClient";
+import type { EngineClientOptions } from "../../../src/core/engine/engineClientOptions";
 import type { GenerateRequest } from "../../../src/core/engine/types";
 import type { LoadOptions, PromptSegment } from "../../../src/shared/engineProtocol";
 import { ensureTinyModel, repoRoot } from "../../helpers/tinyModel";
