@@ -20,14 +20,7 @@ import { engineGpuPackEnv } from "../gpu/GpuAcceleration";
 import { Disposable } from "../lifecycle";
 import type { Services } from "../services";
 import { chooseModelFile, offerLayoutUpgrade } from "./modelFile";
-import { PausedDownloads, type PickItem } from "./PausedDownloads";
-
-export interface DownloadState {
-  level: QuantLevelId;
-  state: "downloading" | "verifying" | "done" | "failed" | "cancelled";
-  /** 0..1 while downloading or verifying. */
-  fraction?: number;
-}
+import { PausedDownloads, type DownloadState, type PickItem } from "./PausedDownloads";
 
 /** What the picker showed last and what the user was told, for the extension-host tests. */
 export interface ModelManagerTestState {
