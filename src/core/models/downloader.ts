@@ -1,14 +1,15 @@
-// Downloads one model file: `<target>.partial` beside the target, resumed with Range, free disk
-// space checked first, connect and stall timeouts, retries with backoff that honour Retry-After,
-// size and sha256 verified, then an atomic rename. A lock file keeps two windows off one file.
+// Downloads one model file: `<target>.partial` beside the target (fetched by partialFetch.ts:
+// resumed with Range, free disk space checked first, connect and stall timeouts, retries with
+// backoff that honour Retry-After), size and sha256 verified, then an atomic rename. A lock file
+// keeps two windows off one file.
 //
 // Why not node-llama-cpp's createModelDownloader (which the issue suggested): it must not load in
-// the extension host (ARCHITECTURE: native code only in the engine child, and lint forbids it in
-// src/core and src/vscode), and, measured in FACTS.md, it checks no hash, names its partial
-// `<name>.ipull`, resolves normally on abort, and hangs ~12 minutes in its own retries offline.
-// What we need on top (stall detection on a 1-byte/s drip, Range-ignored detection, 416 handling,
-// no token on a cross-host redirect, a cross-window lock) would mean wrapping every part of it;
-// plain node:http does all of it in ~250 lines we can test against a real local server.
+// the extension host (docs/ARCHITECTURE.md: native code only in the engine child, and lint forbids
+// it in src/core and src/vscode), and, measured in docs/FACTS.md, it checks no hash, names its
+// partial `<name>.ipull`, resolves normally on abort, and hangs ~12 minutes in its own retries
+// offline. What we need on top (stall detection on a 1-byte/s drip, Range-ignored detection, 416
+// handling, no token on a cross-host redirect, a cross-window lock) would mean wrapping every part
+// of it; plain node:http does all of it in ~350 lines we can test against a real local server.
 import { createHash } from "node:crypto";
 import { createReadStream, promises as fs } from "node:fs";
 import * as path from "node:path";
