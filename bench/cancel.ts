@@ -8,12 +8,14 @@
 //   node out/bench/cancel.js [--model <gguf>] [--prompt-words 2200] [--trials 3] [--threads 0]
 import { existsSync } from "node:fs";
 import * as path from "node:path";
+import { parseArgs } from "node:util";
 import { EngineClient } from "../src/core/engineClient/EngineClient";
 import type { LoadOptions, PromptSegment } from "../src/shared/engineProtocol";
 import { defaultThreads, physicalCores } from "../src/engine/physicalCores";
 import { ensureTinyModel, repoRoot } from "../test/helpers/tinyModel";
 import { fmt, median } from "./lib/stats";
 import { formatTable } from "./lib/table";
+import { given, num, text } from "./lib/cliOptions";
 
 export interface CancelOptions {
   modelPath: string;
@@ -191,19 +193,10 @@ export function formatCancellation(r: CancelFigures): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const o: Partial<CancelOptions> & { model?: string } = {};
-  for (let i = 0; i < argv.length; i += 2) {
-    const value = argv[i + 1];
-    switch (argv[i]) {
-      case "--model": o.model = value; break;
-      case "--prompt-words": o.promptWords = Number(value); break;
-      case "--trials": o.trials = Number(value); break;
-      case "--threads": o.threads = Number(value); break;
-      default: throw new Error(`unknown argument ${argv[i]}`);
-    }
-  }
-  const { model, ...rest } = o;
-  process.stdout.write(formatCancellation(await measureCancellation({ ...rest, modelPath: model ?? (await ensureTinyModel("q8_0")) })));
+  const { values: v } = parseArgs({ args: argv, strict: true, options: { model: text, "prompt-words": text, trials: text, threads: text } });
+  process.stdout.write(formatCancellation(await measureCancellation(given({
+    promptWords: num(v["prompt-words"]), trials: num(v.trials), threads: num(v.threads), modelPath: v.model ?? (await ensureTinyModel("q8_0")),
+  }))));
   return 0;
 }
 

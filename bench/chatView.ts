@@ -13,16 +13,20 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
 import type { Turn } from "../src/shared/protocol";
 import { repoRoot } from "../test/helpers/tinyModel";
 import { longConversation, streamedAnswer, tokenize } from "./lib/chatCorpus";
 import { buildWebviewAt } from "./lib/webviewAtRef";
 import type { ReplayFigures, StreamArgs } from "./lib/chatViewPage";
 import { ChatPage, serve, type StreamSample } from "./lib/chatViewSession";
+import type { ChatViewFigures, StreamSummary } from "./lib/chatViewFigures";
 import { formatBeforeAfter, formatChatView } from "./lib/chatViewTable";
 import { mean, median, percentile } from "./lib/stats";
+import { flag, text } from "./lib/cliOptions";
 
 export { formatBeforeAfter, formatChatView };
+export type { ChatViewFigures, StreamSummary };
 
 type BrowserLib = typeof import("../scripts/lib/browser.mjs", { with: { "resolution-mode": "import" } });
 
@@ -38,59 +42,6 @@ export interface ChatViewOptions {
   /** The webview bundle to measure. Default dist/webview.js. */
   bundle?: string;
   intervalMs?: number;
-}
-
-export interface StreamSummary {
-  chunks: number;
-  fps: number;
-  longTasks: number;
-  longTaskMs: number;
-  chunkP50Ms: number;
-  chunkP95Ms: number;
-  /** Median script ms per chunk in the first and the last quarter of the answer. */
-  firstQuarterMs: number;
-  lastQuarterMs: number;
-  /** Main-thread busy time (script, style, layout, paint) per chunk, DevTools TaskDuration. */
-  busyPerChunkMs: number;
-  layoutPerChunkMs: number;
-  styleMsPerChunk: number;
-  insertedPerChunk: number;
-  maxInsertedPerBatch: number;
-  lagP95Ms: number;
-  wallS: number;
-}
-
-export interface ChatViewFigures {
-  tokens: number;
-  answerChars: number;
-  ours: StreamSummary;
-  naive: StreamSummary;
-  /** The answer's last full render on `done`, ms. */
-  finalRenderMs: number;
-  history: {
-    turns: number;
-    lines: number;
-    replayMs: number;
-    replayHandlerMs: number;
-    /** Until every turn is in the DOM and painted (the same as replayMs when not sliced), ms. */
-    replayCompleteMs: number;
-    /** The longest script task of the replay (handler, frame or idle callback), ms. */
-    replayLongestScriptMs: number;
-    /** Long tasks (> 50 ms, script + rendering) during the replay, and the longest, ms. */
-    replayLongTasks: number;
-    replayLongestTaskMs: number;
-    /** A send in that conversation: the transcript replayed with two more turns, ms to the frame. */
-    sendMs: number;
-    heapMb: number;
-    domNodes: number;
-    stream: StreamSummary;
-    scrollP95Ms: number;
-    scrollSteps: number;
-    scrollJumps: number;
-    scrollFps: number;
-    heapAfterMb: number;
-    domNodesAfter: number;
-  };
 }
 
 /** `--quick`: one 40-line code block, ~600 tokens, a 30-turn conversation, one stream per side. */
@@ -212,20 +163,13 @@ export async function measureChatView(o: ChatViewOptions = {}): Promise<ChatView
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const quick = argv.includes("--quick");
-  const o: ChatViewOptions = quick ? QUICK : {};
-  let beforeRef: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--quick") continue;
-    const v = argv[++i];
-    if (a === "--tokens") o.tokens = Number(v);
-    else if (a === "--turns") o.historyTurns = Number(v);
-    else if (a === "--runs") o.runs = Number(v);
-    else if (a === "--bundle") o.bundle = path.resolve(v);
-    else if (a === "--before") beforeRef = v;
-    else throw new Error(`unknown argument ${a} (expected --quick, --tokens N, --turns N, --runs N, --bundle FILE, --before REF)`);
-  }
+  const { values: v } = parseArgs({ args: argv, strict: true, options: { quick: flag, tokens: text, turns: text, runs: text, bundle: text, before: text } });
+  const o: ChatViewOptions = { ...(v.quick ? QUICK : {}) };
+  if (v.tokens !== undefined) o.tokens = Number(v.tokens);
+  if (v.turns !== undefined) o.historyTurns = Number(v.turns);
+  if (v.runs !== undefined) o.runs = Number(v.runs);
+  if (v.bundle !== undefined) o.bundle = path.resolve(v.bundle);
+  const beforeRef = v.before;
   const before = beforeRef ? await measureChatView({ ...o, bundle: await buildWebviewAt(repoRoot(), beforeRef) }) : undefined;
   if (before) process.stdout.write(`== webview at ${beforeRef} ==\n${formatChatView(before)}\n== webview now ==\n`);
   const now = await measureChatView(o);

@@ -12,6 +12,7 @@
 // Without --model it uses the tiny generated model (test/helpers/tinyModel.ts).
 import { existsSync } from "node:fs";
 import * as path from "node:path";
+import { parseArgs } from "node:util";
 import { CompletionService } from "../src/core/completion/CompletionService";
 import { sleep } from "../src/core/sleep";
 import type { CompletionOutcome, CursorSnapshot, DocumentSnapshot } from "../src/core/completion/types";
@@ -19,26 +20,25 @@ import { EngineClient } from "../src/core/engineClient/EngineClient";
 import type { Backend, PromptSegment } from "../src/shared/engineProtocol";
 import { ensureTinyModel, repoRoot } from "../test/helpers/tinyModel";
 import { SAMPLE_FILE, typingSession } from "../test/unit/completion/typingSession";
+import { num, text } from "./lib/cliOptions";
 
 interface Args { model?: string; debounces: number[]; keyMs: number; pauseMs: number; maxTokens: number; threads: number; backend: Backend; keys: number }
 
-function parseArgs(argv: string[]): Args {
-  const args: Args = { debounces: [0, 50, 100, 200], keyMs: 80, pauseMs: 500, maxTokens: 16, threads: 0, backend: "cpu", keys: 0 };
-  for (let i = 0; i < argv.length; i++) {
-    const value = argv[++i];
-    switch (argv[i - 1]) {
-      case "--model": args.model = value; break;
-      case "--debounce": args.debounces = value.split(",").map(Number); break;
-      case "--key-ms": args.keyMs = Number(value); break;
-      case "--pause-ms": args.pauseMs = Number(value); break;
-      case "--max-tokens": args.maxTokens = Number(value); break;
-      case "--threads": args.threads = Number(value); break;
-      case "--backend": args.backend = value as Backend; break;
-      case "--keys": args.keys = Number(value); break;
-      default: throw new Error(`unknown argument ${argv[i - 1]}`);
-    }
-  }
-  return args;
+function completionArgs(argv: string[]): Args {
+  const { values: v } = parseArgs({
+    args: argv, strict: true,
+    options: { model: text, debounce: text, "key-ms": text, "pause-ms": text, "max-tokens": text, threads: text, backend: text, keys: text },
+  });
+  return {
+    model: v.model,
+    debounces: v.debounce?.split(",").map(Number) ?? [0, 50, 100, 200],
+    keyMs: num(v["key-ms"]) ?? 80,
+    pauseMs: num(v["pause-ms"]) ?? 500,
+    maxTokens: num(v["max-tokens"]) ?? 16,
+    threads: num(v.threads) ?? 0,
+    backend: (v.backend ?? "cpu") as Backend,
+    keys: num(v.keys) ?? 0,
+  };
 }
 
 const OTHERS: DocumentSnapshot[] = [
@@ -115,7 +115,7 @@ const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(
 const f = (n: number, d = 1): string => (Number.isFinite(n) ? n.toFixed(d) : "-");
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
+  const args = completionArgs(argv);
   const enginePath = path.join(repoRoot(), "dist", "engine.js");
   if (!existsSync(enginePath)) throw new Error(`${enginePath} is missing: run \`npm run build\` first`);
   const modelPath = args.model ?? (await ensureTinyModel());

@@ -10,6 +10,7 @@
 // fit twice, e.g. a full-size Mixtral on one GPU).
 import { existsSync } from "node:fs";
 import * as path from "node:path";
+import { parseArgs } from "node:util";
 import type { Token } from "node-llama-cpp" with { "resolution-mode": "import" };
 import { EngineClient } from "../src/core/engineClient/EngineClient";
 import type { Backend, LoadOptions, PromptSegment } from "../src/shared/engineProtocol";
@@ -17,6 +18,7 @@ import { defaultThreads, physicalCores } from "../src/engine/physicalCores";
 import { ensureTinyModel, repoRoot } from "../test/helpers/tinyModel";
 import { fmt, median, ratio } from "./lib/stats";
 import { formatTable } from "./lib/table";
+import { flag, given, gpuLayersOption, num, text } from "./lib/cliOptions";
 
 export interface EngineOverheadOptions {
   modelPath: string;
@@ -218,27 +220,19 @@ export function formatEngineOverhead(r: EngineOverhead): string {
     ]);
 }
 
-function parseArgs(argv: string[]): Omit<EngineOverheadOptions, "modelPath"> & { model?: string } {
-  const args: Omit<EngineOverheadOptions, "modelPath"> & { model?: string } = {};
-  for (let i = 0; i < argv.length; i++) {
-    const value = argv[i + 1];
-    switch (argv[i]) {
-      case "--model": args.model = value; i++; break;
-      case "--tokens": args.tokens = Number(value); i++; break;
-      case "--prompt-words": args.promptWords = Number(value); i++; break;
-      case "--runs": args.runs = Number(value); i++; break;
-      case "--threads": args.threads = Number(value); i++; break;
-      case "--backend": args.backend = value as Backend; i++; break;
-      case "--gpu-layers": args.gpuLayers = value === "auto" || value === "max" ? value : Number(value); i++; break;
-      case "--sequential": args.interleave = false; break;
-      default: throw new Error(`unknown argument ${argv[i]}`);
-    }
-  }
-  return args;
+function engineArgs(argv: string[]): Omit<EngineOverheadOptions, "modelPath"> & { model?: string } {
+  const { values: v } = parseArgs({
+    args: argv, strict: true,
+    options: { model: text, tokens: text, "prompt-words": text, runs: text, threads: text, backend: text, "gpu-layers": text, sequential: flag },
+  });
+  return given({
+    model: v.model, tokens: num(v.tokens), promptWords: num(v["prompt-words"]), runs: num(v.runs), threads: num(v.threads),
+    backend: v.backend as Backend | undefined, gpuLayers: gpuLayersOption(v["gpu-layers"]), interleave: v.sequential ? false : undefined,
+  });
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { model, ...args } = parseArgs(argv);
+  const { model, ...args } = engineArgs(argv);
   const modelPath = model ?? (await ensureTinyModel("q8_0"));
   process.stdout.write(formatEngineOverhead(await measureEngineOverhead({ ...args, modelPath })));
   return 0;

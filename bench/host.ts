@@ -10,10 +10,12 @@ import { statSync } from "node:fs";
 import * as path from "node:path";
 import { gzipSync } from "node:zlib";
 import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
 import { defaultThreads, physicalCores } from "../src/engine/physicalCores";
 import { ensureTinyModel, repoRoot } from "../test/helpers/tinyModel";
 import { fmt, median, ratio } from "./lib/stats";
 import { formatTable } from "./lib/table";
+import { text } from "./lib/cliOptions";
 
 export interface HostCost {
   extensionBytes: number;
@@ -88,14 +90,9 @@ export function formatHostCost(r: HostCost): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let model: string | undefined;
-  let loads = 5;
-  for (let i = 0; i < argv.length; i += 2) {
-    if (argv[i] === "--model") model = argv[i + 1];
-    else if (argv[i] === "--loads") loads = Number(argv[i + 1]);
-    else throw new Error(`unknown argument ${argv[i]}`);
-  }
-  process.stdout.write(formatHostCost(await measureHostCost({ modelPath: model ?? (await ensureTinyModel("q8_0")), loads })));
+  const { values: v } = parseArgs({ args: argv, strict: true, options: { model: text, loads: text } });
+  const loads = v.loads === undefined ? 5 : Number(v.loads);
+  process.stdout.write(formatHostCost(await measureHostCost({ modelPath: v.model ?? (await ensureTinyModel("q8_0")), loads })));
   return 0;
 }
 

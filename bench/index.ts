@@ -8,6 +8,7 @@
 import { existsSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { parseArgs } from "node:util";
 import { defaultThreads, physicalCores } from "../src/engine/physicalCores";
 import { ensureTinyModel, repoRoot } from "../test/helpers/tinyModel";
 import { formatChatView, measureChatView, QUICK as CHAT_QUICK, run as chat, type ChatViewFigures } from "./chatView";
@@ -174,18 +175,25 @@ function formatReuse(r: ReuseComparison, model: string): string {
   ]);
 }
 
-async function suite(argv: string[]): Promise<number> {
-  const quick = argv.includes("--quick");
-  const markdown = argv.includes("--markdown");
-  const threadsAt = argv.indexOf("--threads");
-  const threadsArg = threadsAt >= 0 ? Number(argv[threadsAt + 1]) : 0;
-  const unknown = argv.filter((a, i) => a !== "--quick" && a !== "--markdown" && a !== "--threads" && (threadsAt < 0 || i !== threadsAt + 1));
-  if (unknown.length || (threadsAt >= 0 && !(threadsArg > 0))) {
-    throw new Error(`unknown argument ${unknown[0] ?? "--threads"} (expected --quick, --markdown, --threads N, or a program: ${Object.keys(benches).join(", ")})`);
+/** The suite's options: `--quick`, `--markdown`, `--threads N`. */
+function suiteOptions(argv: string[]): { quick: boolean; markdown: boolean; threads?: number } {
+  const usage = `(expected --quick, --markdown, --threads N, or a program: ${Object.keys(benches).join(", ")})`;
+  let values: { quick?: boolean; markdown?: boolean; threads?: string };
+  try {
+    ({ values } = parseArgs({ args: argv, strict: true, options: { quick: { type: "boolean" }, markdown: { type: "boolean" }, threads: { type: "string" } } }));
+  } catch (error) {
+    throw new Error(`${(error as Error).message} ${usage}`);
   }
+  const threads = values.threads === undefined ? undefined : Number(values.threads);
+  if (threads !== undefined && !(threads > 0)) throw new Error(`--threads needs a positive number ${usage}`);
+  return { quick: values.quick === true, markdown: values.markdown === true, threads };
+}
+
+async function suite(argv: string[]): Promise<number> {
+  const { quick, markdown, threads: threadsArg } = suiteOptions(argv);
   const root = repoRoot();
   for (const file of ["dist/engine.js", "dist/extension.js", "out/bench/completion.js"]) {
-    if (!existsSync(path.join(root, file))) throw new Error(`${file} is missing: run \`npx tsc -p . && npm run build\` first`);
+    if (!existsSync(path.join(root, file))) throw new Error(`${file} is missing: run \`npm run bench\` (it builds first)`);
   }
   const started = performance.now();
   const machine = machineFacts(root);
@@ -193,18 +201,37 @@ async function suite(argv: string[]): Promise<number> {
   const sampler = new LoadSampler();
   // The engine's own default (physical cores − 1, at least 1): llama.cpp's threads wait for each
   // other after every operation, so on a busy machine a descheduled thread stalls the rest.
-  const threads = threadsArg > 0 ? threadsArg : defaultThreads(physicalCores());
-  const threadsWhy = threadsArg > 0 ? "--threads" : "the engine's default: physical cores − 1";
+  const threads = threadsArg ?? defaultThreads(physicalCores());
+  const threadsWhy = threadsArg ? "--threads" : "the engine's default: physical cores − 1";
   out(`Mixtral Local CPU benchmarks${quick ? " (--quick)" : ""}: ${machine.date}, commit ${machine.commit}${machine.dirty ? " (+ uncommitted changes)" : ""}\n`);
   out(`machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB, ${machine.platform}, Node ${machine.node}; ${threads} inference thread(s) (${threadsWhy})\n`);
   out(`load average at start: ${loadAtStart.join(" ")} (shared machine: figures are medians of interleaved runs)\n\n`);
 
   const f: SuiteFigures = {};
   const outcomes = newOutcomes();
+  await measureSuite(f, outcomes, quick, threads);
+
+  const load = sampler.stop();
+  const header: Row = ["figure", "baseline", "ours", "ratio / diff", "goal"];
+  const rows = summaryRows(f);
+  out(`== summary (baseline: node-llama-cpp directly, or no KV reuse) ==\n`);
+  out(formatTable(header, rows));
+  if (markdown) out("\n" + formatMarkdownTable(header, rows));
+  const seconds = (performance.now() - started) / 1000;
+  out(`load average during the run (1-min): min ${load.min.toFixed(1)}, median ${load.median.toFixed(1)}, max ${load.max.toFixed(1)}; ${seconds.toFixed(0)} s\n`);
+  const meta = {
+    bench: "cpu", quick, date: machine.date, commit: machine.commit, dirty: machine.dirty, cpus: machine.cpus, memory_gib: machine.memoryGiB,
+    threads, load_avg_start: loadAtStart, load_avg_run: { min: round(load.min, 1), median: round(load.median, 1), max: round(load.max, 1) }, seconds: round(seconds, 1),
+  };
+  out(JSON.stringify(headline(f, meta, outcomes)) + "\n");
+  return suiteExitCode(outcomes);
+}
+
+/** Every section of the suite, in order, each on its own (one failing does not stop the rest). */
+async function measureSuite(f: SuiteFigures, outcomes: SectionOutcomes, quick: boolean, threads: number): Promise<void> {
   const { errors } = outcomes;
   const section = (name: string, fn: () => Promise<void>): Promise<void> =>
     runSection(name, fn, outcomes, out, () => `, load ${os.loadavg()[0].toFixed(1)}`);
-
   const tiny = await ensureTinyModel("q8_0");
   const overheadRun = async (o: EngineOverheadOptions): Promise<EngineOverhead> => {
     const r = await measureEngineOverhead({ backend: "cpu", gpuLayers: 0, threads, ...o });
@@ -270,20 +297,6 @@ async function suite(argv: string[]): Promise<number> {
   await section("workspace retrieval (bench/retrieval)", async () => {
     await retrieval(quick ? ["--per-repo", "2", "--no-scale"] : []);
   });
-  const load = sampler.stop();
-  const header: Row = ["figure", "baseline", "ours", "ratio / diff", "goal"];
-  const rows = summaryRows(f);
-  out(`== summary (baseline: node-llama-cpp directly, or no KV reuse) ==\n`);
-  out(formatTable(header, rows));
-  if (markdown) out("\n" + formatMarkdownTable(header, rows));
-  const seconds = (performance.now() - started) / 1000;
-  out(`load average during the run (1-min): min ${load.min.toFixed(1)}, median ${load.median.toFixed(1)}, max ${load.max.toFixed(1)}; ${seconds.toFixed(0)} s\n`);
-  const meta = {
-    bench: "cpu", quick, date: machine.date, commit: machine.commit, dirty: machine.dirty, cpus: machine.cpus, memory_gib: machine.memoryGiB,
-    threads, load_avg_start: loadAtStart, load_avg_run: { min: round(load.min, 1), median: round(load.median, 1), max: round(load.max, 1) }, seconds: round(seconds, 1),
-  };
-  out(JSON.stringify(headline(f, meta, outcomes)) + "\n");
-  return suiteExitCode(outcomes);
 }
 
 async function main(argv: string[]): Promise<number> {

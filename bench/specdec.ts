@@ -11,6 +11,7 @@
 // The corpus: bench/data (bench/editCorpusTool.js materialize writes .cache/edit-corpus.json).
 import { existsSync } from "node:fs";
 import * as path from "node:path";
+import { parseArgs } from "node:util";
 import { EngineClient } from "../src/core/engineClient/EngineClient";
 import type { Backend, Speculation } from "../src/shared/engineProtocol";
 import { defaultThreads, physicalCores } from "../src/engine/physicalCores";
@@ -22,6 +23,7 @@ import { ARMS, measureSpecDecode, modeledRatio, type EditRun, type SpecDecodeFig
 import { median, percentile } from "./lib/stats";
 import { fmt } from "./lib/stats";
 import { formatTable } from "./lib/table";
+import { flag, given, gpuLayersOption, num, text } from "./lib/cliOptions";
 
 export interface SpecDecodeRunOptions {
   modelPath: string;
@@ -110,25 +112,19 @@ export function formatSpecDecode(r: SpecDecodeRun): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const o: SpecDecodeRunOptions = { modelPath: benchModelPath() };
-  for (let i = 0; i < argv.length; i++) {
-    const v = argv[i + 1];
-    switch (argv[i]) {
-      case "--model": o.modelPath = v; i++; break;
-      case "--edits": o.edits = Number(v); i++; break;
-      case "--threads": o.threads = Number(v); i++; break;
-      case "--arms": o.arms = v.split(",") as Speculation[]; i++; break;
-      case "--backend": o.backend = v as Backend; i++; break;
-      case "--gpu-layers": o.gpuLayers = v === "auto" || v === "max" ? v : Number(v); i++; break;
-      case "--chat-runs": o.chatRuns = Number(v); i++; break;
-      case "--chat-tokens": o.chatTokens = Number(v); i++; break;
-      case "--engine": o.enginePath = v; i++; break;
-      case "--max-answer-tokens": o.maxAnswerTokens = Number(v); i++; break;
-      case "--completions": o.completions = true; break;
-      case "--completions-only": o.completionsOnly = true; break;
-      default: throw new Error(`unknown argument ${argv[i]}`);
-    }
-  }
+  const { values: v } = parseArgs({
+    args: argv, strict: true,
+    options: {
+      model: text, edits: text, threads: text, arms: text, backend: text, "gpu-layers": text, "chat-runs": text, "chat-tokens": text,
+      engine: text, "max-answer-tokens": text, completions: flag, "completions-only": flag,
+    },
+  });
+  const o: SpecDecodeRunOptions = given({
+    modelPath: v.model ?? benchModelPath(), edits: num(v.edits), threads: num(v.threads), arms: v.arms?.split(",") as Speculation[] | undefined,
+    backend: v.backend as Backend | undefined, gpuLayers: gpuLayersOption(v["gpu-layers"]),
+    chatRuns: num(v["chat-runs"]), chatTokens: num(v["chat-tokens"]), enginePath: v.engine, maxAnswerTokens: num(v["max-answer-tokens"]),
+    completions: v.completions, completionsOnly: v["completions-only"],
+  });
   if (!existsSync(o.modelPath)) throw new Error(`${o.modelPath} is missing (a full \`npm run bench\` generates the ~800 MB model)`);
   const r = await runSpecDecode({ ...o, onEdit: (line) => process.stdout.write(line) });
   process.stdout.write(formatSpecDecode(r));

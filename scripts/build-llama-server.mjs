@@ -12,13 +12,14 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, r
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const llamaDir = path.join(repo, "node_modules", "node-llama-cpp", "llama");
-const args = process.argv.slice(2);
-const jobsArg = args.includes("--jobs") ? Number(args[args.indexOf("--jobs") + 1]) : undefined;
+const { values: args } = parseArgs({ args: process.argv.slice(2), strict: true, options: { jobs: { type: "string" }, force: { type: "boolean" } } });
+const jobsArg = args.jobs === undefined ? undefined : Number(args.jobs);
 const jobs = jobsArg && jobsArg > 0 ? jobsArg : Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
-const force = args.includes("--force");
+const force = args.force === true;
 const say = (m) => process.stderr.write(`[build-llama-server] ${m}\n`);
 
 function version() {

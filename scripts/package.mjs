@@ -15,6 +15,7 @@
 // a package is never made without it; the production build then writes it for the same target.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
+import { parseArgs } from "node:util";
 import { REPO_ROOT } from "./lib/codeServer.mjs";
 import { gpuPackManifest } from "./lib/gpuPacks.mjs";
 import { capture, run } from "./lib/proc.mjs";
@@ -52,15 +53,14 @@ export const TARGET_RIPGREP = {
 const BINARY_LINE = /^!node_modules\/@node-llama-cpp\/.*$/m;
 const RIPGREP_LINE = /^!node_modules\/@vscode\/ripgrep-.*$/m;
 
-function parseArgs(argv) {
-  const opts = { target: hostTarget(), out: undefined };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split(/=(.*)/s, 2);
-    const value = () => inline ?? argv[++i];
-    if (flag === "--target" || flag === "-t") opts.target = value();
-    else if (flag === "--out" || flag === "-o") opts.out = value();
-    else throw Object.assign(new Error(`unknown option ${argv[i]}\nusage: npm run package -- [--target <${Object.keys(TARGET_BINARIES).join("|")}>] [--out <file.vsix>]`), { name: "HarnessError" });
+function packageArgs(argv) {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, strict: true, options: { target: { type: "string", short: "t" }, out: { type: "string", short: "o" } } }));
+  } catch (err) {
+    throw Object.assign(new Error(`${err.message}\nusage: npm run package -- [--target <${Object.keys(TARGET_BINARIES).join("|")}>] [--out <file.vsix>]`), { name: "HarnessError" });
   }
+  const opts = { target: values.target ?? hostTarget(), out: values.out };
   if (!TARGET_BINARIES[opts.target]) {
     throw Object.assign(new Error(`unknown target ${opts.target}; one of ${Object.keys(TARGET_BINARIES).join(", ")}`), { name: "HarnessError" });
   }
@@ -140,7 +140,7 @@ export async function packageVsix({ target = hostTarget(), out } = {}) {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   await runMain(async () => {
-    await packageVsix(parseArgs(process.argv.slice(2)));
+    await packageVsix(packageArgs(process.argv.slice(2)));
     return 0;
   });
 }

@@ -8,6 +8,7 @@
 // mixtral.modelPath at it; --model does the same for an existing GGUF. Ctrl+C stops everything.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
 import { installVsix, makeProfile, REPO_ROOT, startCodeServer, VSCODE_VERSION, workbenchUrl } from "./lib/codeServer.mjs";
 import { run, spawnGroup } from "./lib/proc.mjs";
 import { runMain, which } from "./lib/sysdeps.mjs";
@@ -16,23 +17,24 @@ import { packageVsix } from "./package.mjs";
 const USAGE = "usage: npm start -- [--demo | --model <file.gguf>] [--folder <dir>] [--port <n>] [--code-server]";
 const usageError = (message) => Object.assign(new Error(`${message}\n${USAGE}`), { name: "HarnessError" });
 
-function parseArgs(argv) {
-  const opts = { demo: false, model: undefined, folder: join(REPO_ROOT, "test", "fixtures", "workspace"), port: undefined, codeServer: false };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split(/=(.*)/s, 2);
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw usageError(`${flag} needs a value`);
-      return v;
-    };
-    if (flag === "--demo") opts.demo = true;
-    else if (flag === "--model") opts.model = resolve(value());
-    else if (flag === "--folder") opts.folder = resolve(value());
-    else if (flag === "--port") opts.port = Number(value());
-    else if (flag === "--code-server") opts.codeServer = true;
-    else if (flag === "--help" || flag === "-h") throw usageError("npm start opens VS Code with Mixtral Local.");
-    else throw usageError(`unknown option ${argv[i]}`);
+function startArgs(argv) {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv, strict: true,
+      options: { demo: { type: "boolean" }, model: { type: "string" }, folder: { type: "string" }, port: { type: "string" }, "code-server": { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    }));
+  } catch (err) {
+    throw usageError(err.message);
   }
+  if (values.help) throw usageError("npm start opens VS Code with Mixtral Local.");
+  const opts = {
+    demo: values.demo === true,
+    model: values.model === undefined ? undefined : resolve(values.model),
+    folder: values.folder === undefined ? join(REPO_ROOT, "test", "fixtures", "workspace") : resolve(values.folder),
+    port: values.port === undefined ? undefined : Number(values.port),
+    codeServer: values["code-server"] === true,
+  };
   if (opts.port !== undefined && !(Number.isInteger(opts.port) && opts.port > 0 && opts.port < 65536)) throw usageError("--port needs a TCP port number");
   if (opts.demo && opts.model) throw usageError("--demo and --model exclude each other");
   if (opts.model && !existsSync(opts.model)) throw usageError(`no such model file: ${opts.model}`);
@@ -93,7 +95,7 @@ async function startWeb(vsix, opts, settings) {
 }
 
 async function main(argv) {
-  const opts = parseArgs(argv);
+  const opts = startArgs(argv);
   if ((await run(process.execPath, [join(REPO_ROOT, "esbuild.mjs")], { cwd: REPO_ROOT })) !== 0) {
     throw Object.assign(new Error("the build failed (npm run build)"), { name: "HarnessError" });
   }

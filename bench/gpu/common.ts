@@ -1,6 +1,7 @@
 // Shared pieces of the GPU benchmark: prompts with a known token count, timing helpers and the
 // results file (one JSON object per line, read back by report.ts).
 import { appendFileSync } from "node:fs";
+import { parseArgs } from "node:util";
 
 // Each of these is one token of the shaped model's vocabulary when preceded by a space (the tiny
 // SentencePiece vocabulary holds "▁<word>" for each), so N words make N tokens.
@@ -46,9 +47,10 @@ export function record(file: string, result: Result): void {
   process.stdout.write(`  ${result.path.padEnd(8)} ${result.test.padEnd(28)} ${result.value.toFixed(2).padStart(10)} ${result.unit.padEnd(6)} ${result.model} ${extra}\n`);
 }
 
+/** The value of `--name value` (node's util.parseArgs, the other options left to their readers). */
 export function argValue(argv: string[], name: string, fallback?: string): string {
-  const i = argv.indexOf(`--${name}`);
-  if (i >= 0 && i + 1 < argv.length) return argv[i + 1];
+  const value = parseArgs({ args: argv, strict: false, allowPositionals: true, options: { [name]: { type: "string" } } }).values[name];
+  if (typeof value === "string") return value;
   if (fallback === undefined) throw new Error(`missing --${name}`);
   return fallback;
 }

@@ -1,6 +1,6 @@
 // Writes the Mixtral-8x7B-shaped sparse GGUFs the GPU benchmark runs on (on the GPU machine:
 // writing a ~26 GB sparse file takes seconds and ~200 MB of disk). Real hyper-parameters come
-// from src/core/gguf/sparseMixtral.ts, with llama.cpp's exact Q4_K_M / Q3_K_M tensor-type mix for
+// from test/helpers/sparseMixtral.ts, with llama.cpp's exact Q4_K_M / Q3_K_M tensor-type mix for
 // 8-expert models applied here; zero weights except: random token embeddings (hidden states
 // differ per token, so the random router spreads tokens over all eight experts), random output
 // rows for text pieces (greedy output is real text), and files whose expert_used_count is 1 or 3,
@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { gv, type GgufValue } from "../../src/core/gguf/ggufBytes";
 import { layoutGguf, writeGguf, type GgufTensorSpec } from "../../src/core/gguf/ggufWriter";
 import { f32ToF16Bits } from "../../src/core/gguf/ggmlQuantize";
-import { sparseMixtralGguf, type SparseMixtralQuantization } from "../../src/core/gguf/sparseMixtral";
+import { sparseMixtralGguf, type SparseMixtralQuantization } from "../../test/helpers/sparseMixtral";
 import { buildTinyVocab, TokenType } from "../../src/core/gguf/tinyVocab";
 
 export interface ShapedModel {

@@ -61,37 +61,16 @@ export interface StreamFigures {
   scrollJumps: number;
 }
 
-export async function streamInPage(a: StreamArgs): Promise<StreamFigures> {
-  const bench = window.__bench as { raf: (cb: () => void) => number; work: number };
-  const dispatch = (data: HostToWebview) => window.dispatchEvent(new MessageEvent("message", { data }));
-  const transcript = document.getElementById("transcript");
+/** The reader of `a.scrollStepPx`: scrolls the transcript up step by step while the answer
+ *  streams (started just before streamInPage, which stops it), timing each step to the next frame
+ *  and counting the times streaming pulled the view back down. */
+export function startScrollReader(a: StreamArgs): void {
+  const bench = window.__bench as { raf: (cb: () => void) => number; scroll?: { stop(): Promise<{ scrollLatencyMs: number[]; scrollJumps: number }> } };
+  bench.scroll = undefined;
+  if (a.scrollStepPx === undefined) return;
   const scroller = document.querySelector("main.scroller");
-  let inserted = 0;
-  let maxBatch = 0;
-  const countAdded = (records: { addedNodes: ArrayLike<{ getElementsByTagName?: (t: string) => { length: number } }> }[]) => {
-    let batch = 0;
-    for (const r of records) for (const n of Array.from(r.addedNodes)) batch += 1 + (n.getElementsByTagName ? n.getElementsByTagName("*").length : 0);
-    inserted += batch;
-    maxBatch = Math.max(maxBatch, batch);
-  };
-  const mo = new MutationObserver(countAdded);
-  mo.observe(transcript, { childList: true, subtree: true });
-  const longTasks: number[] = [];
-  const po = new PerformanceObserver((list: { getEntries(): { duration: number }[] }) => {
-    for (const e of list.getEntries()) longTasks.push(e.duration);
-  });
-  po.observe({ type: "longtask" });
-  let frames = 0;
-  let counting = true;
-  const tick = () => {
-    if (!counting) return;
-    frames++;
-    bench.raf(tick);
-  };
-  bench.raf(tick);
   const nextFrame = () => new Promise<void>((r) => bench.raf(() => r()));
-
-  let scrolling = a.scrollStepPx !== undefined;
+  let scrolling = true;
   const scrollLatencyMs: number[] = [];
   let scrollJumps = 0;
   const scrollLoop = async () => {
@@ -117,7 +96,45 @@ export async function streamInPage(a: StreamArgs): Promise<StreamFigures> {
       if (target === 0) scroller.scrollTop = scroller.scrollHeight;
     }
   };
-  const scrollDone = scrolling ? scrollLoop() : Promise.resolve();
+  const scrollDone = scrollLoop();
+  bench.scroll = {
+    async stop() {
+      scrolling = false;
+      await scrollDone;
+      return { scrollLatencyMs, scrollJumps };
+    },
+  };
+}
+
+export async function streamInPage(a: StreamArgs): Promise<StreamFigures> {
+  const bench = window.__bench as { raf: (cb: () => void) => number; work: number; scroll?: { stop(): Promise<{ scrollLatencyMs: number[]; scrollJumps: number }> } };
+  const dispatch = (data: HostToWebview) => window.dispatchEvent(new MessageEvent("message", { data }));
+  const transcript = document.getElementById("transcript");
+  let inserted = 0;
+  let maxBatch = 0;
+  const countAdded = (records: { addedNodes: ArrayLike<{ getElementsByTagName?: (t: string) => { length: number } }> }[]) => {
+    let batch = 0;
+    for (const r of records) for (const n of Array.from(r.addedNodes)) batch += 1 + (n.getElementsByTagName ? n.getElementsByTagName("*").length : 0);
+    inserted += batch;
+    maxBatch = Math.max(maxBatch, batch);
+  };
+  const mo = new MutationObserver(countAdded);
+  mo.observe(transcript, { childList: true, subtree: true });
+  const longTasks: number[] = [];
+  const po = new PerformanceObserver((list: { getEntries(): { duration: number }[] }) => {
+    for (const e of list.getEntries()) longTasks.push(e.duration);
+  });
+  po.observe({ type: "longtask" });
+  let frames = 0;
+  let counting = true;
+  const tick = () => {
+    if (!counting) return;
+    frames++;
+    bench.raf(tick);
+  };
+  bench.raf(tick);
+  const nextFrame = () => new Promise<void>((r) => bench.raf(() => r()));
+
 
   // A zero-delay macrotask without setTimeout's 4 ms clamp for nested timers.
   const channel = new MessageChannel();
@@ -154,8 +171,7 @@ export async function streamInPage(a: StreamArgs): Promise<StreamFigures> {
   perChunkMs.push(lastHandlerMs + (bench.work - workMark));
   const wallMs = performance.now() - t0;
   counting = false;
-  scrolling = false;
-  await scrollDone;
+  const { scrollLatencyMs, scrollJumps } = bench.scroll ? await bench.scroll.stop() : { scrollLatencyMs: [], scrollJumps: 0 };
   countAdded(mo.takeRecords());
   mo.disconnect();
   po.disconnect();

@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import type { CDPSession, Page } from "playwright-core";
 import { chatShellHtml } from "../../src/core/chat/webviewShell";
 import type { HostToWebview } from "../../src/shared/protocol";
-import { instrumentPage, streamInPage, timeMessage, timeReplay, type ReplayFigures, type StreamArgs, type StreamFigures } from "./chatViewPage";
+import { instrumentPage, startScrollReader, streamInPage, timeMessage, timeReplay, type ReplayFigures, type StreamArgs, type StreamFigures } from "./chatViewPage";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const window: any, document: any, sessionStorage: any;
@@ -71,7 +71,7 @@ export class ChatPage {
   /** Streams, with the DevTools metrics' change over the stream. */
   async stream(args: StreamArgs): Promise<StreamSample> {
     const before = await this.metrics();
-    const f = await this.page.evaluate(streamInPage, args);
+    const f = await this.rawStream(args);
     const after = await this.metrics();
     return { f, delta: (k) => (after[k] ?? NaN) - (before[k] ?? NaN) };
   }
@@ -82,7 +82,8 @@ export class ChatPage {
   }
 
   /** Streams and also returns the raw figures (for the scroll phase). */
-  rawStream(args: StreamArgs): Promise<StreamFigures> {
+  async rawStream(args: StreamArgs): Promise<StreamFigures> {
+    await this.page.evaluate(startScrollReader, args);
     return this.page.evaluate(streamInPage, args);
   }
 }

@@ -1,6 +1,6 @@
 // The chat-view benchmark's tables: streaming (naive vs ours), the long conversation, and a
 // before/after comparison of two webview bundles.
-import type { ChatViewFigures, StreamSummary } from "../chatView";
+import type { ChatViewFigures, StreamSummary } from "./chatViewFigures";
 import { fmt, ratio } from "./stats";
 import { formatTable } from "./table";
 

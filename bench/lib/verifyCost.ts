@@ -1,5 +1,5 @@
 // This machine's cost of verifying k tokens in one decode step, relative to k = 1: the measurement
-// behind src/core/speculation/draftPolicy.ts's tables (FACTS.md has the H200's). node-llama-cpp's
+// behind src/core/speculation/draftPolicy.ts's tables (docs/FACTS.md has the H200's). node-llama-cpp's
 // `controlledEvaluate` with a greedy token per position, after `depth` tokens, as speculative
 // decoding's verification does; median of `runs`.
 import { median } from "./stats";

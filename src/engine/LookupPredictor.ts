@@ -18,16 +18,16 @@ export class LookupPredictor {
   private generated = 0;
   private readonly stats: SpeculationStats = { proposed: 0, accepted: 0, drafts: 0 };
 
-  /** @param input the prompt's tokens (what drafts copy from)
-   *  @param context the tokens before the output starts (the match may reach back into them) */
-  constructor(private readonly input: readonly number[], private readonly policy: DraftPolicy, context: readonly number[] = input) {
+  /** @param input the prompt's tokens: what drafts copy from, and what comes before the output
+   *  (a match may reach back into it) */
+  constructor(private readonly input: readonly number[], private readonly policy: DraftPolicy) {
     // The last input token has no continuation to offer.
     for (let i = 0; i < input.length - 1; i++) {
       const list = this.positions.get(input[i]);
       if (list) list.push(i);
       else this.positions.set(input[i], [i]);
     }
-    this.tail = context.slice(-MAX_MATCH);
+    this.tail = input.slice(-MAX_MATCH);
   }
 
   /** Tokens that became part of the sequence (generated ones). */

@@ -9,7 +9,8 @@ import { existsSync, readdirSync, type Dirent } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { GpuBackend, NativeExit } from "../core/gpu/gpuFailure";
-import { gpuPacks, loadedBinaryFolder, PACK_OVERRIDES_ENV, packNameFor } from "./gpuPacks";
+import { cuda12PackName, packNameFor } from "../core/gpu/packLayout";
+import { gpuPacks, loadedBinaryFolder, PACK_OVERRIDES_ENV } from "./gpuPacks";
 
 type NodeLlamaCpp = typeof import("node-llama-cpp", { with: { "resolution-mode": "import" } });
 
@@ -119,7 +120,7 @@ function diagnoseLibraries(gpu: GpuBackend): void {
   // Testing the CUDA 12 build (through the view): its library is in the -cuda-ext pack.
   const viaView = process.env[PACK_OVERRIDES_ENV] !== undefined;
   const packDir = (n: string) => gpuPacks().packs.find((p) => p.name === n)?.dir;
-  const dirs = viaView ? [packDir(`${name}-ext`)] : [packDir(name), path.join(__dirname, "..", "node_modules", "@node-llama-cpp", name)];
+  const dirs = viaView ? [packDir(cuda12PackName())] : [packDir(name), path.join(__dirname, "..", "node_modules", "@node-llama-cpp", name)];
   const dir = dirs.find((d): d is string => !!d && existsSync(path.join(d, "bins")));
   if (!dir) return;
   const walk = (folder: string, depth: number): void => {

@@ -8,7 +8,8 @@
 import { existsSync } from "node:fs";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
-import { packNameFor, type GpuPacks } from "./gpuPacks";
+import { cuda12PackName, packNameFor } from "../core/gpu/packLayout";
+import type { GpuPacks } from "./gpuPacks";
 
 /** Folder (in the packs' version folder) whose node_modules holds the view. */
 export const CUDA12_VIEW = "cuda12-view";
@@ -20,7 +21,7 @@ const CUDA13_BACKEND = /ggml-cuda/;
 export async function cuda12View(packs: GpuPacks): Promise<string | undefined> {
   const name = packNameFor("cuda");
   const main = packs.packs.find((p) => p.name === name && !p.localBuild);
-  const ext = packs.packs.find((p) => p.name === `${name}-ext`);
+  const ext = packs.packs.find((p) => p.name === cuda12PackName());
   if (!packs.root || !main || !ext) return undefined;
   const base = path.join(packs.root, CUDA12_VIEW);
   const dir = path.join(base, "node_modules", "@node-llama-cpp", name);

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { register } from "node:module";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import { GPU_PACKS_ENV, gpuLocalBuildDir, gpuPackDir, LOCAL_BUILD_INFO_FILE } from "../core/gpu/packLayout";
+import { cuda12PackName, GPU_PACKS_ENV, gpuLocalBuildDir, gpuPackDir, LOCAL_BUILD_INFO_FILE, packNameFor } from "../core/gpu/packLayout";
 import type { PackHookData } from "./gpuPackHook";
 
 export interface InstalledPack {
@@ -98,12 +98,6 @@ export function gpuPacks(): GpuPacks {
   return current;
 }
 
-/** node-llama-cpp's binary package name for a backend on this platform ("linux-x64-cuda"…). */
-export function packNameFor(gpu: "cuda" | "vulkan" | "metal" | false, platform = process.platform, arch = process.arch): string {
-  const os = platform === "win32" ? "win" : platform === "darwin" ? "mac" : platform;
-  return `${os}-${arch}${gpu === false ? "" : `-${gpu}`}`;
-}
-
 /** The folder of the llama-addon.node this process has loaded: on Linux read from the process's
  *  own memory map (what is really loaded, whatever resolved it); elsewhere undefined. */
 export function loadedBinaryFolder(): string | undefined {
@@ -123,7 +117,7 @@ export function describeBinarySource(gpu: "cuda" | "vulkan" | "metal" | false, b
   const fromPack = pack && (!loaded || loaded.startsWith(pack.dir + path.sep));
   const viaView = gpu === "cuda" && current.root && loaded?.startsWith(path.join(current.root, "cuda12-view") + path.sep);
   const origin = buildType === "localBuild" ? "node-llama-cpp's own local source build"
-    : viaView ? `GPU pack @node-llama-cpp/${packNameFor("cuda")}-ext (the CUDA 12 build, loaded through the CUDA pack without its CUDA 13 library)`
+    : viaView ? `GPU pack @node-llama-cpp/${cuda12PackName()} (the CUDA 12 build, loaded through the CUDA pack without its CUDA 13 library)`
     : fromPack && pack.localBuild ? `the GPU support built for this machine (${pack.localBuild})`
       : fromPack ? `GPU pack @node-llama-cpp/${pack.name}@${pack.version}`
         : "the extension's own prebuilt binaries";

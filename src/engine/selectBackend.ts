@@ -13,7 +13,8 @@ import type { Backend } from "../shared/engineProtocol";
 import { probeBackend } from "./backendProbe";
 import { cuda12View } from "./cuda12View";
 import { EngineFailure, log } from "./engineIpc";
-import { describeBinarySource, gpuPacks, PACK_OVERRIDES_ENV, packNameFor, routeCudaPackTo } from "./gpuPacks";
+import { cuda12PackName, packNameFor } from "../core/gpu/packLayout";
+import { describeBinarySource, gpuPacks, PACK_OVERRIDES_ENV, routeCudaPackTo } from "./gpuPacks";
 import { gpuMachine, ProbeCache, probeKey } from "./probeCache";
 
 type NodeLlamaCpp = typeof import("node-llama-cpp", { with: { "resolution-mode": "import" } });
@@ -65,7 +66,7 @@ async function gpuCandidates(lib: NodeLlamaCpp, backend: Backend): Promise<Candi
   const plausible = GPU_ORDER.filter((g) => detected.has(g) || packs.has(packNameFor(g)));
   const ordered = backend === "auto" ? plausible : [backend, ...plausible.filter((g) => g !== backend)];
   // With both CUDA packs, the CUDA 12 build is the next try after the CUDA 13 one.
-  const cuda12 = packs.has(`${packNameFor("cuda")}-ext`) && !gpuPacks().packs.some((p) => p.name === packNameFor("cuda") && p.localBuild);
+  const cuda12 = packs.has(cuda12PackName()) && !gpuPacks().packs.some((p) => p.name === packNameFor("cuda") && p.localBuild);
   return ordered.flatMap((g): Candidate[] => (g === "cuda" && cuda12 ? ["cuda", "cuda12"] : [g]));
 }
 
@@ -111,7 +112,7 @@ async function trust(gpu: Candidate, avoid: GpuFailure[], onStatus?: (message: s
  *  node-llama-cpp (llama/localBuilds, as bench/gpu makes). */
 function hasBinariesFor(gpu: GpuBackend): boolean {
   const name = packNameFor(gpu);
-  if (gpuPacks().packs.some((p) => p.name === name || p.name === `${name}-ext`)) return true;
+  if (gpuPacks().packs.some((p) => p.name === name || (gpu === "cuda" && p.name === cuda12PackName()))) return true;
   const modules = path.join(__dirname, "..", "node_modules");
   if (existsSync(path.join(modules, "@node-llama-cpp", name))) return true;
   try {

@@ -3,7 +3,7 @@
 // the host-side WorkspaceIndexClient; a message that does not parse is dropped.
 import * as os from "node:os";
 import { parentPort } from "node:worker_threads";
-import { IndexAnswers, IndexHostMessage, IndexQuery, IndexWorkerMessage, parseIndexHostMessage } from "../shared/indexProtocol";
+import { IndexAnswers, IndexHostMessage, IndexQuery, IndexWorkerMessage, parseIndexHostMessage } from "../core/workspace/indexProtocol";
 import { findDefinitions, findReferences, searchIndex } from "../core/workspace/queries";
 import { buildRepoMap } from "../core/workspace/repoMap";
 import { grepWorkspace } from "../core/workspace/ripgrep";

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { writeSparseMixtral } from "../../src/core/gguf/sparseMixtral";
+import { writeSparseMixtral } from "../helpers/sparseMixtral";
 import { GpuBuildError, GpuPackError } from "../../src/core/errors";
 import { ACTION_COMMANDS, describeError } from "../../src/vscode/describeError";
 import { startScriptedOpenAi, type ScriptedOpenAi } from "../helpers/openAiServers";

@@ -3,92 +3,58 @@
 // then restarts the child with backoff (bounded by RestartPolicy) and reloads the model. A load
 // that crashed the process is remembered and never retried automatically with the same settings.
 import type { EngineMessage, HostMessage, LoadOptions, ModelInfo, PromptSegment } from "../../shared/engineProtocol";
-import {
-  EngineCrashedError, EngineUnavailableError, InvalidModelFileError, InvalidOptionsError, ModelNotInstalledError,
-} from "../errors";
-import { abortError, cancelledResult, describeExit, loadKey, modelLabel } from "./engineResults";
-import { EngineProcess, type EngineLogLevel } from "./EngineProcess";
-import { GpuFaults } from "./gpuFaults";
-import { outOfMemoryReason } from "./processMemory";
+import { EngineCrashedError, EngineUnavailableError } from "../errors";
+import { EngineExits } from "./engineExits";
+import { abortError, cancelledResult, modelLabel, refusedBeforeLoading } from "./engineResults";
+import { EngineProcess } from "./EngineProcess";
 import { requestGenerate, requestLoad, requestReply, type Channel } from "./engineRequests";
-import { Listeners, PendingRequests } from "./PendingRequests";
-import { RestartPolicy, type RestartPolicyOptions } from "./restartPolicy";
+import type { EngineClientOptions, LoadCallbacks, LoadProgress } from "./engineClientOptions";
+import { EngineEvents } from "./EngineEvents";
+import { InFlight } from "./InFlight";
+import { PendingRequests } from "./PendingRequests";
+import { RestartPolicy } from "./restartPolicy";
 import type { EngineState, EngineStateChange, GenerateRequest, GenerateResult, InferenceBackend } from "./types";
 
-export interface EngineClientOptions {
-  /** Absolute path of dist/engine.js (the caller knows where the extension is installed). */
-  enginePath: string;
-  /** Default process.execPath; ELECTRON_RUN_AS_NODE=1 is always set for the child. */
-  execPath?: string;
-  /** Extra environment for the child. */
-  env?: Record<string, string>;
-  /** The engine's own log and the library's (llama.cpp) log. Default: dropped. */
-  onLog?: (level: EngineLogLevel, message: string) => void;
-  /** Kill the child when a generation shows no sign of life for this long. Default 120 s; 0 = off. */
-  hangTimeoutMs?: number;
-  /** Unload the model after this long without requests. Default 15 min; 0 = never. */
-  idleUnloadMs?: number;
-  /** Default: 3 restarts in 5 minutes, after 0.5 / 2 / 5 s. */
-  restart?: RestartPolicyOptions;
-  /** Default 30 s for the child to say "ready". */
-  startTimeoutMs?: number;
-  /** A SIGKILL we did not send, after the child used at least this fraction of the machine's
-   *  memory, is reported as the system running out of memory. Default 0.5. */
-  outOfMemoryFraction?: number;
-}
-
-export interface LoadCallbacks {
-  onProgress?: (fraction: number, message?: string) => void;
-  /** Aborting a load stops the engine process (the fastest way to give the memory back). */
-  signal?: AbortSignal;
-}
-
-type LoadProgress = { fraction: number; message?: string };
+const LOAD_CANCELLED = "loading was cancelled";
+const CRASHED_LOAD_HINT = "Choose another model file or change its settings (GPU layers, context size, experts per token).";
 
 export class EngineClient implements InferenceBackend {
   readonly kind = "local" as const;
   private proc?: EngineProcess;
-  private starting?: Promise<EngineProcess>;
-  private current: EngineStateChange = { state: "stopped" };
+  private readonly starting = new InFlight<EngineProcess>();
   private info?: ModelInfo;
   private lastLoad?: LoadOptions;
   private modelLoaded = false;
-  private loading?: Promise<ModelInfo>;
+  private readonly loading = new InFlight<ModelInfo>();
   private restarting?: Promise<void>;
-  private unloading?: Promise<void>;
-  private crashedLoad?: { key: string; message: string };
+  private readonly unloading = new InFlight<void>();
   private readonly pending: PendingRequests;
-  /** Processes we stopped on purpose, with the reason given to their pending requests. */
-  private readonly expectedExits = new WeakMap<EngineProcess, string>();
-  private readonly hungReasons = new WeakMap<EngineProcess, string>();
-  /** Processes that died of a deterministic GPU abort: reloaded past that backend, not retried. */
-  private readonly gpuAborts = new WeakSet<EngineProcess>();
-  private readonly gpuFaults = new GpuFaults();
-  private readonly stateListeners = new Listeners<EngineStateChange>();
-  private readonly progressListeners = new Listeners<LoadProgress>();
+  private readonly exits: EngineExits;
+  private readonly events: EngineEvents;
   private readonly policy: RestartPolicy;
   private idleTimer?: NodeJS.Timeout;
   private disposed = false;
 
   constructor(private readonly options: EngineClientOptions) {
+    this.events = new EngineEvents(options.onLog);
     this.policy = new RestartPolicy(options.restart);
+    this.exits = new EngineExits(options.outOfMemoryFraction);
     this.pending = new PendingRequests(options.hangTimeoutMs ?? 120_000, (reason) => {
       const proc = this.proc;
       if (!proc) return;
-      this.log("error", reason);
-      // Not an expected exit: a hang counts as a crash (restart, bounded), with its own reason.
-      this.hungReasons.set(proc, reason);
+      this.events.log("error", reason);
+      this.exits.markHung(proc, reason);
       proc.kill();
     });
   }
 
   get state(): EngineState {
-    return this.current.state;
+    return this.events.stateChange.state;
   }
 
   /** The latest state with its reason. */
   get stateChange(): EngineStateChange {
-    return this.current;
+    return this.events.stateChange;
   }
 
   /** The engine process id, while one runs (for diagnostics and tests). */
@@ -97,12 +63,12 @@ export class EngineClient implements InferenceBackend {
   }
 
   onDidChangeState(listener: (change: EngineStateChange) => void): { dispose(): void } {
-    return this.stateListeners.add(listener);
+    return this.events.onDidChangeState(listener);
   }
 
   /** Progress of every load, including the transparent reloads after idle unload or a crash. */
   onDidLoadProgress(listener: (progress: LoadProgress) => void): { dispose(): void } {
-    return this.progressListeners.add(listener);
+    return this.events.onDidLoadProgress(listener);
   }
 
   modelInfo(): ModelInfo | undefined {
@@ -111,16 +77,11 @@ export class EngineClient implements InferenceBackend {
 
   /** Loads a model (replacing the current one). An explicit load also clears "failed". */
   load(options: LoadOptions, callbacks: LoadCallbacks = {}): Promise<ModelInfo> {
-    if (this.crashedLoad?.key === loadKey(options)) {
-      return Promise.reject(new EngineCrashedError(this.crashedLoad.message, "Choose another model file or change its settings (GPU layers, context size, experts per token)."));
-    }
+    const crashed = this.exits.crashedLoad(options);
+    if (crashed) return Promise.reject(new EngineCrashedError(crashed, CRASHED_LOAD_HINT));
     this.policy.reset();
-    if (this.current.state === "failed") this.setState("stopped");
-    const run = this.runLoad(options, callbacks);
-    this.loading = run;
-    const clear = () => { if (this.loading === run) this.loading = undefined; };
-    run.then(clear, clear);
-    return run;
+    if (this.state === "failed") this.events.setState("stopped");
+    return this.loading.track(this.runLoad(options, callbacks));
   }
 
   /** Unloads the model and forgets it: later requests fail until the next load(). */
@@ -159,11 +120,10 @@ export class EngineClient implements InferenceBackend {
     this.pending.dispose();
     const proc = this.proc;
     if (proc) {
-      this.expectedExits.set(proc, "the engine was shut down");
+      this.exits.expect(proc, "the engine was shut down");
       await proc.shutdown();
     }
-    this.stateListeners.clear();
-    this.progressListeners.clear();
+    this.events.clear();
   }
 
   // ---- internals ----
@@ -172,95 +132,87 @@ export class EngineClient implements InferenceBackend {
     if (callbacks.signal?.aborted) throw abortError("Loading the model");
     clearTimeout(this.idleTimer);
     const proc = await this.ensureProcess();
-    this.setState("loading");
+    this.events.setState("loading");
     const onAbort = () => {
-      this.expectedExits.set(proc, "loading was cancelled");
+      this.exits.expect(proc, LOAD_CANCELLED);
       proc.kill();
     };
     callbacks.signal?.addEventListener("abort", onAbort, { once: true });
     try {
-      const info = await requestLoad(this.channel(proc), this.gpuFaults.apply(options), (fraction, message) => {
-        this.safely(() => callbacks.onProgress?.(fraction, message));
-        this.progressListeners.fire({ fraction, message }, (e) => this.listenerError(e));
-      }, (reason) => {
-        if (this.expectedExits.get(proc) === "loading was cancelled") return abortError("Loading the model");
-        if (this.gpuAborts.has(proc)) return new EngineCrashedError(`The engine process crashed while loading ${modelLabel(options)} (${reason.replace(/^the engine process /, "")}).`);
-        const text = `The engine process crashed while loading ${modelLabel(options)} (${reason.replace(/^the engine process /, "")}). ` +
-          "These settings will not be loaded again automatically.";
-        this.crashedLoad = { key: loadKey(options), message: text };
-        return new EngineCrashedError(text, "Choose another model file or change its settings (GPU layers, context size, experts per token).");
-      });
+      const info = await requestLoad(this.channel(proc), this.exits.loadOptions(options), (fraction, message) => {
+        this.events.safely(() => callbacks.onProgress?.(fraction, message));
+        this.events.fireProgress({ fraction, message });
+      }, (reason) => this.loadCrashError(proc, options, reason));
       this.info = info;
       this.lastLoad = options;
       this.modelLoaded = true;
-      this.setState("ready");
+      this.events.setState("ready");
       this.afterRequest();
       return info;
     } catch (error) {
-      // The child keeps its current model when it refuses a file or an option before loading;
-      // past that point it has dropped it.
-      const kept = this.modelLoaded && proc.alive &&
-        (error instanceof InvalidOptionsError || error instanceof InvalidModelFileError || error instanceof ModelNotInstalledError);
+      const kept = this.modelLoaded && proc.alive && refusedBeforeLoading(error);
       this.modelLoaded = kept;
       // (After a real crash handleExit has already moved the state on to "crashed".)
-      if (this.current.state === "loading") this.setState(kept ? "ready" : "stopped", kept ? undefined : (error as Error).message);
+      if (this.state === "loading") this.events.setState(kept ? "ready" : "stopped", kept ? undefined : (error as Error).message);
       // A GPU abort is not the file's or the settings' fault: load again, past that backend (the
       // avoided list only grows, by one of three GPU backends per abort: this cannot loop).
-      if (this.gpuAborts.has(proc) && !this.disposed) return this.runLoad(options, callbacks, transparent);
-      if (transparent) this.log("error", `reloading ${modelLabel(options)} failed: ${(error as Error).message}`);
+      if (this.exits.diedOfGpuAbort(proc) && !this.disposed) return this.runLoad(options, callbacks, transparent);
+      if (transparent) this.events.log("error", `reloading ${modelLabel(options)} failed: ${(error as Error).message}`);
       throw error;
     } finally {
       callbacks.signal?.removeEventListener("abort", onAbort);
     }
   }
 
+  /** What a load gets when its process died under it; a crash that was not a GPU abort is
+   *  remembered, and the same settings are not loaded again automatically. */
+  private loadCrashError(proc: EngineProcess, options: LoadOptions, reason: string): Error {
+    if (this.exits.expectedReason(proc) === LOAD_CANCELLED) return abortError("Loading the model");
+    const crashed = `The engine process crashed while loading ${modelLabel(options)} (${reason.replace(/^the engine process /, "")}).`;
+    if (this.exits.diedOfGpuAbort(proc)) return new EngineCrashedError(crashed);
+    const text = `${crashed} These settings will not be loaded again automatically.`;
+    this.exits.rememberCrashedLoad(options, text);
+    return new EngineCrashedError(text, CRASHED_LOAD_HINT);
+  }
+
   private async ensureLoaded(): Promise<EngineProcess> {
     if (this.disposed) throw new EngineUnavailableError("The engine has been shut down.");
     if (this.restarting) await this.restarting;
-    if (this.unloading) await this.unloading;
-    if (this.loading) await this.loading.catch(() => undefined);
+    if (this.unloading.current) await this.unloading.current;
+    if (this.loading.current) await this.loading.current.catch(() => undefined);
     if (this.modelLoaded && this.proc?.alive) return this.proc;
-    if (this.current.state === "failed") {
-      throw new EngineCrashedError(this.current.reason ?? "The engine stopped after repeated crashes.", undefined, "engineStopped");
+    if (this.state === "failed") {
+      throw new EngineCrashedError(this.stateChange.reason ?? "The engine stopped after repeated crashes.", undefined, "engineStopped");
     }
     if (!this.lastLoad) throw new EngineUnavailableError("No model is loaded.", "Select or download a model first.");
-    if (this.crashedLoad?.key === loadKey(this.lastLoad)) throw new EngineCrashedError(this.crashedLoad.message);
-    const run = this.runLoad(this.lastLoad, {}, true);
-    this.loading = run;
-    try {
-      await run;
-    } finally {
-      if (this.loading === run) this.loading = undefined;
-    }
+    const crashed = this.exits.crashedLoad(this.lastLoad);
+    if (crashed) throw new EngineCrashedError(crashed);
+    await this.loading.track(this.runLoad(this.lastLoad, {}, true));
     if (!this.proc) throw new EngineUnavailableError("The engine process is not running.");
     return this.proc;
   }
 
   private ensureProcess(): Promise<EngineProcess> {
     if (this.proc?.alive) return this.proc.ready.then(() => this.proc as EngineProcess);
-    if (this.starting) return this.starting;
+    if (this.starting.current) return this.starting.current;
     if (this.disposed) return Promise.reject(new EngineUnavailableError("The engine has been shut down."));
-    this.setState("starting");
+    this.events.setState("starting");
     const proc = new EngineProcess({
       enginePath: this.options.enginePath,
       execPath: this.options.execPath,
       env: this.options.env,
       startTimeoutMs: this.options.startTimeoutMs,
-      onLog: (level, message) => this.log(level, message),
+      onLog: (level, message) => this.events.log(level, message),
       onMessage: (message) => this.route(message),
       onExit: (code, signal) => this.handleExit(proc, code, signal),
     });
     this.proc = proc;
     this.modelLoaded = false;
-    const started = proc.ready.then(() => proc);
-    this.starting = started;
-    const clear = () => { if (this.starting === started) this.starting = undefined; };
-    started.then(clear, clear);
-    return started;
+    return this.starting.track(proc.ready.then(() => proc));
   }
 
   private route(message: EngineMessage): void {
-    if (message.type === "error" && message.requestId === "engine") this.log("error", `engine: ${message.message}`);
+    if (message.type === "error" && message.requestId === "engine") this.events.log("error", `engine: ${message.message}`);
     this.pending.route(message);
   }
 
@@ -268,35 +220,36 @@ export class EngineClient implements InferenceBackend {
     if (this.proc === proc) this.proc = undefined;
     const wasLoaded = this.modelLoaded;
     this.modelLoaded = false;
-    const expected = this.expectedExits.get(proc);
-    // A SIGKILL nobody here sent, from a process that had grown large: the OOM killer's signature.
-    const outOfMemory = signal === "SIGKILL" ? outOfMemoryReason(proc.peakMemoryBytes, this.options.outOfMemoryFraction) : undefined;
-    const reason = expected ?? this.hungReasons.get(proc) ?? outOfMemory ?? describeExit(code, signal);
-    const gpuAbort = expected === undefined && !this.disposed ? this.gpuFaults.recordExit(signal, code, proc.recentStderr) : undefined;
+    const { reason, expected, gpuAbort } = this.exits.classify(proc, code, signal, this.disposed);
     if (gpuAbort) {
-      this.gpuAborts.add(proc);
-      this.log("error", `the engine died of a ${gpuAbort.backend.toUpperCase()} abort (${gpuAbort.signature}): ${gpuAbort.reason}. Not restarting into it: the model is reloaded past that backend.`);
+      this.events.log("error", `the engine died of a ${gpuAbort.backend.toUpperCase()} abort (${gpuAbort.signature}): ${gpuAbort.reason}. Not restarting into it: the model is reloaded past that backend.`);
     }
     const settled = this.pending.settleAll(reason);
     if (expected !== undefined || this.disposed) return;
 
-    this.log("error", `${reason}${settled ? `; ${settled} request(s) were in flight` : ""}`);
+    this.events.log("error", `${reason}${settled ? `; ${settled} request(s) were in flight` : ""}`);
     const delay = this.policy.next();
     if (delay === undefined) {
-      this.setState("failed", `The engine process crashed ${this.policy.recentCrashes} times in ${this.policy.windowMinutes} minutes (last: ${reason}). ` +
+      this.events.setState("failed", `The engine process crashed ${this.policy.recentCrashes} times in ${this.policy.windowMinutes} minutes (last: ${reason}). ` +
         "It will not be restarted automatically: run “Mixtral: Restart Engine” to start it again, or change the model or its settings.");
       return;
     }
-    this.setState("crashed", reason);
+    this.events.setState("crashed", reason);
+    this.scheduleRestart(delay, wasLoaded, reason);
+  }
+
+  /** After `delay`: a new process, and the model reloaded if one was loaded (unless this very
+   *  load crashed it). */
+  private scheduleRestart(delay: number, wasLoaded: boolean, reason: string): void {
     this.restarting = new Promise<void>((resolve) => setTimeout(resolve, delay)).then(async () => {
       try {
-        if (this.disposed || this.current.state !== "crashed") return;
+        if (this.disposed || this.state !== "crashed") return;
         await this.ensureProcess();
-        const reload = wasLoaded && this.lastLoad && this.crashedLoad?.key !== loadKey(this.lastLoad);
+        const reload = wasLoaded && this.lastLoad && !this.exits.crashedLoad(this.lastLoad);
         if (reload && this.lastLoad) await this.runLoad(this.lastLoad, {}, true);
-        else this.setState("stopped", reason);
+        else this.events.setState("stopped", reason);
       } catch (error) {
-        this.log("error", `restart failed: ${(error as Error).message}`);
+        this.events.log("error", `restart failed: ${(error as Error).message}`);
       } finally {
         this.restarting = undefined;
       }
@@ -310,16 +263,12 @@ export class EngineClient implements InferenceBackend {
   }
 
   private unloadModel(state: EngineState, reason?: string): Promise<void> {
-    const run = this.runUnload(state, reason);
-    this.unloading = run;
-    const clear = () => { if (this.unloading === run) this.unloading = undefined; };
-    run.then(clear, clear);
-    return run;
+    return this.unloading.track(this.runUnload(state, reason));
   }
 
   private async runUnload(state: EngineState, reason?: string): Promise<void> {
     clearTimeout(this.idleTimer);
-    if (this.loading) await this.loading.catch(() => undefined);
+    if (this.loading.current) await this.loading.current.catch(() => undefined);
     const proc = this.proc;
     const wasLoaded = this.modelLoaded;
     // Requests arriving from now on wait for this unload, then reload (see ensureLoaded).
@@ -329,7 +278,7 @@ export class EngineClient implements InferenceBackend {
       await requestReply(this.channel(proc), (requestId) => ({ type: "unload", requestId }), "unloaded").catch(() => undefined);
     }
     this.modelLoaded = false;
-    this.setState(state, reason);
+    this.events.setState(state, reason);
   }
 
   /** Idle unload: armed whenever nothing is in flight. */
@@ -338,7 +287,7 @@ export class EngineClient implements InferenceBackend {
     const idleMs = this.options.idleUnloadMs ?? 15 * 60_000;
     if (idleMs <= 0 || !this.modelLoaded || this.pending.size > 0) return;
     this.idleTimer = setTimeout(() => {
-      if (this.pending.size > 0 || this.loading || !this.modelLoaded) return;
+      if (this.pending.size > 0 || this.loading.current || !this.modelLoaded) return;
       const minutes = Math.round(idleMs / 6000) / 10;
       void this.unloadModel("stopped", `Unloaded after ${minutes} idle minute(s) to free memory; the next request loads it again.`);
     }, idleMs);
@@ -346,25 +295,6 @@ export class EngineClient implements InferenceBackend {
   }
 
   private channel(proc: EngineProcess): Channel {
-    return { proc, pending: this.pending, safely: (callback) => this.safely(callback) };
-  }
-
-  private setState(state: EngineState, reason?: string): void {
-    if (this.current.state === state && this.current.reason === reason) return;
-    this.current = { state, reason };
-    this.stateListeners.fire(this.current, (e) => this.listenerError(e));
-  }
-
-  /** The caller's callbacks never break the client's bookkeeping. */
-  private safely(callback: () => void): void {
-    try { callback(); } catch (error) { this.listenerError(error); }
-  }
-
-  private listenerError(error: unknown): void {
-    this.log("error", `a listener threw: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-  }
-
-  private log(level: EngineLogLevel, message: string): void {
-    this.options.onLog?.(level, message);
+    return { proc, pending: this.pending, safely: (callback) => this.events.safely(callback) };
   }
 }

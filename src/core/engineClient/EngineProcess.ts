@@ -36,37 +36,39 @@ export class EngineProcess {
   readonly ready: Promise<void>;
 
   constructor(options: EngineProcessOptions) {
-    this.child = fork(options.enginePath, [], {
-      execPath: options.execPath ?? process.execPath,
-      // Under VS Code, process.execPath is Electron: this makes it behave as plain Node.
-      // UV_THREADPOOL_SIZE=1: node-llama-cpp runs every decode as a job on libuv's worker pool, and
-      // in llama.cpp builds with OpenMP (source builds, e.g. for CUDA) each pool thread that runs
-      // one starts its own team of CPU threads; the idle teams spin against the working one.
-      // Measured on an H100 with 20 of 33 layers on the GPU: 13.9 tok/s with the default 4 pool
-      // threads, 17.1 with one (llama-bench: 17.6). One pool thread also keeps the chat and the
-      // completion context from computing at once on the same cores, which only slows both.
-      env: { ...process.env, UV_THREADPOOL_SIZE: "1", ...options.env, ELECTRON_RUN_AS_NODE: "1" },
-      stdio: ["ignore", "pipe", "pipe", "ipc"],
-      serialization: "json",
-    });
-    // Native code (llama.cpp, ggml) may print straight to stdout/stderr: keep it in the log.
+    this.child = forkEngine(options);
+    this.pipeOutput(options);
+    this.ready = this.handshake(options);
+    this.ready.catch(() => undefined);
+    this.memory = this.child.pid !== undefined ? new PeakMemorySampler(this.child.pid) : undefined;
+    this.watchExit(options);
+  }
+
+  /** Native code (llama.cpp, ggml) may print straight to stdout/stderr: keep it in the log, and
+   *  stderr's last lines for naming a native abort. */
+  private pipeOutput(options: EngineProcessOptions): void {
     for (const [stream, level] of [[this.child.stdout, "info"], [this.child.stderr, "warn"]] as const) {
-      if (stream) {
-        readline.createInterface({ input: stream }).on("line", (line) => {
-          if (!line) return;
-          if (level === "warn") {
-            this.stderrTail.push(line);
-            if (this.stderrTail.length > STDERR_TAIL_LINES) this.stderrTail.shift();
-          }
-          options.onLog(level, line);
-        });
-      }
+      if (!stream) continue;
+      readline.createInterface({ input: stream }).on("line", (line) => {
+        if (!line) return;
+        if (level === "warn") {
+          this.stderrTail.push(line);
+          if (this.stderrTail.length > STDERR_TAIL_LINES) this.stderrTail.shift();
+        }
+        options.onLog(level, line);
+      });
     }
-    this.ready = new Promise<void>((resolve, reject) => {
+  }
+
+  /** Resolves on the child's "ready" with our protocol version; validated messages after it go
+   *  to onMessage (and log messages to onLog too). */
+  private handshake(options: EngineProcessOptions): Promise<void> {
+    const startTimeoutMs = options.startTimeoutMs ?? 30_000;
+    return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
-        reject(new EngineUnavailableError(`The engine process did not start within ${(options.startTimeoutMs ?? 30_000) / 1000} s.`));
+        reject(new EngineUnavailableError(`The engine process did not start within ${startTimeoutMs / 1000} s.`));
         this.kill();
-      }, options.startTimeoutMs ?? 30_000);
+      }, startTimeoutMs);
       this.child.once("exit", (code, signal) => {
         clearTimeout(timer);
         reject(new EngineUnavailableError(`The engine process exited during start (${signal ?? `code ${code}`}).`));
@@ -95,8 +97,10 @@ export class EngineProcess {
         options.onMessage(message);
       });
     });
-    this.ready.catch(() => undefined);
-    this.memory = this.child.pid !== undefined ? new PeakMemorySampler(this.child.pid) : undefined;
+  }
+
+  /** Calls onExit once, however the process went. */
+  private watchExit(options: EngineProcessOptions): void {
     this.child.once("exit", (code, signal) => {
       this.memory?.stop();
       if (this.exited) return;
@@ -161,6 +165,22 @@ export class EngineProcess {
     await gone;
     clearTimeout(timer);
   }
+}
+
+function forkEngine(options: EngineProcessOptions): ChildProcess {
+  return fork(options.enginePath, [], {
+    execPath: options.execPath ?? process.execPath,
+    // Under VS Code, process.execPath is Electron: this makes it behave as plain Node.
+    // UV_THREADPOOL_SIZE=1: node-llama-cpp runs every decode as a job on libuv's worker pool, and
+    // in llama.cpp builds with OpenMP (source builds, e.g. for CUDA) each pool thread that runs
+    // one starts its own team of CPU threads; the idle teams spin against the working one.
+    // Measured on an H100 with 20 of 33 layers on the GPU: 13.9 tok/s with the default 4 pool
+    // threads, 17.1 with one (llama-bench: 17.6). One pool thread also keeps the chat and the
+    // completion context from computing at once on the same cores, which only slows both.
+    env: { ...process.env, UV_THREADPOOL_SIZE: "1", ...options.env, ELECTRON_RUN_AS_NODE: "1" },
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
+    serialization: "json",
+  });
 }
 
 function safeJson(v: unknown): string {

@@ -27,6 +27,12 @@ export function engineError(code: EngineErrorCode, message: string): MixtralErro
   }
 }
 
+/** The engine keeps its current model when it refuses a file or an option before loading; past
+ *  that point it has dropped it. */
+export function refusedBeforeLoading(error: unknown): boolean {
+  return error instanceof InvalidOptionsError || error instanceof InvalidModelFileError || error instanceof ModelNotInstalledError;
+}
+
 export function completedResult(text: string, stopReason: StopReason, stats: GenerationStats, maxTokens: number): GenerateResult {
   switch (stopReason) {
     case "abort": return { text, stopReason, stats, incomplete: true, incompleteReason: "stopped before the end of the answer" };

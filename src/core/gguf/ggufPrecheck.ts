@@ -5,10 +5,8 @@
 import { open, type FileHandle } from "node:fs/promises";
 import * as path from "node:path";
 import { BoundedReader, GgufPrecheckError, HINT_NOT_GGUF, HINT_REDOWNLOAD } from "./boundedReader";
-import {
-  GGUF_DEFAULT_ALIGNMENT, GGUF_MAGIC, GGUF_SCALAR_SIZE, LLAMA_FILE_TYPE_NAMES,
-  ggmlTypeByCode, valueTypeName, type GgufScalarTypeName,
-} from "./ggufTypes";
+import { readMetadata, type Kept, type MetadataCaps } from "./ggufMetadata";
+import { GGUF_DEFAULT_ALIGNMENT, GGUF_MAGIC, LLAMA_FILE_TYPE_NAMES, ggmlTypeByCode } from "./ggufTypes";
 
 export { GgufPrecheckError, type GgufRefusalReason } from "./boundedReader";
 
@@ -55,8 +53,6 @@ const MAX_DIMS = 4;
 const INT64_MAX = (1n << 63n) - 1n;
 const OLD_EXPERT_TENSOR = /^blk\.(\d+)\.ffn_(gate|up|down)\.(\d+)\.weight$/;
 
-type Kept = number | string | bigint | { arrayLength: number };
-
 /** Validate a GGUF file's structure and summarise it; throws GgufPrecheckError (an InvalidModelFileError). */
 export async function precheckGguf(filePath: string, options: GgufPrecheckOptions = {}): Promise<GgufSummary> {
   const caps = {
@@ -82,10 +78,31 @@ export async function precheckGguf(filePath: string, options: GgufPrecheckOption
   }
 }
 
-async function parse(r: BoundedReader, filePath: string, caps: {
-  tensors: number; kvs: number; stringBytes: number; arrayLength: number; arrayDepth: number;
-}): Promise<GgufSummary> {
+interface Caps extends MetadataCaps {
+  tensors: number;
+  kvs: number;
+}
+
+interface TensorInfo {
+  name: string;
+  type: string;
+  offset: bigint;
+  bytes: bigint;
+}
+
+async function parse(r: BoundedReader, filePath: string, caps: Caps): Promise<GgufSummary> {
   const file = path.basename(filePath);
+  const { version, tensorCount, kvCount } = await readHeader(r, file, caps);
+  // Metadata: keep only the values the summary needs; validate and skip the rest.
+  const kept = await readMetadata(r, file, kvCount, caps);
+  const alignment = alignmentOf(kept, file);
+  const { tensors, names } = await readTensorInfos(r, file, tensorCount, alignment, caps);
+  const data = checkTensorData(r, file, tensors, alignment);
+  checkExpertLayout(file, names);
+  return summarize(kept, { filePath, fileSize: r.size, version, tensorCount: tensors.length, kvCount, alignment, ...data });
+}
+
+async function readHeader(r: BoundedReader, file: string, caps: Caps): Promise<{ version: number; tensorCount: number; kvCount: number }> {
   if (r.size === 0) throw new GgufPrecheckError("empty", `${file} is empty (0 bytes).`, HINT_REDOWNLOAD);
   if (r.size < 4) throw new GgufPrecheckError("truncated", `${file} is only ${r.size} bytes long: too short for a GGUF header.`);
   const magic = await r.u32("the magic");
@@ -107,29 +124,24 @@ async function parse(r: BoundedReader, filePath: string, caps: {
   if (kvCount > BigInt(caps.kvs)) {
     throw new GgufPrecheckError("too-many-kv", `${file} declares ${kvCount} metadata keys (limit ${caps.kvs}).`);
   }
+  return { version, tensorCount: Number(tensorCount), kvCount: Number(kvCount) };
+}
 
-  // Metadata: keep only the values the summary needs; validate and skip the rest.
-  const kept = new Map<string, Kept>();
-  const seen = new Set<string>();
-  for (let i = 0; i < Number(kvCount); i++) {
-    const key = (await r.string(`metadata key #${i}`, Math.min(caps.stringBytes, 65_535)))!;
-    if (seen.has(key)) throw new GgufPrecheckError("bad-metadata", `${file} repeats the metadata key "${key}".`);
-    seen.add(key);
-    const type = await r.u32(`the type of "${key}"`);
-    const value = await readValue(r, key, type, caps, 0, wanted(key));
-    if (value !== undefined) kept.set(key, value);
-  }
-
+function alignmentOf(kept: Map<string, Kept>, file: string): number {
   const alignmentValue = kept.get("general.alignment") ?? GGUF_DEFAULT_ALIGNMENT;
   const alignment = Number(alignmentValue);
   if (typeof alignmentValue !== "number" || alignment === 0 || (alignment & (alignment - 1)) !== 0) {
     throw new GgufPrecheckError("bad-metadata", `${file} has general.alignment ${String(alignmentValue)}, not a power of two.`);
   }
+  return alignment;
+}
 
-  // Tensor infos.
-  const tensors: { name: string; type: string; offset: bigint; bytes: bigint }[] = [];
+async function readTensorInfos(
+  r: BoundedReader, file: string, tensorCount: number, alignment: number, caps: Caps,
+): Promise<{ tensors: TensorInfo[]; names: Set<string> }> {
+  const tensors: TensorInfo[] = [];
   const names = new Set<string>();
-  for (let i = 0; i < Number(tensorCount); i++) {
+  for (let i = 0; i < tensorCount; i++) {
     const name = (await r.string(`the name of tensor #${i}`, caps.stringBytes))!;
     const bad = (why: string): GgufPrecheckError => new GgufPrecheckError("bad-tensor", `${file}: tensor "${name.slice(0, 80)}" ${why}.`);
     if (Buffer.byteLength(name) > MAX_NAME_BYTES) throw bad(`has a name longer than ${MAX_NAME_BYTES} bytes`);
@@ -155,7 +167,11 @@ async function parse(r: BoundedReader, filePath: string, caps: {
     if (offset % BigInt(alignment) !== 0n) throw bad(`has data offset ${offset}, not aligned to ${alignment}`);
     tensors.push({ name, type: type.name, offset, bytes: (elements / BigInt(type.info.blockSize)) * BigInt(type.info.typeSize) });
   }
+  return { tensors, names };
+}
 
+/** Every tensor's data lies inside the file; counts and bytes per type. */
+function checkTensorData(r: BoundedReader, file: string, tensors: TensorInfo[], alignment: number) {
   const dataOffset = Math.ceil(r.pos / alignment) * alignment;
   const dataSize = BigInt(r.size) - BigInt(dataOffset);
   if (tensors.length > 0 && dataSize < 0n) throw r.truncated("the padding before the tensor data", dataOffset - r.pos);
@@ -174,86 +190,39 @@ async function parse(r: BoundedReader, filePath: string, caps: {
     typeBytes.set(t.type, (typeBytes.get(t.type) ?? 0n) + t.bytes);
     tensorDataBytes += t.bytes;
   }
+  const dominantType = [...typeBytes].sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : 0))[0]?.[0];
+  return { dataOffset, tensorTypes, tensorDataBytes: Number(tensorDataBytes), dominantType };
+}
 
-  const arch = typeof kept.get("general.architecture") === "string" ? (kept.get("general.architecture") as string) : undefined;
-  checkExpertLayout(file, names);
+type Structure = Pick<GgufSummary, "filePath" | "fileSize" | "version" | "tensorCount" | "kvCount" | "alignment" | "dataOffset" | "tensorTypes" | "tensorDataBytes">
+  & { dominantType?: string };
+
+/** The summary: the file's structure plus the kept metadata values. */
+function summarize(kept: Map<string, Kept>, structure: Structure): GgufSummary {
+  const { dominantType, tensorTypes, tensorDataBytes, ...header } = structure;
+  const text = (key: string): string | undefined => (typeof kept.get(key) === "string" ? (kept.get(key) as string) : undefined);
+  const arch = text("general.architecture");
   const num = (key: string): number | undefined => {
     const v = kept.get(arch ? `${arch}.${key}` : key);
     return typeof v === "number" ? v : typeof v === "bigint" && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : undefined;
   };
   const fileType = kept.get("general.file_type");
-  const dominant = [...typeBytes].sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : 0))[0]?.[0];
   const tokens = kept.get("tokenizer.ggml.tokens");
   return {
-    filePath, fileSize: r.size, version, tensorCount: tensors.length, kvCount: Number(kvCount), alignment, dataOffset,
+    ...header,
     architecture: arch,
-    name: typeof kept.get("general.name") === "string" ? (kept.get("general.name") as string) : undefined,
+    name: text("general.name"),
     expertCount: num("expert_count"),
     expertUsedCount: num("expert_used_count"),
     contextLength: num("context_length"),
     blockCount: num("block_count"),
     embeddingLength: num("embedding_length"),
-    fileTypeName: (typeof fileType === "number" ? LLAMA_FILE_TYPE_NAMES[fileType] : undefined) ?? dominant,
-    chatTemplate: typeof kept.get("tokenizer.chat_template") === "string" ? (kept.get("tokenizer.chat_template") as string) : undefined,
+    fileTypeName: (typeof fileType === "number" ? LLAMA_FILE_TYPE_NAMES[fileType] : undefined) ?? dominantType,
+    chatTemplate: text("tokenizer.chat_template"),
     vocabSize: typeof tokens === "object" ? tokens.arrayLength : undefined,
     tensorTypes,
-    tensorDataBytes: Number(tensorDataBytes),
+    tensorDataBytes,
   };
-}
-
-const SUMMARY_KEY = /^(general\.(architecture|name|file_type|alignment)|tokenizer\.chat_template|tokenizer\.ggml\.tokens|[a-z0-9_]+\.(expert_count|expert_used_count|context_length|block_count|embedding_length))$/;
-const wanted = (key: string): boolean => SUMMARY_KEY.test(key);
-
-/** Reads (or skips) one metadata value of type code `type`; arrays keep only their length. */
-async function readValue(
-  r: BoundedReader, key: string, type: number,
-  caps: { stringBytes: number; arrayLength: number; arrayDepth: number }, depth: number, keep: boolean,
-): Promise<Kept | undefined> {
-  const name = valueTypeName(type);
-  if (name === undefined) {
-    throw new GgufPrecheckError("bad-value-type", `The GGUF metadata "${key}" has unknown value type ${type} (at byte ${r.pos - 4}).`);
-  }
-  if (name === "string") return r.string(`the value of "${key}"`, caps.stringBytes, keep);
-  if (name !== "array") return readScalar(r, key, name, keep);
-
-  if (depth >= caps.arrayDepth) {
-    throw new GgufPrecheckError("array-too-deep", `The GGUF metadata "${key}" nests arrays more than ${caps.arrayDepth} deep.`);
-  }
-  const itemType = await r.u32(`the element type of "${key}"`);
-  const itemName = valueTypeName(itemType);
-  if (itemName === undefined) throw new GgufPrecheckError("bad-value-type", `The GGUF metadata array "${key}" has unknown element type ${itemType}.`);
-  const length = await r.u64(`the length of "${key}"`);
-  if (length > BigInt(caps.arrayLength)) {
-    throw new GgufPrecheckError("array-too-long", `The GGUF metadata array "${key}" declares ${length} elements (limit ${caps.arrayLength}).`);
-  }
-  const n = Number(length);
-  if (itemName !== "string" && itemName !== "array") {
-    // Fixed-size elements: one overflow-safe size check, then skip without reading.
-    r.skip(length * BigInt(GGUF_SCALAR_SIZE[itemName]), `the ${n} elements of "${key}"`);
-  } else {
-    // Each element needs at least its 8-byte length: refuse impossible counts before looping.
-    r.require(length * 8n, `the ${n} elements of "${key}"`);
-    for (let i = 0; i < n; i++) await readValue(r, `${key}[${i}]`, itemType, caps, depth + 1, false);
-  }
-  return keep ? { arrayLength: n } : undefined;
-}
-
-async function readScalar(r: BoundedReader, key: string, type: Exclude<GgufScalarTypeName, "string">, keep: boolean): Promise<Kept | undefined> {
-  const size = GGUF_SCALAR_SIZE[type];
-  if (!keep) { r.skip(size, `the value of "${key}"`); return undefined; }
-  const b = await r.take(size, `the value of "${key}"`);
-  switch (type) {
-    case "u8": case "bool": return b.readUInt8(0);
-    case "i8": return b.readInt8(0);
-    case "u16": return b.readUInt16LE(0);
-    case "i16": return b.readInt16LE(0);
-    case "u32": return b.readUInt32LE(0);
-    case "i32": return b.readInt32LE(0);
-    case "f32": return b.readFloatLE(0);
-    case "f64": return b.readDoubleLE(0);
-    case "u64": return b.readBigUInt64LE(0);
-    case "i64": return b.readBigInt64LE(0);
-  }
 }
 
 /** Dec-2023 Mixtral GGUFs store one tensor per expert; current llama.cpp refuses them. */

@@ -3,7 +3,7 @@
 // card's architecture, with no network. This module finds the toolchain and writes the plan;
 // gpuBuildRunner.ts runs it. Where it helps: data-centre cards on R580 drivers, where the prebuilt
 // CUDA package aborts (its sm_90 code is PTX from CUDA 13.1) and a build with the machine's own
-// CUDA toolkit works (FACTS.md: 283–325 s on 16 cores).
+// CUDA toolkit works (docs/FACTS.md: 264–325 s on 16 cores).
 import { execFile } from "node:child_process";
 import { existsSync, readdirSync, realpathSync } from "node:fs";
 import * as path from "node:path";

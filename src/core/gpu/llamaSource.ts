@@ -5,8 +5,10 @@
 // package-lock.json at package time); a mirror (mixtral.gpu.packMirror) may replace only the origin.
 // The download resumes, checks disk space and stalls (the models' downloader); the tarball is kept
 // in the packs folder, so a second build needs no network.
+import { existsSync } from "node:fs";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
+import * as tar from "tar";
 import { GpuBuildError } from "../errors";
 import { downloadFile, type DownloadOptions, type DownloadProgress } from "../models/downloader";
 import { sha512Integrity } from "./packInstaller";
@@ -61,4 +63,37 @@ export async function fetchLlamaSource(o: LlamaSourceOptions): Promise<LlamaSour
   });
   if (r.status === "cancelled") return { status: "cancelled" };
   return { status: "ready", file: r.path, downloaded: true };
+}
+
+/** Puts the llama.cpp git bundle from --source where node-llama-cpp looks for it; returns whether
+ *  it placed one (removed again after the build). A tarball must be node-llama-cpp's own, of the
+ *  same version: another version's llama.cpp does not match this node-llama-cpp's addon. */
+export async function placeSourceBundle(sourceFile: string, llamaDir: string, version: string, log: (line: string) => void): Promise<boolean> {
+  const target = path.join(llamaDir, "gitRelease.bundle");
+  if (existsSync(target)) return false;
+  const temp = `${target}.${process.pid}.tmp`;
+  if (sourceFile.endsWith(".bundle")) {
+    await fs.copyFile(sourceFile, temp);
+  } else {
+    let pkg: { name?: string; version?: string } = {};
+    const chunks: Buffer[] = [];
+    await tar.t({ file: sourceFile, filter: (p) => p === "package/package.json", onReadEntry: (e) => { e.on("data", (c: Buffer) => chunks.push(c)); } })
+      .catch((error: unknown) => { throw new GpuBuildError(`${sourceFile} is not a readable npm tarball: ${(error as Error).message}`); });
+    try { pkg = JSON.parse(Buffer.concat(chunks).toString("utf8")) as typeof pkg; } catch { /* checked below */ }
+    if (pkg.name !== "node-llama-cpp" || pkg.version !== version) {
+      throw new GpuBuildError(`${sourceFile} holds ${pkg.name ?? "no package"}${pkg.version ? `@${pkg.version}` : ""}, not node-llama-cpp@${version}.`, `Make it with \`npm pack node-llama-cpp@${version}\`.`);
+    }
+    const dir = `${temp}.d`;
+    await fs.mkdir(dir, { recursive: true });
+    try {
+      await tar.x({ file: sourceFile, cwd: dir, strip: 2, filter: (p) => p === "package/llama/gitRelease.bundle" });
+      if (!existsSync(path.join(dir, "gitRelease.bundle"))) throw new GpuBuildError(`${sourceFile} has no llama/gitRelease.bundle.`);
+      await fs.rename(path.join(dir, "gitRelease.bundle"), temp);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  }
+  await fs.rename(temp, target);
+  log(`llama.cpp source: the git bundle from ${sourceFile}`);
+  return true;
 }

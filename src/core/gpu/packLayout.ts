@@ -16,6 +16,18 @@ export const GPU_PACKS_ENV = "MIXTRAL_GPU_PACKS";
  *  folder: deleting it (or `mixtral-local gpu-check --retest`) tests every backend again. */
 export const PROBE_CACHE_FILE = "probe-results.json";
 
+/** node-llama-cpp's binary package name (@node-llama-cpp/<name>) for a backend on a platform, e.g.
+ *  "linux-x64-cuda"; `false`: the CPU one ("linux-x64"). */
+export function packNameFor(gpu: "cuda" | "vulkan" | "metal" | false, platform: NodeJS.Platform = process.platform, arch: string = process.arch): string {
+  const os = platform === "win32" ? "win" : platform === "darwin" ? "mac" : platform;
+  return `${os}-${arch}${gpu === false ? "" : `-${gpu}`}`;
+}
+
+/** The CUDA 12 build's package ("linux-x64-cuda-ext"), installed beside the CUDA 13 one. */
+export function cuda12PackName(platform: NodeJS.Platform = process.platform, arch: string = process.arch): string {
+  return `${packNameFor("cuda", platform, arch)}-ext`;
+}
+
 /** The folder holding every pack for one node-llama-cpp version. `dataDir`: the extension's global storage. */
 export function gpuPacksRoot(dataDir: string, nodeLlamaCppVersion: string): string {
   return path.join(dataDir, "gpu-packs", nodeLlamaCppVersion);

@@ -6,7 +6,7 @@
 // sizes of a Mixtral-family repository of the same llama.cpp era (bartowski/Mixtral-8x22B-v0.1-
 // GGUF, 140.6 B parameters: Q2_K 52.10 GB, IQ3_M 64.49, Q3_K_M 67.78, IQ4_XS 76.35, Q4_K_M 85.58,
 // Q5_K_M 99.96) and, for Q4_0/Q6_K/Q8_0, from the block formats (18/32, 210/256, 34/32 bytes).
-// They agree with what node-llama-cpp's GgufInsights reports for the real 8x7B files (FACTS.md:
+// They agree with what node-llama-cpp's GgufInsights reports for the real 8x7B files (docs/FACTS.md:
 // 16.1 / 21.0 / 26.5 GiB for Q2_K / Q3_K_M / Q4_K_M) and, within 0.6 %, with the sizes the hub
 // lists for Mixtral-8x7B(-Instruct) conversions (checked in session 2 through a search index of
 // hub pages: Q2_K 17.3, IQ3_M 21.4, Q3_K_M 22.5, IQ4_XS 25.4, Q4_0 26.4, Q4_K_M 28.4, Q5_K_M 33.2,
@@ -35,7 +35,7 @@ export interface QuantLevel {
   pplIncrease8B?: number;
   /** Share of the weights llama.cpp's CPU backend repacks into a second buffer on AVX2 x86
    *  (ggml-cpu/repack.cpp: Q4_0, Q4_K and IQ4_NL tensors; Q2_K only with AVX-512). Estimated
-   *  from each level's tensor-type mix; Q2_K's is measured (9.6 of 16.5 GB, FACTS.md). */
+   *  from each level's tensor-type mix; Q2_K's is measured (9.6 of 16.5 GB, docs/FACTS.md). */
   cpuRepackFraction: number;
   /** One line for the picker. */
   note: string;

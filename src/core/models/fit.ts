@@ -12,7 +12,7 @@
 //             plus the attention scores without flash attention.
 //   repack    on AVX2 CPUs llama.cpp copies Q4_0/Q4_K tensors of CPU layers into a second,
 //             interleaved buffer (measured: Q2_K Mixtral 16.5 GB mapped + 9.6 GB repacked).
-import { MIXTRAL_8X7B_PARAMS, QUANT_LEVELS, type QuantLevel, type QuantLevelId } from "./catalog";
+import { QUANT_LEVELS, type QuantLevel, type QuantLevelId } from "./catalog";
 
 export interface ModelShape {
   blockCount: number;
@@ -83,7 +83,6 @@ export interface MemoryEstimate {
   decodeCeilingTokPerSec?: number;
 }
 
-export const GIB = 1024 ** 3;
 export const GB = 1e9;
 /** Below this, auto never goes (the issue: "never below ~3 bits per weight automatically"). */
 export const MIN_AUTO_BITS_PER_WEIGHT = 3;
@@ -215,9 +214,3 @@ export function chooseAutoQuantization(machine: MachineInfo, options: FitOptions
 export function fmtGB(bytes: number): string {
   return `${(bytes / GB).toFixed(1)} GB`;
 }
-
-/** Sanity anchor for tests and docs: Mixtral's parameter count from its shape. */
-export function shapeParameterCount(s: ModelShape = MIXTRAL_8X7B_SHAPE): number {
-  return shapeParams(s).total;
-}
-export { MIXTRAL_8X7B_PARAMS };

@@ -109,7 +109,8 @@ export function fmtSize(bytes: number, scale: number, unit = true): string {
   return `${(bytes / div).toFixed(1)}${unit ? ` ${name}` : ""}`;
 }
 
-async function sizeOf(file: string): Promise<number | undefined> {
+/** A file's size in bytes; undefined when there is no file there. */
+export async function sizeOf(file: string): Promise<number | undefined> {
   try {
     const st = await fs.stat(file);
     return st.isFile() ? st.size : undefined;

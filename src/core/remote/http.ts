@@ -65,50 +65,40 @@ export function sendRequest(url: URL, options: HttpRequestOptions): Promise<Http
   if (signal?.aborted) return Promise.reject(new AbortedError("The request was cancelled."));
 
   return new Promise<HttpResponse>((resolve, reject) => {
-    const headers: Record<string, string> = { ...options.headers };
-    if (options.body !== undefined) {
-      headers["content-type"] = "application/json";
-      headers["content-length"] = String(Buffer.byteLength(options.body));
-    }
-    const req = mod.request(url, { method: options.method, headers, agent: options.agent });
+    const req = mod.request(url, { method: options.method, headers: requestHeaders(options), agent: options.agent });
     let res: http.IncomingMessage | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const arm = (ms: number, make: () => Error) => {
-      clearTimeout(timer);
-      timer = setTimeout(() => fail(make()), ms);
-    };
-    // The body's consumer, once the response arrived; failures go to it from then on.
-    let sink: ((err: Error) => void) | undefined;
+    // The body, once the response arrived; failures go to its reader from then on.
+    let body: ResponseBody | undefined;
     let settled = false;
     const fail = (err: Error) => {
-      clearTimeout(timer);
+      deadline.clear();
       req.destroy();
       res?.destroy();
+      const mapped = err instanceof AbortedError ? err : mapNetworkError(err, origin);
       if (!settled) {
         settled = true;
-        reject(err instanceof AbortedError ? err : mapNetworkError(err, origin));
-      } else sink?.(err instanceof AbortedError ? err : mapNetworkError(err, origin));
+        reject(mapped);
+      } else body?.fail(mapped);
     };
+    const deadline = new Deadline(fail);
     const onAbort = () => fail(new AbortedError("The request was cancelled."));
     signal?.addEventListener("abort", onAbort, { once: true });
     const cleanup = () => {
-      clearTimeout(timer);
+      deadline.clear();
       signal?.removeEventListener("abort", onAbort);
     };
 
     req.on("socket", (socket) => {
+      const firstByte = () => deadline.arm(timeouts.firstByteMs, () => new RemoteTimeoutError(origin, "firstByte", timeouts.firstByteMs));
       if ((socket as { connecting?: boolean }).connecting) {
-        arm(timeouts.connectMs, () => new RemoteTimeoutError(origin, "connect", timeouts.connectMs));
-        socket.once("connect", () => arm(timeouts.firstByteMs, () => new RemoteTimeoutError(origin, "firstByte", timeouts.firstByteMs)));
+        deadline.arm(timeouts.connectMs, () => new RemoteTimeoutError(origin, "connect", timeouts.connectMs));
+        socket.once("connect", firstByte);
       } else {
-        arm(timeouts.firstByteMs, () => new RemoteTimeoutError(origin, "firstByte", timeouts.firstByteMs));
+        firstByte();
       }
     });
     req.on("error", (err) => {
-      // A kept-alive socket the server had already closed (llama-server's idle keep-alive ends it
-      // after a few seconds) fails before any byte of the answer: send once more on a fresh one.
-      const code = (err as NodeJS.ErrnoException).code;
-      if (!settled && req.reusedSocket && !options.isRetryOfStaleSocket && (code === "ECONNRESET" || code === "EPIPE" || err.message === "socket hang up")) {
+      if (!settled && isStaleSocket(req, err, options)) {
         settled = true;
         cleanup();
         resolve(sendRequest(url, { ...options, isRetryOfStaleSocket: true }));
@@ -119,50 +109,111 @@ export function sendRequest(url: URL, options: HttpRequestOptions): Promise<Http
     req.on("response", (response) => {
       res = response;
       settled = true;
-      response.setEncoding("utf8");
-      const idle = () => arm(timeouts.idleMs, () => new RemoteTimeoutError(origin, "idle", timeouts.idleMs));
-      idle();
-
-      // A small queue between the socket's events and the async iterator.
-      const queue: string[] = [];
-      let ended = false;
-      let error: Error | undefined;
-      let wake: (() => void) | undefined;
-      const notify = () => { const w = wake; wake = undefined; w?.(); };
-      sink = (err) => { error = err; cleanup(); notify(); };
-      response.on("data", (d: string) => { idle(); queue.push(d); notify(); });
-      response.on("end", () => { ended = true; cleanup(); notify(); });
-      response.on("error", (err) => { if (!error) error = mapNetworkError(err, origin); cleanup(); notify(); });
-      // "close" without "end": the server cut the connection mid-body.
-      response.on("close", () => { if (!ended && !error) { ended = true; cleanup(); notify(); } });
-
-      const chunks = async function* (): AsyncIterableIterator<string> {
-        for (;;) {
-          if (queue.length) { yield queue.shift() as string; continue; }
-          if (error) throw error;
-          if (ended) return;
-          await new Promise<void>((r) => (wake = r));
-        }
-      };
-      resolve({
-        status: response.statusCode ?? 0,
-        headers: response.headers,
-        chunks,
-        async text(limit = 65_536) {
-          let out = "";
-          for await (const c of chunks()) {
-            out += c;
-            if (out.length >= limit) { response.destroy(); cleanup(); return out.slice(0, limit); }
-          }
-          return out;
-        },
-        close() {
-          cleanup();
-          // A finished response leaves its socket to the keep-alive pool; only cut a running one.
-          if (!ended || error) { response.destroy(); req.destroy(); }
-        },
-      });
+      const idle = () => deadline.arm(timeouts.idleMs, () => new RemoteTimeoutError(origin, "idle", timeouts.idleMs));
+      body = new ResponseBody(req, response, origin, cleanup, idle);
+      resolve(body.toHttpResponse());
     });
     req.end(options.body);
   });
+}
+
+function requestHeaders(options: HttpRequestOptions): Record<string, string> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.body !== undefined) {
+    headers["content-type"] = "application/json";
+    headers["content-length"] = String(Buffer.byteLength(options.body));
+  }
+  return headers;
+}
+
+/** A kept-alive socket the server had already closed (llama-server's idle keep-alive ends it after
+ *  a few seconds) fails before any byte of the answer: the request is sent once more on a fresh one. */
+function isStaleSocket(req: http.ClientRequest, err: Error, options: HttpRequestOptions): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return req.reusedSocket && !options.isRetryOfStaleSocket && (code === "ECONNRESET" || code === "EPIPE" || err.message === "socket hang up");
+}
+
+/** One timeout at a time (connect, first byte, idle): arming one replaces the last. */
+class Deadline {
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly onExpired: (err: Error) => void) {}
+
+  arm(ms: number, make: () => Error): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.onExpired(make()), ms);
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+/** A small queue between the response's events and the async iterator its reader uses. */
+class ResponseBody {
+  private readonly queue: string[] = [];
+  private ended = false;
+  private error?: Error;
+  private wake?: () => void;
+
+  constructor(
+    private readonly req: http.ClientRequest,
+    private readonly response: http.IncomingMessage,
+    origin: string,
+    private readonly cleanup: () => void,
+    idle: () => void,
+  ) {
+    response.setEncoding("utf8");
+    idle();
+    response.on("data", (d: string) => { idle(); this.queue.push(d); this.notify(); });
+    response.on("end", () => { this.ended = true; cleanup(); this.notify(); });
+    response.on("error", (err) => { if (!this.error) this.error = mapNetworkError(err, origin); cleanup(); this.notify(); });
+    // "close" without "end": the server cut the connection mid-body.
+    response.on("close", () => { if (!this.ended && !this.error) { this.ended = true; cleanup(); this.notify(); } });
+  }
+
+  /** A failure after the headers (a timeout, a cancel): the reader gets it next. */
+  fail(err: Error): void {
+    this.error = err;
+    this.cleanup();
+    this.notify();
+  }
+
+  toHttpResponse(): HttpResponse {
+    const { response, req, cleanup } = this;
+    const chunks = () => this.chunks();
+    return {
+      status: response.statusCode ?? 0,
+      headers: response.headers,
+      chunks,
+      async text(limit = 65_536) {
+        let out = "";
+        for await (const c of chunks()) {
+          out += c;
+          if (out.length >= limit) { response.destroy(); cleanup(); return out.slice(0, limit); }
+        }
+        return out;
+      },
+      close: () => {
+        cleanup();
+        // A finished response leaves its socket to the keep-alive pool; only cut a running one.
+        if (!this.ended || this.error) { response.destroy(); req.destroy(); }
+      },
+    };
+  }
+
+  private async *chunks(): AsyncIterableIterator<string> {
+    for (;;) {
+      if (this.queue.length) { yield this.queue.shift() as string; continue; }
+      if (this.error) throw this.error;
+      if (this.ended) return;
+      await new Promise<void>((r) => (this.wake = r));
+    }
+  }
+
+  private notify(): void {
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
 }

@@ -18,7 +18,7 @@ export interface VerifyCostTable {
 }
 
 /** H200, Mixtral-8x7B-shaped Q4_K_M with a random router, after 512 tokens, node-llama-cpp
- *  `controlledEvaluate` with a greedy token per position, median of 7 (FACTS.md, Dec 2026). */
+ *  `controlledEvaluate` with a greedy token per position, median of 7 (docs/FACTS.md, Dec 2026). */
 export const GPU_MIXTRAL_COSTS: VerifyCostTable = {
   source: "H200, Mixtral-shaped Q4_K_M",
   points: [[1, 1], [2, 1.38], [3, 1.81], [4, 2.27], [6, 3.19], [8, 4.23], [12, 4.56], [16, 4.72], [24, 5.56], [32, 6.45]],

@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
-import { isAnswer, parseIndexWorkerMessage, type IndexAnswers, type IndexHostMessage, type IndexQuery, type IndexWorkerMessage } from "../../shared/indexProtocol";
+import { isAnswer, parseIndexWorkerMessage, type IndexAnswers, type IndexHostMessage, type IndexQuery, type IndexWorkerMessage } from "./indexProtocol";
 import type { IndexOptions, IndexProgress, IndexStats, ReferenceLocation, SearchHit, SearchOptions, SymbolLocation, WorkspaceIndex } from "./types";
 
 /** Default result counts when SearchOptions.limit is not given. */

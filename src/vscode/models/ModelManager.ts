@@ -22,14 +22,7 @@ import { Disposable } from "../lifecycle";
 import type { Services } from "../services";
 import { testRecords } from "../testRecords";
 import { chooseModelFile, offerLayoutUpgrade } from "./modelFile";
-import { PausedDownloads, type PickItem } from "./PausedDownloads";
-
-export interface DownloadState {
-  level: QuantLevelId;
-  state: "downloading" | "verifying" | "done" | "failed" | "cancelled";
-  /** 0..1 while downloading or verifying. */
-  fraction?: number;
-}
+import { PausedDownloads, type DownloadState, type PickItem } from "./PausedDownloads";
 
 export class ModelManager extends Disposable {
   private machine?: Promise<DetectedMachine>;

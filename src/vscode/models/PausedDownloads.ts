@@ -17,7 +17,14 @@ import { CommandIds } from "../commandIds";
 import { Disposable } from "../lifecycle";
 import type { Services } from "../services";
 import { testRecords } from "../testRecords";
-import type { DownloadState } from "./ModelManager";
+
+/** A download's progress and end, as the ModelManager fires it. */
+export interface DownloadState {
+  level: QuantLevelId;
+  state: "downloading" | "verifying" | "done" | "failed" | "cancelled";
+  /** 0..1 while downloading or verifying. */
+  fraction?: number;
+}
 
 /** What PausedDownloads needs from the ModelManager (which owns downloads and the settings). */
 export interface DownloadRunner {

@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { EngineClient } from "../../../src/core/engineClient/EngineClient";
 import { InsufficientMemoryError, ModelNotInstalledError } from "../../../src/core/errors";
-import { writeSparseMixtral } from "../../../src/core/gguf/sparseMixtral";
+import { writeSparseMixtral } from "../../helpers/sparseMixtral";
 import { ensureTinyLora } from "../../helpers/tinyLora";
 import { chatPrompt, makeClient, request, tinyLoadOptions } from "./engineTestKit";
 

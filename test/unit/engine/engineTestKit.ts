@@ -3,7 +3,8 @@
 import * as assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
-import { EngineClient, type EngineClientOptions } from "../../../src/core/engineClient/EngineClient";
+import { EngineClient } from "../../../src/core/engineClient/EngineClient";
+import type { EngineClientOptions } from "../../../src/core/engineClient/engineClientOptions";
 import type { GenerateRequest } from "../../../src/core/engineClient/types";
 import type { LoadOptions, PromptSegment } from "../../../src/shared/engineProtocol";
 import { ensureTinyModel, repoRoot } from "../../helpers/tinyModel";

@@ -4,7 +4,7 @@ import { mkdtemp, rm, stat } from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
 import { precheckGguf } from "../../../src/core/gguf/ggufPrecheck";
-import { MIXTRAL_8X7B, writeSparseMixtral } from "../../../src/core/gguf/sparseMixtral";
+import { MIXTRAL_8X7B, writeSparseMixtral } from "../../helpers/sparseMixtral";
 
 describe("sparse full-size Mixtral-shaped GGUF", function () {
   this.timeout(60_000);

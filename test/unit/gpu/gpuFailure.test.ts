@@ -3,7 +3,7 @@
 import * as assert from "node:assert/strict";
 import { explainGpuFailure, fallbackNotice, gpuErrorLine, isFallbackNotice } from "../../../src/core/gpu/gpuFailure";
 
-// ggml's lines as printed before the abort on the H200 (driver 580.159.04, FACTS.md).
+// ggml's lines as printed before the abort on the H200 (driver 580.159.04, docs/FACTS.md).
 const PTX_ABORT = [
   "CUDA error: the provided PTX was compiled with an unsupported toolchain",
   "  current device: 0, in function ggml_cuda_kernel_can_use_pdl at ggml/src/ggml-cuda/ggml-cuda.cu:3134",

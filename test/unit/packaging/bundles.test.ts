@@ -8,7 +8,7 @@ import type { BuildOptions, Metafile } from "esbuild";
 
 const repo = path.resolve(__dirname, "../../../..");
 /** Written for `mixtral-local fixture` and the tests; no part of the extension or the engine. */
-const TINY_MODEL_WRITERS = ["tinyMixtral", "sparseMixtral", "ggufWriter", "ggmlQuantize", "tinyVocab"].map((n) => `src/core/gguf/${n}.ts`);
+const TINY_MODEL_WRITERS = ["tinyMixtral", "ggufWriter", "ggmlQuantize", "tinyVocab"].map((n) => `src/core/gguf/${n}.ts`);
 
 async function build(outfile: string, production: boolean): Promise<{ inputs: string[]; text: string }> {
   const esbuild = await import("esbuild");

@@ -51,7 +51,7 @@ describe("speculation: input lookup", () => {
   it("drafts the input's continuation after the longest match of the output's end", () => {
     //              0  1  2  3  4  5  6  7  8  9 10 11
     const input = [1, 2, 3, 9, 9, 5, 6, 7, 2, 3, 4, 8];
-    const p = new LookupPredictor(input, always(), [0]);
+    const p = new LookupPredictor(input, always());
     p.push([5, 6, 7, 2, 3]); // matches input[5..9] (5 tokens); [2, 3] alone also matches input[1..2]
     assert.deepEqual(p.draft(100), [4, 8]);
     assert.deepEqual(p.draft(1), [4]);
@@ -68,7 +68,7 @@ describe("speculation: input lookup", () => {
   });
 
   it("drafts nothing for a match shorter than the minimum or with nothing after it", () => {
-    const p = new LookupPredictor([1, 2, 3, 4], always(), [0]);
+    const p = new LookupPredictor([1, 2, 3, 4], always());
     p.push([3]);
     assert.deepEqual(p.draft(100), []);
     p.push([7, 2, 3, 4]); // ends with [2, 3, 4]: a 3-token match, but the input ends there

@@ -4,7 +4,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseIndexHostMessage, parseIndexWorkerMessage } from "../../../src/shared/indexProtocol";
+import { parseIndexHostMessage, parseIndexWorkerMessage } from "../../../src/core/workspace/indexProtocol";
 import type { IndexProgress } from "../../../src/core/workspace/types";
 import { WorkspaceIndexClient } from "../../../src/core/workspace/WorkspaceIndexClient";
 import { makeWorkspaceTree, type WorkspaceTree } from "../../helpers/workspaceTree";

@@ -2,11 +2,11 @@
 // and per-quantization tensor types (so file size and llama.cpp's memory needs are realistic),
 // with the weights left as holes that read back as zeros. A few MB on disk; used for memory-fit
 // tests and speed runs (the same bytes are read per token as with real weights).
-import { buildTinyVocab, spmTokenizerMetadata, TokenType } from "./tinyVocab";
-import { gv, type GgufValue } from "./ggufBytes";
-import { writeGguf, type GgufLayout, type GgufTensorSpec } from "./ggufWriter";
-import { f32ToF16Bits } from "./ggmlQuantize";
-import { GGML_TYPES, ggmlTensorBytes, type GgmlTypeName } from "./ggufTypes";
+import { buildTinyVocab, spmTokenizerMetadata, TokenType } from "../../src/core/gguf/tinyVocab";
+import { gv, type GgufValue } from "../../src/core/gguf/ggufBytes";
+import { writeGguf, type GgufLayout, type GgufTensorSpec } from "../../src/core/gguf/ggufWriter";
+import { f32ToF16Bits } from "../../src/core/gguf/ggmlQuantize";
+import { GGML_TYPES, ggmlTensorBytes, type GgmlTypeName } from "../../src/core/gguf/ggufTypes";
 
 export type SparseMixtralQuantization = "Q2_K" | "Q3_K_M" | "Q4_0" | "Q4_K_M" | "Q5_K_M" | "Q6_K" | "Q8_0" | "F16";
 

@@ -2,7 +2,7 @@
 // WorkspaceIndexClient) and the indexer worker thread (src/indexer). Messages travel over the
 // worker's postMessage (structured clone). Each side validates what it receives with
 // parseIndexHostMessage / parseIndexWorkerMessage before use. Bump INDEX_PROTOCOL_VERSION on any change.
-import type { IndexOptions, IndexProgress, IndexStats, ReferenceLocation, SearchHit, SymbolLocation } from "../core/workspace/types";
+import type { IndexOptions, IndexProgress, IndexStats, ReferenceLocation, SearchHit, SymbolLocation } from "./types";
 
 export const INDEX_PROTOCOL_VERSION = 1;
 
