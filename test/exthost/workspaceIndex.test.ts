@@ -48,7 +48,7 @@ describe("workspace knowledge (extension host)", function () {
   });
 
   after(async () => {
-    for (const key of ["remote.url", "engine", "workspace.enabled", "workspace.instructions"]) await config().update(key, undefined, G);
+    for (const key of ["remote.url", "engine", "workspace.enabled", "workspace.instructions", "workspace.autoContext"]) await config().update(key, undefined, G);
     await server.close();
     await vscode.commands.executeCommand("workbench.action.closeAllEditors");
   });
@@ -72,6 +72,21 @@ describe("workspace knowledge (extension host)", function () {
     assert.ok(!last.text.includes("@workspace"), "the mention itself is not sent");
     assert.ok(last.sources?.some((s) => s.startsWith("src/pricing.ts:")), JSON.stringify(last.sources));
     assert.ok(JSON.stringify(server.requests.at(-1)?.body).includes("applyDiscount"), "the server received the chunk");
+  });
+
+  it("adds a named symbol's definition without @workspace (mixtral.workspace.autoContext), and not with it off", async () => {
+    const { posts } = await sendChat("Why does applyDiscount round down?");
+    const user = posts.flatMap((p) => (p.type === "transcript" ? p.turns : [])).reverse().find((t) => t.role === "user");
+    assert.deepEqual(user?.attachments?.map((a) => `${a.fileName}:${a.startLine}-${a.endLine}`), ["src/pricing.ts:3-6"]);
+    assert.ok((await lastPrompt()).text.includes("Math.floor(priceCents * (1 - rate))"));
+    await config().update("workspace.autoContext", false, G);
+    try {
+      const off = await sendChat("And why does applyDiscount take a rate?");
+      const plain = off.posts.flatMap((p) => (p.type === "transcript" ? p.turns : [])).reverse().find((t) => t.role === "user");
+      assert.equal(plain?.attachments, undefined);
+    } finally {
+      await config().update("workspace.autoContext", undefined, G);
+    }
   });
 
   it("offers @workspace first in the @ list", async () => {
@@ -156,6 +171,29 @@ describe("workspace knowledge (extension host)", function () {
       const header = vscode.window.activeTextEditor?.document.lineAt(0).text ?? "";
       assert.match(header, /; workspace context: src\/AGENTS\.md, AGENTS\.md, src\/cart\.ts:8-11, .*src\/pricing\.ts:3-6.* -->$/);
     });
+  });
+
+  it("refactor gets the instruction files and other files' definitions in its prompt", async () => {
+    const agents = path.join(root(), "AGENTS.md");
+    fs.writeFileSync(agents, "Prices are integers in cents (ROOT-RULE-7).\n");
+    const coder = await startScriptedOpenAi({ flavour: "ollama", answer: "```ts\nexport function cartTotal(lines: CartLine[], discountRate: number): number {\n  return 0;\n}\n```" });
+    await config().update("remote.url", coder.url, G);
+    try {
+      const editor = await vscode.window.showTextDocument(vscode.Uri.file(path.join(root(), "src", "cart.ts")));
+      editor.selection = new vscode.Selection(7, 0, 10, 1);
+      await vscode.commands.executeCommand("mixtral.refactorSelection", { instruction: "make it shorter", apply: false });
+      const last = await lastPrompt();
+      assert.equal(last.feature, "refactor");
+      assert.ok(last.text.includes("Instructions from AGENTS.md:\nPrices are integers in cents (ROOT-RULE-7)."), last.text);
+      assert.ok(last.text.includes("Definitions from other files of the workspace that this code uses:\nsrc/pricing.ts:3-6"), last.text);
+      assert.deepEqual(last.sources?.slice(0, 2), ["AGENTS.md", "src/pricing.ts:3-6"]);
+      assert.equal(editor.document.getText(), fs.readFileSync(path.join(root(), "src", "cart.ts"), "utf8"), "the proposal was rejected");
+    } finally {
+      fs.rmSync(agents, { force: true });
+      await config().update("remote.url", server.url, G);
+      await coder.close();
+      await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+    }
   });
 
   it("with mixtral.workspace.enabled off there is no index: no worker, the tools and @workspace say so", async () => {
