@@ -124,7 +124,7 @@ describe("edits in place", function () {
       await vscode.commands.executeCommand("workbench.action.revertAndCloseActiveEditor");
       assert.equal(fs.readFileSync(file, "utf8"), ORIGINAL, "the file on disk is untouched");
       // The revert's change and the close reach the extension host after the command returns.
-      await until("the proposal dropped", async () => (await vscode.commands.executeCommand<ProposalState>("mixtral._test.proposal", uri)).pending, (pending) => !pending, 5000);
+      await until("the proposal dropped", async () => (await vscode.commands.executeCommand<ProposalState>("mixtral._test.proposal", uri)).pending, (pending) => !pending);
       const reopened = await vscode.window.showTextDocument(vscode.Uri.file(file));
       assert.equal(reopened.document.getText(), ORIGINAL);
       assert.deepEqual(await lenses(reopened.document), [], "no lens left on the reopened file");

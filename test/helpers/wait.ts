@@ -19,9 +19,9 @@ export async function waitFor<T>(what: string, probe: () => PromiseLike<Maybe<T>
   }
 }
 
-/** Reads every 50 ms until `check` holds and returns that value; after `timeoutMs` fails with
- *  "<what>: still <the last value>". */
-export async function until<T>(what: string, read: () => PromiseLike<T> | T, check: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+/** Reads every 50 ms until `check` holds and returns that value; after `timeoutMs` (generous: on a
+ *  loaded machine an editor redraw can take seconds) fails with "<what>: still <the last value>". */
+export async function until<T>(what: string, read: () => PromiseLike<T> | T, check: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
