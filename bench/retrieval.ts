@@ -65,7 +65,7 @@ export function slotRows(f: LocalizationFigures): Row[] {
 export function formatLocalization(f: LocalizationFigures, markdown = false): string {
   const table = markdown ? formatMarkdownTable : formatTable;
   const { header, rows } = repoRows(f);
-  const missing = f.missing.length ? `(no mirror here, left out: ${f.missing.join(", ")})\n` : "";
+  const missing = (f.missing.length ? `(no mirror here, left out: ${f.missing.join(", ")})\n` : "") + f.failed.map((x) => `FAILED ${x}\n`).join("");
   const slots = table(["arm", "top-5 slots: source", "tests", "other", "commits with no answer file in the top 10"], slotRows(f));
   return `${table(header, rows)}\n${table(OVERALL_HEADER, overallRows(f))}${missing}\n${slots}`;
 }
@@ -136,7 +136,7 @@ export async function run(argv: string[]): Promise<number> {
   const load = sampler.stop();
   process.stdout.write(`load average (1-min) during localization: min ${fmt(load.min)}, median ${fmt(load.median)}, max ${fmt(load.max)} (shared machine)\n`);
   if (!argv.includes("--no-scale")) await scaleSection(mirrors, argv.includes("--markdown"));
-  return 0;
+  return f.failed.length ? 1 : 0;
 }
 
 if (require.main === module) {

@@ -73,15 +73,18 @@ export class MirrorCheckout {
     try {
       git(this.mirror, ["--work-tree", this.dir, "read-tree", "--reset", "-u", commit], env);
     } catch (err) {
-      if (before || !/unable to read sha1 file/.test(String(err))) throw err;
+      if (!/unable to read sha1 file/.test(String(err))) throw err;
       this.checkoutPresentBlobs(commit);
+      // Files of the previous tree that the new one lacks are still on disk: remove them.
+      const now = new Set(this.files());
+      if (before) for (const p of changedPaths(this.mirror, before, commit)) if (!now.has(p)) rmSync(path.join(this.dir, p), { force: true });
     }
     this.current = commit;
     return before ? changedPaths(this.mirror, before, commit) : this.files();
   }
 
-  /** A first checkout of a tree some of whose blobs the mirror lacks (the fetch tool's snapshots
-   *  leave out files of 4 MiB and more): those files are left out, the rest written. */
+  /** A checkout of a tree some of whose blobs the mirror lacks (the fetch tool's snapshots leave
+   *  out files of 4 MiB and more): those files are left out, the rest written. */
   private checkoutPresentBlobs(commit: string): void {
     const env = { GIT_INDEX_FILE: this.indexFile };
     git(this.mirror, ["read-tree", "--reset", commit], env);

@@ -52,6 +52,8 @@ export interface LocalizationFigures {
   readonly outcomes: CommitOutcome[];
   /** Repositories of the manifest without a mirror here. */
   readonly missing: string[];
+  /** Repositories whose run stopped with an error (their commits so far are scored). */
+  readonly failed: string[];
 }
 
 export function hasMirror(mirrors: string, repo: string): boolean {
@@ -93,6 +95,7 @@ export async function measureLocalization(o: LocalizationOptions): Promise<Local
   const wanted = found.filter((r) => !o.repos || o.repos.includes(r));
   const outcomes: CommitOutcome[] = [];
   const repos: RepoFigures[] = [];
+  const failed: string[] = [];
   let armNames: string[] = [];
   for (const repo of wanted) {
     const mirror = mirrorOf(o.mirrors, repo);
@@ -107,6 +110,10 @@ export async function measureLocalization(o: LocalizationOptions): Promise<Local
         mine.push(r);
         o.onLine?.(`${r.id}: ${armNames.map((n) => `${n} ${r.arms[n].ranks.map((k) => k ?? "-").join(",")}`).join(" | ")}\n`);
       }
+    } catch (err) {
+      // One repository's failure (a mirror without some commit, say) does not lose the others'.
+      failed.push(`${repo}: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`);
+      o.onLine?.(`${repo} failed after ${mine.length} commits: ${failed[failed.length - 1]}\n`);
     } finally {
       for (const arm of arms) await arm.dispose();
       checkout.dispose();
@@ -116,7 +123,7 @@ export async function measureLocalization(o: LocalizationOptions): Promise<Local
     repos.push({ repo, language: manifest.repos.find((r) => r.repo === repo)?.language ?? "", files: sizes[Math.floor(sizes.length / 2)] ?? 0, arms: summarizeArms(armNames, mine) });
   }
   const queryMs = Object.fromEntries(armNames.map((n) => [n, outcomes.map((x) => x.arms[n].ms)]));
-  return { armNames, repos, overall: summarizeArms(armNames, outcomes), queryMs, outcomes, missing };
+  return { armNames, repos: repos.filter((r) => r.arms[armNames[0]]?.n), overall: summarizeArms(armNames, outcomes), queryMs, outcomes, missing, failed };
 }
 
 /** Writes every commit's outcome (for reading which queries fail) to `file`. */
