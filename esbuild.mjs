@@ -82,7 +82,8 @@ async function copyTreeSitterWasm() {
   const grammars = dirname(require.resolve("@vscode/tree-sitter-wasm/package.json"));
   await mkdir("dist/tree-sitter", { recursive: true });
   await copyFile(require.resolve("web-tree-sitter/web-tree-sitter.wasm"), "dist/tree-sitter/web-tree-sitter.wasm");
-  for (const name of TREE_SITTER_GRAMMARS) await copyFile(join(grammars, "wasm", `tree-sitter-${name}.wasm`), `dist/tree-sitter/tree-sitter-${name}.wasm`);
+  for (const name of TREE_SITTER_GRAMMARS)
+    await copyFile(join(grammars, "wasm", `tree-sitter-${name}.wasm`), `dist/tree-sitter/tree-sitter-${name}.wasm`);
 }
 
 // The model the engine's GPU decode test loads (src/engine/backendProbe.ts): the tiny
@@ -91,7 +92,13 @@ async function copyTreeSitterWasm() {
 // its writers) never enters a bundle the extension ships.
 async function writeProbeModel() {
   const { outputFiles } = await esbuild.build({
-    entryPoints: ["src/core/gguf/tinyMixtral.ts"], bundle: true, platform: "node", format: "cjs", target: "node20", write: false, logLevel: "warning",
+    entryPoints: ["src/core/gguf/tinyMixtral.ts"],
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    write: false,
+    logLevel: "warning",
   });
   const module = { exports: {} };
   new Function("module", "exports", "require", outputFiles[0].text)(module, module.exports, createRequire(import.meta.url));
@@ -114,4 +121,3 @@ async function writeManifest() {
     console.warn(`esbuild: no dist/gpu-packs.json (${err instanceof Error ? err.message : String(err)})`);
   }
 }
-

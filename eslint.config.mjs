@@ -8,12 +8,32 @@ const noLlama = { name: "node-llama-cpp", message: "Only src/engine may load nod
 /** What each layer under src/ may not import: packages, and the other layers it must not reach by
  *  a relative path (docs/ARCHITECTURE.md's table). */
 const LAYERS = {
-  shared: { paths: [noVscode, noLlama], forbid: ["core", "engine", "vscode", "cli"], why: "src/shared holds types every bundle uses: it imports no other layer." },
-  core: { paths: [noVscode, noLlama], forbid: ["engine", "vscode", "cli"], why: "src/core is pure: it never imports the engine child, the adapters or the CLI." },
+  shared: {
+    paths: [noVscode, noLlama],
+    forbid: ["core", "engine", "vscode", "cli"],
+    why: "src/shared holds types every bundle uses: it imports no other layer.",
+  },
+  core: {
+    paths: [noVscode, noLlama],
+    forbid: ["engine", "vscode", "cli"],
+    why: "src/core is pure: it never imports the engine child, the adapters or the CLI.",
+  },
   engine: { paths: [noVscode], forbid: ["vscode", "cli"], why: "The engine child must not import the extension adapters or the CLI." },
-  vscode: { paths: [noLlama], forbid: ["engine", "cli"], why: "The engine runs in a child process: talk to it through src/core/engineClient/EngineClient." },
-  indexer: { paths: [noVscode, noLlama], forbid: ["engine", "vscode", "cli"], why: "The index worker runs src/core/workspace: it imports no adapter, engine or CLI code." },
-  cli: { paths: [noVscode, noLlama], forbid: ["engine", "vscode"], why: "The CLI runs outside VS Code and talks to the engine child through src/core/engineClient." },
+  vscode: {
+    paths: [noLlama],
+    forbid: ["engine", "cli"],
+    why: "The engine runs in a child process: talk to it through src/core/engineClient/EngineClient.",
+  },
+  indexer: {
+    paths: [noVscode, noLlama],
+    forbid: ["engine", "vscode", "cli"],
+    why: "The index worker runs src/core/workspace: it imports no adapter, engine or CLI code.",
+  },
+  cli: {
+    paths: [noVscode, noLlama],
+    forbid: ["engine", "vscode"],
+    why: "The CLI runs outside VS Code and talks to the engine child through src/core/engineClient.",
+  },
 };
 
 /** One config per folder depth inside a layer: from src/<layer>/a/b.ts another layer is ../../<name>. */
@@ -22,10 +42,14 @@ function layerRules() {
     [0, 1, 2].map((depth) => ({
       files: [`src/${layer}/${"*/".repeat(depth)}*.ts`],
       rules: {
-        "no-restricted-imports": ["error", { paths, patterns: [{ group: forbid.map((other) => `${"../".repeat(depth + 1)}${other}`), message: why }] }],
+        "no-restricted-imports": [
+          "error",
+          { paths, patterns: [{ group: forbid.map((other) => `${"../".repeat(depth + 1)}${other}`), message: why }] },
+        ],
         ...(layer === "engine" ? {} : { "no-console": "error" }),
       },
-    })));
+    })),
+  );
 }
 
 export default tseslint.config(
@@ -40,6 +64,19 @@ export default tseslint.config(
   ...layerRules(),
   {
     files: ["webview/**/*.ts"],
-    rules: { "no-restricted-imports": ["error", { paths: [noVscode, noLlama], patterns: [{ group: ["**/src/core/*", "**/src/engine/*", "**/src/vscode/*", "**/src/cli/*"], message: "The webview may import only src/shared." }] }] },
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [noVscode, noLlama],
+          patterns: [
+            {
+              group: ["**/src/core/*", "**/src/engine/*", "**/src/vscode/*", "**/src/cli/*"],
+              message: "The webview may import only src/shared.",
+            },
+          ],
+        },
+      ],
+    },
   },
 );

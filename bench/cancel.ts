@@ -37,8 +37,18 @@ export interface CancelPhase {
   trials: number;
 }
 
-export interface CancelSide { idleFollowUpMs: number; prompt: CancelPhase; generation: CancelPhase }
-export interface CancelFigures { promptTokens: number; fullPromptMs: number; abortAfterMs: number; engine: CancelSide; direct: CancelSide }
+export interface CancelSide {
+  idleFollowUpMs: number;
+  prompt: CancelPhase;
+  generation: CancelPhase;
+}
+export interface CancelFigures {
+  promptTokens: number;
+  fullPromptMs: number;
+  abortAfterMs: number;
+  engine: CancelSide;
+  direct: CancelSide;
+}
 
 const WORDS = ["the", "function", "returns", "a", "value", "for", "each", "item", "in", "list", "when", "called", "with"];
 const longText = (trial: number, words: number): string =>
@@ -63,7 +73,9 @@ async function engineTarget(load: LoadOptions): Promise<Target & { promptTokens(
       const r = await client.generate({ slot: "chat", prompt: seg(text), maxTokens, temperature: 0 }, () => onChunk?.(), signal);
       return { textChars: r.text.length };
     },
-    async promptTokens(text) { return (await client.tokenize(seg(text))).tokens.length; },
+    async promptTokens(text) {
+      return (await client.tokenize(seg(text))).tokens.length;
+    },
     close: () => client.dispose(),
   };
 }
@@ -80,7 +92,17 @@ async function directTarget(modelPath: string, threads: number): Promise<Target>
       await sequence.clearHistory();
       let chars = 0;
       try {
-        await completion.generateCompletion(text, { maxTokens, temperature: 0, repeatPenalty: false, signal, stopOnAbortSignal: true, onTextChunk: (t) => { chars += t.length; onChunk?.(); } });
+        await completion.generateCompletion(text, {
+          maxTokens,
+          temperature: 0,
+          repeatPenalty: false,
+          signal,
+          stopOnAbortSignal: true,
+          onTextChunk: (t) => {
+            chars += t.length;
+            onChunk?.();
+          },
+        });
       } catch (error) {
         if (!signal?.aborted) throw error;
       }
@@ -101,16 +123,33 @@ async function idleFollowUp(t: Target, n: number): Promise<number> {
 }
 
 /** Abort after `afterMs` (prompt phase) or after the 8th chunk (generation phase); then the follow-up. */
-async function trial(t: Target, phase: "prompt" | "generation", n: number, o: Required<CancelOptions>, afterMs: number): Promise<{ settleMs: number; freeMs: number; inPhase: boolean }> {
+async function trial(
+  t: Target,
+  phase: "prompt" | "generation",
+  n: number,
+  o: Required<CancelOptions>,
+  afterMs: number,
+): Promise<{ settleMs: number; freeMs: number; inPhase: boolean }> {
   const controller = new AbortController();
   const t0 = performance.now();
   let firstChunkAt = 0;
   let chunks = 0;
   let abortedAt = 0;
-  const abort = (): void => { if (!abortedAt) { abortedAt = performance.now(); controller.abort(); } };
-  const running = phase === "prompt"
-    ? t.generate(longText(n, o.promptWords), 64, controller.signal, () => { firstChunkAt ||= performance.now(); chunks++; })
-    : t.generate(shortText(n + 100), 3000, controller.signal, () => { if (++chunks === 8) abort(); });
+  const abort = (): void => {
+    if (!abortedAt) {
+      abortedAt = performance.now();
+      controller.abort();
+    }
+  };
+  const running =
+    phase === "prompt"
+      ? t.generate(longText(n, o.promptWords), 64, controller.signal, () => {
+          firstChunkAt ||= performance.now();
+          chunks++;
+        })
+      : t.generate(shortText(n + 100), 3000, controller.signal, () => {
+          if (++chunks === 8) abort();
+        });
   if (phase === "prompt") await Promise.race([delay(afterMs).then(abort), running]);
   await running;
   const settled = performance.now();
@@ -125,7 +164,10 @@ async function trial(t: Target, phase: "prompt" | "generation", n: number, o: Re
   // Prompt phase: the abort came before the first generated text (node-llama-cpp still emits the
   // first token after an abort during the prompt: it only looks at the signal after evaluating it).
   const inPhase = abortedAt < settled && (phase === "prompt" ? firstChunkAt === 0 || firstChunkAt > abortedAt : chunks >= 8);
-  if (process.env.BENCH_DEBUG) process.stderr.write(`${phase} trial ${n}: abort at ${(abortedAt - t0).toFixed(0)} ms, first chunk at ${firstChunkAt ? (firstChunkAt - t0).toFixed(0) : "-"} ms, settled at ${(settled - t0).toFixed(0)} ms, chunks ${chunks}\n`);
+  if (process.env.BENCH_DEBUG)
+    process.stderr.write(
+      `${phase} trial ${n}: abort at ${(abortedAt - t0).toFixed(0)} ms, first chunk at ${firstChunkAt ? (firstChunkAt - t0).toFixed(0) : "-"} ms, settled at ${(settled - t0).toFixed(0)} ms, chunks ${chunks}\n`,
+    );
   return { settleMs: settled - abortedAt, freeMs: Math.max(0, done - abortedAt - idleMs), inPhase };
 }
 
@@ -141,7 +183,16 @@ function summarize(samples: { settleMs: number; freeMs: number; inPhase: boolean
 export async function measureCancellation(options: CancelOptions): Promise<CancelFigures> {
   const o: Required<CancelOptions> = { promptWords: 2200, trials: 3, threads: 0, ...options, modelPath: path.resolve(options.modelPath) };
   const threads = o.threads > 0 ? o.threads : defaultThreads(physicalCores());
-  const load: LoadOptions = { modelPath: o.modelPath, backend: "cpu", gpuLayers: 0, contextSize: 4096, threads, flashAttention: "auto", useMmap: true, loraAdapters: [] };
+  const load: LoadOptions = {
+    modelPath: o.modelPath,
+    backend: "cpu",
+    gpuLayers: 0,
+    contextSize: 4096,
+    threads,
+    flashAttention: "auto",
+    useMmap: true,
+    loraAdapters: [],
+  };
   const engine = await engineTarget(load);
   try {
     const direct = await directTarget(o.modelPath, threads);
@@ -158,7 +209,10 @@ export async function measureCancellation(options: CancelOptions): Promise<Cance
       for (const [name, t] of Object.entries(sides) as [keyof typeof sides, Target][]) {
         for (let i = 0; i < 3; i++) idle[name].push(await idleFollowUp(t, 300 + i));
       }
-      const samples = { engine: { prompt: [] as Awaited<ReturnType<typeof trial>>[], generation: [] as Awaited<ReturnType<typeof trial>>[] }, direct: { prompt: [] as Awaited<ReturnType<typeof trial>>[], generation: [] as Awaited<ReturnType<typeof trial>>[] } };
+      const samples = {
+        engine: { prompt: [] as Awaited<ReturnType<typeof trial>>[], generation: [] as Awaited<ReturnType<typeof trial>>[] },
+        direct: { prompt: [] as Awaited<ReturnType<typeof trial>>[], generation: [] as Awaited<ReturnType<typeof trial>>[] },
+      };
       for (let n = 0; n < o.trials; n++) {
         const order: (keyof typeof sides)[] = n % 2 === 0 ? ["engine", "direct"] : ["direct", "engine"];
         for (const name of order) {
@@ -181,28 +235,52 @@ export async function measureCancellation(options: CancelOptions): Promise<Cance
 
 export function formatCancellation(r: CancelFigures): string {
   const row = (label: string, p: (s: CancelSide) => CancelPhase): string[] => [
-    label, fmt(p(r.direct).settleMs), fmt(p(r.engine).settleMs), fmt(p(r.direct).freeMs), fmt(p(r.engine).freeMs),
+    label,
+    fmt(p(r.direct).settleMs),
+    fmt(p(r.engine).settleMs),
+    fmt(p(r.direct).freeMs),
+    fmt(p(r.engine).freeMs),
     `${p(r.engine).inPhase}/${p(r.engine).trials}, ${p(r.direct).inPhase}/${p(r.direct).trials}`,
   ];
-  return `long prompt ${r.promptTokens} tokens (whole evaluation ${fmt(r.fullPromptMs, 0)} ms through the engine; abort at ${r.abortAfterMs} ms); ` +
+  return (
+    `long prompt ${r.promptTokens} tokens (whole evaluation ${fmt(r.fullPromptMs, 0)} ms through the engine; abort at ${r.abortAfterMs} ms); ` +
     `generation aborted after 8 chunks; follow-up idle: direct ${fmt(r.direct.idleFollowUpMs)} ms, engine ${fmt(r.engine.idleFollowUpMs)} ms\n` +
-    formatTable(["abort during", "settle direct", "settle engine", "free direct", "free engine", "in phase (eng, dir)"], [
-      row("prompt evaluation (ms)", (s) => s.prompt),
-      row("generation (ms)", (s) => s.generation),
-    ]);
+    formatTable(
+      ["abort during", "settle direct", "settle engine", "free direct", "free engine", "in phase (eng, dir)"],
+      [row("prompt evaluation (ms)", (s) => s.prompt), row("generation (ms)", (s) => s.generation)],
+    )
+  );
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values: v } = parseArgs({ args: argv, strict: true, options: { model: text, "prompt-words": text, trials: text, threads: text } });
-  process.stdout.write(formatCancellation(await measureCancellation(given({
-    promptWords: num(v["prompt-words"]), trials: num(v.trials), threads: num(v.threads), modelPath: v.model ?? (await ensureTinyModel("q8_0")),
-  }))));
+  const { values: v } = parseArgs({
+    args: argv,
+    strict: true,
+    options: { model: text, "prompt-words": text, trials: text, threads: text },
+  });
+  process.stdout.write(
+    formatCancellation(
+      await measureCancellation(
+        given({
+          promptWords: num(v["prompt-words"]),
+          trials: num(v.trials),
+          threads: num(v.threads),
+          modelPath: v.model ?? (await ensureTinyModel("q8_0")),
+        }),
+      ),
+    ),
+  );
   return 0;
 }
 
 if (require.main === module) {
   run(process.argv.slice(2)).then(
-    (code) => { process.exitCode = code; },
-    (error: unknown) => { process.stderr.write(`bench/cancel: ${error instanceof Error ? error.stack : String(error)}\n`); process.exitCode = 1; },
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`bench/cancel: ${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exitCode = 1;
+    },
   );
 }

@@ -49,10 +49,11 @@ export const QUICK: ChatViewOptions = { tokens: 600, codeBlocks: 1, historyTurns
 
 function summarize(runs: StreamSample[]): StreamSummary {
   const per = runs.flatMap((r) => r.f.perChunkMs);
-  const quarter = (which: "first" | "last") => runs.flatMap(({ f }) => {
-    const q = Math.max(1, Math.floor(f.perChunkMs.length / 4));
-    return which === "first" ? f.perChunkMs.slice(0, q) : f.perChunkMs.slice(-q);
-  });
+  const quarter = (which: "first" | "last") =>
+    runs.flatMap(({ f }) => {
+      const q = Math.max(1, Math.floor(f.perChunkMs.length / 4));
+      return which === "first" ? f.perChunkMs.slice(0, q) : f.perChunkMs.slice(-q);
+    });
   const chunks = runs.reduce((n, r) => n + r.f.chunks, 0);
   const sum = (k: string) => runs.reduce((n, r) => n + r.delta(k), 0);
   return {
@@ -69,7 +70,10 @@ function summarize(runs: StreamSample[]): StreamSummary {
     styleMsPerChunk: (sum("RecalcStyleDuration") * 1000) / chunks,
     insertedPerChunk: runs.reduce((n, r) => n + r.f.insertedNodes, 0) / chunks,
     maxInsertedPerBatch: Math.max(...runs.map((r) => r.f.maxInsertedPerBatch)),
-    lagP95Ms: percentile(runs.flatMap((r) => r.f.lagMs), 95),
+    lagP95Ms: percentile(
+      runs.flatMap((r) => r.f.lagMs),
+      95,
+    ),
     wallS: mean(runs.map((r) => r.f.wallMs)) / 1000,
   };
 }
@@ -101,9 +105,16 @@ export async function measureChatView(o: ChatViewOptions = {}): Promise<ChatView
       for (const side of run % 2 === 0 ? ["ours", "naive"] : ["naive", "ours"]) {
         await chat.open();
         if (side === "ours") {
-          await chat.time({ type: "transcript", conversationId: "bench", generating: true, turns: [q, { id: "a1", role: "assistant", content: "", streaming: true }] });
+          await chat.time({
+            type: "transcript",
+            conversationId: "bench",
+            generating: true,
+            turns: [q, { id: "a1", role: "assistant", content: "", streaming: true }],
+          });
           await collect(ours, { requestId: "a1", chunks, intervalMs });
-          finals.push((await chat.time({ type: "done", requestId: "a1", turn: { id: "a1", role: "assistant", content: answer } })).toFrameMs);
+          finals.push(
+            (await chat.time({ type: "done", requestId: "a1", turn: { id: "a1", role: "assistant", content: answer } })).toFrameMs,
+          );
         } else {
           await chat.time({ type: "transcript", conversationId: "bench", generating: true, turns: [q] });
           await collect(naive, { requestId: "a1", chunks, intervalMs, naiveTurns: [q] });
@@ -125,8 +136,24 @@ export async function measureChatView(o: ChatViewOptions = {}): Promise<ChatView
     await chat.time({ type: "done", requestId: "a1", turn: { id: "a1", role: "assistant", content: answer } });
     // Scrolling up through the history while another answer streams.
     const q2 = user("u2", "And once more, please.");
-    await chat.time({ type: "transcript", conversationId: "long", generating: true, turns: [...live.slice(0, -1), { id: "a1", role: "assistant", content: answer }, q2, { id: "a2", role: "assistant", content: "", streaming: true }] });
-    const scroll = await chat.rawStream({ requestId: "a2", chunks: chunks.slice(0, Math.min(chunks.length, 600)), intervalMs, scrollStepPx: 150, scrollEveryMs: 50 });
+    await chat.time({
+      type: "transcript",
+      conversationId: "long",
+      generating: true,
+      turns: [
+        ...live.slice(0, -1),
+        { id: "a1", role: "assistant", content: answer },
+        q2,
+        { id: "a2", role: "assistant", content: "", streaming: true },
+      ],
+    });
+    const scroll = await chat.rawStream({
+      requestId: "a2",
+      chunks: chunks.slice(0, Math.min(chunks.length, 600)),
+      intervalMs,
+      scrollStepPx: 150,
+      scrollEveryMs: 50,
+    });
     await chat.time({ type: "done", requestId: "a2", turn: { id: "a2", role: "assistant", content: chunks.slice(0, 600).join("") } });
     const end = await chat.metrics(true);
     return {
@@ -163,7 +190,11 @@ export async function measureChatView(o: ChatViewOptions = {}): Promise<ChatView
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values: v } = parseArgs({ args: argv, strict: true, options: { quick: flag, tokens: text, turns: text, runs: text, bundle: text, before: text } });
+  const { values: v } = parseArgs({
+    args: argv,
+    strict: true,
+    options: { quick: flag, tokens: text, turns: text, runs: text, bundle: text, before: text },
+  });
   const o: ChatViewOptions = { ...(v.quick ? QUICK : {}) };
   if (v.tokens !== undefined) o.tokens = Number(v.tokens);
   if (v.turns !== undefined) o.historyTurns = Number(v.turns);
@@ -180,7 +211,12 @@ export async function run(argv: string[]): Promise<number> {
 
 if (require.main === module) {
   run(process.argv.slice(2)).then(
-    (code) => { process.exitCode = code; },
-    (error: unknown) => { process.stderr.write(`bench/chatView: ${error instanceof Error ? error.stack : String(error)}\n`); process.exitCode = 1; },
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`bench/chatView: ${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exitCode = 1;
+    },
   );
 }

@@ -22,12 +22,31 @@ import { ensureTinyModel, repoRoot } from "../test/helpers/tinyModel";
 import { SAMPLE_FILE, typingSession } from "../test/unit/completion/typingSession";
 import { num, text } from "./lib/cliOptions";
 
-interface Args { model?: string; debounces: number[]; keyMs: number; pauseMs: number; maxTokens: number; threads: number; backend: Backend; keys: number }
+interface Args {
+  model?: string;
+  debounces: number[];
+  keyMs: number;
+  pauseMs: number;
+  maxTokens: number;
+  threads: number;
+  backend: Backend;
+  keys: number;
+}
 
 function completionArgs(argv: string[]): Args {
   const { values: v } = parseArgs({
-    args: argv, strict: true,
-    options: { model: text, debounce: text, "key-ms": text, "pause-ms": text, "max-tokens": text, threads: text, backend: text, keys: text },
+    args: argv,
+    strict: true,
+    options: {
+      model: text,
+      debounce: text,
+      "key-ms": text,
+      "pause-ms": text,
+      "max-tokens": text,
+      threads: text,
+      backend: text,
+      keys: text,
+    },
   });
   return {
     model: v.model,
@@ -42,7 +61,12 @@ function completionArgs(argv: string[]): Args {
 }
 
 const OTHERS: DocumentSnapshot[] = [
-  { uri: "file:///src/money.ts", path: "src/money.ts", languageId: "typescript", text: "export function formatPrice(cents: number): string {\n  return `$${(cents / 100).toFixed(2)}`;\n}\n" },
+  {
+    uri: "file:///src/money.ts",
+    path: "src/money.ts",
+    languageId: "typescript",
+    text: "export function formatPrice(cents: number): string {\n  return `$${(cents / 100).toFixed(2)}`;\n}\n",
+  },
 ];
 
 const percentile = (xs: number[], p: number): number => {
@@ -58,10 +82,18 @@ function gapAfter(step: CursorSnapshot, next: CursorSnapshot | undefined, args: 
   return !next || next.line !== step.line || /[\s.(,;]/.test(typed) ? args.pauseMs : args.keyMs;
 }
 
-interface ReplayResult { latencies: number[]; visible: number; keystrokes: number; stats: CompletionService["stats"] }
+interface ReplayResult {
+  latencies: number[];
+  visible: number;
+  keystrokes: number;
+  stats: CompletionService["stats"];
+}
 
 async function replay(client: EngineClient, steps: CursorSnapshot[], debounceMs: number, args: Args): Promise<ReplayResult> {
-  const service = new CompletionService({ getBackend: async () => client, settings: () => ({ maxTokens: args.maxTokens, multiline: "auto", template: "" }) });
+  const service = new CompletionService({
+    getBackend: async () => client,
+    settings: () => ({ maxTokens: args.maxTokens, multiline: "auto", template: "" }),
+  });
   const latencies: number[] = [];
   let visible = 0;
   let previous: AbortController | undefined;
@@ -73,7 +105,9 @@ async function replay(client: EngineClient, steps: CursorSnapshot[], debounceMs:
     const started = performance.now();
     let settled: { outcome: CompletionOutcome; ms: number } | undefined;
     const request = (async () => {
-      const outcome = service.cached(steps[i]) ?? ((await sleep(debounceMs, controller.signal)) ? await service.complete(steps[i], OTHERS, controller.signal) : undefined);
+      const outcome =
+        service.cached(steps[i]) ??
+        ((await sleep(debounceMs, controller.signal)) ? await service.complete(steps[i], OTHERS, controller.signal) : undefined);
       if (outcome) settled = { outcome, ms: performance.now() - started };
     })();
     pending.push(request);
@@ -95,10 +129,17 @@ function naivePrompt(step: CursorSnapshot): PromptSegment[] {
   const lines = step.text.split("\n");
   const offset = lines.slice(0, step.line).reduce((n, l) => n + l.length + 1, 0) + step.character;
   const marked = step.text.slice(0, offset) + "<CURSOR>" + step.text.slice(offset);
-  return [{ type: "bos" }, { type: "text", text: `[INST] Complete the code at <CURSOR> in ${step.path}.\n\`\`\`typescript\n${marked}\n\`\`\` [/INST]` }];
+  return [
+    { type: "bos" },
+    { type: "text", text: `[INST] Complete the code at <CURSOR> in ${step.path}.\n\`\`\`typescript\n${marked}\n\`\`\` [/INST]` },
+  ];
 }
 
-async function evaluatedPerKeystroke(client: EngineClient, steps: CursorSnapshot[], prompt: (s: CursorSnapshot) => PromptSegment[]): Promise<{ evaluated: number[]; prompt: number[]; ttft: number[] }> {
+async function evaluatedPerKeystroke(
+  client: EngineClient,
+  steps: CursorSnapshot[],
+  prompt: (s: CursorSnapshot) => PromptSegment[],
+): Promise<{ evaluated: number[]; prompt: number[]; ttft: number[] }> {
   const evaluated: number[] = [];
   const sizes: number[] = [];
   const ttft: number[] = [];
@@ -121,10 +162,21 @@ export async function run(argv: string[]): Promise<number> {
   const modelPath = args.model ?? (await ensureTinyModel());
   const client = new EngineClient({ enginePath, idleUnloadMs: 0 });
   try {
-    const info = await client.load({ modelPath, backend: args.backend, gpuLayers: args.backend === "cpu" ? 0 : "auto", contextSize: 4096, threads: args.threads, flashAttention: "auto", useMmap: true, loraAdapters: [] });
+    const info = await client.load({
+      modelPath,
+      backend: args.backend,
+      gpuLayers: args.backend === "cpu" ? 0 : "auto",
+      contextSize: 4096,
+      threads: args.threads,
+      flashAttention: "auto",
+      useMmap: true,
+      loraAdapters: [],
+    });
     const all = typingSession(SAMPLE_FILE);
     const steps = args.keys > 0 ? all.slice(0, args.keys) : all;
-    process.stdout.write(`model ${info.fileName} (${info.backend}); ${steps.length} keystrokes; keys every ${args.keyMs} ms, ${args.pauseMs} ms pauses after words; maxTokens ${args.maxTokens}\n\n`);
+    process.stdout.write(
+      `model ${info.fileName} (${info.backend}); ${steps.length} keystrokes; keys every ${args.keyMs} ms, ${args.pauseMs} ms pauses after words; maxTokens ${args.maxTokens}\n\n`,
+    );
     process.stdout.write("debounce  latency p50  p95 (ms)  visible  engine req/key  finished/req  eval tok/key  cache hits\n");
     for (const debounce of args.debounces) {
       const r = await replay(client, steps, debounce, args);
@@ -138,18 +190,26 @@ export async function run(argv: string[]): Promise<number> {
       );
     }
 
-    const prompts = new CompletionService({ getBackend: async () => client, settings: () => ({ maxTokens: 1, multiline: "auto", template: "" }) });
+    const prompts = new CompletionService({
+      getBackend: async () => client,
+      settings: () => ({ maxTokens: 1, multiline: "auto", template: "" }),
+    });
     const ours = await evaluatedPerKeystroke(client, steps, (s) => prompts.preparePrompt(s, OTHERS).prompt.segments);
     const naive = await evaluatedPerKeystroke(client, steps, naivePrompt);
     process.stdout.write("\nprompt tokens evaluated per keystroke (every keystroke sent, no debounce, 1 token generated)\n");
     process.stdout.write("prompt order           mean eval  p95 eval  max eval  mean prompt  reuse   TTFT p50  p95 (ms)\n");
-    for (const [name, r] of [["ours (stable first)", ours], ["naive FIM-in-[INST]", naive]] as const) {
+    for (const [name, r] of [
+      ["ours (stable first)", ours],
+      ["naive FIM-in-[INST]", naive],
+    ] as const) {
       const e = r.evaluated.slice(1);
       process.stdout.write(
         `${name.padEnd(21)}  ${f(mean(e)).padStart(9)}  ${f(percentile(e, 95), 0).padStart(8)}  ${f(Math.max(...e), 0).padStart(8)}  ${f(mean(r.prompt)).padStart(11)}  ${f(100 * (1 - mean(e) / mean(r.prompt.slice(1))))} %  ${f(percentile(r.ttft.slice(1), 50)).padStart(8)}  ${f(percentile(r.ttft.slice(1), 95)).padStart(8)}\n`,
       );
     }
-    process.stdout.write(`ratio naive/ours (mean tokens evaluated per keystroke): ${f(mean(naive.evaluated.slice(1)) / mean(ours.evaluated.slice(1)), 1)}x\n`);
+    process.stdout.write(
+      `ratio naive/ours (mean tokens evaluated per keystroke): ${f(mean(naive.evaluated.slice(1)) / mean(ours.evaluated.slice(1)), 1)}x\n`,
+    );
     return 0;
   } finally {
     await client.dispose();
@@ -158,7 +218,12 @@ export async function run(argv: string[]): Promise<number> {
 
 if (require.main === module) {
   run(process.argv.slice(2)).then(
-    (code) => { process.exitCode = code; },
-    (error: unknown) => { process.stderr.write(`bench completion: ${error instanceof Error ? error.stack : String(error)}\n`); process.exitCode = 1; },
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`bench completion: ${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exitCode = 1;
+    },
   );
 }

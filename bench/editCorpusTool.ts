@@ -33,11 +33,15 @@ export function mirrorOf(mirrors: string, repo: string): string {
   return found;
 }
 
-const git = (dir: string, ...args: string[]): string => execFileSync("git", ["--git-dir", dir, ...args], { encoding: "utf8", maxBuffer: 64 << 20 });
+const git = (dir: string, ...args: string[]): string =>
+  execFileSync("git", ["--git-dir", dir, ...args], { encoding: "utf8", maxBuffer: 64 << 20 });
 export const gitDir = (dir: string): string => (existsSync(path.join(dir, ".git")) ? path.join(dir, ".git") : dir);
 
 /** One edit read out of a mirror: the ranges of `commit^:path` and `commit:path`, and the commit's subject. */
-export function readEdit(mirror: string, loc: Pick<EditLocator, "id" | "repo" | "commit" | "path" | "license" | "language" | "beforeLines" | "afterLines">): Edit {
+export function readEdit(
+  mirror: string,
+  loc: Pick<EditLocator, "id" | "repo" | "commit" | "path" | "license" | "language" | "beforeLines" | "afterLines">,
+): Edit {
   const dir = gitDir(mirror);
   const where = `edit ${loc.id} (${loc.repo} ${loc.commit.slice(0, 10)} ${loc.path})`;
   let subject: string, beforeFile: string, afterFile: string;
@@ -69,13 +73,15 @@ export function readAll(mirrors: string, manifest: EditLocator[]): Edit[] {
     const edit = readEdit(mirrorOf(mirrors, loc.repo), loc);
     checkEdit(loc, edit);
     const kept = round3(keptLineFraction(edit.before, edit.after));
-    if (kept !== loc.keptLineFraction) throw new EditCorpusError(`edit ${loc.id}: keptLineFraction is ${kept}, the manifest says ${loc.keptLineFraction}`);
+    if (kept !== loc.keptLineFraction)
+      throw new EditCorpusError(`edit ${loc.id}: keptLineFraction is ${kept}, the manifest says ${loc.keptLineFraction}`);
     return edit;
   });
 }
 
 /** The manifest as written: one entry a line, so a diff of it shows which edits changed. */
-export const formatManifest = (entries: readonly EditLocator[]): string => `[\n${entries.map((e) => `  ${JSON.stringify(e)}`).join(",\n")}\n]\n`;
+export const formatManifest = (entries: readonly EditLocator[]): string =>
+  `[\n${entries.map((e) => `  ${JSON.stringify(e)}`).join(",\n")}\n]\n`;
 
 function update(mirrors: string): void {
   const raw = JSON.parse(readFileSync(MANIFEST_PATH, "utf8")) as EditLocator[];
@@ -83,7 +89,14 @@ function update(mirrors: string): void {
     const edit = readEdit(mirrorOf(mirrors, loc.repo), loc);
     const { id, repo, commit, path: p, license, language, beforeLines, afterLines } = loc;
     return {
-      id, repo, commit, path: p, license, language, beforeLines, afterLines,
+      id,
+      repo,
+      commit,
+      path: p,
+      license,
+      language,
+      beforeLines,
+      afterLines,
       sha256: { instruction: sha256(edit.instruction), before: sha256(edit.before), after: sha256(edit.after) },
       keptLineFraction: round3(keptLineFraction(edit.before, edit.after)),
     };
@@ -108,7 +121,12 @@ export function summary(edits: readonly Edit[]): string {
     return `${name.padEnd(12)}  ${String(idx.length).padStart(5)}  ${String(idx.filter((i) => keepsMostLines(fr[i])).length).padStart(10)}  ${q.padStart(23)}  ${ls.padStart(27)}  ${String(median(idx.map((i) => edits[i].after.length))).padStart(18)}`;
   };
   for (const [lang, idx] of [...groups].sort()) rows.push(row(lang, idx));
-  rows.push(row("all", edits.map((_, i) => i)));
+  rows.push(
+    row(
+      "all",
+      edits.map((_, i) => i),
+    ),
+  );
   return rows.join("\n");
 }
 

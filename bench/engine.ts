@@ -36,10 +36,21 @@ export interface EngineOverheadOptions {
   interleave?: boolean;
 }
 
-export interface Sample { ttftMs: number; tokensPerSecond: number; tokens: number; promptTokens: number }
+export interface Sample {
+  ttftMs: number;
+  tokensPerSecond: number;
+  tokens: number;
+  promptTokens: number;
+}
 /** Medians, plus the best run: on a loaded machine preemption only ever slows a run down, so the
  *  fastest run is the least disturbed estimate of each side. */
-export interface SideFigures { ttftMs: number; tokensPerSecond: number; bestTokensPerSecond: number; bestTtftMs: number; samples: Sample[] }
+export interface SideFigures {
+  ttftMs: number;
+  tokensPerSecond: number;
+  bestTokensPerSecond: number;
+  bestTtftMs: number;
+  samples: Sample[];
+}
 
 export interface EngineOverhead {
   description: string;
@@ -59,7 +70,9 @@ export interface EngineOverhead {
 /** Distinct first words per run so no run reuses another's KV cache (both sides alike). */
 function promptText(run: number, words: number): string {
   const vocabulary = ["the", "function", "returns", "a", "value", "for", "each", "item", "in", "list", "when", "called"];
-  return `[INST] Run ${run}: ` + Array.from({ length: words }, (_, i) => vocabulary[(i * 7 + run) % vocabulary.length]).join(" ") + " [/INST]";
+  return (
+    `[INST] Run ${run}: ` + Array.from({ length: words }, (_, i) => vocabulary[(i * 7 + run) % vocabulary.length]).join(" ") + " [/INST]"
+  );
 }
 
 function rate(tokens: number, firstAt: number | undefined, endAt: number): number {
@@ -67,12 +80,22 @@ function rate(tokens: number, firstAt: number | undefined, endAt: number): numbe
 }
 
 type Runner = (run: number) => Promise<Sample>;
-interface Side { runOnce: Runner; close(): Promise<void> }
-interface EngineSide extends Side { tokenize(run: number): Promise<number[]> }
+interface Side {
+  runOnce: Runner;
+  close(): Promise<void>;
+}
+interface EngineSide extends Side {
+  tokenize(run: number): Promise<number[]>;
+}
 
 /** `tokensOf(run)`: the engine's own token ids for that run's prompt (BOS first), so both sides
  *  evaluate exactly the same tokens (LlamaCompletion would tokenize `[INST]` as a control token). */
-async function openDirect(o: Required<EngineOverheadOptions>, threads: number, contextSize: number, tokensOf: (run: number) => number[]): Promise<Side> {
+async function openDirect(
+  o: Required<EngineOverheadOptions>,
+  threads: number,
+  contextSize: number,
+  tokensOf: (run: number) => number[],
+): Promise<Side> {
   const lib = await import("node-llama-cpp");
   const gpu = o.backend === "auto" ? "auto" : o.backend === "cpu" ? false : o.backend;
   const llama = await lib.getLlama({ gpu, build: "never", maxThreads: threads, logLevel: lib.LlamaLogLevel.error });
@@ -92,7 +115,10 @@ async function openDirect(o: Required<EngineOverheadOptions>, threads: number, c
         maxTokens: o.tokens,
         temperature: 0,
         repeatPenalty: false,
-        onTextChunk: () => { firstAt ??= performance.now(); chunks++; },
+        onTextChunk: () => {
+          firstAt ??= performance.now();
+          chunks++;
+        },
       });
       const ended = performance.now();
       const generated = sequence.tokenMeter.usedOutputTokens - meterBefore || chunks;
@@ -108,7 +134,11 @@ async function openDirect(o: Required<EngineOverheadOptions>, threads: number, c
   };
 }
 
-async function openEngine(load: LoadOptions, o: Required<EngineOverheadOptions>, onInfo: (description: string, promptTokens: number) => void): Promise<EngineSide> {
+async function openEngine(
+  load: LoadOptions,
+  o: Required<EngineOverheadOptions>,
+  onInfo: (description: string, promptTokens: number) => void,
+): Promise<EngineSide> {
   const enginePath = path.join(repoRoot(), "dist", "engine.js");
   if (!existsSync(enginePath)) throw new Error(`${enginePath} is missing: run \`npm run build\` first`);
   // MIXTRAL_BENCH_UV_POOL=4: the engine with libuv's default worker pool (EngineProcess sets 1), for an A/B.
@@ -116,23 +146,35 @@ async function openEngine(load: LoadOptions, o: Required<EngineOverheadOptions>,
   const client = new EngineClient({ enginePath, idleUnloadMs: 0, env: uvPool ? { UV_THREADPOOL_SIZE: uvPool } : undefined });
   try {
     const info = await client.load(load);
-    onInfo(`${info.fileName} (${info.quantization}, ${(info.sizeBytes / 1e6).toFixed(0)} MB, ${info.layerCount} layers), backend ${info.backend}${info.gpuName ? ` on ${info.gpuName}` : ""}, ${info.gpuLayers}/${info.layerCount} layers on GPU, context ${info.contextSize}`, 0);
+    onInfo(
+      `${info.fileName} (${info.quantization}, ${(info.sizeBytes / 1e6).toFixed(0)} MB, ${info.layerCount} layers), backend ${info.backend}${info.gpuName ? ` on ${info.gpuName}` : ""}, ${info.gpuLayers}/${info.layerCount} layers on GPU, context ${info.contextSize}`,
+      0,
+    );
   } catch (error) {
     await client.dispose();
     throw error;
   }
   const segments = (run: number): PromptSegment[] => [{ type: "bos" }, { type: "text", text: promptText(run, o.promptWords) }];
   return {
-    async tokenize(run) { return (await client.tokenize(segments(run))).tokens; },
+    async tokenize(run) {
+      return (await client.tokenize(segments(run))).tokens;
+    },
     async runOnce(run) {
       const prompt = segments(run);
       const started = performance.now();
       let firstAt: number | undefined;
-      const result = await client.generate({ slot: "chat", prompt, maxTokens: o.tokens, temperature: 0 }, () => { firstAt ??= performance.now(); });
+      const result = await client.generate({ slot: "chat", prompt, maxTokens: o.tokens, temperature: 0 }, () => {
+        firstAt ??= performance.now();
+      });
       const ended = performance.now();
       const tokens = result.stats.generatedTokens;
       onInfo("", result.stats.promptTokens);
-      return { ttftMs: (firstAt ?? ended) - started, tokensPerSecond: rate(tokens, firstAt, ended), tokens, promptTokens: result.stats.promptTokens };
+      return {
+        ttftMs: (firstAt ?? ended) - started,
+        tokensPerSecond: rate(tokens, firstAt, ended),
+        tokens,
+        promptTokens: result.stats.promptTokens,
+      };
     },
     close: () => client.dispose(),
   };
@@ -140,26 +182,45 @@ async function openEngine(load: LoadOptions, o: Required<EngineOverheadOptions>,
 
 function figures(samples: Sample[]): SideFigures {
   return {
-    ttftMs: median(samples.map((s) => s.ttftMs)), tokensPerSecond: median(samples.map((s) => s.tokensPerSecond)),
-    bestTtftMs: Math.min(...samples.map((s) => s.ttftMs)), bestTokensPerSecond: Math.max(...samples.map((s) => s.tokensPerSecond)), samples,
+    ttftMs: median(samples.map((s) => s.ttftMs)),
+    tokensPerSecond: median(samples.map((s) => s.tokensPerSecond)),
+    bestTtftMs: Math.min(...samples.map((s) => s.ttftMs)),
+    bestTokensPerSecond: Math.max(...samples.map((s) => s.tokensPerSecond)),
+    samples,
   };
 }
 
 /** Engine process versus node-llama-cpp in this process, same model, prompt and settings. */
 export async function measureEngineOverhead(options: EngineOverheadOptions): Promise<EngineOverhead> {
   const o: Required<EngineOverheadOptions> = {
-    tokens: 128, promptWords: 400, runs: 3, threads: 0, backend: "auto", gpuLayers: "auto", interleave: true, ...options,
+    tokens: 128,
+    promptWords: 400,
+    runs: 3,
+    threads: 0,
+    backend: "auto",
+    gpuLayers: "auto",
+    interleave: true,
+    ...options,
     modelPath: path.resolve(options.modelPath),
   };
   const threads = o.threads > 0 ? o.threads : defaultThreads(physicalCores());
   const contextSize = 4096;
   const load: LoadOptions = {
-    modelPath: o.modelPath, backend: o.backend, gpuLayers: o.gpuLayers, contextSize, threads,
-    flashAttention: "auto", useMmap: true, loraAdapters: [],
+    modelPath: o.modelPath,
+    backend: o.backend,
+    gpuLayers: o.gpuLayers,
+    contextSize,
+    threads,
+    flashAttention: "auto",
+    useMmap: true,
+    loraAdapters: [],
   };
   let description = "";
   let promptTokens = 0;
-  const onInfo = (d: string, p: number): void => { if (d) description = d; if (p) promptTokens = p; };
+  const onInfo = (d: string, p: number): void => {
+    if (d) description = d;
+    if (p) promptTokens = p;
+  };
   // Run 0 of each side warms caches and is not counted.
   const engineSamples: Sample[] = [];
   const directSamples: Sample[] = [];
@@ -172,7 +233,16 @@ export async function measureEngineOverhead(options: EngineOverheadOptions): Pro
       directSide = await openDirect(o, threads, contextSize, (run) => tokens[run]);
       for (let run = 0; run <= o.runs; run++) {
         // A,B then B,A: whichever goes second on a warming (or cooling) machine alternates.
-        const order: [Side, Sample[]][] = run % 2 === 0 ? [[engineSide, engineSamples], [directSide, directSamples]] : [[directSide, directSamples], [engineSide, engineSamples]];
+        const order: [Side, Sample[]][] =
+          run % 2 === 0
+            ? [
+                [engineSide, engineSamples],
+                [directSide, directSamples],
+              ]
+            : [
+                [directSide, directSamples],
+                [engineSide, engineSamples],
+              ];
         for (const [side, samples] of order) {
           const sample = await side.runOnce(run);
           if (run > 0) samples.push(sample);
@@ -203,31 +273,69 @@ export async function measureEngineOverhead(options: EngineOverheadOptions): Pro
   const direct = figures(directSamples);
   const engine = figures(engineSamples);
   return {
-    description, threads, promptTokens, tokens: o.tokens, runs: o.runs, interleaved: o.interleave, direct, engine,
+    description,
+    threads,
+    promptTokens,
+    tokens: o.tokens,
+    runs: o.runs,
+    interleaved: o.interleave,
+    direct,
+    engine,
     decodeRatio: ratio(engine.tokensPerSecond, direct.tokensPerSecond),
     ttftDiffMs: engine.ttftMs - direct.ttftMs,
   };
 }
 
 export function formatEngineOverhead(r: EngineOverhead): string {
-  return `model: ${r.description}\n` +
+  return (
+    `model: ${r.description}\n` +
     `threads ${r.threads}, prompt ${r.promptTokens} tokens (direct: ${median(r.direct.samples.map((x) => x.promptTokens))}), ${r.tokens} new tokens, median of ${r.runs} runs per side after 1 warm-up${r.interleaved ? ", interleaved" : ", sequential"}\n` +
-    formatTable(["", "direct", "engine", "engine/direct"], [
-      ["time to first token (ms)", fmt(r.direct.ttftMs), fmt(r.engine.ttftMs), fmt(ratio(r.engine.ttftMs, r.direct.ttftMs), 2)],
-      ["decode tokens/s", fmt(r.direct.tokensPerSecond), fmt(r.engine.tokensPerSecond), fmt(r.decodeRatio, 3)],
-      ["time to first token, best run", fmt(r.direct.bestTtftMs), fmt(r.engine.bestTtftMs), fmt(ratio(r.engine.bestTtftMs, r.direct.bestTtftMs), 2)],
-      ["decode tokens/s, best run", fmt(r.direct.bestTokensPerSecond), fmt(r.engine.bestTokensPerSecond), fmt(ratio(r.engine.bestTokensPerSecond, r.direct.bestTokensPerSecond), 3)],
-    ]);
+    formatTable(
+      ["", "direct", "engine", "engine/direct"],
+      [
+        ["time to first token (ms)", fmt(r.direct.ttftMs), fmt(r.engine.ttftMs), fmt(ratio(r.engine.ttftMs, r.direct.ttftMs), 2)],
+        ["decode tokens/s", fmt(r.direct.tokensPerSecond), fmt(r.engine.tokensPerSecond), fmt(r.decodeRatio, 3)],
+        [
+          "time to first token, best run",
+          fmt(r.direct.bestTtftMs),
+          fmt(r.engine.bestTtftMs),
+          fmt(ratio(r.engine.bestTtftMs, r.direct.bestTtftMs), 2),
+        ],
+        [
+          "decode tokens/s, best run",
+          fmt(r.direct.bestTokensPerSecond),
+          fmt(r.engine.bestTokensPerSecond),
+          fmt(ratio(r.engine.bestTokensPerSecond, r.direct.bestTokensPerSecond), 3),
+        ],
+      ],
+    )
+  );
 }
 
 function engineArgs(argv: string[]): Omit<EngineOverheadOptions, "modelPath"> & { model?: string } {
   const { values: v } = parseArgs({
-    args: argv, strict: true,
-    options: { model: text, tokens: text, "prompt-words": text, runs: text, threads: text, backend: text, "gpu-layers": text, sequential: flag },
+    args: argv,
+    strict: true,
+    options: {
+      model: text,
+      tokens: text,
+      "prompt-words": text,
+      runs: text,
+      threads: text,
+      backend: text,
+      "gpu-layers": text,
+      sequential: flag,
+    },
   });
   return given({
-    model: v.model, tokens: num(v.tokens), promptWords: num(v["prompt-words"]), runs: num(v.runs), threads: num(v.threads),
-    backend: v.backend as Backend | undefined, gpuLayers: gpuLayersOption(v["gpu-layers"]), interleave: v.sequential ? false : undefined,
+    model: v.model,
+    tokens: num(v.tokens),
+    promptWords: num(v["prompt-words"]),
+    runs: num(v.runs),
+    threads: num(v.threads),
+    backend: v.backend as Backend | undefined,
+    gpuLayers: gpuLayersOption(v["gpu-layers"]),
+    interleave: v.sequential ? false : undefined,
   });
 }
 
@@ -240,7 +348,12 @@ export async function run(argv: string[]): Promise<number> {
 
 if (require.main === module) {
   run(process.argv.slice(2)).then(
-    (code) => { process.exitCode = code; },
-    (error: unknown) => { process.stderr.write(`bench/engine: ${error instanceof Error ? error.message : String(error)}\n`); process.exitCode = 1; },
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`bench/engine: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
   );
 }

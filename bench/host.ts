@@ -37,8 +37,15 @@ export interface HostCost {
 }
 
 interface ProbeResult {
-  requireMs: number; rssBareKb: number; rssAfterRequireKb: number; nativeAfterRequire: string[];
-  hostRssKb?: number; hostHeapUsedKb?: number; engineRssKb?: number; engineHwmKb?: number; nativeInHost?: string[];
+  requireMs: number;
+  rssBareKb: number;
+  rssAfterRequireKb: number;
+  nativeAfterRequire: string[];
+  hostRssKb?: number;
+  hostHeapUsedKb?: number;
+  engineRssKb?: number;
+  engineHwmKb?: number;
+  nativeInHost?: string[];
 }
 
 function probe(args: string[]): Promise<ProbeResult> {
@@ -46,7 +53,11 @@ function probe(args: string[]): Promise<ProbeResult> {
   return new Promise((resolve, reject) => {
     execFile(process.execPath, ["--expose-gc", script, ...args], { cwd: repoRoot(), maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
       if (error) return reject(new Error(`${error.message}\n${stderr}`));
-      try { resolve(JSON.parse(stdout.trim().split("\n").pop() ?? "") as ProbeResult); } catch { reject(new Error(`hostProbe printed no result: ${stdout}\n${stderr}`)); }
+      try {
+        resolve(JSON.parse(stdout.trim().split("\n").pop() ?? "") as ProbeResult);
+      } catch {
+        reject(new Error(`hostProbe printed no result: ${stdout}\n${stderr}`));
+      }
     });
   });
 }
@@ -59,7 +70,12 @@ export async function measureHostCost(options: { modelPath: string; loads?: numb
   const enginePath = path.join(root, "dist", "engine.js");
   const loads: ProbeResult[] = [];
   for (let i = 0; i < (options.loads ?? 5); i++) loads.push(await probe([extensionPath]));
-  const full = await probe([extensionPath, path.resolve(options.modelPath), enginePath, String(options.threads || defaultThreads(physicalCores()))]);
+  const full = await probe([
+    extensionPath,
+    path.resolve(options.modelPath),
+    enginePath,
+    String(options.threads || defaultThreads(physicalCores())),
+  ]);
   return {
     extensionBytes: statSync(extensionPath).size,
     extensionGzipBytes: gzipSync(readFileSync(extensionPath)).length,
@@ -77,16 +93,19 @@ export async function measureHostCost(options: { modelPath: string; loads?: numb
 }
 
 export function formatHostCost(r: HostCost): string {
-  return formatTable(["host cost", "value"], [
-    ["dist/extension.js size (KB)", `${fmt(r.extensionBytes / 1024)} (${fmt(r.extensionGzipBytes / 1024)} gzipped)`],
-    ["require(dist/extension.js) (ms, median)", `${fmt(r.requireMs)} [${r.requireSamplesMs.map((x) => fmt(x, 0)).join(", ")}]`],
-    ["bare Node RSS → after require (MB)", `${fmt(r.bareRssMb)} → ${fmt(r.afterRequireRssMb)}`],
-    ["host RSS, model loaded in engine (MB)", fmt(r.hostRssMb)],
-    ["engine RSS now / peak VmHWM (MB)", `${fmt(r.engineRssMb)} / ${fmt(r.enginePeakMb)}`],
-    ["model file (MB)", fmt(r.modelMb)],
-    ["host RSS ÷ engine peak", fmt(ratio(r.hostRssMb, r.enginePeakMb), 3)],
-    ["llama.cpp / .node files mapped in host", r.nativeInHost.length ? r.nativeInHost.join(", ") : "none"],
-  ]);
+  return formatTable(
+    ["host cost", "value"],
+    [
+      ["dist/extension.js size (KB)", `${fmt(r.extensionBytes / 1024)} (${fmt(r.extensionGzipBytes / 1024)} gzipped)`],
+      ["require(dist/extension.js) (ms, median)", `${fmt(r.requireMs)} [${r.requireSamplesMs.map((x) => fmt(x, 0)).join(", ")}]`],
+      ["bare Node RSS → after require (MB)", `${fmt(r.bareRssMb)} → ${fmt(r.afterRequireRssMb)}`],
+      ["host RSS, model loaded in engine (MB)", fmt(r.hostRssMb)],
+      ["engine RSS now / peak VmHWM (MB)", `${fmt(r.engineRssMb)} / ${fmt(r.enginePeakMb)}`],
+      ["model file (MB)", fmt(r.modelMb)],
+      ["host RSS ÷ engine peak", fmt(ratio(r.hostRssMb, r.enginePeakMb), 3)],
+      ["llama.cpp / .node files mapped in host", r.nativeInHost.length ? r.nativeInHost.join(", ") : "none"],
+    ],
+  );
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -98,7 +117,12 @@ export async function run(argv: string[]): Promise<number> {
 
 if (require.main === module) {
   run(process.argv.slice(2)).then(
-    (code) => { process.exitCode = code; },
-    (error: unknown) => { process.stderr.write(`bench/host: ${error instanceof Error ? error.stack : String(error)}\n`); process.exitCode = 1; },
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`bench/host: ${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exitCode = 1;
+    },
   );
 }

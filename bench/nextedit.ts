@@ -85,16 +85,24 @@ async function runArm(client: EngineClient, c: NextEditCase, arm: Arm): Promise<
     },
   });
   // Every request starts cold: a one-token prompt replaces the slot's cached prefix.
-  await client.generate({ slot: "chat", prompt: [{ type: "bos" }, { type: "text", text: "x" }], maxTokens: 1, temperature: 0 }, () => undefined);
+  await client.generate(
+    { slot: "chat", prompt: [{ type: "bos" }, { type: "text", text: "x" }], maxTokens: 1, temperature: 0 },
+    () => undefined,
+  );
   const o = await service.suggest({ path: c.path, languageId: c.language, text: c.edited, cursor: c.cursor }, history.diffs());
   if (o.kind === "failed") throw o.error instanceof Error ? o.error : new Error(String(o.error));
   const f = o.figures;
   const spec = f?.stats.speculation;
   return {
     // The forcing callback's tokenizing is the benchmark's, not the product's: not in the time.
-    ms: f?.ms ?? NaN, ttftMs: f?.stats.ttftMs ?? NaN, generated: f?.stats.generatedTokens ?? NaN, forced,
-    earlyStopped: f?.earlyStopped ?? false, exact: o.kind === "suggestion" && applySuggestion(c.edited, o.suggestion) === c.next,
-    drafts: spec?.drafts ?? 0, accepted: spec?.accepted ?? 0,
+    ms: f?.ms ?? NaN,
+    ttftMs: f?.stats.ttftMs ?? NaN,
+    generated: f?.stats.generatedTokens ?? NaN,
+    forced,
+    earlyStopped: f?.earlyStopped ?? false,
+    exact: o.kind === "suggestion" && applySuggestion(c.edited, o.suggestion) === c.next,
+    drafts: spec?.drafts ?? 0,
+    accepted: spec?.accepted ?? 0,
   };
 }
 
@@ -108,11 +116,20 @@ export async function runNextEdit(o: NextEditRunOptions): Promise<NextEditRun | 
   const client = new EngineClient({ enginePath, idleUnloadMs: 0 });
   try {
     const info = await client.load({
-      modelPath: o.modelPath, backend: o.backend ?? "cpu", gpuLayers: o.gpuLayers ?? 0, contextSize: 4096,
-      threads: o.threads ?? defaultThreads(physicalCores()), flashAttention: "auto", useMmap: true, loraAdapters: [], ignoreMemoryCheck: true,
+      modelPath: o.modelPath,
+      backend: o.backend ?? "cpu",
+      gpuLayers: o.gpuLayers ?? 0,
+      contextSize: 4096,
+      threads: o.threads ?? defaultThreads(physicalCores()),
+      flashAttention: "auto",
+      useMmap: true,
+      loraAdapters: [],
+      ignoreMemoryCheck: true,
     });
     const description = `${info.fileName} (${info.quantization}, ${(info.sizeBytes / 1e6).toFixed(0)} MB), backend ${info.backend}${info.gpuName ? ` on ${info.gpuName}` : ""}, ${info.gpuLayers}/${info.layerCount} layers on GPU`;
-    o.onCase?.(`${description}; ${cases.length} of ${all.length} cases (${outside} more had the next hunk outside the region), arms ${arms.join(", ")}\n`);
+    o.onCase?.(
+      `${description}; ${cases.length} of ${all.length} cases (${outside} more had the next hunk outside the region), arms ${arms.join(", ")}\n`,
+    );
     const results: CaseResult[] = [];
     for (const [i, c] of cases.entries()) {
       const r: CaseResult = { id: c.id, regionLines: c.region.endLine - c.region.startLine, arms: {} };
@@ -153,23 +170,49 @@ export function nextEditSummary(r: NextEditRun): { cases: number; exact: number;
     const ms = xs.map((x) => x.ms);
     const generated = xs.reduce((s, x) => s + x.generated, 0);
     const forced = xs.reduce((s, x) => s + x.forced, 0);
-    return { p50: median(ms), p95: percentile(ms, 95), ttftP50: median(xs.map((x) => x.ttftMs)), generated, forced, generatedShare: generated / Math.max(1, forced), earlyStops: xs.filter((x) => x.earlyStopped).length };
+    return {
+      p50: median(ms),
+      p95: percentile(ms, 95),
+      ttftP50: median(xs.map((x) => x.ttftMs)),
+      generated,
+      forced,
+      generatedShare: generated / Math.max(1, forced),
+      earlyStops: xs.filter((x) => x.earlyStopped).length,
+    };
   };
-  return { cases: r.cases.length, exact: r.cases.filter((c) => Object.values(c.arms).every((x) => x.exact)).length, auto: arm("auto"), off: arm("off") };
+  return {
+    cases: r.cases.length,
+    exact: r.cases.filter((c) => Object.values(c.arms).every((x) => x.exact)).length,
+    auto: arm("auto"),
+    off: arm("off"),
+  };
 }
 
 export function formatNextEdit(r: NextEditRun): string {
   const sum = nextEditSummary(r);
   const rows = r.arms.map((a) => {
     const x = sum[a];
-    return [a, fmt(x.p50), fmt(x.p95), fmt(x.ttftP50), `${x.generated} / ${x.forced} (${fmt(100 * x.generatedShare, 0)} %)`, `${x.earlyStops} / ${r.cases.length}`];
+    return [
+      a,
+      fmt(x.p50),
+      fmt(x.p95),
+      fmt(x.ttftP50),
+      `${x.generated} / ${x.forced} (${fmt(100 * x.generatedShare, 0)} %)`,
+      `${x.earlyStops} / ${r.cases.length}`,
+    ];
   });
-  let text = formatTable(["speculation", "request → suggestion p50 ms", "p95 ms", "ttft p50 ms", "tokens generated / full answer", "early stops"], rows);
+  let text = formatTable(
+    ["speculation", "request → suggestion p50 ms", "p95 ms", "ttft p50 ms", "tokens generated / full answer", "early stops"],
+    rows,
+  );
   const auto = r.cases.map((c) => c.arms.auto).filter(Boolean);
   const off = r.cases.map((c) => c.arms.off).filter(Boolean);
-  if (auto.length && off.length) text += `auto ÷ off, request → suggestion: median of per-case ratios ${fmt(median(r.cases.map((c) => c.arms.auto!.ms / c.arms.off!.ms)), 3)}\n`;
+  if (auto.length && off.length)
+    text += `auto ÷ off, request → suggestion: median of per-case ratios ${fmt(median(r.cases.map((c) => c.arms.auto!.ms / c.arms.off!.ms)), 3)}\n`;
   const inexact = sum.cases - sum.exact;
-  text += inexact ? `${inexact} case(s) NOT EXACT: applying the suggestion did not give the file with the next hunk\n` : "every suggestion applied gave exactly the file with the next hunk\n";
+  text += inexact
+    ? `${inexact} case(s) NOT EXACT: applying the suggestion did not give the file with the next hunk\n`
+    : "every suggestion applied gave exactly the file with the next hunk\n";
   return text;
 }
 
@@ -185,20 +228,44 @@ export async function run(argv: string[]): Promise<number> {
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1];
     switch (argv[i]) {
-      case "--model": o.modelPath = v; i++; break;
-      case "--cases": o.cases = Number(v); i++; break;
-      case "--arms": o.arms = v.split(",") as Arm[]; i++; break;
-      case "--threads": o.threads = Number(v); i++; break;
-      case "--backend": o.backend = v as Backend; i++; break;
-      case "--gpu-layers": o.gpuLayers = v === "auto" || v === "max" ? v : Number(v); i++; break;
-      case "--engine": o.enginePath = v; i++; break;
-      default: throw new Error(`unknown argument ${argv[i]}`);
+      case "--model":
+        o.modelPath = v;
+        i++;
+        break;
+      case "--cases":
+        o.cases = Number(v);
+        i++;
+        break;
+      case "--arms":
+        o.arms = v.split(",") as Arm[];
+        i++;
+        break;
+      case "--threads":
+        o.threads = Number(v);
+        i++;
+        break;
+      case "--backend":
+        o.backend = v as Backend;
+        i++;
+        break;
+      case "--gpu-layers":
+        o.gpuLayers = v === "auto" || v === "max" ? v : Number(v);
+        i++;
+        break;
+      case "--engine":
+        o.enginePath = v;
+        i++;
+        break;
+      default:
+        throw new Error(`unknown argument ${argv[i]}`);
     }
   }
   if (!existsSync(o.modelPath)) throw new Error(`${o.modelPath} is missing (a full \`npm run bench\` generates the ~800 MB model)`);
   const r = await runNextEdit({ ...o, onCase: (line) => process.stdout.write(line) });
   if (!r) {
-    process.stdout.write(`next edit: skipped (no edit corpus at ${corpusPath()}; bench/data/README.md says how to materialize it from git mirrors)\n`);
+    process.stdout.write(
+      `next edit: skipped (no edit corpus at ${corpusPath()}; bench/data/README.md says how to materialize it from git mirrors)\n`,
+    );
     return 0;
   }
   process.stdout.write(formatNextEdit(r));
@@ -208,7 +275,12 @@ export async function run(argv: string[]): Promise<number> {
 // The file name too: bundled into bench/gpu's gpuBench.js, every module is the main one.
 if (require.main === module && path.basename(process.argv[1] ?? "") === "nextedit.js") {
   run(process.argv.slice(2)).then(
-    (code) => { process.exitCode = code; },
-    (error: unknown) => { process.stderr.write(`nextedit: ${error instanceof Error ? error.message : String(error)}\n`); process.exitCode = 1; },
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`nextedit: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
   );
 }

@@ -38,14 +38,19 @@ export const CORPUS_REPOS: readonly Omit<RetrievalRepo, "head">[] = [
   { repo: "JamesNK/Newtonsoft.Json", license: "MIT", language: "c#" },
 ];
 
-const shortName = (repo: string): string => repo.split("/")[1].toLowerCase().replace(/[^a-z0-9]+/g, "");
+const shortName = (repo: string): string =>
+  repo
+    .split("/")[1]
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "");
 
 /** The rule applied to one repository: its newest RULE.window candidates, RULE.perRepo of them spread evenly. */
 export function selectCommits(mirror: string, repo: string, head: string): RetrievalLocator[] {
   const candidates: RetrievalLocator[] = [];
   for (const c of nonMergeHistory(mirror, head, 1_000_000)) {
     if (candidates.length >= RULE.window) break;
-    if (judgeCommit(c).ok) candidates.push({ id: `${shortName(repo)}-${c.commit.slice(0, 8)}`, repo, commit: c.commit, parent: c.parents[0] });
+    if (judgeCommit(c).ok)
+      candidates.push({ id: `${shortName(repo)}-${c.commit.slice(0, 8)}`, repo, commit: c.commit, parent: c.parents[0] });
   }
   return spread(candidates, RULE.perRepo);
 }
@@ -76,7 +81,8 @@ function verify(mirrors: string): void {
   for (const c of m.commits) {
     const facts = commitFacts(mirrorOf(mirrors, c.repo), c.commit);
     const j = judgeCommit(facts);
-    if (!j.ok || facts.parents[0] !== c.parent) throw new RetrievalCorpusError(`${c.id}: no longer passes the rule (${j.ok ? "parent differs" : j.reason})`);
+    if (!j.ok || facts.parents[0] !== c.parent)
+      throw new RetrievalCorpusError(`${c.id}: no longer passes the rule (${j.ok ? "parent differs" : j.reason})`);
     gold.push(j.gold.length);
   }
   const sizes = [1, 2, 3, 4, 5].map((n) => `${n} file(s): ${gold.filter((g) => g === n).length}`).join(", ");
@@ -86,7 +92,8 @@ function verify(mirrors: string): void {
 if (require.main === module) {
   const [cmd, flag, mirrors] = process.argv.slice(2);
   try {
-    if (flag !== "--mirrors" || !mirrors || !["select", "verify"].includes(cmd)) throw new RetrievalCorpusError("usage: retrievalCorpusTool.js select|verify --mirrors DIR");
+    if (flag !== "--mirrors" || !mirrors || !["select", "verify"].includes(cmd))
+      throw new RetrievalCorpusError("usage: retrievalCorpusTool.js select|verify --mirrors DIR");
     if (cmd === "select") select(mirrors);
     else verify(mirrors);
   } catch (err) {

@@ -71,7 +71,10 @@ async function untilQuiet(): Promise<number> {
 }
 
 function dirBytes(dir: string): number {
-  return readdirSync(dir, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? dirBytes(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).size), 0);
+  return readdirSync(dir, { withFileTypes: true }).reduce(
+    (n, e) => n + (e.isDirectory() ? dirBytes(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).size),
+    0,
+  );
 }
 const mb = (kb: number): number => kb / 1024;
 
@@ -109,12 +112,21 @@ export async function measureScale(mirrors: string, maxFiles: number): Promise<S
     for (const repo of SCALE_REPOS) {
       const mirror = mirrorOf(mirrors, repo);
       const commit = resolveHead(mirror);
-      const co = new MirrorCheckout(mirror, { dir: path.join(root, repo.split("/")[1]), indexFile: path.join(base, `${repo.replace("/", "+")}.index`) });
+      const co = new MirrorCheckout(mirror, {
+        dir: path.join(root, repo.split("/")[1]),
+        indexFile: path.join(base, `${repo.replace("/", "+")}.index`),
+      });
       checkouts.push(co);
       repos.push({ repo, commit, files: co.checkout(commit).length });
       queries.push(...scaleQueries(mirror, commit));
     }
-    const options: IndexOptions = { roots: [{ name: "ws", path: root }], excludeGlobs: DEFAULT_EXCLUDE_GLOBS, maxFileBytes: DEFAULT_MAX_FILE_BYTES, maxFiles, storageDir: path.join(base, "storage") };
+    const options: IndexOptions = {
+      roots: [{ name: "ws", path: root }],
+      excludeGlobs: DEFAULT_EXCLUDE_GLOBS,
+      maxFileBytes: DEFAULT_MAX_FILE_BYTES,
+      maxFiles,
+      storageDir: path.join(base, "storage"),
+    };
     const idle = await loopDelayDuring(() => sleep(3000));
     const rssBeforeMb = mb(procStatusKb(process.pid, "VmRSS"));
     const t0 = performance.now();
@@ -145,9 +157,22 @@ export async function measureScale(mirrors: string, maxFiles: number): Promise<S
     const reopenMs = performance.now() - t1;
     await reopened.dispose();
     return {
-      repos, stats: build.value, fullIndexMs, fullIndexCpuMs, queryCpuMs, updateCpuMs, rssBeforeMb, peakRssMb,
+      repos,
+      stats: build.value,
+      fullIndexMs,
+      fullIndexCpuMs,
+      queryCpuMs,
+      updateCpuMs,
+      rssBeforeMb,
+      peakRssMb,
       loopDelay: { indexingP99: build.p99, indexingMax: build.max, idleP99: idle.p99, idleMax: idle.max },
-      updateMs, updatesFound, queryMs, reopenMs, settleMs, idleCpuPercent, storedMb,
+      updateMs,
+      updatesFound,
+      queryMs,
+      reopenMs,
+      settleMs,
+      idleCpuPercent,
+      storedMb,
     };
   } finally {
     await client.dispose();
@@ -157,8 +182,17 @@ export async function measureScale(mirrors: string, maxFiles: number): Promise<S
 }
 
 /** EDITS source files, spread over the folder, each given a line with a fresh word; update() timed. */
-async function measureUpdates(client: WorkspaceIndexClient, root: string, checkouts: readonly MirrorCheckout[]): Promise<{ updateMs: number[]; updateCpuMs: number[]; updatesFound: number }> {
-  const files = checkouts.flatMap((co) => co.files().filter((f) => /\.(c|js)$/.test(f) && !f.includes("test")).map((f) => path.join(co.dir, f)));
+async function measureUpdates(
+  client: WorkspaceIndexClient,
+  root: string,
+  checkouts: readonly MirrorCheckout[],
+): Promise<{ updateMs: number[]; updateCpuMs: number[]; updatesFound: number }> {
+  const files = checkouts.flatMap((co) =>
+    co
+      .files()
+      .filter((f) => /\.(c|js)$/.test(f) && !f.includes("test"))
+      .map((f) => path.join(co.dir, f)),
+  );
   const updateMs: number[] = [];
   const updateCpuMs: number[] = [];
   let updatesFound = 0;
@@ -187,7 +221,10 @@ if (require.main === module) {
   } else {
     measureScale(mirrors, Number(at("--max-files") ?? 100_000)).then(
       (f) => process.stdout.write(`${JSON.stringify(f)}\n`),
-      (err: unknown) => { process.stderr.write(`retrievalScale: ${err instanceof Error ? err.message : String(err)}\n`); process.exitCode = 1; },
+      (err: unknown) => {
+        process.stderr.write(`retrievalScale: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exitCode = 1;
+      },
     );
   }
 }

@@ -43,7 +43,11 @@ export interface SpecDecodeRunOptions {
   onEdit?: (line: string) => void;
 }
 
-export interface SpecDecodeRun extends SpecDecodeFigures { description: string; arms: readonly Speculation[]; gpu: boolean }
+export interface SpecDecodeRun extends SpecDecodeFigures {
+  description: string;
+  arms: readonly Speculation[];
+  gpu: boolean;
+}
 
 /** `count` edits taken evenly through the corpus (it is grouped by repository). */
 export function pickEdits(all: readonly Edit[], count: number | undefined): Edit[] {
@@ -56,7 +60,9 @@ export function editLine(r: EditRun, arms: readonly Speculation[]): string {
   const parts = arms.map((a) => {
     const x = r.arms[a];
     if (!x) return `${a} -`;
-    return a === "off" ? `off ${fmt(off)} tok/s` : `${a} ${fmt(x.tokensPerSecond)} (${fmt(x.tokensPerSecond / off, 2)}x, ${x.accepted}/${x.proposed} accepted in ${x.drafts} drafts)`;
+    return a === "off"
+      ? `off ${fmt(off)} tok/s`
+      : `${a} ${fmt(x.tokensPerSecond)} (${fmt(x.tokensPerSecond / off, 2)}x, ${x.accepted}/${x.proposed} accepted in ${x.drafts} drafts)`;
   });
   const g = r.simulatedGpu;
   return `${r.id.padEnd(22)} ${r.language.padEnd(10)} kept ${fmt(r.kept, 2)} ${String(r.arms.off?.tokens ?? "").padStart(4)} tok  ${parts.join("  ")}  [H200 model: ${fmt(g.ratio, 2)}x, ${g.accepted}/${g.proposed} in ${g.drafts}]${r.identical ? "" : "  OUTPUT DIFFERS"}${r.forced ? "" : "  FORCING LOST (not the real edit: these figures measure nothing)"}\n`;
@@ -70,12 +76,27 @@ export async function runSpecDecode(o: SpecDecodeRunOptions): Promise<SpecDecode
   const client = new EngineClient({ enginePath, idleUnloadMs: 0 });
   try {
     const info = await client.load({
-      modelPath: o.modelPath, backend: o.backend ?? "cpu", gpuLayers: o.gpuLayers ?? 0, contextSize: o.contextSize ?? 4096,
-      threads: o.threads ?? defaultThreads(physicalCores()), flashAttention: "auto", useMmap: true, loraAdapters: [], ignoreMemoryCheck: true,
+      modelPath: o.modelPath,
+      backend: o.backend ?? "cpu",
+      gpuLayers: o.gpuLayers ?? 0,
+      contextSize: o.contextSize ?? 4096,
+      threads: o.threads ?? defaultThreads(physicalCores()),
+      flashAttention: "auto",
+      useMmap: true,
+      loraAdapters: [],
+      ignoreMemoryCheck: true,
     });
     const description = `${info.fileName} (${info.quantization}, ${(info.sizeBytes / 1e6).toFixed(0)} MB), backend ${info.backend}${info.gpuName ? ` on ${info.gpuName}` : ""}, ${info.gpuLayers}/${info.layerCount} layers on GPU`;
     o.onEdit?.(`${description}; ${edits.length} edits, arms ${arms.join(", ")}\n`);
-    const figures = await measureSpecDecode(client, edits, { arms, chatRuns: o.chatRuns, chatTokens: o.chatTokens, maxAnswerTokens: o.maxAnswerTokens, completions: o.completions, completionsOnly: o.completionsOnly, onEdit: (r) => o.onEdit?.(editLine(r, arms)) });
+    const figures = await measureSpecDecode(client, edits, {
+      arms,
+      chatRuns: o.chatRuns,
+      chatTokens: o.chatTokens,
+      maxAnswerTokens: o.maxAnswerTokens,
+      completions: o.completions,
+      completionsOnly: o.completionsOnly,
+      onEdit: (r) => o.onEdit?.(editLine(r, arms)),
+    });
     return { ...figures, description, arms, gpu: info.gpuLayers > 0 && info.gpuLayers >= info.layerCount };
   } finally {
     await client.dispose();
@@ -83,10 +104,20 @@ export async function runSpecDecode(o: SpecDecodeRunOptions): Promise<SpecDecode
 }
 
 export function formatSpecDecode(r: SpecDecodeRun): string {
-  const rows = r.arms.filter((a) => a !== "off").map((a) => {
-    const s = r.summary[a];
-    return s ? [`${a} ÷ off`, fmt(s.median, 2), `${fmt(s.p25, 2)} – ${fmt(s.p75, 2)}`, `${fmt(s.min, 2)} – ${fmt(s.max, 2)}`, `${fmt(100 * s.acceptedShare, 0)} %`] : [`${a} ÷ off`, "-", "-", "-", "-"];
-  });
+  const rows = r.arms
+    .filter((a) => a !== "off")
+    .map((a) => {
+      const s = r.summary[a];
+      return s
+        ? [
+            `${a} ÷ off`,
+            fmt(s.median, 2),
+            `${fmt(s.p25, 2)} – ${fmt(s.p75, 2)}`,
+            `${fmt(s.min, 2)} – ${fmt(s.max, 2)}`,
+            `${fmt(100 * s.acceptedShare, 0)} %`,
+          ]
+        : [`${a} ÷ off`, "-", "-", "-", "-"];
+    });
   const counted = r.edits.filter((e) => e.keepsMost).length;
   const differs = r.edits.filter((e) => !e.identical).length;
   const lost = r.edits.filter((e) => !e.forced).length;
@@ -95,16 +126,42 @@ export function formatSpecDecode(r: SpecDecodeRun): string {
   const table = r.gpu ? GPU_MIXTRAL_COSTS : CPU_MIXTRAL_COSTS;
   for (const [i, a] of r.arms.filter((x) => x !== "off").entries()) {
     const runs = r.edits.filter((e) => e.keepsMost && e.arms[a]).map((e) => e.arms[a]!);
-    rows[i].push(fmt(median(runs.map((x) => modeledRatio(x, table))), 2), a === "always" && !r.gpu ? fmt(median(runs.map((x) => modeledRatio(x, GPU_MIXTRAL_COSTS))), 2) : "");
+    rows[i].push(
+      fmt(median(runs.map((x) => modeledRatio(x, table))), 2),
+      a === "always" && !r.gpu ? fmt(median(runs.map((x) => modeledRatio(x, GPU_MIXTRAL_COSTS))), 2) : "",
+    );
   }
-  let text = !r.edits.length ? "" : formatTable([`decode tok/s ratio, ${counted} of ${r.edits.length} edits keep most lines`, "median", "p25 – p75", "min – max", "drafted tokens accepted", "modeled, this table", "modeled, H200 table"], rows);
+  let text = !r.edits.length
+    ? ""
+    : formatTable(
+        [
+          `decode tok/s ratio, ${counted} of ${r.edits.length} edits keep most lines`,
+          "median",
+          "p25 – p75",
+          "min – max",
+          "drafted tokens accepted",
+          "modeled, this table",
+          "modeled, H200 table",
+        ],
+        rows,
+      );
   const sim = r.edits.filter((e) => e.keepsMost).map((e) => e.simulatedGpu.ratio);
-  if (sim.length) text += `auto replayed on the H200 table (no clock: the product's lookup and policy, steps × measured cost), ${sim.length} edits keeping most lines: median ${fmt(median(sim), 2)}x (p25 ${fmt(percentile(sim, 25), 2)}, p75 ${fmt(percentile(sim, 75), 2)})\n`;
-  if (r.chat) text += `free chat, nothing to copy (${r.chat.tokens} tokens, median of ${r.chat.runs}): off ${fmt(r.chat.off)} tok/s, auto ${fmt(r.chat.auto)} tok/s, ratio ${fmt(r.chat.ratio, 3)}; best runs ${fmt(r.chat.bestOff)} / ${fmt(r.chat.bestAuto)}, ratio ${fmt(r.chat.bestRatio, 3)} (goal ≥ 0.97)\n`;
+  if (sim.length)
+    text += `auto replayed on the H200 table (no clock: the product's lookup and policy, steps × measured cost), ${sim.length} edits keeping most lines: median ${fmt(median(sim), 2)}x (p25 ${fmt(percentile(sim, 25), 2)}, p75 ${fmt(percentile(sim, 75), 2)})\n`;
+  if (r.chat)
+    text += `free chat, nothing to copy (${r.chat.tokens} tokens, median of ${r.chat.runs}): off ${fmt(r.chat.off)} tok/s, auto ${fmt(r.chat.auto)} tok/s, ratio ${fmt(r.chat.ratio, 3)}; best runs ${fmt(r.chat.bestOff)} / ${fmt(r.chat.bestAuto)}, ratio ${fmt(r.chat.bestRatio, 3)} (goal ≥ 0.97)\n`;
   if (r.completion) {
     const c = r.completion;
-    text += `inline-completion-shaped requests (${c.requests}, ${fmt(c.tokens)} tokens each, chat slot): ` +
-      r.arms.filter((a) => a !== "off" && c.arms[a]).map((a) => `${a} ${fmt(c.arms[a]!.median, 2)}x of off (${c.arms[a]!.drafts} drafts, ${fmt(100 * c.arms[a]!.acceptedShare, 0)} % accepted)`).join(", ") + "\n";
+    text +=
+      `inline-completion-shaped requests (${c.requests}, ${fmt(c.tokens)} tokens each, chat slot): ` +
+      r.arms
+        .filter((a) => a !== "off" && c.arms[a])
+        .map(
+          (a) =>
+            `${a} ${fmt(c.arms[a]!.median, 2)}x of off (${c.arms[a]!.drafts} drafts, ${fmt(100 * c.arms[a]!.acceptedShare, 0)} % accepted)`,
+        )
+        .join(", ") +
+      "\n";
   }
   if (lost) text += `FORCING LOST on ${lost} edit(s): the model did not write the real answer, so their figures measure nothing\n`;
   text += differs ? `${differs} edit(s) wrote different text across arms\n` : "every arm wrote the same text on every edit\n";
@@ -113,17 +170,36 @@ export function formatSpecDecode(r: SpecDecodeRun): string {
 
 export async function run(argv: string[]): Promise<number> {
   const { values: v } = parseArgs({
-    args: argv, strict: true,
+    args: argv,
+    strict: true,
     options: {
-      model: text, edits: text, threads: text, arms: text, backend: text, "gpu-layers": text, "chat-runs": text, "chat-tokens": text,
-      engine: text, "max-answer-tokens": text, completions: flag, "completions-only": flag,
+      model: text,
+      edits: text,
+      threads: text,
+      arms: text,
+      backend: text,
+      "gpu-layers": text,
+      "chat-runs": text,
+      "chat-tokens": text,
+      engine: text,
+      "max-answer-tokens": text,
+      completions: flag,
+      "completions-only": flag,
     },
   });
   const o: SpecDecodeRunOptions = given({
-    modelPath: v.model ?? benchModelPath(), edits: num(v.edits), threads: num(v.threads), arms: v.arms?.split(",") as Speculation[] | undefined,
-    backend: v.backend as Backend | undefined, gpuLayers: gpuLayersOption(v["gpu-layers"]),
-    chatRuns: num(v["chat-runs"]), chatTokens: num(v["chat-tokens"]), enginePath: v.engine, maxAnswerTokens: num(v["max-answer-tokens"]),
-    completions: v.completions, completionsOnly: v["completions-only"],
+    modelPath: v.model ?? benchModelPath(),
+    edits: num(v.edits),
+    threads: num(v.threads),
+    arms: v.arms?.split(",") as Speculation[] | undefined,
+    backend: v.backend as Backend | undefined,
+    gpuLayers: gpuLayersOption(v["gpu-layers"]),
+    chatRuns: num(v["chat-runs"]),
+    chatTokens: num(v["chat-tokens"]),
+    enginePath: v.engine,
+    maxAnswerTokens: num(v["max-answer-tokens"]),
+    completions: v.completions,
+    completionsOnly: v["completions-only"],
   });
   if (!existsSync(o.modelPath)) throw new Error(`${o.modelPath} is missing (a full \`npm run bench\` generates the ~800 MB model)`);
   const r = await runSpecDecode({ ...o, onEdit: (line) => process.stdout.write(line) });
@@ -134,7 +210,12 @@ export async function run(argv: string[]): Promise<number> {
 // The file name too: bundled into bench/gpu's gpuBench.js, every module is the main one.
 if (require.main === module && path.basename(process.argv[1] ?? "") === "specdec.js") {
   run(process.argv.slice(2)).then(
-    (code) => { process.exitCode = code; },
-    (error: unknown) => { process.stderr.write(`specdec: ${error instanceof Error ? error.message : String(error)}\n`); process.exitCode = 1; },
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`specdec: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
   );
 }

@@ -16,7 +16,11 @@ import { parseArgs } from "node:util";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const llamaDir = path.join(repo, "node_modules", "node-llama-cpp", "llama");
-const { values: args } = parseArgs({ args: process.argv.slice(2), strict: true, options: { jobs: { type: "string" }, force: { type: "boolean" } } });
+const { values: args } = parseArgs({
+  args: process.argv.slice(2),
+  strict: true,
+  options: { jobs: { type: "string" }, force: { type: "boolean" } },
+});
 const jobsArg = args.jobs === undefined ? undefined : Number(args.jobs);
 const jobs = jobsArg && jobsArg > 0 ? jobsArg : Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
 const force = args.force === true;
@@ -25,7 +29,11 @@ const say = (m) => process.stderr.write(`[build-llama-server] ${m}\n`);
 function version() {
   const pkg = JSON.parse(readFileSync(path.join(repo, "node_modules", "node-llama-cpp", "package.json"), "utf8"));
   let tag = "unknown";
-  try { tag = JSON.parse(readFileSync(path.join(llamaDir, "llama.cpp.info.json"), "utf8")).tag; } catch { /* older layout */ }
+  try {
+    tag = JSON.parse(readFileSync(path.join(llamaDir, "llama.cpp.info.json"), "utf8")).tag;
+  } catch {
+    /* older layout */
+  }
   return `node-llama-cpp-${pkg.version}-${tag}`;
 }
 
@@ -49,10 +57,21 @@ function lock(dir) {
       return () => rmSync(lockDir, { recursive: true, force: true });
     } catch {
       let pid = 0;
-      try { pid = Number(readFileSync(path.join(lockDir, "pid"), "utf8")); } catch { /* being written */ }
+      try {
+        pid = Number(readFileSync(path.join(lockDir, "pid"), "utf8"));
+      } catch {
+        /* being written */
+      }
       let alive = true;
-      try { if (pid) process.kill(pid, 0); } catch { alive = false; }
-      if (!alive || (!pid && Date.now() - statSync(lockDir).mtimeMs > 60_000)) { rmSync(lockDir, { recursive: true, force: true }); continue; }
+      try {
+        if (pid) process.kill(pid, 0);
+      } catch {
+        alive = false;
+      }
+      if (!alive || (!pid && Date.now() - statSync(lockDir).mtimeMs > 60_000)) {
+        rmSync(lockDir, { recursive: true, force: true });
+        continue;
+      }
       say(`waiting for another build (pid ${pid})…`);
       execFileSync("sleep", ["5"]);
     }
@@ -75,16 +94,29 @@ function build() {
       run("git", ["clone", "--quiet", path.join(llamaDir, "gitRelease.bundle"), src]);
       // node-llama-cpp applies its patches to the clone; so do we.
       const patches = path.join(llamaDir, "patches");
-      for (const p of existsSync(patches) ? readdirSync(patches).filter((f) => f.endsWith(".diff")).sort() : []) {
+      for (const p of existsSync(patches)
+        ? readdirSync(patches)
+            .filter((f) => f.endsWith(".diff"))
+            .sort()
+        : []) {
         say(`applying ${p}`);
         run("git", ["apply", path.join(patches, p)], src);
       }
     }
     const cmakeFlags = [
-      "-DCMAKE_BUILD_TYPE=Release", "-DBUILD_SHARED_LIBS=OFF", "-DGGML_NATIVE=ON",
-      "-DLLAMA_BUILD_SERVER=ON", "-DLLAMA_BUILD_TOOLS=ON", "-DLLAMA_BUILD_APP=OFF", "-DLLAMA_BUILD_TESTS=OFF", "-DLLAMA_BUILD_EXAMPLES=OFF",
+      "-DCMAKE_BUILD_TYPE=Release",
+      "-DBUILD_SHARED_LIBS=OFF",
+      "-DGGML_NATIVE=ON",
+      "-DLLAMA_BUILD_SERVER=ON",
+      "-DLLAMA_BUILD_TOOLS=ON",
+      "-DLLAMA_BUILD_APP=OFF",
+      "-DLLAMA_BUILD_TESTS=OFF",
+      "-DLLAMA_BUILD_EXAMPLES=OFF",
       // Offline: no HTTP client, no TLS, and the web UI neither built (needs npm) nor downloaded.
-      "-DLLAMA_CURL=OFF", "-DLLAMA_OPENSSL=OFF", "-DLLAMA_BUILD_UI=OFF", "-DLLAMA_USE_PREBUILT_UI=OFF",
+      "-DLLAMA_CURL=OFF",
+      "-DLLAMA_OPENSSL=OFF",
+      "-DLLAMA_BUILD_UI=OFF",
+      "-DLLAMA_USE_PREBUILT_UI=OFF",
     ];
     const ninja = spawnSync("ninja", ["--version"]).status === 0;
     say(`configuring (${ninja ? "Ninja" : "default generator"})`);
@@ -96,7 +128,14 @@ function build() {
     mkdirSync(path.dirname(binary), { recursive: true });
     cpSync(built, `${binary}.tmp`);
     renameSync(`${binary}.tmp`, binary);
-    const info = { builtAt: new Date().toISOString(), jobs, cores: os.cpus().length, configureAndCloneSeconds: (t1 - started) / 1000, buildSeconds: (Date.now() - t1) / 1000, cmakeFlags };
+    const info = {
+      builtAt: new Date().toISOString(),
+      jobs,
+      cores: os.cpus().length,
+      configureAndCloneSeconds: (t1 - started) / 1000,
+      buildSeconds: (Date.now() - t1) / 1000,
+      cmakeFlags,
+    };
     writeFileSync(path.join(dir, "build-info.json"), JSON.stringify(info, null, 2));
     say(`done in ${Math.round((Date.now() - started) / 1000)} s: ${binary}`);
     return binary;

@@ -56,13 +56,22 @@ const RIPGREP_LINE = /^!node_modules\/@vscode\/ripgrep-.*$/m;
 function packageArgs(argv) {
   let values;
   try {
-    ({ values } = parseArgs({ args: argv, strict: true, options: { target: { type: "string", short: "t" }, out: { type: "string", short: "o" } } }));
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: { target: { type: "string", short: "t" }, out: { type: "string", short: "o" } },
+    }));
   } catch (err) {
-    throw Object.assign(new Error(`${err.message}\nusage: npm run package -- [--target <${Object.keys(TARGET_BINARIES).join("|")}>] [--out <file.vsix>]`), { name: "HarnessError" });
+    throw Object.assign(
+      new Error(`${err.message}\nusage: npm run package -- [--target <${Object.keys(TARGET_BINARIES).join("|")}>] [--out <file.vsix>]`),
+      { name: "HarnessError" },
+    );
   }
   const opts = { target: values.target ?? hostTarget(), out: values.out };
   if (!TARGET_BINARIES[opts.target]) {
-    throw Object.assign(new Error(`unknown target ${opts.target}; one of ${Object.keys(TARGET_BINARIES).join(", ")}`), { name: "HarnessError" });
+    throw Object.assign(new Error(`unknown target ${opts.target}; one of ${Object.keys(TARGET_BINARIES).join(", ")}`), {
+      name: "HarnessError",
+    });
   }
   return opts;
 }
@@ -97,7 +106,8 @@ async function ensurePackages(wanted) {
     const spec = `${scope}/${pkg}@${version}`;
     process.stderr.write(`Fetching ${spec} (not installed on this platform)...\n`);
     const packed = await capture("npm", ["pack", spec, "--pack-destination", cache, "--silent"], { cwd: cache });
-    if (packed.code !== 0) throw Object.assign(new Error(`npm pack ${spec} failed (it needs the npm registry):\n${packed.stderr}`), { name: "HarnessError" });
+    if (packed.code !== 0)
+      throw Object.assign(new Error(`npm pack ${spec} failed (it needs the npm registry):\n${packed.stderr}`), { name: "HarnessError" });
     const tarball = join(cache, packed.stdout.trim().split("\n").pop());
     mkdirSync(dir, { recursive: true });
     added.push(dir);
@@ -124,13 +134,30 @@ export async function packageVsix({ target = hostTarget(), out } = {}) {
     rmSync(outFile, { force: true });
     const vsce = join(REPO_ROOT, "node_modules", "@vscode", "vsce", "vsce");
     // vsce runs `vscode:prepublish` (the minified production build) before collecting files.
-    const code = await run(process.execPath, [vsce, "package", "--target", target, "--out", outFile, "--ignoreFile", ignoreFile, "--skip-license", "--allow-missing-repository", "--no-rewrite-relative-links"], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, MIXTRAL_TARGET: target },
-      // vsce asks before packaging without a LICENSE or with a placeholder README; never hang on it.
-      stdio: ["ignore", "inherit", "inherit"],
-    });
-    if (code !== 0 || !existsSync(outFile)) throw Object.assign(new Error(`vsce package --target ${target} failed (exit ${code})`), { name: "HarnessError" });
+    const code = await run(
+      process.execPath,
+      [
+        vsce,
+        "package",
+        "--target",
+        target,
+        "--out",
+        outFile,
+        "--ignoreFile",
+        ignoreFile,
+        "--skip-license",
+        "--allow-missing-repository",
+        "--no-rewrite-relative-links",
+      ],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, MIXTRAL_TARGET: target },
+        // vsce asks before packaging without a LICENSE or with a placeholder README; never hang on it.
+        stdio: ["ignore", "inherit", "inherit"],
+      },
+    );
+    if (code !== 0 || !existsSync(outFile))
+      throw Object.assign(new Error(`vsce package --target ${target} failed (exit ${code})`), { name: "HarnessError" });
   } finally {
     for (const dir of added) rmSync(dir, { recursive: true, force: true });
   }

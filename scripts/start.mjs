@@ -21,8 +21,16 @@ function startArgs(argv) {
   let values;
   try {
     ({ values } = parseArgs({
-      args: argv, strict: true,
-      options: { demo: { type: "boolean" }, model: { type: "string" }, folder: { type: "string" }, port: { type: "string" }, "code-server": { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      args: argv,
+      strict: true,
+      options: {
+        demo: { type: "boolean" },
+        model: { type: "string" },
+        folder: { type: "string" },
+        port: { type: "string" },
+        "code-server": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
     }));
   } catch (err) {
     throw usageError(err.message);
@@ -35,7 +43,8 @@ function startArgs(argv) {
     port: values.port === undefined ? undefined : Number(values.port),
     codeServer: values["code-server"] === true,
   };
-  if (opts.port !== undefined && !(Number.isInteger(opts.port) && opts.port > 0 && opts.port < 65536)) throw usageError("--port needs a TCP port number");
+  if (opts.port !== undefined && !(Number.isInteger(opts.port) && opts.port > 0 && opts.port < 65536))
+    throw usageError("--port needs a TCP port number");
   if (opts.demo && opts.model) throw usageError("--demo and --model exclude each other");
   if (opts.model && !existsSync(opts.model)) throw usageError(`no such model file: ${opts.model}`);
   if (!existsSync(opts.folder)) throw usageError(`no such folder: ${opts.folder}`);
@@ -49,7 +58,8 @@ async function demoModel() {
   mkdirSync(join(REPO_ROOT, ".cache", "models"), { recursive: true });
   process.stderr.write(`Generating the tiny demo model at ${file}...\n`);
   const code = await run(process.execPath, [join(REPO_ROOT, "dist", "cli.js"), "fixture", file], { cwd: REPO_ROOT });
-  if (code !== 0 || !existsSync(file)) throw Object.assign(new Error(`mixtral-local fixture failed (exit ${code})`), { name: "HarnessError" });
+  if (code !== 0 || !existsSync(file))
+    throw Object.assign(new Error(`mixtral-local fixture failed (exit ${code})`), { name: "HarnessError" });
   return file;
 }
 
@@ -84,9 +94,16 @@ async function startWeb(vsix, opts, settings) {
   process.stderr.write("Installing the VSIX into code-server...\n");
   await installVsix(vsix, profile);
   mergeUserSettings(profile.userDataDir, { "workbench.startupEditor": "none", "git.openRepositoryInParentFolders": "never", ...settings });
-  const server = await startCodeServer({ profile, port: opts.port, offline: false, onOutput: (s) => process.env.MIXTRAL_HARNESS_VERBOSE === "1" && process.stderr.write(s) });
+  const server = await startCodeServer({
+    profile,
+    port: opts.port,
+    offline: false,
+    onOutput: (s) => process.env.MIXTRAL_HARNESS_VERBOSE === "1" && process.stderr.write(s),
+  });
   const url = workbenchUrl(server.url, { folder: opts.folder });
-  process.stdout.write(`\nMixtral Local is running in code-server (VS Code ${VSCODE_VERSION} in the browser):\n\n  ${url}\n\nOpen it in a browser on this machine. Ctrl+C stops it.\n`);
+  process.stdout.write(
+    `\nMixtral Local is running in code-server (VS Code ${VSCODE_VERSION} in the browser):\n\n  ${url}\n\nOpen it in a browser on this machine. Ctrl+C stops it.\n`,
+  );
   // Where a desktop browser exists, open it; headless machines just print the URL.
   const opener = process.platform === "linux" && process.env.DISPLAY ? which("xdg-open") : undefined;
   if (opener) spawnGroup(opener, [url], { stdio: "ignore" }).unref();

@@ -30,6 +30,9 @@ function say(line) {
   process.stdout.write(`\n=== ${line}\n`);
 }
 
+/** What prettier formats (.prettierrc.json: one width) and npm test checks; `npm run format` writes it. */
+const FORMATTED = ["src", "webview", "test", "bench", "scripts", "esbuild.mjs", "eslint.config.mjs"];
+
 /** A build/typecheck/lint step: prints its outcome, counts one failure if it fails. */
 async function step(name, command, args, options = {}) {
   say(name);
@@ -124,7 +127,15 @@ async function main(argv) {
   const built = await step("build (esbuild)", process.execPath, [join(REPO_ROOT, "esbuild.mjs")]);
   await step("typecheck (tsc -p .)", process.execPath, [bin("typescript", "bin/tsc"), "-p", "."]);
   await step("typecheck (tsc -p webview)", process.execPath, [bin("typescript", "bin/tsc"), "-p", "webview"]);
-  await step("lint (eslint)", process.execPath, [bin("eslint", "bin/eslint.js"), "--no-error-on-unmatched-pattern", "src", "webview", "test", "bench"]);
+  await step("lint (eslint)", process.execPath, [
+    bin("eslint", "bin/eslint.js"),
+    "--no-error-on-unmatched-pattern",
+    "src",
+    "webview",
+    "test",
+    "bench",
+  ]);
+  await step("format (prettier --check)", process.execPath, [bin("prettier", "bin/prettier.cjs"), "--check", ...FORMATTED]);
 
   const vsixEnv = vsix ? { MIXTRAL_VSIX: vsix } : {};
   // The browser tier runs first (it is the slowest to fail). Its old flakiness ("the chat answer
@@ -142,7 +153,8 @@ async function main(argv) {
   }
   if (tiers.has("exthost-min")) {
     // The code shim installs code-server 4.104.0 and Node 22 on first use (MIXTRAL_CODE_SERVER).
-    if (built) await tier("exthost-min", process.execPath, [join(REPO_ROOT, "test", "harness", "runExtHost.mjs")], { MIXTRAL_CODE_SERVER: "min" });
+    if (built)
+      await tier("exthost-min", process.execPath, [join(REPO_ROOT, "test", "harness", "runExtHost.mjs")], { MIXTRAL_CODE_SERVER: "min" });
     else summary.push("[exthost-min] not run: the build failed");
   }
   if (tiers.has("desktop")) await tier("desktop", process.execPath, [join(REPO_ROOT, "test", "harness", "runExtHost.mjs"), "--desktop"]);

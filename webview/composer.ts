@@ -202,7 +202,14 @@ export class Composer {
     const caret = start + inserted.length;
     // The inner textarea takes the new value on the element's next render.
     void (this.input.updateComplete ?? Promise.resolve()).then(() => this.input.wrappedElement?.setSelectionRange(caret, caret));
-    this.addAttachment({ fileName: item.path, languageId: item.languageId, startLine: 1, endLine: Math.max(1, item.lineCount), code: "", mention: item.id });
+    this.addAttachment({
+      fileName: item.path,
+      languageId: item.languageId,
+      startLine: 1,
+      endLine: Math.max(1, item.lineCount),
+      code: "",
+      mention: item.id,
+    });
     this.saveDraft();
   }
 

@@ -48,7 +48,8 @@ export function fileLinks(md: Md): void {
         if (t.type === "link_open") {
           // A link (the model's or linkify's): kept, unless linkify made it from a reference.
           const text = children[i + 1];
-          const m = t.markup === "linkify" && text?.type === "text" && children[i + 2]?.type === "link_close" ? WHOLE_REF.exec(text.content) : null;
+          const m =
+            t.markup === "linkify" && text?.type === "text" && children[i + 2]?.type === "link_close" ? WHOLE_REF.exec(text.content) : null;
           if (m) {
             out.push(...linkTokens(state, { path: m[1], line: Number(m[2]) }, [text]));
             i += 2;

@@ -23,7 +23,13 @@ export class Header {
   private history: ConversationSummary[] = [];
   private currentId = "";
 
-  constructor(root: HTMLElement, statusRoot: HTMLElement, noticeRoot: HTMLElement, historyRoot: HTMLElement, private readonly cb: HeaderCallbacks) {
+  constructor(
+    root: HTMLElement,
+    statusRoot: HTMLElement,
+    noticeRoot: HTMLElement,
+    historyRoot: HTMLElement,
+    private readonly cb: HeaderCallbacks,
+  ) {
     root.className = "header";
     root.setAttribute("role", "banner");
     this.model = el("span", "model");
@@ -67,7 +73,10 @@ export class Header {
     };
     switch (h.state) {
       case "noModel":
-        children.push(text(h.message ?? "No model yet. Choose a Mixtral GGUF on disk or download one."), button(CHOOSE_MODEL, CHOOSE_MODEL, () => this.cb.onAction("selectModel")));
+        children.push(
+          text(h.message ?? "No model yet. Choose a Mixtral GGUF on disk or download one."),
+          button(CHOOSE_MODEL, CHOOSE_MODEL, () => this.cb.onAction("selectModel")),
+        );
         break;
       case "loading": {
         children.push(text(h.message ?? "Loading the model…"));
@@ -83,7 +92,14 @@ export class Header {
       case "error":
         children.push(
           text(h.message ?? (h.state === "crashed" ? "The engine stopped unexpectedly." : "The engine reported an error.")),
-          ...(h.actions ?? ["retry", "showLog"]).map((a, i) => button(ERROR_ACTION_TITLES[a], a === "retry" ? "Retry loading the model" : ERROR_ACTION_TITLES[a], () => this.cb.onAction(a), i > 0)),
+          ...(h.actions ?? ["retry", "showLog"]).map((a, i) =>
+            button(
+              ERROR_ACTION_TITLES[a],
+              a === "retry" ? "Retry loading the model" : ERROR_ACTION_TITLES[a],
+              () => this.cb.onAction(a),
+              i > 0,
+            ),
+          ),
         );
         break;
       default:
@@ -98,7 +114,11 @@ export class Header {
     const p = el("span", "notice-text");
     p.textContent = message;
     const close = button("Dismiss", "Dismiss this message", () => (this.notice.hidden = true), true);
-    this.notice.replaceChildren(p, ...actions.map((a) => button(ERROR_ACTION_TITLES[a], ERROR_ACTION_TITLES[a], () => this.cb.onAction(a), true)), close);
+    this.notice.replaceChildren(
+      p,
+      ...actions.map((a) => button(ERROR_ACTION_TITLES[a], ERROR_ACTION_TITLES[a], () => this.cb.onAction(a), true)),
+      close,
+    );
     this.notice.dataset.level = level;
     this.notice.setAttribute("role", level === "error" ? "alert" : "status");
     this.notice.hidden = false;

@@ -80,7 +80,10 @@ export class MentionList {
     this.items = items;
     this.answered = true;
     // The user may have moved the selection over the provisional list: keep it on that file.
-    this.active = Math.max(0, items.findIndex((i) => i.id === activeId));
+    this.active = Math.max(
+      0,
+      items.findIndex((i) => i.id === activeId),
+    );
     this.render();
     if (this.pickWhenAnswered) {
       this.pickWhenAnswered = false;

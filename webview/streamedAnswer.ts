@@ -11,7 +11,10 @@ export class StreamedAnswer {
   private readonly live = document.createElement("div");
   private frozenLen = 0;
 
-  constructor(turn: Turn, private readonly body: HTMLElement) {
+  constructor(
+    turn: Turn,
+    private readonly body: HTMLElement,
+  ) {
     this.turn = { ...turn };
     body.append(this.frozen, this.live);
     body.classList.add("streaming");

@@ -54,7 +54,8 @@ export class TranscriptView {
     root.setAttribute("aria-label", "Conversation");
     root.addEventListener("click", (e) => routeClick(e, cb));
     root.addEventListener("keydown", (e) => {
-      if (e.key === "Enter" && e.target instanceof HTMLElement && e.target.matches("a.md-link[data-href], a.md-link[data-file]")) routeClick(e, cb);
+      if (e.key === "Enter" && e.target instanceof HTMLElement && e.target.matches("a.md-link[data-href], a.md-link[data-file]"))
+        routeClick(e, cb);
     });
   }
 
@@ -130,9 +131,11 @@ export class TranscriptView {
     // Only the turns in the DOM now: a slice inserted between the two frames has not been painted,
     // so the browser has no height of it to remember yet (its own call settles it later).
     const now = [...this.root.querySelectorAll(".turn:not(.settled):not([aria-busy])")];
-    requestAnimationFrame(() => requestAnimationFrame(() => {
-      for (const el of now) if (el.isConnected && !el.hasAttribute("aria-busy")) el.classList.add("settled");
-    }));
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => {
+        for (const el of now) if (el.isConnected && !el.hasAttribute("aria-busy")) el.classList.add("settled");
+      }),
+    );
   }
 
   appendChunk(requestId: string, text: string): void {

@@ -99,7 +99,14 @@ export function answerNotes(turn: Turn): HTMLElement[] {
 }
 
 /** A click (or Enter) in the transcript: host-routed links and code-block actions. */
-export function routeClick(e: Event, cb: { onOpenLink(href: string): void; onOpenFile(path: string, line: number): void; onCodeAction(action: CodeAction, code: string, languageId: string): void }): void {
+export function routeClick(
+  e: Event,
+  cb: {
+    onOpenLink(href: string): void;
+    onOpenFile(path: string, line: number): void;
+    onCodeAction(action: CodeAction, code: string, languageId: string): void;
+  },
+): void {
   const target = e.target instanceof Element ? e.target : null;
   if (!target) return;
   const link = target.closest("a.md-link");

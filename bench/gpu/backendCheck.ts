@@ -20,23 +20,56 @@ export async function runBackendCheck(argv: string[]): Promise<void> {
   const label = argValue(argv, "label", "backend-check");
   const logs: string[] = [];
   const client = new EngineClient({
-    enginePath, env: { [GPU_PACKS_ENV]: root }, idleUnloadMs: 0, hangTimeoutMs: 0,
-    onLog: (level, message) => { logs.push(`[${level}] ${message}`); },
+    enginePath,
+    env: { [GPU_PACKS_ENV]: root },
+    idleUnloadMs: 0,
+    hangTimeoutMs: 0,
+    onLog: (level, message) => {
+      logs.push(`[${level}] ${message}`);
+    },
   });
   const started = performance.now();
   try {
-    const info = await client.load({ modelPath, backend, gpuLayers: "max", contextSize: 512, threads: 0, flashAttention: "auto", useMmap: true, loraAdapters: [] });
+    const info = await client.load({
+      modelPath,
+      backend,
+      gpuLayers: "max",
+      contextSize: 512,
+      threads: 0,
+      flashAttention: "auto",
+      useMmap: true,
+      loraAdapters: [],
+    });
     const loadS = (performance.now() - started) / 1000;
-    const answer = await client.generate({ slot: "chat", prompt: [{ type: "bos" }, { type: "text", text: "[INST] Hello [/INST]" }], maxTokens: 8, temperature: 0 }, () => undefined);
-    process.stdout.write(`${label}: backend ${info.backend}, GPU layers ${info.gpuLayers}/${info.layerCount}, load ${loadS.toFixed(1)} s, answered ${answer.stats.generatedTokens} tokens\n`);
+    const answer = await client.generate(
+      { slot: "chat", prompt: [{ type: "bos" }, { type: "text", text: "[INST] Hello [/INST]" }], maxTokens: 8, temperature: 0 },
+      () => undefined,
+    );
+    process.stdout.write(
+      `${label}: backend ${info.backend}, GPU layers ${info.gpuLayers}/${info.layerCount}, load ${loadS.toFixed(1)} s, answered ${answer.stats.generatedTokens} tokens\n`,
+    );
     for (const n of info.notices) process.stdout.write(`  notice: ${n}\n`);
-    if (results) record(results, { path: label, test: "backend", model: path.basename(modelPath), value: loadS, unit: "s", backend: info.backend, notices: info.notices.join(" | ") });
+    if (results)
+      record(results, {
+        path: label,
+        test: "backend",
+        model: path.basename(modelPath),
+        value: loadS,
+        unit: "s",
+        backend: info.backend,
+        notices: info.notices.join(" | "),
+      });
   } catch (error) {
     process.stdout.write(`${label}: load failed: ${(error as Error).message}\n`);
     process.exitCode = 1;
   } finally {
     await client.dispose();
     const relevant = logs.filter((l) => /backend|pack|decode test|binary folder|probe|CUDA|Vulkan|fall/i.test(l));
-    process.stdout.write(`  engine log (backend lines):\n${relevant.slice(-30).map((l) => `    ${l}`).join("\n")}\n`);
+    process.stdout.write(
+      `  engine log (backend lines):\n${relevant
+        .slice(-30)
+        .map((l) => `    ${l}`)
+        .join("\n")}\n`,
+    );
   }
 }

@@ -5,7 +5,26 @@ import { parseArgs } from "node:util";
 
 // Each of these is one token of the shaped model's vocabulary when preceded by a space (the tiny
 // SentencePiece vocabulary holds "▁<word>" for each), so N words make N tokens.
-const WORDS = ["the", "value", "of", "list", "item", "in", "for", "each", "data", "code", "file", "line", "test", "call", "result", "and", "with", "to"];
+const WORDS = [
+  "the",
+  "value",
+  "of",
+  "list",
+  "item",
+  "in",
+  "for",
+  "each",
+  "data",
+  "code",
+  "file",
+  "line",
+  "test",
+  "call",
+  "result",
+  "and",
+  "with",
+  "to",
+];
 
 /** `words` single-token words; a different `salt` (0..17) changes the first word, so no run reuses
  *  another's KV cache. */
@@ -43,8 +62,13 @@ export interface Result {
 
 export function record(file: string, result: Result): void {
   appendFileSync(file, JSON.stringify(result) + "\n");
-  const extra = Object.entries(result).filter(([k]) => !["path", "test", "model", "value", "unit"].includes(k)).map(([k, v]) => `${k}=${typeof v === "number" ? +v.toFixed(2) : String(v)}`).join(" ");
-  process.stdout.write(`  ${result.path.padEnd(8)} ${result.test.padEnd(28)} ${result.value.toFixed(2).padStart(10)} ${result.unit.padEnd(6)} ${result.model} ${extra}\n`);
+  const extra = Object.entries(result)
+    .filter(([k]) => !["path", "test", "model", "value", "unit"].includes(k))
+    .map(([k, v]) => `${k}=${typeof v === "number" ? +v.toFixed(2) : String(v)}`)
+    .join(" ");
+  process.stdout.write(
+    `  ${result.path.padEnd(8)} ${result.test.padEnd(28)} ${result.value.toFixed(2).padStart(10)} ${result.unit.padEnd(6)} ${result.model} ${extra}\n`,
+  );
 }
 
 /** The value of `--name value` (node's util.parseArgs, the other options left to their readers). */

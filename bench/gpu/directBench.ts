@@ -7,7 +7,11 @@ import { argValue, decodeRate, median, promptText, record } from "./common";
 
 type NodeLlamaCpp = typeof import("node-llama-cpp", { with: { "resolution-mode": "import" } });
 
-interface Gen { ttftMs: number; tps: number; tokens: number }
+interface Gen {
+  ttftMs: number;
+  tps: number;
+  tokens: number;
+}
 
 /** sequence.evaluate over the whole prompt, greedy, `n` tokens: what our engine does per token. */
 async function rawGenerate(seq: LlamaContextSequence, tokens: Token[], n: number): Promise<Gen> {
@@ -60,31 +64,86 @@ export async function runDirect(argv: string[]): Promise<void> {
   const diag = label === "direct" ? "diag" : `${label}-diag`;
   // --scale 0.1: shorter prompts and answers, for a quick check of the script on a CPU.
   const scale = Number(argValue(argv, "scale", "1"));
-  const P = Math.round(511 * scale), P2 = Math.round(2047 * scale), N = Math.max(4, Math.round(128 * scale));
+  const P = Math.round(511 * scale),
+    P2 = Math.round(2047 * scale),
+    N = Math.max(4, Math.round(128 * scale));
   const lib: NodeLlamaCpp = await import("node-llama-cpp");
   const backend = argValue(argv, "backend", "cuda");
-  const llama = await lib.getLlama({ gpu: backend === "cpu" ? false : "cuda", build: "never", maxThreads: threads, logLevel: lib.LlamaLogLevel.warn, progressLogs: false });
+  const llama = await lib.getLlama({
+    gpu: backend === "cpu" ? false : "cuda",
+    build: "never",
+    maxThreads: threads,
+    logLevel: lib.LlamaLogLevel.warn,
+    progressLogs: false,
+  });
   const loadStarted = performance.now();
-  const loaded: LlamaModel = await llama.loadModel({ modelPath, gpuLayers: backend === "cpu" ? 0 : "max", defaultContextFlashAttention: true, ignoreMemorySafetyChecks: true });
-  record(results, { path: label, test: "load", model, value: (performance.now() - loadStarted) / 1000, unit: "s", gpu: (await llama.getGpuDeviceNames()).join(","), gpuLayers: loaded.gpuLayers });
+  const loaded: LlamaModel = await llama.loadModel({
+    modelPath,
+    gpuLayers: backend === "cpu" ? 0 : "max",
+    defaultContextFlashAttention: true,
+    ignoreMemorySafetyChecks: true,
+  });
+  record(results, {
+    path: label,
+    test: "load",
+    model,
+    value: (performance.now() - loadStarted) / 1000,
+    unit: "s",
+    gpu: (await llama.getGpuDeviceNames()).join(","),
+    gpuLayers: loaded.gpuLayers,
+  });
   const tok = (words: number, salt: number): Token[] => [loaded.tokens.bos as Token, ...loaded.tokenize(promptText(words, salt))];
   let context: LlamaContext = await loaded.createContext({ contextSize: 4096, sequences: 1, flashAttention: true });
   try {
     let seq = context.getSequence();
     const at512 = await repeat(runs, (r) => rawGenerate(seq, tok(P, r), N));
-    record(results, { path: label, test: "decode@512", model, value: median(at512.map((g) => g.tps)), unit: "tok/s", promptTokens: tok(P, 0).length, generated: at512[0].tokens, runs: at512.map((g) => +g.tps.toFixed(1)).join("/") });
+    record(results, {
+      path: label,
+      test: "decode@512",
+      model,
+      value: median(at512.map((g) => g.tps)),
+      unit: "tok/s",
+      promptTokens: tok(P, 0).length,
+      generated: at512[0].tokens,
+      runs: at512.map((g) => +g.tps.toFixed(1)).join("/"),
+    });
     record(results, { path: label, test: "ttft@512", model, value: median(at512.map((g) => g.ttftMs)), unit: "ms" });
-    record(results, { path: label, test: "prompt@512", model, value: median(at512.map((g) => (tok(P, 0).length * 1000) / g.ttftMs)), unit: "tok/s" });
+    record(results, {
+      path: label,
+      test: "prompt@512",
+      model,
+      value: median(at512.map((g) => (tok(P, 0).length * 1000) / g.ttftMs)),
+      unit: "tok/s",
+    });
     const at2k = await repeat(Math.min(runs, 2), (r) => rawGenerate(seq, tok(P2, r), N));
-    record(results, { path: label, test: "decode@2048", model, value: median(at2k.map((g) => g.tps)), unit: "tok/s", promptTokens: tok(P2, 0).length });
-    record(results, { path: label, test: "prompt@2048", model, value: median(at2k.map((g) => (tok(P2, 0).length * 1000) / g.ttftMs)), unit: "tok/s" });
+    record(results, {
+      path: label,
+      test: "decode@2048",
+      model,
+      value: median(at2k.map((g) => g.tps)),
+      unit: "tok/s",
+      promptTokens: tok(P2, 0).length,
+    });
+    record(results, {
+      path: label,
+      test: "prompt@2048",
+      model,
+      value: median(at2k.map((g) => (tok(P2, 0).length * 1000) / g.ttftMs)),
+      unit: "tok/s",
+    });
 
     // LlamaCompletion: the library's high-level API, as an application would call it.
     const completion = new lib.LlamaCompletion({ contextSequence: seq });
     const hl = await repeat(runs, async (r) => {
       await seq.clearHistory();
       const times: number[] = [];
-      await completion.generateCompletion(promptText(P, r), { maxTokens: N, temperature: 0, onToken: () => { times.push(performance.now()); } });
+      await completion.generateCompletion(promptText(P, r), {
+        maxTokens: N,
+        temperature: 0,
+        onToken: () => {
+          times.push(performance.now());
+        },
+      });
       return decodeRate(times);
     });
     record(results, { path: label, test: "decode@512 LlamaCompletion", model, value: median(hl), unit: "tok/s" });

@@ -18,7 +18,10 @@ const BANDWIDTH: [RegExp, number][] = [
   [/RTX 3090/i, 0.936e12],
 ];
 
-export interface GpuCeiling { name: string; bytesPerSecond: number | undefined }
+export interface GpuCeiling {
+  name: string;
+  bytesPerSecond: number | undefined;
+}
 
 /** nvidia-smi's name of GPU 0 ("" when there is none) and its datasheet bandwidth. */
 export function measuredGpu(overrideTbs?: number): GpuCeiling {

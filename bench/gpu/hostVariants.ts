@@ -42,7 +42,10 @@ export function timeNativeJobs(context: object): { decodeMs: number[]; sampleMs:
       value: (...args: unknown[]) => {
         const started = performance.now();
         const done = original(...args);
-        void done.then(() => into.push(performance.now() - started), () => undefined);
+        void done.then(
+          () => into.push(performance.now() - started),
+          () => undefined,
+        );
         return done;
       },
     });

@@ -28,20 +28,44 @@ import { run as runNextEdit } from "../nextedit";
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
-    case "write-models": await writeShapedModels(rest[0], rest[1] === "--layers" ? Number(rest[2]) : undefined); break;
-    case "threads": process.stdout.write(`${physicalCores()}\n`); break;
-    case "direct": await runDirect(rest); break;
-    case "engine": await runEngine(rest); break;
-    case "probe": await runProbe(rest); break;
-    case "report": runReport(rest); break;
-    case "backend": await runBackendCheck(rest); break;
-    case "specdec": if (await runSpecDecode(rest)) throw new Error("an arm wrote different text, or not the forced answer"); break;
-    case "nextedit": if (await runNextEdit(rest)) throw new Error("a suggestion applied did not give the file with the next hunk"); break;
-    default: throw new Error(`unknown command ${command ?? ""}`);
+    case "write-models":
+      await writeShapedModels(rest[0], rest[1] === "--layers" ? Number(rest[2]) : undefined);
+      break;
+    case "threads":
+      process.stdout.write(`${physicalCores()}\n`);
+      break;
+    case "direct":
+      await runDirect(rest);
+      break;
+    case "engine":
+      await runEngine(rest);
+      break;
+    case "probe":
+      await runProbe(rest);
+      break;
+    case "report":
+      runReport(rest);
+      break;
+    case "backend":
+      await runBackendCheck(rest);
+      break;
+    case "specdec":
+      if (await runSpecDecode(rest)) throw new Error("an arm wrote different text, or not the forced answer");
+      break;
+    case "nextedit":
+      if (await runNextEdit(rest)) throw new Error("a suggestion applied did not give the file with the next hunk");
+      break;
+    default:
+      throw new Error(`unknown command ${command ?? ""}`);
   }
 }
 
 main(process.argv.slice(2)).then(
-  () => { process.exit(0); },
-  (error: unknown) => { process.stderr.write(`gpuBench: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`); process.exit(1); },
+  () => {
+    process.exit(0);
+  },
+  (error: unknown) => {
+    process.stderr.write(`gpuBench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
 );

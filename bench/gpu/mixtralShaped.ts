@@ -44,7 +44,9 @@ function llamaQuantMix(quantization: SparseMixtralQuantization, tensors: GgufTen
  *  winner, <unk>, detokenizes to nothing, so no chunk would ever reach the host. */
 function randomOutputRows(vocabSize: number, embedding: number): Uint8Array {
   const vocab = buildTinyVocab();
-  const blocksPerRow = embedding / 256, size = 210, scaleAt = 208;
+  const blocksPerRow = embedding / 256,
+    size = 210,
+    scaleAt = 208;
   const bytes = new Uint8Array(vocabSize * blocksPerRow * size);
   let s = 0x2545f491;
   const scale = f32ToF16Bits(0.01);
@@ -52,7 +54,12 @@ function randomOutputRows(vocabSize: number, embedding: number): Uint8Array {
     if (vocab.tokenTypes[id] !== TokenType.normal || vocab.suppressed.has(id)) continue;
     for (let b = 0; b < blocksPerRow; b++) {
       const o = (id * blocksPerRow + b) * size;
-      for (let i = 0; i < scaleAt; i++) { s ^= s << 13; s ^= s >>> 17; s ^= s << 5; bytes[o + i] = s & 0xff; }
+      for (let i = 0; i < scaleAt; i++) {
+        s ^= s << 13;
+        s ^= s >>> 17;
+        s ^= s << 5;
+        bytes[o + i] = s & 0xff;
+      }
       bytes[o + scaleAt] = scale & 0xff;
       bytes[o + scaleAt + 1] = scale >> 8;
     }
@@ -60,10 +67,15 @@ function randomOutputRows(vocabSize: number, embedding: number): Uint8Array {
   return bytes;
 }
 
-function shapedGguf(quantization: SparseMixtralQuantization, randomWeights: boolean, layers?: number): { metadata: Record<string, GgufValue>; tensors: GgufTensorSpec[] } {
+function shapedGguf(
+  quantization: SparseMixtralQuantization,
+  randomWeights: boolean,
+  layers?: number,
+): { metadata: Record<string, GgufValue>; tensors: GgufTensorSpec[] } {
   const { metadata, tensors } = sparseMixtralGguf({ quantization, randomEmbeddings: randomWeights, seed: 7, layers });
   const mixed = llamaQuantMix(quantization, tensors).map((t): GgufTensorSpec =>
-    randomWeights && t.name === "output.weight" && t.type === "Q6_K" ? { ...t, data: () => randomOutputRows(t.dims[1], t.dims[0]) } : t);
+    randomWeights && t.name === "output.weight" && t.type === "Q6_K" ? { ...t, data: () => randomOutputRows(t.dims[1], t.dims[0]) } : t,
+  );
   return { metadata, tensors: mixed };
 }
 
@@ -101,7 +113,9 @@ export async function writeShapedModels(dir: string, layers?: number): Promise<S
     const { metadata, tensors } = shapedGguf(m.quantization, true, layers);
     metadata["llama.expert_used_count"] = gv.u32(m.expertsUsed);
     const layout = await writeGguf(m.file, { metadata, tensors });
-    process.stdout.write(`wrote ${m.file}: ${m.quantization}, ${m.expertsUsed} experts/token, ${(layout.totalSize / 2 ** 30).toFixed(2)} GiB apparent, ${(bytesPerToken(m) / 1e9).toFixed(2)} GB read per token, ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    process.stdout.write(
+      `wrote ${m.file}: ${m.quantization}, ${m.expertsUsed} experts/token, ${(layout.totalSize / 2 ** 30).toFixed(2)} GiB apparent, ${(bytesPerToken(m) / 1e9).toFixed(2)} GB read per token, ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+    );
   }
   return models;
 }

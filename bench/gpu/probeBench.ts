@@ -47,23 +47,39 @@ export async function runProbe(argv: string[]): Promise<void> {
   const n = Number(argValue(argv, "tokens", "128"));
   const lib: NodeLlamaCpp = await import("node-llama-cpp");
   const backend = argValue(argv, "backend", "cuda"); // cpu: a quick check of the script here
-  const llama = await lib.getLlama({ gpu: backend === "cpu" ? false : "cuda", build: "never", maxThreads: threads, logLevel: lib.LlamaLogLevel.warn, progressLogs: false });
+  const llama = await lib.getLlama({
+    gpu: backend === "cpu" ? false : "cuda",
+    build: "never",
+    maxThreads: threads,
+    logLevel: lib.LlamaLogLevel.warn,
+    progressLogs: false,
+  });
   const loaded = await llama.loadModel({ modelPath, gpuLayers, defaultContextFlashAttention: true, ignoreMemorySafetyChecks: true });
   const model = `${path.basename(modelPath)} ngl=${loaded.gpuLayers}`;
   const tok = (salt: number): Token[] => [loaded.tokens.bos as Token, ...loaded.tokenize(promptText(511, salt))];
   const variantsArg = argValue(argv, "thread-variants", "");
-  const threadVariants = variantsArg ? variantsArg.split(",").map(Number)
-    : gpuLayers === "max" ? [threads] : [...new Set([threads, Math.max(1, Math.floor(threads / 2)), Math.max(1, threads - 1)])];
+  const threadVariants = variantsArg
+    ? variantsArg.split(",").map(Number)
+    : gpuLayers === "max"
+      ? [threads]
+      : [...new Set([threads, Math.max(1, Math.floor(threads / 2)), Math.max(1, threads - 1)])];
   const tag = argValue(argv, "tag", "");
   const variants = argValue(argv, "variants", "plain,awake").split(",");
   try {
     for (const t of threadVariants) {
       for (const variant of variants) {
         const flags = new Set(variant.split("+"));
-        const context = await loaded.createContext({ contextSize: 4096, sequences: 1, flashAttention: true, threads: t, ...(flags.has("micro") ? { batching: microDispatch } : {}) });
+        const context = await loaded.createContext({
+          contextSize: 4096,
+          sequences: 1,
+          flashAttention: true,
+          threads: t,
+          ...(flags.has("micro") ? { batching: microDispatch } : {}),
+        });
         const timed = flags.has("timed") ? timeNativeJobs(context) : undefined;
         const seq = context.getSequence();
-        const awake = flags.has("awake"), floor = flags.has("floor");
+        const awake = flags.has("awake"),
+          floor = flags.has("floor");
         await generate(seq, tok(17), Math.min(n, 16), awake, floor); // warm-up
         timed?.decodeMs.splice(0);
         timed?.sampleMs.splice(0);
@@ -71,7 +87,15 @@ export async function runProbe(argv: string[]): Promise<void> {
         // Alternate salts so no run reuses another's KV cache.
         for (let r = 0; r < runs; r++) rates.push(await generate(seq, tok(r), n, awake, floor));
         const label = variant === "plain" ? "" : variant === "awake" ? " awake" : ` ${variant}`;
-        record(results, { path: "probe", test: `decode@512 threads=${t}${label}${tag ? ` ${tag}` : ""}`, model, value: median(rates), unit: "tok/s", runs: rates.map((x) => +x.toFixed(1)).join("/"), ...(timed ? nativeJobTimes(timed) : {}) });
+        record(results, {
+          path: "probe",
+          test: `decode@512 threads=${t}${label}${tag ? ` ${tag}` : ""}`,
+          model,
+          value: median(rates),
+          unit: "tok/s",
+          runs: rates.map((x) => +x.toFixed(1)).join("/"),
+          ...(timed ? nativeJobTimes(timed) : {}),
+        });
         await context.dispose();
       }
     }

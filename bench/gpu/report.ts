@@ -8,11 +8,24 @@ import { argValue, type Result } from "./common";
 import { measuredGpu } from "./gpuBandwidth";
 import { bytesPerToken, shapedModels } from "./mixtralShaped";
 
-interface BenchLine { backends?: string; model_filename: string; n_prompt: number; n_gen: number; n_depth: number; n_gpu_layers: number; avg_ts: number; stddev_ts: number }
+interface BenchLine {
+  backends?: string;
+  model_filename: string;
+  n_prompt: number;
+  n_gen: number;
+  n_depth: number;
+  n_gpu_layers: number;
+  avg_ts: number;
+  stddev_ts: number;
+}
 
-const readLines = <T>(file: string): T[] => existsSync(file)
-  ? readFileSync(file, "utf8").split("\n").filter((l) => l.trim().startsWith("{")).map((l) => JSON.parse(l) as T)
-  : [];
+const readLines = <T>(file: string): T[] =>
+  existsSync(file)
+    ? readFileSync(file, "utf8")
+        .split("\n")
+        .filter((l) => l.trim().startsWith("{"))
+        .map((l) => JSON.parse(l) as T)
+    : [];
 
 export function runReport(argv: string[]): void {
   const dir = argValue(argv, "models-dir");
@@ -26,37 +39,107 @@ export function runReport(argv: string[]): void {
   const lbAny = (file: string, pred: (b: BenchLine) => boolean): number | undefined =>
     bench.find((b) => path.basename(b.model_filename) === path.basename(file) && pred(b))?.avg_ts;
   const lb = (file: string, pred: (b: BenchLine) => boolean) => lbAny(file, (b) => b.backends !== "CPU" && pred(b));
-  const ours = (p: string, test: string, model: string): number | undefined => results.find((r) => r.path === p && r.test === test && r.model === model)?.value;
+  const ours = (p: string, test: string, model: string): number | undefined =>
+    results.find((r) => r.path === p && r.test === test && r.model === model)?.value;
   const q4n = path.basename(q4.file);
   const rows: [string, number | undefined, number | undefined, number | undefined, number][] = [
     // label, llama-bench, direct, engine, bytes per token (0: not a decode row)
-    ["Q4_K_M decode tok/s, tg128 after 512", lb(q4.file, (b) => b.n_gen === 128 && b.n_depth === 0 && b.n_gpu_layers >= 33), ours("direct", "decode@512", q4n), ours("engine", "decode@512", q4n), bytesPerToken(q4)],
-    ["Q4_K_M decode tok/s at 2k context", lb(q4.file, (b) => b.n_gen === 128 && b.n_depth === 2048), ours("direct", "decode@2048", q4n), ours("engine", "decode@2048", q4n), bytesPerToken(q4)],
-    ["Q4_K_M prompt tok/s, 512", lb(q4.file, (b) => b.n_prompt === 512 && b.n_depth === 0 && b.n_gpu_layers >= 33), ours("direct", "prompt@512", q4n), ours("engine", "prompt@512", q4n), 0],
-    ["Q4_K_M 1 expert/token decode", lb(e1.file, (b) => b.n_gen === 128), undefined, ours("engine", "decode@512", `${q4n} experts=1`), bytesPerToken(e1)],
-    ["Q4_K_M 3 experts/token decode", lb(e3.file, (b) => b.n_gen === 128), undefined, ours("engine", "decode@512", `${q4n} experts=3`), bytesPerToken(e3)],
-    ["Q3_K_M decode", lb(q3.file, (b) => b.n_gen === 128), undefined, ours("engine", "decode@512", path.basename(q3.file)), bytesPerToken(q3)],
-    ["Q4_K_M CPU only, decode tg64 after 512", lbAny(q4.file, (b) => b.n_gen > 0 && b.backends === "CPU"), undefined, ours("engine", "decode@512", `${q4n} cpu`), 0],
-    ["Q4_K_M CPU only, prompt 512", lbAny(q4.file, (b) => b.n_prompt === 512 && b.backends === "CPU"), undefined, ours("engine", "prompt@512", `${q4n} cpu`), 0],
-    ["Q4_K_M 20 layers on GPU (24 GB card)", lb(q4.file, (b) => b.n_gen > 0 && b.n_gpu_layers === 20), undefined, ours("engine", "decode@512", `${q4n} ngl=20`), 0],
+    [
+      "Q4_K_M decode tok/s, tg128 after 512",
+      lb(q4.file, (b) => b.n_gen === 128 && b.n_depth === 0 && b.n_gpu_layers >= 33),
+      ours("direct", "decode@512", q4n),
+      ours("engine", "decode@512", q4n),
+      bytesPerToken(q4),
+    ],
+    [
+      "Q4_K_M decode tok/s at 2k context",
+      lb(q4.file, (b) => b.n_gen === 128 && b.n_depth === 2048),
+      ours("direct", "decode@2048", q4n),
+      ours("engine", "decode@2048", q4n),
+      bytesPerToken(q4),
+    ],
+    [
+      "Q4_K_M prompt tok/s, 512",
+      lb(q4.file, (b) => b.n_prompt === 512 && b.n_depth === 0 && b.n_gpu_layers >= 33),
+      ours("direct", "prompt@512", q4n),
+      ours("engine", "prompt@512", q4n),
+      0,
+    ],
+    [
+      "Q4_K_M 1 expert/token decode",
+      lb(e1.file, (b) => b.n_gen === 128),
+      undefined,
+      ours("engine", "decode@512", `${q4n} experts=1`),
+      bytesPerToken(e1),
+    ],
+    [
+      "Q4_K_M 3 experts/token decode",
+      lb(e3.file, (b) => b.n_gen === 128),
+      undefined,
+      ours("engine", "decode@512", `${q4n} experts=3`),
+      bytesPerToken(e3),
+    ],
+    [
+      "Q3_K_M decode",
+      lb(q3.file, (b) => b.n_gen === 128),
+      undefined,
+      ours("engine", "decode@512", path.basename(q3.file)),
+      bytesPerToken(q3),
+    ],
+    [
+      "Q4_K_M CPU only, decode tg64 after 512",
+      lbAny(q4.file, (b) => b.n_gen > 0 && b.backends === "CPU"),
+      undefined,
+      ours("engine", "decode@512", `${q4n} cpu`),
+      0,
+    ],
+    [
+      "Q4_K_M CPU only, prompt 512",
+      lbAny(q4.file, (b) => b.n_prompt === 512 && b.backends === "CPU"),
+      undefined,
+      ours("engine", "prompt@512", `${q4n} cpu`),
+      0,
+    ],
+    [
+      "Q4_K_M 20 layers on GPU (24 GB card)",
+      lb(q4.file, (b) => b.n_gen > 0 && b.n_gpu_layers === 20),
+      undefined,
+      ours("engine", "decode@512", `${q4n} ngl=20`),
+      0,
+    ],
   ];
   const f = (v: number | undefined, d = 1) => (v === undefined ? "—" : v.toFixed(d));
   const out = process.stdout;
   const bw = gpu.bytesPerSecond;
   out.write(`\nbandwidth ceiling: ${gpu.name || "no GPU"} ${bw ? `${(bw / 1e12).toFixed(2)} TB/s` : "unknown (pass --bandwidth-tbs)"}\n`);
-  out.write(`\n| measurement | llama-bench | node-llama-cpp direct | our engine | engine / llama-bench | engine % of bandwidth ceiling |\n|---|---:|---:|---:|---:|---:|\n`);
+  out.write(
+    `\n| measurement | llama-bench | node-llama-cpp direct | our engine | engine / llama-bench | engine % of bandwidth ceiling |\n|---|---:|---:|---:|---:|---:|\n`,
+  );
   for (const [label, l, d, e, bytes] of rows) {
     const ceiling = bytes > 0 && bw ? bw / bytes : 0;
-    out.write(`| ${label} | ${f(l)} | ${f(d)} | ${f(e)} | ${l && e ? (e / l).toFixed(3) : "—"} | ${ceiling && e ? `${((100 * e) / ceiling).toFixed(1)} % of ${ceiling.toFixed(0)}` : "—"} |\n`);
+    out.write(
+      `| ${label} | ${f(l)} | ${f(d)} | ${f(e)} | ${l && e ? (e / l).toFixed(3) : "—"} | ${ceiling && e ? `${((100 * e) / ceiling).toFixed(1)} % of ${ceiling.toFixed(0)}` : "—"} |\n`,
+    );
   }
-  const tests = ["decode@512", "ttft@512", "prompt@512", "decode@2048", "ttft@2048", "prompt@2048", "keystroke p50 (KV reuse)", "keystroke p50 (no reuse)"];
+  const tests = [
+    "decode@512",
+    "ttft@512",
+    "prompt@512",
+    "decode@2048",
+    "ttft@2048",
+    "prompt@2048",
+    "keystroke p50 (KV reuse)",
+    "keystroke p50 (no reuse)",
+  ];
   if (results.some((r) => r.path === "engine-base")) {
     out.write(`\n| our engine, Q4_K_M | before (engine-base) | after (engine) | unit |\n|---|---:|---:|---|\n`);
     for (const t of tests) {
       const r = results.find((x) => x.path === "engine" && x.test === t && x.model === q4n);
       out.write(`| ${t} | ${f(ours("engine-base", t, q4n))} | ${f(ours("engine", t, q4n))} | ${r?.unit ?? ""} |\n`);
     }
-    out.write(`| decode@512, 20 of 33 layers on the GPU | ${f(ours("engine-base", "decode@512", `${q4n} ngl=20`))} | ${f(ours("engine", "decode@512", `${q4n} ngl=20`))} | tok/s |\n`);
+    out.write(
+      `| decode@512, 20 of 33 layers on the GPU | ${f(ours("engine-base", "decode@512", `${q4n} ngl=20`))} | ${f(ours("engine", "decode@512", `${q4n} ngl=20`))} | tok/s |\n`,
+    );
   }
   out.write(`\nall results:\n`);
   for (const r of results) out.write(`${JSON.stringify(r)}\n`);

@@ -13,8 +13,14 @@ const BENCH_MODEL_VERSION = 1;
 
 /** 8 layers, 1024 wide, 3584 FFN per expert, 8 experts (2 used), 8/2 heads of 128, Q8_0: 0.78 GB. */
 export const BENCH_MODEL_OPTIONS: TinyMixtralOptions = {
-  variant: "q8_0", seed: 7, layers: 8, embeddingLength: 1024, feedForwardLength: 3584,
-  heads: 8, kvHeads: 2, name: "bench-mixtral-8x1024-q8_0",
+  variant: "q8_0",
+  seed: 7,
+  layers: 8,
+  embeddingLength: 1024,
+  feedForwardLength: 3584,
+  heads: 8,
+  kvHeads: 2,
+  name: "bench-mixtral-8x1024-q8_0",
 };
 
 export function benchModelPath(): string {
@@ -42,6 +48,9 @@ if (require.main === module && path.basename(process.argv[1] ?? "") === "benchMo
   const started = performance.now();
   ensureBenchModel().then(
     (p) => process.stdout.write(`${p} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`),
-    (e: unknown) => { process.stderr.write(`${String(e)}\n`); process.exitCode = 1; },
+    (e: unknown) => {
+      process.stderr.write(`${String(e)}\n`);
+      process.exitCode = 1;
+    },
   );
 }

@@ -68,7 +68,13 @@ export function streamedAnswer(targetTokens: number, codeBlocks = 3, codeLines =
   const langs = ["ts", "python", "rust"] as const;
   const parts: string[] = [];
   for (let b = 0; b < codeBlocks; b++) {
-    parts.push(`## Part ${b + 1}`, prose(b * 3, 60), list(b * 5, 4, b % 2 === 1), codeBlock(langs[b % 3], codeLines, b * 10), prose(b * 3 + 1, 40));
+    parts.push(
+      `## Part ${b + 1}`,
+      prose(b * 3, 60),
+      list(b * 5, 4, b % 2 === 1),
+      codeBlock(langs[b % 3], codeLines, b * 10),
+      prose(b * 3 + 1, 40),
+    );
   }
   let text = parts.join("\n\n");
   // Top up with prose to the target (the code blocks are a fixed part of the answer).
@@ -90,7 +96,11 @@ export function longConversation(turns: number, codeLines = 30): { turns: Turn[]
   const out: Turn[] = [];
   const langs = ["ts", "python", "rust"] as const;
   for (let i = 0; out.length < turns; i++) {
-    out.push({ id: `hu${i}`, role: "user", content: `Question ${i}: how does step ${i} handle an empty chunk?\nAnd what if the chunk is huge?` });
+    out.push({
+      id: `hu${i}`,
+      role: "user",
+      content: `Question ${i}: how does step ${i} handle an empty chunk?\nAnd what if the chunk is huge?`,
+    });
     if (out.length >= turns) break;
     const content = [prose(i, 45), list(i, 3, i % 2 === 0), codeBlock(langs[i % 3], codeLines, i), prose(i + 1, 30)].join("\n\n");
     out.push({ id: `ha${i}`, role: "assistant", content, stats: { ttftMs: 120 + i, tokensPerSecond: 150, generatedTokens: 400 } });

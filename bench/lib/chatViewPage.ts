@@ -6,7 +6,13 @@
 import type { HostToWebview, Turn } from "../../src/shared/protocol";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-declare const window: any, document: any, performance: any, MessageEvent: any, MessageChannel: any, MutationObserver: any, PerformanceObserver: any;
+declare const window: any,
+  document: any,
+  performance: any,
+  MessageEvent: any,
+  MessageChannel: any,
+  MutationObserver: any,
+  PerformanceObserver: any;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** Runs before the bundle: times every requestAnimationFrame and idle callback (the product
@@ -16,16 +22,18 @@ export function instrumentPage(): void {
   const ric = window.requestIdleCallback.bind(window);
   const bench = { raf, work: 0, longestCallback: 0 };
   window.__bench = bench;
-  const timed = <A>(cb: (a: A) => void) => (a: A) => {
-    const s = performance.now();
-    try {
-      cb(a);
-    } finally {
-      const ms = performance.now() - s;
-      bench.work += ms;
-      bench.longestCallback = Math.max(bench.longestCallback, ms);
-    }
-  };
+  const timed =
+    <A>(cb: (a: A) => void) =>
+    (a: A) => {
+      const s = performance.now();
+      try {
+        cb(a);
+      } finally {
+        const ms = performance.now() - s;
+        bench.work += ms;
+        bench.longestCallback = Math.max(bench.longestCallback, ms);
+      }
+    };
   window.requestAnimationFrame = (cb: (t: number) => void) => raf(timed(cb));
   window.requestIdleCallback = (cb: (d: unknown) => void, o?: unknown) => ric(timed(cb), o);
 }
@@ -65,7 +73,10 @@ export interface StreamFigures {
  *  streams (started just before streamInPage, which stops it), timing each step to the next frame
  *  and counting the times streaming pulled the view back down. */
 export function startScrollReader(a: StreamArgs): void {
-  const bench = window.__bench as { raf: (cb: () => void) => number; scroll?: { stop(): Promise<{ scrollLatencyMs: number[]; scrollJumps: number }> } };
+  const bench = window.__bench as {
+    raf: (cb: () => void) => number;
+    scroll?: { stop(): Promise<{ scrollLatencyMs: number[]; scrollJumps: number }> };
+  };
   bench.scroll = undefined;
   if (a.scrollStepPx === undefined) return;
   const scroller = document.querySelector("main.scroller");
@@ -107,14 +118,19 @@ export function startScrollReader(a: StreamArgs): void {
 }
 
 export async function streamInPage(a: StreamArgs): Promise<StreamFigures> {
-  const bench = window.__bench as { raf: (cb: () => void) => number; work: number; scroll?: { stop(): Promise<{ scrollLatencyMs: number[]; scrollJumps: number }> } };
+  const bench = window.__bench as {
+    raf: (cb: () => void) => number;
+    work: number;
+    scroll?: { stop(): Promise<{ scrollLatencyMs: number[]; scrollJumps: number }> };
+  };
   const dispatch = (data: HostToWebview) => window.dispatchEvent(new MessageEvent("message", { data }));
   const transcript = document.getElementById("transcript");
   let inserted = 0;
   let maxBatch = 0;
   const countAdded = (records: { addedNodes: ArrayLike<{ getElementsByTagName?: (t: string) => { length: number } }> }[]) => {
     let batch = 0;
-    for (const r of records) for (const n of Array.from(r.addedNodes)) batch += 1 + (n.getElementsByTagName ? n.getElementsByTagName("*").length : 0);
+    for (const r of records)
+      for (const n of Array.from(r.addedNodes)) batch += 1 + (n.getElementsByTagName ? n.getElementsByTagName("*").length : 0);
     inserted += batch;
     maxBatch = Math.max(maxBatch, batch);
   };
@@ -135,13 +151,13 @@ export async function streamInPage(a: StreamArgs): Promise<StreamFigures> {
   bench.raf(tick);
   const nextFrame = () => new Promise<void>((r) => bench.raf(() => r()));
 
-
   // A zero-delay macrotask without setTimeout's 4 ms clamp for nested timers.
   const channel = new MessageChannel();
-  const yieldTask = () => new Promise<void>((r) => {
-    channel.port1.onmessage = () => r();
-    channel.port2.postMessage(0);
-  });
+  const yieldTask = () =>
+    new Promise<void>((r) => {
+      channel.port1.onmessage = () => r();
+      channel.port2.postMessage(0);
+    });
   const perChunkMs: number[] = [];
   const lagMs: number[] = [];
   let content = "";
@@ -158,7 +174,12 @@ export async function streamInPage(a: StreamArgs): Promise<StreamFigures> {
     content += a.chunks[i];
     const s = performance.now();
     if (a.naiveTurns) {
-      dispatch({ type: "transcript", conversationId: "bench", generating: true, turns: [...a.naiveTurns, { id: a.requestId, role: "assistant", content }] });
+      dispatch({
+        type: "transcript",
+        conversationId: "bench",
+        generating: true,
+        turns: [...a.naiveTurns, { id: a.requestId, role: "assistant", content }],
+      });
     } else {
       dispatch({ type: "chunk", requestId: a.requestId, text: a.chunks[i] });
     }
@@ -175,7 +196,18 @@ export async function streamInPage(a: StreamArgs): Promise<StreamFigures> {
   countAdded(mo.takeRecords());
   mo.disconnect();
   po.disconnect();
-  return { chunks: a.chunks.length, wallMs, frames, perChunkMs, lagMs, longTasks, insertedNodes: inserted, maxInsertedPerBatch: maxBatch, scrollLatencyMs, scrollJumps };
+  return {
+    chunks: a.chunks.length,
+    wallMs,
+    frames,
+    perChunkMs,
+    lagMs,
+    longTasks,
+    insertedNodes: inserted,
+    maxInsertedPerBatch: maxBatch,
+    scrollLatencyMs,
+    scrollJumps,
+  };
 }
 
 /** Dispatches one message and resolves with the time until the frame after it has been
@@ -227,5 +259,12 @@ export async function timeReplay(m: HostToWebview & { type: "transcript" }): Pro
   await new Promise((r) => setTimeout(r, 100));
   for (const e of po.takeRecords()) longTasks.push(e.duration);
   po.disconnect();
-  return { handlerMs, toFrameMs, completeMs, longestScriptMs: Math.max(handlerMs, bench.longestCallback), longTasks: longTasks.length, longestTaskMs: Math.max(0, ...longTasks) };
+  return {
+    handlerMs,
+    toFrameMs,
+    completeMs,
+    longestScriptMs: Math.max(handlerMs, bench.longestCallback),
+    longTasks: longTasks.length,
+    longestTaskMs: Math.max(0, ...longTasks),
+  };
 }

@@ -6,36 +6,62 @@ import type { AddressInfo } from "node:net";
 import type { CDPSession, Page } from "playwright-core";
 import { chatShellHtml } from "../../src/core/chat/webviewShell";
 import type { HostToWebview } from "../../src/shared/protocol";
-import { instrumentPage, startScrollReader, streamInPage, timeMessage, timeReplay, type ReplayFigures, type StreamArgs, type StreamFigures } from "./chatViewPage";
+import {
+  instrumentPage,
+  startScrollReader,
+  streamInPage,
+  timeMessage,
+  timeReplay,
+  type ReplayFigures,
+  type StreamArgs,
+  type StreamFigures,
+} from "./chatViewPage";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const window: any, document: any, sessionStorage: any;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 type Metrics = Record<string, number>;
-export interface StreamSample { f: StreamFigures; delta: (metric: string) => number }
+export interface StreamSample {
+  f: StreamFigures;
+  delta: (metric: string) => number;
+}
 
 export function serve(bundle: string): Promise<{ url: string; close(): Promise<void> }> {
   let url = "";
   const server = http.createServer((req, res) => {
     if (req.url === "/dist/webview.js") res.writeHead(200, { "content-type": "text/javascript" }).end(readFileSync(bundle));
-    else if (req.url === "/index.html") res.writeHead(200, { "content-type": "text/html" }).end(chatShellHtml({ cspSource: url, scriptUri: `${url}/dist/webview.js` }));
+    else if (req.url === "/index.html")
+      res.writeHead(200, { "content-type": "text/html" }).end(chatShellHtml({ cspSource: url, scriptUri: `${url}/dist/webview.js` }));
     else res.writeHead(404).end();
   });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => {
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    resolve({ url, close: () => new Promise((r) => server.close(() => r())) });
-  }));
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => {
+      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      resolve({ url, close: () => new Promise((r) => server.close(() => r())) });
+    }),
+  );
 }
 
 const DARK: Record<string, string> = {
-  "--vscode-foreground": "#cccccc", "--vscode-sideBar-background": "#181818", "--vscode-editor-background": "#1f1f1f",
-  "--vscode-input-background": "#313131", "--vscode-textCodeBlock-background": "#2b2b2b", "--vscode-textLink-foreground": "#4daafc",
-  "--vscode-descriptionForeground": "#9d9d9d", "--vscode-font-family": "sans-serif", "--vscode-font-size": "13px", "--vscode-editor-font-family": "monospace",
+  "--vscode-foreground": "#cccccc",
+  "--vscode-sideBar-background": "#181818",
+  "--vscode-editor-background": "#1f1f1f",
+  "--vscode-input-background": "#313131",
+  "--vscode-textCodeBlock-background": "#2b2b2b",
+  "--vscode-textLink-foreground": "#4daafc",
+  "--vscode-descriptionForeground": "#9d9d9d",
+  "--vscode-font-family": "sans-serif",
+  "--vscode-font-size": "13px",
+  "--vscode-editor-font-family": "monospace",
 };
 
 export class ChatPage {
-  private constructor(private readonly page: Page, private readonly cdp: CDPSession, private readonly url: string) {}
+  private constructor(
+    private readonly page: Page,
+    private readonly cdp: CDPSession,
+    private readonly url: string,
+  ) {}
 
   static async create(page: Page, url: string): Promise<ChatPage> {
     await page.addInitScript(instrumentPage);
@@ -87,4 +113,3 @@ export class ChatPage {
     return this.page.evaluate(streamInPage, args);
   }
 }
-

@@ -82,9 +82,13 @@ export const keepsMostLines = (fraction: number): boolean => fraction > KEEPS_MO
  *  ("(#123)", "Closes #12.", "This fixes #7") and a final period go. */
 export function instructionFromSubject(subject: string): string {
   let s = subject.trim();
-  for (let prev = ""; prev !== s; ) {
+  for (let prev = ""; prev !== s;) {
     prev = s;
-    s = s.replace(/\s*\(#\d+\)$/, "").replace(/[.\s]*\b(?:closes|fixes|this fixes)\s+#\d+\.?$/i, "").replace(/\.$/, "").trim();
+    s = s
+      .replace(/\s*\(#\d+\)$/, "")
+      .replace(/[.\s]*\b(?:closes|fixes|this fixes)\s+#\d+\.?$/i, "")
+      .replace(/\.$/, "")
+      .trim();
   }
   return s;
 }
@@ -119,12 +123,14 @@ export function validateLocator(e: unknown, index: number): EditLocator {
   if (!(PERMISSIVE_LICENSES as readonly string[]).includes(o.license as string)) {
     throw new EditCorpusError(`${where}: license "${o.license}" is not one of ${PERMISSIVE_LICENSES.join(", ")}`);
   }
-  if (!(LANGUAGES as readonly string[]).includes(o.language as string)) throw new EditCorpusError(`${where}: unknown language "${o.language}"`);
+  if (!(LANGUAGES as readonly string[]).includes(o.language as string))
+    throw new EditCorpusError(`${where}: unknown language "${o.language}"`);
   checkRange(o.beforeLines, `${where} beforeLines`);
   checkRange(o.afterLines, `${where} afterLines`);
   const h = (o.sha256 ?? {}) as Record<string, unknown>;
   for (const k of ["instruction", "before", "after"]) {
-    if (typeof h[k] !== "string" || !HEX64.test(h[k] as string)) throw new EditCorpusError(`${where}: sha256.${k} must be 64 hex (run editCorpusTool update)`);
+    if (typeof h[k] !== "string" || !HEX64.test(h[k] as string))
+      throw new EditCorpusError(`${where}: sha256.${k} must be 64 hex (run editCorpusTool update)`);
   }
   if (h.before === h.after) throw new EditCorpusError(`${where}: before and after are the same text`);
   const f = o.keptLineFraction;
@@ -149,9 +155,11 @@ export const loadEditManifest = (file = MANIFEST_PATH): EditLocator[] => parseMa
 /** Checks a materialized edit against its locator: the same texts, byte for byte. */
 export function checkEdit(loc: EditLocator, edit: Edit): void {
   const where = `edit ${loc.id}`;
-  if (edit.repo !== loc.repo || edit.commit !== loc.commit || edit.path !== loc.path) throw new EditCorpusError(`${where}: provenance differs from the manifest`);
+  if (edit.repo !== loc.repo || edit.commit !== loc.commit || edit.path !== loc.path)
+    throw new EditCorpusError(`${where}: provenance differs from the manifest`);
   for (const k of ["instruction", "before", "after"] as const) {
-    if (typeof edit[k] !== "string" || sha256(edit[k]) !== loc.sha256[k]) throw new EditCorpusError(`${where}: ${k} does not match the manifest's sha256`);
+    if (typeof edit[k] !== "string" || sha256(edit[k]) !== loc.sha256[k])
+      throw new EditCorpusError(`${where}: ${k} does not match the manifest's sha256`);
   }
 }
 

@@ -11,7 +11,9 @@ import { procStatusKb } from "./stats";
 /** Whatever is asked of it, it answers itself; never a thenable. It is its own prototype because
  *  esbuild's ESM interop copies a module into an object created from the module's prototype. */
 function stub(): unknown {
-  const target = function () { /* callable */ };
+  const target = function () {
+    /* callable */
+  };
   const proxy: unknown = new Proxy(target, {
     get: (_t, key) => (key === "then" ? undefined : key === Symbol.toPrimitive ? () => "" : proxy),
     apply: () => proxy,
@@ -25,7 +27,14 @@ function stub(): unknown {
 function nativeLlamaMapped(): string[] {
   try {
     const maps = readFileSync("/proc/self/maps", "utf8");
-    return [...new Set(maps.split("\n").map((l) => l.split(/\s+/)[5] ?? "").filter((f) => /llama|ggml|\.node$/.test(f)))];
+    return [
+      ...new Set(
+        maps
+          .split("\n")
+          .map((l) => l.split(/\s+/)[5] ?? "")
+          .filter((f) => /llama|ggml|\.node$/.test(f)),
+      ),
+    ];
   } catch {
     return [];
   }
@@ -49,9 +58,29 @@ async function main(): Promise<void> {
   if (modelPath) {
     const client = new EngineClient({ enginePath, idleUnloadMs: 0 });
     try {
-      await client.load({ modelPath, backend: "cpu", gpuLayers: 0, contextSize: 4096, threads: Number(threads), flashAttention: "auto", useMmap: true, loraAdapters: [] });
-      await client.generate({ slot: "chat", prompt: [{ type: "bos" }, { type: "text", text: "[INST] Write a function that adds two numbers. [/INST]" }], maxTokens: 64, temperature: 0 }, () => {});
-      await client.generate({ slot: "completion", prompt: [{ type: "bos" }, { type: "text", text: "function add(a, b) {" }], maxTokens: 16, temperature: 0 }, () => {});
+      await client.load({
+        modelPath,
+        backend: "cpu",
+        gpuLayers: 0,
+        contextSize: 4096,
+        threads: Number(threads),
+        flashAttention: "auto",
+        useMmap: true,
+        loraAdapters: [],
+      });
+      await client.generate(
+        {
+          slot: "chat",
+          prompt: [{ type: "bos" }, { type: "text", text: "[INST] Write a function that adds two numbers. [/INST]" }],
+          maxTokens: 64,
+          temperature: 0,
+        },
+        () => {},
+      );
+      await client.generate(
+        { slot: "completion", prompt: [{ type: "bos" }, { type: "text", text: "function add(a, b) {" }], maxTokens: 16, temperature: 0 },
+        () => {},
+      );
       const pid = client.pid ?? 0;
       global.gc?.();
       Object.assign(result, {

@@ -57,7 +57,17 @@ export function nextEditCases(edits: readonly Edit[], maxLines = 40): { cases: N
         outside++;
         continue;
       }
-      cases.push({ id: `${e.id}#${k}`, language: e.language, path: e.path, before, edited: edited.text, editLine: made.addedLine, next, cursor, region });
+      cases.push({
+        id: `${e.id}#${k}`,
+        language: e.language,
+        path: e.path,
+        before,
+        edited: edited.text,
+        editLine: made.addedLine,
+        next,
+        cursor,
+        region,
+      });
     }
   }
   return { cases, outside };

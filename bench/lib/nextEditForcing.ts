@@ -9,6 +9,7 @@ export type Tokenize = (prompt: PromptSegment[]) => Promise<{ tokens: number[] }
 export async function forcedAnswerTokens(tokenize: Tokenize, answerPrefix: string, answer: string): Promise<number[]> {
   const prefix = (await tokenize([{ type: "text", text: answerPrefix }])).tokens;
   const whole = (await tokenize([{ type: "text", text: answerPrefix + answer }])).tokens;
-  if (!prefix.every((t, i) => whole[i] === t)) throw new Error("the answer's tokens do not continue the primed prefix's; cannot force it exactly");
+  if (!prefix.every((t, i) => whole[i] === t))
+    throw new Error("the answer's tokens do not continue the primed prefix's; cannot force it exactly");
   return whole.slice(prefix.length);
 }

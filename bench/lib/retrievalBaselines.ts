@@ -40,7 +40,10 @@ export class WholeFileBm25 implements RetrievalArm {
   }
 
   async rankFiles(query: string, limit: number): Promise<string[]> {
-    return this.index.search(query).slice(0, limit).map((r) => String(r.id));
+    return this.index
+      .search(query)
+      .slice(0, limit)
+      .map((r) => String(r.id));
   }
 
   async dispose(): Promise<void> {
@@ -50,9 +53,11 @@ export class WholeFileBm25 implements RetrievalArm {
 }
 
 const STOPWORDS = new Set(
-  ("a an and are as at be been but by can could did do does for from had has have how if in into is it its may might more most no not of on " +
+  (
+    "a an and are as at be been but by can could did do does for from had has have how if in into is it its may might more most no not of on " +
     "or our should so some such than that the their them then there these they this those to too was we were what when where which while " +
-    "who why will with would you your also just now only other over same use used using via").split(" "),
+    "who why will with would you your also just now only other over same use used using via"
+  ).split(" "),
 );
 
 /** The query's distinct words of 3 or more characters, stopwords out, lowercase. */
@@ -63,10 +68,13 @@ export function queryWords(query: string): string[] {
 
 /** Parses `rg --count-matches` lines ("path:count") into a ranking: most matches first, then by path. */
 export function rankByCount(out: string): string[] {
-  const rows = out.split("\n").filter(Boolean).map((line) => {
-    const at = line.lastIndexOf(":");
-    return { path: line.slice(0, at).replace(/^\.\//, ""), count: Number(line.slice(at + 1)) };
-  });
+  const rows = out
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => {
+      const at = line.lastIndexOf(":");
+      return { path: line.slice(0, at).replace(/^\.\//, ""), count: Number(line.slice(at + 1)) };
+    });
   return rows.sort((a, b) => b.count - a.count || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((r) => r.path);
 }
 
@@ -85,7 +93,15 @@ export class RipgrepHitCount implements RetrievalArm {
     const words = queryWords(query);
     if (words.length === 0) return Promise.resolve([]);
     // The files are named one by one: ripgrep then searches exactly them, whatever its ignore rules.
-    const args = ["--count-matches", "--ignore-case", "--fixed-strings", "--no-messages", ...words.flatMap((w) => ["-e", w]), "--", ...this.files.files()];
+    const args = [
+      "--count-matches",
+      "--ignore-case",
+      "--fixed-strings",
+      "--no-messages",
+      ...words.flatMap((w) => ["-e", w]),
+      "--",
+      ...this.files.files(),
+    ];
     return new Promise((resolve, reject) => {
       execFile(ripgrepPath(), args, { cwd: this.dir, maxBuffer: 64 << 20 }, (err, stdout) => {
         // Exit code 1 is "no match"; 2 means some file could not be read (the others still count).

@@ -28,12 +28,61 @@ export const RULE = {
 } as const;
 
 const SOURCE_EXT = new Set([
-  "ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs", "py", "pyi", "go", "rs", "java", "kt", "kts", "scala",
-  "c", "h", "cc", "cpp", "cxx", "hpp", "hh", "hxx", "ipp", "inl", "cs", "fs", "rb", "php", "swift", "m", "mm", "lua", "dart", "zig",
+  "ts",
+  "tsx",
+  "mts",
+  "cts",
+  "js",
+  "jsx",
+  "mjs",
+  "cjs",
+  "py",
+  "pyi",
+  "go",
+  "rs",
+  "java",
+  "kt",
+  "kts",
+  "scala",
+  "c",
+  "h",
+  "cc",
+  "cpp",
+  "cxx",
+  "hpp",
+  "hh",
+  "hxx",
+  "ipp",
+  "inl",
+  "cs",
+  "fs",
+  "rb",
+  "php",
+  "swift",
+  "m",
+  "mm",
+  "lua",
+  "dart",
+  "zig",
 ]);
 const TEST_DIRS = new Set([
-  "test", "tests", "__tests__", "__test__", "spec", "specs", "testing", "testdata", "test-data", "fixtures", "__fixtures__",
-  "__mocks__", "e2e", "benches", "bench", "benchmark", "benchmarks",
+  "test",
+  "tests",
+  "__tests__",
+  "__test__",
+  "spec",
+  "specs",
+  "testing",
+  "testdata",
+  "test-data",
+  "fixtures",
+  "__fixtures__",
+  "__mocks__",
+  "e2e",
+  "benches",
+  "bench",
+  "benchmark",
+  "benchmarks",
 ]);
 /** Vendored or generated copies: the change's real home is elsewhere (zod's `deno/` mirror of its
  *  sources, Catch2's amalgamated single file). */
@@ -44,7 +93,9 @@ export function isTestPath(p: string): boolean {
   const segments = p.split("/");
   const file = segments.pop() ?? "";
   if (segments.some((s) => TEST_DIRS.has(s.toLowerCase()) || /^tests?[-_.]|[-_.]tests?$/i.test(s))) return true;
-  return /^conftest\.py$|^test_.*\.py$|_test\.(go|py|rs|c|cc|cpp)$|\.(test|spec)\.[cm]?[jt]sx?$|Tests?\.(java|kt|cs)$|^tests?[-_.]/i.test(file);
+  return /^conftest\.py$|^test_.*\.py$|_test\.(go|py|rs|c|cc|cpp)$|\.(test|spec)\.[cm]?[jt]sx?$|Tests?\.(java|kt|cs)$|^tests?[-_.]/i.test(
+    file,
+  );
 }
 
 /** Source code by extension, outside tests and vendored or generated copies. */
@@ -83,7 +134,8 @@ export interface CommitFacts {
   readonly changes: readonly PathChange[];
 }
 
-export type Judgement = { readonly ok: true; readonly gold: string[]; readonly query: string } | { readonly ok: false; readonly reason: string };
+export type Judgement =
+  { readonly ok: true; readonly gold: string[]; readonly query: string } | { readonly ok: false; readonly reason: string };
 
 const BOT = /\[bot\]|dependabot|renovate|github-actions/i;
 const HOUSEKEEPING = /^(revert|merge|bump|release|prepare|version|v?\d+\.\d+|chore\((release|deps)\))/i;
@@ -151,7 +203,8 @@ export function parseRetrievalManifest(json: string): RetrievalManifest {
   data.repos.forEach((r, i) => {
     const where = `bench/data/retrieval.json repos[${i}]`;
     if (!/^[\w.-]+\/[\w.-]+$/.test(r?.repo ?? "")) throw new RetrievalCorpusError(`${where}: "repo" must be owner/name`);
-    if (!RETRIEVAL_LICENSES.includes(r.license)) throw new RetrievalCorpusError(`${where}: license "${r.license}" is not one of ${RETRIEVAL_LICENSES.join(", ")}`);
+    if (!RETRIEVAL_LICENSES.includes(r.license))
+      throw new RetrievalCorpusError(`${where}: license "${r.license}" is not one of ${RETRIEVAL_LICENSES.join(", ")}`);
     if (!HEX40.test(r.head ?? "")) throw new RetrievalCorpusError(`${where}: "head" must be a full 40-hex sha`);
     if (typeof r.language !== "string" || !r.language) throw new RetrievalCorpusError(`${where}: "language" must be a non-empty string`);
     repos.set(r.repo, r);
@@ -162,7 +215,8 @@ export function parseRetrievalManifest(json: string): RetrievalManifest {
     if (typeof c?.id !== "string" || ids.has(c.id)) throw new RetrievalCorpusError(`${where}: "id" must be a unique string`);
     ids.add(c.id);
     if (!repos.has(c.repo)) throw new RetrievalCorpusError(`${where}: repo "${c.repo}" is not listed in "repos"`);
-    if (!HEX40.test(c.commit ?? "") || !HEX40.test(c.parent ?? "")) throw new RetrievalCorpusError(`${where}: "commit" and "parent" must be full 40-hex shas`);
+    if (!HEX40.test(c.commit ?? "") || !HEX40.test(c.parent ?? ""))
+      throw new RetrievalCorpusError(`${where}: "commit" and "parent" must be full 40-hex shas`);
   });
   return { rule: data.rule ?? RULE, repos: data.repos, commits: data.commits };
 }

@@ -43,6 +43,9 @@ export class IndexableFiles {
 
   /** The indexed paths, sorted. */
   files(): string[] {
-    return [...this.known].filter(([, text]) => text).map(([p]) => p).sort();
+    return [...this.known]
+      .filter(([, text]) => text)
+      .map(([p]) => p)
+      .sort();
   }
 }

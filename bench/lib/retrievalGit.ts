@@ -17,17 +17,20 @@ const FIELD = "\x1f";
 
 /** Parses `git log --name-status -M --format=<RECORD>%H<FIELD>%P<FIELD>%an<FIELD>%B<FIELD>`. */
 export function parseLog(out: string): CommitFacts[] {
-  return out.split(RECORD).slice(1).map((record) => {
-    const [commit, parents, author, message, status = ""] = record.split(FIELD);
-    const changes: PathChange[] = [];
-    for (const line of status.split("\n")) {
-      const parts = line.split("\t");
-      if (parts.length < 2) continue;
-      // R100 old new / C75 old new: the new path is the one the commit leaves.
-      changes.push({ status: parts[0].charAt(0), path: parts[parts.length - 1] });
-    }
-    return { commit, parents: parents.split(" ").filter(Boolean), author, message: message.trim(), changes };
-  });
+  return out
+    .split(RECORD)
+    .slice(1)
+    .map((record) => {
+      const [commit, parents, author, message, status = ""] = record.split(FIELD);
+      const changes: PathChange[] = [];
+      for (const line of status.split("\n")) {
+        const parts = line.split("\t");
+        if (parts.length < 2) continue;
+        // R100 old new / C75 old new: the new path is the one the commit leaves.
+        changes.push({ status: parts[0].charAt(0), path: parts[parts.length - 1] });
+      }
+      return { commit, parents: parents.split(" ").filter(Boolean), author, message: message.trim(), changes };
+    });
 }
 
 const FORMAT = `--format=${RECORD}%H${FIELD}%P${FIELD}%an${FIELD}%B${FIELD}`;
@@ -57,7 +60,10 @@ export class MirrorCheckout {
 
   /** `target`: the folder to fill and git's index file for it (both removed by dispose); a new
    *  temporary folder by default. */
-  constructor(private readonly mirror: string, target?: { readonly dir: string; readonly indexFile: string }) {
+  constructor(
+    private readonly mirror: string,
+    target?: { readonly dir: string; readonly indexFile: string },
+  ) {
     const scratch = target ? undefined : mkdtempSync(path.join(os.tmpdir(), "mixtral-retrieval-"));
     this.dir = target?.dir ?? path.join(scratch!, "ws");
     this.indexFile = target?.indexFile ?? path.join(scratch!, "index");
@@ -77,7 +83,8 @@ export class MirrorCheckout {
       this.checkoutPresentBlobs(commit);
       // Files of the previous tree that the new one lacks are still on disk: remove them.
       const now = new Set(this.files());
-      if (before) for (const p of changedPaths(this.mirror, before, commit)) if (!now.has(p)) rmSync(path.join(this.dir, p), { force: true });
+      if (before)
+        for (const p of changedPaths(this.mirror, before, commit)) if (!now.has(p)) rmSync(path.join(this.dir, p), { force: true });
     }
     this.current = commit;
     return before ? changedPaths(this.mirror, before, commit) : this.files();
@@ -88,11 +95,27 @@ export class MirrorCheckout {
   private checkoutPresentBlobs(commit: string): void {
     const env = { GIT_INDEX_FILE: this.indexFile };
     git(this.mirror, ["read-tree", "--reset", commit], env);
-    const entries = git(this.mirror, ["--work-tree", this.dir, "ls-files", "-s"], env).split("\n").filter(Boolean).map((l) => ({ sha: l.split(" ")[1], path: l.split("\t")[1] }));
-    const checked = execFileSync("git", ["--git-dir", gitDir(this.mirror), "cat-file", "--batch-check=%(objectname)"], { input: entries.map((e) => e.sha).join("\n"), encoding: "utf8", maxBuffer: 256 << 20 });
-    const missing = new Set(checked.split("\n").filter((l) => l.endsWith(" missing")).map((l) => l.split(" ")[0]));
+    const entries = git(this.mirror, ["--work-tree", this.dir, "ls-files", "-s"], env)
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => ({ sha: l.split(" ")[1], path: l.split("\t")[1] }));
+    const checked = execFileSync("git", ["--git-dir", gitDir(this.mirror), "cat-file", "--batch-check=%(objectname)"], {
+      input: entries.map((e) => e.sha).join("\n"),
+      encoding: "utf8",
+      maxBuffer: 256 << 20,
+    });
+    const missing = new Set(
+      checked
+        .split("\n")
+        .filter((l) => l.endsWith(" missing"))
+        .map((l) => l.split(" ")[0]),
+    );
     const drop = entries.filter((e) => missing.has(e.sha)).map((e) => e.path);
-    if (drop.length) execFileSync("git", ["--git-dir", gitDir(this.mirror), "--work-tree", this.dir, "update-index", "--force-remove", "-z", "--stdin"], { input: drop.join("\0"), env: { ...process.env, ...env } });
+    if (drop.length)
+      execFileSync("git", ["--git-dir", gitDir(this.mirror), "--work-tree", this.dir, "update-index", "--force-remove", "-z", "--stdin"], {
+        input: drop.join("\0"),
+        env: { ...process.env, ...env },
+      });
     git(this.mirror, ["--work-tree", this.dir, "checkout-index", "-a", "-f"], env);
   }
 

@@ -52,7 +52,11 @@ export function summarize(scores: readonly QueryScore[]): ScoreSummary {
 
 /** What an arm's first places hold: shares of source files, tests, and everything else (docs,
  *  config, generated copies), so a miss can be read as "ranked the tests first" or "the docs". */
-export function slotShares(tops: readonly (readonly string[])[], isSource: (p: string) => boolean, isTest: (p: string) => boolean): { source: number; test: number; other: number } {
+export function slotShares(
+  tops: readonly (readonly string[])[],
+  isSource: (p: string) => boolean,
+  isTest: (p: string) => boolean,
+): { source: number; test: number; other: number } {
   const all = tops.flat();
   const share = (f: (p: string) => boolean): number => (all.length ? all.filter(f).length / all.length : NaN);
   return { source: share(isSource), test: share(isTest), other: share((p) => !isSource(p) && !isTest(p)) };

@@ -33,7 +33,10 @@ export interface CommitOutcome {
   readonly query: string;
   readonly gold: readonly string[];
   readonly files: number;
-  readonly arms: Record<string, { readonly ranks: (number | null)[]; readonly top5: string[]; readonly score: QueryScore; readonly ms: number }>;
+  readonly arms: Record<
+    string,
+    { readonly ranks: (number | null)[]; readonly top5: string[]; readonly score: QueryScore; readonly ms: number }
+  >;
 }
 
 export interface RepoFigures {
@@ -71,7 +74,12 @@ export function mirroredRepos(mirrors: string, manifest: RetrievalManifest): { f
   return { found: repos.filter((r) => hasMirror(mirrors, r)), missing: repos.filter((r) => !hasMirror(mirrors, r)) };
 }
 
-async function runCommit(arms: RetrievalArm[], checkout: MirrorCheckout, mirror: string, loc: { id: string; repo: string; commit: string; parent: string }): Promise<CommitOutcome> {
+async function runCommit(
+  arms: RetrievalArm[],
+  checkout: MirrorCheckout,
+  mirror: string,
+  loc: { id: string; repo: string; commit: string; parent: string },
+): Promise<CommitOutcome> {
   const j = judgeCommit(commitFacts(mirror, loc.commit));
   if (!j.ok) throw new RetrievalCorpusError(`${loc.id} no longer passes the commit rule (${j.reason}): run retrievalCorpusTool verify`);
   const changed = checkout.checkout(loc.parent);
@@ -81,7 +89,12 @@ async function runCommit(arms: RetrievalArm[], checkout: MirrorCheckout, mirror:
     const t0 = performance.now();
     const ranked = await arm.rankFiles(j.query, RANK_LIMIT);
     const ms = performance.now() - t0;
-    out[arm.name] = { ranks: j.gold.map((g) => (ranked.includes(g) ? ranked.indexOf(g) + 1 : null)), top5: ranked.slice(0, 5), score: scoreRanking(ranked, j.gold), ms };
+    out[arm.name] = {
+      ranks: j.gold.map((g) => (ranked.includes(g) ? ranked.indexOf(g) + 1 : null)),
+      top5: ranked.slice(0, 5),
+      score: scoreRanking(ranked, j.gold),
+      ms,
+    };
   }
   return { id: loc.id, repo: loc.repo, query: j.query, gold: j.gold, files: checkout.files().length, arms: out };
 }
@@ -120,10 +133,23 @@ export async function measureLocalization(o: LocalizationOptions): Promise<Local
     }
     outcomes.push(...mine);
     const sizes = mine.map((m) => m.files).sort((a, b) => a - b);
-    repos.push({ repo, language: manifest.repos.find((r) => r.repo === repo)?.language ?? "", files: sizes[Math.floor(sizes.length / 2)] ?? 0, arms: summarizeArms(armNames, mine) });
+    repos.push({
+      repo,
+      language: manifest.repos.find((r) => r.repo === repo)?.language ?? "",
+      files: sizes[Math.floor(sizes.length / 2)] ?? 0,
+      arms: summarizeArms(armNames, mine),
+    });
   }
   const queryMs = Object.fromEntries(armNames.map((n) => [n, outcomes.map((x) => x.arms[n].ms)]));
-  return { armNames, repos: repos.filter((r) => r.arms[armNames[0]]?.n), overall: summarizeArms(armNames, outcomes), queryMs, outcomes, missing, failed };
+  return {
+    armNames,
+    repos: repos.filter((r) => r.arms[armNames[0]]?.n),
+    overall: summarizeArms(armNames, outcomes),
+    queryMs,
+    outcomes,
+    missing,
+    failed,
+  };
 }
 
 /** Writes every commit's outcome (for reading which queries fail) to `file`. */

@@ -22,7 +22,13 @@ export function newOutcomes(): SectionOutcomes {
 const firstLine = (error: unknown): string => (error instanceof Error ? error.message.split("\n")[0] : String(error));
 
 /** Runs one section: its title, its output (from `fn`), then how long it took. */
-export async function runSection(name: string, fn: () => Promise<void>, outcomes: SectionOutcomes, out: (text: string) => void, footer: () => string = () => ""): Promise<void> {
+export async function runSection(
+  name: string,
+  fn: () => Promise<void>,
+  outcomes: SectionOutcomes,
+  out: (text: string) => void,
+  footer: () => string = () => "",
+): Promise<void> {
   const t0 = performance.now();
   out(`== ${name} ==\n`);
   try {

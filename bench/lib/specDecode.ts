@@ -17,7 +17,14 @@ import { median, percentile } from "./stats";
 
 export const ARMS: readonly Speculation[] = ["off", "auto", "always"];
 
-export interface ArmRun { tokensPerSecond: number; tokens: number; proposed: number; accepted: number; drafts: number; text: string }
+export interface ArmRun {
+  tokensPerSecond: number;
+  tokens: number;
+  proposed: number;
+  accepted: number;
+  drafts: number;
+  text: string;
+}
 
 export interface EditRun {
   id: string;
@@ -49,7 +56,11 @@ export function modeledRatio(run: ArmRun, table: VerifyCostTable): number {
  *  over the prompt's tokens, for a model that writes `output`, with the verification cost of
  *  `table`. Speed relative to one token per step. What "auto" would do on the machine of the table
  *  (the H200's, run here), where only the GPU run can measure it. */
-export function simulateAuto(prompt: readonly number[], output: readonly number[], table: VerifyCostTable): { ratio: number; proposed: number; accepted: number; drafts: number } {
+export function simulateAuto(
+  prompt: readonly number[],
+  output: readonly number[],
+  table: VerifyCostTable,
+): { ratio: number; proposed: number; accepted: number; drafts: number } {
   const predictor = new LookupPredictor(prompt, new DraftPolicy(table));
   let produced = 0;
   let cost = 0;
@@ -74,21 +85,42 @@ export interface SpecDecodeFigures {
   chat?: { off: number; auto: number; ratio: number; bestOff: number; bestAuto: number; bestRatio: number; runs: number; tokens: number };
   /** Inline-completion-shaped requests (does drafting pay there?): per arm, median decode ratio
    *  to "off" and the share of drafted tokens accepted. */
-  completion?: { requests: number; tokens: number; arms: Partial<Record<Speculation, { median: number; drafts: number; acceptedShare: number }>> };
+  completion?: {
+    requests: number;
+    tokens: number;
+    arms: Partial<Record<Speculation, { median: number; drafts: number; acceptedShare: number }>>;
+  };
 }
 
 /** The refactor command's prompt for an edit (as CodeCommands builds it) and the answer the
  *  model is made to write. */
 export function editPrompt(e: Edit): { prompt: PromptSegment[]; answer: string } {
   const lines = e.before.split("\n").length - 1;
-  const built = buildFeaturePrompt("refactor", { filePath: e.path, language: e.language, selection: e.before, startLine: 1, endLine: lines, instruction: e.instruction });
+  const built = buildFeaturePrompt("refactor", {
+    filePath: e.path,
+    language: e.language,
+    selection: e.before,
+    startLine: 1,
+    endLine: lines,
+    instruction: e.instruction,
+  });
   return { prompt: built.segments, answer: "```" + e.language + "\n" + e.after + "```" };
 }
 
 async function runArm(client: EngineClient, prompt: PromptSegment[], forceTokens: number[], speculation: Speculation): Promise<ArmRun> {
-  const r = await client.generate({ slot: "chat", prompt, maxTokens: forceTokens.length, temperature: 0, forceTokens, speculation }, () => undefined);
+  const r = await client.generate(
+    { slot: "chat", prompt, maxTokens: forceTokens.length, temperature: 0, forceTokens, speculation },
+    () => undefined,
+  );
   const s = r.stats.speculation;
-  return { tokensPerSecond: r.stats.tokensPerSecond, tokens: r.stats.generatedTokens, proposed: s?.proposed ?? 0, accepted: s?.accepted ?? 0, drafts: s?.drafts ?? 0, text: r.text };
+  return {
+    tokensPerSecond: r.stats.tokensPerSecond,
+    tokens: r.stats.generatedTokens,
+    proposed: s?.proposed ?? 0,
+    accepted: s?.accepted ?? 0,
+    drafts: s?.drafts ?? 0,
+    text: r.text,
+  };
 }
 
 export interface SpecDecodeOptions {
@@ -105,7 +137,11 @@ export interface SpecDecodeOptions {
   onEdit?: (run: EditRun) => void;
 }
 
-export async function measureSpecDecode(client: EngineClient, edits: readonly Edit[], o: SpecDecodeOptions = {}): Promise<SpecDecodeFigures> {
+export async function measureSpecDecode(
+  client: EngineClient,
+  edits: readonly Edit[],
+  o: SpecDecodeOptions = {},
+): Promise<SpecDecodeFigures> {
   const arms = o.arms ?? ARMS;
   const runs: EditRun[] = [];
   for (const [i, e] of (o.completionsOnly ? [] : edits).entries()) {
@@ -125,7 +161,14 @@ export async function measureSpecDecode(client: EngineClient, edits: readonly Ed
     });
     const kept = keptLineFraction(e.before, e.after);
     const run: EditRun = {
-      id: e.id, language: e.language, kept, keepsMost: keepsMostLines(kept), promptTokens, arms: result, identical: texts.size === 1, forced,
+      id: e.id,
+      language: e.language,
+      kept,
+      keepsMost: keepsMostLines(kept),
+      promptTokens,
+      arms: result,
+      identical: texts.size === 1,
+      forced,
       simulatedGpu: simulateAuto(promptIds, forceTokens, GPU_MIXTRAL_COSTS),
     };
     runs.push(run);
@@ -138,7 +181,14 @@ export async function measureSpecDecode(client: EngineClient, edits: readonly Ed
     if (!ratios.length) continue;
     const proposed = counted.reduce((n, r) => n + r.arms[arm]!.proposed, 0);
     const accepted = counted.reduce((n, r) => n + r.arms[arm]!.accepted, 0);
-    summary[arm] = { median: median(ratios), p25: percentile(ratios, 25), p75: percentile(ratios, 75), min: Math.min(...ratios), max: Math.max(...ratios), acceptedShare: proposed ? accepted / proposed : 0 };
+    summary[arm] = {
+      median: median(ratios),
+      p25: percentile(ratios, 25),
+      p75: percentile(ratios, 75),
+      min: Math.min(...ratios),
+      max: Math.max(...ratios),
+      acceptedShare: proposed ? accepted / proposed : 0,
+    };
   }
   const figures: SpecDecodeFigures = { edits: runs, summary };
   if (o.completions || o.completionsOnly) figures.completion = await measureCompletions(client, edits, arms);
@@ -153,7 +203,11 @@ async function measureFreeChat(client: EngineClient, runs: number, tokens: numbe
   const rates: Record<"off" | "auto", number[]> = { off: [], auto: [] };
   for (let i = 0; i < runs; i++) {
     for (const arm of i % 2 ? (["auto", "off"] as const) : (["off", "auto"] as const)) {
-      const prompt = buildFeaturePrompt("ask", { question: `Run ${i}: what is a mixture of experts, in two sentences?`, language: "text", selection: "" }).segments;
+      const prompt = buildFeaturePrompt("ask", {
+        question: `Run ${i}: what is a mixture of experts, in two sentences?`,
+        language: "text",
+        selection: "",
+      }).segments;
       const r = await client.generate({ slot: "chat", prompt, maxTokens: tokens, temperature: 0, speculation: arm }, () => undefined);
       rates[arm].push(r.stats.tokensPerSecond);
     }
@@ -173,7 +227,11 @@ async function measureFreeChat(client: EngineClient, runs: number, tokens: numbe
  *  its prompt (until 2026-12-04 it was: the cursor stood before the two lines, which then opened
  *  the prompt's "code after the cursor", and every arm could copy them from there). On the chat
  *  slot: this is how to see whether the completion slot should draft. */
-async function measureCompletions(client: EngineClient, edits: readonly Edit[], arms: readonly Speculation[]): Promise<NonNullable<SpecDecodeFigures["completion"]>> {
+async function measureCompletions(
+  client: EngineClient,
+  edits: readonly Edit[],
+  arms: readonly Speculation[],
+): Promise<NonNullable<SpecDecodeFigures["completion"]>> {
   const ratios: Partial<Record<Speculation, number[]>> = {};
   const drafted: Partial<Record<Speculation, { drafts: number; proposed: number; accepted: number }>> = {};
   let tokens = 0;
@@ -203,7 +261,8 @@ async function measureCompletions(client: EngineClient, edits: readonly Edit[], 
   const out: NonNullable<SpecDecodeFigures["completion"]>["arms"] = {};
   for (const arm of arms) {
     const d = drafted[arm];
-    if (ratios[arm]?.length && d) out[arm] = { median: median(ratios[arm]!), drafts: d.drafts, acceptedShare: d.proposed ? d.accepted / d.proposed : 0 };
+    if (ratios[arm]?.length && d)
+      out[arm] = { median: median(ratios[arm]!), drafts: d.drafts, acceptedShare: d.proposed ? d.accepted / d.proposed : 0 };
   }
   return { requests, tokens: requests ? tokens / requests : 0, arms: out };
 }

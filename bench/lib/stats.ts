@@ -37,11 +37,24 @@ export function procStatusKb(pid: number, field: "VmRSS" | "VmHWM"): number {
   }
 }
 
-export interface MachineFacts { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string; commit: string; dirty: boolean; date: string }
+export interface MachineFacts {
+  cpus: number;
+  cpuModel: string;
+  memoryGiB: number;
+  node: string;
+  platform: string;
+  commit: string;
+  dirty: boolean;
+  date: string;
+}
 
 export function machineFacts(repo: string): MachineFacts {
   const git = (...args: string[]): string => {
-    try { return execFileSync("git", args, { cwd: repo, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim(); } catch { return ""; }
+    try {
+      return execFileSync("git", args, { cwd: repo, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    } catch {
+      return "";
+    }
   };
   return {
     cpus: os.cpus().length,

@@ -25,7 +25,12 @@ export async function measureVerifyCost(o: VerifyCostOptions): Promise<VerifyCos
   const ks = o.ks ?? [1, 2, 4, 8, 16, 32];
   const depth = o.depth ?? 512;
   const runs = o.runs ?? 5;
-  const llama = await lib.getLlama({ gpu: o.gpu ? "auto" : false, build: "never", maxThreads: o.threads, logLevel: lib.LlamaLogLevel.error });
+  const llama = await lib.getLlama({
+    gpu: o.gpu ? "auto" : false,
+    build: "never",
+    maxThreads: o.threads,
+    logLevel: lib.LlamaLogLevel.error,
+  });
   const model = await llama.loadModel({ modelPath: o.modelPath, gpuLayers: o.gpu ? "max" : 0 });
   const context = await model.createContext({ contextSize: depth + 2 * Math.max(...ks) + 8, sequences: 1 });
   try {
@@ -36,7 +41,10 @@ export async function measureVerifyCost(o: VerifyCostOptions): Promise<VerifyCos
     const times = new Map<number, number[]>(ks.map((k) => [k, []]));
     for (let r = 0; r < runs + 1; r++) {
       for (const k of ks) {
-        const input = Array.from({ length: k }, (_, i) => [vocab[(i * 3 + r) % vocab.length], { generateNext: { token: true, options: { temperature: 0 } } }] as const);
+        const input = Array.from(
+          { length: k },
+          (_, i) => [vocab[(i * 3 + r) % vocab.length], { generateNext: { token: true, options: { temperature: 0 } } }] as const,
+        );
         const t0 = performance.now();
         await sequence.controlledEvaluate(input.map(([t, opts]) => [t, opts]));
         const ms = performance.now() - t0;
@@ -57,6 +65,9 @@ if (require.main === module) {
   const [modelPath, threads] = process.argv.slice(2);
   measureVerifyCost({ modelPath, threads: Number(threads ?? 1) }).then(
     (f) => process.stdout.write(f.rows.map(([k, ms, r]) => `k=${k} ${ms.toFixed(2)} ms ${r.toFixed(2)}x`).join("\n") + "\n"),
-    (e: unknown) => { process.stderr.write(`${String(e)}\n`); process.exitCode = 1; },
+    (e: unknown) => {
+      process.stderr.write(`${String(e)}\n`);
+      process.exitCode = 1;
+    },
   );
 }

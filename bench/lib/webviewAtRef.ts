@@ -14,8 +14,15 @@ export async function buildWebviewAt(repo: string, ref: string): Promise<string>
   const esbuild = await import("esbuild");
   // The same options as esbuild.mjs's webview bundle; packages resolve from this checkout.
   await esbuild.build({
-    entryPoints: [path.join(dir, "webview/main.ts")], bundle: true, format: "iife", platform: "browser", target: "es2022",
-    loader: { ".css": "text" }, outfile, logLevel: "error", nodePaths: [path.join(repo, "node_modules")],
+    entryPoints: [path.join(dir, "webview/main.ts")],
+    bundle: true,
+    format: "iife",
+    platform: "browser",
+    target: "es2022",
+    loader: { ".css": "text" },
+    outfile,
+    logLevel: "error",
+    nodePaths: [path.join(repo, "node_modules")],
   });
   return outfile;
 }

@@ -17,9 +17,22 @@ const FLAVOURS = {
   // 4.139's VS Code ships ripgrep for every platform inside @vscode/ripgrep-universal. Its web
   // workbench reads a test `payload` only with the smoke-test driver on, which 4.139's CLI passes
   // through with --vscode-option (4.104 has neither the check nor the option).
-  current: { version: "4.139.1", vscode: "1.139.1", node: "24.22.3", ripgrep: "@vscode/ripgrep-universal/bin/linux-x64/rg", extensionTestArgs: ["--vscode-option", "enable-smoke-test-driver"] },
+  current: {
+    version: "4.139.1",
+    vscode: "1.139.1",
+    node: "24.22.3",
+    ripgrep: "@vscode/ripgrep-universal/bin/linux-x64/rg",
+    extensionTestArgs: ["--vscode-option", "enable-smoke-test-driver"],
+  },
   // 4.104's @vscode/ripgrep 1.15.14 downloads rg from GitHub at install unless its cache is seeded.
-  min: { version: "4.104.0", vscode: "1.104.0", node: "22.23.5", ripgrep: "@vscode/ripgrep/bin/rg", ripgrepCache: { version: "1.15.14", asset: "ripgrep-v13.0.0-13-x86_64-unknown-linux-musl.tar.gz" }, extensionTestArgs: [] },
+  min: {
+    version: "4.104.0",
+    vscode: "1.104.0",
+    node: "22.23.5",
+    ripgrep: "@vscode/ripgrep/bin/rg",
+    ripgrepCache: { version: "1.15.14", asset: "ripgrep-v13.0.0-13-x86_64-unknown-linux-musl.tar.gz" },
+    extensionTestArgs: [],
+  },
 };
 const FLAVOUR_NAME = process.env.MIXTRAL_CODE_SERVER || "current";
 if (!FLAVOURS[FLAVOUR_NAME]) throw new Error(`MIXTRAL_CODE_SERVER=${FLAVOUR_NAME}: expected one of ${Object.keys(FLAVOURS).join(", ")}`);
@@ -34,7 +47,15 @@ export const CODE_SERVER_ENTRY = join(CODE_SERVER_PREFIX, "node_modules", "code-
 /** The Node that runs code-server, its extension host and, forked from there, our engine. */
 export const CODE_SERVER_NODE = nodeRuntimePaths(FLAVOUR.node).node;
 // Present only when code-server's postinstall (the nested install of VS Code's modules) ran.
-const VSCODE_RIPGREP = join(CODE_SERVER_PREFIX, "node_modules", "code-server", "lib", "vscode", "node_modules", ...FLAVOUR.ripgrep.split("/"));
+const VSCODE_RIPGREP = join(
+  CODE_SERVER_PREFIX,
+  "node_modules",
+  "code-server",
+  "lib",
+  "vscode",
+  "node_modules",
+  ...FLAVOUR.ripgrep.split("/"),
+);
 const MARKER = join(CODE_SERVER_PREFIX, `.installed-${CODE_SERVER_VERSION}`);
 
 // @vscode/ripgrep's postinstall runs `tar xvf <file> -C bin/` on the cached asset and expects
@@ -61,9 +82,13 @@ export async function ensureCodeServer({ log = (m) => process.stderr.write(`${m}
   if (existsSync(MARKER) && existsSync(CODE_SERVER_ENTRY) && existsSync(VSCODE_RIPGREP)) return CODE_SERVER_ENTRY;
   checkCodeServerBuildDeps({ ripgrep: !!FLAVOUR.ripgrepCache });
   if (process.platform !== "linux" || process.arch !== "x64") {
-    throw Object.assign(new Error("The offline harness provisions code-server on Linux x64 only; elsewhere use `npm run test:desktop`."), { name: "HarnessError" });
+    throw Object.assign(new Error("The offline harness provisions code-server on Linux x64 only; elsewhere use `npm run test:desktop`."), {
+      name: "HarnessError",
+    });
   }
-  log(`Installing code-server@${CODE_SERVER_VERSION} (VS Code ${VSCODE_VERSION}, Node ${FLAVOUR.node}) into ${CODE_SERVER_PREFIX} (once, ~3 minutes on 2 cores)...`);
+  log(
+    `Installing code-server@${CODE_SERVER_VERSION} (VS Code ${VSCODE_VERSION}, Node ${FLAVOUR.node}) into ${CODE_SERVER_PREFIX} (once, ~3 minutes on 2 cores)...`,
+  );
   rmSync(CODE_SERVER_PREFIX, { recursive: true, force: true });
   mkdirSync(CODE_SERVER_PREFIX, { recursive: true });
   // A package.json of its own keeps npm from walking up into the project's.
@@ -86,15 +111,20 @@ export async function ensureCodeServer({ log = (m) => process.stderr.write(`${m}
     npm_config_update_notifier: "false",
   };
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-  const code = await run(npm, ["install", "--prefix", CODE_SERVER_PREFIX, "--no-save", "--no-package-lock", `code-server@${CODE_SERVER_VERSION}`], {
-    cwd: CODE_SERVER_PREFIX,
-    env,
-  });
+  const code = await run(
+    npm,
+    ["install", "--prefix", CODE_SERVER_PREFIX, "--no-save", "--no-package-lock", `code-server@${CODE_SERVER_VERSION}`],
+    {
+      cwd: CODE_SERVER_PREFIX,
+      env,
+    },
+  );
   if (code !== 0 || !existsSync(CODE_SERVER_ENTRY) || !existsSync(VSCODE_RIPGREP)) {
     throw Object.assign(
       new Error(
         `Installing code-server@${CODE_SERVER_VERSION} failed (npm exit ${code}). It needs the npm registry and, from apt:\n` +
-          "  sudo apt-get install -y libkrb5-dev build-essential python3" + (FLAVOUR.ripgrepCache ? " ripgrep" : ""),
+          "  sudo apt-get install -y libkrb5-dev build-essential python3" +
+          (FLAVOUR.ripgrepCache ? " ripgrep" : ""),
       ),
       { name: "HarnessError" },
     );
@@ -129,15 +159,26 @@ function serverEnv(profile, extra = {}) {
 }
 
 function commonArgs(profile) {
-  return ["--user-data-dir", profile.userDataDir, "--extensions-dir", profile.extensionsDir, "--disable-telemetry", "--disable-update-check"];
+  return [
+    "--user-data-dir",
+    profile.userDataDir,
+    "--extensions-dir",
+    profile.extensionsDir,
+    "--disable-telemetry",
+    "--disable-update-check",
+  ];
 }
 
 /** Installs a VSIX into the profile's extensions dir (code-server's CLI, no server needed). */
 export async function installVsix(vsixPath, profile) {
   const entry = await ensureCodeServer();
-  const { code, stdout, stderr } = await capture(CODE_SERVER_NODE, [entry, ...commonArgs(profile), "--install-extension", vsixPath, "--force"], {
-    env: serverEnv(profile),
-  });
+  const { code, stdout, stderr } = await capture(
+    CODE_SERVER_NODE,
+    [entry, ...commonArgs(profile), "--install-extension", vsixPath, "--force"],
+    {
+      env: serverEnv(profile),
+    },
+  );
   if (code !== 0 || /Failed|error/i.test(stderr)) {
     throw new Error(`code-server --install-extension ${vsixPath} failed (exit ${code}):\n${stdout}${stderr}`);
   }
@@ -166,15 +207,38 @@ async function waitForHealthz(url, child, timeoutMs) {
  * 1.139's built web workbench reads it only with the smoke-test driver enabled.
  * Resolves with { url, port, child, stop() }; the server's output goes to `onOutput`.
  */
-export async function startCodeServer({ profile, port, env = {}, offline = true, workspaceTrust = false, extensionTests = false, onOutput = (s) => process.stderr.write(s), timeoutMs = 60_000 } = {}) {
+export async function startCodeServer({
+  profile,
+  port,
+  env = {},
+  offline = true,
+  workspaceTrust = false,
+  extensionTests = false,
+  onOutput = (s) => process.stderr.write(s),
+  timeoutMs = 60_000,
+} = {}) {
   const entry = await ensureCodeServer();
   port ??= await freePort();
   const trustArgs = workspaceTrust ? [] : ["--disable-workspace-trust"];
   const testArgs = extensionTests ? FLAVOUR.extensionTestArgs : [];
-  const args = [entry, "--bind-addr", `127.0.0.1:${port}`, "--auth", "none", ...commonArgs(profile), ...trustArgs, ...testArgs, "--disable-getting-started-override", "--ignore-last-opened"];
+  const args = [
+    entry,
+    "--bind-addr",
+    `127.0.0.1:${port}`,
+    "--auth",
+    "none",
+    ...commonArgs(profile),
+    ...trustArgs,
+    ...testArgs,
+    "--disable-getting-started-override",
+    "--ignore-last-opened",
+  ];
   // An empty gallery turns the marketplace off: offline, every open-vsx.org query only logs errors.
   const galleryEnv = offline ? { EXTENSIONS_GALLERY: "{}" } : {};
-  const child = spawnGroup(CODE_SERVER_NODE, args, { env: serverEnv(profile, { ...galleryEnv, ...env }), stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawnGroup(CODE_SERVER_NODE, args, {
+    env: serverEnv(profile, { ...galleryEnv, ...env }),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   child.stdout.on("data", (d) => onOutput(String(d)));
   child.stderr.on("data", (d) => onOutput(String(d)));
   const url = `http://127.0.0.1:${port}/`;

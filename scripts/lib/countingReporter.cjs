@@ -9,7 +9,10 @@ class CountingReporter extends reporters.Spec {
     super(runner, options);
     const failedTitles = [];
     runner.on("fail", (test, err) => {
-      const message = String(err?.message ?? err).split("\n").find((l) => l.trim()) ?? "";
+      const message =
+        String(err?.message ?? err)
+          .split("\n")
+          .find((l) => l.trim()) ?? "";
       failedTitles.push(`${test.fullTitle()}: ${message.trim().slice(0, 300)}`);
     });
     runner.once("end", () => {

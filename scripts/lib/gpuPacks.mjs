@@ -15,8 +15,16 @@ import { capture } from "./proc.mjs";
 /** vsce target → its GPU packs ([package name under @node-llama-cpp, backend]). Others have none:
  *  macOS ships Metal in its CPU package; node-llama-cpp publishes no GPU build for ARM Linux/Windows. */
 export const TARGET_GPU_PACKS = {
-  "linux-x64": [["linux-x64-cuda", "cuda"], ["linux-x64-cuda-ext", "cuda-ext"], ["linux-x64-vulkan", "vulkan"]],
-  "win32-x64": [["win-x64-cuda", "cuda"], ["win-x64-cuda-ext", "cuda-ext"], ["win-x64-vulkan", "vulkan"]],
+  "linux-x64": [
+    ["linux-x64-cuda", "cuda"],
+    ["linux-x64-cuda-ext", "cuda-ext"],
+    ["linux-x64-vulkan", "vulkan"],
+  ],
+  "win32-x64": [
+    ["win-x64-cuda", "cuda"],
+    ["win-x64-cuda-ext", "cuda-ext"],
+    ["win-x64-vulkan", "vulkan"],
+  ],
 };
 
 export const MANIFEST_FILE = "gpu-packs.json";
@@ -50,7 +58,15 @@ export async function gpuPackManifest(target, { log = (m) => process.stderr.writ
     // The registry's canonical URL, whatever registry or proxy npm is configured with here: users
     // download from registry.npmjs.org (or their own mirror through mixtral.gpu.packMirror).
     const tarball = `https://registry.npmjs.org/@node-llama-cpp/${name}/-/${name}-${version}.tgz`;
-    packs.push({ name, version, backend, tarball, size: statSync(file).size, unpackedSize: await unpackedSize(file), integrity: dist.integrity });
+    packs.push({
+      name,
+      version,
+      backend,
+      tarball,
+      size: statSync(file).size,
+      unpackedSize: await unpackedSize(file),
+      integrity: dist.integrity,
+    });
   }
   const manifest = { schema: 1, nodeLlamaCppVersion: version, target, packs, source: llamaSourceEntry(version) };
   mkdirSync(gpuPackCacheDir(version), { recursive: true });
@@ -68,7 +84,12 @@ function llamaSourceEntry(version) {
   if (entry?.version !== version || !/^sha512-[A-Za-z0-9+/]{86}==$/.test(entry?.integrity ?? "")) {
     throw new Error(`package-lock.json has no sha512 integrity for node-llama-cpp@${version}; run npm install`);
   }
-  return { name: "node-llama-cpp", version, tarball: `https://registry.npmjs.org/node-llama-cpp/-/node-llama-cpp-${version}.tgz`, integrity: entry.integrity };
+  return {
+    name: "node-llama-cpp",
+    version,
+    tarball: `https://registry.npmjs.org/node-llama-cpp/-/node-llama-cpp-${version}.tgz`,
+    integrity: entry.integrity,
+  };
 }
 
 /** Writes dist/gpu-packs.json for `target` (an empty pack list for targets without GPU packs). */
@@ -88,9 +109,13 @@ export async function cachedPackTarball(name, version = nodeLlamaCppVersion(), l
 
 async function registryDist(spec) {
   const r = await capture("npm", ["view", spec, "dist", "--json"], { cwd: REPO_ROOT });
-  if (r.code !== 0) throw Object.assign(new Error(`npm view ${spec} failed (packaging the GPU pack manifest needs the npm registry):\n${r.stderr}`), { name: "HarnessError" });
+  if (r.code !== 0)
+    throw Object.assign(new Error(`npm view ${spec} failed (packaging the GPU pack manifest needs the npm registry):\n${r.stderr}`), {
+      name: "HarnessError",
+    });
   const dist = JSON.parse(r.stdout);
-  if (typeof dist?.tarball !== "string" || !/^sha512-[A-Za-z0-9+/]{86}==$/.test(dist?.integrity ?? "")) throw new Error(`${spec}: the registry gave no tarball URL or sha512 integrity`);
+  if (typeof dist?.tarball !== "string" || !/^sha512-[A-Za-z0-9+/]{86}==$/.test(dist?.integrity ?? ""))
+    throw new Error(`${spec}: the registry gave no tarball URL or sha512 integrity`);
   return dist;
 }
 
@@ -101,14 +126,21 @@ async function downloadVerified(name, version, dist, log) {
     mkdirSync(dir, { recursive: true });
     // npm pack: the registry, proxy and credentials npm is configured with (CI's, a mirror's).
     log(`Fetching @node-llama-cpp/${name}@${version} with npm pack (once, into ${dir})...`);
-    const packed = await capture("npm", ["pack", `@node-llama-cpp/${name}@${version}`, "--pack-destination", dir, "--silent"], { cwd: dir });
-    if (packed.code !== 0) throw Object.assign(new Error(`npm pack @node-llama-cpp/${name}@${version} failed (it needs the npm registry):\n${packed.stderr}`), { name: "HarnessError" });
+    const packed = await capture("npm", ["pack", `@node-llama-cpp/${name}@${version}`, "--pack-destination", dir, "--silent"], {
+      cwd: dir,
+    });
+    if (packed.code !== 0)
+      throw Object.assign(new Error(`npm pack @node-llama-cpp/${name}@${version} failed (it needs the npm registry):\n${packed.stderr}`), {
+        name: "HarnessError",
+      });
     renameSync(join(dir, packed.stdout.trim().split("\n").pop()), file);
   }
   const got = `sha512-${await sha512Base64(file)}`;
   if (got !== dist.integrity) {
     rmSync(file, { force: true });
-    throw new Error(`${name}-${version}.tgz does not match the registry's integrity (${got.slice(0, 20)}… ≠ ${dist.integrity.slice(0, 20)}…); deleted, run again`);
+    throw new Error(
+      `${name}-${version}.tgz does not match the registry's integrity (${got.slice(0, 20)}… ≠ ${dist.integrity.slice(0, 20)}…); deleted, run again`,
+    );
   }
   return file;
 }
@@ -116,12 +148,20 @@ async function downloadVerified(name, version, dist, log) {
 function sha512Base64(file) {
   return new Promise((resolve, reject) => {
     const hash = createHash("sha512");
-    createReadStream(file).on("data", (c) => hash.update(c)).on("error", reject).on("end", () => resolve(hash.digest("base64")));
+    createReadStream(file)
+      .on("data", (c) => hash.update(c))
+      .on("error", reject)
+      .on("end", () => resolve(hash.digest("base64")));
   });
 }
 
 async function unpackedSize(file) {
   let total = 0;
-  await tar.t({ file, onReadEntry: (e) => { total += e.size ?? 0; } });
+  await tar.t({
+    file,
+    onReadEntry: (e) => {
+      total += e.size ?? 0;
+    },
+  });
   return total;
 }

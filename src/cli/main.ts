@@ -18,11 +18,26 @@ const commands: Record<string, Command> = {
   // Subcommands register here, one line each.
   fixture: { summary: "write the tiny Mixtral-architecture test GGUF", load: async () => fixture },
   doctor: { summary: "report backend, GPU/RAM, model file checks, what fits and the speed ceiling (--json)", load: async () => doctor },
-  "gpu-check": { summary: "load a model in the real engine as the extension would: which backend decodes, fallbacks and why", load: async () => gpuCheck },
-  "gpu-build": { summary: "build CUDA support for this machine from the bundled llama.cpp source (--arch, --check)", load: async () => gpuBuild },
-  "gpu-pack": { summary: "list, install (--backend, --from FILE offline) or remove the GPU binaries (CUDA, Vulkan)", load: async () => gpuPack },
-  index: { summary: "index a folder as the extension does (--stats); kept in the user's cache folder", load: async () => ({ run: workspaceIndex.runIndex }) },
-  search: { summary: "search a folder's index: best chunks first (--json, --limit N)", load: async () => ({ run: workspaceIndex.runSearch }) },
+  "gpu-check": {
+    summary: "load a model in the real engine as the extension would: which backend decodes, fallbacks and why",
+    load: async () => gpuCheck,
+  },
+  "gpu-build": {
+    summary: "build CUDA support for this machine from the bundled llama.cpp source (--arch, --check)",
+    load: async () => gpuBuild,
+  },
+  "gpu-pack": {
+    summary: "list, install (--backend, --from FILE offline) or remove the GPU binaries (CUDA, Vulkan)",
+    load: async () => gpuPack,
+  },
+  index: {
+    summary: "index a folder as the extension does (--stats); kept in the user's cache folder",
+    load: async () => ({ run: workspaceIndex.runIndex }),
+  },
+  search: {
+    summary: "search a folder's index: best chunks first (--json, --limit N)",
+    load: async () => ({ run: workspaceIndex.runSearch }),
+  },
   prompt: { summary: "print a conversation's prompt as Mixtral sees it (text, or token ids with --tokens)", load: async () => prompt },
 };
 
@@ -30,7 +45,9 @@ async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
   const command = name ? commands[name] : undefined;
   if (!command) {
-    const list = Object.entries(commands).map(([n, c]) => `  ${n.padEnd(10)} ${c.summary}`).join("\n");
+    const list = Object.entries(commands)
+      .map(([n, c]) => `  ${n.padEnd(10)} ${c.summary}`)
+      .join("\n");
     process.stderr.write(`usage: mixtral-local <command> [options]\n\ncommands:\n${list}\n`);
     return name && name !== "--help" && name !== "help" ? 2 : 0;
   }
@@ -38,7 +55,9 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
+  (code) => {
+    process.exitCode = code;
+  },
   (err: unknown) => {
     process.stderr.write(`mixtral-local: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;

@@ -33,7 +33,11 @@ export class MixtralError extends Error {
   /** Each subclass's default code; a raise site may pass a more precise one. */
   static readonly code: ErrorCode = "internal";
   readonly code: ErrorCode;
-  constructor(message: string, readonly hint?: string, code?: ErrorCode) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+    code?: ErrorCode,
+  ) {
     super(message);
     this.name = new.target.name;
     this.code = code ?? (new.target as typeof MixtralError).code;
@@ -60,7 +64,13 @@ export class InvalidOptionsError extends MixtralError {
 /** The newest message (with the system text) does not fit the context even alone; `tokens` and
  *  `limit` let an adapter say what to change (the code stays invalidOptions, as before). */
 export class PromptTooLongError extends InvalidOptionsError {
-  constructor(message: string, hint: string, readonly tokens: number, readonly limit: number, readonly contextSize: number) {
+  constructor(
+    message: string,
+    hint: string,
+    readonly tokens: number,
+    readonly limit: number,
+    readonly contextSize: number,
+  ) {
     super(message, hint);
   }
 }

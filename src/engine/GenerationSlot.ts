@@ -3,7 +3,12 @@
 // cache; the prompt is evaluated in chunks so an abort is honoured within one chunk (node-llama-cpp
 // ignores an abort until a whole prompt is evaluated: 21 s measured for 3,105 tokens).
 import type {
-  LlamaContext, LlamaContextSequence, LlamaGrammar, LlamaGrammarEvaluationState, LlamaModel, Token,
+  LlamaContext,
+  LlamaContextSequence,
+  LlamaGrammar,
+  LlamaGrammarEvaluationState,
+  LlamaModel,
+  Token,
 } from "node-llama-cpp" with { "resolution-mode": "import" };
 import type { GenerateOptions, GenerationStats, Slot, StopReason } from "../shared/engineProtocol";
 import { CPU_MIXTRAL_COSTS, DraftPolicy, GPU_MIXTRAL_COSTS } from "../core/speculation/draftPolicy";
@@ -77,7 +82,10 @@ export class GenerationSlot {
   private readonly jobs = new Map<string, Job>();
   private tail: Promise<void> = Promise.resolve();
 
-  constructor(private readonly options: SlotOptions, private readonly deps: SlotDeps) {
+  constructor(
+    private readonly options: SlotOptions,
+    private readonly deps: SlotDeps,
+  ) {
     this.name = options.name;
     this.sequence = options.context.getSequence();
   }
@@ -133,9 +141,16 @@ export class GenerationSlot {
       const predictor = this.speculation(options, prompt.tokens, constraint);
       const stream = new TextStream(this.deps.model, prompt.tokens, [...(options.stopStrings ?? []), ...constraint.stops]);
       const emit = chunkSender(job.requestId);
-      const decoded: Decoded = prompt.maxTokens > 0
-        ? await this.decode(job, prompt, { options, constraint, forced, predictor }, (token) => emit(stream.push(token)), () => stream.stopStringHit)
-        : { stopReason: "maxTokens", generated: 0 };
+      const decoded: Decoded =
+        prompt.maxTokens > 0
+          ? await this.decode(
+              job,
+              prompt,
+              { options, constraint, forced, predictor },
+              (token) => emit(stream.push(token)),
+              () => stream.stopStringHit,
+            )
+          : { stopReason: "maxTokens", generated: 0 };
       emit(stream.finish());
       const text = constraint.grammar?.trimWhitespaceSuffix ? stream.fullText.trimEnd() : stream.fullText;
       const stats = generationStats(prompt, decoded, started);
@@ -158,7 +173,10 @@ export class GenerationSlot {
     if (tokens.length === 0) throw new EngineFailure("invalidOptions", "The prompt is empty.");
     const room = sequence.contextSize - tokens.length;
     if (room < 1) {
-      throw new EngineFailure("contextFull", `The prompt has ${tokens.length} tokens but the ${this.name} context holds ${sequence.contextSize}. Shorten the conversation or raise mixtral.contextSize.`);
+      throw new EngineFailure(
+        "contextFull",
+        `The prompt has ${tokens.length} tokens but the ${this.name} context holds ${sequence.contextSize}. Shorten the conversation or raise mixtral.contextSize.`,
+      );
     }
     // At least one token is evaluated to get fresh logits.
     const reuse = Math.min(sequence.compareContextTokens(tokens).firstDifferentIndex, tokens.length - 1);
@@ -179,12 +197,17 @@ export class GenerationSlot {
   /** The request's grammar (GBNF, else a JSON schema), with its evaluation state and stop texts. */
   private async constraint(options: GenerateOptions): Promise<Constraint> {
     const { grammars, lib, model } = this.deps;
-    const grammar = options.grammar ? await grammars.gbnf(options.grammar)
-      : options.jsonSchema ? await grammars.jsonSchema(options.jsonSchema) : undefined;
+    const grammar = options.grammar
+      ? await grammars.gbnf(options.grammar)
+      : options.jsonSchema
+        ? await grammars.jsonSchema(options.jsonSchema)
+        : undefined;
     if (!grammar) return { stops: [] };
     // A JSON-schema grammar lets whitespace follow the finished value without end: its own stop
     // trigger (four newlines) ends the answer there, as LlamaChatSession does.
-    const stops = grammar.stopGenerationTriggers.map((t) => (typeof t === "string" ? t : Array.isArray(t) ? t.filter((v) => typeof v === "string").join("") : t.toString()));
+    const stops = grammar.stopGenerationTriggers.map((t) =>
+      typeof t === "string" ? t : Array.isArray(t) ? t.filter((v) => typeof v === "string").join("") : t.toString(),
+    );
     return { grammar, state: new lib.LlamaGrammarEvaluationState({ model, grammar }), stops };
   }
 
@@ -219,28 +242,41 @@ export class GenerationSlot {
   ): Promise<Decoded> {
     const { model } = this.deps;
     const { options, constraint, forced, predictor } = how;
-    const sampling = options.temperature > 0
-      ? { temperature: options.temperature, topK: 40, topP: 0.95, seed: options.seed }
-      : { temperature: 0 };
+    const sampling =
+      options.temperature > 0 ? { temperature: options.temperature, topK: 40, topP: 0.95, seed: options.seed } : { temperature: 0 };
     const pending = prompt.tokens.slice(prompt.position);
     // The plain path samples once per token, in order: the bias function counts positions.
     let forcedAt = 0;
     const source = predictor
       ? speculativeTokens(this.sequence, pending, { sampling, predictor, forced })
       : this.sequence.evaluate(pending, {
-        ...sampling, grammarEvaluationState: constraint.state, ...(forced ? { tokenBias: () => forced.at(forcedAt++) ?? forced.none } : {}),
-      });
+          ...sampling,
+          grammarEvaluationState: constraint.state,
+          ...(forced ? { tokenBias: () => forced.at(forcedAt++) ?? forced.none } : {}),
+        });
     const decoded: Decoded = { stopReason: "maxTokens", generated: 0 };
     const stopKeepingAwake = allOnGpu(model) ? keepAwake() : undefined;
     try {
       for await (const token of source) {
-        if (job.aborted) { decoded.stopReason = "abort"; break; }
+        if (job.aborted) {
+          decoded.stopReason = "abort";
+          break;
+        }
         decoded.firstTokenAt ??= performance.now();
-        if (model.isEogToken(token)) { decoded.stopReason = "eos"; break; }
+        if (model.isEogToken(token)) {
+          decoded.stopReason = "eos";
+          break;
+        }
         decoded.generated++;
         onToken(token);
-        if (stopStringHit()) { decoded.stopReason = "stopString"; break; }
-        if (decoded.generated >= prompt.maxTokens) { decoded.stopReason = "maxTokens"; break; }
+        if (stopStringHit()) {
+          decoded.stopReason = "stopString";
+          break;
+        }
+        if (decoded.generated >= prompt.maxTokens) {
+          decoded.stopReason = "maxTokens";
+          break;
+        }
       }
     } finally {
       stopKeepingAwake?.();

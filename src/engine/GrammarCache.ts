@@ -19,9 +19,11 @@ export class GrammarCache {
   /** A grammar from a JSON schema (createGrammarForJsonSchema). The schema is data from the host
    *  (tool schemas, converted by src/core/lm/grammarSchema.ts). */
   jsonSchema(schema: Record<string, unknown>): Promise<LlamaGrammar> {
-    return this.cached(`json:${JSON.stringify(schema)}`,
+    return this.cached(
+      `json:${JSON.stringify(schema)}`,
       () => this.llama.createGrammarForJsonSchema(schema as Parameters<Llama["createGrammarForJsonSchema"]>[0]),
-      "The JSON schema cannot be turned into a grammar");
+      "The JSON schema cannot be turned into a grammar",
+    );
   }
 
   private cached(key: string, create: () => Promise<LlamaGrammar>, failure: string): Promise<LlamaGrammar> {

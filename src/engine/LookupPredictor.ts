@@ -20,7 +20,10 @@ export class LookupPredictor {
 
   /** @param input the prompt's tokens: what drafts copy from, and what comes before the output
    *  (a match may reach back into it) */
-  constructor(private readonly input: readonly number[], private readonly policy: DraftPolicy) {
+  constructor(
+    private readonly input: readonly number[],
+    private readonly policy: DraftPolicy,
+  ) {
     // The last input token has no continuation to offer.
     for (let i = 0; i < input.length - 1; i++) {
       const list = this.positions.get(input[i]);

@@ -57,22 +57,39 @@ export function probeBackend(gpu: GpuBackend, options: ProbeOptions = {}): Promi
     });
     let stdout = "";
     let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => { stdout += d; });
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      stdout += d;
+    });
     // Keep the tail: the native error line is printed last, just before the abort.
-    child.stderr.setEncoding("utf8").on("data", (d: string) => { stderr = (stderr + d).slice(-16_384); });
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      stderr = (stderr + d).slice(-16_384);
+    });
     let timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; child.kill("SIGKILL"); }, options.timeoutMs ?? PROBE_TIMEOUT_MS);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, options.timeoutMs ?? PROBE_TIMEOUT_MS);
     const finish = (code: number | null, signal: NodeJS.Signals | null, spawnError?: Error) => {
       clearTimeout(timer);
       const ms = performance.now() - started;
-      const line = (mark: string) => stdout.split("\n").find((l) => l.startsWith(mark))?.slice(mark.length);
+      const line = (mark: string) =>
+        stdout
+          .split("\n")
+          .find((l) => l.startsWith(mark))
+          ?.slice(mark.length);
       const ok = line(RESULT);
       if (code === 0 && ok) {
         resolve({ ok: true, result: JSON.parse(ok) as ProbeSuccess, ms });
         return;
       }
       const reported = line(FAILED);
-      const error = spawnError?.message ?? (reported ? (JSON.parse(reported) as string) : timedOut ? `no answer within ${Math.round((options.timeoutMs ?? PROBE_TIMEOUT_MS) / 1000)} s` : undefined);
+      const error =
+        spawnError?.message ??
+        (reported
+          ? (JSON.parse(reported) as string)
+          : timedOut
+            ? `no answer within ${Math.round((options.timeoutMs ?? PROBE_TIMEOUT_MS) / 1000)} s`
+            : undefined);
       resolve({ ok: false, exit: { signal, exitCode: code, stderr, error }, ms });
     };
     child.once("error", (error) => finish(null, null, error));
@@ -85,17 +102,21 @@ export async function probeMain(libPromise: Promise<NodeLlamaCpp>, gpu: GpuBacke
   const done = (text: string, code: number) => process.stdout.write(text + "\n", () => process.exit(code));
   try {
     const lib = await libPromise;
-    const llama = await lib.getLlama({
-      gpu,
-      build: "never",
-      maxThreads: 1,
-      logLevel: lib.LlamaLogLevel.warn,
-      logger: (_level, message) => { if (message.trim()) process.stderr.write(`${message.trimEnd()}\n`); },
-      progressLogs: true,
-    }).catch((error: unknown) => {
-      diagnoseLibraries(gpu);
-      throw error;
-    });
+    const llama = await lib
+      .getLlama({
+        gpu,
+        build: "never",
+        maxThreads: 1,
+        logLevel: lib.LlamaLogLevel.warn,
+        logger: (_level, message) => {
+          if (message.trim()) process.stderr.write(`${message.trimEnd()}\n`);
+        },
+        progressLogs: true,
+      })
+      .catch((error: unknown) => {
+        diagnoseLibraries(gpu);
+        throw error;
+      });
     if (llama.gpu !== gpu) throw new Error(`node-llama-cpp loaded ${llama.gpu === false ? "CPU" : llama.gpu} binaries, not ${gpu}`);
     const model = await llama.loadModel({ modelPath: path.join(__dirname, "probe-model.gguf"), gpuLayers: "max" });
     if (model.gpuLayers === 0) throw new Error("no layer could be put on the GPU");
@@ -105,7 +126,13 @@ export async function probeMain(libPromise: Promise<NodeLlamaCpp>, gpu: GpuBacke
       void token;
       if (++tokens >= PROBE_TOKENS) break;
     }
-    const result: ProbeSuccess = { gpu, binaries: loadedBinaryFolder(), gpuNames: await llama.getGpuDeviceNames(), gpuLayers: model.gpuLayers, tokens };
+    const result: ProbeSuccess = {
+      gpu,
+      binaries: loadedBinaryFolder(),
+      gpuNames: await llama.getGpuDeviceNames(),
+      gpuLayers: model.gpuLayers,
+      tokens,
+    };
     done(RESULT + JSON.stringify(result), 0);
   } catch (error) {
     done(FAILED + JSON.stringify(error instanceof Error ? error.message : String(error)), 1);
@@ -125,7 +152,11 @@ function diagnoseLibraries(gpu: GpuBackend): void {
   if (!dir) return;
   const walk = (folder: string, depth: number): void => {
     let entries: Dirent[];
-    try { entries = readdirSync(folder, { withFileTypes: true }); } catch { return; }
+    try {
+      entries = readdirSync(folder, { withFileTypes: true });
+    } catch {
+      return;
+    }
     for (const entry of entries) {
       const file = path.join(folder, entry.name);
       if (entry.isDirectory() && depth > 0) walk(file, depth - 1);
@@ -148,7 +179,12 @@ function diagnoseLibraries(gpu: GpuBackend): void {
     const main = packDir(name);
     for (const folder of main ? readdirSync(path.join(main, "bins")) : []) {
       const base = path.join(main as string, "bins", folder, process.platform === "win32" ? "ggml-base.dll" : "libggml-base.so");
-      try { if (existsSync(base)) process.dlopen({ exports: {} }, base, os.constants.dlopen.RTLD_NOW | os.constants.dlopen.RTLD_GLOBAL | RTLD_NODELETE); } catch { /* not an addon: loaded */ }
+      try {
+        if (existsSync(base))
+          process.dlopen({ exports: {} }, base, os.constants.dlopen.RTLD_NOW | os.constants.dlopen.RTLD_GLOBAL | RTLD_NODELETE);
+      } catch {
+        /* not an addon: loaded */
+      }
     }
   }
   walk(path.join(dir, "bins"), viaView ? 2 : 1);

@@ -58,8 +58,7 @@ export async function describeModel(input: DescribeInput): Promise<ModelInfo> {
     const [names, vram] = await Promise.all([llama.getGpuDeviceNames(), llama.getVramState()]);
     gpu = { gpuName: names.join(", ") || undefined, vramTotalBytes: vram.total, vramFreeBytes: vram.free };
   }
-  const tokenText = (id: (typeof model.tokens)["bos"]): string | undefined =>
-    id == null ? undefined : model.detokenize([id], true);
+  const tokenText = (id: (typeof model.tokens)["bos"]): string | undefined => (id == null ? undefined : model.detokenize([id], true));
   const name = fileInfo.metadata.general?.name;
   const template = (fileInfo.metadata as { tokenizer?: { chat_template?: unknown } }).tokenizer?.chat_template;
   return {

@@ -13,7 +13,10 @@ export function log(level: "trace" | "debug" | "info" | "warn" | "error", messag
 
 /** An expected failure with a protocol error code and a message meant for the user. */
 export class EngineFailure extends Error {
-  constructor(readonly code: EngineErrorCode, message: string) {
+  constructor(
+    readonly code: EngineErrorCode,
+    message: string,
+  ) {
     super(message);
     this.name = "EngineFailure";
   }

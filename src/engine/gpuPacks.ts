@@ -38,7 +38,10 @@ function readPacks(dirOf: (name: string) => string, localBuild: boolean): Instal
       if (pkg.name !== `@node-llama-cpp/${name}` || typeof pkg.version !== "string") continue;
       const pack: InstalledPack = { name, version: pkg.version, dir };
       if (localBuild) {
-        const info = JSON.parse(readFileSync(path.join(dir, LOCAL_BUILD_INFO_FILE), "utf8")) as { builtAt?: unknown; cudaArchitectures?: unknown };
+        const info = JSON.parse(readFileSync(path.join(dir, LOCAL_BUILD_INFO_FILE), "utf8")) as {
+          builtAt?: unknown;
+          cudaArchitectures?: unknown;
+        };
         pack.localBuild = `built ${String(info.builtAt)} for sm_${String(info.cudaArchitectures)}`;
       }
       packs.push(pack);
@@ -67,7 +70,9 @@ export const PACK_OVERRIDES_ENV = "MIXTRAL_GPU_PACK_OVERRIDES";
 function registerHook(overrides: Record<string, string>): void {
   if (!hookUrl) return;
   // The folder holding node_modules/@node-llama-cpp/<name>: three levels above the package.
-  const data: PackHookData = { packs: { ...Object.fromEntries(current.packs.map((p) => [p.name, path.resolve(p.dir, "..", "..", "..")])), ...overrides } };
+  const data: PackHookData = {
+    packs: { ...Object.fromEntries(current.packs.map((p) => [p.name, path.resolve(p.dir, "..", "..", "..")])), ...overrides },
+  };
   // Registering the same hook again replaces its data (one module instance on the loader thread),
   // synchronously: later imports resolve with the new map.
   register(hookUrl, { data });
@@ -83,7 +88,11 @@ export function installGpuPackHook(env: NodeJS.ProcessEnv = process.env, hookDir
   if (current.packs.length > 0) {
     hookUrl = pathToFileURL(path.join(hookDir, "gpuPackHook.mjs")).href;
     let overrides: Record<string, string> = {};
-    try { overrides = JSON.parse(env[PACK_OVERRIDES_ENV] ?? "{}") as Record<string, string>; } catch { /* none */ }
+    try {
+      overrides = JSON.parse(env[PACK_OVERRIDES_ENV] ?? "{}") as Record<string, string>;
+    } catch {
+      /* none */
+    }
     registerHook(overrides);
   }
   return current;
@@ -103,7 +112,9 @@ export function gpuPacks(): GpuPacks {
 export function loadedBinaryFolder(): string | undefined {
   if (process.platform !== "linux") return undefined;
   try {
-    const line = readFileSync("/proc/self/maps", "utf8").split("\n").find((l) => l.endsWith("/llama-addon.node"));
+    const line = readFileSync("/proc/self/maps", "utf8")
+      .split("\n")
+      .find((l) => l.endsWith("/llama-addon.node"));
     return line ? path.dirname(line.slice(line.indexOf("/"))) : undefined;
   } catch {
     return undefined;
@@ -116,10 +127,15 @@ export function describeBinarySource(gpu: "cuda" | "vulkan" | "metal" | false, b
   const pack = current.packs.find((p) => p.name === packNameFor(gpu));
   const fromPack = pack && (!loaded || loaded.startsWith(pack.dir + path.sep));
   const viaView = gpu === "cuda" && current.root && loaded?.startsWith(path.join(current.root, "cuda12-view") + path.sep);
-  const origin = buildType === "localBuild" ? "node-llama-cpp's own local source build"
-    : viaView ? `GPU pack @node-llama-cpp/${cuda12PackName()} (the CUDA 12 build, loaded through the CUDA pack without its CUDA 13 library)`
-    : fromPack && pack.localBuild ? `the GPU support built for this machine (${pack.localBuild})`
-      : fromPack ? `GPU pack @node-llama-cpp/${pack.name}@${pack.version}`
-        : "the extension's own prebuilt binaries";
+  const origin =
+    buildType === "localBuild"
+      ? "node-llama-cpp's own local source build"
+      : viaView
+        ? `GPU pack @node-llama-cpp/${cuda12PackName()} (the CUDA 12 build, loaded through the CUDA pack without its CUDA 13 library)`
+        : fromPack && pack.localBuild
+          ? `the GPU support built for this machine (${pack.localBuild})`
+          : fromPack
+            ? `GPU pack @node-llama-cpp/${pack.name}@${pack.version}`
+            : "the extension's own prebuilt binaries";
   return `${origin}${loaded ? `, binary folder ${loaded}` : pack ? `, pack folder ${pack.dir}` : ""}`;
 }

@@ -73,13 +73,27 @@ export async function loadEngineModel(
   const completion = new GenerationSlot({ name: "completion", context: completionContext, supersede: true, speculative: false }, deps);
   const [contextSize, completionContextSize] = plan.contextSizes;
   const info = await describeModel({
-    modelPath: options.modelPath, sizeBytes, fileInfo, insights: plan.insights, llama: plan.llama, model,
+    modelPath: options.modelPath,
+    sizeBytes,
+    fileInfo,
+    insights: plan.insights,
+    llama: plan.llama,
+    model,
     expertUsedCount: options.expertsPerToken ?? shape.expertUsedCount,
-    contextSize, completionContextSize, notices, loadMs: performance.now() - started,
+    contextSize,
+    completionContextSize,
+    notices,
+    loadMs: performance.now() - started,
   });
-  log("info", `loaded ${info.fileName}: ${info.description}, ${info.quantization}, ${info.backend}, ${plan.gpuLayers}/${info.layerCount} layers on GPU, context ${contextSize}+${completionContextSize}, ${plan.threads} threads`);
+  log(
+    "info",
+    `loaded ${info.fileName}: ${info.description}, ${info.quantization}, ${info.backend}, ${plan.gpuLayers}/${info.layerCount} layers on GPU, context ${contextSize}+${completionContextSize}, ${plan.threads} threads`,
+  );
   return {
-    model, chat, completion, info,
+    model,
+    chat,
+    completion,
+    info,
     async dispose() {
       // Abort, wait, then dispose: disposing a sequence mid-generation kills the process.
       await Promise.all([chat.dispose(), completion.dispose()]);
@@ -91,14 +105,22 @@ export async function loadEngineModel(
 /** Threads, backend, GPU layers and context sizes, each with its notice where it differs from
  *  what the settings asked. */
 async function planLoad(
-  lib: NodeLlamaCpp, options: LoadOptions, fileInfo: GgufFileInfo, shape: MoeShape, notices: string[],
+  lib: NodeLlamaCpp,
+  options: LoadOptions,
+  fileInfo: GgufFileInfo,
+  shape: MoeShape,
+  notices: string[],
   onProgress: (fraction: number, message: string) => void,
 ): Promise<LoadPlan> {
   const cores = physicalCores();
   const threads = options.threads > 0 ? Math.min(options.threads, os.availableParallelism()) : defaultThreads(cores);
-  if (options.threads > cores) notices.push(`${options.threads} threads is more than the ${cores} physical cores; generation can be many times slower.`);
+  if (options.threads > cores)
+    notices.push(`${options.threads} threads is more than the ${cores} physical cores; generation can be many times slower.`);
   const { llama, notices: backendNotices } = await selectBackend(lib, {
-    backend: options.backend, maxThreads: threads, avoid: options.avoidBackends, onStatus: (message) => onProgress(0.02, message),
+    backend: options.backend,
+    maxThreads: threads,
+    avoid: options.avoidBackends,
+    onStatus: (message) => onProgress(0.02, message),
   });
   notices.push(...backendNotices);
   const insights = await lib.GgufInsights.from(fileInfo, llama);
@@ -108,9 +130,16 @@ async function planLoad(
   return { ...partial, contextSizes: await fitContextSizes(options, partial, notices) };
 }
 
-async function resolveGpuLayers(llama: Llama, insights: GgufInsights, options: LoadOptions, flashAttention: boolean, notices: string[]): Promise<number> {
+async function resolveGpuLayers(
+  llama: Llama,
+  insights: GgufInsights,
+  options: LoadOptions,
+  flashAttention: boolean,
+  notices: string[],
+): Promise<number> {
   if (llama.gpu === false) {
-    if (typeof options.gpuLayers === "number" && options.gpuLayers > 0) notices.push(`gpuLayers ${options.gpuLayers} ignored: the CPU backend is in use.`);
+    if (typeof options.gpuLayers === "number" && options.gpuLayers > 0)
+      notices.push(`gpuLayers ${options.gpuLayers} ignored: the CPU backend is in use.`);
     return 0;
   }
   try {
@@ -123,7 +152,10 @@ async function resolveGpuLayers(llama: Llama, insights: GgufInsights, options: L
       useMmap: options.useMmap,
     });
   } catch (error) {
-    throw new EngineFailure("insufficientMemory", `The requested GPU layers (${String(options.gpuLayers)}) do not fit in GPU memory: ${(error as Error).message}. Set mixtral.gpuLayers to auto or a smaller number.`);
+    throw new EngineFailure(
+      "insufficientMemory",
+      `The requested GPU layers (${String(options.gpuLayers)}) do not fit in GPU memory: ${(error as Error).message}. Set mixtral.gpuLayers to auto or a smaller number.`,
+    );
   }
 }
 
@@ -147,11 +179,17 @@ async function fitContextSizes(options: LoadOptions, plan: Omit<LoadPlan, "conte
       contextSize = Math.floor(contextSize / 2);
     }
   }
-  if (contextSize < Math.min(options.contextSize, trainContextSize)) notices.push(`Context size reduced to ${contextSize} tokens to fit in memory.`);
+  if (contextSize < Math.min(options.contextSize, trainContextSize))
+    notices.push(`Context size reduced to ${contextSize} tokens to fit in memory.`);
   return sizes();
 }
 
-async function loadWeights(lib: NodeLlamaCpp, options: LoadOptions, plan: LoadPlan, onProgress: (fraction: number, message: string) => void): Promise<LlamaModel> {
+async function loadWeights(
+  lib: NodeLlamaCpp,
+  options: LoadOptions,
+  plan: LoadPlan,
+  onProgress: (fraction: number, message: string) => void,
+): Promise<LlamaModel> {
   onProgress(0.05, "loading weights");
   try {
     return await plan.llama.loadModel({
@@ -172,16 +210,27 @@ async function loadWeights(lib: NodeLlamaCpp, options: LoadOptions, plan: LoadPl
 
 /** The chat and the completion context, with the LoRA adapters; on failure the model goes too. */
 async function createContexts(
-  lib: NodeLlamaCpp, model: LlamaModel, options: LoadOptions, plan: LoadPlan, onProgress: (fraction: number, message: string) => void,
+  lib: NodeLlamaCpp,
+  model: LlamaModel,
+  options: LoadOptions,
+  plan: LoadPlan,
+  onProgress: (fraction: number, message: string) => void,
 ): Promise<LlamaContext[]> {
   const contexts: LlamaContext[] = [];
   try {
-    const lora = options.loraAdapters.length > 0
-      ? { adapters: options.loraAdapters.map((a) => ({ filePath: a.path, scale: a.scale })) }
-      : undefined;
+    const lora =
+      options.loraAdapters.length > 0 ? { adapters: options.loraAdapters.map((a) => ({ filePath: a.path, scale: a.scale })) } : undefined;
     onProgress(0.92, "creating contexts");
     for (const size of plan.contextSizes) {
-      contexts.push(await model.createContext({ contextSize: size, sequences: 1, flashAttention: plan.flashAttention, lora, ignoreMemorySafetyChecks: options.ignoreMemoryCheck ?? false }));
+      contexts.push(
+        await model.createContext({
+          contextSize: size,
+          sequences: 1,
+          flashAttention: plan.flashAttention,
+          lora,
+          ignoreMemorySafetyChecks: options.ignoreMemoryCheck ?? false,
+        }),
+      );
     }
     return contexts;
   } catch (error) {
@@ -194,7 +243,10 @@ async function createContexts(
 function libraryFailure(lib: NodeLlamaCpp, error: unknown, what: string): EngineFailure {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof lib.InsufficientMemoryError) {
-    return new EngineFailure("insufficientMemory", `Not enough memory to ${what}: ${message}. Choose a smaller quantization, fewer GPU layers or a smaller context.`);
+    return new EngineFailure(
+      "insufficientMemory",
+      `Not enough memory to ${what}: ${message}. Choose a smaller quantization, fewer GPU layers or a smaller context.`,
+    );
   }
   return new EngineFailure("internal", `Could not ${what}: ${message}`);
 }

@@ -60,14 +60,19 @@ export function estimateFit(insights: GgufInsights, llama: Llama, fileInfo: Gguf
   const blockCount = Math.max(0, insights.totalLayers - 1);
   // The V1 estimators are plain arithmetic over the tensor table; V2 runs a native simulation.
   const model = insights.estimateModelResourceRequirements({
-    gpuLayers: request.gpuLayers, useMmap: request.useMmap, gpuSupportsMmap: llama.gpuSupportsMmap,
+    gpuLayers: request.gpuLayers,
+    useMmap: request.useMmap,
+    gpuSupportsMmap: llama.gpuSupportsMmap,
   });
   let contextRam = 0;
   let contextVram = 0;
   for (const contextSize of request.contextSizes) {
     const c = insights.estimateContextResourceRequirements({
-      contextSize, modelGpuLayers: request.gpuLayers, sequences: 1,
-      flashAttention: request.flashAttention, includeGraphOverhead: true,
+      contextSize,
+      modelGpuLayers: request.gpuLayers,
+      sequences: 1,
+      flashAttention: request.flashAttention,
+      includeGraphOverhead: true,
     });
     contextRam += c.cpuRam;
     contextVram += c.gpuVram;
@@ -113,7 +118,23 @@ export function assertFits(estimate: FitEstimate, vram: { free: number; total: n
 
 /** Lighter quantizations worth suggesting, best first ("" when none is lighter). */
 function smallerQuantizations(current: string): string {
-  const ladder = ["F16", "BF16", "Q8_0", "Q6_K", "Q5_K_M", "Q5_K_S", "Q4_K_M", "Q4_0", "Q4_K_S", "IQ4_XS", "Q3_K_L", "Q3_K_M", "IQ3_M", "Q3_K_S", "Q2_K"];
+  const ladder = [
+    "F16",
+    "BF16",
+    "Q8_0",
+    "Q6_K",
+    "Q5_K_M",
+    "Q5_K_S",
+    "Q4_K_M",
+    "Q4_0",
+    "Q4_K_S",
+    "IQ4_XS",
+    "Q3_K_L",
+    "Q3_K_M",
+    "IQ3_M",
+    "Q3_K_S",
+    "Q2_K",
+  ];
   const at = ladder.indexOf(current);
   const lighter = (at === -1 ? ["Q4_K_M", "Q3_K_M", "Q2_K"] : ladder.slice(at + 1)).filter((q) => ["Q4_K_M", "Q3_K_M", "Q2_K"].includes(q));
   return lighter.slice(0, 2).join(" or ");

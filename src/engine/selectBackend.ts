@@ -7,7 +7,13 @@ import { existsSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import type { Llama, LlamaLogLevel } from "node-llama-cpp" with { "resolution-mode": "import" };
 import {
-  explainGpuFailure, fallbackNotice, GPU_BACKEND_LABELS, gpuErrorLine, rememberedFallbackNotice, type GpuBackend, type GpuFailure,
+  explainGpuFailure,
+  fallbackNotice,
+  GPU_BACKEND_LABELS,
+  gpuErrorLine,
+  rememberedFallbackNotice,
+  type GpuBackend,
+  type GpuFailure,
 } from "../core/gpu/gpuFailure";
 import type { Backend } from "../shared/engineProtocol";
 import { probeBackend } from "./backendProbe";
@@ -47,10 +53,17 @@ function routeLog(level: LlamaLogLevel, message: string): void {
   if (!text) return;
   switch (level) {
     case "fatal":
-    case "error": log("error", text); break;
-    case "warn": log("warn", text); break;
-    case "debug": log("debug", text); break;
-    default: log("info", text);
+    case "error":
+      log("error", text);
+      break;
+    case "warn":
+      log("warn", text);
+      break;
+    case "debug":
+      log("debug", text);
+      break;
+    default:
+      log("info", text);
   }
 }
 
@@ -87,21 +100,35 @@ async function trust(gpu: Candidate, avoid: GpuFailure[], onStatus?: (message: s
   const cached = probeCache.get(key);
   if (cached?.ok) return { ok: true };
   if (cached?.failure) return { ok: false, failure: cached.failure, fresh: false };
-  log("info", `testing the ${label(gpu)} backend: loading the probe model on the GPU and decoding a few tokens in a separate process (${key})`);
+  log(
+    "info",
+    `testing the ${label(gpu)} backend: loading the probe model on the GPU and decoding a few tokens in a separate process (${key})`,
+  );
   onStatus?.(`testing ${label(gpu)} (a short decode)`);
   const view = gpu === "cuda12" ? await cuda12View(packs) : undefined;
-  const outcome = await probeBackend(gpuOf(gpu), view ? { env: { [PACK_OVERRIDES_ENV]: JSON.stringify({ [packNameFor("cuda")]: view }) } } : {});
+  const outcome = await probeBackend(
+    gpuOf(gpu),
+    view ? { env: { [PACK_OVERRIDES_ENV]: JSON.stringify({ [packNameFor("cuda")]: view }) } } : {},
+  );
   if (outcome.ok) {
     const r = outcome.result;
-    log("info", `${label(gpu)} decoded ${r.tokens} tokens with ${r.gpuLayers} layers on ${r.gpuNames.join(", ") || "the GPU"} in ${Math.round(outcome.ms)} ms${r.binaries ? ` (binary folder ${r.binaries})` : ""}`);
-    await probeCache.set(key, { ok: true, at: new Date().toISOString(), binaries: r.binaries }).catch((e: unknown) => log("warn", `could not save the backend test result: ${(e as Error).message}`));
+    log(
+      "info",
+      `${label(gpu)} decoded ${r.tokens} tokens with ${r.gpuLayers} layers on ${r.gpuNames.join(", ") || "the GPU"} in ${Math.round(outcome.ms)} ms${r.binaries ? ` (binary folder ${r.binaries})` : ""}`,
+    );
+    await probeCache
+      .set(key, { ok: true, at: new Date().toISOString(), binaries: r.binaries })
+      .catch((e: unknown) => log("warn", `could not save the backend test result: ${(e as Error).message}`));
     return { ok: true };
   }
   const failure = { ...explainGpuFailure(gpuOf(gpu), outcome.exit, machine), ...(gpu === "cuda12" ? { label: "CUDA 12" } : {}) };
   const errorLine = gpuErrorLine(outcome.exit.stderr)?.line;
   const tail = outcome.exit.stderr.trim().split("\n").slice(-8).join("\n");
-  log("warn", `${label(gpu)} failed its decode test (${outcome.exit.signal ?? `exit code ${outcome.exit.exitCode}`}${outcome.exit.error ? `: ${outcome.exit.error.split("\n")[0]}` : ""})` +
-    `${errorLine ? `: ${errorLine}` : ""}${tail ? `; its stderr ended with:\n${tail}` : ""}`);
+  log(
+    "warn",
+    `${label(gpu)} failed its decode test (${outcome.exit.signal ?? `exit code ${outcome.exit.exitCode}`}${outcome.exit.error ? `: ${outcome.exit.error.split("\n")[0]}` : ""})` +
+      `${errorLine ? `: ${errorLine}` : ""}${tail ? `; its stderr ended with:\n${tail}` : ""}`,
+  );
   // Deterministic failures are remembered: the same binary on the same driver fails the same way.
   if (failure.deterministic) await probeCache.set(key, { ok: false, at: new Date().toISOString(), failure }).catch(() => undefined);
   return { ok: false, failure, fresh: true };
@@ -148,17 +175,27 @@ export async function selectBackend(lib: NodeLlamaCpp, options: SelectBackendOpt
   const failures: { failure: GpuFailure; fresh: boolean }[] = [];
   // Every backend passed over is a notice on every load, a remembered verdict too (marked so):
   // the reason stays in the status bar, the doctor and the CLI for as long as the verdict stands.
-  const passedOver = (using: Candidate | "cpu"): string[] => failures.map((f) => {
-    const notice = fallbackNotice(f.failure, using === "cpu" ? "cpu" : gpuOf(using), using === "cuda12" ? "CUDA 12" : undefined);
-    return f.fresh ? notice : rememberedFallbackNotice(notice);
-  });
+  const passedOver = (using: Candidate | "cpu"): string[] =>
+    failures.map((f) => {
+      const notice = fallbackNotice(f.failure, using === "cpu" ? "cpu" : gpuOf(using), using === "cuda12" ? "CUDA 12" : undefined);
+      return f.fresh ? notice : rememberedFallbackNotice(notice);
+    });
   for (const gpu of await gpuCandidates(lib, options.backend)) {
     if (!hasBinariesFor(gpuOf(gpu))) {
       // node-llama-cpp detects the card's libraries, but the extension ships CPU binaries only:
       // nothing to test. The host offers the pack; a notice only when the setting asked for it.
       log("info", `no ${label(gpu)} binaries here (no GPU pack, no build for this machine): skipped`);
       if (options.backend === gpuOf(gpu)) {
-        failures.push({ fresh: true, failure: { backend: gpuOf(gpu), deterministic: false, signature: "no binaries", reason: `no ${label(gpu)} binaries are installed (the extension ships CPU binaries only)`, fix: "run “Mixtral: Enable GPU Acceleration…” (or `mixtral-local gpu-pack install`), or build GPU support for this machine" } });
+        failures.push({
+          fresh: true,
+          failure: {
+            backend: gpuOf(gpu),
+            deterministic: false,
+            signature: "no binaries",
+            reason: `no ${label(gpu)} binaries are installed (the extension ships CPU binaries only)`,
+            fix: "run “Mixtral: Enable GPU Acceleration…” (or `mixtral-local gpu-pack install`), or build GPU support for this machine",
+          },
+        });
       }
       continue;
     }
@@ -170,7 +207,15 @@ export async function selectBackend(lib: NodeLlamaCpp, options: SelectBackendOpt
     try {
       const llama = await getLlama(lib, gpu, options.maxThreads);
       if (llama.gpu === gpuOf(gpu)) return { llama, notices: passedOver(gpu) };
-      failures.push({ failure: explainGpuFailure(gpuOf(gpu), { signal: null, exitCode: null, stderr: "", error: `node-llama-cpp loaded ${label(llama.gpu)} binaries instead` }), fresh: true });
+      failures.push({
+        failure: explainGpuFailure(gpuOf(gpu), {
+          signal: null,
+          exitCode: null,
+          stderr: "",
+          error: `node-llama-cpp loaded ${label(llama.gpu)} binaries instead`,
+        }),
+        fresh: true,
+      });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       log("warn", `backend ${label(gpu)} unavailable: ${message}`);
@@ -181,7 +226,10 @@ export async function selectBackend(lib: NodeLlamaCpp, options: SelectBackendOpt
     const llama = await getLlama(lib, false, options.maxThreads);
     return { llama, notices: passedOver("cpu") };
   } catch (error) {
-    const reasons = [...failures.map((f) => `${f.failure.label ?? label(f.failure.backend)}: ${f.failure.reason}`), `CPU: ${(error as Error).message}`];
+    const reasons = [
+      ...failures.map((f) => `${f.failure.label ?? label(f.failure.backend)}: ${f.failure.reason}`),
+      `CPU: ${(error as Error).message}`,
+    ];
     throw new EngineFailure("backendUnavailable", `No compute backend could start (${reasons.join("; ")}).`);
   }
 }

@@ -37,7 +37,12 @@ async function handleLoad(requestId: string, msg: Extract<HostMessage, { type: "
       engine = undefined;
       await previous?.dispose();
     };
-    engine = await loadEngineModel(lib, msg.options, (fraction, message) => send({ type: "progress", requestId, fraction, message }), releasePrevious);
+    engine = await loadEngineModel(
+      lib,
+      msg.options,
+      (fraction, message) => send({ type: "progress", requestId, fraction, message }),
+      releasePrevious,
+    );
     send({ type: "loaded", requestId, info: engine.info });
   } catch (error) {
     sendError(requestId, error);
@@ -136,7 +141,7 @@ export function serve(lib: Promise<NodeLlamaCpp>): void {
     setTimeout(() => process.exit(70), 100);
   });
   process.on("unhandledRejection", (reason) => {
-    log("error", `unhandled rejection in the engine: ${reason instanceof Error ? reason.stack ?? reason.message : String(reason)}`);
+    log("error", `unhandled rejection in the engine: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
   });
   // The host went away (VS Code closed or the extension host crashed): nothing left to serve.
   process.on("disconnect", () => process.exit(0));

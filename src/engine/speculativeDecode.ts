@@ -24,7 +24,11 @@ export interface Sampling {
 export class ForcedOutput {
   private readonly biases = new Map<number, TokenBias>();
 
-  constructor(private readonly lib: NodeLlamaCpp, private readonly model: LlamaModel, private readonly tokens: readonly number[]) {}
+  constructor(
+    private readonly lib: NodeLlamaCpp,
+    private readonly model: LlamaModel,
+    private readonly tokens: readonly number[],
+  ) {}
 
   /** No bias (past the end of the forced tokens). */
   get none(): TokenBias {
@@ -58,7 +62,11 @@ export interface SpeculativeOptions {
  *  `evaluate` (one sampler for the run, cheaper per token than a controlledEvaluate call); a step
  *  with a draft goes through `controlledEvaluate`. Stopping early (return/break) leaves the KV
  *  cache holding the prompt and every yielded token but the last, as plain decoding does. */
-export async function* speculativeTokens(sequence: LlamaContextSequence, pending: readonly Token[], o: SpeculativeOptions): AsyncGenerator<Token, void, undefined> {
+export async function* speculativeTokens(
+  sequence: LlamaContextSequence,
+  pending: readonly Token[],
+  o: SpeculativeOptions,
+): AsyncGenerator<Token, void, undefined> {
   let evalTokens: Token[] = pending.slice();
   let produced = 0;
   let step = 0;
@@ -95,9 +103,16 @@ export async function* speculativeTokens(sequence: LlamaContextSequence, pending
     const stepSeed = seed();
     const items = [...evalTokens, ...draft].map((token, i) => {
       if (i < first) return token;
-      const options = sampling.temperature > 0
-        ? { temperature: sampling.temperature, topK: sampling.topK, topP: sampling.topP, seed: stepSeed, tokenBias: forced?.at(produced + i - first) }
-        : { temperature: 0, tokenBias: forced?.at(produced + i - first) };
+      const options =
+        sampling.temperature > 0
+          ? {
+              temperature: sampling.temperature,
+              topK: sampling.topK,
+              topP: sampling.topP,
+              seed: stepSeed,
+              tokenBias: forced?.at(produced + i - first),
+            }
+          : { temperature: 0, tokenBias: forced?.at(produced + i - first) };
       return [token, { generateNext: { token: true, options } }] as [Token, { generateNext: { token: true; options: typeof options } }];
     });
     const results = await sequence.controlledEvaluate(items);

@@ -52,7 +52,9 @@ async function start(options: Extract<IndexHostMessage, { type: "start" }>["opti
       indexer = new WorkspaceIndexer(options, grammars);
     }
     const current = indexer;
-    const stats = current.stats() ? await current.refresh(onProgress, controller.signal) : await current.open(onProgress, controller.signal);
+    const stats = current.stats()
+      ? await current.refresh(onProgress, controller.signal)
+      : await current.open(onProgress, controller.signal);
     if (build === controller) post({ type: "ready", stats });
   } catch (err) {
     if (controller.signal.aborted) post({ type: "cancelled" });
@@ -66,11 +68,16 @@ async function answer(query: IndexQuery, signal: AbortSignal): Promise<IndexAnsw
   if (!indexer) throw new Error("the workspace index has not been started");
   const { store, options } = indexer;
   switch (query.kind) {
-    case "search": return searchIndex(store, options, query.query, query.limit);
-    case "definitions": return findDefinitions(store, options, query.name, query.limit);
-    case "references": return findReferences(store, options, query.name, query.limit, signal);
-    case "repoMap": return buildRepoMap(store, options, query.query, query.tokenBudget);
-    case "grep": return grepWorkspace(query.pattern, { ...options, regex: query.regex, limit: query.limit, signal });
+    case "search":
+      return searchIndex(store, options, query.query, query.limit);
+    case "definitions":
+      return findDefinitions(store, options, query.name, query.limit);
+    case "references":
+      return findReferences(store, options, query.name, query.limit, signal);
+    case "repoMap":
+      return buildRepoMap(store, options, query.query, query.tokenBudget);
+    case "grep":
+      return grepWorkspace(query.pattern, { ...options, regex: query.regex, limit: query.limit, signal });
   }
 }
 
@@ -100,12 +107,24 @@ port.on("message", (raw: unknown) => {
   const message = parseIndexHostMessage(raw);
   if (!message) return;
   switch (message.type) {
-    case "start": void start(message.options); break;
-    case "cancel": build?.abort(); break;
-    case "update": void mutate(message.requestId, (i) => i.update(message.paths)); break;
-    case "remove": void mutate(message.requestId, (i) => i.remove(message.paths)); break;
-    case "query": void runQuery(message.requestId, message.query); break;
-    case "abort": queries.get(message.requestId)?.abort(); break;
+    case "start":
+      void start(message.options);
+      break;
+    case "cancel":
+      build?.abort();
+      break;
+    case "update":
+      void mutate(message.requestId, (i) => i.update(message.paths));
+      break;
+    case "remove":
+      void mutate(message.requestId, (i) => i.remove(message.paths));
+      break;
+    case "query":
+      void runQuery(message.requestId, message.query);
+      break;
+    case "abort":
+      queries.get(message.requestId)?.abort();
+      break;
     case "dispose":
       build?.abort();
       void (indexer?.flush() ?? Promise.resolve()).catch(() => undefined).then(() => post({ type: "disposed" }));

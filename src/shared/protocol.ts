@@ -235,7 +235,11 @@ export function parseWebviewMessage(raw: unknown): ParseResult {
       case "deleteConversation":
         return ok({ type, id: str(raw, "id", LIMITS.idChars, { allowEmpty: false }) });
       case "renameConversation":
-        return ok({ type, id: str(raw, "id", LIMITS.idChars, { allowEmpty: false }), title: str(raw, "title", LIMITS.titleChars, { allowEmpty: false }) });
+        return ok({
+          type,
+          id: str(raw, "id", LIMITS.idChars, { allowEmpty: false }),
+          title: str(raw, "title", LIMITS.titleChars, { allowEmpty: false }),
+        });
       case "attach":
         return ok({ type, what: oneOf(raw, "what", ["selection", "file"] as const) });
       case "listOpenFiles":

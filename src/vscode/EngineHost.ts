@@ -106,13 +106,17 @@ export class EngineHost extends Disposable implements Engine {
     const s = this.config.settings;
     if (s.engine !== "local") {
       this.remote ??= this.track(await createRemoteBackend(s, this.context.secrets, this.log));
-      if (this.current.state !== "ready" && this.current.state !== "generating") this.setStatus({ state: "ready", message: `Remote ${s.engine} server: ${s.remoteUrl}` });
+      if (this.current.state !== "ready" && this.current.state !== "generating")
+        this.setStatus({ state: "ready", message: `Remote ${s.engine} server: ${s.remoteUrl}` });
       return this.remote;
     }
     const modelPath = await this.modelPath();
     if (!modelPath) {
       this.setStatus({ state: "noModel", message: "No Mixtral model yet: run “Mixtral: Select or Download Model…”." });
-      throw new ModelNotInstalledError("No Mixtral model is installed yet.", "Run “Mixtral: Select or Download Model…” to download one or choose a GGUF file you already have.");
+      throw new ModelNotInstalledError(
+        "No Mixtral model is installed yet.",
+        "Run “Mixtral: Select or Download Model…” to download one or choose a GGUF file you already have.",
+      );
     }
     const options = this.loadOptions(modelPath);
     const key = JSON.stringify(options);
@@ -127,22 +131,19 @@ export class EngineHost extends Disposable implements Engine {
     const client = (this.client ??= this.createClient());
     this.setStatus({ state: "loading", progress: 0, message: `Loading ${path.basename(options.modelPath)}…` });
     try {
-      await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Window, title: "Mixtral: loading model" },
-        async (progress) => {
-          let lastPct = 0;
-          await client.load(options, {
-            signal,
-            onProgress: (fraction: number, message?: string) => {
-              const pct = Math.round(fraction * 100);
-              // The engine names the slow steps (a GPU backend's decode test, loading weights).
-              progress.report({ message: `${pct} %${message ? ` · ${message}` : ""}`, increment: pct - lastPct });
-              lastPct = pct;
-              this.setStatus({ state: "loading", progress: fraction });
-            },
-          });
-        },
-      );
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: "Mixtral: loading model" }, async (progress) => {
+        let lastPct = 0;
+        await client.load(options, {
+          signal,
+          onProgress: (fraction: number, message?: string) => {
+            const pct = Math.round(fraction * 100);
+            // The engine names the slow steps (a GPU backend's decode test, loading weights).
+            progress.report({ message: `${pct} %${message ? ` · ${message}` : ""}`, increment: pct - lastPct });
+            lastPct = pct;
+            this.setStatus({ state: "loading", progress: fraction });
+          },
+        });
+      });
     } catch (err) {
       this.loadedKey = undefined;
       const d = describeError(err);
@@ -151,7 +152,9 @@ export class EngineHost extends Disposable implements Engine {
     }
     const info = client.modelInfo();
     this.showNotices(info, true);
-    this.log.info(`[engine] loaded ${info?.fileName}: ${info?.description}; backend ${info?.backend}${info?.gpuName ? ` (${info.gpuName})` : ""}; context ${info?.contextSize}`);
+    this.log.info(
+      `[engine] loaded ${info?.fileName}: ${info?.description}; backend ${info?.backend}${info?.gpuName ? ` (${info.gpuName})` : ""}; context ${info?.contextSize}`,
+    );
     this.setStatus({ state: "ready", progress: undefined, info, message: info ? `${info.fileName} · ${info.description}` : undefined });
     return this.wrapped(client);
   }
@@ -185,15 +188,16 @@ export class EngineHost extends Disposable implements Engine {
     });
     this._register(
       client.onDidChangeState((e) => {
-        if (e.state === "crashed") this.setStatus({ state: "crashed", message: e.reason ?? "The engine process stopped; it restarts on the next request." });
+        if (e.state === "crashed")
+          this.setStatus({ state: "crashed", message: e.reason ?? "The engine process stopped; it restarts on the next request." });
         else if (e.state === "failed") {
           // Stopped for good until the user acts: say so once, with Restart Engine on the message.
           const message = e.reason ?? "The engine failed repeatedly.";
           this.setStatus({ state: "error", message, code: "engineStopped" });
           this.log.error(`[engine] ${message}`);
           void notifyError({ message, code: "engineStopped", actions: [...ACTIONS_BY_CODE.engineStopped] });
-        }
-        else if (e.state === "stopped" && this.current.state === "ready") this.setStatus({ state: "idle", message: e.reason ?? "Model unloaded (idle); it reloads on the next request." });
+        } else if (e.state === "stopped" && this.current.state === "ready")
+          this.setStatus({ state: "idle", message: e.reason ?? "Model unloaded (idle); it reloads on the next request." });
         else if (e.state === "ready" && (this.current.state === "crashed" || this.current.state === "idle")) {
           // A reload after a crash may have fallen back past a GPU backend that aborted: say so.
           this.showNotices(client.modelInfo(), false);

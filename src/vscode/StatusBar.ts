@@ -63,7 +63,10 @@ export class StatusBar extends Disposable {
     // The engine has no model while the configured level is half-downloaded: say why, and how on.
     if (this.paused && s.state !== "loading" && s.state !== "ready" && s.state !== "generating") {
       const p = this.paused;
-      this.item.text = p.state === "paused" ? `$(debug-pause) Mixtral ${p.level}: download paused${p.percent}` : `$(sync~spin) Mixtral ${p.level}: downloading in another window${p.percent}`;
+      this.item.text =
+        p.state === "paused"
+          ? `$(debug-pause) Mixtral ${p.level}: download paused${p.percent}`
+          : `$(sync~spin) Mixtral ${p.level}: downloading in another window${p.percent}`;
       this.item.tooltip = `Mixtral Local: ${p.level} ${p.detail}. ${p.state === "paused" ? "Click to resume or discard it." : "This window will use the file once it is complete."}`;
       this.item.accessibilityInformation = { label: `Mixtral Local: ${p.level} ${p.detail}` };
       return;
@@ -93,14 +96,21 @@ export class StatusBar extends Disposable {
         this.item.text = "$(error) Mixtral";
         break;
     }
-    this.item.backgroundColor = s.state === "error" || s.state === "crashed" ? new vscode.ThemeColor("statusBarItem.errorBackground") : undefined;
+    this.item.backgroundColor =
+      s.state === "error" || s.state === "crashed" ? new vscode.ThemeColor("statusBarItem.errorBackground") : undefined;
     const md = new vscode.MarkdownString(undefined, true);
     // The one command link the tooltip may run (the GPU offer); everything else in it is text.
     md.isTrusted = { enabledCommands: [CommandIds.enableGpuAcceleration] };
     md.appendMarkdown(`**Mixtral Local** — ${s.engine === "local" ? "local engine" : `remote (${s.engine})`}\n\n`);
-    if (s.info) md.appendMarkdown(`${s.info.fileName}\n\n${s.info.description} · ${s.info.backend}${s.info.gpuName ? ` (${s.info.gpuName})` : ""}\n\n`);
+    if (s.info)
+      md.appendMarkdown(
+        `${s.info.fileName}\n\n${s.info.description} · ${s.info.backend}${s.info.gpuName ? ` (${s.info.gpuName})` : ""}\n\n`,
+      );
     for (const notice of fallbacks) md.appendText(`${notice}\n\n`);
-    if (this.gpuOffer) md.appendMarkdown(`This machine has a GPU the engine does not use yet; it runs on the CPU until a GPU pack is installed: [${this.gpuOffer}](command:${CommandIds.enableGpuAcceleration})\n\n`);
+    if (this.gpuOffer)
+      md.appendMarkdown(
+        `This machine has a GPU the engine does not use yet; it runs on the CPU until a GPU pack is installed: [${this.gpuOffer}](command:${CommandIds.enableGpuAcceleration})\n\n`,
+      );
     if (s.message) md.appendText(s.message);
     this.item.tooltip = md;
     this.item.accessibilityInformation = { label: `Mixtral Local: ${s.state}${s.message ? `. ${s.message}` : ""}` };
@@ -109,16 +119,23 @@ export class StatusBar extends Disposable {
   private pausedMenuItems(): (vscode.QuickPickItem & { command: string; args?: unknown[] })[] {
     const p = this.paused;
     if (!p) return [];
-    if (p.state === "elsewhere") return [{ label: `$(sync~spin) ${p.level} Is Downloading in Another Window`, detail: p.detail, command: "" }];
+    if (p.state === "elsewhere")
+      return [{ label: `$(sync~spin) ${p.level} Is Downloading in Another Window`, detail: p.detail, command: "" }];
     return [
-      { label: `$(debug-continue) Resume Download (${p.level}${p.percent ? `,${p.percent}` : ""})`, detail: p.detail, command: CommandIds.resumeDownload, args: [p.level] },
+      {
+        label: `$(debug-continue) Resume Download (${p.level}${p.percent ? `,${p.percent}` : ""})`,
+        detail: p.detail,
+        command: CommandIds.resumeDownload,
+        args: [p.level],
+      },
       { label: `$(trash) Discard Paused Download…`, command: CommandIds.discardDownload, args: [p.level] },
       { label: "", kind: vscode.QuickPickItemKind.Separator, command: "" },
     ];
   }
 
   private async showMenu(): Promise<void> {
-    const items: (vscode.QuickPickItem & { command: string; args?: unknown[] })[] = [...this.pausedMenuItems(),
+    const items: (vscode.QuickPickItem & { command: string; args?: unknown[] })[] = [
+      ...this.pausedMenuItems(),
       ...(this.gpuOffer ? [{ label: `$(rocket) ${this.gpuOffer}`, command: CommandIds.enableGpuAcceleration }] : []),
       { label: "$(cloud-download) Select or Download Model…", command: CommandIds.selectModel },
       { label: "$(comment-discussion) Open Chat", command: `${ChatViewProvider.viewId}.focus` },

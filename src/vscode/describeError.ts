@@ -54,7 +54,10 @@ export function describeError(err: unknown): ErrorDescription {
 }
 
 /** A notification with the error's actions as buttons; runs the one picked. */
-export async function showErrorWithActions(show: (message: string, ...titles: string[]) => Thenable<string | undefined>, d: ErrorDescription): Promise<void> {
+export async function showErrorWithActions(
+  show: (message: string, ...titles: string[]) => Thenable<string | undefined>,
+  d: ErrorDescription,
+): Promise<void> {
   const actions = d.actions.filter((a): a is Exclude<ErrorAction, "retry"> => a !== "retry");
   const picked = await show(d.message, ...actions.map((a) => ERROR_ACTION_TITLES[a]));
   const action = actions.find((a) => ERROR_ACTION_TITLES[a] === picked);

@@ -36,7 +36,9 @@ class MixtralExtension extends Disposable {
     const services: Services = { context, log, config, engine: host, prompts, workspace };
     const statusBar = this._register(new StatusBar(services));
     const chat = this._register(new ChatViewProvider(services));
-    this._register(vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, chat, { webviewOptions: { retainContextWhenHidden: false } }));
+    this._register(
+      vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, chat, { webviewOptions: { retainContextWhenHidden: false } }),
+    );
     const commands = this._register(new CodeCommands(services, chat));
     this._register(new InlineCompletionController(services));
     this._register(new NextEditController(services, { proposalActive: (doc) => commands.proposalActive(doc) }));
@@ -47,18 +49,34 @@ class MixtralExtension extends Disposable {
     host.modelResolver = () => models.resolveModel();
     const gpu = this._register(new GpuAcceleration(services, () => models.machineInfo()));
     this._register(gpu.onDidChange(() => statusBar.setGpuOffer(gpu.offerLabel())));
-    this._register(models.onDidChangeDownload((d) => {
-      statusBar.setDownload(d);
-      // The host decided "no model" before the file existed; a reset makes it look again.
-      if (d.state === "done") host.resetBackend("model downloaded");
-    }));
+    this._register(
+      models.onDidChangeDownload((d) => {
+        statusBar.setDownload(d);
+        // The host decided "no model" before the file existed; a reset makes it look again.
+        if (d.state === "done") host.resetBackend("model downloaded");
+      }),
+    );
     this._register(models.paused.onDidChange((p) => statusBar.setPaused(p && pausedStatus(p))));
-    this._register(registerRemoteKeyCommands(context.secrets, () => config.settings, log, () => host.resetBackend("API key changed")));
+    this._register(
+      registerRemoteKeyCommands(
+        context.secrets,
+        () => config.settings,
+        log,
+        () => host.resetBackend("API key changed"),
+      ),
+    );
     const reg = (id: string, fn: () => unknown) => this._register(vscode.commands.registerCommand(id, fn));
     reg(CommandIds.showLog, () => log.show());
     reg(CommandIds.selectModel, () => models.selectModel());
     reg(CommandIds.doctor, () => runDoctor(services, models, gpu));
-    reg(CommandIds.buildGpuSupport, () => buildGpuSupport({ context, log, mirror: () => services.config.settings.gpuPackMirror, onBuilt: () => host.resetBackend("GPU support was built") }));
+    reg(CommandIds.buildGpuSupport, () =>
+      buildGpuSupport({
+        context,
+        log,
+        mirror: () => services.config.settings.gpuPackMirror,
+        onBuilt: () => host.resetBackend("GPU support was built"),
+      }),
+    );
     reg(CommandIds.loadAnyway, () => host.loadAnyway());
     reg(CommandIds.restartEngine, () => host.restartEngine());
     reg(CommandIds.newChat, () => chat.newChat());
@@ -91,10 +109,21 @@ class MixtralExtension extends Disposable {
       reg("mixtral._test.gpuPacks", () => ({ status: gpu.current, enginePid: host.enginePid, statusBarMenu: testRecords.statusBarMenu }));
       reg("mixtral._test.models", (): ModelsTestState => {
         const { pickItems, modelMessages, pickerCloses, lastPicked, statusBarMenu } = testRecords;
-        return { pickItems, messages: [...modelMessages], downloads: models.runningDownloads, pickerCloses, lastPicked, statusBarText: statusBar.text, statusBarMenu, paused: models.paused.state };
+        return {
+          pickItems,
+          messages: [...modelMessages],
+          downloads: models.runningDownloads,
+          pickerCloses,
+          lastPicked,
+          statusBarText: statusBar.text,
+          statusBarMenu,
+          paused: models.paused.state,
+        };
       });
     }
-    log.info(`[extension] activated (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? "web" : "desktop"}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ""})`);
+    log.info(
+      `[extension] activated (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? "web" : "desktop"}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ""})`,
+    );
   }
 }
 

@@ -20,7 +20,9 @@ import { openWorkbench, vsixForTests, type Workbench } from "./workbench";
 async function scriptedTgi(answer: string): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     if (req.method === "GET" && req.url === "/info") {
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ model_id: "scripted-tgi", max_total_tokens: 32768, max_input_tokens: 30000 }));
+      res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ model_id: "scripted-tgi", max_total_tokens: 32768, max_input_tokens: 30000 }));
       return;
     }
     if (req.method === "POST" && req.url === "/generate_stream") {
@@ -30,7 +32,11 @@ async function scriptedTgi(answer: string): Promise<{ url: string; close(): Prom
         const pieces = answer.match(/[\s\S]{1,40}/g) ?? [];
         for (const [i, text] of pieces.entries()) {
           const last = i === pieces.length - 1;
-          const ev = { token: { id: i, text, special: false }, generated_text: last ? answer : null, details: last ? { finish_reason: "eos_token", generated_tokens: pieces.length } : null };
+          const ev = {
+            token: { id: i, text, special: false },
+            generated_text: last ? answer : null,
+            details: last ? { finish_reason: "eos_token", generated_tokens: pieces.length } : null,
+          };
           res.write(`data: ${JSON.stringify(ev)}\n\n`);
           if (i % 20 === 0) await new Promise((r) => setTimeout(r, 5));
         }
@@ -75,7 +81,8 @@ describe("chat view in the browser workbench (scripted server: code blocks, host
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === "failed" && wb) await wb.screenshot(`failed-chat-${this.currentTest.title.replace(/[^a-z0-9]+/gi, "-")}`).catch(() => undefined);
+    if (this.currentTest?.state === "failed" && wb)
+      await wb.screenshot(`failed-chat-${this.currentTest.title.replace(/[^a-z0-9]+/gi, "-")}`).catch(() => undefined);
   });
 
   after(async () => {
@@ -93,9 +100,15 @@ describe("chat view in the browser workbench (scripted server: code blocks, host
     for (const a of await chat.locator("a.inert-link").all()) await a.click({ force: true }).catch(() => undefined);
     await wb.page.waitForTimeout(1000);
     const frame = await chatFrame(wb.page);
-    assert.equal(await frame.evaluate(() => (window as { __pwned?: string }).__pwned ?? (window.top as { __pwned?: string }).__pwned), undefined);
+    assert.equal(
+      await frame.evaluate(() => (window as { __pwned?: string }).__pwned ?? (window.top as { __pwned?: string }).__pwned),
+      undefined,
+    );
     assert.deepEqual(attackerHits, []);
-    assert.equal(await frame.locator("#transcript script, #transcript img, #transcript iframe, #transcript svg, #transcript style").count(), 0);
+    assert.equal(
+      await frame.locator("#transcript script, #transcript img, #transcript iframe, #transcript svg, #transcript style").count(),
+      0,
+    );
     await wb.screenshot("chat-workbench-light");
   });
 

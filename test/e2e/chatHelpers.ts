@@ -17,7 +17,8 @@ export async function openChat(page: Page): Promise<FrameLocator> {
   const li = page.locator(".part.activitybar .action-item", { has: page.locator('a[aria-label^="Mixtral"]') }).first();
   const shown = async () =>
     ((await li.getAttribute("class")) ?? "").split(/\s+/).includes("checked") ||
-    (await item.getAttribute("aria-pressed")) === "true" || (await item.getAttribute("aria-expanded")) === "true";
+    (await item.getAttribute("aria-pressed")) === "true" ||
+    (await item.getAttribute("aria-expanded")) === "true";
   for (let round = 0; round < 3; round++) {
     if (await input.isVisible().catch(() => false)) return chat;
     if (!(await shown())) await item.click();
@@ -35,7 +36,13 @@ export async function openChat(page: Page): Promise<FrameLocator> {
 export async function chatFrame(page: Page): Promise<Frame> {
   for (let i = 0; i < 100; i++) {
     for (const f of page.frames()) {
-      if (await f.locator("#transcript").count().catch(() => 0)) return f;
+      if (
+        await f
+          .locator("#transcript")
+          .count()
+          .catch(() => 0)
+      )
+        return f;
     }
     await page.waitForTimeout(100);
   }
@@ -59,7 +66,10 @@ export interface AnswerSelectors {
 
 /** Lengths of the streaming answer's text at each DOM change, recorded inside the page or view
  *  (read them back with readLengths). */
-export async function watchLengths(target: Page | Frame, where: AnswerSelectors = { answers: "article.turn.assistant .body", root: "#transcript" }): Promise<void> {
+export async function watchLengths(
+  target: Page | Frame,
+  where: AnswerSelectors = { answers: "article.turn.assistant .body", root: "#transcript" },
+): Promise<void> {
   await target.evaluate(({ answers, root }) => {
     const w = window as { __lengths: number[] };
     w.__lengths = [];
@@ -75,4 +85,3 @@ export async function watchLengths(target: Page | Frame, where: AnswerSelectors 
 export async function readLengths(target: Page | Frame): Promise<number[]> {
   return (await target.evaluate(() => (window as { __lengths?: number[] }).__lengths ?? [])) as number[];
 }
-

@@ -18,7 +18,9 @@ async function recordingTgi(): Promise<{ url: string; prompts: string[]; close()
   const prompts: string[] = [];
   const server = http.createServer((req, res) => {
     if (req.method === "GET" && req.url === "/info") {
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ model_id: "scripted-tgi", max_total_tokens: 32768, max_input_tokens: 30000 }));
+      res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ model_id: "scripted-tgi", max_total_tokens: 32768, max_input_tokens: 30000 }));
       return;
     }
     if (req.method === "POST" && req.url === "/generate_stream") {
@@ -28,7 +30,11 @@ async function recordingTgi(): Promise<{ url: string; prompts: string[]; close()
       req.on("end", () => {
         prompts.push(String((JSON.parse(body) as { inputs?: unknown }).inputs));
         res.writeHead(200, { "content-type": "text/event-stream" });
-        const ev = { token: { id: 1, text: ANSWER, special: false }, generated_text: ANSWER, details: { finish_reason: "eos_token", generated_tokens: 1 } };
+        const ev = {
+          token: { id: 1, text: ANSWER, special: false },
+          generated_text: ANSWER,
+          details: { finish_reason: "eos_token", generated_tokens: 1 },
+        };
         res.end(`data: ${JSON.stringify(ev)}\n\n`);
       });
       return;
@@ -67,7 +73,8 @@ describe("chat @-mentions in the browser workbench (scripted server)", function 
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === "failed" && wb) await wb.screenshot(`failed-chat-mention-${this.currentTest.title.replace(/[^a-z0-9]+/gi, "-")}`).catch(() => undefined);
+    if (this.currentTest?.state === "failed" && wb)
+      await wb.screenshot(`failed-chat-mention-${this.currentTest.title.replace(/[^a-z0-9]+/gi, "-")}`).catch(() => undefined);
   });
 
   after(async () => {
@@ -103,8 +110,10 @@ describe("chat @-mentions in the browser workbench (scripted server)", function 
     const fib = fs.readFileSync(path.join(workspaceFolder, "src", "fibonacci.ts"), "utf8");
     const stats = fs.readFileSync(path.join(workspaceFolder, "src", "stats.py"), "utf8");
     assert.ok(prompt.includes("What does @fibonacci.ts do?"), prompt.slice(0, 2000));
-    for (const line of fib.split("\n").filter((l) => l.trim() !== "")) assert.ok(prompt.includes(line), `the prompt lacks ${JSON.stringify(line)}`);
-    for (const line of ["def mean(values):", "def median(values):"]) assert.ok(stats.includes(line) && !prompt.includes(line), `the prompt holds the unpicked file's ${JSON.stringify(line)}`);
+    for (const line of fib.split("\n").filter((l) => l.trim() !== ""))
+      assert.ok(prompt.includes(line), `the prompt lacks ${JSON.stringify(line)}`);
+    for (const line of ["def mean(values):", "def median(values):"])
+      assert.ok(stats.includes(line) && !prompt.includes(line), `the prompt holds the unpicked file's ${JSON.stringify(line)}`);
     // The sent message shows the file as an attachment chip, as the attach-file button would.
     await chat.locator("article.turn.user", { hasText: "src/fibonacci.ts" }).first().waitFor();
     await wb.screenshot("chat-mention-workbench");

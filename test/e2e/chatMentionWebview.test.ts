@@ -16,10 +16,16 @@ declare const window: any, document: any, sessionStorage: any;
 
 type Sent = { type: string; [k: string]: unknown };
 
-
 const item = (p: string, lineCount: number): OpenFileItem => {
   const i = p.lastIndexOf("/");
-  return { id: `file:///w/${p}`, name: p.slice(i + 1), description: i < 0 ? "" : p.slice(0, i), path: p, languageId: "plaintext", lineCount };
+  return {
+    id: `file:///w/${p}`,
+    name: p.slice(i + 1),
+    description: i < 0 ? "" : p.slice(0, i),
+    path: p,
+    languageId: "plaintext",
+    lineCount,
+  };
 };
 const TABS = [item("src/fibonacci.ts", 8), item("src/stats.py", 12), item("docs/statistics.md", 30)];
 
@@ -33,7 +39,13 @@ describe("chat webview: @-mentions of open files", function () {
     view = await openStandaloneWebview({ viewport: { width: 480, height: 800 } });
     ({ url, page } = view);
     await page.addInitScript(() => {
-      const w = window as { __sent: unknown[]; __tabs: { path: string }[]; __delay: number; acquireVsCodeApi: () => unknown; postMessage: (m: unknown, o: string) => void };
+      const w = window as {
+        __sent: unknown[];
+        __tabs: { path: string }[];
+        __delay: number;
+        acquireVsCodeApi: () => unknown;
+        postMessage: (m: unknown, o: string) => void;
+      };
       w.__sent = [];
       w.__tabs = [];
       w.__delay = 10;
@@ -138,7 +150,16 @@ describe("chat webview: @-mentions of open files", function () {
       {
         type: "send",
         text: "Explain @statistics.md please and @statistics.md ",
-        attachments: [{ fileName: "docs/statistics.md", languageId: "plaintext", startLine: 1, endLine: 30, code: "", mention: "file:///w/docs/statistics.md" }],
+        attachments: [
+          {
+            fileName: "docs/statistics.md",
+            languageId: "plaintext",
+            startLine: 1,
+            endLine: 30,
+            code: "",
+            mention: "file:///w/docs/statistics.md",
+          },
+        ],
       },
     ]);
   });
@@ -174,7 +195,15 @@ describe("chat webview: @-mentions of open files", function () {
   });
 
   it("the @workspace entry writes @workspace into the message and attaches nothing", async () => {
-    const workspace: OpenFileItem = { id: "@workspace", kind: "workspace", name: "workspace", description: "search this workspace's code for the question", path: "@workspace", languageId: "plaintext", lineCount: 0 };
+    const workspace: OpenFileItem = {
+      id: "@workspace",
+      kind: "workspace",
+      name: "workspace",
+      description: "search this workspace's code for the question",
+      path: "@workspace",
+      languageId: "plaintext",
+      lineCount: 0,
+    };
     await open([workspace, ...TABS]);
     await page.keyboard.type("@wor");
     await list.locator(".mention-option", { hasText: "workspace" }).waitFor();
@@ -182,12 +211,23 @@ describe("chat webview: @-mentions of open files", function () {
     assert.equal(await value(), "@workspace ");
     await page.keyboard.type("where is the median computed?");
     await page.keyboard.press("Enter");
-    assert.deepEqual((await sent()).filter((m) => m.type === "send"), [{ type: "send", text: "@workspace where is the median computed?", attachments: [] }]);
+    assert.deepEqual(
+      (await sent()).filter((m) => m.type === "send"),
+      [{ type: "send", text: "@workspace where is the median computed?", attachments: [] }],
+    );
   });
 
   it("Escape closes only the list: no stop, the text and chips stay", async () => {
     await open();
-    await host({ type: "transcript", conversationId: "c", generating: true, turns: [{ id: "u", role: "user", content: "q" }, { id: "a", role: "assistant", content: "", streaming: true }] });
+    await host({
+      type: "transcript",
+      conversationId: "c",
+      generating: true,
+      turns: [
+        { id: "u", role: "user", content: "q" },
+        { id: "a", role: "assistant", content: "", streaming: true },
+      ],
+    });
     await host({ type: "attachment", attachment: { fileName: "src/a.ts", languageId: "typescript", startLine: 1, endLine: 2, code: "x" } });
     await input.click();
     await page.keyboard.type("look at @fib");
@@ -212,7 +252,11 @@ describe("chat webview: @-mentions of open files", function () {
     await open([item("src/one.ts", 1), item("src/many.ts", 12_345), big, remote]);
     await page.keyboard.type("@");
     await list.locator(".mention-option", { hasText: "unknown.txt" }).waitFor();
-    const details = await list.locator("[role=option]").evaluateAll((els) => els.map((e) => `${e.querySelector(".mention-name")?.textContent}=${e.querySelector(".mention-detail")?.textContent}`));
+    const details = await list
+      .locator("[role=option]")
+      .evaluateAll((els) =>
+        els.map((e) => `${e.querySelector(".mention-name")?.textContent}=${e.querySelector(".mention-detail")?.textContent}`),
+      );
     assert.deepEqual(details, ["one.ts=1 line", "many.ts=12,345 lines", "big.log=586 KB", "unknown.txt="]);
     assert.ok(!((await list.textContent()) ?? "").includes("0 lines"));
   });

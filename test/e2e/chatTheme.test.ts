@@ -17,21 +17,39 @@ import { openStandaloneWebview, resultsDir, THEMES, type StandaloneWebview, type
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const window: any, document: any, getComputedStyle: any, requestAnimationFrame: any;
 
-const turn = (id: string, role: "user" | "assistant", content: string, extra: Partial<Turn> = {}): Turn => ({ id, role, content, ...extra });
+const turn = (id: string, role: "user" | "assistant", content: string, extra: Partial<Turn> = {}): Turn => ({
+  id,
+  role,
+  content,
+  ...extra,
+});
 const SCENE: HostToWebview = {
   type: "transcript",
   conversationId: "theme",
   generating: false,
   turns: [
-    turn("u1", "user", "/explain", { displayText: "/explain", attachments: [{ fileName: "src/fibonacci.ts", languageId: "typescript", startLine: 1, endLine: 8, code: "" }] }),
-    turn("a1", "assistant", "This computes **Fibonacci** numbers iteratively:\n\n```ts\n// iterative, O(n)\nexport function fib(n: number): number {\n  let [a, b] = [0, 1];\n  for (let i = 0; i < n; i++) [a, b] = [b, a + b];\n  return a + \"\".length * 42;\n}\n```\n\n- it keeps two numbers\n- see [the docs](https://example.com)", { stats: { ttftMs: 140, tokensPerSecond: 153.2, generatedTokens: 96 } }),
+    turn("u1", "user", "/explain", {
+      displayText: "/explain",
+      attachments: [{ fileName: "src/fibonacci.ts", languageId: "typescript", startLine: 1, endLine: 8, code: "" }],
+    }),
+    turn(
+      "a1",
+      "assistant",
+      'This computes **Fibonacci** numbers iteratively:\n\n```ts\n// iterative, O(n)\nexport function fib(n: number): number {\n  let [a, b] = [0, 1];\n  for (let i = 0; i < n; i++) [a, b] = [b, a + b];\n  return a + "".length * 42;\n}\n```\n\n- it keeps two numbers\n- see [the docs](https://example.com)',
+      { stats: { ttftMs: 140, tokensPerSecond: 153.2, generatedTokens: 96 } },
+    ),
     turn("u2", "user", "Make it recursive"),
     turn("a2", "assistant", "Sure — a recursive version", { incomplete: true, incompleteReason: "stopped" }),
   ],
 };
 
 /** What each probe's text colour reaches against its composited background, worst case per selector. */
-interface Contrast { selector: string; ratio: number; fg: string; bg: string }
+interface Contrast {
+  selector: string;
+  ratio: number;
+  fg: string;
+  bg: string;
+}
 
 describe("chat webview themes in Chromium (light, dark, high contrast)", function () {
   this.timeout(120_000);
@@ -44,7 +62,11 @@ describe("chat webview themes in Chromium (light, dark, high contrast)", functio
     ({ url, page } = view);
     await page.addInitScript(() => {
       window.__sent = [];
-      window.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => window.__sent.push(m), getState: () => undefined, setState: () => undefined });
+      window.acquireVsCodeApi = () => ({
+        postMessage: (m: unknown) => window.__sent.push(m),
+        getState: () => undefined,
+        setState: () => undefined,
+      });
     });
   });
 
@@ -59,15 +81,22 @@ describe("chat webview themes in Chromium (light, dark, high contrast)", functio
     const { vars, bodyClass } = THEMES[theme];
     // VS Code derives the settings-editor input colours (which vscode-textarea uses) from input.*.
     const derived = {
-      "--vscode-settings-textInputBackground": vars["--vscode-input-background"], "--vscode-settings-textInputForeground": vars["--vscode-foreground"],
+      "--vscode-settings-textInputBackground": vars["--vscode-input-background"],
+      "--vscode-settings-textInputForeground": vars["--vscode-foreground"],
       "--vscode-settings-textInputBorder": vars["--vscode-input-border"],
     };
-    await page.evaluate(({ vars, bodyClass }) => {
-      for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
-      document.body.classList.add(bodyClass);
-    }, { vars: { ...vars, ...derived }, bodyClass });
+    await page.evaluate(
+      ({ vars, bodyClass }) => {
+        for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
+        document.body.classList.add(bodyClass);
+      },
+      { vars: { ...vars, ...derived }, bodyClass },
+    );
     const send = (m: HostToWebview) => page.evaluate((msg) => window.postMessage(msg, "*"), m);
-    await send({ type: "header", header: { state: "ready", engine: "local", model: "Mixtral-8x7B-Instruct", quantization: "Q4_K_M", backend: "cuda" } });
+    await send({
+      type: "header",
+      header: { state: "ready", engine: "local", model: "Mixtral-8x7B-Instruct", quantization: "Q4_K_M", backend: "cuda" },
+    });
     await send(SCENE);
     await page.locator("article.turn.assistant .code-block").waitFor();
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
@@ -75,75 +104,110 @@ describe("chat webview themes in Chromium (light, dark, high contrast)", functio
 
   /** WCAG contrast of every visible text probe against the colours actually composited under it
    *  (backgrounds with alpha and opacity walked up through shadow roots to the page). */
-  const contrasts = (): Promise<Contrast[]> => page.evaluate(() => {
-    type RGBA = [number, number, number, number];
-    const parse = (c: string): RGBA => {
-      const n = (/rgba?\(([^)]*)\)/.exec(c)?.[1] ?? "0,0,0,0").split(/[\s,/]+/).filter(Boolean).map(Number);
-      return [n[0], n[1], n[2], n[3] ?? 1];
-    };
-    const over = (top: RGBA, under: RGBA): RGBA => {
-      const a = top[3] + under[3] * (1 - top[3]);
-      if (a === 0) return [0, 0, 0, 0];
-      return [0, 1, 2].map((i) => (top[i] * top[3] + under[i] * under[3] * (1 - top[3])) / a).concat(a) as RGBA;
-    };
-    const up = (e: any): any => e.parentElement ?? (e.getRootNode() as { host?: unknown }).host ?? null;
-    const background = (el: any): RGBA => {
-      const layers: RGBA[] = [];
-      for (let e = el; e; e = up(e)) {
-        const cs = getComputedStyle(e);
-        const bg = parse(cs.backgroundColor);
-        if (bg[3] > 0) layers.push(bg);
-        if (bg[3] >= 1) break;
+  const contrasts = (): Promise<Contrast[]> =>
+    page.evaluate(() => {
+      type RGBA = [number, number, number, number];
+      const parse = (c: string): RGBA => {
+        const n = (/rgba?\(([^)]*)\)/.exec(c)?.[1] ?? "0,0,0,0")
+          .split(/[\s,/]+/)
+          .filter(Boolean)
+          .map(Number);
+        return [n[0], n[1], n[2], n[3] ?? 1];
+      };
+      const over = (top: RGBA, under: RGBA): RGBA => {
+        const a = top[3] + under[3] * (1 - top[3]);
+        if (a === 0) return [0, 0, 0, 0];
+        return [0, 1, 2].map((i) => (top[i] * top[3] + under[i] * under[3] * (1 - top[3])) / a).concat(a) as RGBA;
+      };
+      const up = (e: any): any => e.parentElement ?? (e.getRootNode() as { host?: unknown }).host ?? null;
+      const background = (el: any): RGBA => {
+        const layers: RGBA[] = [];
+        for (let e = el; e; e = up(e)) {
+          const cs = getComputedStyle(e);
+          const bg = parse(cs.backgroundColor);
+          if (bg[3] > 0) layers.push(bg);
+          if (bg[3] >= 1) break;
+        }
+        // The canvas under everything is white in a page without a background of its own.
+        return layers.reverse().reduce<RGBA>((acc, l) => over(l, acc), [255, 255, 255, 1]);
+      };
+      const opacity = (el: any): number => {
+        let o = 1;
+        for (let e = el; e; e = up(e)) o *= Number(getComputedStyle(e).opacity);
+        return o;
+      };
+      const lum = (c: RGBA): number => {
+        const ch = c.slice(0, 3).map((v) => {
+          const s = v / 255;
+          return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * ch[0] + 0.7152 * ch[1] + 0.0722 * ch[2];
+      };
+      const probes: [string, any[]][] = [
+        "article.turn.assistant .body p",
+        "article.turn.assistant .body li",
+        ".user-text",
+        ".turn .who",
+        ".stats",
+        ".incomplete",
+        "a.md-link",
+        ".code-lang",
+        "#model-label",
+        ".turn .chip",
+        "pre code",
+        "pre code .hljs-keyword",
+        "pre code .hljs-string",
+        "pre code .hljs-number",
+        "pre code .hljs-comment",
+        "pre code .hljs-title",
+      ].map((s) => [s, [...document.querySelectorAll(s)]]);
+      // Button labels live in the elements' shadow roots.
+      probes.push([
+        "vscode-button .base",
+        [...document.querySelectorAll("vscode-button")].map((b: any) => b.shadowRoot?.querySelector(".base")).filter(Boolean),
+      ]);
+      const out: { selector: string; ratio: number; fg: string; bg: string }[] = [];
+      for (const [selector, els] of probes) {
+        let worst: { selector: string; ratio: number; fg: string; bg: string } | undefined;
+        for (const el of els) {
+          // A button's label is slotted: its text is the host's, its colour the shadow part's.
+          const text = (el.getRootNode() as { host?: any }).host?.textContent ?? el.textContent ?? "";
+          if (!el.getClientRects().length || !text.trim()) continue;
+          const bg = background(el);
+          const fg0 = parse(getComputedStyle(el).color);
+          const fg = over([fg0[0], fg0[1], fg0[2], fg0[3] * opacity(el)], bg);
+          const [l1, l2] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+          const ratio = (l1 + 0.05) / (l2 + 0.05);
+          if (!worst || ratio < worst.ratio)
+            worst = { selector, ratio, fg: fg.map(Math.round).join(","), bg: bg.map(Math.round).join(",") };
+        }
+        if (worst) out.push(worst);
       }
-      // The canvas under everything is white in a page without a background of its own.
-      return layers.reverse().reduce<RGBA>((acc, l) => over(l, acc), [255, 255, 255, 1]);
-    };
-    const opacity = (el: any): number => {
-      let o = 1;
-      for (let e = el; e; e = up(e)) o *= Number(getComputedStyle(e).opacity);
-      return o;
-    };
-    const lum = (c: RGBA): number => {
-      const ch = c.slice(0, 3).map((v) => {
-        const s = v / 255;
-        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-      });
-      return 0.2126 * ch[0] + 0.7152 * ch[1] + 0.0722 * ch[2];
-    };
-    const probes: [string, any[]][] = [
-      "article.turn.assistant .body p", "article.turn.assistant .body li", ".user-text", ".turn .who", ".stats", ".incomplete", "a.md-link",
-      ".code-lang", "#model-label", ".turn .chip", "pre code", "pre code .hljs-keyword", "pre code .hljs-string", "pre code .hljs-number",
-      "pre code .hljs-comment", "pre code .hljs-title",
-    ].map((s) => [s, [...document.querySelectorAll(s)]]);
-    // Button labels live in the elements' shadow roots.
-    probes.push(["vscode-button .base", [...document.querySelectorAll("vscode-button")].map((b: any) => b.shadowRoot?.querySelector(".base")).filter(Boolean)]);
-    const out: { selector: string; ratio: number; fg: string; bg: string }[] = [];
-    for (const [selector, els] of probes) {
-      let worst: { selector: string; ratio: number; fg: string; bg: string } | undefined;
-      for (const el of els) {
-        // A button's label is slotted: its text is the host's, its colour the shadow part's.
-        const text = (el.getRootNode() as { host?: any }).host?.textContent ?? el.textContent ?? "";
-        if (!el.getClientRects().length || !text.trim()) continue;
-        const bg = background(el);
-        const fg0 = parse(getComputedStyle(el).color);
-        const fg = over([fg0[0], fg0[1], fg0[2], fg0[3] * opacity(el)], bg);
-        const [l1, l2] = [lum(fg), lum(bg)].sort((a, b) => b - a);
-        const ratio = (l1 + 0.05) / (l2 + 0.05);
-        if (!worst || ratio < worst.ratio) worst = { selector, ratio, fg: fg.map(Math.round).join(","), bg: bg.map(Math.round).join(",") };
-      }
-      if (worst) out.push(worst);
-    }
-    return out;
-  });
+      return out;
+    });
 
-  const baseStyle = (selector: string, nth = 0) => page.evaluate(([sel, i]) => {
-    const cs = getComputedStyle(document.querySelectorAll(sel)[i].shadowRoot.querySelector(".base"));
-    return { borderColor: cs.borderTopColor, borderWidth: cs.borderTopWidth, background: cs.backgroundColor, outlineStyle: cs.outlineStyle, outlineColor: cs.outlineColor };
-  }, [selector, nth] as const);
-  const style = (selector: string, props: string[]) => page.evaluate(([sel, ps]) => {
-    const cs = getComputedStyle(document.querySelector(sel));
-    return Object.fromEntries(ps.map((p: string) => [p, cs.getPropertyValue(p)]));
-  }, [selector, props] as const);
+  const baseStyle = (selector: string, nth = 0) =>
+    page.evaluate(
+      ([sel, i]) => {
+        const cs = getComputedStyle(document.querySelectorAll(sel)[i].shadowRoot.querySelector(".base"));
+        return {
+          borderColor: cs.borderTopColor,
+          borderWidth: cs.borderTopWidth,
+          background: cs.backgroundColor,
+          outlineStyle: cs.outlineStyle,
+          outlineColor: cs.outlineColor,
+        };
+      },
+      [selector, nth] as const,
+    );
+  const style = (selector: string, props: string[]) =>
+    page.evaluate(
+      ([sel, ps]) => {
+        const cs = getComputedStyle(document.querySelector(sel));
+        return Object.fromEntries(ps.map((p: string) => [p, cs.getPropertyValue(p)]));
+      },
+      [selector, props] as const,
+    );
 
   for (const theme of ["light", "dark", "high-contrast"] as const) {
     it(`${theme}: every text reaches 4.5:1 on its background, focus is visible, screenshot`, async () => {
@@ -151,11 +215,27 @@ describe("chat webview themes in Chromium (light, dark, high contrast)", functio
       const vars = THEMES[theme].vars;
       const results = await contrasts();
       // The probes that must be on screen in this scene (others, e.g. token kinds, may vary).
-      for (const s of ["article.turn.assistant .body p", ".user-text", ".stats", "a.md-link", "pre code", "vscode-button .base", ".turn .chip", ".incomplete"]) {
-        assert.ok(results.some((r) => r.selector === s), `${s} not found on screen`);
+      for (const s of [
+        "article.turn.assistant .body p",
+        ".user-text",
+        ".stats",
+        "a.md-link",
+        "pre code",
+        "vscode-button .base",
+        ".turn .chip",
+        ".incomplete",
+      ]) {
+        assert.ok(
+          results.some((r) => r.selector === s),
+          `${s} not found on screen`,
+        );
       }
       const low = results.filter((r) => r.ratio < 4.5);
-      assert.deepEqual(low, [], `below 4.5:1 in ${theme}: ${low.map((r) => `${r.selector} ${r.ratio.toFixed(2)} (${r.fg} on ${r.bg})`).join("; ")}`);
+      assert.deepEqual(
+        low,
+        [],
+        `below 4.5:1 in ${theme}: ${low.map((r) => `${r.selector} ${r.ratio.toFixed(2)} (${r.fg} on ${r.bg})`).join("; ")}`,
+      );
       // The view's own background is the theme's, not a colour of ours.
       assert.equal((await style("body", ["background-color"]))["background-color"], hexToRgb(vars["--vscode-sideBar-background"]));
       // Keyboard focus on a code-block action shows the theme's focus colour.
@@ -192,7 +272,10 @@ describe("chat webview themes in Chromium (light, dark, high contrast)", functio
     // Hover: the workbench's dashed contrastActiveBorder.
     await page.locator(".code-block vscode-button").first().hover();
     const hover = await style(".code-block vscode-button:hover", ["outline-style", "outline-color"]);
-    assert.deepEqual(hover, { "outline-style": "dashed", "outline-color": hexToRgb(THEMES["high-contrast"].vars["--vscode-contrastActiveBorder"]) });
+    assert.deepEqual(hover, {
+      "outline-style": "dashed",
+      "outline-color": hexToRgb(THEMES["high-contrast"].vars["--vscode-contrastActiveBorder"]),
+    });
   });
 });
 

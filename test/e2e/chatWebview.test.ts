@@ -37,7 +37,12 @@ async function serve(handler: (req: http.IncomingMessage, res: http.ServerRespon
   return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((r) => server.close(() => r())) };
 }
 
-const turn = (id: string, role: "user" | "assistant", content: string, extra: Partial<Turn> = {}): Turn => ({ id, role, content, ...extra });
+const turn = (id: string, role: "user" | "assistant", content: string, extra: Partial<Turn> = {}): Turn => ({
+  id,
+  role,
+  content,
+  ...extra,
+});
 
 describe("chat webview in Chromium", function () {
   this.timeout(120_000);
@@ -73,26 +78,36 @@ describe("chat webview in Chromium", function () {
     await page.evaluate(() => sessionStorage.clear());
     await page.reload();
     await page.waitForFunction(() => (window as { __sent: { type: string }[] }).__sent.some((m) => m.type === "ready"));
-    await page.evaluate(
-      ({ vars, bodyClass }) => {
-        for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
-        document.body.classList.add(bodyClass);
-      },
-      THEMES[theme],
-    );
+    await page.evaluate(({ vars, bodyClass }) => {
+      for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
+      document.body.classList.add(bodyClass);
+    }, THEMES[theme]);
   }
 
   const send = (m: HostToWebview) => page.evaluate((msg) => window.postMessage(msg, "*"), m);
   // Draft mirroring (debounced) is checked on its own; the other tests look at the rest.
   const sent = async (withDrafts = false) =>
-    ((await page.evaluate(() => window.__sent)) as { type: string; [k: string]: unknown }[]).filter((m) => withDrafts || m.type !== "draft");
+    ((await page.evaluate(() => window.__sent)) as { type: string; [k: string]: unknown }[]).filter(
+      (m) => withDrafts || m.type !== "draft",
+    );
   const clearSent = () => page.evaluate(() => ((window as unknown as { __sent: unknown[] }).__sent.length = 0));
   const frame = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 
   it("says ready and renders a replayed transcript", async () => {
     await open();
-    await send({ type: "header", header: { state: "ready", engine: "local", model: "tiny-mixtral", quantization: "Q8_0", backend: "cpu" } });
-    await send({ type: "transcript", conversationId: "c1", generating: false, turns: [turn("u1", "user", "Hello"), turn("a1", "assistant", "Hi **there**", { stats: { ttftMs: 12, tokensPerSecond: 99.5, generatedTokens: 7 } })] });
+    await send({
+      type: "header",
+      header: { state: "ready", engine: "local", model: "tiny-mixtral", quantization: "Q8_0", backend: "cpu" },
+    });
+    await send({
+      type: "transcript",
+      conversationId: "c1",
+      generating: false,
+      turns: [
+        turn("u1", "user", "Hello"),
+        turn("a1", "assistant", "Hi **there**", { stats: { ttftMs: 12, tokensPerSecond: 99.5, generatedTokens: 7 } }),
+      ],
+    });
     await page.locator("article.turn.assistant strong", { hasText: "there" }).waitFor();
     assert.match((await page.locator("#model-label").textContent()) ?? "", /tiny-mixtral · Q8_0 · cpu/);
     assert.match((await page.locator("article.turn.assistant .stats").textContent()) ?? "", /12 ms to first token · 99\.5 tok\/s/);
@@ -104,7 +119,12 @@ describe("chat webview in Chromium", function () {
     // What the host sends after the engine was killed mid-answer, and what an older saved one holds.
     const crashed = turn("a1", "assistant", "Partial", { incomplete: true, stats: { ttftMs: 87, generatedTokens: 312 } });
     const stored = turn("a2", "assistant", "Older", { stats: { ttftMs: 40, tokensPerSecond: 0, generatedTokens: 1 } });
-    await send({ type: "transcript", conversationId: "c1", generating: false, turns: [turn("u1", "user", "Hi"), crashed, turn("u2", "user", "Again"), stored] });
+    await send({
+      type: "transcript",
+      conversationId: "c1",
+      generating: false,
+      turns: [turn("u1", "user", "Hi"), crashed, turn("u2", "user", "Again"), stored],
+    });
     const stats = page.locator("article.turn.assistant .stats");
     await stats.nth(1).waitFor();
     assert.deepEqual(await stats.allTextContents(), ["87 ms to first token · 312 tokens", "40 ms to first token · 1 token"]);
@@ -112,22 +132,47 @@ describe("chat webview in Chromium", function () {
 
   it("streams incrementally: stable blocks are rendered once, only the tail re-renders", async () => {
     await open();
-    await send({ type: "transcript", conversationId: "c1", generating: true, turns: [turn("u1", "user", "Tell me"), turn("a1", "assistant", "", { streaming: true })] });
+    await send({
+      type: "transcript",
+      conversationId: "c1",
+      generating: true,
+      turns: [turn("u1", "user", "Tell me"), turn("a1", "assistant", "", { streaming: true })],
+    });
     const snapshots: string[] = [];
-    const pieces = ["First para", "graph here.\n\n", "Second ", "paragraph", " with `code`.\n\n", "```ts\nconst x", " = 1;\n```\n\nThe end."];
+    const pieces = [
+      "First para",
+      "graph here.\n\n",
+      "Second ",
+      "paragraph",
+      " with `code`.\n\n",
+      "```ts\nconst x",
+      " = 1;\n```\n\nThe end.",
+    ];
     for (const p of pieces) {
       await send({ type: "chunk", requestId: "a1", text: p });
       await frame();
       snapshots.push((await page.locator("article.turn.assistant .body").textContent()) ?? "");
       if (p === "graph here.\n\n") {
         // Mark the first stable block; if it is re-rendered later, the mark disappears.
-        await page.evaluate(() => ((document.querySelector("article.turn.assistant .md-part") as HTMLElement & { __mark?: number }).__mark = 1));
+        await page.evaluate(
+          () => ((document.querySelector("article.turn.assistant .md-part") as HTMLElement & { __mark?: number }).__mark = 1),
+        );
       }
     }
     assert.ok(new Set(snapshots).size >= 5, `text arrived in ${new Set(snapshots).size} distinct steps`);
-    assert.equal(await page.evaluate(() => (document.querySelector("article.turn.assistant .md-part") as HTMLElement & { __mark?: number }).__mark), 1);
-    assert.ok((await sent()).every((m) => m.type === "ready"), "streaming must not post anything");
-    await send({ type: "done", requestId: "a1", turn: turn("a1", "assistant", pieces.join(""), { incomplete: true, incompleteReason: "stopped" }) });
+    assert.equal(
+      await page.evaluate(() => (document.querySelector("article.turn.assistant .md-part") as HTMLElement & { __mark?: number }).__mark),
+      1,
+    );
+    assert.ok(
+      (await sent()).every((m) => m.type === "ready"),
+      "streaming must not post anything",
+    );
+    await send({
+      type: "done",
+      requestId: "a1",
+      turn: turn("a1", "assistant", pieces.join(""), { incomplete: true, incompleteReason: "stopped" }),
+    });
     await page.locator("article.turn.assistant .incomplete", { hasText: "stopped" }).waitFor();
     assert.equal(await page.locator("article.turn.assistant .code-block").count(), 1);
     assert.equal(await page.locator("article.turn.assistant pre code .hljs-keyword").first().textContent(), "const");
@@ -135,43 +180,78 @@ describe("chat webview in Chromium", function () {
 
   it("a replay re-renders only the turns that changed (the host replays on every send)", async () => {
     await open();
-    const history = [turn("u1", "user", "one"), turn("a1", "assistant", "first `answer`"), turn("u2", "user", "two"), turn("a2", "assistant", "second answer")];
+    const history = [
+      turn("u1", "user", "one"),
+      turn("a1", "assistant", "first `answer`"),
+      turn("u2", "user", "two"),
+      turn("a2", "assistant", "second answer"),
+    ];
     await send({ type: "transcript", conversationId: "c1", generating: false, turns: history });
     // Older turns of a replay may come in idle slices; the log is busy until all are in.
-    await page.waitForFunction(() => document.querySelectorAll("article.turn").length === 4 && !document.getElementById("transcript").hasAttribute("aria-busy"));
+    await page.waitForFunction(
+      () => document.querySelectorAll("article.turn").length === 4 && !document.getElementById("transcript").hasAttribute("aria-busy"),
+    );
     await page.evaluate(() => document.querySelectorAll("article.turn").forEach((e: HTMLElement & { __mark?: number }) => (e.__mark = 1)));
     // A send: two more turns, an answer streaming. Only the old last question (loses Edit) and
     // last answer (loses Regenerate) change; the first pair is kept as it is.
-    await send({ type: "transcript", conversationId: "c1", generating: true, turns: [...history, turn("u3", "user", "three"), turn("a3", "assistant", "", { streaming: true })] });
-    const marks = await page.evaluate(() => [...document.querySelectorAll("article.turn")].map((e: HTMLElement & { __mark?: number }) => `${e.dataset.turnId}:${e.__mark ?? 0}`));
+    await send({
+      type: "transcript",
+      conversationId: "c1",
+      generating: true,
+      turns: [...history, turn("u3", "user", "three"), turn("a3", "assistant", "", { streaming: true })],
+    });
+    const marks = await page.evaluate(() =>
+      [...document.querySelectorAll("article.turn")].map((e: HTMLElement & { __mark?: number }) => `${e.dataset.turnId}:${e.__mark ?? 0}`),
+    );
     assert.deepEqual(marks, ["u1:1", "a1:1", "u2:0", "a2:0", "u3:0", "a3:0"]);
     assert.equal(await page.locator("article.turn vscode-button", { hasText: "Regenerate" }).count(), 0);
     assert.equal(await page.locator("article.turn vscode-button", { hasText: "Edit" }).count(), 0);
     // Changed content is re-rendered even under the same id.
-    await send({ type: "transcript", conversationId: "c1", generating: false, turns: [history[0], turn("a1", "assistant", "first answer, edited")] });
-    assert.deepEqual(await page.locator("article.turn").evaluateAll((els) => els.map((e) => (e.textContent ?? "").replace(/\s+/g, ""))), ["YouoneEdit", "Mixtralfirstanswer,editedRegenerate"]);
+    await send({
+      type: "transcript",
+      conversationId: "c1",
+      generating: false,
+      turns: [history[0], turn("a1", "assistant", "first answer, edited")],
+    });
+    assert.deepEqual(await page.locator("article.turn").evaluateAll((els) => els.map((e) => (e.textContent ?? "").replace(/\s+/g, ""))), [
+      "YouoneEdit",
+      "Mixtralfirstanswer,editedRegenerate",
+    ]);
   });
 
   it("streaming never pulls a reader who scrolled up back down, even when a render lands first", async () => {
     await open();
     const long = Array.from({ length: 60 }, (_, i) => `Paragraph ${i} with a few more words in it.`).join("\n\n");
-    await send({ type: "transcript", conversationId: "c1", generating: true, turns: [turn("u1", "user", "q"), turn("a1", "assistant", long, { streaming: true })] });
+    await send({
+      type: "transcript",
+      conversationId: "c1",
+      generating: true,
+      turns: [turn("u1", "user", "q"), turn("a1", "assistant", long, { streaming: true })],
+    });
     await frame();
-    const r = await page.evaluate(() => new Promise<{ bottom: number; now: number }>((resolve) => {
-      const sc = document.querySelector("main.scroller");
-      const bottom = sc.scrollTop;
-      // The user's scroll lands in the same frame as the next render, before its scroll event fires.
-      requestAnimationFrame(() => (sc.scrollTop = bottom - 300));
-      window.dispatchEvent(new window.MessageEvent("message", { data: { type: "chunk", requestId: "a1", text: "\n\nmore text" } }));
-      requestAnimationFrame(() => requestAnimationFrame(() => resolve({ bottom, now: sc.scrollTop })));
-    }));
+    const r = await page.evaluate(
+      () =>
+        new Promise<{ bottom: number; now: number }>((resolve) => {
+          const sc = document.querySelector("main.scroller");
+          const bottom = sc.scrollTop;
+          // The user's scroll lands in the same frame as the next render, before its scroll event fires.
+          requestAnimationFrame(() => (sc.scrollTop = bottom - 300));
+          window.dispatchEvent(new window.MessageEvent("message", { data: { type: "chunk", requestId: "a1", text: "\n\nmore text" } }));
+          requestAnimationFrame(() => requestAnimationFrame(() => resolve({ bottom, now: sc.scrollTop })));
+        }),
+    );
     assert.ok(r.bottom > 300, `the answer must overflow the view (${r.bottom})`);
     assert.equal(r.now, r.bottom - 300);
   });
 
   it("keyboard: Enter sends, Shift+Enter is a newline, Up recalls, Escape stops", async () => {
     await open();
-    await send({ type: "transcript", conversationId: "c1", generating: false, turns: [turn("u1", "user", "previous question"), turn("a1", "assistant", "ok")] });
+    await send({
+      type: "transcript",
+      conversationId: "c1",
+      generating: false,
+      turns: [turn("u1", "user", "previous question"), turn("a1", "assistant", "ok")],
+    });
     const input = page.locator("#prompt-input");
     await input.click();
     await page.keyboard.press("ArrowUp");
@@ -185,7 +265,12 @@ describe("chat webview in Chromium", function () {
     const msgs = await sent();
     assert.deepEqual(msgs, [{ type: "send", text: "line one\nline two", attachments: [] }]);
     assert.equal(await input.evaluate((e) => (e as HTMLElement & { value: string }).value), "");
-    await send({ type: "transcript", conversationId: "c1", generating: true, turns: [turn("u1", "user", "line one\nline two"), turn("a1", "assistant", "", { streaming: true })] });
+    await send({
+      type: "transcript",
+      conversationId: "c1",
+      generating: true,
+      turns: [turn("u1", "user", "line one\nline two"), turn("a1", "assistant", "", { streaming: true })],
+    });
     // postMessage is delivered as a later task: Escape before it would find nothing generating.
     await page.locator("#send-button", { hasText: "Stop" }).waitFor();
     await clearSent();
@@ -196,7 +281,11 @@ describe("chat webview in Chromium", function () {
 
   it("puts text back into the input when a send fails, and keeps the draft across a reload", async () => {
     await open();
-    await send({ type: "restoreInput", text: "my precious question", attachments: [{ fileName: "a.ts", languageId: "typescript", startLine: 1, endLine: 3, code: "x" }] });
+    await send({
+      type: "restoreInput",
+      text: "my precious question",
+      attachments: [{ fileName: "a.ts", languageId: "typescript", startLine: 1, endLine: 3, code: "x" }],
+    });
     const input = page.locator("#prompt-input");
     assert.equal(await input.evaluate((e) => (e as HTMLElement & { value: string }).value), "my precious question");
     await page.locator(".composer .chip", { hasText: "a.ts:1-3" }).waitFor();
@@ -205,7 +294,10 @@ describe("chat webview in Chromium", function () {
     await page.keyboard.type(" and more");
     await page.reload();
     await page.waitForFunction(() => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === "ready"));
-    assert.equal(await page.locator("#prompt-input").evaluate((e) => (e as HTMLElement & { value: string }).value), "my precious question and more");
+    assert.equal(
+      await page.locator("#prompt-input").evaluate((e) => (e as HTMLElement & { value: string }).value),
+      "my precious question and more",
+    );
     await page.locator(".composer .chip", { hasText: "a.ts:1-3" }).waitFor();
     // The host gets the draft too (a window reload may drop webview state) and hands it to a
     // page that has none.
@@ -221,7 +313,12 @@ describe("chat webview in Chromium", function () {
   it("code-block actions and links go to the host; blocked links post nothing", async () => {
     await open();
     const md = "Here:\n\n```python\nprint('hi')\n```\n\n[docs](https://example.com/docs) and [evil](command:workbench.action.terminal.new)";
-    await send({ type: "transcript", conversationId: "c1", generating: false, turns: [turn("u1", "user", "q"), turn("a1", "assistant", md)] });
+    await send({
+      type: "transcript",
+      conversationId: "c1",
+      generating: false,
+      turns: [turn("u1", "user", "q"), turn("a1", "assistant", md)],
+    });
     await clearSent();
     await page.locator(".code-block vscode-button", { hasText: "Insert" }).click();
     await page.locator(".code-block vscode-button", { hasText: "Copy" }).click();
@@ -238,8 +335,14 @@ describe("chat webview in Chromium", function () {
 
   it("path:line references in an answer become file links that ask the host to open the file at the line", async () => {
     await open();
-    const md = "The total is in src/cart.ts:12, the rate in `src/pricing.ts:3-6` (and stats.py:4).\n\nNot [a page](https://example.com/x.ts:3) nor http://example.com:8080/y.ts:3.";
-    await send({ type: "transcript", conversationId: "c1", generating: false, turns: [turn("u1", "user", "q"), turn("a1", "assistant", md)] });
+    const md =
+      "The total is in src/cart.ts:12, the rate in `src/pricing.ts:3-6` (and stats.py:4).\n\nNot [a page](https://example.com/x.ts:3) nor http://example.com:8080/y.ts:3.";
+    await send({
+      type: "transcript",
+      conversationId: "c1",
+      generating: false,
+      turns: [turn("u1", "user", "q"), turn("a1", "assistant", md)],
+    });
     await clearSent();
     const links = page.locator("a.file-link");
     assert.deepEqual(await links.allTextContents(), ["src/cart.ts:12", "src/pricing.ts:3-6", "stats.py:4"]);
@@ -268,7 +371,12 @@ describe("chat webview in Chromium", function () {
         for (const [i, c] of corpus.entries()) {
           turns.push(turn(`u${i}`, "user", c.name), turn(`a${i}`, "assistant", c.markdown));
         }
-        await send({ type: "transcript", conversationId: "h", generating: true, turns: [turn("u", "user", "go"), turn("s", "assistant", "", { streaming: true })] });
+        await send({
+          type: "transcript",
+          conversationId: "h",
+          generating: true,
+          turns: [turn("u", "user", "go"), turn("s", "assistant", "", { streaming: true })],
+        });
         for (const c of corpus.filter((x) => x.markdown.length < 100_000)) {
           await send({ type: "chunk", requestId: "s", text: `${c.markdown}\n\n` });
           await frame();
@@ -286,8 +394,12 @@ describe("chat webview in Chromium", function () {
         assert.deepEqual(foreign, []);
         const dangerous = await page.evaluate(() => {
           const root = document.getElementById("transcript")!;
-          const bad = root.querySelectorAll("script, img, iframe, svg, math, style, link, meta, base, object, embed, video, audio, form, details");
-          const attrs = [...root.querySelectorAll("*")].flatMap((e) => [...e.attributes].map((a) => a.name)).filter((n) => n.startsWith("on") || n === "href" || n === "src" || n === "style" || n === "srcdoc");
+          const bad = root.querySelectorAll(
+            "script, img, iframe, svg, math, style, link, meta, base, object, embed, video, audio, form, details",
+          );
+          const attrs = [...root.querySelectorAll("*")]
+            .flatMap((e) => [...e.attributes].map((a) => a.name))
+            .filter((n) => n.startsWith("on") || n === "href" || n === "src" || n === "style" || n === "srcdoc");
           return { tags: [...bad].map((e) => e.tagName), attrs };
         });
         assert.deepEqual(dangerous, { tags: [], attrs: [] });
@@ -305,14 +417,25 @@ describe("chat webview in Chromium", function () {
   for (const theme of ["light", "dark"] as const) {
     it(`screenshot: ${theme} theme`, async () => {
       await open(theme);
-      await send({ type: "header", header: { state: "ready", engine: "local", model: "Mixtral-8x7B-Instruct", quantization: "Q4_K_M", backend: "cuda" } });
+      await send({
+        type: "header",
+        header: { state: "ready", engine: "local", model: "Mixtral-8x7B-Instruct", quantization: "Q4_K_M", backend: "cuda" },
+      });
       await send({
         type: "transcript",
         conversationId: "s",
         generating: false,
         turns: [
-          turn("u1", "user", "/explain", { displayText: "/explain", attachments: [{ fileName: "src/fibonacci.ts", languageId: "typescript", startLine: 1, endLine: 8, code: "" }] }),
-          turn("a1", "assistant", "This computes **Fibonacci** numbers iteratively:\n\n```ts\nexport function fib(n: number): number {\n  let [a, b] = [0, 1];\n  for (let i = 0; i < n; i++) [a, b] = [b, a + b];\n  return a;\n}\n```\n\nSee [the docs](https://example.com).", { stats: { ttftMs: 140, tokensPerSecond: 153.2, generatedTokens: 96 } }),
+          turn("u1", "user", "/explain", {
+            displayText: "/explain",
+            attachments: [{ fileName: "src/fibonacci.ts", languageId: "typescript", startLine: 1, endLine: 8, code: "" }],
+          }),
+          turn(
+            "a1",
+            "assistant",
+            "This computes **Fibonacci** numbers iteratively:\n\n```ts\nexport function fib(n: number): number {\n  let [a, b] = [0, 1];\n  for (let i = 0; i < n; i++) [a, b] = [b, a + b];\n  return a;\n}\n```\n\nSee [the docs](https://example.com).",
+            { stats: { ttftMs: 140, tokensPerSecond: 153.2, generatedTokens: 96 } },
+          ),
           turn("u2", "user", "Make it recursive"),
           turn("a2", "assistant", "Sure — a recursive version", { incomplete: true, incompleteReason: "stopped" }),
         ],
@@ -334,27 +457,52 @@ describe("chat webview in Chromium", function () {
     await clearSent();
     await page.locator(".status-panel vscode-button", { hasText: "Retry" }).click();
     await page.locator(".status-panel vscode-button", { hasText: "Show Log" }).click();
-    assert.deepEqual(await sent(), [{ type: "action", action: "retry" }, { type: "action", action: "showLog" }]);
+    assert.deepEqual(await sent(), [
+      { type: "action", action: "retry" },
+      { type: "action", action: "showLog" },
+    ]);
     await page.screenshot({ path: path.join(resultsDir, "chat-webview-crashed.png") });
   });
 
   it("an error shows every action it carries, in the notice and the header, with the shared titles", async () => {
     await open();
     // What the host sends for a model too large for the machine (src/vscode/describeError.ts).
-    await send({ type: "notice", level: "error", message: "The model needs about 28.0 GB…", actions: ["selectModel", "loadAnyway", "doctor"] });
+    await send({
+      type: "notice",
+      level: "error",
+      message: "The model needs about 28.0 GB…",
+      actions: ["selectModel", "loadAnyway", "doctor"],
+    });
     const buttons = page.locator(".notice vscode-button");
     await buttons.filter({ hasText: "Dismiss" }).waitFor();
     assert.deepEqual(await buttons.allTextContents(), ["Select Model…", "Load Anyway", "Doctor", "Dismiss"]);
     await clearSent();
     await buttons.filter({ hasText: "Load Anyway" }).click();
     // A 401: the command its message names.
-    await send({ type: "notice", level: "error", message: "The remote engine refused the request (401).", actions: ["setRemoteApiKey", "showLog"] });
+    await send({
+      type: "notice",
+      level: "error",
+      message: "The remote engine refused the request (401).",
+      actions: ["setRemoteApiKey", "showLog"],
+    });
     await page.locator(".notice vscode-button", { hasText: "Set Remote API Key…" }).click();
     // The engine stopped after repeated crashes: Restart Engine in the header's panel.
-    await send({ type: "header", header: { state: "error", engine: "local", message: "The engine process crashed 4 times…", actions: ["restartEngine", "showLog", "doctor"] } });
+    await send({
+      type: "header",
+      header: {
+        state: "error",
+        engine: "local",
+        message: "The engine process crashed 4 times…",
+        actions: ["restartEngine", "showLog", "doctor"],
+      },
+    });
     await page.locator(".status-panel vscode-button", { hasText: "Restart Engine" }).waitFor();
     assert.deepEqual(await page.locator(".status-panel vscode-button").allTextContents(), ["Restart Engine", "Show Log", "Doctor"]);
     await page.locator(".status-panel vscode-button", { hasText: "Restart Engine" }).click();
-    assert.deepEqual(await sent(), [{ type: "action", action: "loadAnyway" }, { type: "action", action: "setRemoteApiKey" }, { type: "action", action: "restartEngine" }]);
+    assert.deepEqual(await sent(), [
+      { type: "action", action: "loadAnyway" },
+      { type: "action", action: "setRemoteApiKey" },
+      { type: "action", action: "restartEngine" },
+    ]);
   });
 });

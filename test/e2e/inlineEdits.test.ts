@@ -110,10 +110,17 @@ describe("edits in place in the browser workbench", function () {
     await wb.screenshot("inline-diff");
     // Monaco renders spaces as no-break spaces.
     const shown = ((await page.locator(".monaco-editor .view-lines").first().textContent()) ?? "").replace(/\u00a0/g, " ");
-    assert.ok(shown.includes("def median(values: list[float]) -> float:") && shown.includes("def median(values):"), `the original and the proposed line are both in the editor: ${shown}`);
+    assert.ok(
+      shown.includes("def median(values: list[float]) -> float:") && shown.includes("def median(values):"),
+      `the original and the proposed line are both in the editor: ${shown}`,
+    );
     await page.keyboard.press("Control+Alt+N");
     await lens.first().waitFor({ state: "detached", timeout: 15_000 });
-    assert.equal(await page.locator(".monaco-editor .view-lines", { hasText: "list[float]" }).count(), 0, "Reject All took every proposed line back");
+    assert.equal(
+      await page.locator(".monaco-editor .view-lines", { hasText: "list[float]" }).count(),
+      0,
+      "Reject All took every proposed line back",
+    );
     assert.equal(fs.readFileSync(path.join(workspaceFolder, "src", "stats.py"), "utf8"), fixture, "the file on disk was never written");
   });
 
@@ -133,7 +140,9 @@ describe("edits in place in the browser workbench", function () {
     try {
       await tab.waitFor({ state: "detached", timeout: 15_000 });
     } catch {
-      assert.fail(`the editor stayed open after Save: ${await tab.getAttribute("class")}; the workbench shows ${await describeWorkbench(page)}`);
+      assert.fail(
+        `the editor stayed open after Save: ${await tab.getAttribute("class")}; the workbench shows ${await describeWorkbench(page)}`,
+      );
     }
     assert.equal(fs.readFileSync(file, "utf8"), fixture, "the file on disk holds the user's lines, not the proposal");
 

@@ -63,7 +63,8 @@ describe("VS Code's chat with Mixtral as its model (tiny model, offline, signed 
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === "failed" && wb) await wb.screenshot(`failed-lmchat-${this.currentTest.title.replace(/[^a-z0-9]+/gi, "-")}`).catch(() => undefined);
+    if (this.currentTest?.state === "failed" && wb)
+      await wb.screenshot(`failed-lmchat-${this.currentTest.title.replace(/[^a-z0-9]+/gi, "-")}`).catch(() => undefined);
   });
 
   after(async () => {
@@ -77,7 +78,9 @@ describe("VS Code's chat with Mixtral as its model (tiny model, offline, signed 
     // VS Code disables its chat extension shortly after the first start: wait until it has, or
     // enabling would come first and be undone.
     await runWhenListed(page, "Extensions: Show Disabled Extensions");
-    await page.locator(".extensions-viewlet .monaco-list-row", { hasText: "AI chat features powered by Copilot" }).waitFor({ timeout: 60_000 });
+    await page
+      .locator(".extensions-viewlet .monaco-list-row", { hasText: "AI chat features powered by Copilot" })
+      .waitFor({ timeout: 60_000 });
     await runWhenListed(page, "Extensions: Enable All Extensions");
     const reloaded = page.waitForEvent("load", { timeout: 60_000 });
     await runFromPalette(page, "Developer: Reload Window");
@@ -98,9 +101,15 @@ describe("VS Code's chat with Mixtral as its model (tiny model, offline, signed 
         await mixtralRow.waitFor({ state: "visible", timeout: 5_000 });
         break;
       } catch {
-        const listed = await page.locator(".action-widget").allInnerTexts().catch(() => []);
+        const listed = await page
+          .locator(".action-widget")
+          .allInnerTexts()
+          .catch(() => []);
         await page.keyboard.press("Escape");
-        if (attempt >= 15) throw new Error(`the model picker never listed Mixtral (it lists ${JSON.stringify(listed)}); the workbench shows ${await describeWorkbench(page)}`);
+        if (attempt >= 15)
+          throw new Error(
+            `the model picker never listed Mixtral (it lists ${JSON.stringify(listed)}); the workbench shows ${await describeWorkbench(page)}`,
+          );
         await page.waitForTimeout(1_000);
       }
     }
@@ -122,7 +131,10 @@ describe("VS Code's chat with Mixtral as its model (tiny model, offline, signed 
     assert.equal(await response.locator(".codicon-error").count(), 0, `VS Code's chat shows an error: ${answer.slice(0, 600)}`);
     assert.ok(answer.length > 0, "VS Code's chat shows an empty answer");
     const lengths = await readLengths(page);
-    assert.ok(new Set(lengths.filter((n) => n > 0)).size >= 2, `the answer arrived in ${new Set(lengths).size} step(s): ${lengths.slice(0, 20).join(",")}`);
+    assert.ok(
+      new Set(lengths.filter((n) => n > 0)).size >= 2,
+      `the answer arrived in ${new Set(lengths).size} step(s): ${lengths.slice(0, 20).join(",")}`,
+    );
     await wb.screenshot("vscode-chat-mixtral");
 
     // Our engine built the prompt: Mixtral's [INST] format around the question.
@@ -154,7 +166,10 @@ describe("VS Code's chat with Mixtral as its model (tiny model, offline, signed 
       const error = response.locator(".chat-notification-widget", { has: page.locator(".codicon-error") });
       await error.waitFor({ timeout: 120_000 });
       const text = (await error.innerText()).trim();
-      assert.match(text, /^The model file \S+tiny-mixtral-32k\.gguf does not exist or cannot be read\. Check mixtral\.modelPath, or run “Mixtral: Select or Download Model…” to choose or download it again\.$/);
+      assert.match(
+        text,
+        /^The model file \S+tiny-mixtral-32k\.gguf does not exist or cannot be read\. Check mixtral\.modelPath, or run “Mixtral: Select or Download Model…” to choose or download it again\.$/,
+      );
       await wb.screenshot("vscode-chat-mixtral-model-missing");
     } finally {
       fs.renameSync(`${model}.moved`, model);

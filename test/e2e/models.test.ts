@@ -55,7 +55,8 @@ describe("model management in the browser workbench", function () {
     const widget = page.locator(".quick-input-widget");
     await widget.locator(".quick-input-title", { hasText: "Mixtral Local" }).waitFor({ state: "visible" });
     const menu = (await page.locator(ROWS).allTextContents()).join("\n");
-    for (const entry of ["Select or Download Model", "Doctor", "Settings", "Show Log"]) assert.ok(menu.includes(entry), `the menu lists ${entry}: ${menu}`);
+    for (const entry of ["Select or Download Model", "Doctor", "Settings", "Show Log"])
+      assert.ok(menu.includes(entry), `the menu lists ${entry}: ${menu}`);
 
     await page.locator(ROWS, { hasText: "Select or Download Model" }).click();
     await widget.locator(".quick-input-title", { hasText: "Select or Download Model" }).waitFor({ state: "visible", timeout: 30_000 });

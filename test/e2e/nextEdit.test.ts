@@ -29,7 +29,9 @@ const BEFORE = [
   "function log(message: string): void {",
   "  console.log(message);",
   "}",
-].map((l) => `${l}\n`).join("");
+]
+  .map((l) => `${l}\n`)
+  .join("");
 const NEXT = BEFORE.replace("count: number", "quantity: number").replace("${count}", "${quantity}");
 const FILE = path.join(workspaceFolder, "src", "nextEditCart.ts");
 
@@ -50,12 +52,16 @@ async function waitForDecoration(page: Page, pattern: RegExp, what: string): Pro
   for (;;) {
     const found = (await decorationTexts(page)).find((t) => pattern.test(t));
     if (found) return found;
-    if (Date.now() > end) assert.fail(`no ${what}; decorations ${JSON.stringify(await decorationTexts(page))}; the workbench shows ${await describeWorkbench(page)}`);
+    if (Date.now() > end)
+      assert.fail(
+        `no ${what}; decorations ${JSON.stringify(await decorationTexts(page))}; the workbench shows ${await describeWorkbench(page)}`,
+      );
     await page.waitForTimeout(200);
   }
 }
 
-const editorText = async (page: Page) => ((await page.locator(".monaco-editor .view-lines").first().textContent()) ?? "").replace(/\u00a0/g, " ");
+const editorText = async (page: Page) =>
+  ((await page.locator(".monaco-editor .view-lines").first().textContent()) ?? "").replace(/\u00a0/g, " ");
 
 describe("next-edit suggestions in the browser workbench", function () {
   this.timeout(300_000);
@@ -110,7 +116,10 @@ describe("next-edit suggestions in the browser workbench", function () {
     await wb.screenshot("next-edit-hint");
 
     await page.keyboard.press("Tab");
-    await page.locator(".statusbar-item", { hasText: /Ln 7, Col/ }).first().waitFor({ timeout: 15_000 });
+    await page
+      .locator(".statusbar-item", { hasText: /Ln 7, Col/ })
+      .first()
+      .waitFor({ timeout: 15_000 });
     await waitForDecoration(page, /^quantity$/, "suggestion shown in place at the usage");
     await page.locator(".statusbar-item", { hasText: "Next edit: Tab to accept" }).first().waitFor({ timeout: 15_000 });
     assert.ok((await editorText(page)).includes("items: ${count}"), "Tab only jumped");

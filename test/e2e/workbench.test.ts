@@ -13,7 +13,8 @@ describe("Mixtral in the browser workbench", function () {
   before(async () => {
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), "mixtral-e2e-"));
     // Screenshots of an earlier run's failures would read as this run's.
-    for (const f of fs.existsSync(resultsDir) ? fs.readdirSync(resultsDir) : []) if (f.startsWith("failed-")) fs.rmSync(path.join(resultsDir, f));
+    for (const f of fs.existsSync(resultsDir) ? fs.readdirSync(resultsDir) : [])
+      if (f.startsWith("failed-")) fs.rmSync(path.join(resultsDir, f));
     wb = await openWorkbench(await vsixForTests(scratch));
   });
 
@@ -56,7 +57,12 @@ describe("Mixtral in the browser workbench", function () {
     // Once more if nothing showed: in one fresh-clone run on 1.139.1 under full load, the palette
     // closed on the row's click and no panel ever opened (the command had not run); a second run
     // of the same command is what a user would do, and the channel must then show.
-    if (!(await shown.waitFor({ state: "visible", timeout: 15_000 }).then(() => true, () => false))) {
+    if (
+      !(await shown.waitFor({ state: "visible", timeout: 15_000 }).then(
+        () => true,
+        () => false,
+      ))
+    ) {
       await runFromPalette(page, "Mixtral: Show Log");
     }
     try {

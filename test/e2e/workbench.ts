@@ -32,7 +32,10 @@ async function load<T>(relative: string): Promise<T> {
 export async function vsixForTests(scratch: string): Promise<string> {
   if (process.env.MIXTRAL_VSIX) return process.env.MIXTRAL_VSIX;
   const out = path.join(scratch, "e2e.vsix");
-  await promisify(execFile)(process.execPath, [path.join(repo, "scripts", "package.mjs"), "--out", out], { cwd: repo, maxBuffer: 64 * 1024 * 1024 });
+  await promisify(execFile)(process.execPath, [path.join(repo, "scripts", "package.mjs"), "--out", out], {
+    cwd: repo,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return out;
 }
 
@@ -107,12 +110,26 @@ export async function runFromPalette(page: Page, title: string, listTimeoutMs = 
 /** What the workbench shows (notifications, the panel's text, an open palette) for a failure
  *  message: the CI log is all there is to read. */
 export async function describeWorkbench(page: Page): Promise<string> {
-  const texts = async (selector: string) => (await page.locator(selector).allTextContents().catch(() => [])).map((t) => t.trim().slice(0, 200)).filter(Boolean);
+  const texts = async (selector: string) =>
+    (
+      await page
+        .locator(selector)
+        .allTextContents()
+        .catch(() => [])
+    )
+      .map((t) => t.trim().slice(0, 200))
+      .filter(Boolean);
   return JSON.stringify({
     notifications: await texts(".notifications-toasts .notification-list-item-message"),
     panel: await texts(".part.panel .composite.title"),
-    panelVisible: await page.locator(".part.panel").isVisible().catch(() => false),
-    palette: await page.locator(".quick-input-widget").isVisible().catch(() => false),
+    panelVisible: await page
+      .locator(".part.panel")
+      .isVisible()
+      .catch(() => false),
+    palette: await page
+      .locator(".quick-input-widget")
+      .isVisible()
+      .catch(() => false),
     title: await page.title().catch(() => ""),
   });
 }

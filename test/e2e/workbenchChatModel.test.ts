@@ -30,7 +30,8 @@ describe("chat view in the browser workbench (tiny model)", function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === "failed" && wb) await wb.screenshot(`failed-chat-${this.currentTest.title.replace(/[^a-z0-9]+/gi, "-")}`).catch(() => undefined);
+    if (this.currentTest?.state === "failed" && wb)
+      await wb.screenshot(`failed-chat-${this.currentTest.title.replace(/[^a-z0-9]+/gi, "-")}`).catch(() => undefined);
   });
 
   after(async () => {
@@ -46,7 +47,10 @@ describe("chat view in the browser workbench (tiny model)", function () {
     // Done: the answer shows its stats or an incomplete marker, and Regenerate.
     await chat.locator("article.turn.assistant vscode-button", { hasText: "Regenerate" }).waitFor({ timeout: 120_000 });
     const lengths = await readLengths(await chatFrame(wb.page));
-    assert.ok(new Set(lengths.filter((n) => n > 0)).size >= 2, `the answer arrived in ${new Set(lengths).size} step(s): ${lengths.slice(0, 20).join(",")}`);
+    assert.ok(
+      new Set(lengths.filter((n) => n > 0)).size >= 2,
+      `the answer arrived in ${new Set(lengths).size} step(s): ${lengths.slice(0, 20).join(",")}`,
+    );
     assert.ok(((await chat.locator("article.turn.assistant .body").last().textContent()) ?? "").length > 0);
     await chat.locator("#model-label", { hasText: /tiny|mixtral/i }).waitFor({ timeout: 30_000 });
   });
@@ -83,7 +87,10 @@ describe("chat view in the browser workbench (tiny model)", function () {
     const chat = await openChat(page);
     await chat.locator("vscode-button", { hasText: "Attach selection" }).click();
     // Select All ends at column 0 of the line after the last one, which is not part of the selection.
-    const lines = fs.readFileSync(path.join(workspaceFolder, "src", "fibonacci.ts"), "utf8").replace(/\n$/, "").split("\n").length;
+    const lines = fs
+      .readFileSync(path.join(workspaceFolder, "src", "fibonacci.ts"), "utf8")
+      .replace(/\n$/, "")
+      .split("\n").length;
     const label = chat.locator(".composer .chip .chip-label");
     await label.first().waitFor({ timeout: 15_000 });
     assert.deepEqual(await label.allTextContents(), [`src/fibonacci.ts:1-${lines}`]);

@@ -30,7 +30,8 @@ describe("@workspace in the chat in the browser workbench (scripted server)", fu
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === "failed" && wb) await wb.screenshot(`failed-workspace-chat-${this.currentTest.title.replace(/[^a-z0-9]+/gi, "-")}`).catch(() => undefined);
+    if (this.currentTest?.state === "failed" && wb)
+      await wb.screenshot(`failed-workspace-chat-${this.currentTest.title.replace(/[^a-z0-9]+/gi, "-")}`).catch(() => undefined);
   });
 
   after(async () => {
@@ -57,14 +58,21 @@ describe("@workspace in the chat in the browser workbench (scripted server)", fu
     const sent = JSON.stringify(server.requests.filter((r) => r.path.includes("chat/completions")).at(-1)?.body ?? {});
     assert.ok(sent.includes("export function applyDiscount(priceCents: number, rate: number)"), sent.slice(0, 3000));
     assert.ok(sent.includes("how is the discount applied to a price?") && !sent.includes("@workspace"), sent.slice(0, 3000));
-    await chat.locator("article.turn.user", { hasText: "@workspace how is the discount applied" }).locator(".chip", { hasText: "src/pricing.ts" }).first().waitFor();
+    await chat
+      .locator("article.turn.user", { hasText: "@workspace how is the discount applied" })
+      .locator(".chip", { hasText: "src/pricing.ts" })
+      .first()
+      .waitFor();
 
     const link = answer.locator("a.file-link", { hasText: "src/pricing.ts:4" });
     await link.waitFor();
     await wb.screenshot("workspace-chat");
     await link.click();
     await page.locator(".tabs-container .tab.active", { hasText: "pricing.ts" }).waitFor({ timeout: 30_000 });
-    await page.locator(".statusbar-item", { hasText: /Ln 4, Col 1/ }).first().waitFor({ timeout: 30_000 });
+    await page
+      .locator(".statusbar-item", { hasText: /Ln 4, Col 1/ })
+      .first()
+      .waitFor({ timeout: 30_000 });
     await wb.screenshot("workspace-chat-link-opened");
   });
 });

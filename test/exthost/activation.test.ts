@@ -6,7 +6,6 @@ import { ourExtension } from "./extension";
 import { EXTENSION_ID } from "../../src/core/config/extensionDataDir";
 import { ChatViewProvider } from "../../src/vscode/chat/ChatViewProvider";
 
-
 interface Manifest {
   activationEvents?: string[];
   contributes?: {
@@ -36,11 +35,24 @@ describe("extension activation", () => {
   it("contributes the Mixtral commands, view and settings", () => {
     const manifest = ourExtension()?.packageJSON as Manifest;
     const commands = (manifest.contributes?.commands ?? []).map((c) => c.command);
-    for (const id of ["mixtral.explainSelection", "mixtral.newChat", "mixtral.stopGenerating", "mixtral.selectModel", "mixtral.doctor", "mixtral.showLog"]) {
+    for (const id of [
+      "mixtral.explainSelection",
+      "mixtral.newChat",
+      "mixtral.stopGenerating",
+      "mixtral.selectModel",
+      "mixtral.doctor",
+      "mixtral.showLog",
+    ]) {
       assert.ok(commands.includes(id), `command ${id} is not contributed`);
     }
-    assert.ok(commands.every((c) => c.startsWith("mixtral.")), "every command id starts with mixtral.");
-    assert.deepEqual(manifest.contributes?.viewsContainers?.activitybar?.map((c) => c.id), ["mixtral"]);
+    assert.ok(
+      commands.every((c) => c.startsWith("mixtral.")),
+      "every command id starts with mixtral.",
+    );
+    assert.deepEqual(
+      manifest.contributes?.viewsContainers?.activitybar?.map((c) => c.id),
+      ["mixtral"],
+    );
     assert.ok(manifest.contributes?.views?.mixtral?.some((v) => v.id === ChatViewProvider.viewId));
     assert.ok(!(manifest.activationEvents ?? []).includes("*"), "never activate on *");
     const settings = Object.keys(manifest.contributes?.configuration?.properties ?? {});
@@ -53,7 +65,10 @@ describe("extension activation", () => {
     await extension.activate();
     const contributed = ((extension.packageJSON as Manifest).contributes?.commands ?? []).map((c) => c.command);
     const registered = new Set(await vscode.commands.getCommands(true));
-    assert.deepEqual(contributed.filter((id) => !registered.has(id)), []);
+    assert.deepEqual(
+      contributed.filter((id) => !registered.has(id)),
+      [],
+    );
   });
 
   it("reads its settings through the configuration API", () => {

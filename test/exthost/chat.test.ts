@@ -8,7 +8,6 @@ import { activateExtension, ourExtension } from "./extension";
 import { waitFor } from "../helpers/wait";
 import { ChatViewProvider } from "../../src/vscode/chat/ChatViewProvider";
 
-
 describe("chat view (extension host)", () => {
   before(async () => {
     await activateExtension();
@@ -28,11 +27,18 @@ describe("chat view (extension host)", () => {
     await drainPosts();
     await vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`);
     const seen: string[] = [];
-    await waitFor("the replay after the view's ready", async () => {
-      seen.push(...(await drainPosts()).map((p) => p.type));
-      return seen.includes("transcript");
-    }, 30_000);
-    assert.ok(["header", "history", "transcript"].every((t) => seen.includes(t)), `posted: ${seen.join(", ")}`);
+    await waitFor(
+      "the replay after the view's ready",
+      async () => {
+        seen.push(...(await drainPosts()).map((p) => p.type));
+        return seen.includes("transcript");
+      },
+      30_000,
+    );
+    assert.ok(
+      ["header", "history", "transcript"].every((t) => seen.includes(t)),
+      `posted: ${seen.join(", ")}`,
+    );
   });
 
   it("runs New Chat and Stop Generating when nothing is streaming", async () => {
@@ -62,7 +68,9 @@ describe("chat view (extension host)", () => {
 
     it("answers from the built-in prompt and says so, as the commands do", async () => {
       const code = "function add(a, b) {\n  return a + b;\n}";
-      const { notices, answer } = await sendChat("/explain", [{ fileName: "add.js", languageId: "javascript", startLine: 1, endLine: 3, code }]);
+      const { notices, answer } = await sendChat("/explain", [
+        { fileName: "add.js", languageId: "javascript", startLine: 1, endLine: 3, code },
+      ]);
       const warning = notices.find((n) => n.message.includes("mixtral.prompts.explain"));
       assert.ok(warning, JSON.stringify(notices));
       assert.match(warning.message, /^The mixtral\.prompts\.explain prompt template .*line 1.* The built-in prompt was used\.$/);

@@ -40,13 +40,17 @@ describe("chat @-mentions (extension host)", () => {
     const names = items.map((i) => i.name);
     assert.ok(names.indexOf("beta.py") >= 0 && names.indexOf("beta.py") < names.indexOf("alpha.ts"), `order: ${names.join(", ")}`);
     assert.ok(!JSON.stringify(items).includes("export const alpha"), "a listing must not carry file text");
-    assert.deepEqual((await openFiles.list("alp")).map((i) => i.name), ["alpha.ts"]);
+    assert.deepEqual(
+      (await openFiles.list("alp")).map((i) => i.name),
+      ["alpha.ts"],
+    );
   });
 
   it("reads a listed file's current text when the message is sent", async () => {
     const item = (await openFiles.list("alpha"))[0];
-    const editor = vscode.window.visibleTextEditors.find((e) => e.document.fileName.endsWith("alpha.ts"))
-      ?? await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(path.join(dir, "alpha.ts")));
+    const editor =
+      vscode.window.visibleTextEditors.find((e) => e.document.fileName.endsWith("alpha.ts")) ??
+      (await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(path.join(dir, "alpha.ts"))));
     await editor.edit((b) => b.insert(new vscode.Position(1, 0), "export const edited = true;\n"));
     const result = await openFiles.resolve([mention(item.id, item.name)]);
     assert.ok("attachments" in result, JSON.stringify(result));

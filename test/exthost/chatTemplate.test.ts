@@ -20,7 +20,8 @@ import { sleep } from "../helpers/wait";
 
 const config = () => vscode.workspace.getConfiguration("mixtral");
 const G = vscode.ConfigurationTarget.Global;
-const lastPrompt = async () => (await vscode.commands.executeCommand<{ feature: string; segments: PromptSegment[] }>("mixtral._test.lastPrompt"))!;
+const lastPrompt = async () =>
+  (await vscode.commands.executeCommand<{ feature: string; segments: PromptSegment[] }>("mixtral._test.lastPrompt"))!;
 
 /** The template's own text (special runs) and the message texts (plain runs), in order. */
 function split(segments: PromptSegment[]): { special: string[]; plain: string[] } {
@@ -37,7 +38,9 @@ describe("the model's own chat template", function () {
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), "mixtral-chatml-"));
     const file = path.join(scratch, "tiny-chatml.gguf");
     // The CLI the README documents, from the built bundle.
-    await promisify(execFile)(process.execPath, [path.join(repoRoot(), "dist", "cli.js"), "fixture", file, "--chat-template", "chatml"], { env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" } });
+    await promisify(execFile)(process.execPath, [path.join(repoRoot(), "dist", "cli.js"), "fixture", file, "--chat-template", "chatml"], {
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" },
+    });
     await config().update("engine", "local", G);
     await config().update("modelPath", file, G);
     await config().update("maxTokens", 8, G);
@@ -52,7 +55,10 @@ describe("the model's own chat template", function () {
   it("the chat prompts a ChatML model in ChatML", async () => {
     await vscode.commands.executeCommand("mixtral.newChat");
     const { answer, notices } = await sendChat("Hi");
-    assert.deepEqual(notices.filter((n) => n.level === "error"), []);
+    assert.deepEqual(
+      notices.filter((n) => n.level === "error"),
+      [],
+    );
     assert.ok(answer, "the engine answered");
     const last = await lastPrompt();
     assert.equal(last.feature, "chat");
@@ -76,7 +82,10 @@ describe("the model's own chat template", function () {
 
   it("inline completions prompt it in ChatML, the answer primed", async () => {
     await config().update("inlineCompletions.multiline", "never", G);
-    const doc = await vscode.workspace.openTextDocument({ language: "typescript", content: "export function total(xs: number[]) {\n  return xs.\n}\n" });
+    const doc = await vscode.workspace.openTextDocument({
+      language: "typescript",
+      content: "export function total(xs: number[]) {\n  return xs.\n}\n",
+    });
     const editor = await vscode.window.showTextDocument(doc);
     editor.selection = new vscode.Selection(1, 12, 1, 12);
     const stats = async () => (await vscode.commands.executeCommand<InlineCompletionStats>(STATS_COMMAND))!;
@@ -98,6 +107,12 @@ describe("the model's own chat template", function () {
     const { answer } = await sendChat("Hi");
     assert.ok(answer, "the engine answered");
     const last = await lastPrompt();
-    assert.deepEqual(last.segments, buildMixtralPrompt([{ role: "system", content: DEFAULT_SYSTEM_PROMPT }, { role: "user", content: "Hi" }]));
+    assert.deepEqual(
+      last.segments,
+      buildMixtralPrompt([
+        { role: "system", content: DEFAULT_SYSTEM_PROMPT },
+        { role: "user", content: "Hi" },
+      ]),
+    );
   });
 });

@@ -42,10 +42,14 @@ async function cannedServer(answer: string): Promise<CannedServer> {
       const pieces = answer.match(/[\s\S]{1,12}/g) ?? [];
       for (const p of pieces) {
         const choice = chat ? { index: 0, delta: { content: p }, finish_reason: null } : { index: 0, text: p, finish_reason: null };
-        res.write(`data: ${JSON.stringify({ id: "x", object: chat ? "chat.completion.chunk" : "text_completion", choices: [choice] })}\n\n`);
+        res.write(
+          `data: ${JSON.stringify({ id: "x", object: chat ? "chat.completion.chunk" : "text_completion", choices: [choice] })}\n\n`,
+        );
       }
       const last = chat ? { index: 0, delta: {}, finish_reason: "stop" } : { index: 0, text: "", finish_reason: "stop" };
-      res.write(`data: ${JSON.stringify({ id: "x", choices: [last], usage: { prompt_tokens: 10, completion_tokens: pieces.length } })}\n\n`);
+      res.write(
+        `data: ${JSON.stringify({ id: "x", choices: [last], usage: { prompt_tokens: 10, completion_tokens: pieces.length } })}\n\n`,
+      );
       res.end("data: [DONE]\n\n");
     });
   });
@@ -97,7 +101,12 @@ describe("code commands", function () {
       const editor = await editorWith(ORIGINAL);
       selectLines(editor, 0, 2);
       await vscode.commands.executeCommand("mixtral.explainSelection");
-      const last = await vscode.commands.executeCommand<{ feature: string; text: string; tokenCount?: number; stats?: { speculation?: object } }>("mixtral._test.lastPrompt");
+      const last = await vscode.commands.executeCommand<{
+        feature: string;
+        text: string;
+        tokenCount?: number;
+        stats?: { speculation?: object };
+      }>("mixtral._test.lastPrompt");
       assert.ok(last, "a prompt was sent");
       assert.equal(last.feature, "explain");
       assert.match(last.text, /^<s> \[INST\] /);
@@ -120,7 +129,9 @@ describe("code commands", function () {
         const editor = await editorWith(ORIGINAL);
         selectLines(editor, 0, 2);
         await vscode.commands.executeCommand("mixtral.explainSelection");
-        const last = await vscode.commands.executeCommand<{ stats?: { generatedTokens: number; speculation?: object } }>("mixtral._test.lastPrompt");
+        const last = await vscode.commands.executeCommand<{ stats?: { generatedTokens: number; speculation?: object } }>(
+          "mixtral._test.lastPrompt",
+        );
         assert.ok(last?.stats && last.stats.generatedTokens > 0, "the answer finished");
         assert.equal(last.stats.speculation, undefined);
       } finally {
@@ -164,7 +175,11 @@ describe("code commands", function () {
       assert.ok(sent && sent.body.includes("add TypeScript types"), "the instruction reached the server");
       await vscode.window.showTextDocument(editor.document);
       await vscode.commands.executeCommand("undo");
-      assert.equal(editor.document.getText(), ORIGINAL.replace("function add(a, b) {\n", `function add(a, b) {\n${PROPOSED.split("\n")[0]}\n`), "one undo: the proposal shown again");
+      assert.equal(
+        editor.document.getText(),
+        ORIGINAL.replace("function add(a, b) {\n", `function add(a, b) {\n${PROPOSED.split("\n")[0]}\n`),
+        "one undo: the proposal shown again",
+      );
       await vscode.commands.executeCommand("undo");
       assert.equal(editor.document.getText(), ORIGINAL, "a second undo restores the original");
     });
@@ -186,7 +201,13 @@ describe("code commands", function () {
       const editor = await editorWith(ORIGINAL);
       const diagnostics = vscode.languages.createDiagnosticCollection("mixtral-test");
       try {
-        diagnostics.set(editor.document.uri, [new vscode.Diagnostic(new vscode.Range(0, 9, 0, 12), "Parameter 'a' implicitly has an 'any' type.", vscode.DiagnosticSeverity.Error)]);
+        diagnostics.set(editor.document.uri, [
+          new vscode.Diagnostic(
+            new vscode.Range(0, 9, 0, 12),
+            "Parameter 'a' implicitly has an 'any' type.",
+            vscode.DiagnosticSeverity.Error,
+          ),
+        ]);
         selectLines(editor, 0, 2);
         await vscode.commands.executeCommand("mixtral.fixProblems", { apply: true });
         const sent = server.requests.filter((r) => !r.path.startsWith("/v1/models")).pop();
@@ -210,16 +231,26 @@ describe("code commands", function () {
       const editor = await editorWith(ORIGINAL);
       selectLines(editor, 0, 2);
       const requests = server.requests.length;
-      const proposalDiffs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === "mixtral-proposal");
+      const proposalDiffs = () =>
+        vscode.window.tabGroups.all
+          .flatMap((g) => g.tabs)
+          .filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === "mixtral-proposal");
       await vscode.commands.executeCommand("mixtral.addDocumentation");
-      assert.ok(server.requests.slice(requests).some((r) => !r.path.startsWith("/v1/models") && r.body.includes("return a + b;")), "the selection was sent");
+      assert.ok(
+        server.requests.slice(requests).some((r) => !r.path.startsWith("/v1/models") && r.body.includes("return a + b;")),
+        "the selection was sent",
+      );
       await vscode.commands.executeCommand("mixtral.showProposalDiff", editor.document.uri.toString());
       const diffs = proposalDiffs();
       assert.equal(diffs.length, 1, "the proposal is shown as a diff");
       assert.ok(diffs[0].label.includes("proposal"), diffs[0].label);
       const input = diffs[0].input as vscode.TabInputTextDiff;
       assert.equal((await vscode.workspace.openTextDocument(input.original)).getText(), ORIGINAL, "left: the file as it was");
-      assert.equal((await vscode.workspace.openTextDocument(input.modified)).getText(), ORIGINAL.replace("function add(a, b) {\n  return a + b;\n}", PROPOSED), "right: the file with the proposal");
+      assert.equal(
+        (await vscode.workspace.openTextDocument(input.modified)).getText(),
+        ORIGINAL.replace("function add(a, b) {\n  return a + b;\n}", PROPOSED),
+        "right: the file with the proposal",
+      );
       await vscode.commands.executeCommand("mixtral.rejectProposal", editor.document.uri.toString());
       assert.equal(editor.document.getText(), ORIGINAL, "discarded: the document is the original exactly");
       assert.deepEqual(proposalDiffs(), [], "the diff is closed");
@@ -237,7 +268,11 @@ describe("code commands", function () {
       } finally {
         server.delayMs = 0;
       }
-      assert.equal(editor.document.getText(), `${ORIGINAL.replace("function add(a, b) {\n  return a + b;\n}", PROPOSED)}// typed meanwhile\n`, "the user's edit is kept and the proposal applied where the lines moved");
+      assert.equal(
+        editor.document.getText(),
+        `${ORIGINAL.replace("function add(a, b) {\n  return a + b;\n}", PROPOSED)}// typed meanwhile\n`,
+        "the user's edit is kept and the proposal applied where the lines moved",
+      );
     });
 
     it("drops the answer when the selected lines were edited while it was written, keeping the user's edit", async () => {
@@ -252,7 +287,11 @@ describe("code commands", function () {
       } finally {
         server.delayMs = 0;
       }
-      assert.equal(editor.document.getText(), ORIGINAL.replace("  return a + b;", "  // typed meanwhile\n  return a + b;"), "the user's edit is kept and nothing else changed");
+      assert.equal(
+        editor.document.getText(),
+        ORIGINAL.replace("  return a + b;", "  // typed meanwhile\n  return a + b;"),
+        "the user's edit is kept and nothing else changed",
+      );
     });
   });
 });

@@ -57,10 +57,14 @@ describe("inline completions", function () {
     assert.equal(cached.modelRequests, after.modelRequests);
 
     const suggestion = cached.lastSuggestion!;
-    await waitFor("the suggestion to be committed", async () => {
-      await vscode.commands.executeCommand("editor.action.inlineSuggest.commit");
-      return editor.document.lineAt(1).text !== "  return xs." || undefined;
-    }, 20_000);
+    await waitFor(
+      "the suggestion to be committed",
+      async () => {
+        await vscode.commands.executeCommand("editor.action.inlineSuggest.commit");
+        return editor.document.lineAt(1).text !== "  return xs." || undefined;
+      },
+      20_000,
+    );
     assert.equal(editor.document.lineAt(1).text, "  return xs." + suggestion);
   });
 

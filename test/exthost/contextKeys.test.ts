@@ -19,10 +19,14 @@ async function viewStopShown(): Promise<boolean> {
 }
 
 function lmModel(): Promise<vscode.LanguageModelChat> {
-  return waitFor("the server's model in vscode.lm", async () => {
-    const [model] = await vscode.lm.selectChatModels({ vendor: "mixtral-local" });
-    return model?.name.startsWith("Mixtral (openai)") && model;
-  }, 20_000);
+  return waitFor(
+    "the server's model in vscode.lm",
+    async () => {
+      const [model] = await vscode.lm.selectChatModels({ vendor: "mixtral-local" });
+      return model?.name.startsWith("Mixtral (openai)") && model;
+    },
+    20_000,
+  );
 }
 
 async function lmAnswer(model: vscode.LanguageModelChat, question: string): Promise<string> {
@@ -66,7 +70,11 @@ describe("the Mixtral view's Stop (mixtral.generating)", function () {
     await vscode.commands.executeCommand("mixtral.newChat");
     await drainPosts();
     server.pauseAfter = "First";
-    const sending = vscode.commands.executeCommand("mixtral._test.chatMessage", { type: "send", text: "Explain closures", attachments: [] });
+    const sending = vscode.commands.executeCommand("mixtral._test.chatMessage", {
+      type: "send",
+      text: "Explain closures",
+      attachments: [],
+    });
     await server.whenPaused();
     server.pauseAfter = undefined;
     assert.equal(await viewStopShown(), true);

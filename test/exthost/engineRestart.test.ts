@@ -13,7 +13,8 @@ import { waitFor as waitUntilValue } from "../helpers/wait";
 const config = () => vscode.workspace.getConfiguration("mixtral");
 const G = vscode.ConfigurationTarget.Global;
 const enginePid = async () => vscode.commands.executeCommand<number | undefined>("mixtral._test.enginePid");
-const status = async () => (await vscode.commands.executeCommand<{ state: string; code?: string; message?: string }>("mixtral._test.status"))!;
+const status = async () =>
+  (await vscode.commands.executeCommand<{ state: string; code?: string; message?: string }>("mixtral._test.status"))!;
 
 /** A bounded wait whose failure says where the engine stood. */
 function waitFor<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
@@ -71,7 +72,10 @@ describe("engine restart after repeated crashes", function () {
     assert.equal((await status()).state, "ready");
     assert.ok((await enginePid()) !== undefined && (await enginePid()) !== before);
     const back = await sendChat("Back?");
-    assert.deepEqual(back.notices.filter((n) => n.level === "error"), []);
+    assert.deepEqual(
+      back.notices.filter((n) => n.level === "error"),
+      [],
+    );
     assert.ok(back.answer && !back.answer.error, JSON.stringify(back.answer));
   });
 
@@ -79,7 +83,10 @@ describe("engine restart after repeated crashes", function () {
     await killUntilStopped();
     await config().update("contextSize", 2048, G);
     const back = await sendChat("After the change?");
-    assert.deepEqual(back.notices.filter((n) => n.level === "error"), []);
+    assert.deepEqual(
+      back.notices.filter((n) => n.level === "error"),
+      [],
+    );
     assert.ok(back.answer && !back.answer.error, JSON.stringify(back.answer));
   });
 });

@@ -36,16 +36,28 @@ describe("error actions in the chat", function () {
 
   it("every action runs a registered command", async () => {
     const commands = new Set(await vscode.commands.getCommands(true));
-    for (const [action, command] of Object.entries(ACTION_COMMANDS)) assert.ok(commands.has(command), `${action} → ${command} is not registered`);
+    for (const [action, command] of Object.entries(ACTION_COMMANDS))
+      assert.ok(commands.has(command), `${action} → ${command} is not registered`);
   });
 
   it("GPU pack and GPU build failures offer their own next steps from the table", () => {
-    assert.deepEqual(describeError(new GpuPackError("The download of the CUDA pack failed.")).actions, ["installGpuPackFromFile", "showLog", "doctor"]);
+    assert.deepEqual(describeError(new GpuPackError("The download of the CUDA pack failed.")).actions, [
+      "installGpuPackFromFile",
+      "showLog",
+      "doctor",
+    ]);
     assert.deepEqual(describeError(new GpuBuildError("GPU support cannot be built here. Missing: nvcc.")).actions, ["showLog", "doctor"]);
   });
 
   it("a 401 from the server offers Set Remote API Key, the command its message names", async () => {
-    server = await startScriptedOpenAi({ flavour: "openai", answer: "unused", failWith: { status: 401, message: "Incorrect API key provided: sk-***. You can find your API key at https://platform.openai.com/account/api-keys." } });
+    server = await startScriptedOpenAi({
+      flavour: "openai",
+      answer: "unused",
+      failWith: {
+        status: 401,
+        message: "Incorrect API key provided: sk-***. You can find your API key at https://platform.openai.com/account/api-keys.",
+      },
+    });
     await config().update("remote.url", server.url, G);
     await config().update("engine", "openai", G);
     const { notices } = await sendChat("Hello?");

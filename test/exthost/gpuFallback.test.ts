@@ -15,7 +15,8 @@ import { ensureTinyModel } from "../helpers/tinyModel";
 import { config, G, state, waitFor } from "./modelsHelpers";
 import { activateExtension } from "./extension";
 
-const VULKAN_NOTICE = "Vulkan was not used: no usable Vulkan driver was found (the Vulkan loader libvulkan.so.1 and a GPU's Vulkan driver are needed). Using CPU instead (much slower). " +
+const VULKAN_NOTICE =
+  "Vulkan was not used: no usable Vulkan driver was found (the Vulkan loader libvulkan.so.1 and a GPU's Vulkan driver are needed). Using CPU instead (much slower). " +
   "To fix: install the Vulkan loader and your GPU's Vulkan driver (Debian/Ubuntu: `apt install libvulkan1 mesa-vulkan-drivers`; NVIDIA's driver includes its own).";
 
 describe("GPU fallback shown in VS Code", function () {
@@ -47,10 +48,14 @@ describe("GPU fallback shown in VS Code", function () {
     const editor = await vscode.window.showTextDocument(doc);
     editor.selection = new vscode.Selection(0, 0, 2, 1);
     await vscode.commands.executeCommand("mixtral.explainSelection");
-    const status = await waitFor("the model loaded", async () => {
-      const s = await vscode.commands.executeCommand<EngineStatus>("mixtral._test.status");
-      return s.info ? s : undefined;
-    }, 120_000);
+    const status = await waitFor(
+      "the model loaded",
+      async () => {
+        const s = await vscode.commands.executeCommand<EngineStatus>("mixtral._test.status");
+        return s.info ? s : undefined;
+      },
+      120_000,
+    );
     assert.equal(status.info?.backend, "cpu");
     // (Next to the tiny model's own notice: its trained context is shorter than the default setting.)
     assert.deepEqual(status.info?.notices.filter(isFallbackNotice), [VULKAN_NOTICE]);

@@ -16,7 +16,7 @@ import { config, G, waitFor } from "./modelsHelpers";
 import { activateExtension } from "./extension";
 
 type GpuTestState = { status?: GpuPackStatus; enginePid?: number; statusBarMenu: string[] };
-const gpuState = async () => (await vscode.commands.executeCommand<GpuTestState>("mixtral._test.gpuPacks"));
+const gpuState = async () => await vscode.commands.executeCommand<GpuTestState>("mixtral._test.gpuPacks");
 
 describe("GPU packs: Enable GPU Acceleration through a mirror", function () {
   this.timeout(180_000);
@@ -45,13 +45,25 @@ describe("GPU packs: Enable GPU Acceleration through a mirror", function () {
   it("installs the pack into global storage and starts the engine with MIXTRAL_GPU_PACKS (linux-x64)", async () => {
     const ok = await vscode.commands.executeCommand<boolean>("mixtral.enableGpuAcceleration", "vulkan");
     assert.equal(ok, true, "the install failed (see the extension host's log)");
-    assert.deepEqual(server.requests.map((r) => r.url), [`/npm/@node-llama-cpp/linux-x64-vulkan/-/linux-x64-vulkan-${NODE_LLAMA_CPP_VERSION}.tgz`]);
+    assert.deepEqual(
+      server.requests.map((r) => r.url),
+      [`/npm/@node-llama-cpp/linux-x64-vulkan/-/linux-x64-vulkan-${NODE_LLAMA_CPP_VERSION}.tgz`],
+    );
     const { status } = await gpuState();
     root = status?.root;
     assert.ok(root, "no packs folder");
-    assert.ok(root.includes(`${path.sep}globalStorage${path.sep}${EXTENSION_ID}${path.sep}gpu-packs${path.sep}${NODE_LLAMA_CPP_VERSION}`), root);
-    assert.deepEqual(status?.installed.map((p) => p.name), ["linux-x64-vulkan"]);
-    const pkg = JSON.parse(readFileSync(path.join(gpuPackDir(root, "linux-x64-vulkan"), "package.json"), "utf8")) as { name: string; version: string };
+    assert.ok(
+      root.includes(`${path.sep}globalStorage${path.sep}${EXTENSION_ID}${path.sep}gpu-packs${path.sep}${NODE_LLAMA_CPP_VERSION}`),
+      root,
+    );
+    assert.deepEqual(
+      status?.installed.map((p) => p.name),
+      ["linux-x64-vulkan"],
+    );
+    const pkg = JSON.parse(readFileSync(path.join(gpuPackDir(root, "linux-x64-vulkan"), "package.json"), "utf8")) as {
+      name: string;
+      version: string;
+    };
     assert.deepEqual([pkg.name, pkg.version], ["@node-llama-cpp/linux-x64-vulkan", NODE_LLAMA_CPP_VERSION]);
 
     // A request starts the engine; its environment (read back from /proc) names the packs folder.
@@ -61,7 +73,10 @@ describe("GPU packs: Enable GPU Acceleration through a mirror", function () {
     await vscode.commands.executeCommand("mixtral.explainSelection");
     const pid = await waitFor("the engine process", async () => (await gpuState()).enginePid, 60_000);
     const environ = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
-    assert.ok(environ.includes(`${GPU_PACKS_ENV}=${root}`), `the engine's ${GPU_PACKS_ENV} is ${environ.find((e) => e.startsWith(GPU_PACKS_ENV)) ?? "unset"}`);
+    assert.ok(
+      environ.includes(`${GPU_PACKS_ENV}=${root}`),
+      `the engine's ${GPU_PACKS_ENV} is ${environ.find((e) => e.startsWith(GPU_PACKS_ENV)) ?? "unset"}`,
+    );
     assert.ok(existsSync(root));
   });
 
@@ -72,7 +87,10 @@ describe("GPU packs: Enable GPU Acceleration through a mirror", function () {
     const cpu = await lib.cachedPackTarball("linux-x64", NODE_LLAMA_CPP_VERSION);
     assert.equal(await vscode.commands.executeCommand<boolean>("mixtral.installGpuPackFromFile", cpu), false);
     const before = (await gpuState()).status;
-    assert.deepEqual(before?.installed.map((p) => p.name), ["linux-x64-vulkan"]);
+    assert.deepEqual(
+      before?.installed.map((p) => p.name),
+      ["linux-x64-vulkan"],
+    );
     const vulkan = await lib.cachedPackTarball("linux-x64-vulkan", NODE_LLAMA_CPP_VERSION);
     assert.equal(await vscode.commands.executeCommand<boolean>("mixtral.installGpuPackFromFile", vulkan), true);
     assert.equal(server.requests.length, requests, "an offline install downloaded something");

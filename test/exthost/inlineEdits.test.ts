@@ -8,13 +8,25 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import type { ScriptedOpenAi } from "../helpers/openAiServers";
-import { ADD, ANSWER_CODE, BODY, HEAD, ORIGINAL, proposalState as state, SHOWN, startEditsServer, stopEditsServer, TAIL, type ProposalState } from "./editsFixture";
+import {
+  ADD,
+  ANSWER_CODE,
+  BODY,
+  HEAD,
+  ORIGINAL,
+  proposalState as state,
+  SHOWN,
+  startEditsServer,
+  stopEditsServer,
+  TAIL,
+  type ProposalState,
+} from "./editsFixture";
 import { until } from "../helpers/wait";
 
-
-
 async function lenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {
-  return (await vscode.commands.executeCommand<vscode.CodeLens[]>("vscode.executeCodeLensProvider", doc.uri)).filter((l) => l.command?.command.startsWith("mixtral."));
+  return (await vscode.commands.executeCommand<vscode.CodeLens[]>("vscode.executeCodeLensProvider", doc.uri)).filter((l) =>
+    l.command?.command.startsWith("mixtral."),
+  );
 }
 
 /** Runs the lens the user would click: `title` on the `nth` hunk (0-based, in document order). */
@@ -27,7 +39,9 @@ async function click(doc: vscode.TextDocument, title: string, nth = 0): Promise<
 /** Opens the file (a new untitled one by default), selects the two functions and asks for the
  *  refactor; returns once it is shown. */
 async function proposed(file?: vscode.Uri): Promise<vscode.TextEditor> {
-  const doc = file ? await vscode.workspace.openTextDocument(file) : await vscode.workspace.openTextDocument({ content: ORIGINAL, language: "typescript" });
+  const doc = file
+    ? await vscode.workspace.openTextDocument(file)
+    : await vscode.workspace.openTextDocument({ content: ORIGINAL, language: "typescript" });
   const editor = await vscode.window.showTextDocument(doc);
   editor.selection = new vscode.Selection(1, 0, 7, 1);
   await vscode.commands.executeCommand("mixtral.refactorSelection", { instruction: "add types" });
@@ -52,7 +66,18 @@ describe("edits in place", function () {
     assert.deepEqual(s.decisions, ["pending", "pending"]);
     assert.deepEqual(s.decorated, { removed: [1, 6], added: [2, 7], tail: [] });
     const titles = (await lenses(editor.document)).map((l) => `${l.range.start.line}:${l.command!.title}`);
-    assert.deepEqual(titles.sort(), ["1:Accept", "1:Accept All (Ctrl+Alt+Y)", "1:Reject", "1:Reject All (Ctrl+Alt+N)", "1:Show Side-by-Side Diff", "6:Accept", "6:Reject"].sort());
+    assert.deepEqual(
+      titles.sort(),
+      [
+        "1:Accept",
+        "1:Accept All (Ctrl+Alt+Y)",
+        "1:Reject",
+        "1:Reject All (Ctrl+Alt+N)",
+        "1:Show Side-by-Side Diff",
+        "6:Accept",
+        "6:Reject",
+      ].sort(),
+    );
     await vscode.commands.executeCommand("mixtral.rejectProposal");
   });
 
@@ -61,7 +86,10 @@ describe("edits in place", function () {
     await click(editor.document, "Reject", 1);
     assert.deepEqual((await state()).decisions, ["pending", "rejected"]);
     const beforeAccept = editor.document.getText();
-    assert.equal(beforeAccept, HEAD + `function add(a, b) {\n${ADD}  return a + b;\n}\n\n` + BODY.slice(BODY.indexOf("function sub")) + TAIL);
+    assert.equal(
+      beforeAccept,
+      HEAD + `function add(a, b) {\n${ADD}  return a + b;\n}\n\n` + BODY.slice(BODY.indexOf("function sub")) + TAIL,
+    );
     await click(editor.document, "Accept", 0);
     assert.equal(editor.document.getText(), ORIGINAL.replace("function add(a, b) {\n", ADD), "the first change applied, the second not");
     assert.equal((await state()).pending, false);
@@ -124,7 +152,11 @@ describe("edits in place", function () {
       await vscode.commands.executeCommand("workbench.action.revertAndCloseActiveEditor");
       assert.equal(fs.readFileSync(file, "utf8"), ORIGINAL, "the file on disk is untouched");
       // The revert's change and the close reach the extension host after the command returns.
-      await until("the proposal dropped", async () => (await vscode.commands.executeCommand<ProposalState>("mixtral._test.proposal", uri)).pending, (pending) => !pending);
+      await until(
+        "the proposal dropped",
+        async () => (await vscode.commands.executeCommand<ProposalState>("mixtral._test.proposal", uri)).pending,
+        (pending) => !pending,
+      );
       const reopened = await vscode.window.showTextDocument(vscode.Uri.file(file));
       assert.equal(reopened.document.getText(), ORIGINAL);
       assert.deepEqual(await lenses(reopened.document), [], "no lens left on the reopened file");

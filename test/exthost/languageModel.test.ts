@@ -47,7 +47,11 @@ async function collect(response: vscode.LanguageModelChatResponse, onPart?: (par
   return parts;
 }
 
-const textOf = (parts: unknown[]) => parts.filter((p): p is vscode.LanguageModelTextPart => p instanceof vscode.LanguageModelTextPart).map((p) => p.value).join("");
+const textOf = (parts: unknown[]) =>
+  parts
+    .filter((p): p is vscode.LanguageModelTextPart => p instanceof vscode.LanguageModelTextPart)
+    .map((p) => p.value)
+    .join("");
 
 function assertForecastCall(parts: unknown[]): vscode.LanguageModelToolCallPart {
   const calls = parts.filter((p): p is vscode.LanguageModelToolCallPart => p instanceof vscode.LanguageModelToolCallPart);
@@ -124,13 +128,20 @@ describe("VS Code's chat: Mixtral through vscode.lm", function () {
     try {
       const messages = path.join(dir, "messages.json");
       await writeFile(messages, JSON.stringify([{ role: "user", content: "Sort the list of numbers, then print it" }]));
-      const { stdout } = await promisify(execFile)(process.execPath, [path.join(repoRoot(), "dist", "cli.js"), "prompt", "--messages", messages, "--model", model, "--tokens"], { env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" } });
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [path.join(repoRoot(), "dist", "cli.js"), "prompt", "--messages", messages, "--model", model, "--tokens"],
+        { env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" } },
+      );
       const ids = JSON.parse(stdout) as number[];
       assert.equal(counted, ids.length - 1);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-    assert.equal(await m.countTokens(User("Sort the list of numbers, then print it")), await m.countTokens("Sort the list of numbers, then print it"));
+    assert.equal(
+      await m.countTokens(User("Sort the list of numbers, then print it")),
+      await m.countTokens("Sort the list of numbers, then print it"),
+    );
   });
 
   it("a cancellation stops the answer (from VS Code 1.127 on) and the engine is free for the next request", async () => {
@@ -144,7 +155,12 @@ describe("VS Code's chat: Mixtral through vscode.lm", function () {
       });
       assert.ok(parts.length >= 3, `${parts.length} parts`);
       // The engine's own figures for the cancelled answer: it stopped long before maxTokens.
-      const stats = await waitFor("the cancelled answer to finish", async () => (await vscode.commands.executeCommand<{ feature: string; stats?: { generatedTokens: number } }>("mixtral._test.lastPrompt")).stats);
+      const stats = await waitFor(
+        "the cancelled answer to finish",
+        async () =>
+          (await vscode.commands.executeCommand<{ feature: string; stats?: { generatedTokens: number } }>("mixtral._test.lastPrompt"))
+            .stats,
+      );
       if (cancellationReachesProviders()) {
         assert.ok(stats.generatedTokens < 500, `the engine generated ${stats.generatedTokens} of 2000 tokens after the cancellation`);
       } else {
@@ -162,19 +178,28 @@ describe("VS Code's chat: Mixtral through vscode.lm", function () {
   it("a required tool call on the local engine returns schema-valid arguments; the result goes back", async () => {
     const m = await mixtral();
     assert.ok(m.maxInputTokens > 0);
-    const first = await collect(await m.sendRequest([User("Weather in Oslo tomorrow?")], {
-      tools: [forecastTool], toolMode: vscode.LanguageModelChatToolMode.Required, modelOptions: { maxTokens: 200 },
-    }));
+    const first = await collect(
+      await m.sendRequest([User("Weather in Oslo tomorrow?")], {
+        tools: [forecastTool],
+        toolMode: vscode.LanguageModelChatToolMode.Required,
+        modelOptions: { maxTokens: 200 },
+      }),
+    );
     const call = assertForecastCall(first);
     // Agent mode's round trip: the call and its result in the history, then the next answer.
     const history = [
       User("Weather in Oslo tomorrow?"),
       vscode.LanguageModelChatMessage.Assistant([call]),
-      vscode.LanguageModelChatMessage.User([new vscode.LanguageModelToolResultPart(call.callId, [new vscode.LanguageModelTextPart("3 degrees, rain")])]),
+      vscode.LanguageModelChatMessage.User([
+        new vscode.LanguageModelToolResultPart(call.callId, [new vscode.LanguageModelTextPart("3 degrees, rain")]),
+      ]),
     ];
     const second = await collect(await m.sendRequest(history, { tools: [forecastTool], modelOptions: { maxTokens: 200 } }));
     // Random weights choose freely between text and another call; either arrives as VS Code's parts.
-    assert.ok(second.every((p) => p instanceof vscode.LanguageModelTextPart || p instanceof vscode.LanguageModelToolCallPart), JSON.stringify(second));
+    assert.ok(
+      second.every((p) => p instanceof vscode.LanguageModelTextPart || p instanceof vscode.LanguageModelToolCallPart),
+      JSON.stringify(second),
+    );
     const prompt = await vscode.commands.executeCommand<{ text: string }>("mixtral._test.lastPrompt");
     assert.ok(prompt.text.includes(`Result of get_forecast (call ${call.callId}):\n3 degrees, rain [/INST]`), prompt.text.slice(-300));
   });
@@ -183,7 +208,9 @@ describe("VS Code's chat: Mixtral through vscode.lm", function () {
     const tools = vscode.lm.tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema }));
     assert.ok(tools.length > 0, "vscode.lm.tools is empty");
     const m = await mixtral();
-    const parts = await collect(await m.sendRequest([User("List the files in the workspace.")], { tools, modelOptions: { maxTokens: 300 } }));
+    const parts = await collect(
+      await m.sendRequest([User("List the files in the workspace.")], { tools, modelOptions: { maxTokens: 300 } }),
+    );
     const prompt = await vscode.commands.executeCommand<{ text: string }>("mixtral._test.lastPrompt");
     for (const t of tools) assert.ok(prompt.text.includes(`\n- ${t.name}(`), `${t.name} is not in the prompt`);
     const calls = parts.filter((p) => p instanceof vscode.LanguageModelToolCallPart);
@@ -202,25 +229,37 @@ describe("VS Code's chat: Mixtral through vscode.lm", function () {
 
   it("a request that does not fit the context fails with our words only: what takes the room and the setting to raise, no stack", async () => {
     const m = await mixtral();
-    await assert.rejects(async () => collect(await m.sendRequest([User("Explain this code. ".repeat(3000))], { tools: [forecastTool] })), (err: unknown) => {
-      assert.ok(err instanceof Error, String(err));
-      assert.match(err.message, /does not fit Mixtral's context: \d+ tokens of prompt \(VS Code's instructions and 1 tool description with your message\).*Raise mixtral\.contextSize/);
-      // VS Code's chat shows "message: stack" for an error with a stack (copilot-chat 0.67).
-      assert.ok(!err.stack, `the error carries a stack: ${err.stack}`);
-      return true;
-    });
+    await assert.rejects(
+      async () => collect(await m.sendRequest([User("Explain this code. ".repeat(3000))], { tools: [forecastTool] })),
+      (err: unknown) => {
+        assert.ok(err instanceof Error, String(err));
+        assert.match(
+          err.message,
+          /does not fit Mixtral's context: \d+ tokens of prompt \(VS Code's instructions and 1 tool description with your message\).*Raise mixtral\.contextSize/,
+        );
+        // VS Code's chat shows "message: stack" for an error with a stack (copilot-chat 0.67).
+        assert.ok(!err.stack, `the error carries a stack: ${err.stack}`);
+        return true;
+      },
+    );
   });
 
   it("a model file that is gone: the request fails as 'not found' with the next step", async () => {
     await config().update("modelPath", path.join(os.tmpdir(), "no-such-mixtral.gguf"), G);
     try {
       const m = await mixtral();
-      await assert.rejects(async () => collect(await m.sendRequest([User("Hi")], {})), (err: unknown) => {
-        assert.ok(err instanceof vscode.LanguageModelError, String(err));
-        assert.equal(err.code, vscode.LanguageModelError.NotFound().code);
-        assert.match(err.message, /^The model file \S*no-such-mixtral\.gguf does not exist or cannot be read\. Check mixtral\.modelPath, or run “Mixtral: Select or Download Model…” to choose or download it again\.$/);
-        return true;
-      });
+      await assert.rejects(
+        async () => collect(await m.sendRequest([User("Hi")], {})),
+        (err: unknown) => {
+          assert.ok(err instanceof vscode.LanguageModelError, String(err));
+          assert.equal(err.code, vscode.LanguageModelError.NotFound().code);
+          assert.match(
+            err.message,
+            /^The model file \S*no-such-mixtral\.gguf does not exist or cannot be read\. Check mixtral\.modelPath, or run “Mixtral: Select or Download Model…” to choose or download it again\.$/,
+          );
+          return true;
+        },
+      );
     } finally {
       await config().update("modelPath", model, G);
     }
@@ -230,7 +269,11 @@ describe("VS Code's chat: Mixtral through vscode.lm", function () {
     let server: ScriptedOpenAi;
 
     before(async () => {
-      server = await startScriptedOpenAi({ flavour: "vllm", answer: "Sunny.", toolCall: { name: "get_forecast", arguments: { city: "Lima", unit: "c", tomorrow: false } } });
+      server = await startScriptedOpenAi({
+        flavour: "vllm",
+        answer: "Sunny.",
+        toolCall: { name: "get_forecast", arguments: { city: "Lima", unit: "c", tomorrow: false } },
+      });
       await config().update("remote.url", server.url, G);
       await config().update("engine", "openai", G);
     });
@@ -242,17 +285,26 @@ describe("VS Code's chat: Mixtral through vscode.lm", function () {
     });
 
     it("lists the server's model and returns its streamed tool call as a LanguageModelToolCallPart", async () => {
-      const m = await waitFor("the server's model in vscode.lm", async () => {
-        const listed = await mixtral();
-        return listed.name.startsWith("Mixtral (openai)") && listed;
-      }, 20_000);
+      const m = await waitFor(
+        "the server's model in vscode.lm",
+        async () => {
+          const listed = await mixtral();
+          return listed.name.startsWith("Mixtral (openai)") && listed;
+        },
+        20_000,
+      );
       assert.match(m.name, /^Mixtral \(openai\): mixtral-8x7b-instruct$/);
-      const parts = await collect(await m.sendRequest([User("Weather in Lima?")], { tools: [forecastTool], toolMode: vscode.LanguageModelChatToolMode.Required }));
+      const parts = await collect(
+        await m.sendRequest([User("Weather in Lima?")], { tools: [forecastTool], toolMode: vscode.LanguageModelChatToolMode.Required }),
+      );
       const call = assertForecastCall(parts);
       assert.equal(call.callId, "call_scripted_1");
       assert.deepEqual(call.input, { city: "Lima", unit: "c", tomorrow: false });
       const body = server.requests.at(-1)?.body as { tools?: { function: { name: string } }[]; tool_choice?: string };
-      assert.deepEqual(body.tools?.map((t) => t.function.name), ["get_forecast"]);
+      assert.deepEqual(
+        body.tools?.map((t) => t.function.name),
+        ["get_forecast"],
+      );
       assert.equal(body.tool_choice, "required");
     });
   });

@@ -43,7 +43,8 @@ describe("model management", function () {
   });
 
   after(async () => {
-    for (const key of ["engine", "modelPath", "quantization", "modelSource", "modelsDirectory", "maxTokens", "temperature"]) await config().update(key, undefined, G);
+    for (const key of ["engine", "modelPath", "quantization", "modelSource", "modelsDirectory", "maxTokens", "temperature"])
+      await config().update(key, undefined, G);
     await vscode.commands.executeCommand("workbench.action.closeQuickOpen");
     await vscode.commands.executeCommand("notifications.clearAll");
     await vscode.commands.executeCommand("workbench.action.closeAllEditors");
@@ -62,10 +63,17 @@ describe("model management", function () {
     await vscode.commands.executeCommand("workbench.action.closeQuickOpen");
     await running;
     const rows = pickItems.filter((i) => !i.separator && /\b(Q\d|IQ\d)/.test(i.label));
-    assert.deepEqual(rows.map((r) => r.label.split(" ").pop()), [...QUANT_LEVEL_IDS].reverse());
+    assert.deepEqual(
+      rows.map((r) => r.label.split(" ").pop()),
+      [...QUANT_LEVEL_IDS].reverse(),
+    );
     for (const r of rows) {
       assert.match(r.description ?? "", /^\d+\.\d GB · [\d.]+ bits\/weight · /, r.label);
-      assert.match(r.detail ?? "", /^(Fits|Does not fit) · needs RAM \d+\.\d GB( \+ VRAM \d+\.\d GB)? \((CPU only: )?\d+\/33 layers on GPU\) · /, r.label);
+      assert.match(
+        r.detail ?? "",
+        /^(Fits|Does not fit) · needs RAM \d+\.\d GB( \+ VRAM \d+\.\d GB)? \((CPU only: )?\d+\/33 layers on GPU\) · /,
+        r.label,
+      );
       assert.match(r.detail ?? "", /perplexity|reference \(8-bit\)|no published perplexity figure/, r.label);
     }
     assert.ok(pickItems[0].label.includes("Auto"), "Auto comes first");
@@ -79,16 +87,22 @@ describe("model management", function () {
     step("picking Q8_0");
     const { running } = await pickRow(2, "Q8_0");
     step("picked; clicking Download");
-    await clickNotification("the offer to download", async () => (await state()).messages.some((m) => m.startsWith("Mixtral Q8_0 is not downloaded yet")));
+    await clickNotification("the offer to download", async () =>
+      (await state()).messages.some((m) => m.startsWith("Mixtral Q8_0 is not downloaded yet")),
+    );
     await waitFor("the download to start", async () => (await state()).downloads > 0, 10_000);
     step("downloading");
     let settled = false;
-    void Promise.resolve(running).then(() => (settled = true), () => (settled = true));
+    void Promise.resolve(running).then(
+      () => (settled = true),
+      () => (settled = true),
+    );
     const end = Date.now() + 60_000;
     while (!settled) {
       const s = await state();
       texts.add(s.statusBarText);
-      if (Date.now() > end) assert.fail(`the download did not finish: ${JSON.stringify({ ...s, pickItems: undefined, requests: server.requests })}`);
+      if (Date.now() > end)
+        assert.fail(`the download did not finish: ${JSON.stringify({ ...s, pickItems: undefined, requests: server.requests })}`);
       await sleep(20);
     }
     step("download settled");
@@ -96,7 +110,10 @@ describe("model management", function () {
     assert.ok(existsSync(target), "the model is at its final path");
     assert.ok(readFileSync(target).equals(model), "byte for byte the served model");
     assert.deepEqual((await fs.readdir(dir)).sort(), [FILE], "no .partial or .lock left");
-    assert.ok([...texts].some((t) => /Mixtral Q8_0: downloading \d+ %/.test(t)), `status texts: ${[...texts].join(" | ")}`);
+    assert.ok(
+      [...texts].some((t) => /Mixtral Q8_0: downloading \d+ %/.test(t)),
+      `status texts: ${[...texts].join(" | ")}`,
+    );
     assert.equal(server.requests.slice(before)[0].url, `/mirror/${FILE}`);
 
     const doc = await vscode.workspace.openTextDocument({ content: "function add(a, b) {\n  return a + b;\n}\n", language: "javascript" });
@@ -105,7 +122,9 @@ describe("model management", function () {
     step("explaining");
     await vscode.commands.executeCommand("mixtral.explainSelection");
     step("explained");
-    const status = await vscode.commands.executeCommand<{ state: string; info?: { fileName: string; expertCount: number } }>("mixtral._test.status");
+    const status = await vscode.commands.executeCommand<{ state: string; info?: { fileName: string; expertCount: number } }>(
+      "mixtral._test.status",
+    );
     assert.equal(status.state, "ready");
     assert.equal(status.info?.fileName, FILE);
     assert.equal(status.info?.expertCount, 8);
@@ -128,14 +147,17 @@ describe("model management", function () {
     await waitFor("a fifth of the file", async () => {
       const m = /downloading (\d+) %/.exec((await state()).statusBarText);
       return !!m && Number(m[1]) >= 20;
-    }).catch(async (err: Error) => assert.fail(`${err.message}: ${JSON.stringify({ ...(await state()), pickItems: undefined, requests: server.requests })}`));
+    }).catch(async (err: Error) =>
+      assert.fail(`${err.message}: ${JSON.stringify({ ...(await state()), pickItems: undefined, requests: server.requests })}`),
+    );
     // The newest notification is the progress one: its primary action is Cancel. The first click
     // sometimes misses it (about 1 run in 3, also at HEAD before the paused-download work); a
     // second one reaches it.
     for (let i = 0; i < 3 && (await state()).downloads > 0; i++) {
       await vscode.commands.executeCommand("notification.acceptPrimaryAction");
-      await waitFor("the download to stop", async () => (await state()).downloads === 0, 1000)
-        .catch(async () => step(`cancel click ${i} did not stop the download; last messages: ${(await state()).messages.slice(-3).join(" | ")}`));
+      await waitFor("the download to stop", async () => (await state()).downloads === 0, 1000).catch(async () =>
+        step(`cancel click ${i} did not stop the download; last messages: ${(await state()).messages.slice(-3).join(" | ")}`),
+      );
     }
     await running;
     const target = path.join(dir, FILE);
@@ -154,8 +176,9 @@ describe("model management", function () {
     // click again only while the mirror has seen no new request.
     for (let i = 0; i < 4 && server.requests.length === before; i++) {
       await clickNotification("the paused message", async () => true);
-      await waitFor("the resume request", async () => server.requests.length > before, 3000)
-        .catch(() => step(`resume click ${i} reached no notification; clicking again`));
+      await waitFor("the resume request", async () => server.requests.length > before, 3000).catch(() =>
+        step(`resume click ${i} reached no notification; clicking again`),
+      );
     }
     await waitFor("the resumed download to finish", async () => existsSync(target) && (await state()).downloads === 0, 60_000);
     assert.ok(readFileSync(target).equals(model));
@@ -181,9 +204,19 @@ describe("model management", function () {
     const cli = path.join(repoRoot(), "out", "src", "cli", "main.js");
     const stdout = await new Promise<string>((resolve, reject) => {
       // ELECTRON_RUN_AS_NODE: under desktop VS Code process.execPath is Electron.
-      execFile(process.execPath, [cli, "doctor", "--json", "--model", tiny], { env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" } }, (err, out, errText) => (err ? reject(new Error(`${String(err)} ${errText}`)) : resolve(out)));
+      execFile(
+        process.execPath,
+        [cli, "doctor", "--json", "--model", tiny],
+        { env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" } },
+        (err, out, errText) => (err ? reject(new Error(`${String(err)} ${errText}`)) : resolve(out)),
+      );
     });
-    const report = JSON.parse(stdout) as { backend: { expected: string }; machine: { cpuFeatures: string[] }; modelFile: { ok: boolean; findings: string[] }; speed: { ceilingTokPerSec?: number; basis: string } };
+    const report = JSON.parse(stdout) as {
+      backend: { expected: string };
+      machine: { cpuFeatures: string[] };
+      modelFile: { ok: boolean; findings: string[] };
+      speed: { ceilingTokPerSec?: number; basis: string };
+    };
     assert.equal(report.backend.expected, expected);
     assert.equal(report.machine.cpuFeatures.join(", ") || "unknown", features);
     assert.equal(report.modelFile.ok, true);

@@ -30,7 +30,7 @@ export async function startMirror(): Promise<{ model: Buffer; server: FaultServe
   return { model, server, hub: { "x-linked-size": String(model.length), "x-linked-etag": `"${sha256}"` } };
 }
 
-export const state = async () => (await vscode.commands.executeCommand<ModelsState>("mixtral._test.models"));
+export const state = async () => await vscode.commands.executeCommand<ModelsState>("mixtral._test.models");
 // Progress lines for a run that hangs (the extension host's console reaches the runner's output).
 export const step = (what: string) => console.log(`    [models] ${new Date().toISOString().slice(11, 23)} ${what}`);
 export { sleep, waitFor };

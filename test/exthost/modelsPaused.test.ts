@@ -31,7 +31,8 @@ describe("model management: paused downloads found on disk", function () {
     const target = path.join(dir, FILE);
     await fs.writeFile(`${target}.partial`, model.subarray(0, kept()));
     await writePartialInfo(`${target}.partial`, { url: server.url(`/mirror/${FILE}`), totalBytes: model.length });
-    if (lockPid !== undefined) await fs.writeFile(`${target}.lock`, JSON.stringify({ pid: lockPid, host: os.hostname(), since: Date.now() }));
+    if (lockPid !== undefined)
+      await fs.writeFile(`${target}.lock`, JSON.stringify({ pid: lockPid, host: os.hostname(), since: Date.now() }));
     await config().update("modelsDirectory", dir, G);
     return { dir, target };
   }
@@ -76,8 +77,15 @@ describe("model management: paused downloads found on disk", function () {
     const { row } = await rowFor("Q8_0");
     assert.equal(row.label, "$(debug-pause) Q8_0");
     assert.equal(row.description, `paused at ${pct()} % (${mb(kept())} of ${mb(model.length)} MB) — pick to resume`);
-    assert.match(row.detail ?? "", /^\d+\.\d GB · 8\.5 bits\/weight · .* · (Fits|Does not fit) · needs RAM /, "size, fit and quality stay on the row");
-    await waitFor("the status bar to say paused", async () => (await state()).statusBarText === `$(debug-pause) Mixtral Q8_0: download paused ${pct()} %`);
+    assert.match(
+      row.detail ?? "",
+      /^\d+\.\d GB · 8\.5 bits\/weight · .* · (Fits|Does not fit) · needs RAM /,
+      "size, fit and quality stay on the row",
+    );
+    await waitFor(
+      "the status bar to say paused",
+      async () => (await state()).statusBarText === `$(debug-pause) Mixtral Q8_0: download paused ${pct()} %`,
+    );
 
     const before = server.requests.length;
     const questions = async () => (await state()).messages.filter((m) => m.includes("is not downloaded yet")).length;
@@ -116,21 +124,31 @@ describe("model management: paused downloads found on disk", function () {
     assert.ok(items.some((i) => i.separator && i.label === "Paused downloads"));
     // Dismissing the confirmation keeps every byte.
     await vscode.commands.executeCommand("mixtral._test.answerConfirm", undefined);
-    await (await pickRow(stepsTo(/Discard Paused Q8_0 Download/), "Discard Paused Q8_0 Download…")).running;
+    await (
+      await pickRow(stepsTo(/Discard Paused Q8_0 Download/), "Discard Paused Q8_0 Download…")
+    ).running;
     assert.equal((await fs.stat(`${target}.partial`)).size, kept(), "kept when the user did not confirm");
 
     await vscode.commands.executeCommand("mixtral._test.answerConfirm", "Discard Download");
-    await (await pickRow(stepsTo(/Discard Paused Q8_0 Download/), "Discard Paused Q8_0 Download…")).running;
+    await (
+      await pickRow(stepsTo(/Discard Paused Q8_0 Download/), "Discard Paused Q8_0 Download…")
+    ).running;
     assert.deepEqual(await fs.readdir(path.dirname(target)), [], "the partial and its sidecar are gone");
     assert.ok((await state()).messages.includes(`Discarded the paused download of Mixtral Q8_0 (${mb(kept())} MB freed).`));
     await waitFor("the status bar to stop saying paused", async () => !(await state()).statusBarText.includes("paused"));
   });
 
   it("a live lock of another process reads 'downloading in another window' until it dies, then resumes from the menu's command", async () => {
-    const other = spawn(process.execPath, ["-e", "setTimeout(() => {}, 120000)"], { stdio: "ignore", env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" } });
+    const other = spawn(process.execPath, ["-e", "setTimeout(() => {}, 120000)"], {
+      stdio: "ignore",
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" },
+    });
     try {
       const { target } = await interruptedDownload(other.pid);
-      await waitFor("the status bar to say another window", async () => (await state()).statusBarText === `$(sync~spin) Mixtral Q8_0: downloading in another window ${pct()} %`);
+      await waitFor(
+        "the status bar to say another window",
+        async () => (await state()).statusBarText === `$(sync~spin) Mixtral Q8_0: downloading in another window ${pct()} %`,
+      );
       const menu = vscode.commands.executeCommand("mixtral.statusMenu");
       const labels = await waitFor("the menu", async () => {
         const m = (await state()).statusBarMenu;
@@ -144,7 +162,11 @@ describe("model management: paused downloads found on disk", function () {
 
       other.kill();
       await new Promise((r) => other.once("exit", r));
-      await waitFor("the status bar to notice the other process is gone", async () => (await state()).statusBarText.includes("download paused"), 15_000);
+      await waitFor(
+        "the status bar to notice the other process is gone",
+        async () => (await state()).statusBarText.includes("download paused"),
+        15_000,
+      );
       const before = server.requests.length;
       await vscode.commands.executeCommand("mixtral.resumeDownload", "Q8_0");
       assert.ok(readFileSync(target).equals(model));
@@ -156,18 +178,27 @@ describe("model management: paused downloads found on disk", function () {
   });
 
   it("when the other process completes the file, this window stops saying 'another window' and offers nothing to resume", async () => {
-    const other = spawn(process.execPath, ["-e", "setTimeout(() => {}, 120000)"], { stdio: "ignore", env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" } });
+    const other = spawn(process.execPath, ["-e", "setTimeout(() => {}, 120000)"], {
+      stdio: "ignore",
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" },
+    });
     try {
       const { dir, target } = await interruptedDownload(other.pid);
-      await waitFor("the status bar to say another window", async () => (await state()).statusBarText.includes("downloading in another window"));
+      await waitFor("the status bar to say another window", async () =>
+        (await state()).statusBarText.includes("downloading in another window"),
+      );
       // What the other process does at the end: the verified file at its name, partial and lock gone.
       await fs.writeFile(`${target}.tmp`, model);
       await fs.rename(`${target}.tmp`, target);
       for (const f of [`${target}.partial`, `${target}.partial.json`, `${target}.lock`]) await fs.rm(f);
-      const s = await waitFor("the status bar to move on", async () => {
-        const now = await state();
-        return !/another window|paused/.test(now.statusBarText) && now;
-      }, 15_000);
+      const s = await waitFor(
+        "the status bar to move on",
+        async () => {
+          const now = await state();
+          return !/another window|paused/.test(now.statusBarText) && now;
+        },
+        15_000,
+      );
       assert.equal(s.paused, undefined);
       assert.deepEqual(await fs.readdir(dir), [FILE]);
       const { row } = await rowForInstalled("Q8_0");

@@ -24,7 +24,9 @@ const BEFORE = [
   "function log(message: string): void {",
   "  console.log(message);",
   "}",
-].map((l) => `${l}\n`).join("");
+]
+  .map((l) => `${l}\n`)
+  .join("");
 const EDITED = BEFORE.replace("count: number", "quantity: number");
 const NEXT = EDITED.replace("${count}", "${quantity}");
 
@@ -85,12 +87,20 @@ describe("next-edit suggestions", function () {
       assert.deepEqual((await state()).decision, { on: true });
       const editor = await renameInSignature();
       const s = await shown();
-      assert.deepEqual({ ...s, hint: undefined }, { mode: "hint", startLine: 6, endLine: 6, removed: "count", inserted: "quantity", hint: undefined });
+      assert.deepEqual(
+        { ...s, hint: undefined },
+        { mode: "hint", startLine: 6, endLine: 6, removed: "count", inserted: "quantity", hint: undefined },
+      );
       assert.equal(s.hint, "⇥ Tab to jump to line 7 (Mixtral next edit; Esc dismisses)");
       assert.equal(editor.document.getText(), EDITED, "nothing written before it is accepted");
       const prompt = await vscode.commands.executeCommand<{ feature: string; text: string }>("mixtral._test.lastPrompt");
       assert.equal(prompt?.feature, "nextEdit");
-      assert.ok(prompt?.text.includes("-export function lineTotal(price: number, count: number): number {\n+export function lineTotal(price: number, quantity: number): number {"), "the rename as a diff in the prompt");
+      assert.ok(
+        prompt?.text.includes(
+          "-export function lineTotal(price: number, count: number): number {\n+export function lineTotal(price: number, quantity: number): number {",
+        ),
+        "the rename as a diff in the prompt",
+      );
 
       await vscode.commands.executeCommand("mixtral.acceptNextEdit");
       assert.equal(editor.selection.active.line, 6, "Tab jumped to the change");
@@ -138,14 +148,18 @@ describe("next-edit suggestions", function () {
       await vscode.commands.executeCommand("workbench.action.closeAllEditors");
     });
 
-    it("sends the next-edit prompt to the engine when on; \"auto\" stays off on a CPU", async () => {
+    it('sends the next-edit prompt to the engine when on; "auto" stays off on a CPU', async () => {
       await config().update("nextEdit.enabled", "on", G);
       const before = await state();
       await renameInSignature();
-      const s = await waitFor("the engine's answer", async () => {
-        const now = await state();
-        return now.requests > before.requests && !now.busy && now.outcomes.length > before.outcomes.length && now;
-      }, 90_000);
+      const s = await waitFor(
+        "the engine's answer",
+        async () => {
+          const now = await state();
+          return now.requests > before.requests && !now.busy && now.outcomes.length > before.outcomes.length && now;
+        },
+        90_000,
+      );
       assert.ok(!s.outcomes.at(-1)!.startsWith("failed"), s.outcomes.at(-1));
       const prompt = await vscode.commands.executeCommand<{ feature: string; text: string }>("mixtral._test.lastPrompt");
       assert.equal(prompt?.feature, "nextEdit");

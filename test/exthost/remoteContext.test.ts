@@ -42,7 +42,10 @@ describe("OpenAI-compatible servers without a listed context size", function () 
     server = await startScriptedOpenAi({ flavour: "ollama", answer: ANSWER });
     await useServer(server);
     const { notices, answer } = await sendChat("What does reduce do?");
-    assert.deepEqual(notices.filter((n) => n.level === "error"), []);
+    assert.deepEqual(
+      notices.filter((n) => n.level === "error"),
+      [],
+    );
     assert.equal(answer?.content, ANSWER);
     assert.equal(answer?.error, undefined);
   });
@@ -50,13 +53,19 @@ describe("OpenAI-compatible servers without a listed context size", function () 
   it("lmstudio: Explain Selection answers in the chat", async () => {
     server = await startScriptedOpenAi({ flavour: "lmstudio", answer: ANSWER });
     await useServer(server);
-    const doc = await vscode.workspace.openTextDocument({ language: "javascript", content: "const total = xs.reduce((a, b) => a + b, 0);\n" });
+    const doc = await vscode.workspace.openTextDocument({
+      language: "javascript",
+      content: "const total = xs.reduce((a, b) => a + b, 0);\n",
+    });
     const editor = await vscode.window.showTextDocument(doc);
     editor.selection = new vscode.Selection(0, 0, 0, doc.lineAt(0).text.length);
     await drainPosts();
     await vscode.commands.executeCommand("mixtral.explainSelection");
     const { notices, answer } = exchangeOf(await drainPosts());
-    assert.deepEqual(notices.filter((n) => n.level === "error"), []);
+    assert.deepEqual(
+      notices.filter((n) => n.level === "error"),
+      [],
+    );
     assert.equal(answer?.content, ANSWER);
     assert.ok(server.requests.some((r) => r.path === "/v1/chat/completions" && JSON.stringify(r.body).includes("xs.reduce")));
   });
@@ -65,7 +74,10 @@ describe("OpenAI-compatible servers without a listed context size", function () 
     server = await startScriptedOpenAi({ flavour: "openai", answer: ANSWER });
     await useServer(server);
     await config().update("inlineCompletions.multiline", "never", G);
-    const doc = await vscode.workspace.openTextDocument({ language: "typescript", content: "export function total(xs: number[]) {\n  return xs.\n}\n" });
+    const doc = await vscode.workspace.openTextDocument({
+      language: "typescript",
+      content: "export function total(xs: number[]) {\n  return xs.\n}\n",
+    });
     const editor = await vscode.window.showTextDocument(doc);
     editor.selection = new vscode.Selection(1, 12, 1, 12);
     const stats = async () => (await vscode.commands.executeCommand<InlineCompletionStats>(STATS_COMMAND))!;
@@ -85,11 +97,25 @@ describe("OpenAI-compatible servers without a listed context size", function () 
     const first = await sendChat(`First: ${"a".repeat(590)}`);
     assert.equal(first.answer?.content, ANSWER);
     const second = await sendChat(`Second: ${"b".repeat(590)}`);
-    assert.deepEqual(second.notices.filter((n) => n.level === "error").map((n) => n.message), []);
-    assert.ok(second.notices.some((n) => /1 earlier message was left out to fit the model's context \(400 tokens\)|2 earlier messages were left out to fit the model's context \(400 tokens\)/.test(n.message)), JSON.stringify(second.notices));
+    assert.deepEqual(
+      second.notices.filter((n) => n.level === "error").map((n) => n.message),
+      [],
+    );
+    assert.ok(
+      second.notices.some((n) =>
+        /1 earlier message was left out to fit the model's context \(400 tokens\)|2 earlier messages were left out to fit the model's context \(400 tokens\)/.test(
+          n.message,
+        ),
+      ),
+      JSON.stringify(second.notices),
+    );
     assert.equal(second.answer?.content, ANSWER);
     const chats = server.requests.filter((r) => r.path === "/v1/chat/completions");
-    assert.deepEqual(chats.map((r) => r.refused), [false, true, false], "the first send, the refusal, the fitted retry");
+    assert.deepEqual(
+      chats.map((r) => r.refused),
+      [false, true, false],
+      "the first send, the refusal, the fitted retry",
+    );
     assert.ok(!JSON.stringify(chats[2].body).includes("First:"), "the retry left the oldest exchange out");
   });
 });

@@ -9,7 +9,19 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import type { ScriptedOpenAi } from "../helpers/openAiServers";
-import { ADD, ANSWER_CODE, HEAD, ORIGINAL, proposalState as state, SHOWN, startEditsServer, stopEditsServer, SUB, TAIL, type ProposalState } from "./editsFixture";
+import {
+  ADD,
+  ANSWER_CODE,
+  HEAD,
+  ORIGINAL,
+  proposalState as state,
+  SHOWN,
+  startEditsServer,
+  stopEditsServer,
+  SUB,
+  TAIL,
+  type ProposalState,
+} from "./editsFixture";
 import { until } from "../helpers/wait";
 
 const G = vscode.ConfigurationTarget.Global;
@@ -19,7 +31,9 @@ const MID = HEAD + `function add(a, b) {\n${ADD}  return a + b;\n}\n` + "\nfunct
 
 async function lensTitles(doc: vscode.TextDocument): Promise<string[]> {
   const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>("vscode.executeCodeLensProvider", doc.uri);
-  return lenses.filter((l) => l.command?.title.includes("Mixtral") || l.command?.command.startsWith("mixtral.")).map((l) => l.command!.title);
+  return lenses
+    .filter((l) => l.command?.title.includes("Mixtral") || l.command?.command.startsWith("mixtral."))
+    .map((l) => l.command!.title);
 }
 
 describe("edits streamed into the editor", function () {
@@ -40,13 +54,19 @@ describe("edits streamed into the editor", function () {
   /** Asks for the refactor of the two functions with the answer held after the first function;
    *  returns once the editor shows that much. */
   async function midStream(file?: vscode.Uri): Promise<{ editor: vscode.TextEditor; running: Thenable<unknown> }> {
-    const doc = file ? await vscode.workspace.openTextDocument(file) : await vscode.workspace.openTextDocument({ content: ORIGINAL, language: "typescript" });
+    const doc = file
+      ? await vscode.workspace.openTextDocument(file)
+      : await vscode.workspace.openTextDocument({ content: ORIGINAL, language: "typescript" });
     const editor = await vscode.window.showTextDocument(doc);
     editor.selection = new vscode.Selection(1, 0, 7, 1);
     server.pauseAfter = "  return a + b;\n}\n\n";
     const running = vscode.commands.executeCommand("mixtral.refactorSelection", { instruction: "add types" });
     await server.whenPaused();
-    await until("the first function streamed in", () => doc.getText(), (t) => t === MID);
+    await until(
+      "the first function streamed in",
+      () => doc.getText(),
+      (t) => t === MID,
+    );
     return { editor, running };
   }
 
@@ -104,7 +124,11 @@ describe("edits streamed into the editor", function () {
     await editor.edit((b) => {
       b.insert(new vscode.Position(7, 0), "  // mine\n");
     });
-    await until("the proposed lines taken out", () => editor.document.getText(), (t) => !t.includes(ADD));
+    await until(
+      "the proposed lines taken out",
+      () => editor.document.getText(),
+      (t) => !t.includes(ADD),
+    );
     assert.equal(editor.document.getText(), ORIGINAL.replace("  return a - b;", "  // mine\n  return a - b;"));
     server.resume();
     await running;
@@ -113,7 +137,11 @@ describe("edits streamed into the editor", function () {
     const again = await midStream();
     await again.editor.edit((b) => b.insert(new vscode.Position(2, 0), "// typed on the proposed line "));
     await until("the stream stopped", state, (s) => !s.streaming);
-    assert.equal(again.editor.document.getText(), MID.replace(ADD, `// typed on the proposed line ${ADD}`), "the line the user typed on is theirs now, kept whole");
+    assert.equal(
+      again.editor.document.getText(),
+      MID.replace(ADD, `// typed on the proposed line ${ADD}`),
+      "the line the user typed on is theirs now, kept whole",
+    );
     server.resume();
     await again.running;
   });
@@ -142,7 +170,11 @@ describe("edits streamed into the editor", function () {
     assert.equal(editor.document.getText(), SHOWN);
     await vscode.commands.executeCommand("mixtral.acceptProposalHunk", editor.document.uri.toString(), 0);
     await vscode.commands.executeCommand("mixtral._test.reloadProposals");
-    assert.equal(editor.document.getText(), ORIGINAL.replace("function add(a, b) {\n", ADD), "pending: the accepted change stays, the pending one's proposed line goes");
+    assert.equal(
+      editor.document.getText(),
+      ORIGINAL.replace("function add(a, b) {\n", ADD),
+      "pending: the accepted change stays, the pending one's proposed line goes",
+    );
   });
 
   it("saving mid-stream and with a proposal pending writes the file without the proposed lines; the editor keeps showing them", async () => {
@@ -155,7 +187,11 @@ describe("edits streamed into the editor", function () {
       const { editor, running } = await midStream(vscode.Uri.file(file));
       assert.ok(await editor.document.save(), "saved");
       assert.equal(fs.readFileSync(file, "utf8"), ORIGINAL, "mid-stream: the file on disk is the original");
-      await until("the lines so far shown again after the save", () => editor.document.getText(), (t) => t === MID);
+      await until(
+        "the lines so far shown again after the save",
+        () => editor.document.getText(),
+        (t) => t === MID,
+      );
       assert.equal(editor.document.isDirty, true, "and so differs from the file");
       assert.equal((await state()).streaming, true);
       server.resume();
@@ -164,7 +200,11 @@ describe("edits streamed into the editor", function () {
 
       await vscode.commands.executeCommand("mixtral.acceptProposalHunk", editor.document.uri.toString(), 1);
       await vscode.commands.executeCommand("workbench.action.files.save");
-      await until("the pending line shown again", () => editor.document.getText(), (t) => t.includes(ADD));
+      await until(
+        "the pending line shown again",
+        () => editor.document.getText(),
+        (t) => t.includes(ADD),
+      );
       const accepted = ORIGINAL.replace("function sub(a, b) {\n", SUB);
       assert.equal(fs.readFileSync(file, "utf8"), accepted, "pending: the accepted change is saved, the pending one is not");
       const s = await state();

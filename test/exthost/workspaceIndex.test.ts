@@ -15,8 +15,16 @@ const config = () => vscode.workspace.getConfiguration("mixtral");
 const G = vscode.ConfigurationTarget.Global;
 const root = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
 
-interface IndexView { state: { kind: string; stats?: { files: number; symbols: number } }; statusBarText: string; running: boolean }
-interface LastPrompt { feature: string; text: string; sources?: string[] }
+interface IndexView {
+  state: { kind: string; stats?: { files: number; symbols: number } };
+  statusBarText: string;
+  running: boolean;
+}
+interface LastPrompt {
+  feature: string;
+  text: string;
+  sources?: string[];
+}
 
 const indexView = (wait = false) => vscode.commands.executeCommand<IndexView>("mixtral._test.workspaceIndex", wait);
 const lastPrompt = () => vscode.commands.executeCommand<LastPrompt>("mixtral._test.lastPrompt");
@@ -48,7 +56,8 @@ describe("workspace knowledge (extension host)", function () {
   });
 
   after(async () => {
-    for (const key of ["remote.url", "engine", "workspace.enabled", "workspace.instructions", "workspace.autoContext"]) await config().update(key, undefined, G);
+    for (const key of ["remote.url", "engine", "workspace.enabled", "workspace.instructions", "workspace.autoContext"])
+      await config().update(key, undefined, G);
     await server.close();
     await vscode.commands.executeCommand("workbench.action.closeAllEditors");
   });
@@ -64,25 +73,43 @@ describe("workspace knowledge (extension host)", function () {
   it("@workspace attaches the best chunk as a chip and puts it in the prompt", async () => {
     const { answer, posts } = await sendChat("@workspace how is the discount applied to a price?");
     assert.ok(answer?.content.includes("src/pricing.ts:4"), JSON.stringify(answer));
-    const user = posts.flatMap((p) => (p.type === "transcript" ? p.turns : [])).reverse().find((t) => t.role === "user");
+    const user = posts
+      .flatMap((p) => (p.type === "transcript" ? p.turns : []))
+      .reverse()
+      .find((t) => t.role === "user");
     assert.equal(user?.displayText, "@workspace how is the discount applied to a price?");
-    assert.ok(user?.attachments?.some((a) => a.fileName === "src/pricing.ts" && a.code.includes("export function applyDiscount")), JSON.stringify(user?.attachments));
+    assert.ok(
+      user?.attachments?.some((a) => a.fileName === "src/pricing.ts" && a.code.includes("export function applyDiscount")),
+      JSON.stringify(user?.attachments),
+    );
     const last = await lastPrompt();
     assert.ok(last.text.includes("Math.floor(priceCents * (1 - rate))"), last.text);
     assert.ok(!last.text.includes("@workspace"), "the mention itself is not sent");
-    assert.ok(last.sources?.some((s) => s.startsWith("src/pricing.ts:")), JSON.stringify(last.sources));
+    assert.ok(
+      last.sources?.some((s) => s.startsWith("src/pricing.ts:")),
+      JSON.stringify(last.sources),
+    );
     assert.ok(JSON.stringify(server.requests.at(-1)?.body).includes("applyDiscount"), "the server received the chunk");
   });
 
   it("adds a named symbol's definition without @workspace (mixtral.workspace.autoContext), and not with it off", async () => {
     const { posts } = await sendChat("Why does applyDiscount round down?");
-    const user = posts.flatMap((p) => (p.type === "transcript" ? p.turns : [])).reverse().find((t) => t.role === "user");
-    assert.deepEqual(user?.attachments?.map((a) => `${a.fileName}:${a.startLine}-${a.endLine}`), ["src/pricing.ts:3-6"]);
+    const user = posts
+      .flatMap((p) => (p.type === "transcript" ? p.turns : []))
+      .reverse()
+      .find((t) => t.role === "user");
+    assert.deepEqual(
+      user?.attachments?.map((a) => `${a.fileName}:${a.startLine}-${a.endLine}`),
+      ["src/pricing.ts:3-6"],
+    );
     assert.ok((await lastPrompt()).text.includes("Math.floor(priceCents * (1 - rate))"));
     await config().update("workspace.autoContext", false, G);
     try {
       const off = await sendChat("And why does applyDiscount take a rate?");
-      const plain = off.posts.flatMap((p) => (p.type === "transcript" ? p.turns : [])).reverse().find((t) => t.role === "user");
+      const plain = off.posts
+        .flatMap((p) => (p.type === "transcript" ? p.turns : []))
+        .reverse()
+        .find((t) => t.role === "user");
       assert.equal(plain?.attachments, undefined);
     } finally {
       await config().update("workspace.autoContext", undefined, G);
@@ -92,14 +119,24 @@ describe("workspace knowledge (extension host)", function () {
   it("offers @workspace first in the @ list", async () => {
     await vscode.commands.executeCommand("mixtral._test.chatPosts");
     await vscode.commands.executeCommand("mixtral._test.chatMessage", { type: "listOpenFiles", query: "work" });
-    const posts = await vscode.commands.executeCommand<{ type: string; items?: { name: string; kind?: string }[] }[]>("mixtral._test.chatPosts");
+    const posts =
+      await vscode.commands.executeCommand<{ type: string; items?: { name: string; kind?: string }[] }[]>("mixtral._test.chatPosts");
     const items = posts.find((p) => p.type === "openFiles")?.items ?? [];
-    assert.deepEqual(items[0], { id: "@workspace", kind: "workspace", name: "workspace", description: "search this workspace's code for the question", path: "@workspace", languageId: "plaintext", lineCount: 0 });
+    assert.deepEqual(items[0], {
+      id: "@workspace",
+      kind: "workspace",
+      name: "workspace",
+      description: "search this workspace's code for the question",
+      path: "@workspace",
+      languageId: "plaintext",
+      lineCount: 0,
+    });
   });
 
   it("answers each language-model tool through vscode.lm.invokeTool", async () => {
     const names = vscode.lm.tools.map((t) => t.name);
-    for (const n of ["mixtral_codebase", "mixtral_symbols", "mixtral_repoMap"]) assert.ok(names.includes(n), `${n} is not registered: ${names.join(", ")}`);
+    for (const n of ["mixtral_codebase", "mixtral_symbols", "mixtral_repoMap"])
+      assert.ok(names.includes(n), `${n} is not registered: ${names.join(", ")}`);
     const search = await invoke("mixtral_codebase", { query: "median of the values" });
     assert.match(search, /src\/stats\.py:\d+-\d+/);
     assert.ok(search.includes("def median(values):"), search);
@@ -117,14 +154,27 @@ describe("workspace knowledge (extension host)", function () {
     try {
       const doc = await vscode.workspace.openTextDocument(file);
       const editor = await vscode.window.showTextDocument(doc);
-      await editor.edit((b) => b.insert(new vscode.Position(0, 0), "export function shippingCostForWeight(grams: number): number {\n  return 499 + Math.ceil(grams / 1000) * 150;\n}\n"));
+      await editor.edit((b) =>
+        b.insert(
+          new vscode.Position(0, 0),
+          "export function shippingCostForWeight(grams: number): number {\n  return 499 + Math.ceil(grams / 1000) * 150;\n}\n",
+        ),
+      );
       await doc.save();
-      await until("the saved function in the index", async () => ((await invoke("mixtral_symbols", { name: "shippingCostForWeight", include: "definitions" })).includes("src/shipping.ts:1-3") ? true : undefined));
+      await until("the saved function in the index", async () =>
+        (await invoke("mixtral_symbols", { name: "shippingCostForWeight", include: "definitions" })).includes("src/shipping.ts:1-3")
+          ? true
+          : undefined,
+      );
     } finally {
       await vscode.commands.executeCommand("workbench.action.closeAllEditors");
       await vscode.workspace.fs.delete(vscode.Uri.file(file));
     }
-    await until("the deleted file to leave the index", async () => ((await invoke("mixtral_symbols", { name: "shippingCostForWeight", include: "definitions" })).includes("No definition") ? true : undefined));
+    await until("the deleted file to leave the index", async () =>
+      (await invoke("mixtral_symbols", { name: "shippingCostForWeight", include: "definitions" })).includes("No definition")
+        ? true
+        : undefined,
+    );
   });
 
   describe("instruction files and a command's definitions", () => {
@@ -176,7 +226,10 @@ describe("workspace knowledge (extension host)", function () {
   it("refactor gets the instruction files and other files' definitions in its prompt", async () => {
     const agents = path.join(root(), "AGENTS.md");
     fs.writeFileSync(agents, "Prices are integers in cents (ROOT-RULE-7).\n");
-    const coder = await startScriptedOpenAi({ flavour: "ollama", answer: "```ts\nexport function cartTotal(lines: CartLine[], discountRate: number): number {\n  return 0;\n}\n```" });
+    const coder = await startScriptedOpenAi({
+      flavour: "ollama",
+      answer: "```ts\nexport function cartTotal(lines: CartLine[], discountRate: number): number {\n  return 0;\n}\n```",
+    });
     await config().update("remote.url", coder.url, G);
     try {
       const editor = await vscode.window.showTextDocument(vscode.Uri.file(path.join(root(), "src", "cart.ts")));
@@ -206,7 +259,10 @@ describe("workspace knowledge (extension host)", function () {
       assert.equal(view.running, false);
       await assert.rejects(invoke("mixtral_codebase", { query: "median" }), /Workspace knowledge is off/);
       const { notices } = await sendChat("@workspace where is the median?");
-      assert.ok(notices.some((n) => n.message.includes("workspace knowledge is off")), JSON.stringify(notices));
+      assert.ok(
+        notices.some((n) => n.message.includes("workspace knowledge is off")),
+        JSON.stringify(notices),
+      );
       assert.ok(!(await lastPrompt()).text.includes("def median"));
     } finally {
       await config().update("workspace.enabled", undefined, G);

@@ -9,12 +9,31 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { format } from "node:util";
 import { launchChromium } from "../../scripts/lib/browser.mjs";
-import { CODE_SERVER_NODE, makeProfile, remoteUri, startCodeServer, workbenchUrl, ensureCodeServer } from "../../scripts/lib/codeServer.mjs";
+import {
+  CODE_SERVER_NODE,
+  makeProfile,
+  remoteUri,
+  startCodeServer,
+  workbenchUrl,
+  ensureCodeServer,
+} from "../../scripts/lib/codeServer.mjs";
 import { run } from "../../scripts/lib/proc.mjs";
 import { runMain } from "../../scripts/lib/sysdeps.mjs";
 
 // Flags `code` takes with a value, in either `--flag value` or `--flag=value` form.
-const VALUE_FLAGS = new Set(["extensionDevelopmentPath", "extensionTestsPath", "user-data-dir", "extensions-dir", "locale", "log", "install-extension", "uninstall-extension", "folder-uri", "file-uri", "profile"]);
+const VALUE_FLAGS = new Set([
+  "extensionDevelopmentPath",
+  "extensionTestsPath",
+  "user-data-dir",
+  "extensions-dir",
+  "locale",
+  "log",
+  "install-extension",
+  "uninstall-extension",
+  "folder-uri",
+  "file-uri",
+  "profile",
+]);
 // Handed straight to code-server's CLI, which implements them the same way.
 const PASSTHROUGH = new Set(["install-extension", "uninstall-extension", "list-extensions", "show-versions", "version", "help"]);
 
@@ -63,7 +82,8 @@ async function passthrough(argv, args) {
 // Workbench start-up chatter that says nothing about the tests (shown with MIXTRAL_HARNESS_VERBOSE=1).
 // From 1.139 on, the built-in chat's agent host and model picker log each (failed, offline) GitHub
 // sign-in lookup; a remote call cancelled at shutdown logs "Canceled" with its stack.
-const NOISE = /^(DialogService: refused to show dialog in tests\. Contents: Do you trust|Resolving connection token|Resolved connection token|Creating a socket|Ignoring fetching additional builtin|Updating additional builtin|\[Service Worker\]|ChatSessionStore:|Creation of workbench contribution|Started local extension host|\[LocalProcess|Extension host \(|Started initializing default profile|Completed initializing default profile|\[AgentHost|\[ChatModelSelection\]|\[AccountPolicyGate\]|Canceled: Canceled|Error: Timed out waiting for authentication provider 'github')/;
+const NOISE =
+  /^(DialogService: refused to show dialog in tests\. Contents: Do you trust|Resolving connection token|Resolved connection token|Creating a socket|Ignoring fetching additional builtin|Updating additional builtin|\[Service Worker\]|ChatSessionStore:|Creation of workbench contribution|Started local extension host|\[LocalProcess|Extension host \(|Started initializing default profile|Completed initializing default profile|\[AgentHost|\[ChatModelSelection\]|\[AccountPolicyGate\]|Canceled: Canceled|Error: Timed out waiting for authentication provider 'github')/;
 
 function formatLogArgs(args) {
   // The extension host forwards console calls as (format, ...values), like Node's util.format.

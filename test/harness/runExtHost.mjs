@@ -33,14 +33,21 @@ try {
     ...(desktop ? { version: VSCODE_VERSION } : { vscodeExecutablePath: join(here, "code") }),
     extensionDevelopmentPath: repo,
     extensionTestsPath: join(repo, "out", "test", untrusted ? "untrusted" : "exthost", "index"),
-    launchArgs: [join(repo, "test", "fixtures", untrusted ? "untrusted-workspace" : "workspace"), `--user-data-dir=${join(profile, "user-data")}`, `--extensions-dir=${join(profile, "extensions")}`, "--disable-extensions"],
+    launchArgs: [
+      join(repo, "test", "fixtures", untrusted ? "untrusted-workspace" : "workspace"),
+      `--user-data-dir=${join(profile, "user-data")}`,
+      `--extensions-dir=${join(profile, "extensions")}`,
+      "--disable-extensions",
+    ],
     extensionTestsEnv: { MIXTRAL_TEST_RESULTS_FILE: resultsFile ?? "", MIXTRAL_TEST_GREP: process.env.MIXTRAL_TEST_GREP ?? "" },
   });
   process.exitCode = 0;
 } catch (err) {
   // runTests rejects with TestRunFailedError on a non-zero exit; the suite already said why.
   if (desktop && /ENOTFOUND|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN/.test(String(err?.message))) {
-    process.stderr.write(`test:desktop downloads VS Code ${VSCODE_VERSION} and could not reach the server (${err.message}).\nOffline, run the same suite in code-server: npm run test:exthost\n`);
+    process.stderr.write(
+      `test:desktop downloads VS Code ${VSCODE_VERSION} and could not reach the server (${err.message}).\nOffline, run the same suite in code-server: npm run test:exthost\n`,
+    );
   } else if (!(err instanceof TestRunFailedError)) {
     process.stderr.write(`${err?.stack ?? err}\n`);
   }

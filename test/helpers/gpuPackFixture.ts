@@ -52,7 +52,12 @@ export async function makePackRoot(names: string[]): Promise<{ dataDir: string; 
 export async function packEntryFor(file: string, name: string, version: string, backend: GpuPackBackend = "cuda"): Promise<GpuPackEntry> {
   const bytes = readFileSync(file);
   let unpackedSize = 0;
-  await tar.t({ file, onReadEntry: (e) => { unpackedSize += e.size ?? 0; } });
+  await tar.t({
+    file,
+    onReadEntry: (e) => {
+      unpackedSize += e.size ?? 0;
+    },
+  });
   return {
     name,
     version,

@@ -15,7 +15,9 @@ let building: Promise<string> | undefined;
 export function ensureLlamaServer(): Promise<string> {
   building ??= new Promise<string>((resolve, reject) => {
     const jobs = String(Math.max(1, os.availableParallelism?.() ?? os.cpus().length));
-    const child = spawn(process.execPath, [path.join(repoRoot(), "scripts", "build-llama-server.mjs"), "--jobs", jobs], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [path.join(repoRoot(), "scripts", "build-llama-server.mjs"), "--jobs", jobs], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.on("error", reject);
@@ -61,13 +63,31 @@ export async function startLlamaServer(options: LlamaServerOptions): Promise<Lla
   const port = await freePort();
   const threads = options.threads ?? Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
   const args = [
-    "-m", options.modelPath, "--host", "127.0.0.1", "--port", String(port),
-    "-c", String(options.contextSize ?? 2048), "-t", String(threads), "-tb", String(threads),
-    "--parallel", "1", "--alias", options.alias ?? "tiny-mixtral", "--jinja", "--no-webui", "--no-warmup",
+    "-m",
+    options.modelPath,
+    "--host",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "-c",
+    String(options.contextSize ?? 2048),
+    "-t",
+    String(threads),
+    "-tb",
+    String(threads),
+    "--parallel",
+    "1",
+    "--alias",
+    options.alias ?? "tiny-mixtral",
+    "--jinja",
+    "--no-webui",
+    "--no-warmup",
   ];
   const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
-  const keep = (d: Buffer) => { log = (log + d.toString()).slice(-20_000); };
+  const keep = (d: Buffer) => {
+    log = (log + d.toString()).slice(-20_000);
+  };
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
@@ -82,9 +102,15 @@ export async function startLlamaServer(options: LlamaServerOptions): Promise<Lla
   // /health answers 503 while the model loads and 200 once it can serve.
   for (;;) {
     if (child.exitCode !== null) throw new Error(`llama-server exited (${child.exitCode}) before it was ready:\n${log}`);
-    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
-    if (Date.now() > deadline) { await stop(); throw new Error(`llama-server was not ready in time:\n${log}`); }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`llama-server was not ready in time:\n${log}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return { url, process: child, log: () => log, stop };

@@ -66,9 +66,34 @@ function modelList(o: ScriptedOpenAiOptions): unknown {
     case "openai":
       return { object: "list", data: [{ id: MODEL, object: "model", created: 1733300000, owned_by: "system" }] };
     case "vllm":
-      return { object: "list", data: [{ id: MODEL, object: "model", created: 1733300000, owned_by: "vllm", root: MODEL, parent: null, max_model_len: listed, permission: [] }] };
+      return {
+        object: "list",
+        data: [
+          {
+            id: MODEL,
+            object: "model",
+            created: 1733300000,
+            owned_by: "vllm",
+            root: MODEL,
+            parent: null,
+            max_model_len: listed,
+            permission: [],
+          },
+        ],
+      };
     case "llamaServer":
-      return { object: "list", data: [{ id: MODEL, object: "model", created: 1733300000, owned_by: "llamacpp", meta: { vocab_type: 1, n_vocab: 32000, n_ctx_train: listed, n_embd: 4096, n_params: 46702792704, size: 26441928704 } }] };
+      return {
+        object: "list",
+        data: [
+          {
+            id: MODEL,
+            object: "model",
+            created: 1733300000,
+            owned_by: "llamacpp",
+            meta: { vocab_type: 1, n_vocab: 32000, n_ctx_train: listed, n_embd: 4096, n_params: 46702792704, size: 26441928704 },
+          },
+        ],
+      };
   }
 }
 
@@ -79,7 +104,9 @@ function refusal(o: ScriptedOpenAiOptions, promptTokens: number, maxTokens: numb
     case "ollama":
       throw new Error("Ollama truncates instead of refusing");
     case "lmstudio":
-      return { error: `Trying to keep the first ${promptTokens} tokens when context the overflows. However, the model is loaded with context length of only ${n} tokens, which is not enough. Try to load the model with a larger context length, or provide a shorter input` };
+      return {
+        error: `Trying to keep the first ${promptTokens} tokens when context the overflows. However, the model is loaded with context length of only ${n} tokens, which is not enough. Try to load the model with a larger context length, or provide a shorter input`,
+      };
     case "openai":
       return {
         error: {
@@ -92,9 +119,23 @@ function refusal(o: ScriptedOpenAiOptions, promptTokens: number, maxTokens: numb
         },
       };
     case "vllm":
-      return { object: "error", message: `This model's maximum context length is ${n} tokens. However, you requested ${promptTokens + maxTokens} tokens (${promptTokens} in the messages, ${maxTokens} in the completion). Please reduce the length of the messages or completion.`, type: "BadRequestError", param: null, code: 400 };
+      return {
+        object: "error",
+        message: `This model's maximum context length is ${n} tokens. However, you requested ${promptTokens + maxTokens} tokens (${promptTokens} in the messages, ${maxTokens} in the completion). Please reduce the length of the messages or completion.`,
+        type: "BadRequestError",
+        param: null,
+        code: 400,
+      };
     case "llamaServer":
-      return { error: { code: 400, message: "the request exceeds the available context size, try increasing it", type: "exceed_context_size_error", n_prompt_tokens: promptTokens, n_ctx: n } };
+      return {
+        error: {
+          code: 400,
+          message: "the request exceeds the available context size, try increasing it",
+          type: "exceed_context_size_error",
+          n_prompt_tokens: promptTokens,
+          n_ctx: n,
+        },
+      };
   }
 }
 
@@ -102,7 +143,14 @@ function refusal(o: ScriptedOpenAiOptions, promptTokens: number, maxTokens: numb
 function failure(o: ScriptedOpenAiOptions, status: number, message: string): unknown {
   if (o.flavour === "lmstudio") return { error: message };
   if (o.flavour === "vllm") return { object: "error", message, type: "BadRequestError", param: null, code: status };
-  return { error: { message, type: status === 401 ? "invalid_request_error" : "server_error", param: null, code: status === 401 ? "invalid_api_key" : null } };
+  return {
+    error: {
+      message,
+      type: status === 401 ? "invalid_request_error" : "server_error",
+      param: null,
+      code: status === 401 ? "invalid_api_key" : null,
+    },
+  };
 }
 
 function promptText(body: Record<string, unknown>): string {
@@ -124,7 +172,8 @@ export async function startScriptedOpenAi(options: ScriptedOpenAiOptions): Promi
     req.on("data", (c: Buffer) => (raw += c.toString()));
     req.on("end", () => {
       const path = req.url ?? "";
-      const json = (status: number, value: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(value));
+      const json = (status: number, value: unknown) =>
+        res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(value));
       if (req.method === "GET" && /^\/v1\/models\/?$/.test(path)) return json(200, modelList(options));
       if (req.method === "POST" && path === "/tokenize" && options.flavour === "llamaServer") {
         const content = String((JSON.parse(raw || "{}") as { content?: unknown }).content ?? "");
@@ -142,12 +191,24 @@ export async function startScriptedOpenAi(options: ScriptedOpenAiOptions): Promi
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
       const pieces = options.answer.match(/[\s\S]{1,8}/g) ?? [];
       const event = (choice: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-        res.write(`data: ${JSON.stringify({ id: "cmpl-1", object: chat ? "chat.completion.chunk" : "text_completion", created: 1733300000, model: MODEL, choices: [{ index: 0, ...choice }], ...extra })}\n\n`);
+        res.write(
+          `data: ${JSON.stringify({ id: "cmpl-1", object: chat ? "chat.completion.chunk" : "text_completion", created: 1733300000, model: MODEL, choices: [{ index: 0, ...choice }], ...extra })}\n\n`,
+        );
       if (chat && options.toolCall && Array.isArray(body.tools) && body.tools.length > 0) {
         const args = JSON.stringify(options.toolCall.arguments).match(/[\s\S]{1,5}/g) ?? [];
-        event({ delta: { role: "assistant", content: null, tool_calls: [{ index: 0, id: "call_scripted_1", type: "function", function: { name: options.toolCall.name, arguments: "" } }] }, finish_reason: null });
+        event({
+          delta: {
+            role: "assistant",
+            content: null,
+            tool_calls: [{ index: 0, id: "call_scripted_1", type: "function", function: { name: options.toolCall.name, arguments: "" } }],
+          },
+          finish_reason: null,
+        });
         for (const a of args) event({ delta: { tool_calls: [{ index: 0, function: { arguments: a } }] }, finish_reason: null });
-        event({ delta: {}, finish_reason: "tool_calls" }, { usage: { prompt_tokens: promptTokens, completion_tokens: args.length, total_tokens: promptTokens + args.length } });
+        event(
+          { delta: {}, finish_reason: "tool_calls" },
+          { usage: { prompt_tokens: promptTokens, completion_tokens: args.length, total_tokens: promptTokens + args.length } },
+        );
         return res.end("data: [DONE]\n\n");
       }
       void (async () => {
@@ -167,7 +228,9 @@ export async function startScriptedOpenAi(options: ScriptedOpenAiOptions): Promi
             if (cut) return void res.destroy();
           }
         }
-        event(chat ? { delta: {}, finish_reason: "stop" } : { text: "", finish_reason: "stop" }, { usage: { prompt_tokens: promptTokens, completion_tokens: pieces.length, total_tokens: promptTokens + pieces.length } });
+        event(chat ? { delta: {}, finish_reason: "stop" } : { text: "", finish_reason: "stop" }, {
+          usage: { prompt_tokens: promptTokens, completion_tokens: pieces.length, total_tokens: promptTokens + pieces.length },
+        });
         res.end("data: [DONE]\n\n");
       })();
     });

@@ -25,11 +25,26 @@ export interface SparseMixtralOptions {
 
 /** Mixtral-8x7B-v0.1's hyper-parameters. */
 export const MIXTRAL_8X7B = {
-  embeddingLength: 4096, feedForwardLength: 14336, heads: 32, kvHeads: 8, headSize: 128,
-  layers: 32, vocabSize: 32000, contextLength: 32768, expertCount: 8, expertUsedCount: 2,
+  embeddingLength: 4096,
+  feedForwardLength: 14336,
+  heads: 32,
+  kvHeads: 8,
+  headSize: 128,
+  layers: 32,
+  vocabSize: 32000,
+  contextLength: 32768,
+  expertCount: 8,
+  expertUsedCount: 2,
 } as const;
 
-interface QuantPlan { base: GgmlTypeName; down: GgmlTypeName; downMore: GgmlTypeName; attnV: GgmlTypeName; output: GgmlTypeName; fileType: number }
+interface QuantPlan {
+  base: GgmlTypeName;
+  down: GgmlTypeName;
+  downMore: GgmlTypeName;
+  attnV: GgmlTypeName;
+  output: GgmlTypeName;
+  fileType: number;
+}
 
 // Close to llama.cpp's llama_tensor_get_type choices, simplified: ffn_down gets more bits in the
 // first and last eighth of the layers and every third layer between (its use_more_bits rule).
@@ -48,12 +63,25 @@ const useMoreBits = (i: number, n: number): boolean => i < n / 8 || i >= (7 * n)
 
 // Byte offsets of the f16 scale fields in one block: random bytes there could be NaN or huge.
 const SCALE_FIELDS: Partial<Record<GgmlTypeName, number[]>> = {
-  Q4_0: [0], Q8_0: [0], Q2_K: [80, 82], Q3_K: [108], Q4_K: [0, 2], Q5_K: [0, 2], Q6_K: [208],
+  Q4_0: [0],
+  Q8_0: [0],
+  Q2_K: [80, 82],
+  Q3_K: [108],
+  Q4_K: [0, 2],
+  Q5_K: [0, 2],
+  Q6_K: [208],
 };
 
 function xorshift(seed: number): () => number {
-  let s = (seed >>> 0) || 0x9e3779b9;
-  return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s; };
+  let s = seed >>> 0 || 0x9e3779b9;
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s;
+  };
 }
 
 /** Random but finite, roughly zero-mean encoded data for `elements` values of `type`. */
@@ -71,7 +99,11 @@ function randomBlocks(type: GgmlTypeName, elements: number, seed: number): Uint8
   if (!fields) throw new RangeError(`no random block layout for ${type}`);
   const scale = f32ToF16Bits(0.002);
   const size = GGML_TYPES[type].typeSize;
-  for (let o = 0; o < bytes.length; o += size) for (const f of fields) { bytes[o + f] = scale & 0xff; bytes[o + f + 1] = scale >> 8; }
+  for (let o = 0; o < bytes.length; o += size)
+    for (const f of fields) {
+      bytes[o + f] = scale & 0xff;
+      bytes[o + f + 1] = scale >> 8;
+    }
   return bytes;
 }
 
@@ -84,13 +116,18 @@ export function sparseMixtralGguf(options: SparseMixtralOptions = {}): { metadat
   const next = xorshift(seed ^ 0x5bd1e995);
   const gaussianish = (n: number): Float32Array => {
     const out = new Float32Array(n);
-    for (let i = 0; i < n; i++) out[i] = ((next() >>> 0) / 0x80000000 - 1) + ((next() >>> 0) / 0x80000000 - 1);
+    for (let i = 0; i < n; i++) out[i] = (next() >>> 0) / 0x80000000 - 1 + ((next() >>> 0) / 0x80000000 - 1);
     return out;
   };
   const ones = new Float32Array(E).fill(1);
 
   const tensors: GgufTensorSpec[] = [
-    { name: "token_embd.weight", dims: [E, V], type: plan.base, data: options.randomEmbeddings ? () => randomBlocks(plan.base, E * V, seed) : undefined },
+    {
+      name: "token_embd.weight",
+      dims: [E, V],
+      type: plan.base,
+      data: options.randomEmbeddings ? () => randomBlocks(plan.base, E * V, seed) : undefined,
+    },
   ];
   for (let l = 0; l < layers; l++) {
     const p = `blk.${l}.`;
@@ -115,8 +152,14 @@ export function sparseMixtralGguf(options: SparseMixtralOptions = {}): { metadat
 
   // The tiny vocabulary padded to Mixtral's 32,000 with unused entries: tokenizing works, ids match in range.
   const vocab = buildTinyVocab();
-  const tokens = [...vocab.tokens], scores = [...vocab.scores], types = [...vocab.tokenTypes];
-  for (let i = tokens.length; i < V; i++) { tokens.push(`<unused${i}>`); scores.push(-1e6); types.push(TokenType.unused); }
+  const tokens = [...vocab.tokens],
+    scores = [...vocab.scores],
+    types = [...vocab.tokenTypes];
+  for (let i = tokens.length; i < V; i++) {
+    tokens.push(`<unused${i}>`);
+    scores.push(-1e6);
+    types.push(TokenType.unused);
+  }
 
   const metadata: Record<string, GgufValue> = {
     "general.architecture": gv.str("llama"),

@@ -78,7 +78,8 @@ export async function llamaLoadLog(modelPath: string): Promise<{ loaded: boolean
 
 function runLoadLog(script: string, modelPath: string): Promise<{ loaded: boolean; log: string }> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [script, modelPath], { cwd: repoRoot(), maxBuffer: 16 << 20 },
-      (err, stdout, stderr) => err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout) as { loaded: boolean; log: string }));
+    execFile(process.execPath, [script, modelPath], { cwd: repoRoot(), maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout) as { loaded: boolean; log: string }),
+    );
   });
 }

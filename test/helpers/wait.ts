@@ -9,7 +9,12 @@ type Maybe<T> = T | undefined | null | false;
 
 /** Polls `probe` every 50 ms until it gives a value (anything but undefined, null or false) and
  *  returns it; after `timeoutMs` fails with "timed out waiting for <what>" and `detail()`, if given. */
-export async function waitFor<T>(what: string, probe: () => PromiseLike<Maybe<T>> | Maybe<T>, timeoutMs = 60_000, detail?: () => PromiseLike<string> | string): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => PromiseLike<Maybe<T>> | Maybe<T>,
+  timeoutMs = 60_000,
+  detail?: () => PromiseLike<string> | string,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -26,7 +26,13 @@ export function makeWorkspaceTree(files: Record<string, string | Uint8Array> = {
       }
     },
     options(extra = {}) {
-      return { roots: [{ name: path.basename(dir), path: dir }], excludeGlobs: DEFAULT_EXCLUDE_GLOBS, maxFileBytes: 1024 * 1024, maxFiles: 50_000, ...extra };
+      return {
+        roots: [{ name: path.basename(dir), path: dir }],
+        excludeGlobs: DEFAULT_EXCLUDE_GLOBS,
+        maxFileBytes: 1024 * 1024,
+        maxFiles: 50_000,
+        ...extra,
+      };
     },
     cleanup() {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -6,11 +6,14 @@ import * as path from "node:path";
 import { CommandIds } from "../../src/vscode/commandIds";
 import { repoRoot } from "../helpers/tinyModel";
 
-const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot(), "package.json"), "utf8")) as { contributes: { commands: { command: string }[] } };
+const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot(), "package.json"), "utf8")) as {
+  contributes: { commands: { command: string }[] };
+};
 const contributed = manifest.contributes.commands.map((c) => c.command);
 
 function sources(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((e) => e.isFile() && /\.tsx?$/.test(e.name))
     .map((e) => path.join(e.parentPath, e.name));
 }

@@ -5,8 +5,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { repoRoot } from "../helpers/tinyModel";
 
-const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot(), "package.json"), "utf8")) as { contributes: { views: Record<string, { id: string }[]> } };
-const viewIds = new Set(Object.values(manifest.contributes.views).flat().map((v) => v.id));
+const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot(), "package.json"), "utf8")) as {
+  contributes: { views: Record<string, { id: string }[]> };
+};
+const viewIds = new Set(
+  Object.values(manifest.contributes.views)
+    .flat()
+    .map((v) => v.id),
+);
 const table = path.join(repoRoot(), "src", "vscode", "contextKeys.ts");
 
 /** The keys the manifest reads: `when`, `enablement` and walkthrough `onContext:` events, less
@@ -35,7 +41,8 @@ describe("context keys", () => {
   });
 
   it("no source file but the table calls setContext", () => {
-    const found = fs.readdirSync(path.join(repoRoot(), "src"), { withFileTypes: true, recursive: true })
+    const found = fs
+      .readdirSync(path.join(repoRoot(), "src"), { withFileTypes: true, recursive: true })
       .filter((e) => e.isFile() && e.name.endsWith(".ts"))
       .map((e) => path.join(e.parentPath, e.name))
       .filter((f) => f !== table && fs.readFileSync(f, "utf8").includes('"setContext"'));

@@ -3,10 +3,17 @@ import { execFileSync } from "node:child_process";
 import { hasAvx2, parseCpuinfo, readCpuinfo } from "../../src/core/cpuinfo";
 
 // Two sockets, two cores each, two hyper-threads per core: 8 processors, 4 physical cores.
-const x86 = [0, 1].flatMap((socket) => [0, 1].flatMap((core) => [0, 1].map(() =>
-  `processor\t: x\nmodel name\t: Xeon\nflags\t\t: fpu sse4_2 avx avx2 fma\nphysical id\t: ${socket}\ncore id\t\t: ${core}\n`,
-))).join("\n");
-const arm = "processor\t: 0\nFeatures\t: fp asimd evtstrm aes crc32 cpuid\nCPU part\t: 0xd0c\n\nprocessor\t: 1\nFeatures\t: fp asimd evtstrm aes crc32 cpuid\n";
+const x86 = [0, 1]
+  .flatMap((socket) =>
+    [0, 1].flatMap((core) =>
+      [0, 1].map(
+        () => `processor\t: x\nmodel name\t: Xeon\nflags\t\t: fpu sse4_2 avx avx2 fma\nphysical id\t: ${socket}\ncore id\t\t: ${core}\n`,
+      ),
+    ),
+  )
+  .join("\n");
+const arm =
+  "processor\t: 0\nFeatures\t: fp asimd evtstrm aes crc32 cpuid\nCPU part\t: 0xd0c\n\nprocessor\t: 1\nFeatures\t: fp asimd evtstrm aes crc32 cpuid\n";
 
 describe("/proc/cpuinfo", () => {
   it("physical cores are distinct (socket, core) pairs, hyper-threads not counted; x86 flags", () => {
@@ -29,7 +36,11 @@ describe("/proc/cpuinfo", () => {
   });
 
   it("this (Linux) machine: the physical cores that lscpu counts", () => {
-    const pairs = new Set(execFileSync("lscpu", ["-p=core,socket"], { encoding: "utf8" }).split("\n").filter((l) => l && !l.startsWith("#")));
+    const pairs = new Set(
+      execFileSync("lscpu", ["-p=core,socket"], { encoding: "utf8" })
+        .split("\n")
+        .filter((l) => l && !l.startsWith("#")),
+    );
     assert.equal(readCpuinfo()?.physicalCores, pairs.size);
   });
 });

@@ -7,7 +7,6 @@ import * as vscode from "vscode";
 import { PROMPT_NAMES } from "../../src/core/config/settings";
 import { activateExtension, ourExtension } from "../exthost/extension";
 
-
 describe("untrusted workspace: restricted settings", () => {
   before(async () => {
     await activateExtension();
@@ -24,7 +23,8 @@ describe("untrusted workspace: restricted settings", () => {
     };
     const restricted = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations;
     assert.equal(manifest.capabilities.untrustedWorkspaces.supported, "limited");
-    for (const key of ["mixtral.engine", ...PROMPT_NAMES.map((n) => `mixtral.prompts.${n}`)]) assert.ok(restricted.includes(key), `${key} is not restricted`);
+    for (const key of ["mixtral.engine", ...PROMPT_NAMES.map((n) => `mixtral.prompts.${n}`)])
+      assert.ok(restricted.includes(key), `${key} is not restricted`);
     // VS Code matches the keys exactly: each one must name a real setting.
     for (const key of restricted) assert.ok(key in manifest.contributes.configuration.properties, `${key} is not a setting`);
   });

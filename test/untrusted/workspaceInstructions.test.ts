@@ -35,6 +35,9 @@ describe("untrusted workspace: instruction files", () => {
     assert.ok(!JSON.stringify(server.requests.at(-1)?.body).includes("UNTRUSTED-RULE-9"), "the server never saw it");
     assert.deepEqual(last.sources ?? [], []);
     const view = await vscode.commands.executeCommand<{ instructionsNotice?: string }>("mixtral._test.workspaceIndex");
-    assert.equal(view.instructionsNotice, "Mixtral: this workspace is not trusted, so its instructions for AI assistants (AGENTS.md) are not added to prompts. Trust the workspace to use them.");
+    assert.equal(
+      view.instructionsNotice,
+      "Mixtral: this workspace is not trusted, so its instructions for AI assistants (AGENTS.md) are not added to prompts. Trust the workspace to use them.",
+    );
   });
 });

@@ -14,7 +14,7 @@ import { cliGpuPackManifest } from "./gpuPack";
 
 const USAGE =
   "usage: mixtral-local gpu-build [--arch 90] [--source FILE] [--data-dir DIR] [--check]\n" +
-  "  --arch      CUDA architecture(s) to build for (default: the card's, from nvidia-smi), e.g. 90 or \"86;89\"\n" +
+  '  --arch      CUDA architecture(s) to build for (default: the card\'s, from nvidia-smi), e.g. 90 or "86;89"\n' +
   "  --source    where the extension lacks llama.cpp's source (the VSIX leaves it out): the tarball of\n" +
   "              `npm pack node-llama-cpp@<its version>` made elsewhere (or its llama/gitRelease.bundle)\n" +
   "  --data-dir  the extension's global storage folder (default: found as VS Code Server, code-server or VS Code would place it)\n" +
@@ -35,7 +35,17 @@ export function bundledNodeLlamaCppDir(): string {
 export async function run(args: string[]): Promise<number> {
   let opts: { arch?: string; source?: string; "data-dir"?: string; check?: boolean; help?: boolean };
   try {
-    opts = parseArgs({ args, options: { arch: { type: "string" }, source: { type: "string" }, "data-dir": { type: "string" }, check: { type: "boolean" }, help: { type: "boolean", short: "h" } }, strict: true }).values;
+    opts = parseArgs({
+      args,
+      options: {
+        arch: { type: "string" },
+        source: { type: "string" },
+        "data-dir": { type: "string" },
+        check: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+    }).values;
   } catch (err) {
     process.stderr.write(`mixtral-local gpu-build: ${(err as Error).message}\n${USAGE}`);
     return 2;
@@ -47,17 +57,25 @@ export async function run(args: string[]): Promise<number> {
   const data = resolveExtensionDataDir({ dataDir: opts["data-dir"] });
   // The CLI runs under Node already: build with this very Node (and the npm beside it).
   const manifest = await cliGpuPackManifest();
-  const { toolchain, missing } = await detectGpuBuildToolchain({ nodeLlamaCppDir: bundledNodeLlamaCppDir(), node: process.execPath, cudaArchitectures: opts.arch, sourceFile: opts.source, sourceDownloadable: !!manifest?.source });
+  const { toolchain, missing } = await detectGpuBuildToolchain({
+    nodeLlamaCppDir: bundledNodeLlamaCppDir(),
+    node: process.execPath,
+    cudaArchitectures: opts.arch,
+    sourceFile: opts.source,
+    sourceDownloadable: !!manifest?.source,
+  });
   const steps = gpuBuildSteps(toolchain);
   const t = toolchain;
-  process.stderr.write([
-    `GPU: ${t.gpuName ?? "none found by nvidia-smi"}; build for sm_${t.cudaArchitectures ?? "?"}`,
-    `nvcc: ${t.nvcc ?? "missing"}${t.cudaVersion ? ` (CUDA ${t.cudaVersion})` : ""}; cmake: ${t.cmake ?? "missing"}; C++: ${t.compiler ?? "missing"}; Node: ${t.node} (npm ${t.npm ?? "missing"}, headers ${t.nodeDir ?? "missing"})`,
-    `llama.cpp source: ${t.sourceCloned ? "unpacked" : t.sourceBundle ? "git bundle (unpacked by the first step)" : t.sourceFile ? `from ${t.sourceFile}` : t.sourceOnDemand ? `to be downloaded (${manifest?.source?.tarball}, pinned sha512)` : "missing"} in ${t.nodeLlamaCppDir}`,
-    `data folder: ${data.dir} (${data.source})`,
-    ...steps.map((s) => `step: ${s.label}: ${[s.command, ...s.args].join(" ")}`),
-    "",
-  ].join("\n"));
+  process.stderr.write(
+    [
+      `GPU: ${t.gpuName ?? "none found by nvidia-smi"}; build for sm_${t.cudaArchitectures ?? "?"}`,
+      `nvcc: ${t.nvcc ?? "missing"}${t.cudaVersion ? ` (CUDA ${t.cudaVersion})` : ""}; cmake: ${t.cmake ?? "missing"}; C++: ${t.compiler ?? "missing"}; Node: ${t.node} (npm ${t.npm ?? "missing"}, headers ${t.nodeDir ?? "missing"})`,
+      `llama.cpp source: ${t.sourceCloned ? "unpacked" : t.sourceBundle ? "git bundle (unpacked by the first step)" : t.sourceFile ? `from ${t.sourceFile}` : t.sourceOnDemand ? `to be downloaded (${manifest?.source?.tarball}, pinned sha512)` : "missing"} in ${t.nodeLlamaCppDir}`,
+      `data folder: ${data.dir} (${data.source})`,
+      ...steps.map((s) => `step: ${s.label}: ${[s.command, ...s.args].join(" ")}`),
+      "",
+    ].join("\n"),
+  );
   if (missing.length > 0) {
     process.stderr.write(`mixtral-local gpu-build: cannot build here; missing:\n${missing.map((m) => `  - ${m}`).join("\n")}\n`);
     return 2;
@@ -67,29 +85,46 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   const ac = new AbortController();
-  const onSignal = () => { process.stderr.write("\nCancelling the build...\n"); ac.abort(); };
+  const onSignal = () => {
+    process.stderr.write("\nCancelling the build...\n");
+    ac.abort();
+  };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   if (t.sourceOnDemand) {
     process.stderr.write(`Downloading llama.cpp's source: ${manifest?.source?.tarball}\n`);
     let lastMb = -1;
     const src = await fetchLlamaSource({
-      dataDir: data.dir, manifest, signal: ac.signal,
-      onProgress: (p) => { const mb = Math.floor(p.bytes / 10e6); if (mb !== lastMb) { lastMb = mb; process.stderr.write(`-- ${p.phase} ${(p.bytes / 1e6).toFixed(0)} MB\n`); } },
+      dataDir: data.dir,
+      manifest,
+      signal: ac.signal,
+      onProgress: (p) => {
+        const mb = Math.floor(p.bytes / 10e6);
+        if (mb !== lastMb) {
+          lastMb = mb;
+          process.stderr.write(`-- ${p.phase} ${(p.bytes / 1e6).toFixed(0)} MB\n`);
+        }
+      },
     }).catch((err: unknown) => {
       if (!(err instanceof MixtralError)) throw err;
       process.stderr.write(`mixtral-local gpu-build: ${err.message}\n${err.hint ? `${err.hint}\n` : ""}`);
       return undefined;
     });
     if (!src) return 1;
-    if (src.status === "cancelled") { process.stderr.write("Cancelled: nothing was built.\n"); return 130; }
+    if (src.status === "cancelled") {
+      process.stderr.write("Cancelled: nothing was built.\n");
+      return 130;
+    }
     process.stderr.write(`llama.cpp source: ${src.file} (${src.downloaded ? "downloaded" : "kept from before"}, sha512 checked)\n`);
     t.sourceFile = src.file;
   }
   let last = -1;
   try {
     const r = await runGpuBuild({
-      toolchain, steps, dataDir: data.dir, signal: ac.signal,
+      toolchain,
+      steps,
+      dataDir: data.dir,
+      signal: ac.signal,
       onLine: (line) => process.stderr.write(`${line}\n`),
       onProgress: (fraction) => {
         const pct = fraction === undefined ? -1 : Math.floor(fraction * 100);

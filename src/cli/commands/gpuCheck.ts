@@ -16,7 +16,8 @@ import { GPU_PACKS_ENV, gpuPacksRoot, PROBE_CACHE_FILE } from "../../core/gpu/pa
 import type { Backend } from "../../shared/engineProtocol";
 import { bundledNodeLlamaCppDir } from "./gpuBuild";
 
-const USAGE = "usage: mixtral-local gpu-check [--backend auto|cuda|vulkan|metal|cpu] [--model FILE] [--retest] [--data-dir DIR] [--json] [--verbose]\n" +
+const USAGE =
+  "usage: mixtral-local gpu-check [--backend auto|cuda|vulkan|metal|cpu] [--model FILE] [--retest] [--data-dir DIR] [--json] [--verbose]\n" +
   "  --retest   forget the remembered decode-test results (probe-results.json) and test again\n" +
   "  --verbose  print the engine's log (llama.cpp's included)\n";
 
@@ -32,12 +33,27 @@ function distFile(name: string): string {
 export async function run(args: string[]): Promise<number> {
   let o: { backend?: string; model?: string; retest?: boolean; "data-dir"?: string; json?: boolean; verbose?: boolean; help?: boolean };
   try {
-    o = parseArgs({ args, strict: true, options: { backend: { type: "string" }, model: { type: "string" }, retest: { type: "boolean" }, "data-dir": { type: "string" }, json: { type: "boolean" }, verbose: { type: "boolean" }, help: { type: "boolean", short: "h" } } }).values;
+    o = parseArgs({
+      args,
+      strict: true,
+      options: {
+        backend: { type: "string" },
+        model: { type: "string" },
+        retest: { type: "boolean" },
+        "data-dir": { type: "string" },
+        json: { type: "boolean" },
+        verbose: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    }).values;
   } catch (err) {
     process.stderr.write(`mixtral-local gpu-check: ${(err as Error).message}\n${USAGE}`);
     return 2;
   }
-  if (o.help) { process.stdout.write(USAGE); return 0; }
+  if (o.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
   const backend = (o.backend ?? "auto") as Backend;
   if (!["auto", "cuda", "vulkan", "metal", "cpu"].includes(backend)) {
     process.stderr.write(`mixtral-local gpu-check: --backend must be auto, cuda, vulkan, metal or cpu\n${USAGE}`);
@@ -54,33 +70,59 @@ export async function run(args: string[]): Promise<number> {
     onLog: (level, message) => {
       log.push(`[${level}] ${message}`);
       if (o.verbose) process.stderr.write(`[${level}] ${message}\n`);
-      else if (/^(testing the|backend |.* failed its decode test|.* decoded \d+ tokens|the engine died of)/.test(message)) process.stderr.write(`${message.split("\n")[0]}\n`);
+      else if (/^(testing the|backend |.* failed its decode test|.* decoded \d+ tokens|the engine died of)/.test(message))
+        process.stderr.write(`${message.split("\n")[0]}\n`);
     },
     idleUnloadMs: 0,
   });
   try {
     const modelPath = path.resolve(o.model ?? distFile("probe-model.gguf"));
-    const info = await client.load({ modelPath, backend, gpuLayers: "max", contextSize: 2048, threads: 0, flashAttention: "auto", useMmap: true, loraAdapters: [] });
-    const answer = await client.generate({ slot: "chat", prompt: [{ type: "bos" }, { type: "text", text: "[INST] Say hello. [/INST]" }], maxTokens: 16, temperature: 0 }, () => undefined);
-    const binaries = [...log].reverse().find((l) => l.includes("] backend ") && l.includes(" from "))?.replace(/^\[\w+\] backend \S+ from /, "");
+    const info = await client.load({
+      modelPath,
+      backend,
+      gpuLayers: "max",
+      contextSize: 2048,
+      threads: 0,
+      flashAttention: "auto",
+      useMmap: true,
+      loraAdapters: [],
+    });
+    const answer = await client.generate(
+      { slot: "chat", prompt: [{ type: "bos" }, { type: "text", text: "[INST] Say hello. [/INST]" }], maxTokens: 16, temperature: 0 },
+      () => undefined,
+    );
+    const binaries = [...log]
+      .reverse()
+      .find((l) => l.includes("] backend ") && l.includes(" from "))
+      ?.replace(/^\[\w+\] backend \S+ from /, "");
     const result = {
-      dataDir: data.dir, packsFolder: root, backend: info.backend, gpuName: info.gpuName, gpuLayers: `${info.gpuLayers}/${info.layerCount}`,
-      binaries, notices: info.notices, decode: { tokens: answer.stats.generatedTokens, tokensPerSecond: Math.round(answer.stats.tokensPerSecond) },
+      dataDir: data.dir,
+      packsFolder: root,
+      backend: info.backend,
+      gpuName: info.gpuName,
+      gpuLayers: `${info.gpuLayers}/${info.layerCount}`,
+      binaries,
+      notices: info.notices,
+      decode: { tokens: answer.stats.generatedTokens, tokensPerSecond: Math.round(answer.stats.tokensPerSecond) },
     };
     if (o.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else {
-      process.stdout.write([
-        `Backend: ${info.backend}${info.gpuName ? ` (${info.gpuName})` : ""}, ${result.gpuLayers} layers on the GPU; ${result.decode.tokens} tokens at ${result.decode.tokensPerSecond} tok/s`,
-        `Binaries: ${binaries ?? "?"}`,
-        ...info.notices.map((n) => `Notice: ${n}`),
-        `GPU packs folder: ${root} (data folder from ${data.source})`,
-        "",
-      ].join("\n"));
+      process.stdout.write(
+        [
+          `Backend: ${info.backend}${info.gpuName ? ` (${info.gpuName})` : ""}, ${result.gpuLayers} layers on the GPU; ${result.decode.tokens} tokens at ${result.decode.tokensPerSecond} tok/s`,
+          `Binaries: ${binaries ?? "?"}`,
+          ...info.notices.map((n) => `Notice: ${n}`),
+          `GPU packs folder: ${root} (data folder from ${data.source})`,
+          "",
+        ].join("\n"),
+      );
     }
     return info.backend === "cpu" && backend !== "cpu" ? 3 : 0;
   } catch (err) {
     if (!(err instanceof MixtralError)) throw err;
-    process.stderr.write(`mixtral-local gpu-check: ${err.message}\n${err.hint ? `${err.hint}\n` : ""}${o.verbose ? "" : `${log.slice(-20).join("\n")}\n`}`);
+    process.stderr.write(
+      `mixtral-local gpu-check: ${err.message}\n${err.hint ? `${err.hint}\n` : ""}${o.verbose ? "" : `${log.slice(-20).join("\n")}\n`}`,
+    );
     return 1;
   } finally {
     await client.dispose();

@@ -6,7 +6,13 @@ import { parseArgs } from "node:util";
 import { resolveExtensionDataDir, type ResolvedDataDir } from "../../core/config/extensionDataDir";
 import { GpuPackError, MixtralError } from "../../core/errors";
 import { installGpuPack, removeGpuPacks, verifyTarball, type GpuPackProgress } from "../../core/gpu/packInstaller";
-import { describeGpuPack, gpuPackForBackend, loadGpuPackManifest, type GpuPackEntry, type GpuPackManifest } from "../../core/gpu/packManifest";
+import {
+  describeGpuPack,
+  gpuPackForBackend,
+  loadGpuPackManifest,
+  type GpuPackEntry,
+  type GpuPackManifest,
+} from "../../core/gpu/packManifest";
 import { gpuPackStatus, gpuVendorOf } from "../../core/gpu/packStatus";
 import { detectMachine } from "../../core/models/machineInfo";
 
@@ -30,7 +36,14 @@ export async function run(args: string[]): Promise<number> {
   try {
     opts = parseArgs({
       args: rest,
-      options: { backend: { type: "string" }, from: { type: "string" }, mirror: { type: "string" }, "data-dir": { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      options: {
+        backend: { type: "string" },
+        from: { type: "string" },
+        mirror: { type: "string" },
+        "data-dir": { type: "string" },
+        json: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
       strict: true,
     }).values;
   } catch (err) {
@@ -60,14 +73,21 @@ async function list(data: ResolvedDataDir, manifest: GpuPackManifest | undefined
   const machine = await detectMachine();
   const status = await gpuPackStatus(data.dir, manifest, gpuVendorOf(machine.gpu));
   if (json) {
-    process.stdout.write(`${JSON.stringify({ dataDir: data.dir, dataDirSource: data.source, gpu: machine.gpu?.name, ...status }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ dataDir: data.dir, dataDirSource: data.source, gpu: machine.gpu?.name, ...status }, null, 2)}\n`,
+    );
     return 0;
   }
-  const lines = [`Data folder: ${data.dir} (${data.source}${data.exists ? "" : ", not created yet"})`, `GPU: ${machine.gpu?.name ?? machine.gpuSource}`];
+  const lines = [
+    `Data folder: ${data.dir} (${data.source}${data.exists ? "" : ", not created yet"})`,
+    `GPU: ${machine.gpu?.name ?? machine.gpuSource}`,
+  ];
   if (!manifest) lines.push("This build pins no GPU packs (no dist/gpu-packs.json).");
   for (const p of status.available) {
     const installed = status.installed.some((i) => i.name === p.name);
-    lines.push(`  ${installed ? "installed" : "available"}  ${p.backend.padEnd(8)} @node-llama-cpp/${p.name}@${p.version}  ${describeGpuPack(p)}${p === status.offer ? "  ← fits this machine" : ""}`);
+    lines.push(
+      `  ${installed ? "installed" : "available"}  ${p.backend.padEnd(8)} @node-llama-cpp/${p.name}@${p.version}  ${describeGpuPack(p)}${p === status.offer ? "  ← fits this machine" : ""}`,
+    );
   }
   for (const b of status.localBuilds) lines.push(`  built      ${b.name} on this machine (used before a pack of its name): ${b.dir}`);
   if (manifest && !status.available.length) lines.push(`node-llama-cpp publishes no GPU packs for ${manifest.target}.`);
@@ -75,23 +95,48 @@ async function list(data: ResolvedDataDir, manifest: GpuPackManifest | undefined
   return 0;
 }
 
-async function install(data: ResolvedDataDir, manifest: GpuPackManifest | undefined, opts: { backend?: string; from?: string; mirror?: string }): Promise<number> {
+async function install(
+  data: ResolvedDataDir,
+  manifest: GpuPackManifest | undefined,
+  opts: { backend?: string; from?: string; mirror?: string },
+): Promise<number> {
   const pack = await choosePack(manifest, opts);
-  if (!manifest) throw new GpuPackError("This build pins no GPU packs (no dist/gpu-packs.json).", "Use a packaged extension (VSIX), or build with the npm registry reachable.");
+  if (!manifest)
+    throw new GpuPackError(
+      "This build pins no GPU packs (no dist/gpu-packs.json).",
+      "Use a packaged extension (VSIX), or build with the npm registry reachable.",
+    );
   if (!data.exists && data.source !== "--data-dir") {
-    throw new GpuPackError(`The extension has not run on this machine yet: no folder at ${data.dir} (nor in ${data.candidates.length - 1} other places VS Code, VS Code Server and code-server use).`, "Open VS Code (or connect to this machine) with the extension installed once, or pass --data-dir with the extension's global storage folder.");
+    throw new GpuPackError(
+      `The extension has not run on this machine yet: no folder at ${data.dir} (nor in ${data.candidates.length - 1} other places VS Code, VS Code Server and code-server use).`,
+      "Open VS Code (or connect to this machine) with the extension installed once, or pass --data-dir with the extension's global storage folder.",
+    );
   }
   const ac = new AbortController();
   const onSigint = () => ac.abort();
   process.once("SIGINT", onSigint);
-  process.stderr.write(`Installing @node-llama-cpp/${pack.name}@${pack.version} (${describeGpuPack(pack)}) into ${data.dir}${opts.from ? ` from ${opts.from}` : ""}...\n`);
+  process.stderr.write(
+    `Installing @node-llama-cpp/${pack.name}@${pack.version} (${describeGpuPack(pack)}) into ${data.dir}${opts.from ? ` from ${opts.from}` : ""}...\n`,
+  );
   try {
-    const r = await installGpuPack({ dataDir: data.dir, manifest, pack, fromFile: opts.from, mirror: opts.mirror, signal: ac.signal, onProgress: progressPrinter() });
+    const r = await installGpuPack({
+      dataDir: data.dir,
+      manifest,
+      pack,
+      fromFile: opts.from,
+      mirror: opts.mirror,
+      signal: ac.signal,
+      onProgress: progressPrinter(),
+    });
     if (r.status === "cancelled") {
-      process.stderr.write(`\nCancelled: nothing was installed${r.downloadedBytes ? `; ${Math.round(r.downloadedBytes / 1e6)} MB downloaded are kept and the same command resumes` : ""}.\n`);
+      process.stderr.write(
+        `\nCancelled: nothing was installed${r.downloadedBytes ? `; ${Math.round(r.downloadedBytes / 1e6)} MB downloaded are kept and the same command resumes` : ""}.\n`,
+      );
       return 130;
     }
-    process.stderr.write(`\nInstalled: ${r.dir}\n${r.removedVersions.length ? `Removed packs of other node-llama-cpp versions: ${r.removedVersions.join(", ")}\n` : ""}The extension's engine uses it when it next starts (Mixtral: Restart Engine, or reload the window).\n`);
+    process.stderr.write(
+      `\nInstalled: ${r.dir}\n${r.removedVersions.length ? `Removed packs of other node-llama-cpp versions: ${r.removedVersions.join(", ")}\n` : ""}The extension's engine uses it when it next starts (Mixtral: Restart Engine, or reload the window).\n`,
+    );
     return 0;
   } finally {
     process.off("SIGINT", onSigint);
@@ -106,12 +151,18 @@ async function choosePack(manifest: GpuPackManifest | undefined, opts: { backend
     for (const p of manifest?.packs ?? []) {
       if (await verifyTarball(path.resolve(opts.from), p).catch(() => false)) return p;
     }
-    throw new GpuPackError(`${opts.from} is none of the GPU packs this build pins (${manifest?.packs.map((p) => `@node-llama-cpp/${p.name}@${p.version}`).join(", ") || "none"}).`, "Pass --backend to hear what differs, and make the file with `npm pack` of exactly that package and version.");
+    throw new GpuPackError(
+      `${opts.from} is none of the GPU packs this build pins (${manifest?.packs.map((p) => `@node-llama-cpp/${p.name}@${p.version}`).join(", ") || "none"}).`,
+      "Pass --backend to hear what differs, and make the file with `npm pack` of exactly that package and version.",
+    );
   }
   const machine = await detectMachine();
   const status = await gpuPackStatus("", manifest, gpuVendorOf(machine.gpu));
   if (!status.available.length || !gpuVendorOf(machine.gpu).vendor) {
-    throw new GpuPackError("No GPU is found here (no NVIDIA card through nvidia-smi, no AMD card through the amdgpu driver), so no pack is picked automatically.", `Name one with --backend (${manifest?.packs.map((p) => p.backend).join(", ") || "none for this platform"}); Vulkan serves AMD and Intel GPUs.`);
+    throw new GpuPackError(
+      "No GPU is found here (no NVIDIA card through nvidia-smi, no AMD card through the amdgpu driver), so no pack is picked automatically.",
+      `Name one with --backend (${manifest?.packs.map((p) => p.backend).join(", ") || "none for this platform"}); Vulkan serves AMD and Intel GPUs.`,
+    );
   }
   return status.available[0];
 }

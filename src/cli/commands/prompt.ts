@@ -18,7 +18,7 @@ import { tokenizeWithModelFile } from "../../engine/tokenizerOnly";
 
 const USAGE =
   "usage: mixtral-local prompt --messages <conversation.json> [--model <file.gguf>] [--tokens] [--continue]\n" +
-  "  --messages  JSON array of {\"role\": \"system\"|\"user\"|\"assistant\", \"content\": string}\n" +
+  '  --messages  JSON array of {"role": "system"|"user"|"assistant", "content": string}\n' +
   "  --model     GGUF whose chat template (and, with --tokens, vocabulary) is used; default: Mixtral's format\n" +
   "  --tokens    print the JSON array of token ids the engine would evaluate (requires --model)\n" +
   "  --continue  the last message is an assistant text to continue (a primed answer)\n";
@@ -33,7 +33,12 @@ function parseConversation(json: string, file: string): ChatMessage[] {
   if (!Array.isArray(value)) throw new MixtralError(`${file} must hold a JSON array of messages.`);
   return value.map((m: unknown, i) => {
     const o = m as { role?: unknown; content?: unknown };
-    if (typeof o !== "object" || o === null || !["system", "user", "assistant"].includes(o.role as string) || typeof o.content !== "string") {
+    if (
+      typeof o !== "object" ||
+      o === null ||
+      !["system", "user", "assistant"].includes(o.role as string) ||
+      typeof o.content !== "string"
+    ) {
       throw new MixtralError(`Message ${i + 1} in ${file} must be {"role": "system"|"user"|"assistant", "content": string}.`);
     }
     return { role: o.role as ChatMessage["role"], content: o.content };
@@ -57,8 +62,14 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`mixtral-local prompt: ${(err as Error).message}\n${USAGE}`);
     return 2;
   }
-  if (values.help) { process.stdout.write(USAGE); return 0; }
-  if (!values.messages) { process.stderr.write(`mixtral-local prompt: --messages is required\n${USAGE}`); return 2; }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (!values.messages) {
+    process.stderr.write(`mixtral-local prompt: --messages is required\n${USAGE}`);
+    return 2;
+  }
   if (values.tokens && !values.model) {
     process.stderr.write("mixtral-local prompt: --tokens requires --model <file.gguf> (token ids come from that model's vocabulary)\n");
     return 2;

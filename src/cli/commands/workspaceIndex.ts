@@ -41,7 +41,11 @@ function problemWith(verb: Verb, values: ReturnType<typeof parse>["values"], pos
   if (!fs.statSync(positionals[0], { throwIfNoEntry: false })?.isDirectory()) return `${positionals[0]} is not a folder`;
   if (verb === "index" && (values.json || values.limit !== "10")) return "--json and --limit belong to search";
   if (verb === "search" && values.stats) return "--stats belongs to index";
-  for (const [name, value] of [["limit", values.limit], ["max-files", values["max-files"]], ["max-file-size", values["max-file-size"]]] as const) {
+  for (const [name, value] of [
+    ["limit", values.limit],
+    ["max-files", values["max-files"]],
+    ["max-file-size", values["max-file-size"]],
+  ] as const) {
     if (!/^\d+$/.test(value ?? "") || Number(value) < 1) return `--${name} must be a positive integer, got "${value}"`;
   }
   return undefined;
@@ -64,9 +68,15 @@ async function runVerb(verb: Verb, args: string[]): Promise<number> {
     return 2;
   }
   const { values, positionals } = parsed;
-  if (values.help) { process.stdout.write(USAGE[verb]); return 0; }
+  if (values.help) {
+    process.stdout.write(USAGE[verb]);
+    return 0;
+  }
   const problem = problemWith(verb, values, positionals);
-  if (problem) { process.stderr.write(`mixtral-local ${verb}: ${problem}\n${USAGE[verb]}`); return 2; }
+  if (problem) {
+    process.stderr.write(`mixtral-local ${verb}: ${problem}\n${USAGE[verb]}`);
+    return 2;
+  }
   const folder = path.resolve(positionals[0]);
   const options: IndexOptions = {
     roots: [{ name: path.basename(folder), path: folder }],
@@ -91,7 +101,8 @@ async function runVerb(verb: Verb, args: string[]): Promise<number> {
 function progressPrinter(): (p: IndexProgress) => void {
   let lastPhase = "";
   return (p) => {
-    if (process.stderr.isTTY) process.stderr.write(`\r${p.phase}${p.total ? ` ${p.done}/${p.total}` : ""}\u001b[K${p.phase === "ready" ? "\n" : ""}`);
+    if (process.stderr.isTTY)
+      process.stderr.write(`\r${p.phase}${p.total ? ` ${p.done}/${p.total}` : ""}\u001b[K${p.phase === "ready" ? "\n" : ""}`);
     else if (p.phase !== lastPhase) process.stderr.write(`${p.phase}...\n`);
     lastPhase = p.phase;
   };
@@ -104,21 +115,31 @@ function printIndexSummary(stats: IndexStats, options: IndexOptions, asJson: boo
     const s = stats.skipped;
     process.stdout.write(
       `indexed ${stats.files} files (${stats.chunks} chunks, ${stats.symbols} symbols) in ${(stats.buildMs / 1000).toFixed(1)} s; ` +
-      `skipped ${s.binary} binary, ${s.minified} minified, ${s.tooLarge} over ${options.maxFileBytes} bytes, ${s.unreadable} unreadable\n`);
+        `skipped ${s.binary} binary, ${s.minified} minified, ${s.tooLarge} over ${options.maxFileBytes} bytes, ${s.unreadable} unreadable\n`,
+    );
   }
   if (stats.filesOverCap > 0) {
-    process.stderr.write(`mixtral-local index: ${stats.filesOverCap} more files were left out: the index stops at ${options.maxFiles} files. ` +
-      `Raise --max-files or exclude folders with --exclude.\n`);
+    process.stderr.write(
+      `mixtral-local index: ${stats.filesOverCap} more files were left out: the index stops at ${options.maxFiles} files. ` +
+        `Raise --max-files or exclude folders with --exclude.\n`,
+    );
   }
 }
 
 async function printSearch(client: WorkspaceIndexClient, query: string, limit: number, asJson: boolean): Promise<void> {
   const hits = await client.search(query, { limit });
   if (asJson) {
-    const rows = hits.map((h) => ({ path: h.path, startLine: h.startLine, endLine: h.endLine, symbol: h.symbol ?? null, score: Number(h.score.toFixed(4)) }));
+    const rows = hits.map((h) => ({
+      path: h.path,
+      startLine: h.startLine,
+      endLine: h.endLine,
+      symbol: h.symbol ?? null,
+      score: Number(h.score.toFixed(4)),
+    }));
     process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     return;
   }
   if (!hits.length) process.stderr.write("no matches\n");
-  for (const h of hits) process.stdout.write(`${h.path}:${h.startLine}-${h.endLine}${h.symbol ? `  ${h.symbol}` : ""}  (${h.score.toFixed(2)})\n`);
+  for (const h of hits)
+    process.stdout.write(`${h.path}:${h.startLine}-${h.endLine}${h.symbol ? `  ${h.symbol}` : ""}  (${h.score.toFixed(2)})\n`);
 }

@@ -26,7 +26,11 @@ export interface SlashExpansion {
 
 /** Expands `/explain [extra words]` etc. with the attached code; undefined for ordinary text
  *  or a slash command without code to work on. */
-export function expandSlashCommand(text: string, attachments: readonly Attachment[], overrides: TemplateOverrides = {}): SlashExpansion | undefined {
+export function expandSlashCommand(
+  text: string,
+  attachments: readonly Attachment[],
+  overrides: TemplateOverrides = {},
+): SlashExpansion | undefined {
   const m = /^\s*(\/[a-z]+)(?:\s+([\s\S]*))?$/.exec(text);
   const feature = m ? SLASH_COMMANDS[m[1]] : undefined;
   if (!m || !feature || attachments.length === 0) return undefined;
@@ -73,7 +77,10 @@ export interface ChatPromptOptions {
 
 /** The chat prompt within the context, counted in the model's tokens: the system text and the
  *  newest exchanges are kept, the oldest dropped first (with a notice to show in the chat). */
-export async function buildChatPrompt(history: readonly ChatMessage[], options: ChatPromptOptions): Promise<ChatPrompt & { promptTokens: number; notice?: string }> {
+export async function buildChatPrompt(
+  history: readonly ChatMessage[],
+  options: ChatPromptOptions,
+): Promise<ChatPrompt & { promptTokens: number; notice?: string }> {
   const system: ChatMessage = { role: "system", content: options.systemPrompt?.trim() || DEFAULT_SYSTEM_PROMPT };
   const fitted = await fitChat({
     messages: [system, ...history.filter((m) => m.role !== "system")],

@@ -38,7 +38,12 @@ export function answerRoom(contextSize: number, maxTokens: number): number {
   return Math.max(1, Math.min(maxTokens, Math.floor(contextSize / 2)));
 }
 
-export async function runChat(backend: InferenceBackend, options: ChatRunOptions, onChunk: (text: string) => void, signal?: AbortSignal): Promise<ChatRun> {
+export async function runChat(
+  backend: InferenceBackend,
+  options: ChatRunOptions,
+  onChunk: (text: string) => void,
+  signal?: AbortSignal,
+): Promise<ChatRun> {
   let produced = false;
   const forward = (text: string) => {
     produced ||= text !== "";
@@ -54,14 +59,22 @@ export async function runChat(backend: InferenceBackend, options: ChatRunOptions
       model: backend.modelInfo(),
     });
     options.onPrompt?.(prompt);
-    const request: GenerateRequest = { slot: "chat", prompt: prompt.segments, messages: prompt.messages, maxTokens: options.maxTokens, temperature: options.temperature, ...options.extra };
+    const request: GenerateRequest = {
+      slot: "chat",
+      prompt: prompt.segments,
+      messages: prompt.messages,
+      maxTokens: options.maxTokens,
+      temperature: options.temperature,
+      ...options.extra,
+    };
     try {
       return { result: await backend.generate(request, forward, signal), prompt };
     } catch (err) {
       // A server that did not report its context (or listed a larger one than it runs with)
       // states its limit when it refuses: fit the conversation to it and try once more.
       const learned = backend.modelInfo()?.contextSize;
-      if (attempt > 1 || produced || !(err instanceof RemotePromptTooLongError) || learned === undefined || learned >= contextSize) throw err;
+      if (attempt > 1 || produced || !(err instanceof RemotePromptTooLongError) || learned === undefined || learned >= contextSize)
+        throw err;
       options.onRefit?.(learned, contextSize);
     }
   }

@@ -182,7 +182,11 @@ function reviveTurn(v: unknown): Turn | undefined {
   const s = r.stats as Record<string, unknown> | undefined;
   if (s && typeof s.ttftMs === "number" && typeof s.generatedTokens === "number") {
     // Saved before a rate could be absent, an unmeasured one was stored as 0.
-    t.stats = turnStats({ ttftMs: s.ttftMs, tokensPerSecond: typeof s.tokensPerSecond === "number" ? s.tokensPerSecond : 0, generatedTokens: s.generatedTokens });
+    t.stats = turnStats({
+      ttftMs: s.ttftMs,
+      tokensPerSecond: typeof s.tokensPerSecond === "number" ? s.tokensPerSecond : 0,
+      generatedTokens: s.generatedTokens,
+    });
   }
   if (Array.isArray(r.attachments)) {
     const atts = [];

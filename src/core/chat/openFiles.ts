@@ -44,7 +44,20 @@ export function rankOpenFiles(candidates: readonly OpenFileCandidate[], query: s
     else if (lname.includes(q)) tier = 1;
     else if (c.path.toLowerCase().includes(q)) tier = 2;
     else continue;
-    scored.push({ item: { id: c.id, name, description: folder, path: c.path, languageId: c.languageId, lineCount: c.lineCount, ...(c.sizeBytes === undefined ? {} : { sizeBytes: c.sizeBytes }) }, tier, lastActive: c.lastActive, index });
+    scored.push({
+      item: {
+        id: c.id,
+        name,
+        description: folder,
+        path: c.path,
+        languageId: c.languageId,
+        lineCount: c.lineCount,
+        ...(c.sizeBytes === undefined ? {} : { sizeBytes: c.sizeBytes }),
+      },
+      tier,
+      lastActive: c.lastActive,
+      index,
+    });
   }
   scored.sort((a, b) => a.tier - b.tier || b.lastActive - a.lastActive || a.index - b.index);
   return scored.slice(0, Math.max(0, limit)).map((s) => s.item);

@@ -96,7 +96,10 @@ export class Transcript {
     return true;
   }
 
-  finish(turnId: string, result: { text?: string; stats?: TurnStats; incomplete?: boolean; incompleteReason?: string; error?: string }): Turn | undefined {
+  finish(
+    turnId: string,
+    result: { text?: string; stats?: TurnStats; incomplete?: boolean; incompleteReason?: string; error?: string },
+  ): Turn | undefined {
     const turn = this.conversation.turns.find((t) => t.id === turnId);
     if (!turn || turn.role !== "assistant") return undefined;
     delete turn.streaming;

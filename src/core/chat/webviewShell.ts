@@ -3,7 +3,9 @@
 import { randomBytes } from "node:crypto";
 
 export function makeNonce(): string {
-  return randomBytes(18).toString("base64").replace(/[^A-Za-z0-9]/g, "");
+  return randomBytes(18)
+    .toString("base64")
+    .replace(/[^A-Za-z0-9]/g, "");
 }
 
 /** CSP: nothing by default; scripts only with the nonce; images and fonts only from the
@@ -37,7 +39,9 @@ const escapeAttr = (s: string) => s.replace(/&/g, "&amp;").replace(/"/g, "&quot;
 
 export function chatShellHtml(o: ShellOptions): string {
   const nonce = o.nonce ?? makeNonce();
-  const csp = o.omitCsp ? "" : `<meta http-equiv="Content-Security-Policy" content="${escapeAttr(contentSecurityPolicy(o.cspSource, nonce))}">\n`;
+  const csp = o.omitCsp
+    ? ""
+    : `<meta http-equiv="Content-Security-Policy" content="${escapeAttr(contentSecurityPolicy(o.cspSource, nonce))}">\n`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -7,9 +7,7 @@
 const BINARY_CONTROL = /[\u0001-\u0008\u000e-\u001a\u001c-\u001f\u007f]/g;
 
 export type CodeInputCheck =
-  | { ok: true; code: string; trimmed: false }
-  | { ok: true; code: string; trimmed: true; notice: string }
-  | { ok: false; reason: string };
+  { ok: true; code: string; trimmed: false } | { ok: true; code: string; trimmed: true; notice: string } | { ok: false; reason: string };
 
 export interface CodeInputOptions {
   /** Default 60,000 characters (~15k tokens: half of Mixtral's 32k context). */
@@ -20,15 +18,21 @@ export interface CodeInputOptions {
 
 export function checkCodeInput(code: string, options: CodeInputOptions = {}): CodeInputCheck {
   const { maxChars = 60_000, maxLineLength = 1_000 } = options;
-  if (code.trim() === "") return { ok: false, reason: "the selection is empty — select some code (or put the cursor inside a function) and try again." };
+  if (code.trim() === "")
+    return { ok: false, reason: "the selection is empty — select some code (or put the cursor inside a function) and try again." };
   const sample = code.slice(0, 8_192);
-  if (sample.includes("\u0000")) return { ok: false, reason: "this looks like a binary file (it contains NUL bytes); Mixtral can only work on text." };
+  if (sample.includes("\u0000"))
+    return { ok: false, reason: "this looks like a binary file (it contains NUL bytes); Mixtral can only work on text." };
   const control = (sample.match(BINARY_CONTROL) ?? []).length;
-  if (control / Math.max(1, sample.length) > 0.01) return { ok: false, reason: "this looks like a binary file (many control characters); Mixtral can only work on text." };
+  if (control / Math.max(1, sample.length) > 0.01)
+    return { ok: false, reason: "this looks like a binary file (many control characters); Mixtral can only work on text." };
   const lines = code.split("\n");
   const long = lines.filter((l) => l.length > maxLineLength).length;
   if (long > 0 && long / lines.length > 0.2) {
-    return { ok: false, reason: `this looks minified or generated (lines over ${maxLineLength} characters); open the original source, or select a smaller part.` };
+    return {
+      ok: false,
+      reason: `this looks minified or generated (lines over ${maxLineLength} characters); open the original source, or select a smaller part.`,
+    };
   }
   if (code.length > maxChars) {
     // Keep the start and the end with an explicit elision marker, cut at line boundaries.

@@ -14,7 +14,13 @@ export interface WorkspaceFacts {
 }
 
 const JS_FRAMEWORKS: [dep: string, name: string][] = [
-  ["vitest", "Vitest"], ["jest", "Jest"], ["mocha", "Mocha"], ["ava", "AVA"], ["@playwright/test", "Playwright Test"], ["jasmine", "Jasmine"], ["tap", "node-tap"],
+  ["vitest", "Vitest"],
+  ["jest", "Jest"],
+  ["mocha", "Mocha"],
+  ["ava", "AVA"],
+  ["@playwright/test", "Playwright Test"],
+  ["jasmine", "Jasmine"],
+  ["tap", "node-tap"],
 ];
 
 export function guessTestFramework(f: WorkspaceFacts): string {
@@ -38,7 +44,8 @@ export function guessTestFramework(f: WorkspaceFacts): string {
   }
   if (lang === "rust") return "Rust's built-in #[test] with cargo test";
   if (lang === "go") return "Go's testing package (go test)";
-  if (lang === "java") return /junit-jupiter|junit5/i.test(f.otherConfig ?? "") ? "JUnit 5" : /junit/i.test(f.otherConfig ?? "") ? "JUnit 4" : "JUnit 5";
+  if (lang === "java")
+    return /junit-jupiter|junit5/i.test(f.otherConfig ?? "") ? "JUnit 5" : /junit/i.test(f.otherConfig ?? "") ? "JUnit 4" : "JUnit 5";
   if (lang === "csharp") return "xUnit";
   if (lang === "ruby") return f.files.some((p) => p.startsWith("spec/")) ? "RSpec" : "Minitest";
   if (lang === "php") return "PHPUnit";

@@ -43,7 +43,14 @@ export class CompletionService {
   private readonly scheduler: RequestScheduler;
   private snippetMemo?: { key: string; snippets: Snippet[] };
   private readonly counters: Omit<CompletionStats, "peakRunning"> = {
-    requests: 0, cacheHits: 0, typedAheadHits: 0, modelRequests: 0, suggestions: 0, discarded: {}, evaluatedTokens: 0, promptTokens: 0,
+    requests: 0,
+    cacheHits: 0,
+    typedAheadHits: 0,
+    modelRequests: 0,
+    suggestions: 0,
+    discarded: {},
+    evaluatedTokens: 0,
+    promptTokens: 0,
   };
 
   constructor(private readonly options: CompletionServiceOptions) {
@@ -56,7 +63,10 @@ export class CompletionService {
   }
 
   /** Builds the prompt a request at `doc` would send (for tests, the benchmark and "Show Last Prompt"). */
-  preparePrompt(doc: CursorSnapshot, others: readonly DocumentSnapshot[]): { ctx: CompletionContext; prompt: CompletionPrompt; multiline: boolean } {
+  preparePrompt(
+    doc: CursorSnapshot,
+    others: readonly DocumentSnapshot[],
+  ): { ctx: CompletionContext; prompt: CompletionPrompt; multiline: boolean } {
     const settings = this.options.settings();
     const ctx = buildCompletionContext(doc, this.options.context);
     const multiline = isMultiline(ctx, settings.multiline);

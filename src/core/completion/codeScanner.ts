@@ -12,7 +12,22 @@ export interface ScanState {
 
 export const OPENERS: Record<string, string> = { "(": ")", "[": "]", "{": "}" };
 const CLOSERS: Record<string, string> = { ")": "(", "]": "[", "}": "{" };
-const HASH_COMMENT = new Set(["python", "shellscript", "ruby", "perl", "r", "yaml", "toml", "makefile", "dockerfile", "powershell", "coffeescript", "julia", "elixir", "nim"]);
+const HASH_COMMENT = new Set([
+  "python",
+  "shellscript",
+  "ruby",
+  "perl",
+  "r",
+  "yaml",
+  "toml",
+  "makefile",
+  "dockerfile",
+  "powershell",
+  "coffeescript",
+  "julia",
+  "elixir",
+  "nim",
+]);
 const DASH_COMMENT = new Set(["sql", "lua", "haskell", "ada", "elm"]);
 
 export function lineCommentTokens(languageId: string): string[] {

@@ -89,7 +89,16 @@ export function buildCompletionPrompt(ctx: CompletionContext, snippets: readonly
   // "\n" ends a single-line suggestion early (saves decode steps); the fence ends the code block.
   const stopStrings = options.multiline ? [fence, "[INST]"] : ["\n", fence, "[INST]"];
   const strippedWhitespace = ctx.linePrefix.slice(kept.length);
-  return { segments, messages, instruction: rendered.text, answerPrefix, strippedWhitespace, fence, stopStrings, templateWarning: rendered.warning };
+  return {
+    segments,
+    messages,
+    instruction: rendered.text,
+    answerPrefix,
+    strippedWhitespace,
+    fence,
+    stopStrings,
+    templateWarning: rendered.warning,
+  };
 }
 
 /** The text to insert at the cursor, from what the model generated after the primed prefix: the

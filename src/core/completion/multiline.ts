@@ -7,7 +7,8 @@ import type { MultilineMode } from "./types";
 // A line that opens a block: ends with {, (, [, : (Python), =>, or a keyword opener.
 const OPENER = /(?:[{([:]|=>|\bdo|\bthen|\bbegin)\s*$/;
 // A signature: function/def/class/method header, possibly already ending with an opener.
-const SIGNATURE = /^\s*(?:export\s+)?(?:default\s+)?(?:async\s+)?(?:pub\s+)?(?:(?:function|def|class|fn|func|interface|impl|struct|enum)\b|(?:public|private|protected|static)\s).*[)\]>:{]\s*$/;
+const SIGNATURE =
+  /^\s*(?:export\s+)?(?:default\s+)?(?:async\s+)?(?:pub\s+)?(?:(?:function|def|class|fn|func|interface|impl|struct|enum)\b|(?:public|private|protected|static)\s).*[)\]>:{]\s*$/;
 
 function lastNonBlankLine(before: string): string | undefined {
   const lines = before.split("\n");

@@ -34,7 +34,7 @@ export function cutToBlock(text: string, ctx: CompletionContext, maxLines: numbe
   const atOpener = ctx.linePrefix.trim().length > 0;
   // On an empty line inside a block, the block is as deep as the first line written there; at the
   // end of a signature, the body is anything deeper than the signature line.
-  const firstCode = firstFull.trim().length > 0 ? firstFull : lines.slice(1).find((l) => l.trim().length > 0) ?? "";
+  const firstCode = firstFull.trim().length > 0 ? firstFull : (lines.slice(1).find((l) => l.trim().length > 0) ?? "");
   const cursorIndent = atOpener ? indentOf(firstFull) : indentOf(firstCode);
   const nextAfter = ctx.afterLines.split("\n").find((l) => l.trim().length > 0);
   const out = [lines[0]];
@@ -72,10 +72,16 @@ export function dropAfterDuplicate(text: string, ctx: CompletionContext, multili
     return text;
   }
   const lines = text.split("\n");
-  const after = ctx.afterLines.split("\n").map((l) => l.trim()).filter((l) => l.length > 0);
+  const after = ctx.afterLines
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
   if (after.length === 0) return text;
   for (let i = 1; i < lines.length; i++) {
-    const rest = lines.slice(i).map((l) => l.trim()).filter((l) => l.length > 0);
+    const rest = lines
+      .slice(i)
+      .map((l) => l.trim())
+      .filter((l) => l.length > 0);
     if (rest.length > 0 && rest.every((l, k) => after[k] === l)) return lines.slice(0, i).join("\n").replace(/\s+$/, "");
   }
   return text;
@@ -118,7 +124,11 @@ function inCommentOrString(ctx: CompletionContext): boolean {
 function isRepeated(text: string, ctx: CompletionContext): boolean {
   const first = (ctx.linePrefix + text.split("\n")[0]).trim();
   if (first.length < 4) return false;
-  const prev = ctx.before.split("\n").reverse().find((l) => l.trim().length > 0)?.trim();
+  const prev = ctx.before
+    .split("\n")
+    .reverse()
+    .find((l) => l.trim().length > 0)
+    ?.trim();
   const next = (ctx.lineSuffix.trim() ? ctx.lineSuffix : ctx.afterLines.split("\n").find((l) => l.trim().length > 0))?.trim();
   return first === prev || (ctx.linePrefix.trim().length === 0 && first === next);
 }

@@ -23,7 +23,10 @@ export function looksLikeSentence(line: string): boolean {
  */
 export function isProse(text: string, languageId: string, inCommentOrString: boolean): boolean {
   if (PROSE_LANGUAGES.has(languageId) || inCommentOrString) return false;
-  const lines = text.split("\n").map((l) => l.trim()).filter((l) => l.length > 0);
+  const lines = text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
   if (lines.length === 0) return false;
   if (CHAT_OPENERS.test(lines[0])) return true;
   const comment = /^(?:\/\/|#|\/\*|\*|--|<!--|;)/;

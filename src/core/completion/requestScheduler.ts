@@ -59,7 +59,8 @@ export class RequestScheduler {
     this.setActive(+1);
     try {
       const value = await task(controller.signal);
-      if (controller.signal.aborted) return { ok: false, reason: controller.signal.reason instanceof Superseded ? "superseded" : "aborted", value };
+      if (controller.signal.aborted)
+        return { ok: false, reason: controller.signal.reason instanceof Superseded ? "superseded" : "aborted", value };
       return { ok: true, value };
     } finally {
       signal?.removeEventListener("abort", forward);

@@ -42,9 +42,41 @@ export function estimateTokens(text: string): number {
 const IDENT = /[A-Za-z_$][A-Za-z0-9_$]*/g;
 // Keywords shared by every file of a language say nothing about similarity.
 const STOP = new Set([
-  "the", "if", "else", "for", "while", "return", "const", "let", "var", "function", "def", "class",
-  "import", "from", "export", "new", "this", "self", "true", "false", "null", "None", "undefined",
-  "in", "of", "and", "or", "not", "is", "int", "string", "void", "public", "private", "static",
+  "the",
+  "if",
+  "else",
+  "for",
+  "while",
+  "return",
+  "const",
+  "let",
+  "var",
+  "function",
+  "def",
+  "class",
+  "import",
+  "from",
+  "export",
+  "new",
+  "this",
+  "self",
+  "true",
+  "false",
+  "null",
+  "None",
+  "undefined",
+  "in",
+  "of",
+  "and",
+  "or",
+  "not",
+  "is",
+  "int",
+  "string",
+  "void",
+  "public",
+  "private",
+  "static",
 ]);
 
 export function identifierSet(text: string): Set<string> {
@@ -71,7 +103,10 @@ export function selectSnippets(query: string, documents: readonly DocumentSnapsh
     const stride = Math.max(1, Math.floor(o.windowLines / 2));
     let best: Snippet | undefined;
     for (let start = 0; start < lines.length; start += stride) {
-      const text = lines.slice(start, start + o.windowLines).join("\n").replace(/\s+$/, "");
+      const text = lines
+        .slice(start, start + o.windowLines)
+        .join("\n")
+        .replace(/\s+$/, "");
       const score = jaccard(q, identifierSet(text));
       // Strictly greater: the earliest window wins a tie, deterministically.
       if (score >= o.minScore && (!best || score > best.score)) best = { path: doc.path, startLine: start, text, score };

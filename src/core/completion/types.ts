@@ -30,13 +30,7 @@ export interface CompletionSettings {
 
 export type CompletionSource = "model" | "cache" | "typedAhead";
 
-export type NoCompletionReason =
-  | "superseded"
-  | "aborted"
-  | "empty"
-  | "prose"
-  | "repeated"
-  | "failed";
+export type NoCompletionReason = "superseded" | "aborted" | "empty" | "prose" | "repeated" | "failed";
 
 export type CompletionOutcome =
   | { kind: "suggestion"; text: string; source: CompletionSource; evaluatedTokens?: number; promptTokens?: number }

@@ -39,12 +39,18 @@ export function extensionDataDirCandidates(o: DataDirEnvironment = {}): DataDirC
   add("VS Code Server", p.join(env.VSCODE_AGENT_FOLDER || p.join(home, ".vscode-server"), "data"));
   add("VS Code Server (Insiders)", p.join(home, ".vscode-server-insiders", "data"));
   if (platform !== "win32") add("code-server", p.join(env.XDG_DATA_HOME || p.join(home, ".local", "share"), "code-server"));
-  const desktopRoot = platform === "win32"
-    ? env.APPDATA || p.join(home, "AppData", "Roaming")
-    : platform === "darwin"
-      ? p.join(home, "Library", "Application Support")
-      : env.XDG_CONFIG_HOME || p.join(home, ".config");
-  for (const [product, folder] of [["VS Code", "Code"], ["VS Code Insiders", "Code - Insiders"], ["VSCodium", "VSCodium"], ["Code - OSS", "Code - OSS"]]) {
+  const desktopRoot =
+    platform === "win32"
+      ? env.APPDATA || p.join(home, "AppData", "Roaming")
+      : platform === "darwin"
+        ? p.join(home, "Library", "Application Support")
+        : env.XDG_CONFIG_HOME || p.join(home, ".config");
+  for (const [product, folder] of [
+    ["VS Code", "Code"],
+    ["VS Code Insiders", "Code - Insiders"],
+    ["VSCodium", "VSCodium"],
+    ["Code - OSS", "Code - OSS"],
+  ]) {
     add(product, p.join(desktopRoot, folder));
   }
   return out;
@@ -61,7 +67,9 @@ export interface ResolvedDataDir {
 
 /** The data folder to use: `dataDir` if given; else the first candidate the extension has already
  *  written; else the first whose editor is installed (its User folder exists); else the first. */
-export function resolveExtensionDataDir(o: DataDirEnvironment & { dataDir?: string; exists?: (p: string) => boolean } = {}): ResolvedDataDir {
+export function resolveExtensionDataDir(
+  o: DataDirEnvironment & { dataDir?: string; exists?: (p: string) => boolean } = {},
+): ResolvedDataDir {
   const exists = o.exists ?? existsSync;
   const candidates = extensionDataDirCandidates(o);
   if (o.dataDir) return { dir: nodePath.resolve(o.dataDir), source: "--data-dir", exists: exists(o.dataDir), candidates };

@@ -7,7 +7,18 @@ import { normalizeWorkspaceSettings, type WorkspaceSettings } from "./workspaceS
 
 export type EngineKind = "local" | "tgi" | "openai";
 export type Quantization = "auto" | "Q2_K" | "Q3_K_M" | "Q4_0" | "Q4_K_M" | "Q5_K_M" | "Q6_K" | "Q8_0" | "IQ3_M" | "IQ4_XS";
-export const QUANTIZATIONS: readonly Quantization[] = ["auto", "Q2_K", "Q3_K_M", "Q4_0", "Q4_K_M", "Q5_K_M", "Q6_K", "Q8_0", "IQ3_M", "IQ4_XS"];
+export const QUANTIZATIONS: readonly Quantization[] = [
+  "auto",
+  "Q2_K",
+  "Q3_K_M",
+  "Q4_0",
+  "Q4_K_M",
+  "Q5_K_M",
+  "Q6_K",
+  "Q8_0",
+  "IQ3_M",
+  "IQ4_XS",
+];
 export const PROMPT_NAMES = ["explain", "refactor", "writeTests", "fix", "document", "ask", "inlineCompletion", "nextEdit"] as const;
 export type PromptName = (typeof PROMPT_NAMES)[number];
 
@@ -53,8 +64,20 @@ export interface Settings {
 
 /** Which settings need what when they change. */
 export const RELOAD_ENGINE_KEYS = [
-  "engine", "remote.url", "remote.model", "remote.headers", "modelPath", "quantization", "gpuLayers",
-  "contextSize", "expertsPerToken", "backend", "threads", "flashAttention", "useMmap", "loraAdapters",
+  "engine",
+  "remote.url",
+  "remote.model",
+  "remote.headers",
+  "modelPath",
+  "quantization",
+  "gpuLayers",
+  "contextSize",
+  "expertsPerToken",
+  "backend",
+  "threads",
+  "flashAttention",
+  "useMmap",
+  "loraAdapters",
 ] as const;
 
 type Raw = (key: string) => unknown;
@@ -149,7 +172,13 @@ export function normalizeSettings(raw: Raw, warn: (message: string) => void): Se
     inlineLanguages: boolRecord(raw("inlineCompletions.languages"), { "*": true, plaintext: false, markdown: false, scminput: false }),
     inlineDebounceMs: clampInt(raw("inlineCompletions.debounceMs"), 0, 2000, 100, "inlineCompletions.debounceMs", warn),
     inlineMaxTokens: clampInt(raw("inlineCompletions.maxTokens"), 8, 512, 64, "inlineCompletions.maxTokens", warn),
-    inlineMultiline: pickEnum(raw("inlineCompletions.multiline"), ["auto", "always", "never"] as const, "auto", "inlineCompletions.multiline", warn),
+    inlineMultiline: pickEnum(
+      raw("inlineCompletions.multiline"),
+      ["auto", "always", "never"] as const,
+      "auto",
+      "inlineCompletions.multiline",
+      warn,
+    ),
     nextEditEnabled: pickEnum(raw("nextEdit.enabled"), ["auto", "on", "off"] as const, "auto", "nextEdit.enabled", warn),
     nextEditDebounceMs: clampInt(raw("nextEdit.debounceMs"), 0, 5000, 300, "nextEdit.debounceMs", warn),
     nextEditLanguages: boolRecord(raw("nextEdit.languages"), { "*": true, plaintext: false, markdown: false, scminput: false }),

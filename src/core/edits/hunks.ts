@@ -86,7 +86,12 @@ function group(parts: readonly { value: string; added?: boolean; removed?: boole
 /** The region's text for these decisions: a pending hunk shows its removed lines followed by its
  *  added ones (both are in the document, shaded), an accepted one only the added lines, a rejected
  *  one only the removed lines, so all-rejected is the original exactly. */
-export function render(chunks: readonly Chunk[], hunks: readonly Hunk[], decisions: readonly Decision[], eol = "\n"): { text: string; layout: HunkLayout[]; tail?: { line: number; count: number } } {
+export function render(
+  chunks: readonly Chunk[],
+  hunks: readonly Hunk[],
+  decisions: readonly Decision[],
+  eol = "\n",
+): { text: string; layout: HunkLayout[]; tail?: { line: number; count: number } } {
   let text = "";
   let line = 0;
   const layout: HunkLayout[] = [];
@@ -106,7 +111,14 @@ export function render(chunks: readonly Chunk[], hunks: readonly Hunk[], decisio
     // The original's last line may lack a terminator; shown above added lines it needs one,
     // which disappears again once the hunk is decided.
     if (removed.length && added.length && !shownRemoved.endsWith("\n")) shownRemoved += eol;
-    layout.push({ index: c.hunk, decision: d, removedLine: line, removedCount: removed.length, addedLine: line + removed.length, addedCount: added.length });
+    layout.push({
+      index: c.hunk,
+      decision: d,
+      removedLine: line,
+      removedCount: removed.length,
+      addedLine: line + removed.length,
+      addedCount: added.length,
+    });
     text += shownRemoved + added.join("");
     line += removed.length + added.length;
   }

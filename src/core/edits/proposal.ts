@@ -53,7 +53,11 @@ export class Proposal {
     this.eol = original.includes("\r\n") ? "\r\n" : "\n";
     this._streaming = proposed === undefined;
     const diff = proposed === undefined ? diffHunks(original, original) : diffHunks(original, proposed);
-    this.current = this.state(diff, diff.hunks.map(() => "rejected"), false);
+    this.current = this.state(
+      diff,
+      diff.hunks.map(() => "rejected"),
+      false,
+    );
   }
 
   get start(): number {
@@ -132,14 +136,23 @@ export class Proposal {
    *  original, all accepted the proposal (for the side-by-side diff). */
   textWith(decision: "accepted" | "rejected"): string {
     const { diff, decisions } = this.current;
-    return render(diff.chunks, diff.hunks, decisions.map((d) => (d === "pending" ? decision : d)), this.eol).text;
+    return render(
+      diff.chunks,
+      diff.hunks,
+      decisions.map((d) => (d === "pending" ? decision : d)),
+      this.eol,
+    ).text;
   }
 
   /** Shows the answer's lines so far (complete lines only), every hunk pending, the tail shaded. */
   stream(partial: string): TextEdit | undefined {
     if (!this.streaming) return undefined;
     const diff = streamingHunks(this.original, partial);
-    return this.plan(diff, diff.hunks.map(() => "pending"), true);
+    return this.plan(
+      diff,
+      diff.hunks.map(() => "pending"),
+      true,
+    );
   }
 
   /** The answer is complete: shows its hunks, all pending, and decisions may begin. Planned
@@ -148,7 +161,10 @@ export class Proposal {
     if (!this.streaming && !this.final) return undefined;
     this._streaming = false;
     this.final ??= diffHunks(this.original, proposed);
-    return this.plan(this.final, this.final.hunks.map(() => "pending"));
+    return this.plan(
+      this.final,
+      this.final.hunks.map(() => "pending"),
+    );
   }
 
   /** The answer will not come (cancelled, failed): the edit back to the original lines (planned
@@ -166,7 +182,10 @@ export class Proposal {
   planSave(): { strip: TextEdit; restore: () => TextEdit | undefined } | undefined {
     if (!this.active) return undefined;
     const { diff, decisions } = this.current;
-    const strip = this.plan(diff, decisions.map((d) => (d === "pending" ? "rejected" : d)));
+    const strip = this.plan(
+      diff,
+      decisions.map((d) => (d === "pending" ? "rejected" : d)),
+    );
     if (!strip) return undefined;
     return { strip, restore: () => (this.current.diff === diff && !this._cancelled ? this.plan(diff, decisions) : undefined) };
   }
@@ -250,7 +269,8 @@ export class Proposal {
 export function followRegion(region: { start: number; length: number }, change: TextEdit): { start: number; length: number } | undefined {
   const end = region.start + region.length;
   if (change.offset >= end) return region;
-  if (change.offset + change.length <= region.start) return { start: region.start + change.text.length - change.length, length: region.length };
+  if (change.offset + change.length <= region.start)
+    return { start: region.start + change.text.length - change.length, length: region.length };
   return undefined;
 }
 

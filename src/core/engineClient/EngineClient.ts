@@ -139,10 +139,15 @@ export class EngineClient implements InferenceBackend {
     };
     callbacks.signal?.addEventListener("abort", onAbort, { once: true });
     try {
-      const info = await requestLoad(this.channel(proc), this.exits.loadOptions(options), (fraction, message) => {
-        this.events.safely(() => callbacks.onProgress?.(fraction, message));
-        this.events.fireProgress({ fraction, message });
-      }, (reason) => this.loadCrashError(proc, options, reason));
+      const info = await requestLoad(
+        this.channel(proc),
+        this.exits.loadOptions(options),
+        (fraction, message) => {
+          this.events.safely(() => callbacks.onProgress?.(fraction, message));
+          this.events.fireProgress({ fraction, message });
+        },
+        (reason) => this.loadCrashError(proc, options, reason),
+      );
       this.info = info;
       this.lastLoad = options;
       this.modelLoaded = true;
@@ -222,7 +227,10 @@ export class EngineClient implements InferenceBackend {
     this.modelLoaded = false;
     const { reason, expected, gpuAbort } = this.exits.classify(proc, code, signal, this.disposed);
     if (gpuAbort) {
-      this.events.log("error", `the engine died of a ${gpuAbort.backend.toUpperCase()} abort (${gpuAbort.signature}): ${gpuAbort.reason}. Not restarting into it: the model is reloaded past that backend.`);
+      this.events.log(
+        "error",
+        `the engine died of a ${gpuAbort.backend.toUpperCase()} abort (${gpuAbort.signature}): ${gpuAbort.reason}. Not restarting into it: the model is reloaded past that backend.`,
+      );
     }
     const settled = this.pending.settleAll(reason);
     if (expected !== undefined || this.disposed) return;
@@ -230,8 +238,11 @@ export class EngineClient implements InferenceBackend {
     this.events.log("error", `${reason}${settled ? `; ${settled} request(s) were in flight` : ""}`);
     const delay = this.policy.next();
     if (delay === undefined) {
-      this.events.setState("failed", `The engine process crashed ${this.policy.recentCrashes} times in ${this.policy.windowMinutes} minutes (last: ${reason}). ` +
-        "It will not be restarted automatically: run “Mixtral: Restart Engine” to start it again, or change the model or its settings.");
+      this.events.setState(
+        "failed",
+        `The engine process crashed ${this.policy.recentCrashes} times in ${this.policy.windowMinutes} minutes (last: ${reason}). ` +
+          "It will not be restarted automatically: run “Mixtral: Restart Engine” to start it again, or change the model or its settings.",
+      );
       return;
     }
     this.events.setState("crashed", reason);
@@ -256,7 +267,11 @@ export class EngineClient implements InferenceBackend {
     });
   }
 
-  private async simpleRequest(build: (requestId: string) => HostMessage, reply: "counts" | "tokens", signal?: AbortSignal): Promise<EngineMessage> {
+  private async simpleRequest(
+    build: (requestId: string) => HostMessage,
+    reply: "counts" | "tokens",
+    signal?: AbortSignal,
+  ): Promise<EngineMessage> {
     if (signal?.aborted) throw abortError("The request");
     const proc = await this.ensureLoaded();
     return requestReply(this.channel(proc), build, reply, signal);

@@ -37,7 +37,11 @@ export class EngineEvents {
 
   /** The caller's callbacks never break the client's bookkeeping. */
   safely(callback: () => void): void {
-    try { callback(); } catch (error) { this.listenerError(error); }
+    try {
+      callback();
+    } catch (error) {
+      this.listenerError(error);
+    }
   }
 
   log(level: EngineLogLevel, message: string): void {
@@ -50,6 +54,6 @@ export class EngineEvents {
   }
 
   private listenerError(error: unknown): void {
-    this.log("error", `a listener threw: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    this.log("error", `a listener threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   }
 }

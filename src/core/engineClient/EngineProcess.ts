@@ -2,9 +2,7 @@
 // supervisor (EngineClient) decides what an exit means and whether to start another.
 import { fork, type ChildProcess } from "node:child_process";
 import * as readline from "node:readline";
-import {
-  ENGINE_PROTOCOL_VERSION, parseEngineMessage, type EngineMessage, type HostMessage,
-} from "../../shared/engineProtocol";
+import { ENGINE_PROTOCOL_VERSION, parseEngineMessage, type EngineMessage, type HostMessage } from "../../shared/engineProtocol";
 import { EngineUnavailableError } from "../errors";
 import { PeakMemorySampler } from "./processMemory";
 
@@ -47,7 +45,10 @@ export class EngineProcess {
   /** Native code (llama.cpp, ggml) may print straight to stdout/stderr: keep it in the log, and
    *  stderr's last lines for naming a native abort. */
   private pipeOutput(options: EngineProcessOptions): void {
-    for (const [stream, level] of [[this.child.stdout, "info"], [this.child.stderr, "warn"]] as const) {
+    for (const [stream, level] of [
+      [this.child.stdout, "info"],
+      [this.child.stderr, "warn"],
+    ] as const) {
       if (!stream) continue;
       readline.createInterface({ input: stream }).on("line", (line) => {
         if (!line) return;
@@ -86,7 +87,11 @@ export class EngineProcess {
         if (message.type === "ready") {
           clearTimeout(timer);
           if (message.protocolVersion !== ENGINE_PROTOCOL_VERSION) {
-            reject(new EngineUnavailableError(`The engine speaks protocol ${message.protocolVersion}, the extension ${ENGINE_PROTOCOL_VERSION}: the installation is inconsistent; reinstall the extension.`));
+            reject(
+              new EngineUnavailableError(
+                `The engine speaks protocol ${message.protocolVersion}, the extension ${ENGINE_PROTOCOL_VERSION}: the installation is inconsistent; reinstall the extension.`,
+              ),
+            );
             this.kill();
           } else {
             resolve();

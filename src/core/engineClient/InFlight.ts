@@ -9,7 +9,9 @@ export class InFlight<T> {
 
   track(run: Promise<T>): Promise<T> {
     this.run = run;
-    const clear = () => { if (this.run === run) this.run = undefined; };
+    const clear = () => {
+      if (this.run === run) this.run = undefined;
+    };
     run.then(clear, clear);
     return run;
   }

@@ -17,7 +17,10 @@ export class PendingRequests {
   private watchdog?: NodeJS.Timeout;
 
   /** @param hangTimeoutMs 0 turns the watchdog off. */
-  constructor(private readonly hangTimeoutMs: number, private readonly onHang: (reason: string) => void) {}
+  constructor(
+    private readonly hangTimeoutMs: number,
+    private readonly onHang: (reason: string) => void,
+  ) {}
 
   get size(): number {
     return this.table.size;
@@ -59,13 +62,16 @@ export class PendingRequests {
   private arm(): void {
     const hangMs = this.hangTimeoutMs;
     if (hangMs <= 0 || this.watchdog) return;
-    this.watchdog = setInterval(() => {
-      if (![...this.table.values()].some((p) => p.kind === "generate")) return this.dispose();
-      if (Date.now() - this.lastActivity > hangMs) {
-        this.lastActivity = Date.now(); // one report per silence
-        this.onHang(`the engine stopped responding for ${Math.round(hangMs / 1000)} s during a generation and was stopped`);
-      }
-    }, Math.min(1000, Math.max(50, hangMs / 4)));
+    this.watchdog = setInterval(
+      () => {
+        if (![...this.table.values()].some((p) => p.kind === "generate")) return this.dispose();
+        if (Date.now() - this.lastActivity > hangMs) {
+          this.lastActivity = Date.now(); // one report per silence
+          this.onHang(`the engine stopped responding for ${Math.round(hangMs / 1000)} s during a generation and was stopped`);
+        }
+      },
+      Math.min(1000, Math.max(50, hangMs / 4)),
+    );
     this.watchdog.unref?.();
   }
 }
@@ -81,7 +87,11 @@ export class Listeners<T> {
 
   fire(value: T, onError: (error: unknown) => void): void {
     for (const l of this.set) {
-      try { l(value); } catch (error) { onError(error); }
+      try {
+        l(value);
+      } catch (error) {
+        onError(error);
+      }
     }
   }
 

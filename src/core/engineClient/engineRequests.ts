@@ -59,7 +59,14 @@ export function requestGenerate(channel: Channel, request: GenerateRequest, cb: 
           finish();
           // Cancelled: what the caller saw, marked stopped if the engine had written more.
           const cutShort = cb.signal?.aborted === true && message.text !== progress.text;
-          resolve(completedResult(cutShort ? progress.text : message.text, cutShort ? "abort" : message.stopReason, message.stats, request.maxTokens));
+          resolve(
+            completedResult(
+              cutShort ? progress.text : message.text,
+              cutShort ? "abort" : message.stopReason,
+              message.stats,
+              request.maxTokens,
+            ),
+          );
         } else if (message.type === "error") {
           finish();
           reject(engineError(message.code, message.message));
@@ -110,7 +117,10 @@ export function requestReply(
 ): Promise<EngineMessage> {
   if (signal?.aborted) return Promise.reject(abortError("The request"));
   return new Promise<EngineMessage>((resolve, reject) => {
-    const onAbort = () => { channel.pending.close(requestId); reject(abortError("The request")); };
+    const onAbort = () => {
+      channel.pending.close(requestId);
+      reject(abortError("The request"));
+    };
     const requestId = channel.pending.open({
       kind: "other",
       onMessage: (message) => {

@@ -3,22 +3,34 @@
 import * as path from "node:path";
 import type { EngineErrorCode, GenerationStats, LoadOptions, StopReason } from "../../shared/engineProtocol";
 import {
-  AbortedError, ContextFullError, EngineUnavailableError, InsufficientMemoryError, InvalidModelFileError,
-  InvalidOptionsError, MixtralError, ModelNotInstalledError,
+  AbortedError,
+  ContextFullError,
+  EngineUnavailableError,
+  InsufficientMemoryError,
+  InvalidModelFileError,
+  InvalidOptionsError,
+  MixtralError,
+  ModelNotInstalledError,
 } from "../errors";
 import type { GenerateResult } from "./types";
 
 export function engineError(code: EngineErrorCode, message: string): MixtralError {
   switch (code) {
-    case "invalidModelFile": return new InvalidModelFileError(message, "Download the model again or choose another GGUF file.");
+    case "invalidModelFile":
+      return new InvalidModelFileError(message, "Download the model again or choose another GGUF file.");
     // The engine's message says what to do: the file it names is the model or a LoRA adapter.
-    case "modelNotFound": return new ModelNotInstalledError(message);
-    case "insufficientMemory": return new InsufficientMemoryError(message);
-    case "invalidOptions": return new InvalidOptionsError(message);
-    case "contextFull": return new ContextFullError(message);
+    case "modelNotFound":
+      return new ModelNotInstalledError(message);
+    case "insufficientMemory":
+      return new InsufficientMemoryError(message);
+    case "invalidOptions":
+      return new InvalidOptionsError(message);
+    case "contextFull":
+      return new ContextFullError(message);
     case "notLoaded":
     case "backendUnavailable":
-    case "internal": return new EngineUnavailableError(message);
+    case "internal":
+      return new EngineUnavailableError(message);
     default: {
       const _exhaustive: never = code;
       void _exhaustive;
@@ -35,15 +47,23 @@ export function refusedBeforeLoading(error: unknown): boolean {
 
 export function completedResult(text: string, stopReason: StopReason, stats: GenerationStats, maxTokens: number): GenerateResult {
   switch (stopReason) {
-    case "abort": return { text, stopReason, stats, incomplete: true, incompleteReason: "stopped before the end of the answer" };
-    case "maxTokens": return { text, stopReason, stats, incomplete: true, incompleteReason: `reached the limit of ${maxTokens} tokens` };
-    default: return { text, stopReason, stats, incomplete: false };
+    case "abort":
+      return { text, stopReason, stats, incomplete: true, incompleteReason: "stopped before the end of the answer" };
+    case "maxTokens":
+      return { text, stopReason, stats, incomplete: true, incompleteReason: `reached the limit of ${maxTokens} tokens` };
+    default:
+      return { text, stopReason, stats, incomplete: false };
   }
 }
 
 /** A request cancelled before the engine started it: nothing generated, nothing evaluated. */
 export function cancelledResult(maxTokens: number): GenerateResult {
-  return completedResult("", "abort", { promptTokens: 0, evaluatedTokens: 0, generatedTokens: 0, ttftMs: 0, tokensPerSecond: 0, totalMs: 0 }, maxTokens);
+  return completedResult(
+    "",
+    "abort",
+    { promptTokens: 0, evaluatedTokens: 0, generatedTokens: 0, ttftMs: 0, tokensPerSecond: 0, totalMs: 0 },
+    maxTokens,
+  );
 }
 
 export interface PartialProgress {

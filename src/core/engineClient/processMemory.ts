@@ -20,7 +20,10 @@ export class PeakMemorySampler {
   peak: number | undefined;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly pid: number, intervalMs = 1000) {
+  constructor(
+    private readonly pid: number,
+    intervalMs = 1000,
+  ) {
     this.timer = setInterval(() => void this.sample(), intervalMs);
     this.timer.unref?.();
     void this.sample();
@@ -42,7 +45,9 @@ const gb = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`;
  *  machine's memory (default half): the system most likely ran out of memory. */
 export function outOfMemoryReason(peakBytes: number | undefined, fraction = 0.5, totalBytes = os.totalmem()): string | undefined {
   if (peakBytes === undefined || peakBytes < fraction * totalBytes) return undefined;
-  return `the engine process was killed (SIGKILL) after using ${gb(peakBytes)} of this machine's ${gb(totalBytes)} of memory: ` +
+  return (
+    `the engine process was killed (SIGKILL) after using ${gb(peakBytes)} of this machine's ${gb(totalBytes)} of memory: ` +
     "the system most likely ran out of memory. Pick a smaller quantization (Mixtral: Select or Download Model…), " +
-    "put fewer layers on the GPU (mixtral.gpuLayers) or lower mixtral.contextSize";
+    "put fewer layers on the GPU (mixtral.gpuLayers) or lower mixtral.contextSize"
+  );
 }

@@ -16,7 +16,10 @@ export class RestartPolicy {
   private readonly windowMs: number;
   private readonly delaysMs: number[];
 
-  constructor(options: RestartPolicyOptions = {}, private readonly now: () => number = Date.now) {
+  constructor(
+    options: RestartPolicyOptions = {},
+    private readonly now: () => number = Date.now,
+  ) {
     this.maxRestarts = options.maxRestarts ?? 3;
     this.windowMs = options.windowMs ?? 5 * 60_000;
     this.delaysMs = options.delaysMs ?? [500, 2000, 5000];

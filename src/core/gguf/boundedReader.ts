@@ -8,13 +8,28 @@ export const HINT_REDOWNLOAD = "The file is damaged or incomplete: re-download t
 export const HINT_NOT_GGUF = "This is not a GGUF model: choose a .gguf file (for example from TheBloke/Mixtral-8x7B-Instruct-v0.1-GGUF).";
 
 export type GgufRefusalReason =
-  | "empty" | "not-gguf" | "unsupported-version" | "truncated" | "too-many-tensors" | "too-many-kv"
-  | "string-too-long" | "array-too-long" | "array-too-deep" | "bad-value-type" | "bad-metadata"
-  | "bad-tensor" | "tensor-out-of-bounds" | "old-expert-layout";
+  | "empty"
+  | "not-gguf"
+  | "unsupported-version"
+  | "truncated"
+  | "too-many-tensors"
+  | "too-many-kv"
+  | "string-too-long"
+  | "array-too-long"
+  | "array-too-deep"
+  | "bad-value-type"
+  | "bad-metadata"
+  | "bad-tensor"
+  | "tensor-out-of-bounds"
+  | "old-expert-layout";
 
 /** A GGUF refused by the pre-check; `reason` is stable for callers and tests. */
 export class GgufPrecheckError extends InvalidModelFileError {
-  constructor(readonly reason: GgufRefusalReason, message: string, hint: string = HINT_REDOWNLOAD) {
+  constructor(
+    readonly reason: GgufRefusalReason,
+    message: string,
+    hint: string = HINT_REDOWNLOAD,
+  ) {
     super(message, hint);
   }
 }
@@ -26,13 +41,20 @@ export class BoundedReader {
   private bufStart = 0;
   pos = 0;
 
-  constructor(private readonly fh: FileHandle, readonly size: number) {}
+  constructor(
+    private readonly fh: FileHandle,
+    readonly size: number,
+  ) {}
 
-  get remaining(): number { return this.size - this.pos; }
+  get remaining(): number {
+    return this.size - this.pos;
+  }
 
   truncated(what: string, needed: bigint | number): GgufPrecheckError {
-    return new GgufPrecheckError("truncated",
-      `The GGUF header is cut short: ${what} at byte ${this.pos} needs ${needed} bytes but only ${this.remaining} remain in the ${this.size}-byte file.`);
+    return new GgufPrecheckError(
+      "truncated",
+      `The GGUF header is cut short: ${what} at byte ${this.pos} needs ${needed} bytes but only ${this.remaining} remain in the ${this.size}-byte file.`,
+    );
   }
 
   /** Checks that `n` more bytes exist; `n` may be any size (BigInt is compared exactly). */
@@ -56,23 +78,40 @@ export class BoundedReader {
     return this.buf.subarray(off, off + n);
   }
 
-  skip(n: bigint | number, what: string): void { this.pos += this.require(n, what); }
+  skip(n: bigint | number, what: string): void {
+    this.pos += this.require(n, what);
+  }
 
-  async u8(what: string): Promise<number> { return (await this.take(1, what)).readUInt8(0); }
-  async u32(what: string): Promise<number> { return (await this.take(4, what)).readUInt32LE(0); }
-  async i32(what: string): Promise<number> { return (await this.take(4, what)).readInt32LE(0); }
-  async u64(what: string): Promise<bigint> { return (await this.take(8, what)).readBigUInt64LE(0); }
-  async f32(what: string): Promise<number> { return (await this.take(4, what)).readFloatLE(0); }
+  async u8(what: string): Promise<number> {
+    return (await this.take(1, what)).readUInt8(0);
+  }
+  async u32(what: string): Promise<number> {
+    return (await this.take(4, what)).readUInt32LE(0);
+  }
+  async i32(what: string): Promise<number> {
+    return (await this.take(4, what)).readInt32LE(0);
+  }
+  async u64(what: string): Promise<bigint> {
+    return (await this.take(8, what)).readBigUInt64LE(0);
+  }
+  async f32(what: string): Promise<number> {
+    return (await this.take(4, what)).readFloatLE(0);
+  }
 
   /** A GGUF string (u64 length + UTF-8), capped at `maxBytes`; `read: false` skips its bytes. */
   async string(what: string, maxBytes: number, read = true): Promise<string | undefined> {
     const at = this.pos;
     const length = await this.u64(`the length of ${what}`);
     if (length > BigInt(maxBytes)) {
-      throw new GgufPrecheckError("string-too-long",
-        `The GGUF header declares ${what} of ${length} bytes at byte ${at}, over the ${maxBytes}-byte limit${length > BigInt(this.remaining) ? ` and longer than the rest of the file (${this.remaining} bytes)` : ""}.`);
+      throw new GgufPrecheckError(
+        "string-too-long",
+        `The GGUF header declares ${what} of ${length} bytes at byte ${at}, over the ${maxBytes}-byte limit${length > BigInt(this.remaining) ? ` and longer than the rest of the file (${this.remaining} bytes)` : ""}.`,
+      );
     }
-    if (!read) { this.skip(length, what); return undefined; }
+    if (!read) {
+      this.skip(length, what);
+      return undefined;
+    }
     return (await this.take(Number(length), what)).toString("utf8");
   }
 }

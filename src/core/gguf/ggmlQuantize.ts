@@ -22,13 +22,13 @@ export function f32ToF16Bits(value: number): number {
     let half = mant >>> shift;
     const rem = mant & ((1 << shift) - 1);
     const halfway = 1 << (shift - 1);
-    if (rem > halfway || (rem === halfway && (half & 1))) half++;
+    if (rem > halfway || (rem === halfway && half & 1)) half++;
     return sign | half;
   }
   let half = (e << 10) | (mant >>> 13);
   const rem = mant & 0x1fff;
   // A carry out of the mantissa correctly bumps the exponent (up to infinity).
-  if (rem > 0x1000 || (rem === 0x1000 && (half & 1))) half++;
+  if (rem > 0x1000 || (rem === 0x1000 && half & 1)) half++;
   return sign | half;
 }
 
@@ -72,19 +72,28 @@ function encodeQ4_K(values: Float32Array): Uint8Array {
   for (let b = 0; b < blocks; b++) {
     const x = values.subarray(b * 256, b * 256 + 256);
     for (let j = 0; j < 8; j++) {
-      let lo = 0, hi = 0;
-      for (let l = 0; l < 32; l++) { lo = Math.min(lo, x[j * 32 + l]); hi = Math.max(hi, x[j * 32 + l]); }
+      let lo = 0,
+        hi = 0;
+      for (let l = 0; l < 32; l++) {
+        lo = Math.min(lo, x[j * 32 + l]);
+        hi = Math.max(hi, x[j * 32 + l]);
+      }
       scales[j] = (hi - lo) / 15;
       mins[j] = -lo;
     }
-    const maxScale = Math.max(...scales), maxMin = Math.max(...mins);
-    const d = maxScale / 63, dmin = maxMin / 63;
-    const dq = f16BitsToF32(f32ToF16Bits(d)), dminq = f16BitsToF32(f32ToF16Bits(dmin));
-    const ls = new Uint8Array(8), lm = new Uint8Array(8);
+    const maxScale = Math.max(...scales),
+      maxMin = Math.max(...mins);
+    const d = maxScale / 63,
+      dmin = maxMin / 63;
+    const dq = f16BitsToF32(f32ToF16Bits(d)),
+      dminq = f16BitsToF32(f32ToF16Bits(dmin));
+    const ls = new Uint8Array(8),
+      lm = new Uint8Array(8);
     for (let j = 0; j < 8; j++) {
       ls[j] = d ? Math.min(63, Math.round(scales[j] / d)) : 0;
       lm[j] = dmin ? Math.min(63, Math.round(mins[j] / dmin)) : 0;
-      const sc = dq * ls[j], m = dminq * lm[j];
+      const sc = dq * ls[j],
+        m = dminq * lm[j];
       for (let l = 0; l < 32; l++) {
         L[j * 32 + l] = sc ? Math.max(0, Math.min(15, Math.round((x[j * 32 + l] + m) / sc))) : 0;
       }
@@ -94,8 +103,10 @@ function encodeQ4_K(values: Float32Array): Uint8Array {
     out.writeUInt16LE(f32ToF16Bits(dmin), o + 2);
     const s = out.subarray(o + 4, o + 16);
     for (let j = 0; j < 8; j++) {
-      if (j < 4) { s[j] = ls[j]; s[j + 4] = lm[j]; }
-      else {
+      if (j < 4) {
+        s[j] = ls[j];
+        s[j + 4] = lm[j];
+      } else {
         s[j + 4] = (ls[j] & 0xf) | ((lm[j] & 0xf) << 4);
         s[j - 4] |= (ls[j] >> 4) << 6;
         s[j] |= (lm[j] >> 4) << 6;
@@ -117,10 +128,15 @@ export function encodeTensor(type: GgmlTypeName, values: Float32Array, rowLength
     throw new RangeError(`${type} needs rows that are a multiple of ${block} values; got ${rowLength}`);
   }
   switch (type) {
-    case "F32": return new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength));
-    case "F16": return encodeF16(values);
-    case "Q8_0": return encodeQ8_0(values);
-    case "Q4_K": return encodeQ4_K(values);
-    default: throw new RangeError(`no encoder for ${type}: pass encoded bytes instead`);
+    case "F32":
+      return new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength));
+    case "F16":
+      return encodeF16(values);
+    case "Q8_0":
+      return encodeQ8_0(values);
+    case "Q4_K":
+      return encodeQ4_K(values);
+    default:
+      throw new RangeError(`no encoder for ${type}: pass encoded bytes instead`);
   }
 }

@@ -32,30 +32,73 @@ export class GgufByteBuilder {
   private chunks: Buffer[] = [];
   private size = 0;
 
-  get length(): number { return this.size; }
-  bytes(b: Uint8Array): this { this.chunks.push(Buffer.from(b)); this.size += b.length; return this; }
-  private fixed(n: number, fill: (b: Buffer) => void): this { const b = Buffer.alloc(n); fill(b); return this.bytes(b); }
-  u8(v: number): this { return this.fixed(1, (b) => b.writeUInt8(v)); }
-  i8(v: number): this { return this.fixed(1, (b) => b.writeInt8(v)); }
-  u16(v: number): this { return this.fixed(2, (b) => b.writeUInt16LE(v)); }
-  i16(v: number): this { return this.fixed(2, (b) => b.writeInt16LE(v)); }
-  u32(v: number): this { return this.fixed(4, (b) => b.writeUInt32LE(v)); }
-  i32(v: number): this { return this.fixed(4, (b) => b.writeInt32LE(v)); }
-  u64(v: number | bigint): this { return this.fixed(8, (b) => b.writeBigUInt64LE(BigInt(v))); }
-  i64(v: number | bigint): this { return this.fixed(8, (b) => b.writeBigInt64LE(BigInt(v))); }
-  f32(v: number): this { return this.fixed(4, (b) => b.writeFloatLE(v)); }
-  f64(v: number): this { return this.fixed(8, (b) => b.writeDoubleLE(v)); }
-  str(s: string): this { const b = Buffer.from(s, "utf8"); return this.u64(b.length).bytes(b); }
-  pad(alignment: number): this { const r = this.size % alignment; return r ? this.bytes(Buffer.alloc(alignment - r)) : this; }
-  toBuffer(): Buffer { return Buffer.concat(this.chunks, this.size); }
+  get length(): number {
+    return this.size;
+  }
+  bytes(b: Uint8Array): this {
+    this.chunks.push(Buffer.from(b));
+    this.size += b.length;
+    return this;
+  }
+  private fixed(n: number, fill: (b: Buffer) => void): this {
+    const b = Buffer.alloc(n);
+    fill(b);
+    return this.bytes(b);
+  }
+  u8(v: number): this {
+    return this.fixed(1, (b) => b.writeUInt8(v));
+  }
+  i8(v: number): this {
+    return this.fixed(1, (b) => b.writeInt8(v));
+  }
+  u16(v: number): this {
+    return this.fixed(2, (b) => b.writeUInt16LE(v));
+  }
+  i16(v: number): this {
+    return this.fixed(2, (b) => b.writeInt16LE(v));
+  }
+  u32(v: number): this {
+    return this.fixed(4, (b) => b.writeUInt32LE(v));
+  }
+  i32(v: number): this {
+    return this.fixed(4, (b) => b.writeInt32LE(v));
+  }
+  u64(v: number | bigint): this {
+    return this.fixed(8, (b) => b.writeBigUInt64LE(BigInt(v)));
+  }
+  i64(v: number | bigint): this {
+    return this.fixed(8, (b) => b.writeBigInt64LE(BigInt(v)));
+  }
+  f32(v: number): this {
+    return this.fixed(4, (b) => b.writeFloatLE(v));
+  }
+  f64(v: number): this {
+    return this.fixed(8, (b) => b.writeDoubleLE(v));
+  }
+  str(s: string): this {
+    const b = Buffer.from(s, "utf8");
+    return this.u64(b.length).bytes(b);
+  }
+  pad(alignment: number): this {
+    const r = this.size % alignment;
+    return r ? this.bytes(Buffer.alloc(alignment - r)) : this;
+  }
+  toBuffer(): Buffer {
+    return Buffer.concat(this.chunks, this.size);
+  }
 
   scalar(type: GgufScalarTypeName, v: GgufScalar): this {
     switch (type) {
-      case "string": return this.str(String(v));
-      case "bool": return this.u8(v ? 1 : 0);
-      case "u64": return this.u64(v as number | bigint);
-      case "i64": return this.i64(v as number | bigint);
-      default: return this[type](Number(v));
+      case "string":
+        return this.str(String(v));
+      case "bool":
+        return this.u8(v ? 1 : 0);
+      case "u64":
+        return this.u64(v as number | bigint);
+      case "i64":
+        return this.i64(v as number | bigint);
+      default:
+        return this[type](Number(v));
     }
   }
 
@@ -73,5 +116,7 @@ export class GgufByteBuilder {
     this.value(v);
   }
 
-  kv(key: string, v: GgufValue): this { return this.str(key).u32(GgufValueType[v.type]).value(v); }
+  kv(key: string, v: GgufValue): this {
+    return this.str(key).u32(GgufValueType[v.type]).value(v);
+  }
 }

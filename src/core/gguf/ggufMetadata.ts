@@ -26,13 +26,18 @@ export async function readMetadata(r: BoundedReader, file: string, kvCount: numb
   return kept;
 }
 
-const SUMMARY_KEY = /^(general\.(architecture|name|file_type|alignment)|tokenizer\.chat_template|tokenizer\.ggml\.tokens|[a-z0-9_]+\.(expert_count|expert_used_count|context_length|block_count|embedding_length))$/;
+const SUMMARY_KEY =
+  /^(general\.(architecture|name|file_type|alignment)|tokenizer\.chat_template|tokenizer\.ggml\.tokens|[a-z0-9_]+\.(expert_count|expert_used_count|context_length|block_count|embedding_length))$/;
 const wanted = (key: string): boolean => SUMMARY_KEY.test(key);
 
 /** Reads (or skips) one metadata value of type code `type`; arrays keep only their length. */
 async function readValue(
-  r: BoundedReader, key: string, type: number,
-  caps: MetadataCaps, depth: number, keep: boolean,
+  r: BoundedReader,
+  key: string,
+  type: number,
+  caps: MetadataCaps,
+  depth: number,
+  keep: boolean,
 ): Promise<Kept | undefined> {
   const name = valueTypeName(type);
   if (name === undefined) {
@@ -46,10 +51,14 @@ async function readValue(
   }
   const itemType = await r.u32(`the element type of "${key}"`);
   const itemName = valueTypeName(itemType);
-  if (itemName === undefined) throw new GgufPrecheckError("bad-value-type", `The GGUF metadata array "${key}" has unknown element type ${itemType}.`);
+  if (itemName === undefined)
+    throw new GgufPrecheckError("bad-value-type", `The GGUF metadata array "${key}" has unknown element type ${itemType}.`);
   const length = await r.u64(`the length of "${key}"`);
   if (length > BigInt(caps.arrayLength)) {
-    throw new GgufPrecheckError("array-too-long", `The GGUF metadata array "${key}" declares ${length} elements (limit ${caps.arrayLength}).`);
+    throw new GgufPrecheckError(
+      "array-too-long",
+      `The GGUF metadata array "${key}" declares ${length} elements (limit ${caps.arrayLength}).`,
+    );
   }
   const n = Number(length);
   if (itemName !== "string" && itemName !== "array") {
@@ -63,20 +72,39 @@ async function readValue(
   return keep ? { arrayLength: n } : undefined;
 }
 
-async function readScalar(r: BoundedReader, key: string, type: Exclude<GgufScalarTypeName, "string">, keep: boolean): Promise<Kept | undefined> {
+async function readScalar(
+  r: BoundedReader,
+  key: string,
+  type: Exclude<GgufScalarTypeName, "string">,
+  keep: boolean,
+): Promise<Kept | undefined> {
   const size = GGUF_SCALAR_SIZE[type];
-  if (!keep) { r.skip(size, `the value of "${key}"`); return undefined; }
+  if (!keep) {
+    r.skip(size, `the value of "${key}"`);
+    return undefined;
+  }
   const b = await r.take(size, `the value of "${key}"`);
   switch (type) {
-    case "u8": case "bool": return b.readUInt8(0);
-    case "i8": return b.readInt8(0);
-    case "u16": return b.readUInt16LE(0);
-    case "i16": return b.readInt16LE(0);
-    case "u32": return b.readUInt32LE(0);
-    case "i32": return b.readInt32LE(0);
-    case "f32": return b.readFloatLE(0);
-    case "f64": return b.readDoubleLE(0);
-    case "u64": return b.readBigUInt64LE(0);
-    case "i64": return b.readBigInt64LE(0);
+    case "u8":
+    case "bool":
+      return b.readUInt8(0);
+    case "i8":
+      return b.readInt8(0);
+    case "u16":
+      return b.readUInt16LE(0);
+    case "i16":
+      return b.readInt16LE(0);
+    case "u32":
+      return b.readUInt32LE(0);
+    case "i32":
+      return b.readInt32LE(0);
+    case "f32":
+      return b.readFloatLE(0);
+    case "f64":
+      return b.readDoubleLE(0);
+    case "u64":
+      return b.readBigUInt64LE(0);
+    case "i64":
+      return b.readBigInt64LE(0);
   }
 }

@@ -66,8 +66,11 @@ export async function precheckGguf(filePath: string, options: GgufPrecheckOption
   try {
     fh = await open(filePath, "r");
   } catch (err) {
-    throw new GgufPrecheckError("empty", `Cannot open the model file ${filePath}: ${(err as Error).message}`,
-      "Check the path in mixtral.modelPath, or choose the model again.");
+    throw new GgufPrecheckError(
+      "empty",
+      `Cannot open the model file ${filePath}: ${(err as Error).message}`,
+      "Check the path in mixtral.modelPath, or choose the model again.",
+    );
   }
   try {
     const stat = await fh.stat();
@@ -106,15 +109,22 @@ async function readHeader(r: BoundedReader, file: string, caps: Caps): Promise<{
   if (r.size === 0) throw new GgufPrecheckError("empty", `${file} is empty (0 bytes).`, HINT_REDOWNLOAD);
   if (r.size < 4) throw new GgufPrecheckError("truncated", `${file} is only ${r.size} bytes long: too short for a GGUF header.`);
   const magic = await r.u32("the magic");
-  if (magic !== GGUF_MAGIC) throw new GgufPrecheckError("not-gguf", `${file} does not start with "GGUF" (${describeMagic(magic)}).`, HINT_NOT_GGUF);
+  if (magic !== GGUF_MAGIC)
+    throw new GgufPrecheckError("not-gguf", `${file} does not start with "GGUF" (${describeMagic(magic)}).`, HINT_NOT_GGUF);
   const version = await r.u32("the version");
   if (version === 0x03000000 || version === 0x02000000) {
-    throw new GgufPrecheckError("unsupported-version", `${file} is a big-endian GGUF; this machine needs a little-endian one.`, HINT_NOT_GGUF);
+    throw new GgufPrecheckError(
+      "unsupported-version",
+      `${file} is a big-endian GGUF; this machine needs a little-endian one.`,
+      HINT_NOT_GGUF,
+    );
   }
   if (version !== 2 && version !== 3) {
-    throw new GgufPrecheckError("unsupported-version",
+    throw new GgufPrecheckError(
+      "unsupported-version",
       `${file} is GGUF version ${version}; only versions 2 and 3 are supported.`,
-      version === 1 ? "GGUF v1 is obsolete: re-download the file in a current conversion." : HINT_REDOWNLOAD);
+      version === 1 ? "GGUF v1 is obsolete: re-download the file in a current conversion." : HINT_REDOWNLOAD,
+    );
   }
   const tensorCount = await r.u64("the tensor count");
   const kvCount = await r.u64("the metadata key count");
@@ -137,7 +147,11 @@ function alignmentOf(kept: Map<string, Kept>, file: string): number {
 }
 
 async function readTensorInfos(
-  r: BoundedReader, file: string, tensorCount: number, alignment: number, caps: Caps,
+  r: BoundedReader,
+  file: string,
+  tensorCount: number,
+  alignment: number,
+  caps: Caps,
 ): Promise<{ tensors: TensorInfo[]; names: Set<string> }> {
   const tensors: TensorInfo[] = [];
   const names = new Set<string>();
@@ -182,9 +196,11 @@ function checkTensorData(r: BoundedReader, file: string, tensors: TensorInfo[], 
     const end = t.offset + t.bytes;
     if (end > dataSize) {
       const past = t.offset >= dataSize;
-      throw new GgufPrecheckError("tensor-out-of-bounds",
+      throw new GgufPrecheckError(
+        "tensor-out-of-bounds",
         `${file}: tensor "${t.name}" ${past ? `starts at data offset ${t.offset}, past the end of the file` : `needs bytes up to data offset ${end}, but the file ends at ${dataSize}`} (the file is ${r.size} bytes; tensor data starts at byte ${dataOffset}).`,
-        past ? HINT_REDOWNLOAD : "The download is incomplete: re-download the file.");
+        past ? HINT_REDOWNLOAD : "The download is incomplete: re-download the file.",
+      );
     }
     tensorTypes[t.type] = (tensorTypes[t.type] ?? 0) + 1;
     typeBytes.set(t.type, (typeBytes.get(t.type) ?? 0n) + t.bytes);
@@ -194,8 +210,10 @@ function checkTensorData(r: BoundedReader, file: string, tensors: TensorInfo[], 
   return { dataOffset, tensorTypes, tensorDataBytes: Number(tensorDataBytes), dominantType };
 }
 
-type Structure = Pick<GgufSummary, "filePath" | "fileSize" | "version" | "tensorCount" | "kvCount" | "alignment" | "dataOffset" | "tensorTypes" | "tensorDataBytes">
-  & { dominantType?: string };
+type Structure = Pick<
+  GgufSummary,
+  "filePath" | "fileSize" | "version" | "tensorCount" | "kvCount" | "alignment" | "dataOffset" | "tensorTypes" | "tensorDataBytes"
+> & { dominantType?: string };
 
 /** The summary: the file's structure plus the kept metadata values. */
 function summarize(kept: Map<string, Kept>, structure: Structure): GgufSummary {
@@ -230,9 +248,11 @@ function checkExpertLayout(file: string, names: ReadonlySet<string>): void {
   for (const name of names) {
     const m = OLD_EXPERT_TENSOR.exec(name);
     if (m && !names.has(`blk.${m[1]}.ffn_${m[2]}_exps.weight`)) {
-      throw new GgufPrecheckError("old-expert-layout",
+      throw new GgufPrecheckError(
+        "old-expert-layout",
         `${file} stores each Mixtral expert as a separate tensor (${name}), the layout of the first GGUFs from December 2023; the llama.cpp in this extension needs merged expert tensors (blk.${m[1]}.ffn_${m[2]}_exps.weight) and refuses the file ("missing tensor").`,
-        "Download a current conversion of the model (re-converted after March 2024), or convert it again with llama.cpp's convert_hf_to_gguf.py.");
+        "Download a current conversion of the model (re-converted after March 2024), or convert it again with llama.cpp's convert_hf_to_gguf.py.",
+      );
     }
   }
 }

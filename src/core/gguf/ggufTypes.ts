@@ -6,15 +6,36 @@ export const GGUF_DEFAULT_ALIGNMENT = 32;
 
 /** Metadata value types, by their on-disk code. */
 export const GgufValueType = {
-  u8: 0, i8: 1, u16: 2, i16: 3, u32: 4, i32: 5, f32: 6, bool: 7,
-  string: 8, array: 9, u64: 10, i64: 11, f64: 12,
+  u8: 0,
+  i8: 1,
+  u16: 2,
+  i16: 3,
+  u32: 4,
+  i32: 5,
+  f32: 6,
+  bool: 7,
+  string: 8,
+  array: 9,
+  u64: 10,
+  i64: 11,
+  f64: 12,
 } as const;
 export type GgufValueTypeName = keyof typeof GgufValueType;
 export type GgufScalarTypeName = Exclude<GgufValueTypeName, "array">;
 
 /** Byte size of a fixed-size scalar value type (strings and arrays are variable). */
 export const GGUF_SCALAR_SIZE: Record<Exclude<GgufScalarTypeName, "string">, number> = {
-  u8: 1, i8: 1, u16: 2, i16: 2, u32: 4, i32: 4, f32: 4, bool: 1, u64: 8, i64: 8, f64: 8,
+  u8: 1,
+  i8: 1,
+  u16: 2,
+  i16: 2,
+  u32: 4,
+  i32: 4,
+  f32: 4,
+  bool: 1,
+  u64: 8,
+  i64: 8,
+  f64: 8,
 };
 
 export function valueTypeName(code: number): GgufValueTypeName | undefined {
@@ -23,7 +44,11 @@ export function valueTypeName(code: number): GgufValueTypeName | undefined {
 }
 
 /** ggml tensor types: code, elements per block, bytes per block. */
-export interface GgmlTypeInfo { readonly code: number; readonly blockSize: number; readonly typeSize: number }
+export interface GgmlTypeInfo {
+  readonly code: number;
+  readonly blockSize: number;
+  readonly typeSize: number;
+}
 
 export const GGML_TYPES = {
   F32: { code: 0, blockSize: 1, typeSize: 4 },
@@ -74,10 +99,37 @@ export function ggmlTensorBytes(type: GgmlTypeName, elements: number): number {
 
 /** `general.file_type` (llama_ftype) to the name users know, e.g. 15 → "Q4_K_M". */
 export const LLAMA_FILE_TYPE_NAMES: Readonly<Record<number, string>> = {
-  0: "F32", 1: "F16", 2: "Q4_0", 3: "Q4_1", 7: "Q8_0", 8: "Q5_0", 9: "Q5_1",
-  10: "Q2_K", 11: "Q3_K_S", 12: "Q3_K_M", 13: "Q3_K_L", 14: "Q4_K_S", 15: "Q4_K_M",
-  16: "Q5_K_S", 17: "Q5_K_M", 18: "Q6_K", 19: "IQ2_XXS", 20: "IQ2_XS", 21: "Q2_K_S",
-  22: "IQ3_XS", 23: "IQ3_XXS", 24: "IQ1_S", 25: "IQ4_NL", 26: "IQ3_S", 27: "IQ3_M",
-  28: "IQ2_S", 29: "IQ2_M", 30: "IQ4_XS", 31: "IQ1_M", 32: "BF16", 36: "TQ1_0", 37: "TQ2_0",
+  0: "F32",
+  1: "F16",
+  2: "Q4_0",
+  3: "Q4_1",
+  7: "Q8_0",
+  8: "Q5_0",
+  9: "Q5_1",
+  10: "Q2_K",
+  11: "Q3_K_S",
+  12: "Q3_K_M",
+  13: "Q3_K_L",
+  14: "Q4_K_S",
+  15: "Q4_K_M",
+  16: "Q5_K_S",
+  17: "Q5_K_M",
+  18: "Q6_K",
+  19: "IQ2_XXS",
+  20: "IQ2_XS",
+  21: "Q2_K_S",
+  22: "IQ3_XS",
+  23: "IQ3_XXS",
+  24: "IQ1_S",
+  25: "IQ4_NL",
+  26: "IQ3_S",
+  27: "IQ3_M",
+  28: "IQ2_S",
+  29: "IQ2_M",
+  30: "IQ4_XS",
+  31: "IQ1_M",
+  32: "BF16",
+  36: "TQ1_0",
+  37: "TQ2_0",
   38: "MXFP4_MOE",
 };

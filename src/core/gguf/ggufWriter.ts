@@ -4,9 +4,7 @@
 import { open } from "node:fs/promises";
 import { encodeTensor } from "./ggmlQuantize";
 import { GgufByteBuilder, gv, type GgufValue } from "./ggufBytes";
-import {
-  GGML_TYPES, GGUF_DEFAULT_ALIGNMENT, GGUF_MAGIC, ggmlTensorBytes, type GgmlTypeName,
-} from "./ggufTypes";
+import { GGML_TYPES, GGUF_DEFAULT_ALIGNMENT, GGUF_MAGIC, ggmlTensorBytes, type GgmlTypeName } from "./ggufTypes";
 
 export type TensorData = Float32Array | Uint8Array;
 
@@ -50,8 +48,10 @@ export function layoutGguf(options: GgufWriteOptions): GgufLayout {
     metadata["general.alignment"] = gv.u32(alignment);
   }
   const w = new GgufByteBuilder()
-    .u32(GGUF_MAGIC).u32(options.version ?? 3)
-    .u64(options.tensors.length).u64(Object.keys(metadata).length);
+    .u32(GGUF_MAGIC)
+    .u32(options.version ?? 3)
+    .u64(options.tensors.length)
+    .u64(Object.keys(metadata).length);
   for (const [key, value] of Object.entries(metadata)) w.kv(key, value);
 
   const tensorOffsets: number[] = [];

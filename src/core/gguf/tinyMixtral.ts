@@ -61,8 +61,13 @@ function gaussianSource(seed: number): () => number {
   };
   let spare: number | undefined;
   return () => {
-    if (spare !== undefined) { const s = spare; spare = undefined; return s; }
-    const u = uniform() || 1e-12, v = uniform();
+    if (spare !== undefined) {
+      const s = spare;
+      spare = undefined;
+      return s;
+    }
+    const u = uniform() || 1e-12,
+      v = uniform();
     const r = Math.sqrt(-2 * Math.log(u));
     spare = r * Math.sin(2 * Math.PI * v);
     return r * Math.cos(2 * Math.PI * v);
@@ -98,7 +103,9 @@ export function tinyMixtralShape(options: TinyMixtralOptions = {}): TinyMixtralS
 
 /** Metadata and tensors of the tiny model (not yet written). */
 export function tinyMixtralGguf(options: TinyMixtralOptions = {}): {
-  shape: TinyMixtralShape; metadata: Record<string, GgufValue>; tensors: GgufTensorSpec[];
+  shape: TinyMixtralShape;
+  metadata: Record<string, GgufValue>;
+  tensors: GgufTensorSpec[];
 } {
   const shape = tinyMixtralShape(options);
   const vocab = buildTinyVocab();
@@ -166,7 +173,10 @@ export function tinyMixtralGguf(options: TinyMixtralOptions = {}): {
 }
 
 /** Write the tiny Mixtral-architecture GGUF to `filePath` (overwrites). */
-export async function writeTinyMixtral(filePath: string, options: TinyMixtralOptions = {}): Promise<GgufLayout & { shape: TinyMixtralShape }> {
+export async function writeTinyMixtral(
+  filePath: string,
+  options: TinyMixtralOptions = {},
+): Promise<GgufLayout & { shape: TinyMixtralShape }> {
   const { shape, metadata, tensors } = tinyMixtralGguf(options);
   const layout = await writeGguf(filePath, { metadata, tensors });
   return { ...layout, shape };

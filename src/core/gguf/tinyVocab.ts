@@ -18,8 +18,8 @@ export const TokenType = { normal: 1, unknown: 2, control: 3, userDefined: 4, un
 
 export const SPM_SPACE = "\u2581"; // "▁", SentencePiece's word-boundary marker
 
-const WORDS = (
-  // English
+const WORDS = // English
+(
   "the a an and or not is are was were be been it this that these those of to in on at for with " +
   "from by as if then else when where what which who why how can could should would will do does " +
   "did done have has had you your we our they their he she his her i me my us all any some more " +
@@ -40,12 +40,50 @@ const WORDS = (
   "match use pub crate mod trait where sum add sub mul div count index key keys val sort sorted " +
   "min max abs sqrt math Math JSON parse stringify Promise Error Array Object String Number Map Set " +
   "foo bar baz tmp temp res req err ctx cfg config options opts path dir src dst input output"
-).split(/\s+/).filter(Boolean);
+)
+  .split(/\s+/)
+  .filter(Boolean);
 
 const SYMBOLS = [
-  "[INST]", "[/INST]", "()", "();", "{}", "[]", "=>", "==", "===", "!=", "!==", "<=", ">=", "->",
-  "::", "+=", "-=", "*=", "++", "--", "&&", "||", "//", "/*", "*/", "**", "){", ");", "},", "];",
-  "\"\"", "''", "``", "...", "0x", "10", "100", "1000", "42",
+  "[INST]",
+  "[/INST]",
+  "()",
+  "();",
+  "{}",
+  "[]",
+  "=>",
+  "==",
+  "===",
+  "!=",
+  "!==",
+  "<=",
+  ">=",
+  "->",
+  "::",
+  "+=",
+  "-=",
+  "*=",
+  "++",
+  "--",
+  "&&",
+  "||",
+  "//",
+  "/*",
+  "*/",
+  "**",
+  "){",
+  ");",
+  "},",
+  "];",
+  '""',
+  "''",
+  "``",
+  "...",
+  "0x",
+  "10",
+  "100",
+  "1000",
+  "42",
 ];
 
 /** Pieces that stand alone and also start words: they get a "▁" form too. */
@@ -69,8 +107,14 @@ export function buildTinyVocab(): TinyVocab {
   };
   addWithPrefixes(SPM_SPACE);
   for (let n = 2; n <= 8; n++) addWithPrefixes(SPM_SPACE.repeat(n)); // indentation runs
-  for (const c of ASCII) { addWithPrefixes(c); addWithPrefixes(SPM_SPACE + c); }
-  for (const w of [...WORDS, ...SYMBOLS]) { addWithPrefixes(w); addWithPrefixes(SPM_SPACE + w); }
+  for (const c of ASCII) {
+    addWithPrefixes(c);
+    addWithPrefixes(SPM_SPACE + c);
+  }
+  for (const w of [...WORDS, ...SYMBOLS]) {
+    addWithPrefixes(w);
+    addWithPrefixes(SPM_SPACE + w);
+  }
 
   // Shorter pieces first (like a trained vocab's frequent pieces), stable otherwise.
   const sorted = [...pieces].sort((a, b) => Array.from(a).length - Array.from(b).length);
@@ -78,7 +122,11 @@ export function buildTinyVocab(): TinyVocab {
   const tokens: string[] = ["<unk>", "<s>", "</s>"];
   const scores: number[] = [0, 0, 0];
   const tokenTypes: number[] = [TokenType.unknown, TokenType.control, TokenType.control];
-  for (let b = 0; b < 256; b++) { tokens.push(byteToken(b)); scores.push(0); tokenTypes.push(TokenType.byte); }
+  for (let b = 0; b < 256; b++) {
+    tokens.push(byteToken(b));
+    scores.push(0);
+    tokenTypes.push(TokenType.byte);
+  }
   for (const p of sorted) {
     tokens.push(p);
     // Longer pieces score higher; a tiny id term keeps scores distinct (deterministic merges).

@@ -56,7 +56,11 @@ export interface DetectOptions {
 }
 
 /** `name` on the PATH (with Windows' extensions), or undefined. */
-export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string | undefined {
+export function findOnPath(
+  name: string,
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string | undefined {
   const dirs = (env.PATH ?? env.Path ?? "").split(platform === "win32" ? ";" : ":").filter(Boolean);
   const exts = platform === "win32" ? (env.PATHEXT ?? ".EXE;.CMD;.BAT").split(";").map((e) => e.toLowerCase()) : [""];
   for (const dir of dirs) {
@@ -71,13 +75,21 @@ export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env, p
 /** cublas_v2.h in the toolkit nvcc belongs to (or the usual places), or undefined. */
 function findCublasHeader(nvcc: string, env: NodeJS.ProcessEnv): string | undefined {
   let real = nvcc;
-  try { real = realpathSync(nvcc); } catch { /* keep the path as given */ }
-  const roots = [path.resolve(path.dirname(real), ".."), env.CUDA_PATH, env.CUDA_HOME, "/usr/local/cuda", "/usr"].filter((r): r is string => !!r);
+  try {
+    real = realpathSync(nvcc);
+  } catch {
+    /* keep the path as given */
+  }
+  const roots = [path.resolve(path.dirname(real), ".."), env.CUDA_PATH, env.CUDA_HOME, "/usr/local/cuda", "/usr"].filter(
+    (r): r is string => !!r,
+  );
   for (const root of roots) {
     const includes = [path.join(root, "include")];
     try {
       for (const target of readdirSync(path.join(root, "targets"))) includes.push(path.join(root, "targets", target, "include"));
-    } catch { /* no targets/ folder */ }
+    } catch {
+      /* no targets/ folder */
+    }
     const found = includes.map((i) => path.join(i, "cublas_v2.h")).find((f) => existsSync(f));
     if (found) return found;
   }
@@ -92,7 +104,10 @@ function output(file: string, args: string[]): Promise<string | undefined> {
 
 /** A CUDA architecture list as CMake takes it: "90", "86;89" (from "9.0", "sm_90", "90,89"). */
 export function normalizeCudaArchitectures(value: string): string | undefined {
-  const parts = value.split(/[;,\s]+/).filter(Boolean).map((p) => p.replace(/^sm_/, "").replace(".", ""));
+  const parts = value
+    .split(/[;,\s]+/)
+    .filter(Boolean)
+    .map((p) => p.replace(/^sm_/, "").replace(".", ""));
   return parts.length > 0 && parts.every((p) => /^\d{2,3}[af]?$/.test(p)) ? parts.join(";") : undefined;
 }
 
@@ -107,14 +122,17 @@ export async function detectGpuBuildToolchain(o: DetectOptions): Promise<GpuBuil
     sourceCloned: existsSync(path.join(llama, "llama.cpp", ".git")) && existsSync(path.join(llama, "llama.cpp.info.json")),
     sourceBundle: existsSync(path.join(llama, "gitRelease.bundle")),
   };
-  if (!existsSync(path.join(o.nodeLlamaCppDir, "dist", "cli", "cli.js"))) missing.push(`node-llama-cpp's command line (${path.join(o.nodeLlamaCppDir, "dist", "cli", "cli.js")}): reinstall the extension`);
+  if (!existsSync(path.join(o.nodeLlamaCppDir, "dist", "cli", "cli.js")))
+    missing.push(`node-llama-cpp's command line (${path.join(o.nodeLlamaCppDir, "dist", "cli", "cli.js")}): reinstall the extension`);
   if (o.sourceFile !== undefined) {
     if (existsSync(o.sourceFile)) t.sourceFile = path.resolve(o.sourceFile);
     else missing.push(`the source file ${o.sourceFile} (it does not exist)`);
   } else if (!t.sourceCloned && !t.sourceBundle && o.sourceDownloadable) {
     t.sourceOnDemand = true;
   } else if (!t.sourceCloned && !t.sourceBundle) {
-    missing.push("llama.cpp's source (node-llama-cpp's llama/gitRelease.bundle is not in this installation): pass --source with the tarball of `npm pack node-llama-cpp@<this version>`, made on a machine with the npm registry");
+    missing.push(
+      "llama.cpp's source (node-llama-cpp's llama/gitRelease.bundle is not in this installation): pass --source with the tarball of `npm pack node-llama-cpp@<this version>`, made on a machine with the npm registry",
+    );
   }
 
   t.node = o.node ?? findOnPath("node", env, platform);
@@ -125,24 +143,43 @@ export async function detectGpuBuildToolchain(o: DetectOptions): Promise<GpuBuil
     // cmake-js downloads Node's headers unless npm_config_nodedir names a folder with include/node.
     const candidate = env.npm_config_nodedir ?? path.resolve(path.dirname(t.node), "..");
     if (existsSync(path.join(candidate, "include", "node", "node_api.h"))) t.nodeDir = candidate;
-    else missing.push(`Node.js's headers (no include/node/node_api.h in ${candidate}): install Node.js with its headers (the official tarball has them; Debian: libnode-dev), or set npm_config_nodedir`);
+    else
+      missing.push(
+        `Node.js's headers (no include/node/node_api.h in ${candidate}): install Node.js with its headers (the official tarball has them; Debian: libnode-dev), or set npm_config_nodedir`,
+      );
   }
 
-  const nvccCandidates = [env.CUDACXX, findOnPath("nvcc", env, platform), env.CUDA_PATH && path.join(env.CUDA_PATH, "bin", win ? "nvcc.exe" : "nvcc"), win ? undefined : "/usr/local/cuda/bin/nvcc"];
+  const nvccCandidates = [
+    env.CUDACXX,
+    findOnPath("nvcc", env, platform),
+    env.CUDA_PATH && path.join(env.CUDA_PATH, "bin", win ? "nvcc.exe" : "nvcc"),
+    win ? undefined : "/usr/local/cuda/bin/nvcc",
+  ];
   t.nvcc = nvccCandidates.find((c): c is string => !!c && existsSync(c));
-  if (!t.nvcc) missing.push("the CUDA toolkit's compiler nvcc (install the CUDA Toolkit from NVIDIA; on Linux it lands in /usr/local/cuda/bin)");
+  if (!t.nvcc)
+    missing.push("the CUDA toolkit's compiler nvcc (install the CUDA Toolkit from NVIDIA; on Linux it lands in /usr/local/cuda/bin)");
   else {
     t.cudaVersion = /release ([\d.]+)/.exec((await output(t.nvcc, ["--version"])) ?? "")?.[1];
     // ggml's CUDA backend links cuBLAS: a toolkit with nvcc but without it fails at CMake's
     // configure step ("Target ggml-cuda links to: CUDA::cublas but the target was not found").
-    if (!findCublasHeader(t.nvcc, env)) missing.push("cuBLAS from the CUDA toolkit (no cublas_v2.h beside nvcc): install the full CUDA Toolkit, or its cuBLAS development package (e.g. libcublas-dev-13-0)");
+    if (!findCublasHeader(t.nvcc, env))
+      missing.push(
+        "cuBLAS from the CUDA toolkit (no cublas_v2.h beside nvcc): install the full CUDA Toolkit, or its cuBLAS development package (e.g. libcublas-dev-13-0)",
+      );
   }
 
   t.cmake = findOnPath("cmake", env, platform);
   if (!t.cmake) missing.push("cmake on the PATH (Debian/Ubuntu: apt install cmake)");
-  t.compiler = win ? findOnPath("cl", env, platform) ?? (existsSync(path.join(env["ProgramFiles(x86)"] ?? "C:\\Program Files (x86)", "Microsoft Visual Studio")) ? "Visual Studio" : undefined)
-    : findOnPath("g++", env, platform) ?? findOnPath("c++", env, platform) ?? findOnPath("clang++", env, platform);
-  if (!t.compiler) missing.push(win ? "Visual Studio Build Tools with the C++ workload" : "a C++ compiler (g++ or clang++; Debian/Ubuntu: build-essential)");
+  t.compiler = win
+    ? (findOnPath("cl", env, platform) ??
+      (existsSync(path.join(env["ProgramFiles(x86)"] ?? "C:\\Program Files (x86)", "Microsoft Visual Studio"))
+        ? "Visual Studio"
+        : undefined))
+    : (findOnPath("g++", env, platform) ?? findOnPath("c++", env, platform) ?? findOnPath("clang++", env, platform));
+  if (!t.compiler)
+    missing.push(
+      win ? "Visual Studio Build Tools with the C++ workload" : "a C++ compiler (g++ or clang++; Debian/Ubuntu: build-essential)",
+    );
   if (!t.sourceCloned) {
     t.git = findOnPath("git", env, platform);
     if (!t.git) missing.push("git (node-llama-cpp unpacks its llama.cpp source from a git bundle)");
@@ -153,11 +190,16 @@ export async function detectGpuBuildToolchain(o: DetectOptions): Promise<GpuBuil
   t.gpuName = card?.name;
   if (o.cudaArchitectures !== undefined) {
     t.cudaArchitectures = normalizeCudaArchitectures(o.cudaArchitectures);
-    if (!t.cudaArchitectures) missing.push(`a valid --arch (got "${o.cudaArchitectures}"; e.g. 90 for H100/H200, 89 for RTX 40, 86 for RTX 30, 80 for A100, 75 for T4)`);
+    if (!t.cudaArchitectures)
+      missing.push(
+        `a valid --arch (got "${o.cudaArchitectures}"; e.g. 90 for H100/H200, 89 for RTX 40, 86 for RTX 30, 80 for A100, 75 for T4)`,
+      );
   } else if (cap) {
     t.cudaArchitectures = normalizeCudaArchitectures(cap);
   } else {
-    missing.push("a CUDA architecture to build for: nvidia-smi finds no NVIDIA GPU here; pass --arch (e.g. 90 for H100/H200, 89 for RTX 40, 86 for RTX 30, 80 for A100, 75 for T4)");
+    missing.push(
+      "a CUDA architecture to build for: nvidia-smi finds no NVIDIA GPU here; pass --arch (e.g. 90 for H100/H200, 89 for RTX 40, 86 for RTX 30, 80 for A100, 75 for T4)",
+    );
   }
   return { toolchain: t, missing };
 }
@@ -173,10 +215,17 @@ export interface GpuBuildStep {
 /** The environment node-llama-cpp's build reads: the architectures as a custom CMake option
  *  (NODE_LLAMA_CPP_CMAKE_OPTION_*), the CUDA compiler, Node's headers, and this Node first on the
  *  PATH so the `npm` it runs is the one beside it. */
-export function gpuBuildEnv(t: GpuBuildToolchain, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): Record<string, string> {
+export function gpuBuildEnv(
+  t: GpuBuildToolchain,
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined && !k.startsWith("NODE_LLAMA_CPP_CMAKE_OPTION_")) out[k] = v;
-  if (t.node) out.PATH = [path.dirname(t.node), t.nvcc ? path.dirname(t.nvcc) : undefined, env.PATH ?? env.Path].filter(Boolean).join(platform === "win32" ? ";" : ":");
+  if (t.node)
+    out.PATH = [path.dirname(t.node), t.nvcc ? path.dirname(t.nvcc) : undefined, env.PATH ?? env.Path]
+      .filter(Boolean)
+      .join(platform === "win32" ? ";" : ":");
   if (t.nvcc) out.CUDACXX = t.nvcc;
   if (t.nodeDir) out.npm_config_nodedir = t.nodeDir;
   if (t.cudaArchitectures) out.NODE_LLAMA_CPP_CMAKE_OPTION_CMAKE_CUDA_ARCHITECTURES = t.cudaArchitectures;
@@ -188,14 +237,30 @@ export function gpuBuildEnv(t: GpuBuildToolchain, env: NodeJS.ProcessEnv = proce
 }
 
 /** The commands, in order: unpack the bundled llama.cpp source (once), then build it for CUDA. */
-export function gpuBuildSteps(t: GpuBuildToolchain, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): GpuBuildStep[] {
+export function gpuBuildSteps(
+  t: GpuBuildToolchain,
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): GpuBuildStep[] {
   const node = t.node ?? "node";
   const cli = path.join(t.nodeLlamaCppDir, "dist", "cli", "cli.js");
   const buildEnv = gpuBuildEnv(t, env, platform);
   const steps: GpuBuildStep[] = [];
   if (!t.sourceCloned) {
-    steps.push({ label: "unpacking llama.cpp's source from node-llama-cpp's git bundle", command: node, args: [cli, "source", "download", "--skipBuild", "--noUsageExample"], env: buildEnv, cwd: t.nodeLlamaCppDir });
+    steps.push({
+      label: "unpacking llama.cpp's source from node-llama-cpp's git bundle",
+      command: node,
+      args: [cli, "source", "download", "--skipBuild", "--noUsageExample"],
+      env: buildEnv,
+      cwd: t.nodeLlamaCppDir,
+    });
   }
-  steps.push({ label: `building llama.cpp with CUDA ${t.cudaVersion ?? ""} for sm_${t.cudaArchitectures ?? "?"}`.replace("  ", " "), command: node, args: [cli, "source", "build", "--gpu", "cuda", "--noUsageExample"], env: buildEnv, cwd: t.nodeLlamaCppDir });
+  steps.push({
+    label: `building llama.cpp with CUDA ${t.cudaVersion ?? ""} for sm_${t.cudaArchitectures ?? "?"}`.replace("  ", " "),
+    command: node,
+    args: [cli, "source", "build", "--gpu", "cuda", "--noUsageExample"],
+    env: buildEnv,
+    cwd: t.nodeLlamaCppDir,
+  });
   return steps;
 }

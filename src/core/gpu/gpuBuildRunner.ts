@@ -57,17 +57,44 @@ function killTree(child: ChildProcess): void {
     spawn("taskkill", ["/pid", String(pid), "/T", "/F"], { windowsHide: true });
     return;
   }
-  try { process.kill(-pid, "SIGTERM"); } catch { /* already gone */ }
+  try {
+    process.kill(-pid, "SIGTERM");
+  } catch {
+    /* already gone */
+  }
   // cmake and ninja pass SIGTERM on to the compilers; whatever is left goes after 5 s.
-  setTimeout(() => { try { process.kill(-pid, "SIGKILL"); } catch { /* gone */ } }, 5000).unref();
+  setTimeout(() => {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      /* gone */
+    }
+  }, 5000).unref();
 }
 
-function runStep(step: GpuBuildStep, o: GpuBuildOptions, log: (line: string) => void, base: number, share: number): Promise<"done" | "cancelled"> {
+function runStep(
+  step: GpuBuildStep,
+  o: GpuBuildOptions,
+  log: (line: string) => void,
+  base: number,
+  share: number,
+): Promise<"done" | "cancelled"> {
   return new Promise((resolve, reject) => {
-    log(`$ ${[step.command, ...step.args].join(" ")}   (in ${step.cwd}; CMAKE_CUDA_ARCHITECTURES=${step.env.NODE_LLAMA_CPP_CMAKE_OPTION_CMAKE_CUDA_ARCHITECTURES ?? "-"}, CUDACXX=${step.env.CUDACXX ?? "-"})`);
-    const child = spawn(step.command, step.args, { cwd: step.cwd, env: step.env, stdio: ["ignore", "pipe", "pipe"], detached: process.platform !== "win32", windowsHide: true });
+    log(
+      `$ ${[step.command, ...step.args].join(" ")}   (in ${step.cwd}; CMAKE_CUDA_ARCHITECTURES=${step.env.NODE_LLAMA_CPP_CMAKE_OPTION_CMAKE_CUDA_ARCHITECTURES ?? "-"}, CUDACXX=${step.env.CUDACXX ?? "-"})`,
+    );
+    const child = spawn(step.command, step.args, {
+      cwd: step.cwd,
+      env: step.env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: process.platform !== "win32",
+      windowsHide: true,
+    });
     let cancelled = false;
-    const onAbort = () => { cancelled = true; killTree(child); };
+    const onAbort = () => {
+      cancelled = true;
+      killTree(child);
+    };
     o.signal?.addEventListener("abort", onAbort, { once: true });
     let pending = "";
     const onData = (chunk: Buffer) => {
@@ -102,7 +129,11 @@ function runStep(step: GpuBuildStep, o: GpuBuildOptions, log: (line: string) => 
  *  (seen on the GPU machine from the VSIX). A folder with a `cmake-js` that runs the package's own
  *  script with this Node, first on the build's PATH, serves both. Returns that folder, or undefined
  *  where cmake-js is not installed (the build then says so itself). */
-export async function writeCmakeJsShim(dir: string, t: Pick<GpuBuildToolchain, "node" | "nodeLlamaCppDir">, platform: NodeJS.Platform = process.platform): Promise<string | undefined> {
+export async function writeCmakeJsShim(
+  dir: string,
+  t: Pick<GpuBuildToolchain, "node" | "nodeLlamaCppDir">,
+  platform: NodeJS.Platform = process.platform,
+): Promise<string | undefined> {
   let pkgFile: string;
   try {
     pkgFile = createRequire(path.join(t.nodeLlamaCppDir, "package.json")).resolve("cmake-js/package.json");
@@ -110,7 +141,7 @@ export async function writeCmakeJsShim(dir: string, t: Pick<GpuBuildToolchain, "
     return undefined;
   }
   const pkg = JSON.parse(await fs.readFile(pkgFile, "utf8")) as { bin?: string | Record<string, string> };
-  const rel = typeof pkg.bin === "string" ? pkg.bin : pkg.bin?.["cmake-js"] ?? "bin/cmake-js";
+  const rel = typeof pkg.bin === "string" ? pkg.bin : (pkg.bin?.["cmake-js"] ?? "bin/cmake-js");
   const script = path.join(path.dirname(pkgFile), rel);
   const node = t.node ?? "node";
   await fs.mkdir(dir, { recursive: true });
@@ -132,11 +163,16 @@ export async function runGpuBuild(o: GpuBuildOptions): Promise<GpuBuildResult> {
   await fs.mkdir(path.dirname(target), { recursive: true });
   const logFile = path.join(root, "local-build", "build.log");
   const logStream = createWriteStream(logFile, { flags: "w" });
-  const log = (line: string) => { logStream.write(`${line}\n`); o.onLine?.(line); };
+  const log = (line: string) => {
+    logStream.write(`${line}\n`);
+    o.onLine?.(line);
+  };
   const folders = await BuildFolders.before(t.nodeLlamaCppDir, path.dirname(target));
   try {
     if (t.sourceFile && !t.sourceCloned) folders.placedBundle = await placeSourceBundle(t.sourceFile, folders.llamaDir, version, log);
-    log(`Building GPU support for ${t.gpuName ?? "this machine"}: CUDA ${t.cudaVersion ?? "?"}, sm_${t.cudaArchitectures}, node-llama-cpp ${version}; log ${logFile}`);
+    log(
+      `Building GPU support for ${t.gpuName ?? "this machine"}: CUDA ${t.cudaVersion ?? "?"}, sm_${t.cudaArchitectures}, node-llama-cpp ${version}; log ${logFile}`,
+    );
     if ((await runSteps(o, path.join(root, "local-build", "bin"), log)) === "cancelled") {
       await folders.cleanup(false);
       log("Cancelled: nothing was installed, and the build's folders were removed.");
@@ -152,7 +188,9 @@ export async function runGpuBuild(o: GpuBuildOptions): Promise<GpuBuildResult> {
     await folders.cleanup(true).catch(() => undefined);
     log(`Failed: ${(error as Error).message}`);
     const hint = `The whole log is in ${logFile}.`;
-    throw error instanceof GpuBuildError ? new GpuBuildError(error.message, [error.hint, hint].filter(Boolean).join(" ")) : new GpuBuildError(`The GPU build failed: ${(error as Error).message}`, hint);
+    throw error instanceof GpuBuildError
+      ? new GpuBuildError(error.message, [error.hint, hint].filter(Boolean).join(" "))
+      : new GpuBuildError(`The GPU build failed: ${(error as Error).message}`, hint);
   } finally {
     await new Promise<void>((resolve) => logStream.end(resolve));
   }
@@ -162,7 +200,10 @@ export async function runGpuBuild(o: GpuBuildOptions): Promise<GpuBuildResult> {
  *  stops ends the run. */
 async function runSteps(o: GpuBuildOptions, shimDir: string, log: (line: string) => void): Promise<"done" | "cancelled"> {
   const shims = await writeCmakeJsShim(shimDir, o.toolchain);
-  const steps = o.steps.map((step) => ({ ...step, env: { ...step.env, PATH: [shims, step.env.PATH].filter(Boolean).join(path.delimiter) } }));
+  const steps = o.steps.map((step) => ({
+    ...step,
+    env: { ...step.env, PATH: [shims, step.env.PATH].filter(Boolean).join(path.delimiter) },
+  }));
   for (const [i, step] of steps.entries()) {
     const share = o.steps.length === 1 ? 1 : i === 0 ? 0.05 : 0.95;
     const base = o.steps.length === 1 || i === 0 ? 0 : 0.05;

@@ -75,42 +75,67 @@ export function explainGpuFailure(backend: GpuBackend, exit: NativeExit, machine
   const failure = (reason: string, fix: string, deterministic = true): GpuFailure => ({ backend, deterministic, signature, reason, fix });
 
   if (/PTX was compiled with an unsupported toolchain/i.test(text)) {
-    return failure(`${driver ? `driver ${driver}` : "this NVIDIA driver"} cannot run this CUDA build${onCard} (its code for the card is PTX from a newer CUDA than the driver supports)`,
-      `update the NVIDIA driver to R590+ (CUDA 13.1), or ${BUILD_HINT}, or use the Vulkan pack`);
+    return failure(
+      `${driver ? `driver ${driver}` : "this NVIDIA driver"} cannot run this CUDA build${onCard} (its code for the card is PTX from a newer CUDA than the driver supports)`,
+      `update the NVIDIA driver to R590+ (CUDA 13.1), or ${BUILD_HINT}, or use the Vulkan pack`,
+    );
   }
   if (/no kernel image is available/i.test(text)) {
     return failure(`this CUDA build has no code for this card${card ? ` (${card})` : ""}`, `${BUILD_HINT}, or use the Vulkan pack`);
   }
   if (/driver version is insufficient|CUDA driver is a stub|forward compatibility was attempted/i.test(text)) {
-    return failure(`${driver ? `driver ${driver}` : "the NVIDIA driver"} is too old for this CUDA build`, `update the NVIDIA driver, or ${BUILD_HINT}, or use the Vulkan pack`);
+    return failure(
+      `${driver ? `driver ${driver}` : "the NVIDIA driver"} is too old for this CUDA build`,
+      `update the NVIDIA driver, or ${BUILD_HINT}, or use the Vulkan pack`,
+    );
   }
   if (/out of memory/i.test(text)) {
     // The test model is tiny: the card is full of something else. Not a property of the binary.
-    return failure(`the GPU ran out of memory${errorLine ? ` (${errorLine})` : ""}`, "close what uses the GPU's memory, then reload the model", false);
+    return failure(
+      `the GPU ran out of memory${errorLine ? ` (${errorLine})` : ""}`,
+      "close what uses the GPU's memory, then reload the model",
+      false,
+    );
   }
   if (/lib(cudart|cublas|cublasLt)\.so[.\d]*|cudart64_|cublas64_/i.test(text)) {
     const lib = /lib(?:cudart|cublasLt|cublas)\.so[.\d]*|cu(?:dart|blas)64_\d+\.dll/i.exec(text)?.[0];
-    return failure(`the CUDA runtime is not installed${lib ? ` (${lib} not found)` : ""}: the CUDA pack contains no CUDA runtime`,
-      "install the CUDA runtime (CUDA Toolkit 13, or 12 for the CUDA 12 pack) from NVIDIA, or use the Vulkan pack, which needs only the GPU driver");
+    return failure(
+      `the CUDA runtime is not installed${lib ? ` (${lib} not found)` : ""}: the CUDA pack contains no CUDA runtime`,
+      "install the CUDA runtime (CUDA Toolkit 13, or 12 for the CUDA 12 pack) from NVIDIA, or use the Vulkan pack, which needs only the GPU driver",
+    );
   }
   if (/libcuda\.so|nvcuda\.dll/i.test(text)) {
-    return failure("no NVIDIA driver was found (libcuda is missing)", "install the NVIDIA driver, or use the Vulkan pack with another GPU's driver");
+    return failure(
+      "no NVIDIA driver was found (libcuda is missing)",
+      "install the NVIDIA driver, or use the Vulkan pack with another GPU's driver",
+    );
   }
   if (backend === "vulkan" && /libvulkan|vulkan-1\.dll|Vulkan/i.test(text) && !crashed) {
-    return failure("no usable Vulkan driver was found (the Vulkan loader libvulkan.so.1 and a GPU's Vulkan driver are needed)",
-      "install the Vulkan loader and your GPU's Vulkan driver (Debian/Ubuntu: `apt install libvulkan1 mesa-vulkan-drivers`; NVIDIA's driver includes its own)");
+    return failure(
+      "no usable Vulkan driver was found (the Vulkan loader libvulkan.so.1 and a GPU's Vulkan driver are needed)",
+      "install the Vulkan loader and your GPU's Vulkan driver (Debian/Ubuntu: `apt install libvulkan1 mesa-vulkan-drivers`; NVIDIA's driver includes its own)",
+    );
   }
   if (crashed) {
-    return failure(`the ${label} backend crashed the process (${exit.signal}${errorLine ? `: ${errorLine}` : ""})`,
-      `update the GPU driver, or ${backend === "cuda" ? `${BUILD_HINT}, or ` : ""}set mixtral.backend to another backend`, errorLine !== undefined);
+    return failure(
+      `the ${label} backend crashed the process (${exit.signal}${errorLine ? `: ${errorLine}` : ""})`,
+      `update the GPU driver, or ${backend === "cuda" ? `${BUILD_HINT}, or ` : ""}set mixtral.backend to another backend`,
+      errorLine !== undefined,
+    );
   }
   if (exit.signal !== null || exit.error === undefined) {
     // Killed from outside (SIGKILL from the OOM killer, a timeout): not a property of the binary.
-    return failure(`the ${label} test process ended unexpectedly (${exit.signal ?? `exit code ${exit.exitCode}`})`, "reload the model to test it again", false);
+    return failure(
+      `the ${label} test process ended unexpectedly (${exit.signal ?? `exit code ${exit.exitCode}`})`,
+      "reload the model to test it again",
+      false,
+    );
   }
   const first = exit.error.split("\n")[0];
-  return failure(`the ${label} backend could not start (${first})`,
-    backend === "cuda" ? "install the NVIDIA driver and CUDA runtime, or use the Vulkan pack" : "install or update the GPU driver");
+  return failure(
+    `the ${label} backend could not start (${first})`,
+    backend === "cuda" ? "install the NVIDIA driver and CUDA runtime, or use the Vulkan pack" : "install or update the GPU driver",
+  );
 }
 
 const FALLBACK = " was not used: ";

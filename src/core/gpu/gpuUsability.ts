@@ -32,7 +32,9 @@ const BACKEND_OF_PACK = /-(cuda|vulkan|metal)(?:-ext)?$/;
 
 function gpuBackendsIn(folder: string): GpuBackend[] {
   try {
-    return readdirSync(folder).map((n) => BACKEND_OF_PACK.exec(n)?.[1] as GpuBackend | undefined).filter((b): b is GpuBackend => !!b);
+    return readdirSync(folder)
+      .map((n) => BACKEND_OF_PACK.exec(n)?.[1] as GpuBackend | undefined)
+      .filter((b): b is GpuBackend => !!b);
   } catch {
     return [];
   }
@@ -41,7 +43,10 @@ function gpuBackendsIn(folder: string): GpuBackend[] {
 /** What is on disk: GPU binaries in the packs folder (downloaded or built here) and in the
  *  extension's own node_modules/@node-llama-cpp (a development checkout has them all), and the
  *  latest decode-test result per backend. */
-export function readGpuEvidence(packsRoot: string | undefined, extensionPackagesDir: string | undefined): Pick<GpuEvidence, "binaries" | "probes"> {
+export function readGpuEvidence(
+  packsRoot: string | undefined,
+  extensionPackagesDir: string | undefined,
+): Pick<GpuEvidence, "binaries" | "probes"> {
   const found = new Set<GpuBackend>([
     ...(packsRoot ? gpuBackendsIn(path.dirname(gpuPackDir(packsRoot, "x"))) : []),
     ...(packsRoot ? gpuBackendsIn(path.dirname(gpuLocalBuildDir(packsRoot, "x"))) : []),
@@ -81,12 +86,16 @@ export function gpuForFit(card: GpuInfo | undefined, e: GpuEvidence): { gpu?: Gp
   const usable = fitting.filter((b) => e.probes[b] !== false);
   if (usable.length > 0) return { gpu: card };
   return fitting.length === 0
-    ? { why: `no GPU binaries for this card are installed (the extension ships CPU binaries only): enable GPU acceleration${card.backend === "cuda" ? " or build GPU support for this machine" : " (the Vulkan pack)"}` }
+    ? {
+        why: `no GPU binaries for this card are installed (the extension ships CPU binaries only): enable GPU acceleration${card.backend === "cuda" ? " or build GPU support for this machine" : " (the Vulkan pack)"}`,
+      }
     : { why: `the GPU binaries here failed their decode test (${fitting.join(", ")})` };
 }
 
 /** `machine` with its GPU dropped when no GPU backend can use it (the reason goes into gpuSource). */
 export function planningMachine<T extends { gpu?: GpuInfo; gpuSource: string }>(machine: T, e: GpuEvidence): T {
   const { gpu, why } = gpuForFit(machine.gpu, e);
-  return !gpu && machine.gpu ? { ...machine, gpu: undefined, gpuSource: `${machine.gpu.name} found (${machine.gpuSource}), but ${why}: planning for RAM only` } : machine;
+  return !gpu && machine.gpu
+    ? { ...machine, gpu: undefined, gpuSource: `${machine.gpu.name} found (${machine.gpuSource}), but ${why}: planning for RAM only` }
+    : machine;
 }

@@ -37,11 +37,16 @@ export function llamaSourcePath(dataDir: string, version: string): string {
 export async function fetchLlamaSource(o: LlamaSourceOptions): Promise<LlamaSourceResult> {
   const source = o.manifest?.source;
   if (!source) {
-    throw new GpuBuildError("This installation does not say which llama.cpp source to build (its GPU pack list has no source entry).",
-      "Pass --source with the tarball of `npm pack node-llama-cpp@<this version>`, or reinstall the extension.");
+    throw new GpuBuildError(
+      "This installation does not say which llama.cpp source to build (its GPU pack list has no source entry).",
+      "Pass --source with the tarball of `npm pack node-llama-cpp@<this version>`, or reinstall the extension.",
+    );
   }
   const target = llamaSourcePath(o.dataDir, source.version);
-  const kept = await fs.stat(target).then(() => true, () => false);
+  const kept = await fs.stat(target).then(
+    () => true,
+    () => false,
+  );
   if (kept) {
     const integrity = await sha512Integrity(target, o.signal);
     if (integrity === undefined) return { status: "cancelled" };
@@ -68,7 +73,12 @@ export async function fetchLlamaSource(o: LlamaSourceOptions): Promise<LlamaSour
 /** Puts the llama.cpp git bundle from --source where node-llama-cpp looks for it; returns whether
  *  it placed one (removed again after the build). A tarball must be node-llama-cpp's own, of the
  *  same version: another version's llama.cpp does not match this node-llama-cpp's addon. */
-export async function placeSourceBundle(sourceFile: string, llamaDir: string, version: string, log: (line: string) => void): Promise<boolean> {
+export async function placeSourceBundle(
+  sourceFile: string,
+  llamaDir: string,
+  version: string,
+  log: (line: string) => void,
+): Promise<boolean> {
   const target = path.join(llamaDir, "gitRelease.bundle");
   if (existsSync(target)) return false;
   const temp = `${target}.${process.pid}.tmp`;
@@ -77,11 +87,27 @@ export async function placeSourceBundle(sourceFile: string, llamaDir: string, ve
   } else {
     let pkg: { name?: string; version?: string } = {};
     const chunks: Buffer[] = [];
-    await tar.t({ file: sourceFile, filter: (p) => p === "package/package.json", onReadEntry: (e) => { e.on("data", (c: Buffer) => chunks.push(c)); } })
-      .catch((error: unknown) => { throw new GpuBuildError(`${sourceFile} is not a readable npm tarball: ${(error as Error).message}`); });
-    try { pkg = JSON.parse(Buffer.concat(chunks).toString("utf8")) as typeof pkg; } catch { /* checked below */ }
+    await tar
+      .t({
+        file: sourceFile,
+        filter: (p) => p === "package/package.json",
+        onReadEntry: (e) => {
+          e.on("data", (c: Buffer) => chunks.push(c));
+        },
+      })
+      .catch((error: unknown) => {
+        throw new GpuBuildError(`${sourceFile} is not a readable npm tarball: ${(error as Error).message}`);
+      });
+    try {
+      pkg = JSON.parse(Buffer.concat(chunks).toString("utf8")) as typeof pkg;
+    } catch {
+      /* checked below */
+    }
     if (pkg.name !== "node-llama-cpp" || pkg.version !== version) {
-      throw new GpuBuildError(`${sourceFile} holds ${pkg.name ?? "no package"}${pkg.version ? `@${pkg.version}` : ""}, not node-llama-cpp@${version}.`, `Make it with \`npm pack node-llama-cpp@${version}\`.`);
+      throw new GpuBuildError(
+        `${sourceFile} holds ${pkg.name ?? "no package"}${pkg.version ? `@${pkg.version}` : ""}, not node-llama-cpp@${version}.`,
+        `Make it with \`npm pack node-llama-cpp@${version}\`.`,
+      );
     }
     const dir = `${temp}.d`;
     await fs.mkdir(dir, { recursive: true });

@@ -27,8 +27,12 @@ export class BuildFolders {
     const llamaDir = path.join(nodeLlamaCppDir, "llama");
     const localBuilds = path.join(llamaDir, "localBuilds");
     return new BuildFolders(
-      llamaDir, localBuilds, path.join(installParent, `.build-${process.pid}-${Date.now()}`),
-      existsSync(localBuilds), new Set(await fs.readdir(localBuilds).catch(() => [] as string[])), existsSync(path.join(llamaDir, "llama.cpp")),
+      llamaDir,
+      localBuilds,
+      path.join(installParent, `.build-${process.pid}-${Date.now()}`),
+      existsSync(localBuilds),
+      new Set(await fs.readdir(localBuilds).catch(() => [] as string[])),
+      existsSync(path.join(llamaDir, "llama.cpp")),
     );
   }
 
@@ -72,9 +76,21 @@ export async function installLocalBuild(folders: BuildFolders, i: InstallTarget)
   // dereference: a library symlink (libggml.so → libggml.so.0) would otherwise point back into
   // the build folder, which is removed below.
   await fs.cp(built, path.join(temp, "bins", i.name), { recursive: true, dereference: true });
-  await fs.writeFile(path.join(temp, LOCAL_BUILD_INFO_FILE), JSON.stringify({
-    builtAt: new Date().toISOString(), cudaArchitectures: t.cudaArchitectures, cudaVersion: t.cudaVersion, gpuName: t.gpuName, nodeLlamaCppVersion: i.version, buildFolder: folderName,
-  }, null, 2));
+  await fs.writeFile(
+    path.join(temp, LOCAL_BUILD_INFO_FILE),
+    JSON.stringify(
+      {
+        builtAt: new Date().toISOString(),
+        cudaArchitectures: t.cudaArchitectures,
+        cudaVersion: t.cudaVersion,
+        gpuName: t.gpuName,
+        nodeLlamaCppVersion: i.version,
+        buildFolder: folderName,
+      },
+      null,
+      2,
+    ),
+  );
   // Replace an older build only once the new one is complete.
   const old = `${temp}.old`;
   if (existsSync(i.target)) await fs.rename(i.target, old);
@@ -87,11 +103,21 @@ export async function installLocalBuild(folders: BuildFolders, i: InstallTarget)
 /** The package node-llama-cpp imports as @node-llama-cpp/<name>: its getBinsDir() names our bins. */
 function packageFiles(name: string, version: string): Record<string, string> {
   return {
-    "package.json": JSON.stringify({ name: `@node-llama-cpp/${name}`, version, type: "module", description: "GPU support built on this machine by Mixtral Local", exports: { ".": "./dist/index.js" } }, null, 2),
+    "package.json": JSON.stringify(
+      {
+        name: `@node-llama-cpp/${name}`,
+        version,
+        type: "module",
+        description: "GPU support built on this machine by Mixtral Local",
+        exports: { ".": "./dist/index.js" },
+      },
+      null,
+      2,
+    ),
     "dist/index.js": [
       'import path from "node:path";',
       'import { fileURLToPath } from "node:url";',
-      "const binsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), \"..\", \"bins\");",
+      'const binsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "bins");',
       `export function getBinsDir() { return { binsDir, packageVersion: ${JSON.stringify(version)} }; }`,
       "",
     ].join("\n"),

@@ -28,7 +28,19 @@ export interface GpuPackInstallOptions {
   signal?: AbortSignal;
   onProgress?: (p: GpuPackProgress) => void;
   /** Passed to the downloader (timeouts, retries; tests inject freeSpace). */
-  download?: Partial<Pick<DownloadOptions, "connectTimeoutMs" | "stallTimeoutMs" | "stallMinBytes" | "maxRetries" | "retryBaseDelayMs" | "maxRetryDelayMs" | "freeSpace" | "lockStaleMs">>;
+  download?: Partial<
+    Pick<
+      DownloadOptions,
+      | "connectTimeoutMs"
+      | "stallTimeoutMs"
+      | "stallMinBytes"
+      | "maxRetries"
+      | "retryBaseDelayMs"
+      | "maxRetryDelayMs"
+      | "freeSpace"
+      | "lockStaleMs"
+    >
+  >;
 }
 
 export type GpuPackInstallResult =
@@ -43,7 +55,8 @@ export interface InstalledGpuPack {
 
 const DOWNLOAD_HINTS = {
   disk: "Free some space in the extension's storage and run Mixtral: Enable GPU Acceleration… again.",
-  source: "Check the network (or mixtral.gpu.packMirror), or install offline: run `npm pack` for the package on a connected machine and use Mixtral: Install GPU Pack from File….",
+  source:
+    "Check the network (or mixtral.gpu.packMirror), or install offline: run `npm pack` for the package on a connected machine and use Mixtral: Install GPU Pack from File….",
   write: "The extension's global storage folder is not writable; check its permissions.",
 };
 
@@ -53,7 +66,10 @@ export async function installGpuPack(o: GpuPackInstallOptions): Promise<GpuPackI
   await fs.mkdir(root, { recursive: true });
   const lock = await DownloadLock.acquire(path.join(root, `${o.pack.name}.install.lock`), { staleMs: o.download?.lockStaleMs });
   if (isLockOwner(lock)) {
-    throw new GpuPackError(`The ${o.pack.name} GPU pack is already being installed by another window or process (pid ${lock.pid} on ${lock.host}).`, "Wait for that install to finish; the engine uses the pack once it is in place.");
+    throw new GpuPackError(
+      `The ${o.pack.name} GPU pack is already being installed by another window or process (pid ${lock.pid} on ${lock.host}).`,
+      "Wait for that install to finish; the engine uses the pack once it is in place.",
+    );
   }
   try {
     let tarball: string;
@@ -77,7 +93,8 @@ export async function installGpuPack(o: GpuPackInstallOptions): Promise<GpuPackI
       downloaded = true;
       // A tarball already at the final download path (an install cut between download and unpack)
       // was verified before its rename; it is checked again because it is about to be trusted.
-      if (!r.verifiedIntegrity && !(await verifyTarball(tarball, o.pack, o.signal))) return { status: "cancelled", downloadedBytes: r.sizeBytes, totalBytes: r.sizeBytes };
+      if (!r.verifiedIntegrity && !(await verifyTarball(tarball, o.pack, o.signal)))
+        return { status: "cancelled", downloadedBytes: r.sizeBytes, totalBytes: r.sizeBytes };
     }
     if (o.signal?.aborted) return { status: "cancelled", downloadedBytes: o.pack.size, totalBytes: o.pack.size };
     const dir = await unpackIntoPlace(root, o, tarball);
@@ -96,7 +113,10 @@ export async function verifyTarball(file: string, pack: GpuPackEntry, signal?: A
   try {
     size = (await fs.stat(file)).size;
   } catch (err) {
-    throw new GpuPackError(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`, `Pick the tarball made with \`npm pack @node-llama-cpp/${pack.name}@${pack.version}\`.`);
+    throw new GpuPackError(
+      `Cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`,
+      `Pick the tarball made with \`npm pack @node-llama-cpp/${pack.name}@${pack.version}\`.`,
+    );
   }
   const integrity = size === pack.size ? await sha512Integrity(file, signal) : undefined;
   if (integrity === pack.integrity) return true;
@@ -120,30 +140,54 @@ async function unpackIntoPlace(root: string, o: GpuPackInstallOptions, tarball: 
   await removeLeftovers(parent, pack.name);
   const free = await (o.download?.freeSpace ?? defaultFreeSpace)(parent);
   if (free < pack.unpackedSize) {
-    throw new GpuPackError(`Not enough disk space to unpack the ${pack.name} GPU pack: it needs ${mb(pack.unpackedSize)}, ${mb(free)} are free in ${parent}. Nothing was installed.`, DOWNLOAD_HINTS.disk);
+    throw new GpuPackError(
+      `Not enough disk space to unpack the ${pack.name} GPU pack: it needs ${mb(pack.unpackedSize)}, ${mb(free)} are free in ${parent}. Nothing was installed.`,
+      DOWNLOAD_HINTS.disk,
+    );
   }
   const tmp = await fs.mkdtemp(path.join(parent, `.${pack.name}.unpacking-`));
   try {
     let done = 0;
     try {
       // npm tarballs hold one folder, package/; tar refuses absolute paths and "..".
-      await tar.x({ file: tarball, cwd: tmp, strip: 1, onReadEntry: (e) => { done += e.size ?? 0; o.onProgress?.({ phase: "unpacking", bytes: done, totalBytes: pack.unpackedSize }); } });
+      await tar.x({
+        file: tarball,
+        cwd: tmp,
+        strip: 1,
+        onReadEntry: (e) => {
+          done += e.size ?? 0;
+          o.onProgress?.({ phase: "unpacking", bytes: done, totalBytes: pack.unpackedSize });
+        },
+      });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === "ENOSPC") throw new GpuPackError(`The disk filled up while unpacking the ${pack.name} GPU pack into ${parent}. Nothing was installed.`, DOWNLOAD_HINTS.disk);
-      throw new GpuPackError(`Unpacking the ${pack.name} GPU pack failed: ${err instanceof Error ? err.message : String(err)}. Nothing was installed.`, "Run the install again.");
+      if (code === "ENOSPC")
+        throw new GpuPackError(
+          `The disk filled up while unpacking the ${pack.name} GPU pack into ${parent}. Nothing was installed.`,
+          DOWNLOAD_HINTS.disk,
+        );
+      throw new GpuPackError(
+        `Unpacking the ${pack.name} GPU pack failed: ${err instanceof Error ? err.message : String(err)}. Nothing was installed.`,
+        "Run the install again.",
+      );
     }
     if (o.signal?.aborted) return undefined;
     const held = await readPackageJson(tmp);
     if (held?.name !== `@node-llama-cpp/${pack.name}` || held.version !== pack.version) {
-      throw new GpuPackError(`The ${pack.name} GPU pack holds ${held ? `${held.name}@${held.version}` : "no package.json"}, not @node-llama-cpp/${pack.name}@${pack.version}. Nothing was installed.`, "The pack does not match this extension's node-llama-cpp; reinstall the extension or install the pack of its version.");
+      throw new GpuPackError(
+        `The ${pack.name} GPU pack holds ${held ? `${held.name}@${held.version}` : "no package.json"}, not @node-llama-cpp/${pack.name}@${pack.version}. Nothing was installed.`,
+        "The pack does not match this extension's node-llama-cpp; reinstall the extension or install the pack of its version.",
+      );
     }
     // Replacing an installed pack: move it aside first (rename is atomic, delete is not).
     const old = `${tmp}.old`;
-    const hadOld = await fs.rename(final, old).then(() => true, (err: NodeJS.ErrnoException) => {
-      if (err.code === "ENOENT") return false;
-      throw err;
-    });
+    const hadOld = await fs.rename(final, old).then(
+      () => true,
+      (err: NodeJS.ErrnoException) => {
+        if (err.code === "ENOENT") return false;
+        throw err;
+      },
+    );
     await fs.rename(tmp, final);
     if (hadOld) await fs.rm(old, { recursive: true, force: true });
     return final;
@@ -176,14 +220,19 @@ async function listPackages(dirOf: (name: string) => string, version: string): P
  *  what was removed (local builds as "local build <name>"). */
 export async function removeGpuPacks(dataDir: string, nodeLlamaCppVersion: string, name?: string): Promise<string[]> {
   const target = name ? gpuPackDir(gpuPacksRoot(dataDir, nodeLlamaCppVersion), name) : path.join(dataDir, "gpu-packs");
-  const removed = name ? [name] : [
-    ...(await listInstalledGpuPacks(dataDir, nodeLlamaCppVersion)).map((p) => p.name),
-    ...(await listLocalGpuBuilds(dataDir, nodeLlamaCppVersion)).map((p) => `local build ${p.name}`),
-  ];
+  const removed = name
+    ? [name]
+    : [
+        ...(await listInstalledGpuPacks(dataDir, nodeLlamaCppVersion)).map((p) => p.name),
+        ...(await listLocalGpuBuilds(dataDir, nodeLlamaCppVersion)).map((p) => `local build ${p.name}`),
+      ];
   try {
     await fs.rm(target, { recursive: true, force: true, maxRetries: 3 });
   } catch (err) {
-    throw new GpuPackError(`Cannot remove ${target}: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`, "The engine may still be using the pack (Windows keeps loaded libraries locked): close VS Code windows that use it, then remove it again.");
+    throw new GpuPackError(
+      `Cannot remove ${target}: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`,
+      "The engine may still be using the pack (Windows keeps loaded libraries locked): close VS Code windows that use it, then remove it again.",
+    );
   }
   return removed;
 }
@@ -195,7 +244,10 @@ export async function removeOtherGpuPackVersions(dataDir: string, nodeLlamaCppVe
   const versions = await fs.readdir(base).catch(() => [] as string[]);
   const removed: string[] = [];
   for (const v of versions.filter((x) => x !== nodeLlamaCppVersion)) {
-    const ok = await fs.rm(path.join(base, v), { recursive: true, force: true }).then(() => true, () => false);
+    const ok = await fs.rm(path.join(base, v), { recursive: true, force: true }).then(
+      () => true,
+      () => false,
+    );
     if (ok) removed.push(v);
   }
   return removed;
@@ -220,7 +272,13 @@ async function readPackageJson(dir: string): Promise<{ name: string; version: st
 async function readTarballPackage(file: string): Promise<{ name: string; version: string } | undefined> {
   const chunks: Buffer[] = [];
   try {
-    await tar.t({ file, filter: (p) => p === "package/package.json", onReadEntry: (e) => { e.on("data", (c: Buffer) => chunks.push(c)); } });
+    await tar.t({
+      file,
+      filter: (p) => p === "package/package.json",
+      onReadEntry: (e) => {
+        e.on("data", (c: Buffer) => chunks.push(c));
+      },
+    });
     const pkg = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { name?: unknown; version?: unknown };
     return { name: String(pkg.name), version: String(pkg.version) };
   } catch {

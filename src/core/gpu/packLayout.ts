@@ -18,7 +18,11 @@ export const PROBE_CACHE_FILE = "probe-results.json";
 
 /** node-llama-cpp's binary package name (@node-llama-cpp/<name>) for a backend on a platform, e.g.
  *  "linux-x64-cuda"; `false`: the CPU one ("linux-x64"). */
-export function packNameFor(gpu: "cuda" | "vulkan" | "metal" | false, platform: NodeJS.Platform = process.platform, arch: string = process.arch): string {
+export function packNameFor(
+  gpu: "cuda" | "vulkan" | "metal" | false,
+  platform: NodeJS.Platform = process.platform,
+  arch: string = process.arch,
+): string {
   const os = platform === "win32" ? "win" : platform === "darwin" ? "mac" : platform;
   return `${os}-${arch}${gpu === false ? "" : `-${gpu}`}`;
 }

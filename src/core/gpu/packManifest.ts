@@ -67,7 +67,8 @@ export function parseGpuPackManifest(raw: unknown): GpuPackManifest {
     if (!isObject(p)) return bad(`packs[${i}]`);
     const { name, version, backend, tarball, size, unpackedSize, integrity } = p;
     if (typeof name !== "string" || !PACK_NAME.test(name)) bad(`packs[${i}].name`);
-    if (version !== m.nodeLlamaCppVersion) bad(`packs[${i}].version ${String(version)} is not node-llama-cpp's ${String(m.nodeLlamaCppVersion)}`);
+    if (version !== m.nodeLlamaCppVersion)
+      bad(`packs[${i}].version ${String(version)} is not node-llama-cpp's ${String(m.nodeLlamaCppVersion)}`);
     if (!GPU_PACK_BACKENDS.includes(backend as GpuPackBackend)) bad(`packs[${i}].backend`);
     if (typeof tarball !== "string" || !/^https?:\/\//.test(tarball)) bad(`packs[${i}].tarball`);
     if (!isSize(size) || !isSize(unpackedSize)) bad(`packs[${i}].size`);
@@ -78,7 +79,8 @@ export function parseGpuPackManifest(raw: unknown): GpuPackManifest {
   if (m.source !== undefined) {
     const src = m.source;
     if (!isObject(src) || src.name !== "node-llama-cpp") return bad("source");
-    if (src.version !== m.nodeLlamaCppVersion) bad(`source.version ${String(src.version)} is not node-llama-cpp's ${String(m.nodeLlamaCppVersion)}`);
+    if (src.version !== m.nodeLlamaCppVersion)
+      bad(`source.version ${String(src.version)} is not node-llama-cpp's ${String(m.nodeLlamaCppVersion)}`);
     if (typeof src.tarball !== "string" || !/^https?:\/\//.test(src.tarball)) bad("source.tarball");
     if (typeof src.integrity !== "string" || !SRI_SHA512.test(src.integrity)) bad("source.integrity");
     source = { name: "node-llama-cpp", version: src.version as string, tarball: src.tarball as string, integrity: src.integrity as string };
@@ -123,7 +125,9 @@ export function gpuPackForBackend(manifest: GpuPackManifest | undefined, backend
   if (pack) return pack;
   const have = manifest?.packs.map((p) => p.backend) ?? [];
   throw new GpuPackError(
-    have.length ? `There is no ${backend} GPU pack for this platform; there are: ${have.join(", ")}.` : `node-llama-cpp publishes no GPU packs for this platform (${manifest?.target ?? `${process.platform}-${process.arch}`}).`,
+    have.length
+      ? `There is no ${backend} GPU pack for this platform; there are: ${have.join(", ")}.`
+      : `node-llama-cpp publishes no GPU packs for this platform (${manifest?.target ?? `${process.platform}-${process.arch}`}).`,
     have.length ? `Pick one of ${have.join(", ")}.` : "The CPU build (or Metal on Apple silicon) is the only one here.",
   );
 }
@@ -137,9 +141,16 @@ export function gpuPackUrl(pack: Pick<GpuPackEntry, "tarball">, mirror?: string)
   try {
     base = new URL(mirror.endsWith("/") ? mirror : `${mirror}/`);
   } catch {
-    throw new GpuPackError(`The GPU pack mirror "${mirror}" is not a URL.`, "Set mixtral.gpu.packMirror to an http(s) URL of an npm registry mirror, or clear it to use registry.npmjs.org.");
+    throw new GpuPackError(
+      `The GPU pack mirror "${mirror}" is not a URL.`,
+      "Set mixtral.gpu.packMirror to an http(s) URL of an npm registry mirror, or clear it to use registry.npmjs.org.",
+    );
   }
-  if (base.protocol !== "https:" && base.protocol !== "http:") throw new GpuPackError(`The GPU pack mirror "${mirror}" is not an http(s) URL.`, "Set mixtral.gpu.packMirror to an http(s) URL, or clear it.");
+  if (base.protocol !== "https:" && base.protocol !== "http:")
+    throw new GpuPackError(
+      `The GPU pack mirror "${mirror}" is not an http(s) URL.`,
+      "Set mixtral.gpu.packMirror to an http(s) URL, or clear it.",
+    );
   return new URL(new URL(pack.tarball).pathname.replace(/^\//, ""), base).toString();
 }
 

@@ -33,7 +33,14 @@ export async function gpuPackStatus(dataDir: string, manifest: GpuPackManifest |
   const available = [...fitting, ...manifest.packs.filter((p) => !fitting.includes(p))];
   const present = new Set([...installed, ...localBuilds].map((p) => p.name));
   const offer = fitting.some((p) => present.has(p.name)) ? undefined : fitting[0];
-  return { root: gpuPacksRoot(dataDir, manifest.nodeLlamaCppVersion), nodeLlamaCppVersion: manifest.nodeLlamaCppVersion, installed, localBuilds, available, offer };
+  return {
+    root: gpuPacksRoot(dataDir, manifest.nodeLlamaCppVersion),
+    nodeLlamaCppVersion: manifest.nodeLlamaCppVersion,
+    installed,
+    localBuilds,
+    available,
+    offer,
+  };
 }
 
 /** The doctor's "GPU packs" section; `installHow` names the way to install here (command or CLI). */
@@ -41,12 +48,16 @@ export function renderGpuPackMarkdown(s: GpuPackStatus, installHow: string): str
   const lines = ["", "## GPU packs", ""];
   if (!s.nodeLlamaCppVersion) return [...lines, "- This build pins no GPU packs (no dist/gpu-packs.json).", ""].join("\n");
   lines.push(`- Folder: ${s.root}`);
-  if (!s.available.length) lines.push("- node-llama-cpp publishes no GPU packs for this platform: the CPU (or Metal) build in the extension is the one.");
+  if (!s.available.length)
+    lines.push("- node-llama-cpp publishes no GPU packs for this platform: the CPU (or Metal) build in the extension is the one.");
   for (const p of s.available) {
     const installed = s.installed.some((i) => i.name === p.name);
     lines.push(`- ${installed ? "**installed**" : "available"}: @node-llama-cpp/${p.name}@${p.version} (${describeGpuPack(p)})`);
   }
   for (const b of s.localBuilds) lines.push(`- **local build** (made on this machine, used before a pack of its name): ${b.dir}`);
-  if (s.offer) lines.push(`- This machine has ${s.offer.backend === "vulkan" ? "an AMD GPU" : "an NVIDIA GPU"} and no GPU pack: ${installHow} (${describeGpuPack(s.offer)}).`);
+  if (s.offer)
+    lines.push(
+      `- This machine has ${s.offer.backend === "vulkan" ? "an AMD GPU" : "an NVIDIA GPU"} and no GPU pack: ${installHow} (${describeGpuPack(s.offer)}).`,
+    );
   return [...lines, ""].join("\n");
 }

@@ -22,11 +22,7 @@ const MAX_DEPTH = 8;
 
 /** Any JSON value. */
 export const ANY_JSON: GrammarSchema = {
-  oneOf: [
-    { type: ["string", "number", "boolean", "null"] },
-    { type: "object", additionalProperties: true },
-    { type: "array" },
-  ],
+  oneOf: [{ type: ["string", "number", "boolean", "null"] }, { type: "object", additionalProperties: true }, { type: "array" }],
 };
 
 /** The grammar subset of `schema`; `defs` are the schema's own `$defs`/`definitions`. */
@@ -56,7 +52,8 @@ function convert(schema: unknown, depth: number): GrammarSchema {
   const alternatives = Array.isArray(schema.oneOf) ? schema.oneOf : Array.isArray(schema.anyOf) ? schema.anyOf : undefined;
   if (alternatives && alternatives.length > 0) return { oneOf: alternatives.map((a) => convert(a, depth + 1)), ...description };
   // allOf: its first part (usually the only one); the rest cannot be intersected by the grammar.
-  if (Array.isArray(schema.allOf) && schema.allOf.length > 0 && !schema.type && !schema.properties) return convert(schema.allOf[0], depth + 1);
+  if (Array.isArray(schema.allOf) && schema.allOf.length > 0 && !schema.type && !schema.properties)
+    return convert(schema.allOf[0], depth + 1);
 
   const types = (Array.isArray(schema.type) ? schema.type : [schema.type]).filter((t): t is string => typeof t === "string");
   const implied = types.length > 0 ? types : schema.properties ? ["object"] : schema.items ? ["array"] : [];

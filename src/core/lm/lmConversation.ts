@@ -36,7 +36,10 @@ export function toChatConversation(messages: readonly LmMessage[]): LmConversati
   const system: string[] = [];
   const history: LmChatMessage[] = [];
   for (const m of messages) {
-    const text = m.parts.map((p) => partText(p, toolNames)).filter((t) => t.trim() !== "").join("\n\n");
+    const text = m.parts
+      .map((p) => partText(p, toolNames))
+      .filter((t) => t.trim() !== "")
+      .join("\n\n");
     if (text.trim() === "") continue;
     if (m.role === "system") {
       system.push(text.trim());
@@ -58,7 +61,10 @@ export function toChatConversation(messages: readonly LmMessage[]): LmConversati
 /** Adds a message's text, tool calls and results to its turn's native parts. */
 function addNativeParts(message: LmChatMessage, parts: readonly LmPart[]): void {
   const native = (message.native ??= { text: "", toolCalls: [], toolResults: [] });
-  const text = parts.map((p) => (p.type === "text" ? p.text : "")).filter((t) => t.trim() !== "").join("\n\n");
+  const text = parts
+    .map((p) => (p.type === "text" ? p.text : ""))
+    .filter((t) => t.trim() !== "")
+    .join("\n\n");
   if (text) native.text = native.text ? `${native.text}\n\n${text}` : text;
   for (const p of parts) {
     if (p.type === "toolCall") native.toolCalls.push({ id: p.callId, name: p.name, arguments: JSON.stringify(p.input ?? {}) });
@@ -68,9 +74,12 @@ function addNativeParts(message: LmChatMessage, parts: readonly LmPart[]): void 
 
 function partText(part: LmPart, toolNames: ReadonlyMap<string, string>): string {
   switch (part.type) {
-    case "text": return part.text;
-    case "toolCall": return renderToolCall(part.name, part.input);
-    case "toolResult": return `Result of ${toolNames.get(part.callId) ?? "the tool"} (call ${part.callId}):\n${part.text}`;
+    case "text":
+      return part.text;
+    case "toolCall":
+      return renderToolCall(part.name, part.input);
+    case "toolResult":
+      return `Result of ${toolNames.get(part.callId) ?? "the tool"} (call ${part.callId}):\n${part.text}`;
     default: {
       const _exhaustive: never = part;
       void _exhaustive;
@@ -83,5 +92,8 @@ function partText(part: LmPart, toolNames: ReadonlyMap<string, string>): string 
 export function messageText(message: LmMessage): string {
   const names = new Map<string, string>();
   for (const p of message.parts) if (p.type === "toolCall") names.set(p.callId, p.name);
-  return message.parts.map((p) => partText(p, names)).filter((t) => t.trim() !== "").join("\n\n");
+  return message.parts
+    .map((p) => partText(p, names))
+    .filter((t) => t.trim() !== "")
+    .join("\n\n");
 }

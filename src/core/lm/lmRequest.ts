@@ -25,8 +25,7 @@ export interface LmRequestOptions {
 }
 
 export type LmResponsePart =
-  | { type: "text"; text: string }
-  | { type: "toolCall"; callId: string; name: string; input: Record<string, unknown> };
+  { type: "text"; text: string } | { type: "toolCall"; callId: string; name: string; input: Record<string, unknown> };
 
 export interface LmResponse {
   result: GenerateResult;
@@ -50,29 +49,42 @@ export async function runLmRequest(
 ): Promise<LmResponse> {
   const support = options.tools.length > 0 ? toolSupport(backend.kind) : "none";
   if (options.tools.length > 0 && support === "none") {
-    throw new RemoteEngineError(`The ${backend.kind} engine cannot call tools.`, "Use the local engine or an OpenAI-compatible server (mixtral.engine) for agent mode.");
+    throw new RemoteEngineError(
+      `The ${backend.kind} engine cannot call tools.`,
+      "Use the local engine or an OpenAI-compatible server (mixtral.engine) for agent mode.",
+    );
   }
   const conversation = toChatConversation(options.messages);
-  if (conversation.history.length === 0) throw new InvalidOptionsError("The request has no user message.", "Send a message with some text.");
+  if (conversation.history.length === 0)
+    throw new InvalidOptionsError("The request has no user message.", "Send a message with some text.");
   const grammarTools = support === "grammar";
   const system = [conversation.system || options.systemPrompt.trim(), grammarTools ? toolSystemText(options.tools, options.toolMode) : ""]
-    .filter((t) => t !== "").join("\n\n");
-  const extra: ChatRunOptions["extra"] = grammarTools ? { jsonSchema: toolAnswerSchema(options.tools, options.toolMode) }
-    : support === "native" ? { tools: [...options.tools], toolMode: options.toolMode } : undefined;
+    .filter((t) => t !== "")
+    .join("\n\n");
+  const extra: ChatRunOptions["extra"] = grammarTools
+    ? { jsonSchema: toolAnswerSchema(options.tools, options.toolMode) }
+    : support === "native"
+      ? { tools: [...options.tools], toolMode: options.toolMode }
+      : undefined;
   const stream = grammarTools ? new ToolAnswerStream() : undefined;
-  const { result, prompt } = await runChat(backend, {
-    history: conversation.history,
-    // Empty: buildChatPrompt's built-in system text, as in the chat view.
-    systemPrompt: system,
-    maxTokens: options.maxTokens,
-    temperature: options.temperature,
-    fallbackContextSize: options.fallbackContextSize,
-    extra,
-    onPrompt: (p) => onPrompt?.(p.segments, p.promptTokens),
-  }, (text) => {
-    const shown = stream ? stream.push(text) : text;
-    if (shown) onPart({ type: "text", text: shown });
-  }, signal).catch((err: unknown) => {
+  const { result, prompt } = await runChat(
+    backend,
+    {
+      history: conversation.history,
+      // Empty: buildChatPrompt's built-in system text, as in the chat view.
+      systemPrompt: system,
+      maxTokens: options.maxTokens,
+      temperature: options.temperature,
+      fallbackContextSize: options.fallbackContextSize,
+      extra,
+      onPrompt: (p) => onPrompt?.(p.segments, p.promptTokens),
+    },
+    (text) => {
+      const shown = stream ? stream.push(text) : text;
+      if (shown) onPart({ type: "text", text: shown });
+    },
+    signal,
+  ).catch((err: unknown) => {
     throw err instanceof PromptTooLongError ? tooLongForChat(err, options.tools.length) : err;
   });
 
@@ -96,7 +108,9 @@ function tooLongForChat(err: PromptTooLongError, tools: number): PromptTooLongEr
   return new PromptTooLongError(
     `The request does not fit Mixtral's context: ${err.tokens} tokens of prompt (${what} with your message), but only ${err.limit} fit (mixtral.contextSize ${err.contextSize}, less the answer's room).`,
     `Raise mixtral.contextSize (e.g. 32768)${tools > 0 ? ", or use Ask mode (no tools) or turn tools off in the chat's tool picker" : ""}, or shorten the message.`,
-    err.tokens, err.limit, err.contextSize,
+    err.tokens,
+    err.limit,
+    err.contextSize,
   );
 }
 

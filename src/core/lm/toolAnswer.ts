@@ -9,9 +9,7 @@ import { InvalidOptionsError } from "../errors";
 import type { ToolMode, ToolSpec } from "../prompt/tools";
 import { toGrammarSchema, type GrammarSchema } from "./grammarSchema";
 
-export type ToolAnswer =
-  | { kind: "text"; text: string }
-  | { kind: "toolCall"; name: string; input: Record<string, unknown> };
+export type ToolAnswer = { kind: "text"; text: string } | { kind: "toolCall"; name: string; input: Record<string, unknown> };
 
 const ANSWER_KEY = "answer";
 
@@ -38,9 +36,10 @@ export function toolAnswerSchema(tools: readonly ToolSpec[], mode: ToolMode): Gr
  *  prompt needs only each tool's purpose and the parameters the grammar asks for. */
 export function toolSystemText(tools: readonly ToolSpec[], mode: ToolMode): string {
   const list = tools.map((t) => `- ${t.name}(${parameters(t)}): ${summary(t.description)}`).join("\n");
-  const format = mode === "auto"
-    ? `Answer with one JSON object. To reply to the user: {"${ANSWER_KEY}": "<your reply>"}. To use a tool: {"name": "<tool name>", "arguments": {<its parameters>}}.`
-    : `Answer with one JSON object that calls one of them: {"name": "<tool name>", "arguments": {<its parameters>}}.`;
+  const format =
+    mode === "auto"
+      ? `Answer with one JSON object. To reply to the user: {"${ANSWER_KEY}": "<your reply>"}. To use a tool: {"name": "<tool name>", "arguments": {<its parameters>}}.`
+      : `Answer with one JSON object that calls one of them: {"name": "<tool name>", "arguments": {<its parameters>}}.`;
   return `You can use these tools:\n${list}\n\n${format} After a tool call you get its result in the next message.`;
 }
 
@@ -58,7 +57,9 @@ function summary(description: string): string {
 function parameters(tool: ToolSpec): string {
   if (!tool.inputSchema) return "";
   const schema = toGrammarSchema(tool.inputSchema) as { properties?: Record<string, unknown> };
-  return Object.entries(schema.properties ?? {}).map(([name, s]) => `${name}: ${typeName(s, 0)}`).join(", ");
+  return Object.entries(schema.properties ?? {})
+    .map(([name, s]) => `${name}: ${typeName(s, 0)}`)
+    .join(", ");
 }
 
 function typeName(schema: unknown, depth: number): string {
@@ -134,8 +135,16 @@ export class ToolAnswerStream {
     let i = this.decoded;
     while (i < this.raw.length && !this.ended) {
       const c = this.raw[i];
-      if (c === '"') { this.ended = true; i++; break; }
-      if (c !== "\\") { out += c; i++; continue; }
+      if (c === '"') {
+        this.ended = true;
+        i++;
+        break;
+      }
+      if (c !== "\\") {
+        out += c;
+        i++;
+        continue;
+      }
       // An escape: wait for all of it before decoding.
       const next = this.raw[i + 1];
       if (next === undefined) break;

@@ -43,7 +43,7 @@ export interface QuantLevel {
 
 /** Mixtral-8x7B's parameter count (46.70 B: 32 layers × 8 experts × 3 × 4096 × 14336 + attention
  *  + embeddings). */
-export const MIXTRAL_8X7B_PARAMS = 46.70e9;
+export const MIXTRAL_8X7B_PARAMS = 46.7e9;
 
 function level(id: QuantLevelId, bitsPerWeight: number, rest: Omit<QuantLevel, "id" | "bitsPerWeight" | "sizeBytes">): QuantLevel {
   return { id, bitsPerWeight, sizeBytes: Math.round((MIXTRAL_8X7B_PARAMS * bitsPerWeight) / 8), ...rest };
@@ -73,7 +73,8 @@ export function getQuantLevel(id: QuantLevelId): QuantLevel {
 
 /** Words for the picker: the Mixtral measurement where there is one, else the 8B proxy. */
 export function describeQualityCost(l: QuantLevel): string {
-  if (l.mixtralErrorPct !== undefined) return l.mixtralErrorPct === 0 ? "reference (8-bit)" : `+${l.mixtralErrorPct}% perplexity vs 8-bit (Mixtral)`;
+  if (l.mixtralErrorPct !== undefined)
+    return l.mixtralErrorPct === 0 ? "reference (8-bit)" : `+${l.mixtralErrorPct}% perplexity vs 8-bit (Mixtral)`;
   if (l.pplIncrease8B !== undefined) return `+${l.pplIncrease8B} perplexity vs F16 (Llama-3-8B proxy)`;
   return "no published perplexity figure";
 }

@@ -43,7 +43,15 @@ export interface DownloadOptions {
 }
 
 export type DownloadResult =
-  | { status: "completed"; path: string; sizeBytes: number; sha256: string; verifiedSha256: boolean; verifiedIntegrity?: boolean; alreadyPresent: boolean }
+  | {
+      status: "completed";
+      path: string;
+      sizeBytes: number;
+      sha256: string;
+      verifiedSha256: boolean;
+      verifiedIntegrity?: boolean;
+      alreadyPresent: boolean;
+    }
   | { status: "cancelled"; downloadedBytes: number; totalBytes?: number };
 
 export async function defaultFreeSpace(dir: string): Promise<number> {

@@ -29,7 +29,10 @@ export async function downloadFile(o: DownloadOptions): Promise<DownloadResult> 
   await fs.mkdir(dir, { recursive: true });
   const lock = await DownloadLock.acquire(`${target}.lock`, { staleMs: o.lockStaleMs });
   if (isLockOwner(lock)) {
-    throw new DownloadFailedError(`${name} is already being downloaded by another window or process (pid ${lock.pid} on ${lock.host}).`, "Wait for that download to finish; this window will use the file when it is complete.");
+    throw new DownloadFailedError(
+      `${name} is already being downloaded by another window or process (pid ${lock.pid} on ${lock.host}).`,
+      "Wait for that download to finish; this window will use the file when it is complete.",
+    );
   }
   try {
     const existing = await sizeOf(target);
@@ -44,12 +47,22 @@ export async function downloadFile(o: DownloadOptions): Promise<DownloadResult> 
   }
 }
 
-async function verifyAndRename(o: DownloadOptions, target: string, partial: string, name: string, linkedSize?: number, linkedSha256?: string): Promise<DownloadResult> {
+async function verifyAndRename(
+  o: DownloadOptions,
+  target: string,
+  partial: string,
+  name: string,
+  linkedSize?: number,
+  linkedSha256?: string,
+): Promise<DownloadResult> {
   const size = (await sizeOf(partial)) ?? 0;
   const wantSize = o.expectedSize ?? linkedSize;
   if (wantSize !== undefined && size !== wantSize) {
     await removePartial(partial);
-    throw new DownloadFailedError(`${name} is ${size} bytes but should be ${wantSize}; the download was deleted.`, "Start the download again.");
+    throw new DownloadFailedError(
+      `${name} is ${size} bytes but should be ${wantSize}; the download was deleted.`,
+      "Start the download again.",
+    );
   }
   const hashes = await hashFile(partial, size, o, !!o.expectedIntegrity);
   if (hashes === undefined) return { status: "cancelled", downloadedBytes: size, totalBytes: size };
@@ -57,21 +70,40 @@ async function verifyAndRename(o: DownloadOptions, target: string, partial: stri
   const wantSha = (o.expectedSha256 ?? linkedSha256)?.toLowerCase();
   if (wantSha && sha256 !== wantSha) {
     await removePartial(partial);
-    throw new DownloadFailedError(`${name} failed its sha256 check (got ${sha256.slice(0, 12)}…, expected ${wantSha.slice(0, 12)}…); the download was deleted.`, "Start the download again; if it repeats, the mirror serves a different file.");
+    throw new DownloadFailedError(
+      `${name} failed its sha256 check (got ${sha256.slice(0, 12)}…, expected ${wantSha.slice(0, 12)}…); the download was deleted.`,
+      "Start the download again; if it repeats, the mirror serves a different file.",
+    );
   }
   if (o.expectedIntegrity && hashes.integrity !== o.expectedIntegrity) {
     await removePartial(partial);
-    throw new DownloadFailedError(`${name} failed its sha512 check (got ${hashes.integrity?.slice(0, 19)}…, expected ${o.expectedIntegrity.slice(0, 19)}…); the download was deleted.`, "Start the download again; if it repeats, the server or mirror serves a different file.");
+    throw new DownloadFailedError(
+      `${name} failed its sha512 check (got ${hashes.integrity?.slice(0, 19)}…, expected ${o.expectedIntegrity.slice(0, 19)}…); the download was deleted.`,
+      "Start the download again; if it repeats, the server or mirror serves a different file.",
+    );
   }
   const fh = await fs.open(partial, "r+");
   await fh.sync().finally(() => fh.close());
   await fs.rename(partial, target);
   await removePartial(partial);
-  return { status: "completed", path: target, sizeBytes: size, sha256, verifiedSha256: !!wantSha, verifiedIntegrity: !!o.expectedIntegrity, alreadyPresent: false };
+  return {
+    status: "completed",
+    path: target,
+    sizeBytes: size,
+    sha256,
+    verifiedSha256: !!wantSha,
+    verifiedIntegrity: !!o.expectedIntegrity,
+    alreadyPresent: false,
+  };
 }
 
 /** sha256 (hex) and, when asked, the sha512 integrity string, in one read; undefined when aborted. */
-async function hashFile(file: string, size: number, o: DownloadOptions, withSha512: boolean): Promise<{ sha256: string; integrity?: string } | undefined> {
+async function hashFile(
+  file: string,
+  size: number,
+  o: DownloadOptions,
+  withSha512: boolean,
+): Promise<{ sha256: string; integrity?: string } | undefined> {
   const sha256 = createHash("sha256");
   const sha512 = withSha512 ? createHash("sha512") : undefined;
   let done = 0;

@@ -26,8 +26,14 @@ export interface ModelShape {
 }
 
 export const MIXTRAL_8X7B_SHAPE: ModelShape = {
-  blockCount: 32, embeddingLength: 4096, feedForwardLength: 14336, expertCount: 8, expertUsedCount: 2,
-  headCount: 32, headCountKv: 8, vocabSize: 32000,
+  blockCount: 32,
+  embeddingLength: 4096,
+  feedForwardLength: 14336,
+  expertCount: 8,
+  expertUsedCount: 2,
+  headCount: 32,
+  headCountKv: 8,
+  vocabSize: 32000,
 };
 
 export interface GpuInfo {
@@ -121,16 +127,36 @@ export function bytesPerToken(s: ModelShape, fileBytes: number, expertsPerToken 
 /** Memory bandwidth of common GPUs (vendor spec sheets), bytes/s; undefined when unknown. */
 export function knownGpuBandwidth(name: string): number | undefined {
   const table: [RegExp, number][] = [
-    [/H200/i, 4.8e12], [/H100.*(PCIe|NVL)/i, 2.0e12], [/H100/i, 3.35e12], [/A100.*80/i, 2.0e12], [/A100/i, 1.555e12],
-    [/L40S?/i, 0.864e12], [/A10\b/i, 0.6e12], [/T4\b/i, 0.32e12], [/RTX 5090/i, 1.79e12], [/RTX 4090/i, 1.008e12],
-    [/RTX 4080/i, 0.717e12], [/RTX 3090/i, 0.936e12], [/RTX 3080/i, 0.76e12], [/RX 7900 XTX/i, 0.96e12],
-    [/M[1-4] Ultra/i, 0.8e12], [/M[1-4] Max/i, 0.4e12], [/M[1-4] Pro/i, 0.2e12], [/Apple M[1-4]/i, 0.1e12],
+    [/H200/i, 4.8e12],
+    [/H100.*(PCIe|NVL)/i, 2.0e12],
+    [/H100/i, 3.35e12],
+    [/A100.*80/i, 2.0e12],
+    [/A100/i, 1.555e12],
+    [/L40S?/i, 0.864e12],
+    [/A10\b/i, 0.6e12],
+    [/T4\b/i, 0.32e12],
+    [/RTX 5090/i, 1.79e12],
+    [/RTX 4090/i, 1.008e12],
+    [/RTX 4080/i, 0.717e12],
+    [/RTX 3090/i, 0.936e12],
+    [/RTX 3080/i, 0.76e12],
+    [/RX 7900 XTX/i, 0.96e12],
+    [/M[1-4] Ultra/i, 0.8e12],
+    [/M[1-4] Max/i, 0.4e12],
+    [/M[1-4] Pro/i, 0.2e12],
+    [/Apple M[1-4]/i, 0.1e12],
   ];
   return table.find(([re]) => re.test(name))?.[1];
 }
 
 /** Estimates one level on one machine. The size may be a real file's (pass `fileBytes`). */
-export function estimateLevel(level: QuantLevel, machine: MachineInfo, options: FitOptions = {}, shape: ModelShape = MIXTRAL_8X7B_SHAPE, fileBytes = level.sizeBytes): MemoryEstimate {
+export function estimateLevel(
+  level: QuantLevel,
+  machine: MachineInfo,
+  options: FitOptions = {},
+  shape: ModelShape = MIXTRAL_8X7B_SHAPE,
+  fileBytes = level.sizeBytes,
+): MemoryEstimate {
   const ctx = options.contextSize ?? 8192;
   const fa = options.flashAttention ?? true;
   const headroom = options.headroom ?? 0.1;
@@ -170,22 +196,36 @@ export function estimateLevel(level: QuantLevel, machine: MachineInfo, options: 
   // Unified memory: the GPU's share is part of RAM, so both must fit one pool.
   const ramNeed = gpu?.unifiedMemory ? s.ram + s.vram : s.ram;
   let reason = "";
-  if (gpu && s.vram > vramBudget) reason = `needs ${fmtGB(s.vram)} of VRAM for ${g} layers, ${fmtGB(gpu.vramTotalBytes)} on ${gpu.name} (10 % kept free)`;
-  else if (ramNeed > ramBudget) reason = `needs ${fmtGB(ramNeed)} of RAM${s.repack > 0 ? ` (incl. ${fmtGB(s.repack)} repacked by the CPU backend)` : ""}, ${fmtGB(machine.totalRamBytes)} installed (10 % kept free)`;
+  if (gpu && s.vram > vramBudget)
+    reason = `needs ${fmtGB(s.vram)} of VRAM for ${g} layers, ${fmtGB(gpu.vramTotalBytes)} on ${gpu.name} (10 % kept free)`;
+  else if (ramNeed > ramBudget)
+    reason = `needs ${fmtGB(ramNeed)} of RAM${s.repack > 0 ? ` (incl. ${fmtGB(s.repack)} repacked by the CPU backend)` : ""}, ${fmtGB(machine.totalRamBytes)} installed (10 % kept free)`;
 
   const bpt = bytesPerToken(shape, fileBytes, options.expertsPerToken ?? shape.expertUsedCount);
-  const gpuShare = g === 0 ? 0 : (Math.min(g, shape.blockCount) * layerBytes + (g > shape.blockCount ? embeddingBytes : 0)) / (fileBytes - embeddingBytes);
+  const gpuShare =
+    g === 0 ? 0 : (Math.min(g, shape.blockCount) * layerBytes + (g > shape.blockCount ? embeddingBytes : 0)) / (fileBytes - embeddingBytes);
   const gpuBw = gpu ? (gpu.bandwidthBytesPerSec ?? knownGpuBandwidth(gpu.name)) : undefined;
   const ramBw = machine.ramBandwidthBytesPerSec;
   let ceiling: number | undefined;
-  const needGpu = gpuShare > 0, needCpu = gpuShare < 1;
+  const needGpu = gpuShare > 0,
+    needCpu = gpuShare < 1;
   if ((!needGpu || gpuBw) && (!needCpu || ramBw)) {
     const seconds = (needGpu ? (bpt * gpuShare) / gpuBw! : 0) + (needCpu ? (bpt * (1 - gpuShare)) / ramBw! : 0);
     ceiling = seconds > 0 ? 1 / seconds : undefined;
   }
   return {
-    level: level.id, fileBytes, gpuLayers: g, totalLayers, vramBytes: s.vram, ramBytes: ramNeed, kvBytes: s.kv,
-    repackBytes: s.repack, fits: reason === "", reason, bytesPerToken: bpt, decodeCeilingTokPerSec: ceiling,
+    level: level.id,
+    fileBytes,
+    gpuLayers: g,
+    totalLayers,
+    vramBytes: s.vram,
+    ramBytes: ramNeed,
+    kvBytes: s.kv,
+    repackBytes: s.repack,
+    fits: reason === "",
+    reason,
+    bytesPerToken: bpt,
+    decodeCeilingTokPerSec: ceiling,
   };
 }
 
@@ -202,13 +242,22 @@ export interface AutoChoice {
 
 /** The best level (most bits per weight) that fits with headroom, never below ~3 bits/weight. */
 export function chooseAutoQuantization(machine: MachineInfo, options: FitOptions = {}): AutoChoice {
-  const candidates = QUANT_LEVELS.filter((l) => l.bitsPerWeight >= MIN_AUTO_BITS_PER_WEIGHT).sort((a, b) => b.bitsPerWeight - a.bitsPerWeight);
+  const candidates = QUANT_LEVELS.filter((l) => l.bitsPerWeight >= MIN_AUTO_BITS_PER_WEIGHT).sort(
+    (a, b) => b.bitsPerWeight - a.bitsPerWeight,
+  );
   for (const l of candidates) {
     const e = estimateLevel(l, machine, options);
-    if (e.fits) return { level: l, estimate: e, reason: `${l.id} is the best level that fits (${fmtGB(e.ramBytes)} RAM${e.gpuLayers ? `, ${fmtGB(e.vramBytes)} VRAM, ${e.gpuLayers}/${e.totalLayers} layers on the GPU` : ""})` };
+    if (e.fits)
+      return {
+        level: l,
+        estimate: e,
+        reason: `${l.id} is the best level that fits (${fmtGB(e.ramBytes)} RAM${e.gpuLayers ? `, ${fmtGB(e.vramBytes)} VRAM, ${e.gpuLayers}/${e.totalLayers} layers on the GPU` : ""})`,
+      };
   }
   const smallest = estimateLevel(candidates[candidates.length - 1], machine, options);
-  return { reason: `no level of 3 bits per weight or more fits: the smallest, ${smallest.level}, ${smallest.reason}. Pick Q2_K explicitly, lower mixtral.contextSize, or use a machine with more memory.` };
+  return {
+    reason: `no level of 3 bits per weight or more fits: the smallest, ${smallest.level}, ${smallest.reason}. Pick Q2_K explicitly, lower mixtral.contextSize, or use a machine with more memory.`,
+  };
 }
 
 export function fmtGB(bytes: number): string {

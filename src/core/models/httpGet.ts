@@ -29,7 +29,10 @@ export interface GetResponse {
 }
 
 export class TransientHttpError extends Error {
-  constructor(message: string, readonly retryAfterMs?: number) {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
     super(message);
   }
 }
@@ -46,14 +49,18 @@ export async function httpGet(options: GetOptions): Promise<GetResponse> {
     const res = await requestOnce(url, headers, options.connectTimeoutMs ?? 15_000, options.signal);
     const size = Number(res.headers["x-linked-size"]);
     if (Number.isSafeInteger(size) && size > 0) linkedSize = size;
-    const etag = String(res.headers["x-linked-etag"] ?? "").replace(/^W\//, "").replace(/"/g, "");
+    const etag = String(res.headers["x-linked-etag"] ?? "")
+      .replace(/^W\//, "")
+      .replace(/"/g, "");
     if (/^[0-9a-f]{64}$/i.test(etag)) linkedSha256 = etag.toLowerCase();
     const status = res.statusCode ?? 0;
     if (status >= 300 && status < 400 && status !== 304 && res.headers.location) {
       res.resume();
       const next = new URL(res.headers.location, url);
       if (url.protocol === "https:" && next.protocol !== "https:") {
-        throw new DownloadFailedError(`The server redirected the download from https to ${next.protocol} (${next.host}); refusing an unencrypted hop.`);
+        throw new DownloadFailedError(
+          `The server redirected the download from https to ${next.protocol} (${next.host}); refusing an unencrypted hop.`,
+        );
       }
       url = next;
       continue;
@@ -70,7 +77,10 @@ function requestOnce(url: URL, headers: Record<string, string>, timeoutMs: numbe
     // A fresh agent-less request: the default agent's keep-alive pool would let a dropped
     // connection be reused for the resume.
     const req = mod.request(url, { method: "GET", headers, agent: false });
-    const timer = setTimeout(() => req.destroy(new TransientHttpError(`no response from ${url.host} within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+    const timer = setTimeout(
+      () => req.destroy(new TransientHttpError(`no response from ${url.host} within ${Math.round(timeoutMs / 1000)} s`)),
+      timeoutMs,
+    );
     const onAbort = () => req.destroy(signal?.reason instanceof Error ? signal.reason : new Error("aborted"));
     signal?.addEventListener("abort", onAbort, { once: true });
     req.on("response", (res) => {

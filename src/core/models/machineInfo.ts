@@ -23,7 +23,23 @@ export interface DetectedMachine extends MachineInfo {
   gpuSource: string;
 }
 
-const INTERESTING_FLAGS = ["avx", "avx2", "avx512f", "avx512bw", "avx512vnni", "avx_vnni", "fma", "f16c", "sse4_2", "amx_int8", "neon", "asimd", "dotprod", "i8mm", "sve"];
+const INTERESTING_FLAGS = [
+  "avx",
+  "avx2",
+  "avx512f",
+  "avx512bw",
+  "avx512vnni",
+  "avx_vnni",
+  "fma",
+  "f16c",
+  "sse4_2",
+  "amx_int8",
+  "neon",
+  "asimd",
+  "dotprod",
+  "i8mm",
+  "sve",
+];
 
 /** The first NVIDIA card as nvidia-smi reports it: the one reader for the fit check, the GPU
  *  build (compute capability) and the engine's decode-test cache (driver, compute capability). */
@@ -37,10 +53,20 @@ export interface NvidiaCard {
 
 function runNvidiaSmi(fields: string, timeoutMs: number): Promise<string[] | undefined> {
   return new Promise((resolve) => {
-    execFile("nvidia-smi", [`--query-gpu=${fields}`, "--format=csv,noheader,nounits"], { timeout: timeoutMs, windowsHide: true }, (err, stdout) => {
-      const first = err ? undefined : stdout.split("\n").map((l) => l.trim()).find(Boolean);
-      resolve(first?.split(",").map((v) => v.trim()));
-    });
+    execFile(
+      "nvidia-smi",
+      [`--query-gpu=${fields}`, "--format=csv,noheader,nounits"],
+      { timeout: timeoutMs, windowsHide: true },
+      (err, stdout) => {
+        const first = err
+          ? undefined
+          : stdout
+              .split("\n")
+              .map((l) => l.trim())
+              .find(Boolean);
+        resolve(first?.split(",").map((v) => v.trim()));
+      },
+    );
   });
 }
 
@@ -50,7 +76,12 @@ export async function queryNvidiaCard(timeoutMs = 3000): Promise<NvidiaCard | un
   const full = await runNvidiaSmi("name,memory.total,driver_version,compute_cap", timeoutMs);
   const row = full ?? (await runNvidiaSmi("name,memory.total", timeoutMs));
   if (!row || row.length < 2 || !/^\d+$/.test(row[1])) return undefined;
-  return { name: row[0], vramTotalBytes: Number(row[1]) * 1024 * 1024, driverVersion: row[2] || undefined, computeCapability: row[3] || undefined };
+  return {
+    name: row[0],
+    vramTotalBytes: Number(row[1]) * 1024 * 1024,
+    driverVersion: row[2] || undefined,
+    computeCapability: row[3] || undefined,
+  };
 }
 
 /** NVIDIA GPUs through nvidia-smi (3 s limit) as the fit check sees them; undefined when there is none. */
@@ -91,7 +122,11 @@ export function findAmdGpu(drmDir = LINUX_DRM_DIR): GpuInfo | undefined {
     const vram = Number(readSysfs(path.join(dev, "mem_info_vram_total")));
     if (!Number.isFinite(vram) || vram < MIN_AMD_VRAM_BYTES || (best && best.vramTotalBytes >= vram)) continue;
     const id = readSysfs(path.join(dev, "device"))?.replace(/^0x/i, "").toLowerCase();
-    best = { name: readSysfs(path.join(dev, "product_name")) ?? `AMD Radeon GPU (PCI 1002:${id ?? "?"})`, backend: "vulkan", vramTotalBytes: vram };
+    best = {
+      name: readSysfs(path.join(dev, "product_name")) ?? `AMD Radeon GPU (PCI 1002:${id ?? "?"})`,
+      backend: "vulkan",
+      vramTotalBytes: vram,
+    };
   }
   return best;
 }
@@ -101,9 +136,10 @@ export async function detectMachine(options: { probeGpu?: boolean } = {}): Promi
   const features = INTERESTING_FLAGS.filter((f) => flags.has(f));
   const cpus = os.cpus();
   let gpu: GpuInfo | undefined;
-  let gpuSource = process.platform === "linux"
-    ? "none (no nvidia-smi, no AMD card with 4 GB or more; other GPUs are detected by the engine when it loads)"
-    : "none (no nvidia-smi; Vulkan and AMD GPUs are detected by the engine when it loads)";
+  let gpuSource =
+    process.platform === "linux"
+      ? "none (no nvidia-smi, no AMD card with 4 GB or more; other GPUs are detected by the engine when it loads)"
+      : "none (no nvidia-smi; Vulkan and AMD GPUs are detected by the engine when it loads)";
   if (process.platform === "darwin" && process.arch === "arm64") {
     // Metal may use about 3/4 of unified memory by default (recommendedMaxWorkingSetSize).
     gpu = { name: cpus[0]?.model ?? "Apple silicon", backend: "metal", vramTotalBytes: os.totalmem() * 0.75, unifiedMemory: true };

@@ -37,7 +37,10 @@ export function parseModelSource(raw: string, endpoint = HF_ENDPOINT): ModelSour
     }
     const [repo, revision = "main"] = rest.split("@", 2);
     if (!REPO_RE.test(repo) || !REV_RE.test(revision) || revision.includes("..")) {
-      throw new InvalidOptionsError(`mixtral.modelSource: "${raw}" is not hf:<user>/<repo>[@<revision>].`, "Example: hf:mradermacher/Mixtral-8x7B-Instruct-v0.1-GGUF@main");
+      throw new InvalidOptionsError(
+        `mixtral.modelSource: "${raw}" is not hf:<user>/<repo>[@<revision>].`,
+        "Example: hf:mradermacher/Mixtral-8x7B-Instruct-v0.1-GGUF@main",
+      );
     }
     checkPattern(filePattern, raw);
     return { kind: "hub", repo, revision, filePattern, endpoint: endpoint.replace(/\/+$/, "") };

@@ -61,7 +61,12 @@ export async function removePartial(partial: string): Promise<void> {
 
 /** The level's interrupted or running download in `dir`, if any. A finished file at the target
  *  wins: a partial beside it is not offered (the downloader would not touch it either). */
-export async function findPartialDownload(dir: string, source: ModelSource, level: QuantLevelId, options: { lockStaleMs?: number } = {}): Promise<PartialDownload | undefined> {
+export async function findPartialDownload(
+  dir: string,
+  source: ModelSource,
+  level: QuantLevelId,
+  options: { lockStaleMs?: number } = {},
+): Promise<PartialDownload | undefined> {
   const target = path.join(dir, fileNameFor(source, level));
   const partialPath = `${target}.partial`;
   const [bytes, targetSize] = await Promise.all([sizeOf(partialPath), sizeOf(target)]);
@@ -70,7 +75,9 @@ export async function findPartialDownload(dir: string, source: ModelSource, leve
   if (bytes === undefined && lock.state !== "live") return undefined;
   const info = bytes !== undefined ? await readPartialInfo(partialPath) : undefined;
   return {
-    level, target, partialPath,
+    level,
+    target,
+    partialPath,
     bytes: bytes ?? 0,
     totalBytes: info?.totalBytes ?? getQuantLevel(level).sizeBytes,
     totalIsEstimate: !info,
@@ -80,7 +87,11 @@ export async function findPartialDownload(dir: string, source: ModelSource, leve
 }
 
 /** Every level's, in catalog order. */
-export async function scanPartialDownloads(dir: string, source: ModelSource, options: { lockStaleMs?: number } = {}): Promise<Map<QuantLevelId, PartialDownload>> {
+export async function scanPartialDownloads(
+  dir: string,
+  source: ModelSource,
+  options: { lockStaleMs?: number } = {},
+): Promise<Map<QuantLevelId, PartialDownload>> {
   const found = await Promise.all(QUANT_LEVEL_IDS.map((level) => findPartialDownload(dir, source, level, options)));
   return new Map(found.filter((p): p is PartialDownload => !!p).map((p) => [p.level, p]));
 }
@@ -97,7 +108,10 @@ export function partialPercent(p: Pick<PartialDownload, "bytes" | "totalBytes">)
 export function describePartial(p: PartialDownload): string {
   const pct = partialPercent(p);
   const approx = p.totalIsEstimate ? "~" : "";
-  const amount = pct === undefined ? `${fmtSize(p.bytes, p.bytes)} kept` : `${approx}${pct} % (${fmtSize(p.bytes, p.totalBytes, false)} of ${approx}${fmtSize(p.totalBytes, p.totalBytes)})`;
+  const amount =
+    pct === undefined
+      ? `${fmtSize(p.bytes, p.bytes)} kept`
+      : `${approx}${pct} % (${fmtSize(p.bytes, p.totalBytes, false)} of ${approx}${fmtSize(p.totalBytes, p.totalBytes)})`;
   if (p.state === "paused") return `paused at ${amount}`;
   const who = p.owner ? ` (pid ${p.owner.pid}${p.owner.host !== os.hostname() ? ` on ${p.owner.host}` : ""})` : "";
   return `downloading in another window or process${who} · ${amount}`;

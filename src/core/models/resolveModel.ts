@@ -20,7 +20,10 @@ export interface ResolvedModel {
   why: string;
 }
 
-export type ModelSettings = Pick<Settings, "modelPath" | "modelsDirectory" | "modelSource" | "quantization" | "contextSize" | "gpuLayers" | "flashAttention">;
+export type ModelSettings = Pick<
+  Settings,
+  "modelPath" | "modelsDirectory" | "modelSource" | "quantization" | "contextSize" | "gpuLayers" | "flashAttention"
+>;
 
 export async function resolveModel(settings: ModelSettings, defaultModelsDirectory: string, machine: MachineInfo): Promise<ResolvedModel> {
   if (settings.modelPath) {
@@ -29,8 +32,16 @@ export async function resolveModel(settings: ModelSettings, defaultModelsDirecto
   let level: QuantLevelId;
   let why: string;
   if (settings.quantization === "auto") {
-    const choice = chooseAutoQuantization(machine, { contextSize: settings.contextSize, gpuLayers: settings.gpuLayers, flashAttention: settings.flashAttention !== "off" });
-    if (!choice.level) throw new ModelNotInstalledError(`No Mixtral level fits this machine: ${choice.reason}`, "Pick a level explicitly with Mixtral: Select or Download Model…, or use a remote server (mixtral.engine).");
+    const choice = chooseAutoQuantization(machine, {
+      contextSize: settings.contextSize,
+      gpuLayers: settings.gpuLayers,
+      flashAttention: settings.flashAttention !== "off",
+    });
+    if (!choice.level)
+      throw new ModelNotInstalledError(
+        `No Mixtral level fits this machine: ${choice.reason}`,
+        "Pick a level explicitly with Mixtral: Select or Download Model…, or use a remote server (mixtral.engine).",
+      );
     level = choice.level.id;
     why = choice.reason;
   } else {

@@ -23,12 +23,21 @@ export interface UpgradeOptions {
 }
 
 export type UpgradeResult =
-  | { status: "upgraded"; path: string; mergedTensors: number }
-  | { status: "alreadyCurrent"; path: string }
-  | { status: "cancelled" };
+  { status: "upgraded"; path: string; mergedTensors: number } | { status: "alreadyCurrent"; path: string } | { status: "cancelled" };
 
-interface TensorInfo { name: string; dims: bigint[]; typeCode: number; offset: bigint; bytes: number }
-interface OutTensor { name: string; dims: bigint[]; typeCode: number; parts: TensorInfo[] }
+interface TensorInfo {
+  name: string;
+  dims: bigint[];
+  typeCode: number;
+  offset: bigint;
+  bytes: number;
+}
+interface OutTensor {
+  name: string;
+  dims: bigint[];
+  typeCode: number;
+  parts: TensorInfo[];
+}
 
 const OLD = /^blk\.(\d+)\.ffn_(gate|up|down)\.(\d+)\.weight$/;
 const COPY_CHUNK = 16 << 20;
@@ -56,9 +65,18 @@ export async function upgradeLayout(filePath: string, options: UpgradeOptions = 
     const header = await readHeader(src, size);
     const out = mergeExperts(header.tensors);
     const dir = path.dirname(output);
-    const free = await (options.freeSpace ?? (async (d: string) => { const s = await statfs(d); return s.bavail * s.bsize; }))(dir);
+    const free = await (
+      options.freeSpace ??
+      (async (d: string) => {
+        const s = await statfs(d);
+        return s.bavail * s.bsize;
+      })
+    )(dir);
     if (free < size) {
-      throw new MixtralError(`Not enough disk space to upgrade ${path.basename(filePath)}: needs ${fmtGB(size)}, ${fmtGB(free)} free in ${dir}.`, "Free some space (the upgrade writes a new copy beside the file, then replaces it).");
+      throw new MixtralError(
+        `Not enough disk space to upgrade ${path.basename(filePath)}: needs ${fmtGB(size)}, ${fmtGB(free)} free in ${dir}.`,
+        "Free some space (the upgrade writes a new copy beside the file, then replaces it).",
+      );
     }
     const w = new GgufByteBuilder().u32(header.magic).u32(header.version).u64(out.length).u64(header.kvCount).bytes(header.metadata);
     const offsets: number[] = [];
@@ -84,10 +102,17 @@ export async function upgradeLayout(filePath: string, options: UpgradeOptions = 
         let at = head.length + offsets[i];
         for (const part of out[i].parts) {
           for (let off = 0; off < part.bytes; off += COPY_CHUNK) {
-            if (options.signal?.aborted) { cancelled = true; break; }
+            if (options.signal?.aborted) {
+              cancelled = true;
+              break;
+            }
             const n = Math.min(COPY_CHUNK, part.bytes - off);
             const { bytesRead } = await src.read(buf, 0, n, header.dataOffset + Number(part.offset) + off);
-            if (bytesRead !== n) throw new InvalidModelFileError(`${path.basename(filePath)} ended while its tensor ${part.name} was being copied.`, "The file is incomplete: download it again.");
+            if (bytesRead !== n)
+              throw new InvalidModelFileError(
+                `${path.basename(filePath)} ended while its tensor ${part.name} was being copied.`,
+                "The file is incomplete: download it again.",
+              );
             await dst.write(buf, 0, n, at);
             at += n;
             done += n;
@@ -135,15 +160,22 @@ function mergeExperts(tensors: TensorInfo[]): OutTensor[] {
   const emitted = new Set<string>();
   for (const t of tensors) {
     const m = OLD.exec(t.name);
-    if (!m) { out.push({ name: t.name, dims: t.dims, typeCode: t.typeCode, parts: [t] }); continue; }
+    if (!m) {
+      out.push({ name: t.name, dims: t.dims, typeCode: t.typeCode, parts: [t] });
+      continue;
+    }
     const key = `blk.${m[1]}.ffn_${m[2]}_exps.weight`;
     if (emitted.has(key)) continue;
     emitted.add(key);
     const parts = groups.get(key)!;
     const first = parts[0];
-    const same = first && parts.every((p) => p && p.typeCode === first.typeCode && p.dims.length === 2 && p.dims.join() === first.dims.join());
+    const same =
+      first && parts.every((p) => p && p.typeCode === first.typeCode && p.dims.length === 2 && p.dims.join() === first.dims.join());
     if (!same || parts.length < 2) {
-      throw new InvalidModelFileError(`Cannot upgrade: the experts of ${key} are missing, or differ in type or shape.`, "Download a current conversion of the model instead.");
+      throw new InvalidModelFileError(
+        `Cannot upgrade: the experts of ${key} are missing, or differ in type or shape.`,
+        "Download a current conversion of the model instead.",
+      );
     }
     out.push({ name: key, dims: [...first.dims, BigInt(parts.length)], typeCode: first.typeCode, parts });
   }
@@ -185,12 +217,18 @@ async function readHeader(fh: FileHandle, size: number) {
 
 async function skipValue(r: BoundedReader, type: number): Promise<void> {
   const name = valueTypeName(type);
-  if (name === "string") { await r.string("value", Number.MAX_SAFE_INTEGER, false); return; }
+  if (name === "string") {
+    await r.string("value", Number.MAX_SAFE_INTEGER, false);
+    return;
+  }
   if (name === "array") {
     const item = await r.u32("item type");
     const n = Number(await r.u64("length"));
     const itemName = valueTypeName(item);
-    if (itemName && itemName !== "string" && itemName !== "array") { r.skip(n * GGUF_SCALAR_SIZE[itemName], "array"); return; }
+    if (itemName && itemName !== "string" && itemName !== "array") {
+      r.skip(n * GGUF_SCALAR_SIZE[itemName], "array");
+      return;
+    }
     for (let i = 0; i < n; i++) await skipValue(r, item);
     return;
   }

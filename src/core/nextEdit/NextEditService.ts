@@ -115,8 +115,14 @@ export class NextEditService {
     try {
       result = await backend.generate(
         {
-          slot: "chat", prompt: segments, messages: prompt.messages, maxTokens: budget, temperature: 0,
-          stopStrings: prompt.stopStrings, speculation: settings.speculation, forceTokens: forced,
+          slot: "chat",
+          prompt: segments,
+          messages: prompt.messages,
+          maxTokens: budget,
+          temperature: 0,
+          stopStrings: prompt.stopStrings,
+          speculation: settings.speculation,
+          forceTokens: forced,
         },
         (chunk) => {
           if (detector.push(chunk)) early.abort();
@@ -129,7 +135,10 @@ export class NextEditService {
     if (mine.signal.aborted) return { kind: "none", reason: "aborted" };
     const merged = detector.merged();
     const figures = (earlyStopped: boolean): NextEditFigures => ({
-      region, stats: result.stats, earlyStopped, ms: performance.now() - started - forcing,
+      region,
+      stats: result.stats,
+      earlyStopped,
+      ms: performance.now() - started - forcing,
       linesSaved: earlyStopped && detector.resync ? original.length - detector.resync.originalLine : 0,
     });
     if (merged === undefined && (result.incomplete || result.stopReason === "abort" || result.stopReason === "maxTokens")) {

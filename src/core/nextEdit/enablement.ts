@@ -24,5 +24,11 @@ export function nextEditDecision(setting: NextEditEnabled, facts: NextEditEngine
   if (facts.backend === undefined) return { on: false, reason: "waiting for the model to load (auto: on only with a GPU)" };
   const allOnGpu = facts.backend !== "cpu" && facts.layerCount !== undefined && (facts.gpuLayers ?? 0) >= facts.layerCount;
   if (allOnGpu) return { on: true };
-  return { on: false, reason: facts.backend === "cpu" ? "the model runs on the CPU (auto: on only with a GPU; set mixtral.nextEdit.enabled to \"on\" to use it anyway)" : "part of the model runs on the CPU (auto: on only with the whole model on the GPU)" };
+  return {
+    on: false,
+    reason:
+      facts.backend === "cpu"
+        ? 'the model runs on the CPU (auto: on only with a GPU; set mixtral.nextEdit.enabled to "on" to use it anyway)'
+        : "part of the model runs on the CPU (auto: on only with the whole model on the GPU)",
+  };
 }

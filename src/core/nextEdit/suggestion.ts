@@ -28,7 +28,12 @@ export function suggestionFromRegions(original: string, rewritten: string, regio
   while (suffix < limit - prefix && original[original.length - 1 - suffix] === next[next.length - 1 - suffix]) suffix++;
   // Never split a CRLF or a surrogate pair between the kept and the replaced parts.
   while (prefix > 0 && (isLowSurrogate(original, prefix) || (original[prefix - 1] === "\r" && original[prefix] === "\n"))) prefix--;
-  while (suffix > 0 && (isLowSurrogate(original, original.length - suffix) || (original[original.length - suffix - 1] === "\r" && original[original.length - suffix] === "\n"))) suffix--;
+  while (
+    suffix > 0 &&
+    (isLowSurrogate(original, original.length - suffix) ||
+      (original[original.length - suffix - 1] === "\r" && original[original.length - suffix] === "\n"))
+  )
+    suffix--;
   return {
     start: regionStart + prefix,
     end: regionStart + original.length - suffix,

@@ -55,7 +55,10 @@ export async function fitChat(options: ChatBudgetOptions): Promise<ChatBudget> {
         messages: kept,
         droppedMessages: start,
         promptTokens: total,
-        notice: start > 0 ? `${start} earlier message${start === 1 ? " was" : "s were"} left out to fit the model's context (${options.contextSize} tokens).` : undefined,
+        notice:
+          start > 0
+            ? `${start} earlier message${start === 1 ? " was" : "s were"} left out to fit the model's context (${options.contextSize} tokens).`
+            : undefined,
       };
     }
   }
@@ -63,6 +66,8 @@ export async function fitChat(options: ChatBudgetOptions): Promise<ChatBudget> {
   throw new PromptTooLongError(
     `The message is too long for the model's context: ${newest} tokens with the system text, but only ${Math.max(0, limit)} fit (context ${options.contextSize}, ${options.reserveTokens} kept for the answer).`,
     "Shorten the message or the attached code, or raise mixtral.contextSize.",
-    newest, Math.max(0, limit), options.contextSize,
+    newest,
+    Math.max(0, limit),
+    options.contextSize,
   );
 }

@@ -163,7 +163,11 @@ export function buildPromptForModel(
       return { segments: buildMistralControlPrompt(messages, options), format };
     case "other":
       return {
-        segments: buildPromptFromTemplate(model.chatTemplate ?? "", messages, { ...options, bosToken: model.bosToken, eosToken: model.eosToken }),
+        segments: buildPromptFromTemplate(model.chatTemplate ?? "", messages, {
+          ...options,
+          bosToken: model.bosToken,
+          eosToken: model.eosToken,
+        }),
         format,
       };
     default: {

@@ -30,7 +30,11 @@ export interface FeaturePrompt {
 const systemText = (options: FeaturePromptOptions): string => options.systemPrompt?.trim() || DEFAULT_SYSTEM_PROMPT;
 
 /** explain, refactor, writeTests, fix, document, ask. */
-export function buildFeaturePrompt(name: Exclude<FeatureName, "inlineCompletion">, variables: PromptVariables, options: FeaturePromptOptions = {}): FeaturePrompt {
+export function buildFeaturePrompt(
+  name: Exclude<FeatureName, "inlineCompletion">,
+  variables: PromptVariables,
+  options: FeaturePromptOptions = {},
+): FeaturePrompt {
   const rendered = renderFeatureTemplate(name, variables, options.overrides);
   const messages: ChatMessage[] = [
     { role: "system", content: systemText(options) },

@@ -64,7 +64,10 @@ export function withSystem(system: string, user: string): string {
 }
 
 /** Checks the user/assistant alternation; returns the messages after the system prefix. */
-export function validateConversation(messages: readonly ChatMessage[], options: MixtralPromptOptions = {}): { system: string; turns: ChatMessage[] } {
+export function validateConversation(
+  messages: readonly ChatMessage[],
+  options: MixtralPromptOptions = {},
+): { system: string; turns: ChatMessage[] } {
   if (messages.length === 0) throw new InvalidOptionsError("The conversation is empty.", "Add a user message.");
   const { system, rest } = foldSystemMessages(messages);
   if (rest.length === 0) throw new InvalidOptionsError("The conversation has only system text.", "Add a user message after it.");
@@ -76,7 +79,10 @@ export function validateConversation(messages: readonly ChatMessage[], options: 
     }
     if (m.role !== expected) {
       const why = k === 0 ? "the conversation must start with a user message (after any system text)" : `two ${m.role} messages in a row`;
-      throw new InvalidOptionsError(`Message ${n} is ${m.role === "user" ? "a user" : "an assistant"} message, expected ${expected}: ${why}.`, "Roles must alternate user/assistant/user/…");
+      throw new InvalidOptionsError(
+        `Message ${n} is ${m.role === "user" ? "a user" : "an assistant"} message, expected ${expected}: ${why}.`,
+        "Roles must alternate user/assistant/user/…",
+      );
     }
     if (typeof m.content !== "string") throw new InvalidOptionsError(`Message ${n} has no text content.`);
     if (m.role === "user" && m.content.trim() === "") throw new InvalidOptionsError(`Message ${n} (user) is empty.`);
@@ -126,9 +132,15 @@ export function renderPromptText(segments: readonly PromptSegment[], options: Re
   let out = "";
   for (const s of segments) {
     switch (s.type) {
-      case "bos": out += bos; break;
-      case "eos": out += eos; break;
-      case "text": out += s.special ? s.text : runPrefix + s.text; break;
+      case "bos":
+        out += bos;
+        break;
+      case "eos":
+        out += eos;
+        break;
+      case "text":
+        out += s.special ? s.text : runPrefix + s.text;
+        break;
       default: {
         const _exhaustive: never = s;
         void _exhaustive;

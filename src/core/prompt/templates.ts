@@ -61,7 +61,15 @@ export function fenceFor(...texts: string[]): string {
 
 /** The `fence` a template renders for these variables: longer than any backtick run in the code. */
 export function fenceOf(v: PromptVariables): string {
-  const code = [v.selection, v.before, v.after, v.linePrefix, v.lineSuffix, ...(v.snippets ?? []).map((s) => s.text), ...(v.edits ?? []).map((e) => e.diff)];
+  const code = [
+    v.selection,
+    v.before,
+    v.after,
+    v.linePrefix,
+    v.lineSuffix,
+    ...(v.snippets ?? []).map((s) => s.text),
+    ...(v.edits ?? []).map((e) => e.diff),
+  ];
   return fenceFor(...code.filter((c): c is string => typeof c === "string"));
 }
 
@@ -133,4 +141,3 @@ export function renderFeatureTemplate(name: FeatureName, variables: PromptVariab
 export function builtInPromptNotice(warning: PromptTemplateError): string {
   return `${warning.message} The built-in prompt was used.`;
 }
-

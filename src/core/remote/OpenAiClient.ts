@@ -56,9 +56,14 @@ export class OpenAiClient extends RemoteClientBase {
       const all = request.messages ?? [];
       const { system, rest } = foldSystemMessages(all);
       const native = !!request.tools?.length;
-      body.messages = all.slice(all.length - rest.length).flatMap((m, i) => openAiMessages(m, i === 0 && m.role === "user" ? system : undefined, native));
+      body.messages = all
+        .slice(all.length - rest.length)
+        .flatMap((m, i) => openAiMessages(m, i === 0 && m.role === "user" ? system : undefined, native));
       if (native && request.tools) {
-        body.tools = request.tools.map((t) => ({ type: "function", function: { name: t.name, description: t.description, parameters: t.inputSchema ?? { type: "object", properties: {} } } }));
+        body.tools = request.tools.map((t) => ({
+          type: "function",
+          function: { name: t.name, description: t.description, parameters: t.inputSchema ?? { type: "object", properties: {} } },
+        }));
         body.tool_choice = request.toolMode === "required" ? "required" : "auto";
       }
       return { path: "v1/chat/completions", body };
@@ -118,7 +123,11 @@ export class OpenAiClient extends RemoteClientBase {
     const choices = data.choices;
     if (!Array.isArray(choices)) {
       if (usage || timings) return false;
-      throw new RemoteProtocolError(`The server at ${this.origin} sent an event without choices: ${JSON.stringify(data).slice(0, 200)}`, "Check mixtral.engine (tgi or openai).", { partialText: run.text });
+      throw new RemoteProtocolError(
+        `The server at ${this.origin} sent an event without choices: ${JSON.stringify(data).slice(0, 200)}`,
+        "Check mixtral.engine (tgi or openai).",
+        { partialText: run.text },
+      );
     }
     for (const c of choices as Obj[]) {
       if (typeof c !== "object" || c === null || (c.index !== undefined && c.index !== 0)) continue;
@@ -137,10 +146,18 @@ export class OpenAiClient extends RemoteClientBase {
   async countTokens(texts: string[], signal?: AbortSignal): Promise<number[]> {
     const out: number[] = [];
     for (const text of texts) {
-      if (this.tokenCountsAreEstimates) { out.push(estimateTokens(text)); continue; }
+      if (this.tokenCountsAreEstimates) {
+        out.push(estimateTokens(text));
+        continue;
+      }
       try {
         // llama-server's own endpoint (outside /v1); other servers have none and get estimates.
-        const v = (await this.getJson(this.rootPath("tokenize"), "POST", { content: text, add_special: false, parse_special: false }, signal)) as Obj;
+        const v = (await this.getJson(
+          this.rootPath("tokenize"),
+          "POST",
+          { content: text, add_special: false, parse_special: false },
+          signal,
+        )) as Obj;
         if (!Array.isArray(v?.tokens)) throw Object.assign(new Error("no tokens"), { status: 404 });
         out.push(v.tokens.length);
       } catch (err) {
@@ -160,12 +177,20 @@ export class OpenAiClient extends RemoteClientBase {
     const limit = err.limit;
     if (limit === undefined || limit <= 0 || limit === this.info?.contextSize) return;
     this.statedContext = limit;
-    this.log("info", `[remote] ${this.origin} refused a prompt and stated its context size: ${limit} tokens (was ${this.info?.contextSize ?? "unknown"})`);
+    this.log(
+      "info",
+      `[remote] ${this.origin} refused a prompt and stated its context size: ${limit} tokens (was ${this.info?.contextSize ?? "unknown"})`,
+    );
     if (this.info) this.info = { ...this.info, contextSize: limit, description: this.describe(this.info.fileName) };
   }
 
   private describe(id: string): string {
-    const ctx = this.statedContext !== undefined ? `context ${this.statedContext} tokens (stated by the server)` : this.listedContext !== undefined ? `context ${this.listedContext} tokens` : `context not reported; assuming ${this.assumedContext} (mixtral.contextSize)`;
+    const ctx =
+      this.statedContext !== undefined
+        ? `context ${this.statedContext} tokens (stated by the server)`
+        : this.listedContext !== undefined
+          ? `context ${this.listedContext} tokens`
+          : `context not reported; assuming ${this.assumedContext} (mixtral.contextSize)`;
     return `OpenAI-compatible server at ${this.origin}: ${id}, ${ctx}`;
   }
 
@@ -183,7 +208,10 @@ export class OpenAiClient extends RemoteClientBase {
     const v = (await this.getJson("v1/models", "GET", undefined, signal)) as Obj;
     const list = Array.isArray(v?.data) ? (v.data as Obj[]) : [];
     if (!Array.isArray(v?.data)) {
-      throw new RemoteProtocolError(`${this.origin}/v1/models is not an OpenAI model list.`, "Check mixtral.engine: use tgi for TGI's native API.");
+      throw new RemoteProtocolError(
+        `${this.origin}/v1/models is not an OpenAI model list.`,
+        "Check mixtral.engine: use tgi for TGI's native API.",
+      );
     }
     const wanted = this.options.model;
     const entry = (wanted ? list.find((m) => m.id === wanted) : undefined) ?? list[0];
@@ -195,9 +223,10 @@ export class OpenAiClient extends RemoteClientBase {
     // assumed until the server states its limit in a refusal.
     this.listedContext = num(meta.n_ctx_train) ?? num(entry?.max_model_len);
     const ctx = this.statedContext ?? this.listedContext ?? this.assumedContext;
-    const notices = wanted && !list.some((m) => m.id === wanted) && list.length
-      ? [`The server does not list model "${wanted}" (it has ${list.map((m) => String(m.id)).join(", ")}).`]
-      : [];
+    const notices =
+      wanted && !list.some((m) => m.id === wanted) && list.length
+        ? [`The server does not list model "${wanted}" (it has ${list.map((m) => String(m.id)).join(", ")}).`]
+        : [];
     if (this.listedContext === undefined && this.statedContext === undefined) {
       notices.push(`The server does not report its context size; assuming ${ctx} tokens (mixtral.contextSize) until it states its limit.`);
     }
@@ -250,11 +279,15 @@ function openAiMessages(m: RequestMessage, system: string | undefined, native: b
   if (!native || !m.native) return [{ role: m.role, content: withSys(m.content) }];
   const { text, toolCalls, toolResults } = m.native;
   if (m.role === "assistant") {
-    return [{
-      role: "assistant",
-      content: text || null,
-      ...(toolCalls.length > 0 ? { tool_calls: toolCalls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: c.arguments } })) } : {}),
-    }];
+    return [
+      {
+        role: "assistant",
+        content: text || null,
+        ...(toolCalls.length > 0
+          ? { tool_calls: toolCalls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: c.arguments } })) }
+          : {}),
+      },
+    ];
   }
   const out: Obj[] = toolResults.map((r) => ({ role: "tool", tool_call_id: r.callId, content: r.text }));
   if (text || system) out.push({ role: "user", content: withSys(text) });

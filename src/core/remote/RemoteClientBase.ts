@@ -46,7 +46,10 @@ export interface RemoteClientOptions {
 
 /** Thrown by an attempt that may be retried (overloaded before the first token). */
 export class RetryableError extends Error {
-  constructor(readonly failure: RemoteFailure, readonly retryAfterMs: number | undefined) {
+  constructor(
+    readonly failure: RemoteFailure,
+    readonly retryAfterMs: number | undefined,
+  ) {
     super(failure.message);
   }
 }
@@ -65,7 +68,10 @@ export abstract class RemoteClientBase implements InferenceBackend {
     try {
       url = new URL(options.baseUrl);
     } catch {
-      throw new RemoteProtocolError(`mixtral.remote.url "${options.baseUrl}" is not a URL.`, "Set it to the server's base URL, e.g. http://127.0.0.1:8080.");
+      throw new RemoteProtocolError(
+        `mixtral.remote.url "${options.baseUrl}" is not a URL.`,
+        "Set it to the server's base URL, e.g. http://127.0.0.1:8080.",
+      );
     }
     if (!url.pathname.endsWith("/")) url.pathname += "/";
     this.base = url;
@@ -101,7 +107,13 @@ export abstract class RemoteClientBase implements InferenceBackend {
     return { origin: this.origin, keySent: this.keySent, attempts, partialText };
   }
 
-  protected send(path: string, method: "GET" | "POST", body: unknown, signal?: AbortSignal, accept = "application/json"): Promise<HttpResponse> {
+  protected send(
+    path: string,
+    method: "GET" | "POST",
+    body: unknown,
+    signal?: AbortSignal,
+    accept = "application/json",
+  ): Promise<HttpResponse> {
     return sendRequest(this.url(path), {
       method,
       headers: this.headers({ accept }),
@@ -121,7 +133,10 @@ export abstract class RemoteClientBase implements InferenceBackend {
     try {
       return JSON.parse(text);
     } catch {
-      throw new RemoteProtocolError(`The server at ${this.origin} sent a body that is not JSON for ${path}: ${text.slice(0, 120)}`, "Check mixtral.engine (tgi or openai) and mixtral.remote.url.");
+      throw new RemoteProtocolError(
+        `The server at ${this.origin} sent a body that is not JSON for ${path}: ${text.slice(0, 120)}`,
+        "Check mixtral.engine (tgi or openai) and mixtral.remote.url.",
+      );
     }
   }
 
@@ -155,11 +170,19 @@ export abstract class RemoteClientBase implements InferenceBackend {
     }
     if (typeof v !== "object" || v === null || Array.isArray(v)) {
       const server = this.kind === "tgi" ? "a TGI server (mixtral.engine: tgi)" : "an OpenAI-compatible server (mixtral.engine: openai)";
-      throw new RemoteProtocolError(`The server at ${this.origin} sent a malformed event: ${data.slice(0, 200)}`, `Check that mixtral.remote.url points at ${server}.`, { partialText: run.text });
+      throw new RemoteProtocolError(
+        `The server at ${this.origin} sent a malformed event: ${data.slice(0, 200)}`,
+        `Check that mixtral.remote.url points at ${server}.`,
+        { partialText: run.text },
+      );
     }
     const event = v as Record<string, unknown>;
     if (event.error !== undefined) {
-      const err = errorFromServerMessage(undefined, parseErrorBody(data) ?? { message: String(event.error) }, this.errorContext(run.text, attempt));
+      const err = errorFromServerMessage(
+        undefined,
+        parseErrorBody(data) ?? { message: String(event.error) },
+        this.errorContext(run.text, attempt),
+      );
       if (err instanceof RemoteOverloadedError && !run.hasOutput) throw new RetryableError(err, undefined);
       throw err;
     }
@@ -168,7 +191,11 @@ export abstract class RemoteClientBase implements InferenceBackend {
 
   /** Runs attempts, retrying overloaded answers before the first token with bounded waits; an abort
    *  resolves with the partial text; a connection lost after the first token resolves incomplete. */
-  protected async retrying(run: GenerationRun, signal: AbortSignal, attempt: (n: number) => Promise<GenerateResult>): Promise<GenerateResult> {
+  protected async retrying(
+    run: GenerationRun,
+    signal: AbortSignal,
+    attempt: (n: number) => Promise<GenerateResult>,
+  ): Promise<GenerateResult> {
     const maxRetries = this.options.maxRetries ?? 3;
     const maxWait = this.options.maxRetryWaitMs ?? 30_000;
     for (let n = 1; ; n++) {
@@ -208,7 +235,13 @@ export abstract class RemoteClientBase implements InferenceBackend {
     if (signal?.aborted) c.abort();
     signal?.addEventListener("abort", onAbort, { once: true });
     this.inFlight.add(c);
-    return { signal: c.signal, done: () => { signal?.removeEventListener("abort", onAbort); this.inFlight.delete(c); } };
+    return {
+      signal: c.signal,
+      done: () => {
+        signal?.removeEventListener("abort", onAbort);
+        this.inFlight.delete(c);
+      },
+    };
   }
 
   async generate(request: GenerateRequest, onChunk: (text: string) => void, signal?: AbortSignal): Promise<GenerateResult> {

@@ -25,7 +25,10 @@ export class TgiClient extends RemoteClientBase {
   /** The JSON body of /generate_stream for a request. */
   buildBody(request: GenerateRequest): Record<string, unknown> {
     if (request.grammar) {
-      throw new InvalidOptionsError("TGI takes JSON-schema or regex grammars, not the GBNF grammar this feature needs.", "Use the local engine or an OpenAI-compatible llama-server for this feature.");
+      throw new InvalidOptionsError(
+        "TGI takes JSON-schema or regex grammars, not the GBNF grammar this feature needs.",
+        "Use the local engine or an OpenAI-compatible llama-server for this feature.",
+      );
     }
     const { text, bos } = promptTextForServer(request.prompt);
     const greedy = request.temperature <= 0;
@@ -70,7 +73,11 @@ export class TgiClient extends RemoteClientBase {
   private onEvent(data: Record<string, unknown>, run: GenerationRun): GenerateResult | undefined {
     const token = data.token as { text?: unknown; special?: unknown } | undefined;
     if (typeof token !== "object" || token === null || typeof token.text !== "string") {
-      throw new RemoteProtocolError(`The server at ${this.origin} sent an event without a token: ${JSON.stringify(data).slice(0, 200)}`, "Check mixtral.engine (tgi or openai).", { partialText: run.text });
+      throw new RemoteProtocolError(
+        `The server at ${this.origin} sent an event without a token: ${JSON.stringify(data).slice(0, 200)}`,
+        "Check mixtral.engine (tgi or openai).",
+        { partialText: run.text },
+      );
     }
     if (!token.special && run.token(token.text)) return run.finish("stopString");
     if (typeof data.generated_text !== "string") return undefined;
@@ -83,7 +90,10 @@ export class TgiClient extends RemoteClientBase {
   async countTokens(texts: string[], signal?: AbortSignal): Promise<number[]> {
     const out: number[] = [];
     for (const text of texts) {
-      if (this.tokenCountsAreEstimates) { out.push(estimateTokens(text)); continue; }
+      if (this.tokenCountsAreEstimates) {
+        out.push(estimateTokens(text));
+        continue;
+      }
       try {
         const v = await this.getJson("tokenize", "POST", { inputs: text, add_special_tokens: false }, signal);
         if (!Array.isArray(v)) throw new RemoteProtocolError(`/tokenize at ${this.origin} did not answer a list.`);
@@ -105,7 +115,10 @@ export class TgiClient extends RemoteClientBase {
     const started = performance.now();
     const v = (await this.getJson("info", "GET", undefined, signal)) as Record<string, unknown>;
     if (typeof v !== "object" || v === null || typeof v.model_id !== "string") {
-      throw new RemoteProtocolError(`${this.origin}/info is not TGI's /info (no model_id).`, "Check mixtral.engine: use openai for OpenAI-compatible servers.");
+      throw new RemoteProtocolError(
+        `${this.origin}/info is not TGI's /info (no model_id).`,
+        "Check mixtral.engine: use openai for OpenAI-compatible servers.",
+      );
     }
     const num = (x: unknown) => (typeof x === "number" && Number.isFinite(x) ? x : 0);
     const total = num(v.max_total_tokens);

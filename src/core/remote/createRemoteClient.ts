@@ -12,7 +12,10 @@ export function createRemoteClient(
   options: Partial<RemoteClientOptions> = {},
 ): TgiClient | OpenAiClient {
   if (!settings.remoteUrl) {
-    throw new RemoteProtocolError(`mixtral.engine is "${settings.engine}" but mixtral.remote.url is empty.`, "Set mixtral.remote.url to the server's base URL, e.g. http://127.0.0.1:8080. In a remote window (SSH, WSL, containers, code-server) it is a machine setting: set it in the Remote settings, not the User settings.");
+    throw new RemoteProtocolError(
+      `mixtral.engine is "${settings.engine}" but mixtral.remote.url is empty.`,
+      "Set mixtral.remote.url to the server's base URL, e.g. http://127.0.0.1:8080. In a remote window (SSH, WSL, containers, code-server) it is a machine setting: set it in the Remote settings, not the User settings.",
+    );
   }
   const all: RemoteClientOptions = {
     ...options,

@@ -23,7 +23,10 @@ export class GenerationRun {
   /** Token events seen (a fallback when the server gives no count). */
   tokenEvents = 0;
 
-  constructor(private readonly request: GenerateRequest, private readonly onChunk: (text: string) => void) {
+  constructor(
+    private readonly request: GenerateRequest,
+    private readonly onChunk: (text: string) => void,
+  ) {
     this.filter = new StopFilter(request.stopStrings ?? []);
   }
 

@@ -34,7 +34,11 @@ export async function checkRemoteHealth(
   const health: RemoteHealth = { ok: false, engine, url: settings.remoteUrl, keySent: false };
   let client;
   try {
-    client = createRemoteClient(settings, key, { timeouts: { connectMs: 5_000, firstByteMs: 30_000, idleMs: 30_000 }, maxRetries: 0, ...options });
+    client = createRemoteClient(settings, key, {
+      timeouts: { connectMs: 5_000, firstByteMs: 30_000, idleMs: 30_000 },
+      maxRetries: 0,
+      ...options,
+    });
     health.keySent = client.keySent;
     const t0 = performance.now();
     const info = await client.refreshInfo(signal);
@@ -43,7 +47,13 @@ export async function checkRemoteHealth(
     health.model = info.name;
     health.serverKind = info.gpuName;
     const result = await client.generate(
-      { slot: "completion", prompt: [{ type: "bos" }, { type: "text", text: "[INST] Say OK. [/INST]" }], messages: [{ role: "user", content: "Say OK." }], maxTokens: 1, temperature: 0 },
+      {
+        slot: "completion",
+        prompt: [{ type: "bos" }, { type: "text", text: "[INST] Say OK. [/INST]" }],
+        messages: [{ role: "user", content: "Say OK." }],
+        maxTokens: 1,
+        temperature: 0,
+      },
       () => undefined,
       signal,
     );

@@ -41,8 +41,17 @@ export interface HttpResponse {
   close(): void;
 }
 
-
-const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EADDRNOTAVAIL"]);
+const UNREACHABLE = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EADDRNOTAVAIL",
+]);
 
 /** Words for a socket-level failure. */
 export function mapNetworkError(err: unknown, origin: string): Error {
@@ -60,7 +69,8 @@ export function mapNetworkError(err: unknown, origin: string): Error {
 export function sendRequest(url: URL, options: HttpRequestOptions): Promise<HttpResponse> {
   const origin = url.origin;
   const mod = url.protocol === "https:" ? https : url.protocol === "http:" ? http : undefined;
-  if (!mod) return Promise.reject(new RemoteServerError(`Unsupported URL scheme "${url.protocol}" in ${url.href}.`, "Use http:// or https://."));
+  if (!mod)
+    return Promise.reject(new RemoteServerError(`Unsupported URL scheme "${url.protocol}" in ${url.href}.`, "Use http:// or https://."));
   const { signal, timeouts } = options;
   if (signal?.aborted) return Promise.reject(new AbortedError("The request was cancelled."));
 
@@ -130,7 +140,9 @@ function requestHeaders(options: HttpRequestOptions): Record<string, string> {
  *  a few seconds) fails before any byte of the answer: the request is sent once more on a fresh one. */
 function isStaleSocket(req: http.ClientRequest, err: Error, options: HttpRequestOptions): boolean {
   const code = (err as NodeJS.ErrnoException).code;
-  return req.reusedSocket && !options.isRetryOfStaleSocket && (code === "ECONNRESET" || code === "EPIPE" || err.message === "socket hang up");
+  return (
+    req.reusedSocket && !options.isRetryOfStaleSocket && (code === "ECONNRESET" || code === "EPIPE" || err.message === "socket hang up")
+  );
 }
 
 /** One timeout at a time (connect, first byte, idle): arming one replaces the last. */
@@ -165,11 +177,29 @@ class ResponseBody {
   ) {
     response.setEncoding("utf8");
     idle();
-    response.on("data", (d: string) => { idle(); this.queue.push(d); this.notify(); });
-    response.on("end", () => { this.ended = true; cleanup(); this.notify(); });
-    response.on("error", (err) => { if (!this.error) this.error = mapNetworkError(err, origin); cleanup(); this.notify(); });
+    response.on("data", (d: string) => {
+      idle();
+      this.queue.push(d);
+      this.notify();
+    });
+    response.on("end", () => {
+      this.ended = true;
+      cleanup();
+      this.notify();
+    });
+    response.on("error", (err) => {
+      if (!this.error) this.error = mapNetworkError(err, origin);
+      cleanup();
+      this.notify();
+    });
     // "close" without "end": the server cut the connection mid-body.
-    response.on("close", () => { if (!this.ended && !this.error) { this.ended = true; cleanup(); this.notify(); } });
+    response.on("close", () => {
+      if (!this.ended && !this.error) {
+        this.ended = true;
+        cleanup();
+        this.notify();
+      }
+    });
   }
 
   /** A failure after the headers (a timeout, a cancel): the reader gets it next. */
@@ -190,21 +220,31 @@ class ResponseBody {
         let out = "";
         for await (const c of chunks()) {
           out += c;
-          if (out.length >= limit) { response.destroy(); cleanup(); return out.slice(0, limit); }
+          if (out.length >= limit) {
+            response.destroy();
+            cleanup();
+            return out.slice(0, limit);
+          }
         }
         return out;
       },
       close: () => {
         cleanup();
         // A finished response leaves its socket to the keep-alive pool; only cut a running one.
-        if (!this.ended || this.error) { response.destroy(); req.destroy(); }
+        if (!this.ended || this.error) {
+          response.destroy();
+          req.destroy();
+        }
       },
     };
   }
 
   private async *chunks(): AsyncIterableIterator<string> {
     for (;;) {
-      if (this.queue.length) { yield this.queue.shift() as string; continue; }
+      if (this.queue.length) {
+        yield this.queue.shift() as string;
+        continue;
+      }
       if (this.error) throw this.error;
       if (this.ended) return;
       await new Promise<void>((r) => (this.wake = r));

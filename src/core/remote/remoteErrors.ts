@@ -22,7 +22,10 @@ export class RemoteFailure extends RemoteEngineError {
 
 /** Connection refused, unknown host, network down: nothing answered. */
 export class RemoteUnreachableError extends RemoteFailure {
-  constructor(readonly origin: string, readonly systemCode: string) {
+  constructor(
+    readonly origin: string,
+    readonly systemCode: string,
+  ) {
     super(
       `The remote engine at ${origin} is unreachable (${systemCode}).`,
       systemCode === "ENOTFOUND" || systemCode === "EAI_AGAIN"
@@ -34,7 +37,11 @@ export class RemoteUnreachableError extends RemoteFailure {
 
 /** The TLS handshake failed. Never bypassed: the user fixes the certificate or the URL. */
 export class RemoteTlsError extends RemoteFailure {
-  constructor(readonly origin: string, readonly systemCode: string, detail: string) {
+  constructor(
+    readonly origin: string,
+    readonly systemCode: string,
+    detail: string,
+  ) {
     super(
       `The secure connection to ${origin} failed: ${detail} (${systemCode}).`,
       systemCode === "ERR_SSL_WRONG_VERSION_NUMBER" || systemCode === "EPROTO"
@@ -46,11 +53,18 @@ export class RemoteTlsError extends RemoteFailure {
 
 /** Connect, first-byte or idle timeout. */
 export class RemoteTimeoutError extends RemoteFailure {
-  constructor(readonly origin: string, readonly phase: "connect" | "firstByte" | "idle", readonly timeoutMs: number, details?: RemoteErrorDetails) {
+  constructor(
+    readonly origin: string,
+    readonly phase: "connect" | "firstByte" | "idle",
+    readonly timeoutMs: number,
+    details?: RemoteErrorDetails,
+  ) {
     const what = { connect: "did not accept the connection", firstByte: "did not start answering", idle: "stopped sending" }[phase];
     super(
       `The remote engine at ${origin} ${what} within ${Math.round(timeoutMs / 1000)} s.`,
-      phase === "firstByte" ? "The server may be busy or loading the model; try again, or raise the timeout." : "Check the server and the network.",
+      phase === "firstByte"
+        ? "The server may be busy or loading the model; try again, or raise the timeout."
+        : "Check the server and the network.",
       details,
     );
   }
@@ -59,7 +73,12 @@ export class RemoteTimeoutError extends RemoteFailure {
 /** 401/403: no key, or a key the server refuses. */
 export class RemoteAuthError extends RemoteFailure {
   static override readonly code: ErrorCode = "remoteAuth";
-  constructor(readonly origin: string, status: number, keySent: boolean, serverMessage: string) {
+  constructor(
+    readonly origin: string,
+    status: number,
+    keySent: boolean,
+    serverMessage: string,
+  ) {
     super(
       `The remote engine at ${origin} refused the request (${status}${serverMessage ? `: ${serverMessage}` : ""}).`,
       keySent
@@ -80,9 +99,10 @@ export class RemotePromptTooLongError extends RemoteFailure {
     status?: number,
     readonly maxNewTokens?: number,
   ) {
-    const size = promptTokens !== undefined && limit !== undefined
-      ? `The prompt is ${promptTokens} tokens${maxNewTokens !== undefined ? ` plus ${maxNewTokens} for the answer` : ""}; the server's limit is ${limit}.`
-      : `The prompt is too long for the server (${serverMessage}).`;
+    const size =
+      promptTokens !== undefined && limit !== undefined
+        ? `The prompt is ${promptTokens} tokens${maxNewTokens !== undefined ? ` plus ${maxNewTokens} for the answer` : ""}; the server's limit is ${limit}.`
+        : `The prompt is too long for the server (${serverMessage}).`;
     super(
       size,
       limit === undefined
@@ -95,7 +115,12 @@ export class RemotePromptTooLongError extends RemoteFailure {
 
 /** 429/503 or TGI's "overloaded" after the bounded retries. */
 export class RemoteOverloadedError extends RemoteFailure {
-  constructor(readonly origin: string, attempts: number, serverMessage: string, status?: number) {
+  constructor(
+    readonly origin: string,
+    attempts: number,
+    serverMessage: string,
+    status?: number,
+  ) {
     super(
       `The remote engine at ${origin} is overloaded${serverMessage ? ` (${serverMessage})` : ""}; gave up after ${attempts} attempt${attempts === 1 ? "" : "s"}.`,
       "Try again in a moment, or ask the server's operator for more capacity.",

@@ -4,7 +4,12 @@
 // login portals, load balancers).
 import type { HttpResponse } from "./http";
 import {
-  RemoteAuthError, RemoteFailure, RemoteOverloadedError, RemoteProtocolError, RemotePromptTooLongError, RemoteServerError,
+  RemoteAuthError,
+  RemoteFailure,
+  RemoteOverloadedError,
+  RemoteProtocolError,
+  RemotePromptTooLongError,
+  RemoteServerError,
 } from "./remoteErrors";
 
 export interface ServerErrorBody {
@@ -19,7 +24,11 @@ export interface ServerErrorBody {
 /** Pulls the message (and llama-server's token counts) out of a JSON error body or SSE error event. */
 export function parseErrorBody(text: string): ServerErrorBody | undefined {
   let v: unknown;
-  try { v = JSON.parse(text); } catch { return undefined; }
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
   if (typeof v !== "object" || v === null) return undefined;
   const o = v as Record<string, unknown>;
   const num = (x: unknown) => (typeof x === "number" && Number.isFinite(x) ? x : undefined);
@@ -48,7 +57,10 @@ export function parsePromptTooLong(message: string): { promptTokens?: number; li
   m = /inputs`? must have less than (\d+) tokens\. Given: (\d+)/.exec(message);
   if (m) return { limit: +m[1], promptTokens: +m[2] };
   // OpenAI / vLLM: "maximum context length is 4096 tokens. However, you requested 5000 tokens (4500 in the messages, 500 in the completion)"
-  m = /maximum context length is (\d+) tokens\. However, you requested (\d+) tokens(?: \((\d+) in the messages, (\d+) in the completion\))?/.exec(message);
+  m =
+    /maximum context length is (\d+) tokens\. However, you requested (\d+) tokens(?: \((\d+) in the messages, (\d+) in the completion\))?/.exec(
+      message,
+    );
   if (m) return { limit: +m[1], promptTokens: m[3] !== undefined ? +m[3] : +m[2], maxNewTokens: m[4] !== undefined ? +m[4] : undefined };
   // OpenAI: "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens. …"
   m = /maximum context length is (\d+) tokens\. However, your messages resulted in (\d+) tokens/.exec(message);
@@ -97,13 +109,22 @@ export function errorFromServerMessage(status: number | undefined, body: ServerE
   // llama-server's type (with n_ctx), OpenAI's code (the message may carry no number).
   const tooType = body.type === "exceed_context_size_error" || body.code === "context_length_exceeded";
   if (too || tooType) {
-    return new RemotePromptTooLongError(too?.promptTokens ?? body.promptTokens, too?.limit ?? body.limit, body.message, status, too?.maxNewTokens);
+    return new RemotePromptTooLongError(
+      too?.promptTokens ?? body.promptTokens,
+      too?.limit ?? body.limit,
+      body.message,
+      status,
+      too?.maxNewTokens,
+    );
   }
   if (status === 401 || status === 403) return new RemoteAuthError(ctx.origin, status, ctx.keySent, body.message);
-  if (status === 429 || status === 503 || body.type === "overloaded") return new RemoteOverloadedError(ctx.origin, ctx.attempts, body.message, status);
+  if (status === 429 || status === 503 || body.type === "overloaded")
+    return new RemoteOverloadedError(ctx.origin, ctx.attempts, body.message, status);
   return new RemoteServerError(
     `The remote engine at ${ctx.origin} reported an error${status ? ` (${status})` : ""}: ${body.message}`,
-    status === 404 ? "Check mixtral.remote.url and mixtral.engine (tgi or openai): the path does not exist on this server." : "See the server's log.",
+    status === 404
+      ? "Check mixtral.remote.url and mixtral.engine (tgi or openai): the path does not exist on this server."
+      : "See the server's log.",
     { status, partialText: ctx.partialText },
   );
 }

@@ -32,7 +32,10 @@ export class StopFilter {
     let keep = 0;
     for (const s of this.stops) {
       for (let n = Math.min(s.length - 1, all.length); n > keep; n--) {
-        if (all.endsWith(s.slice(0, n))) { keep = n; break; }
+        if (all.endsWith(s.slice(0, n))) {
+          keep = n;
+          break;
+        }
       }
     }
     this.held = all.slice(all.length - keep);

@@ -21,7 +21,18 @@ export interface VerifyCostTable {
  *  `controlledEvaluate` with a greedy token per position, median of 7 (docs/FACTS.md, Dec 2026). */
 export const GPU_MIXTRAL_COSTS: VerifyCostTable = {
   source: "H200, Mixtral-shaped Q4_K_M",
-  points: [[1, 1], [2, 1.38], [3, 1.81], [4, 2.27], [6, 3.19], [8, 4.23], [12, 4.56], [16, 4.72], [24, 5.56], [32, 6.45]],
+  points: [
+    [1, 1],
+    [2, 1.38],
+    [3, 1.81],
+    [4, 2.27],
+    [6, 3.19],
+    [8, 4.23],
+    [12, 4.56],
+    [16, 4.72],
+    [24, 5.56],
+    [32, 6.45],
+  ],
 };
 
 /** 2-core x64 CPU (AVX2), the ~800 MB Mixtral-architecture bench model (Q8_0, 8 experts, 2 used),
@@ -30,7 +41,14 @@ export const GPU_MIXTRAL_COSTS: VerifyCostTable = {
  *  token costs most of a step: drafting pays there only on long verbatim runs. */
 export const CPU_MIXTRAL_COSTS: VerifyCostTable = {
   source: "2-core x64 CPU, 800 MB Mixtral-architecture Q8_0",
-  points: [[1, 1], [2, 2.23], [4, 3.56], [8, 7.1], [16, 12.6], [32, 21.7]],
+  points: [
+    [1, 1],
+    [2, 2.23],
+    [4, 3.56],
+    [8, 7.1],
+    [16, 12.6],
+    [32, 21.7],
+  ],
 };
 
 /** Linear between measured points; beyond the last, the last segment's slope. */
@@ -92,7 +110,10 @@ export class DraftPolicy {
   private readonly priorRejected: number;
   private readonly ignoreCost: boolean;
 
-  constructor(readonly costs: VerifyCostTable, options: DraftPolicyOptions = {}) {
+  constructor(
+    readonly costs: VerifyCostTable,
+    options: DraftPolicyOptions = {},
+  ) {
     this.ignoreCost = options.ignoreCost ?? false;
     this.minMatch = options.minMatch ?? 6;
     this.maxDraft = options.maxDraft ?? 31;

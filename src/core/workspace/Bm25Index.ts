@@ -144,7 +144,9 @@ export class Bm25Index {
   /** The index from serialize()'s output; throws on bytes that do not fit the term list. */
   static deserialize(termList: readonly string[], bytes: Buffer): Bm25Index {
     const index = new Bm25Index();
-    const fail = () => { throw new Error("the stored search index is malformed"); };
+    const fail = () => {
+      throw new Error("the stored search index is malformed");
+    };
     if (bytes.length < 8) fail();
     const capacity = bytes.readUInt32LE(0);
     if (bytes.readUInt32LE(4) !== termList.length || 8 + capacity * 5 > bytes.length) fail();
@@ -156,7 +158,10 @@ export class Bm25Index {
     o += capacity;
     for (let id = 0; id < capacity; id++) {
       if (index.alive[id] > 1 || !(index.lengths[id] >= 0)) fail();
-      if (index.alive[id]) { index.liveCount++; index.totalLength += index.lengths[id]; }
+      if (index.alive[id]) {
+        index.liveCount++;
+        index.totalLength += index.lengths[id];
+      }
     }
     for (const term of termList) {
       if (o + 4 > bytes.length) fail();

@@ -81,7 +81,12 @@ export class IndexStore {
       if (!/[A-Za-z0-9]/.test(body)) continue;
       const id = this.nextChunkId++;
       file.chunkIds.push(id);
-      this.setChunk(id, chunk.symbol ? { file, startLine: chunk.startLine, endLine: chunk.endLine, symbol: chunk.symbol } : { file, startLine: chunk.startLine, endLine: chunk.endLine });
+      this.setChunk(
+        id,
+        chunk.symbol
+          ? { file, startLine: chunk.startLine, endLine: chunk.endLine, symbol: chunk.symbol }
+          : { file, startLine: chunk.startLine, endLine: chunk.endLine },
+      );
       this.search.add(id, chunkTerms(body, chunk.names, pathTerms, words));
     }
     (file as { refs: Uint32Array }).refs = Uint32Array.from(words, (name) => this.identifier(name));
@@ -93,7 +98,14 @@ export class IndexStore {
   /** Restores one file from its persisted form (its chunks are already in the loaded search index). */
   restoreFile(file: IndexedFile, chunks: readonly Chunk[]): void {
     const key = fileKey(file.root, file.rel);
-    chunks.forEach((c, i) => this.setChunk(file.chunkIds[i], c.symbol ? { file, startLine: c.startLine, endLine: c.endLine, symbol: c.symbol } : { file, startLine: c.startLine, endLine: c.endLine }));
+    chunks.forEach((c, i) =>
+      this.setChunk(
+        file.chunkIds[i],
+        c.symbol
+          ? { file, startLine: c.startLine, endLine: c.endLine, symbol: c.symbol }
+          : { file, startLine: c.startLine, endLine: c.endLine },
+      ),
+    );
     for (const id of file.chunkIds) this.nextChunkId = Math.max(this.nextChunkId, id + 1);
     this.files.set(key, file);
     for (const s of file.symbols) addTo(this.definers, s.name, key);
@@ -147,23 +159,33 @@ export class IndexStore {
         slot = files.length;
         slotOf.set(chunk.file, slot);
         files.push(chunk.file);
-        for (let k = 0; k < TOP; k++) { top.push(0); topId.push(0); }
+        for (let k = 0; k < TOP; k++) {
+          top.push(0);
+          topId.push(0);
+        }
       }
       const s = scores[id];
       const base = slot * TOP;
       if (s <= top[base + TOP - 1]) continue;
       let k = TOP - 1;
-      for (; k > 0 && top[base + k - 1] < s; k--) { top[base + k] = top[base + k - 1]; topId[base + k] = topId[base + k - 1]; }
+      for (; k > 0 && top[base + k - 1] < s; k--) {
+        top[base + k] = top[base + k - 1];
+        topId[base + k] = topId[base + k - 1];
+      }
       top[base + k] = s;
       topId[base + k] = id;
     }
-    const ranked = files.map((file, slot) => ({ slot, score: aggregateFileScore(top.slice(slot * TOP, slot * TOP + TOP).filter((x) => x > 0)) * rolePrior(file.rel) }));
+    const ranked = files.map((file, slot) => ({
+      slot,
+      score: aggregateFileScore(top.slice(slot * TOP, slot * TOP + TOP).filter((x) => x > 0)) * rolePrior(file.rel),
+    }));
     ranked.sort((a, b) => b.score - a.score);
     const out: RankedChunk[] = [];
     for (const { slot, score } of ranked) {
       // Each chunk carries its file's score, lowered a little per place within the file, so the
       // scores fall from first to last as the order does.
-      for (let k = 0; k < perFile && k < TOP && top[slot * TOP + k] > 0; k++) out.push({ chunk: this.chunkById[topId[slot * TOP + k]]!, score: score * (1 - 0.01 * k) });
+      for (let k = 0; k < perFile && k < TOP && top[slot * TOP + k] > 0; k++)
+        out.push({ chunk: this.chunkById[topId[slot * TOP + k]]!, score: score * (1 - 0.01 * k) });
       if (out.length >= limit) break;
     }
     return out.slice(0, limit);
@@ -182,7 +204,8 @@ export class IndexStore {
     for (const key of this.definers.get(simple) ?? []) {
       const file = this.files.get(key);
       if (!file) continue;
-      for (const symbol of file.symbols) if (symbol.name === simple && (simple === name || symbol.qualified === name.replace(/::/g, "."))) out.push({ file, symbol });
+      for (const symbol of file.symbols)
+        if (symbol.name === simple && (simple === name || symbol.qualified === name.replace(/::/g, "."))) out.push({ file, symbol });
     }
     return out;
   }

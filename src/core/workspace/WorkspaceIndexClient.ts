@@ -4,8 +4,24 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
-import { isAnswer, parseIndexWorkerMessage, type IndexAnswers, type IndexHostMessage, type IndexQuery, type IndexWorkerMessage } from "./indexProtocol";
-import type { IndexOptions, IndexProgress, IndexStats, ReferenceLocation, SearchHit, SearchOptions, SymbolLocation, WorkspaceIndex } from "./types";
+import {
+  isAnswer,
+  parseIndexWorkerMessage,
+  type IndexAnswers,
+  type IndexHostMessage,
+  type IndexQuery,
+  type IndexWorkerMessage,
+} from "./indexProtocol";
+import type {
+  IndexOptions,
+  IndexProgress,
+  IndexStats,
+  ReferenceLocation,
+  SearchHit,
+  SearchOptions,
+  SymbolLocation,
+  WorkspaceIndex,
+} from "./types";
 
 /** Default result counts when SearchOptions.limit is not given. */
 export const DEFAULT_LIMITS = { search: 20, definitions: 20, references: 100, grep: 100 } as const;
@@ -29,7 +45,8 @@ export class WorkspaceIndexClient implements WorkspaceIndex {
   private readonly pending = new Map<string, Pending>();
   private nextId = 1;
   private latestStats: IndexStats | undefined;
-  private build: { resolve: (s: IndexStats | undefined) => void; reject: (e: Error) => void; onProgress?: (p: IndexProgress) => void } | undefined;
+  private build:
+    { resolve: (s: IndexStats | undefined) => void; reject: (e: Error) => void; onProgress?: (p: IndexProgress) => void } | undefined;
   private disposed = false;
 
   constructor(private readonly workerPath: string = defaultIndexerPath()) {}
@@ -42,7 +59,9 @@ export class WorkspaceIndexClient implements WorkspaceIndex {
   start(options: IndexOptions, onProgress?: (progress: IndexProgress) => void): Promise<IndexStats | undefined> {
     if (this.disposed) return Promise.reject(new Error("the workspace index was disposed"));
     this.build?.resolve(undefined);
-    const done = new Promise<IndexStats | undefined>((resolve, reject) => { this.build = { resolve, reject, onProgress }; });
+    const done = new Promise<IndexStats | undefined>((resolve, reject) => {
+      this.build = { resolve, reject, onProgress };
+    });
     this.post({ type: "start", options });
     return done;
   }
@@ -79,7 +98,10 @@ export class WorkspaceIndexClient implements WorkspaceIndex {
   }
 
   grep(pattern: string, options?: SearchOptions & { readonly regex?: boolean }): Promise<ReferenceLocation[]> {
-    return this.query({ kind: "grep", pattern, regex: options?.regex ?? false, limit: options?.limit ?? DEFAULT_LIMITS.grep }, options?.signal);
+    return this.query(
+      { kind: "grep", pattern, regex: options?.regex ?? false, limit: options?.limit ?? DEFAULT_LIMITS.grep },
+      options?.signal,
+    );
   }
 
   stats(): IndexStats | undefined {
@@ -94,8 +116,16 @@ export class WorkspaceIndexClient implements WorkspaceIndex {
     if (!worker) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, 5000);
-      worker.on("message", (m: unknown) => { if (parseIndexWorkerMessage(m)?.type === "disposed") { clearTimeout(timer); resolve(); } });
-      worker.once("exit", () => { clearTimeout(timer); resolve(); });
+      worker.on("message", (m: unknown) => {
+        if (parseIndexWorkerMessage(m)?.type === "disposed") {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      worker.once("exit", () => {
+        clearTimeout(timer);
+        resolve();
+      });
       worker.postMessage({ type: "dispose" } satisfies IndexHostMessage);
     });
     await worker.terminate();
@@ -117,7 +147,12 @@ export class WorkspaceIndexClient implements WorkspaceIndex {
         reject(signal!.reason);
       };
       signal?.addEventListener("abort", onAbort, { once: true });
-      const settle = <T>(f: (v: T) => void) => (v: T) => { signal?.removeEventListener("abort", onAbort); f(v); };
+      const settle =
+        <T>(f: (v: T) => void) =>
+        (v: T) => {
+          signal?.removeEventListener("abort", onAbort);
+          f(v);
+        };
       this.pending.set(requestId, { kind, resolve: settle(resolve), reject: settle(reject) });
       this.post({ ...message, requestId } as IndexHostMessage);
     });
@@ -129,7 +164,11 @@ export class WorkspaceIndexClient implements WorkspaceIndex {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.workerPath, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, stdout: false, stderr: false });
+    const worker = new Worker(this.workerPath, {
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+      stdout: false,
+      stderr: false,
+    });
     worker.on("message", (raw: unknown) => {
       const message = parseIndexWorkerMessage(raw);
       if (message) this.receive(message);
@@ -145,10 +184,19 @@ export class WorkspaceIndexClient implements WorkspaceIndex {
 
   private receive(message: IndexWorkerMessage): void {
     switch (message.type) {
-      case "progress": this.build?.onProgress?.(message.progress); break;
-      case "ready": this.latestStats = message.stats; this.finishBuild((b) => b.resolve(message.stats)); break;
-      case "cancelled": this.finishBuild((b) => b.resolve(undefined)); break;
-      case "failed": this.finishBuild((b) => b.reject(new Error(`indexing the workspace failed: ${message.message}`))); break;
+      case "progress":
+        this.build?.onProgress?.(message.progress);
+        break;
+      case "ready":
+        this.latestStats = message.stats;
+        this.finishBuild((b) => b.resolve(message.stats));
+        break;
+      case "cancelled":
+        this.finishBuild((b) => b.resolve(undefined));
+        break;
+      case "failed":
+        this.finishBuild((b) => b.reject(new Error(`indexing the workspace failed: ${message.message}`)));
+        break;
       case "result": {
         const pending = this.pending.get(message.requestId);
         if (!pending) break;
@@ -163,7 +211,8 @@ export class WorkspaceIndexClient implements WorkspaceIndex {
         pending?.reject(new Error(message.message));
         break;
       }
-      case "disposed": break;
+      case "disposed":
+        break;
       default: {
         const _exhaustive: never = message;
         void _exhaustive;

@@ -27,7 +27,10 @@ export class WorkspaceIndexer {
   /** Mutations (build, update, remove) run one after another. */
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(readonly options: IndexOptions, private readonly grammars: GrammarLoader) {
+  constructor(
+    readonly options: IndexOptions,
+    private readonly grammars: GrammarLoader,
+  ) {
     const names = options.roots.map((r) => r.name);
     const twice = names.find((n, i) => names.indexOf(n) !== i);
     if (twice !== undefined) throw new Error(`two workspace folders are both named "${twice}"; give each root a unique name`);
@@ -80,7 +83,8 @@ export class WorkspaceIndexer {
 
   private async indexFiles(todo: readonly WalkedFile[], onProgress: ProgressListener, signal?: AbortSignal): Promise<void> {
     let lastProgress = 0;
-    const read = (start: number) => Promise.all(todo.slice(start, start + READ_BATCH).map((f) => readSourceText(f.abs, this.options.maxFileBytes)));
+    const read = (start: number) =>
+      Promise.all(todo.slice(start, start + READ_BATCH).map((f) => readSourceText(f.abs, this.options.maxFileBytes)));
     // The next batch is read while this one is parsed.
     let next = todo.length ? read(0) : undefined;
     for (let i = 0; i < todo.length; i += READ_BATCH) {
@@ -122,7 +126,8 @@ export class WorkspaceIndexer {
           continue;
         }
         const key = fileKey(located.root.name, located.rel);
-        const inScope = st?.isFile() && st.size <= this.options.maxFileBytes && (await isInScope(located.root, located.rel, this.options.excludeGlobs));
+        const inScope =
+          st?.isFile() && st.size <= this.options.maxFileBytes && (await isInScope(located.root, located.rel, this.options.excludeGlobs));
         if (!st || !inScope) {
           if (this.store.removeFile(key) || this.store.skipped.delete(key)) changed++;
           continue;

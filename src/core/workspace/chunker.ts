@@ -102,7 +102,11 @@ export function windows(start: number, end: number, symbol: string | undefined, 
   for (let s = start; s <= end; s += WINDOW_LINES) {
     const e = Math.min(end, s + WINDOW_LINES - 1);
     // A short tail joins the window before it.
-    if (out.length && e - s < WINDOW_LINES / 4) { const prev = out.pop()!; out.push({ ...prev, endLine: e }); break; }
+    if (out.length && e - s < WINDOW_LINES / 4) {
+      const prev = out.pop()!;
+      out.push({ ...prev, endLine: e });
+      break;
+    }
     out.push(symbol ? { startLine: s, endLine: e, symbol, names } : { startLine: s, endLine: e, names });
   }
   return out;

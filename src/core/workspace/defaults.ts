@@ -5,8 +5,15 @@ import * as path from "node:path";
 
 /** VS Code's own defaults of files.exclude and search.exclude (the entries that are true). */
 export const DEFAULT_EXCLUDE_GLOBS: readonly string[] = [
-  "**/.git", "**/.svn", "**/.hg", "**/CVS", "**/.DS_Store", "**/Thumbs.db",
-  "**/node_modules", "**/bower_components", "**/*.code-search",
+  "**/.git",
+  "**/.svn",
+  "**/.hg",
+  "**/CVS",
+  "**/.DS_Store",
+  "**/Thumbs.db",
+  "**/node_modules",
+  "**/bower_components",
+  "**/*.code-search",
 ];
 
 /** mixtral.workspace.maxFileSize's default: 1 MiB. */

@@ -31,10 +31,15 @@ function parseLine(raw: string): Rule | undefined {
   let line = raw.replace(/(?<!\\)\s+$/, "");
   if (!line || line.startsWith("#")) return undefined;
   let negate = false;
-  if (line.startsWith("!")) { negate = true; line = line.slice(1); }
-  else if (line.startsWith("\\!") || line.startsWith("\\#")) line = line.slice(1);
+  if (line.startsWith("!")) {
+    negate = true;
+    line = line.slice(1);
+  } else if (line.startsWith("\\!") || line.startsWith("\\#")) line = line.slice(1);
   let dirOnly = false;
-  if (line.endsWith("/")) { dirOnly = true; line = line.replace(/\/+$/, ""); }
+  if (line.endsWith("/")) {
+    dirOnly = true;
+    line = line.replace(/\/+$/, "");
+  }
   if (!line) return undefined;
   const anchored = line.includes("/");
   if (line.startsWith("/")) line = line.slice(1);

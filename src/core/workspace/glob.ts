@@ -15,7 +15,10 @@ export function globBody(glob: string, braces = true): string {
         i++;
         if (atStart && atEnd) {
           // "**/" matches zero or more folders; a trailing "**" everything below.
-          if (glob[i + 1] === "/") { out += "(?:.*/)?"; i++; } else out += ".*";
+          if (glob[i + 1] === "/") {
+            out += "(?:.*/)?";
+            i++;
+          } else out += ".*";
           continue;
         }
       }
@@ -23,16 +26,23 @@ export function globBody(glob: string, braces = true): string {
     } else if (c === "?") out += "[^/]";
     else if (c === "[") {
       const close = glob.indexOf("]", i + 2);
-      if (close < 0) { out += "\\["; continue; }
+      if (close < 0) {
+        out += "\\[";
+        continue;
+      }
       let cls = glob.slice(i + 1, close).replace(/\\/g, "\\\\");
       if (cls[0] === "!") cls = "^" + cls.slice(1);
       out += `[${cls}]`;
       i = close;
     } else if (c === "\\" && i + 1 < glob.length) {
       out += escapeChar(glob[++i]);
-    } else if (braces && c === "{") { out += "(?:"; depth++; }
-    else if (braces && c === "}" && depth > 0) { out += ")"; depth--; }
-    else if (braces && c === "," && depth > 0) out += "|";
+    } else if (braces && c === "{") {
+      out += "(?:";
+      depth++;
+    } else if (braces && c === "}" && depth > 0) {
+      out += ")";
+      depth--;
+    } else if (braces && c === "," && depth > 0) out += "|";
     else out += escapeChar(c);
   }
   return out + ")".repeat(depth);

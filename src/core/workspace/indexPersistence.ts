@@ -18,10 +18,24 @@ import type { IndexOptions, SymbolKind } from "./types";
 export const FORMAT_VERSION = 2;
 export const INDEX_FILE = "workspace-index.bin";
 
-type StoredFile = [root: string, rel: string, size: number, mtimeMs: number, chunks: [number, number, number, string?][], symbols: [string, string, SymbolKind, number, number][], refs: number[]];
+type StoredFile = [
+  root: string,
+  rel: string,
+  size: number,
+  mtimeMs: number,
+  chunks: [number, number, number, string?][],
+  symbols: [string, string, SymbolKind, number, number][],
+  refs: number[],
+];
 
 export function optionsHash(options: IndexOptions): string {
-  const shape = { format: FORMAT_VERSION, roots: options.roots.map((r) => [r.name, r.path]), excludeGlobs: [...options.excludeGlobs].sort(), maxFileBytes: options.maxFileBytes, maxFiles: options.maxFiles };
+  const shape = {
+    format: FORMAT_VERSION,
+    roots: options.roots.map((r) => [r.name, r.path]),
+    excludeGlobs: [...options.excludeGlobs].sort(),
+    maxFileBytes: options.maxFileBytes,
+    maxFiles: options.maxFiles,
+  };
   return createHash("sha256").update(JSON.stringify(shape)).digest("hex").slice(0, 16);
 }
 
@@ -36,7 +50,15 @@ export async function saveIndex(store: IndexStore, options: IndexOptions): Promi
       const c = store.chunks.get(id)!;
       return c.symbol ? [id, c.startLine, c.endLine, c.symbol] : [id, c.startLine, c.endLine];
     }) as StoredFile[4];
-    files.push([f.root, f.rel, f.size, f.mtimeMs, chunks, f.symbols.map((s) => [s.name, s.qualified, s.kind, s.startLine, s.endLine]), [...f.refs]]);
+    files.push([
+      f.root,
+      f.rel,
+      f.size,
+      f.mtimeMs,
+      chunks,
+      f.symbols.map((s) => [s.name, s.qualified, s.kind, s.startLine, s.endLine]),
+      [...f.refs],
+    ]);
   }
   const { termList, bytes } = store.search.serialize();
   const handle = await fs.promises.open(temp, "w");
@@ -73,8 +95,19 @@ function parseIndex(bytes: Buffer, hash: string): IndexStore | undefined {
   if (second < 0) return undefined;
   const header = JSON.parse(bytes.toString("utf8", 0, first)) as { format?: unknown; options?: unknown };
   if (header.format !== FORMAT_VERSION || header.options !== hash) return undefined;
-  const body = JSON.parse(bytes.toString("utf8", first + 1, second)) as { identifiers: unknown; files: unknown; skipped: unknown; terms: unknown };
-  if (!Array.isArray(body.identifiers) || !Array.isArray(body.files) || !Array.isArray(body.terms) || !body.terms.every((t) => typeof t === "string")) return undefined;
+  const body = JSON.parse(bytes.toString("utf8", first + 1, second)) as {
+    identifiers: unknown;
+    files: unknown;
+    skipped: unknown;
+    terms: unknown;
+  };
+  if (
+    !Array.isArray(body.identifiers) ||
+    !Array.isArray(body.files) ||
+    !Array.isArray(body.terms) ||
+    !body.terms.every((t) => typeof t === "string")
+  )
+    return undefined;
   const search = Bm25Index.deserialize(body.terms as string[], bytes.subarray(second + 1));
   const store = new IndexStore(search);
   if (!body.identifiers.every((s) => typeof s === "string")) return undefined;
@@ -87,7 +120,13 @@ function parseIndex(bytes: Buffer, hash: string): IndexStore | undefined {
   if (!Array.isArray(body.skipped)) return undefined;
   for (const entry of body.skipped as unknown[]) {
     const [key, skip] = Array.isArray(entry) ? (entry as [unknown, SkippedFile]) : [];
-    if (typeof key !== "string" || typeof skip?.size !== "number" || typeof skip.mtimeMs !== "number" || !SKIP_REASONS.includes(skip.reason)) return undefined;
+    if (
+      typeof key !== "string" ||
+      typeof skip?.size !== "number" ||
+      typeof skip.mtimeMs !== "number" ||
+      !SKIP_REASONS.includes(skip.reason)
+    )
+      return undefined;
     store.skipped.set(key, { size: skip.size, mtimeMs: skip.mtimeMs, reason: skip.reason });
   }
   return store;
@@ -106,11 +145,23 @@ function restoreFile(stored: unknown, identifierCount: number): { file: IndexedF
   for (const c of chunks) {
     if (!Array.isArray(c) || !Number.isInteger(c[0]) || !Number.isInteger(c[1]) || !Number.isInteger(c[2])) return undefined;
     chunkIds.push(c[0]);
-    restoredChunks.push(typeof c[3] === "string" ? { startLine: c[1], endLine: c[2], symbol: c[3], names: [] } : { startLine: c[1], endLine: c[2], names: [] });
+    restoredChunks.push(
+      typeof c[3] === "string"
+        ? { startLine: c[1], endLine: c[2], symbol: c[3], names: [] }
+        : { startLine: c[1], endLine: c[2], names: [] },
+    );
   }
   const fileSymbols: FileSymbol[] = [];
   for (const s of symbols) {
-    if (!Array.isArray(s) || typeof s[0] !== "string" || typeof s[1] !== "string" || typeof s[2] !== "string" || !Number.isInteger(s[3]) || !Number.isInteger(s[4])) return undefined;
+    if (
+      !Array.isArray(s) ||
+      typeof s[0] !== "string" ||
+      typeof s[1] !== "string" ||
+      typeof s[2] !== "string" ||
+      !Number.isInteger(s[3]) ||
+      !Number.isInteger(s[4])
+    )
+      return undefined;
     fileSymbols.push({ name: s[0], qualified: s[1], kind: s[2], startLine: s[3], endLine: s[4] });
   }
   return { file: { root, rel, size, mtimeMs, chunkIds, symbols: fileSymbols, refs: Uint32Array.from(refs) }, chunks: restoredChunks };

@@ -49,19 +49,31 @@ const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFin
 const isStrArr = (v: unknown): v is string[] => Array.isArray(v) && v.every(isStr);
 
 function isOptions(v: unknown): v is IndexOptions {
-  return isObj(v) && Array.isArray(v.roots) && v.roots.every((r) => isObj(r) && isStr(r.name) && isStr(r.path)) &&
-    isStrArr(v.excludeGlobs) && isNum(v.maxFileBytes) && isNum(v.maxFiles) && (v.storageDir === undefined || isStr(v.storageDir));
+  return (
+    isObj(v) &&
+    Array.isArray(v.roots) &&
+    v.roots.every((r) => isObj(r) && isStr(r.name) && isStr(r.path)) &&
+    isStrArr(v.excludeGlobs) &&
+    isNum(v.maxFileBytes) &&
+    isNum(v.maxFiles) &&
+    (v.storageDir === undefined || isStr(v.storageDir))
+  );
 }
 
 function isQuery(v: unknown): v is IndexQuery {
   if (!isObj(v)) return false;
   switch (v.kind) {
-    case "search": return isStr(v.query) && isNum(v.limit);
+    case "search":
+      return isStr(v.query) && isNum(v.limit);
     case "definitions":
-    case "references": return isStr(v.name) && isNum(v.limit);
-    case "repoMap": return isStr(v.query) && isNum(v.tokenBudget);
-    case "grep": return isStr(v.pattern) && typeof v.regex === "boolean" && isNum(v.limit);
-    default: return false;
+    case "references":
+      return isStr(v.name) && isNum(v.limit);
+    case "repoMap":
+      return isStr(v.query) && isNum(v.tokenBudget);
+    case "grep":
+      return isStr(v.pattern) && typeof v.regex === "boolean" && isNum(v.limit);
+    default:
+      return false;
   }
 }
 
@@ -69,13 +81,18 @@ export function parseIndexHostMessage(v: unknown): IndexHostMessage | undefined 
   if (!isObj(v) || !isStr(v.type)) return undefined;
   const m = v as Obj & { type: IndexHostMessage["type"] };
   switch (m.type) {
-    case "start": return isOptions(m.options) ? (m as IndexHostMessage) : undefined;
+    case "start":
+      return isOptions(m.options) ? (m as IndexHostMessage) : undefined;
     case "cancel":
-    case "dispose": return m as IndexHostMessage;
+    case "dispose":
+      return m as IndexHostMessage;
     case "update":
-    case "remove": return isStr(m.requestId) && isStrArr(m.paths) ? (m as IndexHostMessage) : undefined;
-    case "query": return isStr(m.requestId) && isQuery(m.query) ? (m as IndexHostMessage) : undefined;
-    case "abort": return isStr(m.requestId) ? (m as IndexHostMessage) : undefined;
+    case "remove":
+      return isStr(m.requestId) && isStrArr(m.paths) ? (m as IndexHostMessage) : undefined;
+    case "query":
+      return isStr(m.requestId) && isQuery(m.query) ? (m as IndexHostMessage) : undefined;
+    case "abort":
+      return isStr(m.requestId) ? (m as IndexHostMessage) : undefined;
     default: {
       const _exhaustive: never = m.type;
       void _exhaustive;
@@ -89,21 +106,31 @@ function isProgress(v: unknown): v is IndexProgress {
 }
 
 function isStats(v: unknown): v is IndexStats {
-  return isObj(v) && ["files", "chunks", "symbols", "filesOverCap", "buildMs"].every((k) => isNum(v[k])) &&
-    isObj(v.skipped) && ["binary", "tooLarge", "minified", "unreadable"].every((k) => isNum((v.skipped as Obj)[k]));
+  return (
+    isObj(v) &&
+    ["files", "chunks", "symbols", "filesOverCap", "buildMs"].every((k) => isNum(v[k])) &&
+    isObj(v.skipped) &&
+    ["binary", "tooLarge", "minified", "unreadable"].every((k) => isNum((v.skipped as Obj)[k]))
+  );
 }
 
 export function parseIndexWorkerMessage(v: unknown): IndexWorkerMessage | undefined {
   if (!isObj(v) || !isStr(v.type)) return undefined;
   const m = v as Obj & { type: IndexWorkerMessage["type"] };
   switch (m.type) {
-    case "progress": return isProgress(m.progress) ? (m as IndexWorkerMessage) : undefined;
-    case "ready": return isStats(m.stats) ? (m as IndexWorkerMessage) : undefined;
+    case "progress":
+      return isProgress(m.progress) ? (m as IndexWorkerMessage) : undefined;
+    case "ready":
+      return isStats(m.stats) ? (m as IndexWorkerMessage) : undefined;
     case "cancelled":
-    case "disposed": return m as IndexWorkerMessage;
-    case "failed": return isStr(m.message) ? (m as IndexWorkerMessage) : undefined;
-    case "result": return isStr(m.requestId) && "value" in m ? (m as IndexWorkerMessage) : undefined;
-    case "error": return isStr(m.requestId) && isStr(m.message) ? (m as IndexWorkerMessage) : undefined;
+    case "disposed":
+      return m as IndexWorkerMessage;
+    case "failed":
+      return isStr(m.message) ? (m as IndexWorkerMessage) : undefined;
+    case "result":
+      return isStr(m.requestId) && "value" in m ? (m as IndexWorkerMessage) : undefined;
+    case "error":
+      return isStr(m.requestId) && isStr(m.message) ? (m as IndexWorkerMessage) : undefined;
     default: {
       const _exhaustive: never = m.type;
       void _exhaustive;
@@ -116,5 +143,13 @@ export function parseIndexWorkerMessage(v: unknown): IndexWorkerMessage | undefi
 export function isAnswer<K extends IndexQuery["kind"]>(kind: K, value: unknown): value is IndexAnswers[K] {
   if (kind === "repoMap") return isStr(value);
   if (!Array.isArray(value)) return false;
-  return value.every((x) => isObj(x) && isStr(x.path) && isStr(x.root) && (kind === "search" || kind === "definitions" ? isNum(x.startLine) && isNum(x.endLine) && isStr(x.text) : isNum(x.line) && isStr(x.lineText)));
+  return value.every(
+    (x) =>
+      isObj(x) &&
+      isStr(x.path) &&
+      isStr(x.root) &&
+      (kind === "search" || kind === "definitions"
+        ? isNum(x.startLine) && isNum(x.endLine) && isStr(x.text)
+        : isNum(x.line) && isStr(x.lineText)),
+  );
 }

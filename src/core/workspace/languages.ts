@@ -26,7 +26,16 @@ const TS_DEFS: Record<string, SymbolKind> = {
   module: "module",
   variable_declarator: "variable",
 };
-const TS_THROUGH = new Set(["program", "export_statement", "class_body", "lexical_declaration", "variable_declaration", "ambient_declaration", "statement_block", "expression_statement"]);
+const TS_THROUGH = new Set([
+  "program",
+  "export_statement",
+  "class_body",
+  "lexical_declaration",
+  "variable_declaration",
+  "ambient_declaration",
+  "statement_block",
+  "expression_statement",
+]);
 
 const TS: LanguageSpec = { grammar: "typescript", defs: TS_DEFS, transparent: TS_THROUGH };
 const TSX: LanguageSpec = { ...TS, grammar: "tsx" };
@@ -47,8 +56,16 @@ const GO: LanguageSpec = {
 const RUST: LanguageSpec = {
   grammar: "rust",
   defs: {
-    function_item: "function", function_signature_item: "function", struct_item: "class", enum_item: "enum", union_item: "class",
-    trait_item: "interface", impl_item: "class", mod_item: "module", macro_definition: "function", type_item: "type",
+    function_item: "function",
+    function_signature_item: "function",
+    struct_item: "class",
+    enum_item: "enum",
+    union_item: "class",
+    trait_item: "interface",
+    impl_item: "class",
+    mod_item: "module",
+    macro_definition: "function",
+    type_item: "type",
   },
   transparent: new Set(["source_file", "declaration_list"]),
 };
@@ -56,8 +73,13 @@ const RUST: LanguageSpec = {
 const JAVA: LanguageSpec = {
   grammar: "java",
   defs: {
-    class_declaration: "class", interface_declaration: "interface", enum_declaration: "enum", record_declaration: "class",
-    annotation_type_declaration: "interface", method_declaration: "method", constructor_declaration: "method",
+    class_declaration: "class",
+    interface_declaration: "interface",
+    enum_declaration: "enum",
+    record_declaration: "class",
+    annotation_type_declaration: "interface",
+    method_declaration: "method",
+    constructor_declaration: "method",
   },
   transparent: new Set(["program", "class_body", "interface_body", "enum_body", "enum_body_declarations", "record_body"]),
 };
@@ -65,29 +87,70 @@ const JAVA: LanguageSpec = {
 const CPP: LanguageSpec = {
   grammar: "cpp",
   defs: {
-    function_definition: "function", class_specifier: "class", struct_specifier: "class", union_specifier: "class",
-    enum_specifier: "enum", namespace_definition: "module",
+    function_definition: "function",
+    class_specifier: "class",
+    struct_specifier: "class",
+    union_specifier: "class",
+    enum_specifier: "enum",
+    namespace_definition: "module",
   },
   transparent: new Set([
-    "translation_unit", "declaration_list", "template_declaration", "linkage_specification", "field_declaration_list",
-    "preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif", "type_definition", "declaration", "field_declaration",
+    "translation_unit",
+    "declaration_list",
+    "template_declaration",
+    "linkage_specification",
+    "field_declaration_list",
+    "preproc_if",
+    "preproc_ifdef",
+    "preproc_else",
+    "preproc_elif",
+    "type_definition",
+    "declaration",
+    "field_declaration",
   ]),
 };
 
 const CSHARP: LanguageSpec = {
   grammar: "c-sharp",
   defs: {
-    class_declaration: "class", struct_declaration: "class", record_declaration: "class", interface_declaration: "interface",
-    enum_declaration: "enum", method_declaration: "method", constructor_declaration: "method", property_declaration: "variable",
-    namespace_declaration: "module", delegate_declaration: "type",
+    class_declaration: "class",
+    struct_declaration: "class",
+    record_declaration: "class",
+    interface_declaration: "interface",
+    enum_declaration: "enum",
+    method_declaration: "method",
+    constructor_declaration: "method",
+    property_declaration: "variable",
+    namespace_declaration: "module",
+    delegate_declaration: "type",
   },
   transparent: new Set(["compilation_unit", "declaration_list", "file_scoped_namespace_declaration"]),
 };
 
 const BY_EXTENSION: Record<string, LanguageSpec> = {
-  ts: TS, mts: TS, cts: TS, tsx: TSX, js: JS, jsx: JS, mjs: JS, cjs: JS,
-  py: PYTHON, pyi: PYTHON, go: GO, rs: RUST, java: JAVA,
-  c: CPP, h: CPP, cc: CPP, cpp: CPP, cxx: CPP, hpp: CPP, hh: CPP, hxx: CPP, ipp: CPP, inl: CPP,
+  ts: TS,
+  mts: TS,
+  cts: TS,
+  tsx: TSX,
+  js: JS,
+  jsx: JS,
+  mjs: JS,
+  cjs: JS,
+  py: PYTHON,
+  pyi: PYTHON,
+  go: GO,
+  rs: RUST,
+  java: JAVA,
+  c: CPP,
+  h: CPP,
+  cc: CPP,
+  cpp: CPP,
+  cxx: CPP,
+  hpp: CPP,
+  hh: CPP,
+  hxx: CPP,
+  ipp: CPP,
+  inl: CPP,
   cs: CSHARP,
 };
 

@@ -40,35 +40,56 @@ export class LineReader {
 export function searchIndex(store: IndexStore, options: IndexOptions, query: string, limit: number): SearchHit[] {
   const reader = new LineReader(options);
   return store.rankChunks(query, limit).map(({ chunk, score }) => {
-    const hit = { root: chunk.file.root, path: chunk.file.rel, startLine: chunk.startLine, endLine: chunk.endLine, score, text: reader.lines(chunk.file, chunk.startLine, chunk.endLine) };
+    const hit = {
+      root: chunk.file.root,
+      path: chunk.file.rel,
+      startLine: chunk.startLine,
+      endLine: chunk.endLine,
+      score,
+      text: reader.lines(chunk.file, chunk.startLine, chunk.endLine),
+    };
     return chunk.symbol ? { ...hit, symbol: chunk.symbol } : hit;
   });
 }
 
 export function findDefinitions(store: IndexStore, options: IndexOptions, name: string, limit: number): SymbolLocation[] {
   const reader = new LineReader(options);
-  return store.definitionsOf(name.trim()).slice(0, limit).map(({ file, symbol }) => ({
-    name: symbol.qualified,
-    kind: symbol.kind,
-    root: file.root,
-    path: file.rel,
-    startLine: symbol.startLine,
-    endLine: symbol.endLine,
-    text: reader.lines(file, symbol.startLine, symbol.endLine),
-  }));
+  return store
+    .definitionsOf(name.trim())
+    .slice(0, limit)
+    .map(({ file, symbol }) => ({
+      name: symbol.qualified,
+      kind: symbol.kind,
+      root: file.root,
+      path: file.rel,
+      startLine: symbol.startLine,
+      endLine: symbol.endLine,
+      text: reader.lines(file, symbol.startLine, symbol.endLine),
+    }));
 }
 
 /** Where a name is used: whole-word matches through ripgrep, the definitions' own lines left out. */
-export async function findReferences(store: IndexStore, options: IndexOptions, name: string, limit: number, signal?: AbortSignal): Promise<ReferenceLocation[]> {
+export async function findReferences(
+  store: IndexStore,
+  options: IndexOptions,
+  name: string,
+  limit: number,
+  signal?: AbortSignal,
+): Promise<ReferenceLocation[]> {
   const simple = name.trim().split(/\.|::/).pop() ?? "";
   if (!/^[\w$]+$/.test(simple)) return [];
   // A definition's own line (past its doc comment: the first line of its range that names it).
   const reader = new LineReader(options);
   const nameAt = new RegExp(`(?<![\\w$])${simple.replace(/\$/g, "\\$")}(?![\\w$])`);
-  const definitionLines = new Set(store.definitionsOf(simple).map(({ file, symbol }) => {
-    const offset = reader.lines(file, symbol.startLine, symbol.endLine).split("\n").findIndex((l) => nameAt.test(l));
-    return `${file.root}\u0000${file.rel}:${symbol.startLine + Math.max(offset, 0)}`;
-  }));
+  const definitionLines = new Set(
+    store.definitionsOf(simple).map(({ file, symbol }) => {
+      const offset = reader
+        .lines(file, symbol.startLine, symbol.endLine)
+        .split("\n")
+        .findIndex((l) => nameAt.test(l));
+      return `${file.root}\u0000${file.rel}:${symbol.startLine + Math.max(offset, 0)}`;
+    }),
+  );
   const found = await grepWorkspace(simple, { ...options, regex: false, word: true, limit: limit + definitionLines.size, signal });
   return found.filter((r) => !definitionLines.has(`${r.root}\u0000${r.path}:${r.line}`)).slice(0, limit);
 }

@@ -64,15 +64,23 @@ export function pageRank(graph: Graph, personal: Map<number, number>): Float64Ar
   const n = graph.files.length;
   const bias = new Float64Array(n);
   let biasTotal = 0;
-  for (const [i, w] of personal) { bias[i] += w; biasTotal += w; }
-  if (biasTotal === 0) { bias.fill(1 / Math.max(n, 1)); } else for (let i = 0; i < n; i++) bias[i] /= biasTotal;
+  for (const [i, w] of personal) {
+    bias[i] += w;
+    biasTotal += w;
+  }
+  if (biasTotal === 0) {
+    bias.fill(1 / Math.max(n, 1));
+  } else for (let i = 0; i < n; i++) bias[i] /= biasTotal;
   const outTotal = graph.edges.map((e) => e.reduce((a, b) => a + b, 0));
   let rank = Float64Array.from(bias);
   for (let it = 0; it < ITERATIONS; it++) {
     const next = new Float64Array(n);
     let dangling = 0;
     for (let i = 0; i < n; i++) {
-      if (!outTotal[i]) { dangling += rank[i]; continue; }
+      if (!outTotal[i]) {
+        dangling += rank[i];
+        continue;
+      }
       const share = rank[i] / outTotal[i];
       const t = graph.targets[i];
       const e = graph.edges[i];
@@ -120,7 +128,9 @@ export function buildRepoMap(store: IndexStore, options: IndexOptions, query: st
     const header = `${multiRoot ? `${file.root}/` : ""}${file.rel}:\n`;
     if (out.length + header.length > budget) break;
     let block = header;
-    const symbols = [...file.symbols].sort((a, b) => symbolScore(b.name, queryTerms) - symbolScore(a.name, queryTerms) || a.startLine - b.startLine);
+    const symbols = [...file.symbols].sort(
+      (a, b) => symbolScore(b.name, queryTerms) - symbolScore(a.name, queryTerms) || a.startLine - b.startLine,
+    );
     const shown = symbols.slice(0, 12).sort((a, b) => a.startLine - b.startLine);
     for (const s of shown) {
       const line = signatureLine(reader.lines(file, s.startLine, Math.min(s.endLine, s.startLine + 8)));

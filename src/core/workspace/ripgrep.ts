@@ -45,7 +45,17 @@ export async function grepWorkspace(pattern: string, options: GrepOptions): Prom
 }
 
 function grepArgs(pattern: string, options: GrepOptions): string[] {
-  const args = ["--json", "--no-require-git", "--hidden", "--glob", "!.git", "--max-filesize", String(options.maxFileBytes), "--max-columns", "1000"];
+  const args = [
+    "--json",
+    "--no-require-git",
+    "--hidden",
+    "--glob",
+    "!.git",
+    "--max-filesize",
+    String(options.maxFileBytes),
+    "--max-columns",
+    "1000",
+  ];
   if (!options.regex) args.push("--fixed-strings");
   if (options.word) args.push("--word-regexp");
   for (const glob of options.excludeGlobs) args.push("--glob", `!${glob}`);
@@ -56,7 +66,11 @@ function grepArgs(pattern: string, options: GrepOptions): string[] {
 function grepRoot(pattern: string, root: IndexRoot, options: GrepOptions, limit: number): Promise<ReferenceLocation[]> {
   const excludes = options.excludeGlobs.map(excludeGlobToRegExp);
   return new Promise((resolve, reject) => {
-    const child = spawn(ripgrepPath(), grepArgs(pattern, options), { cwd: root.path, stdio: ["ignore", "pipe", "pipe"], signal: options.signal });
+    const child = spawn(ripgrepPath(), grepArgs(pattern, options), {
+      cwd: root.path,
+      stdio: ["ignore", "pipe", "pipe"],
+      signal: options.signal,
+    });
     const found: ReferenceLocation[] = [];
     let pending = "";
     let stderr = "";
@@ -66,10 +80,15 @@ function grepRoot(pattern: string, root: IndexRoot, options: GrepOptions, limit:
       for (const line of lines) {
         const hit = parseMatch(line, root.name);
         if (hit && !matchesAny(excludes, hit.path)) found.push(hit);
-        if (found.length >= limit) { child.kill(); break; }
+        if (found.length >= limit) {
+          child.kill();
+          break;
+        }
       }
     });
-    child.stderr.setEncoding("utf8").on("data", (d: string) => { stderr += d; });
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      stderr += d;
+    });
     child.on("error", (err) => (err.name === "AbortError" ? resolve(found) : reject(err)));
     child.on("close", (code) => {
       // 0: matches, 1: none, 2: an error (a bad regex says so on stderr); a kill after the limit is fine.

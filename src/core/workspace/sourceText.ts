@@ -7,8 +7,7 @@ import * as fs from "node:fs/promises";
 export const MINIFIED_LINE = 5000;
 
 export type SourceText =
-  | { readonly kind: "text"; readonly text: string }
-  | { readonly kind: "binary" | "minified" | "unreadable" | "tooLarge" };
+  { readonly kind: "text"; readonly text: string } | { readonly kind: "binary" | "minified" | "unreadable" | "tooLarge" };
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 

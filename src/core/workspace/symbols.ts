@@ -19,7 +19,15 @@ export interface SymbolNode {
 }
 
 /** Wrappers whose range a definition takes (its export keyword, decorators, `type` keyword). */
-const WRAPPERS = new Set(["export_statement", "decorated_definition", "type_declaration", "template_declaration", "ambient_declaration", "lexical_declaration", "variable_declaration"]);
+const WRAPPERS = new Set([
+  "export_statement",
+  "decorated_definition",
+  "type_declaration",
+  "template_declaration",
+  "ambient_declaration",
+  "lexical_declaration",
+  "variable_declaration",
+]);
 const FUNCTION_VALUES = new Set(["arrow_function", "function_expression", "function", "generator_function", "class"]);
 const CONTAINERS = new Set<SymbolKind>(["class", "interface", "module", "enum"]);
 const MAX_DEPTH = 12;
@@ -38,7 +46,13 @@ function visit(node: Node, spec: LanguageSpec, scope: string, out: SymbolNode[],
     const name = kind ? symbolName(child) : undefined;
     if (kind && name) {
       const qualified = (scope ? `${scope}.${name}` : name).replace(/::/g, ".");
-      const symbol: SymbolNode = { name: detachString(simpleName(name)), qualified: detachString(qualified), kind: child.type === "variable_declarator" ? variableKind(child) : kind, ...rowsWithDoc(child), children: [] };
+      const symbol: SymbolNode = {
+        name: detachString(simpleName(name)),
+        qualified: detachString(qualified),
+        kind: child.type === "variable_declarator" ? variableKind(child) : kind,
+        ...rowsWithDoc(child),
+        children: [],
+      };
       out.push(symbol);
       if (CONTAINERS.has(kind)) {
         const body = child.childForFieldName("body") ?? child;
@@ -101,9 +115,18 @@ function declaratorName(declarator: Node | null): string | undefined {
 /** The rows a definition spans, from its leading doc comment (adjacent comments) to its end. */
 function rowsWithDoc(node: Node): { startRow: number; endRow: number } {
   let outer = node;
-  while (outer.parent && WRAPPERS.has(outer.parent.type) && outer.parent.namedChildren.filter((c) => c && !c.type.includes("comment")).length <= 2) outer = outer.parent;
+  while (
+    outer.parent &&
+    WRAPPERS.has(outer.parent.type) &&
+    outer.parent.namedChildren.filter((c) => c && !c.type.includes("comment")).length <= 2
+  )
+    outer = outer.parent;
   let start = outer.startPosition.row;
-  for (let prev = outer.previousNamedSibling; prev && /comment|attribute_item|^attribute$|annotation|decorator/.test(prev.type); prev = prev.previousNamedSibling) {
+  for (
+    let prev = outer.previousNamedSibling;
+    prev && /comment|attribute_item|^attribute$|annotation|decorator/.test(prev.type);
+    prev = prev.previousNamedSibling
+  ) {
     if (prev.endPosition.row < start - 1) break;
     start = prev.startPosition.row;
   }

@@ -9,13 +9,15 @@ const PART = /[A-Z]+(?![a-z])|[A-Z]?[a-z\u00c0-\uffff]+|\d+/g;
 const MAX_TERM = 40;
 
 const STOP = new Set(
-  ("a an and are as at be by for from has have in is it its of on or that the this to was were will with " +
+  (
+    "a an and are as at be by for from has have in is it its of on or that the this to was were will with " +
     "not no but if else then when so do does did can into we you our your they them their there here " +
     "const let var function return import export default new void null undefined true false " +
     "def self pass none elif fn pub mut use struct impl public private protected static final " +
     "int string bool char float double long unsigned signed auto include define endif ifdef ifndef " +
     "package func type interface class extends implements throw throws try catch finally while " +
-    "async await yield break continue case switch").split(" "),
+    "async await yield break continue case switch"
+  ).split(" "),
 );
 
 /** A light stemmer: "models"→"model", "loading"→"load", "indexed"→"index", "classes"→"class". */

@@ -33,7 +33,8 @@ export interface WalkResult {
 }
 
 /** Files no one searches for words: lock files and formats that are binary by name. */
-const SKIPPED_NAME = /(?:^|\/)(?:package-lock\.json|yarn\.lock|pnpm-lock\.yaml|Cargo\.lock|poetry\.lock|composer\.lock|go\.sum)$|\.(?:png|jpe?g|gif|bmp|ico|webp|svgz|pdf|zip|gz|tgz|bz2|xz|7z|rar|jar|war|class|o|a|so|dylib|dll|exe|bin|wasm|pyc|woff2?|ttf|otf|eot|mp[34]|mov|avi|webm|ogg|wav|flac|gguf|onnx|pt|safetensors|sqlite|db|map|vsix)$/i;
+const SKIPPED_NAME =
+  /(?:^|\/)(?:package-lock\.json|yarn\.lock|pnpm-lock\.yaml|Cargo\.lock|poetry\.lock|composer\.lock|go\.sum)$|\.(?:png|jpe?g|gif|bmp|ico|webp|svgz|pdf|zip|gz|tgz|bz2|xz|7z|rar|jar|war|class|o|a|so|dylib|dll|exe|bin|wasm|pyc|woff2?|ttf|otf|eot|mp[34]|mov|avi|webm|ogg|wav|flac|gguf|onnx|pt|safetensors|sqlite|db|map|vsix)$/i;
 
 export async function walkWorkspace(options: WalkOptions): Promise<WalkResult> {
   const excludes = options.excludeGlobs.map(excludeGlobToRegExp);
@@ -50,7 +51,12 @@ interface Pending {
   readonly ignores: readonly IgnoreFile[];
 }
 
-async function walkRoot(root: IndexRoot, excludes: RegExp[], options: WalkOptions, state: WalkResult & { files: WalkedFile[]; filesOverCap: number; tooLarge: number; unreadable: number }): Promise<void> {
+async function walkRoot(
+  root: IndexRoot,
+  excludes: RegExp[],
+  options: WalkOptions,
+  state: WalkResult & { files: WalkedFile[]; filesOverCap: number; tooLarge: number; unreadable: number },
+): Promise<void> {
   const visited = new Set<string>();
   const rootIgnores = await readIgnoreFile(path.join(root.path, ".git", "info", "exclude"), "");
   const queue: Pending[] = [{ abs: root.path, rel: "", ignores: rootIgnores ? [rootIgnores] : [] }];
@@ -86,18 +92,33 @@ async function walkRoot(root: IndexRoot, excludes: RegExp[], options: WalkOption
       }
       if (!isDir && !isFile) continue;
       if (matchesAny(excludes, rel) || isIgnored(ignores, rel, isDir)) continue;
-      if (isDir) { queue.push({ abs, rel, ignores }); continue; }
+      if (isDir) {
+        queue.push({ abs, rel, ignores });
+        continue;
+      }
       if (SKIPPED_NAME.test(rel)) continue;
-      if (state.files.length >= options.maxFiles) { state.filesOverCap++; continue; }
+      if (state.files.length >= options.maxFiles) {
+        state.filesOverCap++;
+        continue;
+      }
       await addFile(root, rel, abs, options.maxFileBytes, state);
     }
   }
 }
 
-async function addFile(root: IndexRoot, rel: string, abs: string, maxFileBytes: number, state: { files: WalkedFile[]; tooLarge: number; unreadable: number }): Promise<void> {
+async function addFile(
+  root: IndexRoot,
+  rel: string,
+  abs: string,
+  maxFileBytes: number,
+  state: { files: WalkedFile[]; tooLarge: number; unreadable: number },
+): Promise<void> {
   try {
     const st = await fs.stat(abs);
-    if (st.size > maxFileBytes) { state.tooLarge++; return; }
+    if (st.size > maxFileBytes) {
+      state.tooLarge++;
+      return;
+    }
     state.files.push({ root: root.name, rel, abs, size: st.size, mtimeMs: st.mtimeMs });
   } catch {
     state.unreadable++;

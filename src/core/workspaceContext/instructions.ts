@@ -22,7 +22,8 @@ export interface RenderedInstructions {
   shortened: string[];
 }
 
-const INTRO = "The workspace's maintainers give these instructions for working on this codebase; follow them unless the user says otherwise.";
+const INTRO =
+  "The workspace's maintainers give these instructions for working on this codebase; follow them unless the user says otherwise.";
 
 /** The nested AGENTS.md candidates for a file, nearest first: for "a/b/c.ts", "a/b/AGENTS.md"
  *  then "a/AGENTS.md" (the root one is always read separately). */

@@ -15,7 +15,10 @@ export function mentionsWorkspace(text: string): boolean {
 
 /** The message without its `@workspace` mentions (what is searched for and sent to the model). */
 export function withoutWorkspaceMention(text: string): string {
-  return text.replace(WORKSPACE_MENTION, "$1").replace(/[ \t]{2,}/g, " ").trim();
+  return text
+    .replace(WORKSPACE_MENTION, "$1")
+    .replace(/[ \t]{2,}/g, " ")
+    .trim();
 }
 
 /** Names in a message that look like code symbols: in backticks, or camelCase, PascalCase with
@@ -35,10 +38,36 @@ export function symbolCandidates(text: string, max = 12): string[] {
 }
 
 const LANGUAGES: Record<string, string> = {
-  ts: "typescript", tsx: "typescriptreact", js: "javascript", jsx: "javascriptreact", mjs: "javascript", cjs: "javascript",
-  py: "python", go: "go", rs: "rust", java: "java", c: "c", h: "c", cc: "cpp", cpp: "cpp", cxx: "cpp", hpp: "cpp",
-  cs: "csharp", rb: "ruby", php: "php", kt: "kotlin", swift: "swift", md: "markdown", json: "json", yml: "yaml",
-  yaml: "yaml", sh: "shellscript", css: "css", html: "html", sql: "sql", toml: "toml",
+  ts: "typescript",
+  tsx: "typescriptreact",
+  js: "javascript",
+  jsx: "javascriptreact",
+  mjs: "javascript",
+  cjs: "javascript",
+  py: "python",
+  go: "go",
+  rs: "rust",
+  java: "java",
+  c: "c",
+  h: "c",
+  cc: "cpp",
+  cpp: "cpp",
+  cxx: "cpp",
+  hpp: "cpp",
+  cs: "csharp",
+  rb: "ruby",
+  php: "php",
+  kt: "kotlin",
+  swift: "swift",
+  md: "markdown",
+  json: "json",
+  yml: "yaml",
+  yaml: "yaml",
+  sh: "shellscript",
+  css: "css",
+  html: "html",
+  sql: "sql",
+  toml: "toml",
 };
 
 export function languageOf(path: string): string {
@@ -75,7 +104,13 @@ export function chunksWithinBudget(chunks: readonly CodeChunk[], budgetTokens: n
     left -= cost;
     taken.push(c);
   }
-  return taken.map((c) => ({ fileName: displayPath(c, multiRoot), languageId: languageOf(c.path), startLine: c.startLine, endLine: c.endLine, code: c.text }));
+  return taken.map((c) => ({
+    fileName: displayPath(c, multiRoot),
+    languageId: languageOf(c.path),
+    startLine: c.startLine,
+    endLine: c.endLine,
+    code: c.text,
+  }));
 }
 
 /** Definitions as chunks, those in `excludePath` (the file the user is in) left out. */

@@ -7,11 +7,13 @@ import type { SymbolLocation } from "../workspace/types";
 
 // Words every language's code is full of; looking them up finds nothing useful.
 const KEYWORDS = new Set(
-  ("abstract and any as assert async await boolean break byte case catch char class const continue def default del delete do double elif else enum " +
+  (
+    "abstract and any as assert async await boolean break byte case catch char class const continue def default del delete do double elif else enum " +
     "except export extends false final finally float for from func function go if impl implements import in instanceof int interface is lambda let " +
     "long match mod mut namespace new nil none not null number object of or package pass private protected pub public raise return self static " +
     "string struct super switch this throw throws true try type typeof undefined use using var void while with yield Self None True False String " +
-    "Object Array Promise Error Map Set console print len range str list dict println fmt std").split(" "),
+    "Object Array Promise Error Map Set console print len range str list dict println fmt std"
+  ).split(" "),
 );
 
 /**
@@ -20,7 +22,8 @@ const KEYWORDS = new Set(
  */
 export function usedIdentifiers(code: string, max = 24): string[] {
   const defined = new Set<string>();
-  for (const m of code.matchAll(/\b(?:function|def|class|fn|func|interface|type|struct|enum|const|let|var)\s+([A-Za-z_$][\w$]*)/g)) defined.add(m[1]);
+  for (const m of code.matchAll(/\b(?:function|def|class|fn|func|interface|type|struct|enum|const|let|var)\s+([A-Za-z_$][\w$]*)/g))
+    defined.add(m[1]);
   const calls: string[] = [];
   const types: string[] = [];
   const rest: string[] = [];
@@ -43,7 +46,12 @@ export function usedIdentifiers(code: string, max = 24): string[] {
  * of the names), within `budgetTokens` (estimated). Definitions in `currentPath` (the selection's
  * file, which the prompt shows around the selection) and repeats are left out.
  */
-export function definitionSnippets(defs: readonly SymbolLocation[], current: { root: string; path: string } | undefined, budgetTokens: number, maxSnippets = 6): Snippet[] {
+export function definitionSnippets(
+  defs: readonly SymbolLocation[],
+  current: { root: string; path: string } | undefined,
+  budgetTokens: number,
+  maxSnippets = 6,
+): Snippet[] {
   const out: Snippet[] = [];
   const seen = new Set<string>();
   let left = budgetTokens;

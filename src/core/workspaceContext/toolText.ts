@@ -13,7 +13,12 @@ export function searchText(query: string, hits: readonly SearchHit[], multiRoot:
   return `${hits.length} result${hits.length === 1 ? "" : "s"} for "${query}", best first:\n\n${parts.join("\n\n")}`;
 }
 
-export function symbolsText(name: string, defs: readonly SymbolLocation[] | undefined, refs: readonly ReferenceLocation[] | undefined, multiRoot: boolean): string {
+export function symbolsText(
+  name: string,
+  defs: readonly SymbolLocation[] | undefined,
+  refs: readonly ReferenceLocation[] | undefined,
+  multiRoot: boolean,
+): string {
   const out: string[] = [];
   if (defs) {
     if (defs.length === 0) out.push(`No definition of "${name}" in the workspace index.`);
@@ -27,7 +32,10 @@ export function symbolsText(name: string, defs: readonly SymbolLocation[] | unde
   }
   if (refs) {
     if (refs.length === 0) out.push(`No references to "${name}" in the workspace index.`);
-    else out.push(`References to "${name}" (${refs.length}):\n${refs.map((r) => `${displayPath(r, multiRoot)}:${r.line}: ${r.lineText}`).join("\n")}`);
+    else
+      out.push(
+        `References to "${name}" (${refs.length}):\n${refs.map((r) => `${displayPath(r, multiRoot)}:${r.line}: ${r.lineText}`).join("\n")}`,
+      );
   }
   return out.join("\n\n");
 }

@@ -69,7 +69,8 @@ export class ChatController extends Disposable {
     this.postHistory();
     this.postTranscript();
     const draft = this.services.context.workspaceState.get<{ text: string; attachments: Attachment[] }>(DRAFT_KEY);
-    if (draft && (draft.text || draft.attachments?.length)) this.post({ type: "draft", text: draft.text, attachments: draft.attachments ?? [] });
+    if (draft && (draft.text || draft.attachments?.length))
+      this.post({ type: "draft", text: draft.text, attachments: draft.attachments ?? [] });
   }
 
   /** Keeps the unsent input outside the webview, which a window reload may not keep. */
@@ -149,7 +150,11 @@ export class ChatController extends Disposable {
 
   async delete(id: string): Promise<void> {
     const item = this.store.list().find((c) => c.id === id);
-    const choice = await vscode.window.showWarningMessage(`Delete the conversation "${item?.title ?? "this conversation"}"?`, { modal: true }, "Delete");
+    const choice = await vscode.window.showWarningMessage(
+      `Delete the conversation "${item?.title ?? "this conversation"}"?`,
+      { modal: true },
+      "Delete",
+    );
     if (choice !== "Delete") return;
     await this.store.delete(id);
     if (id === this.conversationId) await this.newChat();
@@ -197,28 +202,39 @@ export class ChatController extends Disposable {
     // The engine's loaded context before the first answer has told the backend its own.
     const fallbackContextSize = this.services.engine.status().info?.contextSize ?? settings.contextSize;
     const workspace = await chatWorkspaceContext(this.services, lastUser, backend.modelInfo()?.contextSize ?? fallbackContextSize);
-    const { result } = await runChat(backend, {
-      history: this.transcript.toChatMessages(),
-      systemPrompt: workspace.systemPrompt,
-      maxTokens: settings.maxTokens,
-      temperature: settings.temperature,
-      fallbackContextSize,
-      onPrompt: (prompt) => {
-        if (prompt.notice) {
-          this.services.log.info(`[chat] ${prompt.notice}`);
-          this.post({ type: "notice", level: "info", message: prompt.notice, actions: [] });
-        }
-        this.services.prompts.record({ feature: lastUser?.feature ?? "chat", segments: prompt.segments, tokenCount: prompt.promptTokens, sources: workspace.sources });
+    const { result } = await runChat(
+      backend,
+      {
+        history: this.transcript.toChatMessages(),
+        systemPrompt: workspace.systemPrompt,
+        maxTokens: settings.maxTokens,
+        temperature: settings.temperature,
+        fallbackContextSize,
+        onPrompt: (prompt) => {
+          if (prompt.notice) {
+            this.services.log.info(`[chat] ${prompt.notice}`);
+            this.post({ type: "notice", level: "info", message: prompt.notice, actions: [] });
+          }
+          this.services.prompts.record({
+            feature: lastUser?.feature ?? "chat",
+            segments: prompt.segments,
+            tokenCount: prompt.promptTokens,
+            sources: workspace.sources,
+          });
+        },
+        onRefit: (learned, assumed) =>
+          this.services.log.info(`[chat] the server's context is ${learned} tokens, not ${assumed}: fitting the conversation again`),
       },
-      onRefit: (learned, assumed) => this.services.log.info(`[chat] the server's context is ${learned} tokens, not ${assumed}: fitting the conversation again`),
-    }, onText, signal);
+      onText,
+      signal,
+    );
     return result;
   }
 
   /** A failure: nothing generated gives the user's text back; a partial answer is kept, marked. */
   private failed(turnId: string, err: unknown, produced: string, restore?: Restore): void {
     const { message, actions } = describeError(err);
-    this.services.log.error(`[chat] ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    this.services.log.error(`[chat] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     const notice: HostToWebview = { type: "notice", level: "error", message, actions };
     if (produced === "" && restore && this.transcript.retractLastExchange()) {
       // Nothing was generated: give the text back rather than leave a dead exchange.
@@ -226,7 +242,12 @@ export class ChatController extends Disposable {
       this.post({ type: "restoreInput", text: restore.text, attachments: restore.attachments });
       return;
     }
-    this.transcript.finish(turnId, { text: produced, incomplete: produced !== "", incompleteReason: "the engine stopped before the answer was finished", error: message });
+    this.transcript.finish(turnId, {
+      text: produced,
+      incomplete: produced !== "",
+      incompleteReason: "the engine stopped before the answer was finished",
+      error: message,
+    });
     this.post(notice);
   }
 

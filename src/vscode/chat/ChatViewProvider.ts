@@ -39,11 +39,13 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
       const posts: HostToWebview[] = [];
       testRecords.chatPosts = posts;
       // A message exactly as the view would send it (validated, then handled); resolves when handled.
-      this._register(vscode.commands.registerCommand("mixtral._test.chatMessage", async (raw: unknown) => {
-        const parsed = parseWebviewMessage(raw);
-        if (!parsed.ok) throw new Error(parsed.reason);
-        await this.handle(parsed.message);
-      }));
+      this._register(
+        vscode.commands.registerCommand("mixtral._test.chatMessage", async (raw: unknown) => {
+          const parsed = parseWebviewMessage(raw);
+          if (!parsed.ok) throw new Error(parsed.reason);
+          await this.handle(parsed.message);
+        }),
+      );
       // The messages posted since the last call (whether or not a view was ready to show them).
       this._register(vscode.commands.registerCommand("mixtral._test.chatPosts", () => posts.splice(0)));
     }
@@ -122,7 +124,10 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
   private withinRate(): boolean {
     const now = Date.now();
     if (now - this.windowStart >= 1000) {
-      if (this.droppedInWindow > 0) this.services.log.warn(`[chat] dropped ${this.droppedInWindow} message(s) from the view: more than ${MAX_MESSAGES_PER_SECOND} per second`);
+      if (this.droppedInWindow > 0)
+        this.services.log.warn(
+          `[chat] dropped ${this.droppedInWindow} message(s) from the view: more than ${MAX_MESSAGES_PER_SECOND} per second`,
+        );
       this.windowStart = now;
       this.windowCount = 0;
       this.droppedInWindow = 0;
@@ -150,11 +155,23 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
         const settings = this.services.config.settings;
         const ws = await this.services.workspace.forChat(m.text, this.services.engine.status().info?.contextSize ?? settings.contextSize);
         if (ws.notice) this.post({ type: "notice", level: "info", message: ws.notice, actions: [] });
-        return this.controller.send({ text: ws.text, displayText: ws.displayText, attachments: [...resolved.attachments, ...ws.attachments], ownAttachments: ws.attachments.length ? m.attachments : undefined });
+        return this.controller.send({
+          text: ws.text,
+          displayText: ws.displayText,
+          attachments: [...resolved.attachments, ...ws.attachments],
+          ownAttachments: ws.attachments.length ? m.attachments : undefined,
+        });
       }
       case "listOpenFiles":
         // Answers may arrive out of order: the view keeps only the one for its current query.
-        this.post({ type: "openFiles", query: m.query, items: [...workspaceMentionItems(m.query, this.services.config.settings.workspace.enabled), ...(await this.openFiles.list(m.query))] });
+        this.post({
+          type: "openFiles",
+          query: m.query,
+          items: [
+            ...workspaceMentionItems(m.query, this.services.config.settings.workspace.enabled),
+            ...(await this.openFiles.list(m.query)),
+          ],
+        });
         return;
       case "stop":
         return this.controller.stop();

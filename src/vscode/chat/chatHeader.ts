@@ -8,7 +8,8 @@ export function toHeader(s: EngineStatus): HeaderInfo {
   const h: HeaderInfo = { state: s.state, engine: s.engine };
   if (s.message) h.message = s.message;
   // After repeated crashes Restart Engine is the retry; otherwise Retry comes first.
-  if (s.state === "error" && s.code) h.actions = [...new Set<ErrorAction>([...(s.code === "engineStopped" ? [] : ["retry" as const]), ...ACTIONS_BY_CODE[s.code]])];
+  if (s.state === "error" && s.code)
+    h.actions = [...new Set<ErrorAction>([...(s.code === "engineStopped" ? [] : ["retry" as const]), ...ACTIONS_BY_CODE[s.code]])];
   if (typeof s.progress === "number") h.progress = s.progress;
   if (s.info) {
     h.model = s.info.name || s.info.fileName;

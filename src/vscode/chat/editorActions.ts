@@ -7,9 +7,23 @@ import { Disposable } from "../lifecycle";
 
 // Fence names the model writes, mapped to VS Code language ids.
 const LANGUAGE_ALIASES: Record<string, string> = {
-  ts: "typescript", tsx: "typescriptreact", js: "javascript", jsx: "javascriptreact", py: "python",
-  sh: "shellscript", bash: "shellscript", zsh: "shellscript", shell: "shellscript", yml: "yaml",
-  md: "markdown", rs: "rust", rb: "ruby", "c++": "cpp", cs: "csharp", kt: "kotlin", golang: "go",
+  ts: "typescript",
+  tsx: "typescriptreact",
+  js: "javascript",
+  jsx: "javascriptreact",
+  py: "python",
+  sh: "shellscript",
+  bash: "shellscript",
+  zsh: "shellscript",
+  shell: "shellscript",
+  yml: "yaml",
+  md: "markdown",
+  rs: "rust",
+  rb: "ruby",
+  "c++": "cpp",
+  cs: "csharp",
+  kt: "kotlin",
+  golang: "go",
 };
 
 export class EditorActions extends Disposable {
@@ -60,7 +74,8 @@ export class EditorActions extends Disposable {
           void vscode.window.showWarningMessage("The editor refused the edit (is the file read-only?).");
           return;
         }
-        if (action === "replace" && !replace) vscode.window.setStatusBarMessage("Nothing was selected: the code was inserted at the cursor", 4000);
+        if (action === "replace" && !replace)
+          vscode.window.setStatusBarMessage("Nothing was selected: the code was inserted at the cursor", 4000);
         await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
         return;
       }
@@ -113,7 +128,10 @@ export function fileAttachment(doc: vscode.TextDocument): Attachment | { error: 
 function rangeAttachment(doc: vscode.TextDocument, requested: vscode.Range): Attachment | { error: string } {
   const range = doc.validateRange(requested);
   const code = doc.getText(range);
-  if (code.length > LIMITS.codeChars) return { error: `That is too large to attach (${code.length.toLocaleString()} characters; the limit is ${LIMITS.codeChars.toLocaleString()}). Select a part of it.` };
+  if (code.length > LIMITS.codeChars)
+    return {
+      error: `That is too large to attach (${code.length.toLocaleString()} characters; the limit is ${LIMITS.codeChars.toLocaleString()}). Select a part of it.`,
+    };
   // A selection ending at column 0 of a line does not include that line.
   const endLine = range.end.character === 0 && range.end.line > range.start.line ? range.end.line : range.end.line + 1;
   return {

@@ -27,7 +27,11 @@ export class OpenFiles extends Disposable {
     this.touch(vscode.window.activeTextEditor?.document.uri);
     this._register(vscode.window.onDidChangeActiveTextEditor((e) => this.touch(e?.document.uri)));
     // Also catches tabs activated without a text editor taking focus (e.g. while the chat has it).
-    this._register(vscode.window.tabGroups.onDidChangeTabs((e) => [...e.opened, ...e.changed].filter((t) => t.isActive).forEach((t) => this.touch(tabUri(t)))));
+    this._register(
+      vscode.window.tabGroups.onDidChangeTabs((e) =>
+        [...e.opened, ...e.changed].filter((t) => t.isActive).forEach((t) => this.touch(tabUri(t))),
+      ),
+    );
   }
 
   async list(query: string): Promise<OpenFileItem[]> {
@@ -44,8 +48,15 @@ export class OpenFiles extends Disposable {
         // Tabs restored at startup have no tick yet: the visible ones rank above the rest.
         const fallback = tab.isActive ? (group === groups.activeTabGroup ? 0.5 : 0.25) : 0;
         const doc = docs.get(key);
-        const base = { id: key, path: vscode.workspace.asRelativePath(uri, false), languageId: doc?.languageId ?? "plaintext", lastActive: this.lastActive.get(key) ?? fallback };
-        pending.push(doc ? Promise.resolve({ ...base, lineCount: attachedLines(doc) }) : this.fromDisk(uri).then((length) => ({ ...base, ...length })));
+        const base = {
+          id: key,
+          path: vscode.workspace.asRelativePath(uri, false),
+          languageId: doc?.languageId ?? "plaintext",
+          lastActive: this.lastActive.get(key) ?? fallback,
+        };
+        pending.push(
+          doc ? Promise.resolve({ ...base, lineCount: attachedLines(doc) }) : this.fromDisk(uri).then((length) => ({ ...base, ...length })),
+        );
       }
     }
     const candidates = await Promise.all(pending);
@@ -109,7 +120,11 @@ export class OpenFiles extends Disposable {
       const key = uri.toString();
       let known = this.onDisk.get(key);
       if (!known || known.mtimeMs !== st.mtimeMs || known.size !== st.size) {
-        known = { mtimeMs: st.mtimeMs, size: st.size, lineCount: st.size <= MAX_COUNTED_BYTES ? countLines(await fs.promises.readFile(uri.fsPath)) : 0 };
+        known = {
+          mtimeMs: st.mtimeMs,
+          size: st.size,
+          lineCount: st.size <= MAX_COUNTED_BYTES ? countLines(await fs.promises.readFile(uri.fsPath)) : 0,
+        };
         this.onDisk.set(key, known);
       }
       return { lineCount: known.lineCount, sizeBytes: known.size };

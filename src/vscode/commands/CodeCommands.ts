@@ -42,14 +42,20 @@ export interface EditCommandArgs {
 function editArgs(arg: unknown): EditCommandArgs {
   if (typeof arg !== "object" || arg === null || arg instanceof vscode.Uri) return {};
   const a = arg as Record<string, unknown>;
-  return { instruction: typeof a.instruction === "string" ? a.instruction : undefined, apply: typeof a.apply === "boolean" ? a.apply : undefined };
+  return {
+    instruction: typeof a.instruction === "string" ? a.instruction : undefined,
+    apply: typeof a.apply === "boolean" ? a.apply : undefined,
+  };
 }
 
 export class CodeCommands extends Disposable {
   private readonly preview: ProposalPreview;
   private readonly inline: InlineProposals;
 
-  constructor(private readonly services: Services, private readonly chat: ChatSink) {
+  constructor(
+    private readonly services: Services,
+    private readonly chat: ChatSink,
+  ) {
     super();
     this.preview = this._register(new ProposalPreview(services));
     this.inline = this._register(new InlineProposals(services, this.preview));
@@ -120,7 +126,11 @@ export class CodeCommands extends Disposable {
 
   /** The workspace's part of a command's prompt: the definitions the selection uses from other
    *  files (template variable `snippets`) and the instruction files (system text). */
-  private async withWorkspace(feature: Exclude<FeatureName, "inlineCompletion">, t: CodeTarget, variables: PromptVariables): Promise<FeaturePrompt> {
+  private async withWorkspace(
+    feature: Exclude<FeatureName, "inlineCompletion">,
+    t: CodeTarget,
+    variables: PromptVariables,
+  ): Promise<FeaturePrompt> {
     const contextSize = this.services.engine.status().info?.contextSize ?? this.services.config.settings.contextSize;
     const snippets = await this.services.workspace.definitionsFor(t.code, t.document.uri, contextSize);
     const { systemPrompt, instructions } = await systemPromptFor(this.services, t.document.uri, contextSize);
@@ -133,7 +143,12 @@ export class CodeCommands extends Disposable {
     if (!t) return;
     let question: string | undefined;
     if (feature === "ask") {
-      question = await vscode.window.showInputBox({ title: "Mixtral: Ask about the selection", prompt: `${t.fileName}:${t.startLine}-${t.endLine}`, placeHolder: "What does this do when the list is empty?", ignoreFocusOut: true });
+      question = await vscode.window.showInputBox({
+        title: "Mixtral: Ask about the selection",
+        prompt: `${t.fileName}:${t.startLine}-${t.endLine}`,
+        placeHolder: "What does this do when the list is empty?",
+        ignoreFocusOut: true,
+      });
       if (!question?.trim()) return;
     }
     // The chat adds the instruction files itself; the definitions go into the text and as chips.
@@ -146,7 +161,10 @@ export class CodeCommands extends Disposable {
     await this.chat.ask({
       text: user,
       displayText: feature === "explain" ? `Explain ${where}` : `${question} (${where})`,
-      attachments: [{ fileName: t.relativePath, languageId: t.languageId, startLine: t.startLine, endLine: t.endLine, code: t.code }, ...snippets.map(snippetChip)],
+      attachments: [
+        { fileName: t.relativePath, languageId: t.languageId, startLine: t.startLine, endLine: t.endLine, code: t.code },
+        ...snippets.map(snippetChip),
+      ],
       feature,
     });
   }
@@ -165,7 +183,12 @@ export class CodeCommands extends Disposable {
     return false;
   }
 
-  private async edit(feature: "refactor" | "fix" | "document", args: EditCommandArgs, uri?: vscode.Uri, range?: vscode.Range): Promise<void> {
+  private async edit(
+    feature: "refactor" | "fix" | "document",
+    args: EditCommandArgs,
+    uri?: vscode.Uri,
+    range?: vscode.Range,
+  ): Promise<void> {
     if (!this.requireTrust(feature === "document" ? "Adding documentation" : feature === "fix" ? "Fixing problems" : "Refactoring")) return;
     if (uri && range) {
       // From a quick fix: select the diagnostic's lines first.
@@ -183,9 +206,13 @@ export class CodeCommands extends Disposable {
       extra.instruction = instruction;
     }
     if (feature === "fix") {
-      const diags = vscode.languages.getDiagnostics(t.document.uri).filter((d) => d.range.intersection(t.range) || d.range.start.line === t.range.start.line);
+      const diags = vscode.languages
+        .getDiagnostics(t.document.uri)
+        .filter((d) => d.range.intersection(t.range) || d.range.start.line === t.range.start.line);
       if (diags.length === 0) {
-        void vscode.window.showInformationMessage("Mixtral: no problems reported in the selection; select the lines with the problem, or use “Refactor Selection…”.");
+        void vscode.window.showInformationMessage(
+          "Mixtral: no problems reported in the selection; select the lines with the problem, or use “Refactor Selection…”.",
+        );
         return;
       }
       extra.diagnostics = diags.map((d) => ({
@@ -199,10 +226,15 @@ export class CodeCommands extends Disposable {
     const ticket = this.inline.begin(t.document, t.range);
     const info = { title: TITLES[feature], fileName: t.fileName };
     try {
-      const answer = await this.preview.answerCode(feature as FeatureName, t, await this.withWorkspace(feature, t, this.variables(t, extra)), {
-        signal: ticket.abort.signal,
-        onCode: (code) => this.inline.stream(ticket, code, info),
-      });
+      const answer = await this.preview.answerCode(
+        feature as FeatureName,
+        t,
+        await this.withWorkspace(feature, t, this.variables(t, extra)),
+        {
+          signal: ticket.abort.signal,
+          onCode: (code) => this.inline.stream(ticket, code, info),
+        },
+      );
       if (!answer) return;
       const pending = await this.inline.propose(ticket, answer.code, { ...info, note: answer.note });
       // Test mode: `apply` answers for the user, as Accept All (true) or Reject All (false) would.
@@ -229,7 +261,8 @@ export class CodeCommands extends Disposable {
     });
     qp.dispose();
     const instruction = value?.trim();
-    if (instruction) await this.services.context.globalState.update(RECENT_KEY, [instruction, ...recent.filter((r) => r !== instruction)].slice(0, 10));
+    if (instruction)
+      await this.services.context.globalState.update(RECENT_KEY, [instruction, ...recent.filter((r) => r !== instruction)].slice(0, 10));
     return instruction;
   }
 
@@ -252,7 +285,11 @@ function snippetChip(s: Snippet): { fileName: string; languageId: string; startL
 
 /** Lightbulb entries: explain the selection, and fix on diagnostics. */
 class MixtralCodeActions implements vscode.CodeActionProvider {
-  provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  provideCodeActions(
+    document: vscode.TextDocument,
+    range: vscode.Range | vscode.Selection,
+    context: vscode.CodeActionContext,
+  ): vscode.CodeAction[] {
     const actions: vscode.CodeAction[] = [];
     if (context.diagnostics.length > 0) {
       const fix = new vscode.CodeAction("Fix with Mixtral", vscode.CodeActionKind.QuickFix);

@@ -33,7 +33,12 @@ export class ProposalPreview extends Disposable implements vscode.TextDocumentCo
   /** Generates with a cancellable notification; returns the answer, or undefined when cancelled
    *  empty. `stream` sees the whole answer so far each time a line ends, and its `signal` stops the
    *  answer like the notification's Cancel; `stopped` says the answer was stopped by either. */
-  private async generate(title: string, built: FeaturePrompt, feature: string, stream?: { signal: AbortSignal; onText(text: string): void }): Promise<{ text: string; incomplete: boolean; reason?: string; stopped: boolean; stopReason: string } | undefined> {
+  private async generate(
+    title: string,
+    built: FeaturePrompt,
+    feature: string,
+    stream?: { signal: AbortSignal; onText(text: string): void },
+  ): Promise<{ text: string; incomplete: boolean; reason?: string; stopped: boolean; stopReason: string } | undefined> {
     return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Mixtral: ${title}`, cancellable: true },
       async (progress, token) => {
@@ -59,8 +64,23 @@ export class ProposalPreview extends Disposable implements vscode.TextDocumentCo
             signal,
           );
           const stopped = signal.aborted;
-          if (result.stopReason === "abort" && !result.text.trim()) return stopped ? undefined : { text: "", incomplete: true, reason: result.incompleteReason, stopped, stopReason: result.stopReason };
-          return { text: result.text, incomplete: result.incomplete || result.stopReason === "maxTokens", reason: result.incompleteReason ?? (result.stopReason === "maxTokens" ? "it reached mixtral.maxTokens" : result.stopReason === "abort" ? "you stopped it" : undefined), stopped, stopReason: result.stopReason };
+          if (result.stopReason === "abort" && !result.text.trim())
+            return stopped
+              ? undefined
+              : { text: "", incomplete: true, reason: result.incompleteReason, stopped, stopReason: result.stopReason };
+          return {
+            text: result.text,
+            incomplete: result.incomplete || result.stopReason === "maxTokens",
+            reason:
+              result.incompleteReason ??
+              (result.stopReason === "maxTokens"
+                ? "it reached mixtral.maxTokens"
+                : result.stopReason === "abort"
+                  ? "you stopped it"
+                  : undefined),
+            stopped,
+            stopReason: result.stopReason,
+          };
         } finally {
           cancel.dispose();
         }
@@ -73,7 +93,12 @@ export class ProposalPreview extends Disposable implements vscode.TextDocumentCo
    *  the code's complete lines so far, re-indented, as they are written. An answer stopped by the
    *  user or by `signal` proposes nothing; one cut off by a failure (engine crash, connection lost)
    *  neither: its partial code is not a proposal. */
-  async answerCode(feature: FeatureName, target: CodeTarget, built: FeaturePrompt, stream?: { signal: AbortSignal; onCode(code: string): void }): Promise<{ code: string; note?: string } | undefined> {
+  async answerCode(
+    feature: FeatureName,
+    target: CodeTarget,
+    built: FeaturePrompt,
+    stream?: { signal: AbortSignal; onCode(code: string): void },
+  ): Promise<{ code: string; note?: string } | undefined> {
     if (built.warning) void vscode.window.showWarningMessage(`Mixtral: ${builtInPromptNotice(built.warning)}`);
     const title = TITLES[feature] ?? feature;
     const indent = /^[ \t]*/.exec(target.document.lineAt(target.range.start.line).text)![0];
@@ -84,18 +109,26 @@ export class ProposalPreview extends Disposable implements vscode.TextDocumentCo
       shown = code;
       stream?.onCode(reindent(code, indent));
     };
-    const answer = await this.generate(`${title} ${target.fileName}:${target.startLine}-${target.endLine}`, built, feature, stream && { signal: stream.signal, onText });
+    const answer = await this.generate(
+      `${title} ${target.fileName}:${target.startLine}-${target.endLine}`,
+      built,
+      feature,
+      stream && { signal: stream.signal, onText },
+    );
     if (!answer || answer.stopped) return undefined;
     if (answer.stopReason === "abort") {
       // The failure's words end with "the partial answer is kept" (true in the chat), not here.
       const why = (answer.reason ?? "the engine stopped").replace(/[;.]?\s*the partial answer is kept\.?$/i, "");
-      void vscode.window.showWarningMessage(`Mixtral: the answer stopped before its end (${why}), so ${target.fileName} is as it was. Run the command again.`);
+      void vscode.window.showWarningMessage(
+        `Mixtral: the answer stopped before its end (${why}), so ${target.fileName} is as it was. Run the command again.`,
+      );
       return undefined;
     }
     const extracted = extractCode(answer.text);
     if (!extracted || !extracted.code.trim()) {
       const open = await vscode.window.showWarningMessage("Mixtral answered without code, so there is nothing to apply.", "Show Answer");
-      if (open) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: answer.text, language: "markdown" }));
+      if (open)
+        await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: answer.text, language: "markdown" }));
       return undefined;
     }
     const note = answer.incomplete ? `The answer was cut short (${answer.reason ?? "incomplete"}): review it carefully.` : undefined;
@@ -120,7 +153,11 @@ export class ProposalPreview extends Disposable implements vscode.TextDocumentCo
   }
 
   async toNewEditor(target: CodeTarget, built: FeaturePrompt, testFramework: string): Promise<void> {
-    const answer = await this.generate(`Tests for ${target.fileName}:${target.startLine}-${target.endLine} (${testFramework})`, built, "writeTests");
+    const answer = await this.generate(
+      `Tests for ${target.fileName}:${target.startLine}-${target.endLine} (${testFramework})`,
+      built,
+      "writeTests",
+    );
     if (!answer) return;
     const extracted = extractCode(answer.text);
     const language = languageFor(extracted?.language) ?? target.languageId;
@@ -132,11 +169,24 @@ export class ProposalPreview extends Disposable implements vscode.TextDocumentCo
 }
 
 async function closeTabsWithScheme(): Promise<void> {
-  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === PROPOSAL_SCHEME);
+  const tabs = vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === PROPOSAL_SCHEME);
   if (tabs.length) await vscode.window.tabGroups.close(tabs);
 }
 
-const ALIASES: Record<string, string> = { ts: "typescript", js: "javascript", py: "python", rs: "rust", sh: "shellscript", bash: "shellscript", tsx: "typescriptreact", jsx: "javascriptreact", "c++": "cpp", cs: "csharp" };
+const ALIASES: Record<string, string> = {
+  ts: "typescript",
+  js: "javascript",
+  py: "python",
+  rs: "rust",
+  sh: "shellscript",
+  bash: "shellscript",
+  tsx: "typescriptreact",
+  jsx: "javascriptreact",
+  "c++": "cpp",
+  cs: "csharp",
+};
 function languageFor(tag: string | undefined): string | undefined {
   if (!tag) return undefined;
   const t = tag.toLowerCase();

@@ -16,9 +16,19 @@ async function readText(name: string): Promise<string | undefined> {
 
 export async function workspaceFacts(languageId: string): Promise<WorkspaceFacts> {
   const files = vscode.workspace.workspaceFolders
-    ? (await vscode.workspace.findFiles("**/*", "**/{node_modules,.git,dist,out,target,.venv}/**", 500)).map((u) => vscode.workspace.asRelativePath(u, false))
+    ? (await vscode.workspace.findFiles("**/*", "**/{node_modules,.git,dist,out,target,.venv}/**", 500)).map((u) =>
+        vscode.workspace.asRelativePath(u, false),
+      )
     : [];
-  const python = (await Promise.all(["pyproject.toml", "setup.cfg", "requirements.txt", "requirements-dev.txt"].map(readText))).filter(Boolean).join("\n");
+  const python = (await Promise.all(["pyproject.toml", "setup.cfg", "requirements.txt", "requirements-dev.txt"].map(readText)))
+    .filter(Boolean)
+    .join("\n");
   const other = (await Promise.all(["Cargo.toml", "go.mod", "pom.xml", "build.gradle"].map(readText))).filter(Boolean).join("\n");
-  return { languageId, files, packageJson: await readText("package.json"), pythonConfig: python || undefined, otherConfig: other || undefined };
+  return {
+    languageId,
+    files,
+    packageJson: await readText("package.json"),
+    pythonConfig: python || undefined,
+    otherConfig: other || undefined,
+  };
 }

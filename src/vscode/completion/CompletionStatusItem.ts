@@ -3,10 +3,13 @@ import * as vscode from "vscode";
 import { CommandIds } from "../commandIds";
 import { Disposable } from "../lifecycle";
 
-export type CompletionIndicator = { state: "on" } | { state: "off"; reason: string } | { state: "thinking" } | { state: "error"; message: string };
+export type CompletionIndicator =
+  { state: "on" } | { state: "off"; reason: string } | { state: "thinking" } | { state: "error"; message: string };
 
 export class CompletionStatusItem extends Disposable {
-  private readonly item = this._register(vscode.window.createStatusBarItem("mixtral.inlineCompletions", vscode.StatusBarAlignment.Right, 99));
+  private readonly item = this._register(
+    vscode.window.createStatusBarItem("mixtral.inlineCompletions", vscode.StatusBarAlignment.Right, 99),
+  );
   private current: CompletionIndicator = { state: "on" };
 
   constructor() {

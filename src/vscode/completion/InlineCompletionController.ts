@@ -61,13 +61,16 @@ export class InlineCompletionController extends Disposable {
     });
     this._register(vscode.languages.registerInlineCompletionItemProvider({ pattern: "**" }, provider));
     this._register(vscode.commands.registerCommand(CommandIds.toggleInlineCompletions, () => this.toggle()));
-    if (MIXTRAL_TEST_HOOKS && services.context.extensionMode === vscode.ExtensionMode.Test) this._register(vscode.commands.registerCommand(STATS_COMMAND, () => this.stats));
+    if (MIXTRAL_TEST_HOOKS && services.context.extensionMode === vscode.ExtensionMode.Test)
+      this._register(vscode.commands.registerCommand(STATS_COMMAND, () => this.stats));
     this._register(vscode.window.onDidChangeActiveTextEditor(() => this.refresh()));
-    this._register(services.config.onDidChange(() => {
-      // A changed template or model invalidates what the cache learned.
-      this.service.cache.clear();
-      this.refresh();
-    }));
+    this._register(
+      services.config.onDidChange(() => {
+        // A changed template or model invalidates what the cache learned.
+        this.service.cache.clear();
+        this.refresh();
+      }),
+    );
     this.refresh();
   }
 
@@ -81,9 +84,12 @@ export class InlineCompletionController extends Disposable {
     const config = vscode.workspace.getConfiguration(SECTION);
     const key = "inlineCompletions.enabled";
     const inspected = config.inspect<boolean>(key);
-    const target = inspected?.workspaceFolderValue !== undefined
-      ? vscode.ConfigurationTarget.WorkspaceFolder
-      : inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    const target =
+      inspected?.workspaceFolderValue !== undefined
+        ? vscode.ConfigurationTarget.WorkspaceFolder
+        : inspected?.workspaceValue !== undefined
+          ? vscode.ConfigurationTarget.Workspace
+          : vscode.ConfigurationTarget.Global;
     await config.update(key, !this.services.config.settings.inlineEnabled, target);
   }
 
@@ -116,7 +122,10 @@ export class InlineCompletionController extends Disposable {
     }
     this.notified.add(cause);
     this.services.log.warn(`[completion] ${message}`);
-    void showErrorWithActions((m, ...titles) => vscode.window.showWarningMessage(m, ...titles), { ...description, message: `Inline completions: ${message}` });
+    void showErrorWithActions((m, ...titles) => vscode.window.showWarningMessage(m, ...titles), {
+      ...description,
+      message: `Inline completions: ${message}`,
+    });
   }
 
   private refresh(): void {
@@ -124,7 +133,8 @@ export class InlineCompletionController extends Disposable {
     const settings = this.services.config.settings;
     const languageId = vscode.window.activeTextEditor?.document.languageId;
     if (!settings.inlineEnabled) this.status.set({ state: "off", reason: "disabled in settings" });
-    else if (languageId && !languageEnabled(settings.inlineLanguages, languageId)) this.status.set({ state: "off", reason: `disabled for ${languageId}` });
+    else if (languageId && !languageEnabled(settings.inlineLanguages, languageId))
+      this.status.set({ state: "off", reason: `disabled for ${languageId}` });
     else if (this.busy) this.status.set({ state: "thinking" });
     else if (this.lastError) this.status.set({ state: "error", message: this.lastError });
     else this.status.set({ state: "on" });

@@ -9,7 +9,12 @@ const SOURCE_SCHEMES = new Set(["file", "untitled", "vscode-remote", "vscode-vfs
 const MAX_OTHER_DOCUMENTS = 20;
 
 export function documentSnapshot(doc: vscode.TextDocument): DocumentSnapshot {
-  return { uri: doc.uri.toString(), path: vscode.workspace.asRelativePath(doc.uri, false), languageId: doc.languageId, text: doc.getText() };
+  return {
+    uri: doc.uri.toString(),
+    path: vscode.workspace.asRelativePath(doc.uri, false),
+    languageId: doc.languageId,
+    text: doc.getText(),
+  };
 }
 
 export function cursorSnapshot(doc: vscode.TextDocument, position: vscode.Position): CursorSnapshot {

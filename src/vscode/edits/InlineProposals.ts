@@ -33,10 +33,14 @@ export class InlineProposals extends Disposable {
   private readonly pendingKey = this._register(new ContextKeyOwner(ContextKeys.proposalPending));
   private records: ShownRecords;
 
-  constructor(private readonly services: Services, private readonly diff: { showDiff: ShowDiff; closeDiffs(): Promise<void> }) {
+  constructor(
+    private readonly services: Services,
+    private readonly diff: { showDiff: ShowDiff; closeDiffs(): Promise<void> },
+  ) {
     super();
     this.view = this._register(new ProposalView((doc) => this.sessions.get(doc.uri.toString())?.proposal));
-    const reg = (id: string, fn: (uri?: unknown, index?: unknown) => Promise<void>) => this._register(vscode.commands.registerCommand(id, fn));
+    const reg = (id: string, fn: (uri?: unknown, index?: unknown) => Promise<void>) =>
+      this._register(vscode.commands.registerCommand(id, fn));
     reg(CommandIds.acceptProposalHunk, (uri, index) => this.decide(uri, (p, i) => p.accept(i), index));
     reg(CommandIds.rejectProposalHunk, (uri, index) => this.decide(uri, (p, i) => p.reject(i), index));
     reg(CommandIds.acceptProposal, (uri) => this.decide(uri, (p) => p.acceptAll()));
@@ -62,21 +66,24 @@ export class InlineProposals extends Disposable {
       }),
     );
     if (MIXTRAL_TEST_HOOKS && services.context.extensionMode === vscode.ExtensionMode.Test) {
-      this._register(registerProposalTestHooks({
-        session: (uri) => this.session(uri),
-        shown: (doc) => this.view.shown.get(doc.uri.toString()),
-        reload: async () => {
-          this.tickets.forgetAll();
-          this.sessions.clear();
-          this.records = new ShownRecords(services.context.workspaceState);
-          for (const doc of vscode.workspace.textDocuments) await this.recover(doc);
-        },
-      }));
+      this._register(
+        registerProposalTestHooks({
+          session: (uri) => this.session(uri),
+          shown: (doc) => this.view.shown.get(doc.uri.toString()),
+          reload: async () => {
+            this.tickets.forgetAll();
+            this.sessions.clear();
+            this.records = new ShownRecords(services.context.workspaceState);
+            for (const doc of vscode.workspace.textDocuments) await this.recover(doc);
+          },
+        }),
+      );
     }
   }
 
   private session(uri: unknown): Session | undefined {
-    const key = typeof uri === "string" ? uri : uri instanceof vscode.Uri ? uri.toString() : vscode.window.activeTextEditor?.document.uri.toString();
+    const key =
+      typeof uri === "string" ? uri : uri instanceof vscode.Uri ? uri.toString() : vscode.window.activeTextEditor?.document.uri.toString();
     return key ? this.sessions.get(key) : undefined;
   }
 
@@ -92,7 +99,9 @@ export class InlineProposals extends Disposable {
     if (s?.proposal.streaming) return this.abandon(s);
     if (!s?.proposal.pending) return;
     await this.apply(s, () => s.proposal.rejectAll());
-    void vscode.window.showInformationMessage(`Mixtral: the pending proposal in ${s.fileName} was rejected (one at a time per file); its original lines are back.`);
+    void vscode.window.showInformationMessage(
+      `Mixtral: the pending proposal in ${s.fileName} was rejected (one at a time per file); its original lines are back.`,
+    );
   }
 
   /** Starts following the whole lines of `range` while the answer is generated. */
@@ -112,7 +121,10 @@ export class InlineProposals extends Disposable {
       // A selection over the lines would be replaced by the next key typed: collapse it (a cursor
       // the user has moved meanwhile stays where it is).
       const lines = new vscode.Range(doc.positionAt(region.start), doc.positionAt(region.start + region.length));
-      for (const e of vscode.window.visibleTextEditors.filter((x) => x.document === doc && !x.selection.isEmpty && x.selection.intersection(lines))) e.selection = new vscode.Selection(lines.start, lines.start);
+      for (const e of vscode.window.visibleTextEditors.filter(
+        (x) => x.document === doc && !x.selection.isEmpty && x.selection.intersection(lines),
+      ))
+        e.selection = new vscode.Selection(lines.start, lines.start);
     }
     ticket.latest = code;
     ticket.chain = ticket.chain.then(() => this.redraw(ticket));
@@ -145,25 +157,42 @@ export class InlineProposals extends Disposable {
   }
 
   /** Shows `code` in place of the ticket's selection; true when a proposal now waits for the user. */
-  async propose(ticket: Ticket & vscode.Disposable, code: string, info: { title: string; fileName: string; note?: string }): Promise<boolean> {
+  async propose(
+    ticket: Ticket & vscode.Disposable,
+    code: string,
+    info: { title: string; fileName: string; note?: string },
+  ): Promise<boolean> {
     ticket.dispose();
     await ticket.chain;
     const { doc, region } = ticket;
-    if (doc.isClosed) return notShown(vscode.window.showWarningMessage(`Mixtral: ${info.fileName} was closed; nothing was changed. Open it and run the command again.`));
-    if (ticket.superseded) return notShown(this.services.log.info(`[edits] a newer edit on ${info.fileName} was asked for; this answer is dropped`));
+    if (doc.isClosed)
+      return notShown(
+        vscode.window.showWarningMessage(`Mixtral: ${info.fileName} was closed; nothing was changed. Open it and run the command again.`),
+      );
+    if (ticket.superseded)
+      return notShown(this.services.log.info(`[edits] a newer edit on ${info.fileName} was asked for; this answer is dropped`));
     const streamed = ticket.session;
     if (streamed && !streamed.proposal.streaming) return false; // stopped mid-stream; the user was told
-    if (!streamed && !region) return notShown(vscode.window.showWarningMessage(`Mixtral: you edited the selected lines of ${info.fileName} while the answer was written; nothing was changed, to keep your edits. Run the command again.`));
-    const original = streamed?.original ?? doc.getText(new vscode.Range(doc.positionAt(region!.start), doc.positionAt(region!.start + region!.length)));
+    if (!streamed && !region)
+      return notShown(
+        vscode.window.showWarningMessage(
+          `Mixtral: you edited the selected lines of ${info.fileName} while the answer was written; nothing was changed, to keep your edits. Run the command again.`,
+        ),
+      );
+    const original =
+      streamed?.original ?? doc.getText(new vscode.Range(doc.positionAt(region!.start), doc.positionAt(region!.start + region!.length)));
     const proposed = original.slice(0, ticket.head) + code + original.slice(original.length - ticket.tail);
     const session = streamed ?? new Session(doc, new Proposal(region!.start, original, proposed), info.title, info.fileName, original);
     const proposal = session.proposal;
     session.ticket = undefined;
     this.sessions.set(doc.uri.toString(), session);
     if (!vscode.window.visibleTextEditors.some((e) => e.document === doc)) await vscode.window.showTextDocument(doc);
-    const shown = streamed ? await this.apply(session, () => proposal.finish(proposed), { before: false, after: true }) : await this.apply(session, () => proposal.show());
+    const shown = streamed
+      ? await this.apply(session, () => proposal.finish(proposed), { before: false, after: true })
+      : await this.apply(session, () => proposal.show());
     if (!shown) return false;
-    if (proposal.hunks.length === 0) return notShown(vscode.window.showInformationMessage(`Mixtral proposes no change to ${info.fileName}.`));
+    if (proposal.hunks.length === 0)
+      return notShown(vscode.window.showInformationMessage(`Mixtral proposes no change to ${info.fileName}.`));
     // The selection would cover the shaded lines: the cursor goes to the first change instead.
     const first = doc.positionAt(proposal.start).line + (proposal.layout[0]?.removedLine ?? 0);
     for (const e of vscode.window.visibleTextEditors.filter((x) => x.document === doc)) {
@@ -197,11 +226,18 @@ export class InlineProposals extends Disposable {
   }
 
   /** `cancels`: Reject All, which mid-stream is the Cancel. */
-  private async decide(uri: unknown, plan: (p: Proposal, index: number) => TextEdit | undefined, index?: unknown, cancels = false): Promise<void> {
+  private async decide(
+    uri: unknown,
+    plan: (p: Proposal, index: number) => TextEdit | undefined,
+    index?: unknown,
+    cancels = false,
+  ): Promise<void> {
     const s = this.session(uri);
     if (s?.proposal.streaming) {
       if (cancels) return this.abandon(s);
-      return void vscode.window.showInformationMessage("Mixtral is still writing this proposal: Accept and Reject come when it is complete; Cancel (Ctrl+Alt+N) takes it back out now.");
+      return void vscode.window.showInformationMessage(
+        "Mixtral is still writing this proposal: Accept and Reject come when it is complete; Cancel (Ctrl+Alt+N) takes it back out now.",
+      );
     }
     if (!s?.proposal.pending) return void vscode.window.showInformationMessage("Mixtral: no proposal is pending in this editor.");
     const i = typeof index === "number" ? index : this.hunkAtCursor(s);
@@ -226,7 +262,12 @@ export class InlineProposals extends Disposable {
     const text = s.doc.getText();
     const before = text.slice(0, s.proposal.start);
     const after = text.slice(s.proposal.end);
-    await this.diff.showDiff(s.fileName, s.title, before + s.proposal.textWith("rejected") + after, before + s.proposal.textWith("accepted") + after);
+    await this.diff.showDiff(
+      s.fileName,
+      s.title,
+      before + s.proposal.textWith("rejected") + after,
+      before + s.proposal.textWith("accepted") + after,
+    );
   }
 
   private changed(e: vscode.TextDocumentChangeEvent): void {
@@ -234,13 +275,17 @@ export class InlineProposals extends Disposable {
     this.tickets.follow(e);
     const s = this.sessions.get(e.document.uri.toString());
     if (!s) return;
-    const read = (offset: number, length: number) => e.document.getText(new vscode.Range(e.document.positionAt(offset), e.document.positionAt(offset + length)));
+    const read = (offset: number, length: number) =>
+      e.document.getText(new vscode.Range(e.document.positionAt(offset), e.document.positionAt(offset + length)));
     const changes = e.contentChanges.map((c) => ({ offset: c.rangeOffset, length: c.rangeLength, text: c.text }));
     const streaming = s.proposal.streaming;
     if (s.proposal.documentChanged(changes, read) === "cancelled") {
       this.sessions.delete(e.document.uri.toString());
       if (streaming) void this.strayLinesOut(s);
-      else void vscode.window.showInformationMessage(`Mixtral: you edited inside the proposal in ${s.fileName}, so it is cancelled; the text stays exactly as it is now.`);
+      else
+        void vscode.window.showInformationMessage(
+          `Mixtral: you edited inside the proposal in ${s.fileName}, so it is cancelled; the text stays exactly as it is now.`,
+        );
     }
     void this.settled(s);
   }
@@ -249,8 +294,11 @@ export class InlineProposals extends Disposable {
    *  did not touch go (one edit, one Undo step); everything the user typed stays. */
   private async strayLinesOut(s: Session): Promise<void> {
     s.ticket?.abort.abort();
-    if (!(await deleteAll(s.doc, s.proposal.strays))) this.services.log.warn(`[edits] the proposed lines could not be taken out of ${s.fileName}`);
-    void vscode.window.showInformationMessage(`Mixtral: you edited the lines it was rewriting in ${s.fileName}, so it stopped; its proposed lines you did not edit were taken out, and your edits are kept.`);
+    if (!(await deleteAll(s.doc, s.proposal.strays)))
+      this.services.log.warn(`[edits] the proposed lines could not be taken out of ${s.fileName}`);
+    void vscode.window.showInformationMessage(
+      `Mixtral: you edited the lines it was rewriting in ${s.fileName}, so it stopped; its proposed lines you did not edit were taken out, and your edits are kept.`,
+    );
   }
 
   /** Takes out the proposed lines an earlier extension host left in `doc` (see shownRecords). */
@@ -258,7 +306,9 @@ export class InlineProposals extends Disposable {
     if (this.sessions.has(doc.uri.toString()) || !(await this.records.takeOut(doc))) return;
     const name = doc.uri.path.split("/").pop() ?? doc.uri.toString();
     this.services.log.info(`[edits] took out the proposed lines left in ${name} by a reload`);
-    void vscode.window.showInformationMessage(`Mixtral: ${name} still held the lines of a proposal from before the window was reloaded; they were taken out, and your lines are as they were. Run the command again for a new proposal.`);
+    void vscode.window.showInformationMessage(
+      `Mixtral: ${name} still held the lines of a proposal from before the window was reloaded; they were taken out, and your lines are as they were. Run the command again for a new proposal.`,
+    );
   }
 
   /** Redraws after any change, and closes the side-by-side diff once nothing is pending. */
@@ -277,7 +327,10 @@ export class InlineProposals extends Disposable {
     if (!s) return;
     this.sessions.delete(doc.uri.toString());
     s.ticket?.abort.abort();
-    if (s.proposal.active) this.services.log.info(`[edits] ${s.fileName} was closed with a proposal ${s.proposal.streaming ? "streaming" : "pending"}; the proposal is dropped`);
+    if (s.proposal.active)
+      this.services.log.info(
+        `[edits] ${s.fileName} was closed with a proposal ${s.proposal.streaming ? "streaming" : "pending"}; the proposal is dropped`,
+      );
     this.updateContext();
   }
 

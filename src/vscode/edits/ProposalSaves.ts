@@ -33,7 +33,14 @@ export class ProposalSaves extends Disposable {
     if (!plan) return;
     s.saving = plan.restore;
     const doc = e.document;
-    e.waitUntil(Promise.resolve([vscode.TextEdit.replace(new vscode.Range(doc.positionAt(plan.strip.offset), doc.positionAt(plan.strip.offset + plan.strip.length)), plan.strip.text)]));
+    e.waitUntil(
+      Promise.resolve([
+        vscode.TextEdit.replace(
+          new vscode.Range(doc.positionAt(plan.strip.offset), doc.positionAt(plan.strip.offset + plan.strip.length)),
+          plan.strip.text,
+        ),
+      ]),
+    );
   }
 
   async didSave(doc: vscode.TextDocument): Promise<void> {
@@ -44,7 +51,9 @@ export class ProposalSaves extends Disposable {
     if (!restore) {
       if (!s.proposal.active || s.warnedSave || s.proposal.text === s.proposal.textWith("rejected")) return;
       s.warnedSave = true;
-      return void vscode.window.showWarningMessage(`Mixtral: auto save wrote ${s.fileName} with a proposal pending, so the file holds both the original and the proposed lines until you accept or reject them (a save with Ctrl+S, or auto save on focus change, writes it without the proposed lines).`);
+      return void vscode.window.showWarningMessage(
+        `Mixtral: auto save wrote ${s.fileName} with a proposal pending, so the file holds both the original and the proposed lines until you accept or reject them (a save with Ctrl+S, or auto save on focus change, writes it without the proposed lines).`,
+      );
     }
     // Saved on the way out ("Save" in the close dialog): VS Code closes the editor only if the
     // document is clean once the save is done, so the lines wait until it has had the chance
@@ -64,9 +73,13 @@ const CLOSE_AFTER_SAVE_MS = 300;
 /** Whether any tab shows the document (a background tab counts: Save All keeps its proposal). */
 function hasTab(doc: vscode.TextDocument): boolean {
   const uri = doc.uri.toString();
-  return vscode.window.tabGroups.all.some((g) => g.tabs.some((t) =>
-    (t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri) ||
-    (t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === uri)));
+  return vscode.window.tabGroups.all.some((g) =>
+    g.tabs.some(
+      (t) =>
+        (t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri) ||
+        (t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === uri),
+    ),
+  );
 }
 
 /** True once no tab shows `doc` (at once, or within CLOSE_AFTER_SAVE_MS), false when one still does. */

@@ -101,7 +101,10 @@ export class ProposalView extends Disposable implements vscode.CodeLensProvider 
     if (p.streaming) {
       const written = p.layout.reduce((n, h) => n + h.addedCount, 0);
       return [
-        new vscode.CodeLens(at(first), { title: `$(loading~spin) Mixtral is writing… ${written} new line${written === 1 ? "" : "s"} so far`, command: "" }),
+        new vscode.CodeLens(at(first), {
+          title: `$(loading~spin) Mixtral is writing… ${written} new line${written === 1 ? "" : "s"} so far`,
+          command: "",
+        }),
         new vscode.CodeLens(at(first), { title: "Cancel (Ctrl+Alt+N)", command: CommandIds.rejectProposal, arguments: [uri] }),
       ];
     }

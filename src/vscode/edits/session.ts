@@ -41,7 +41,12 @@ export class Session {
 /** A ticket following the whole lines of `range`. */
 export function newTicket(doc: vscode.TextDocument, range: vscode.Range, dispose: () => void): Ticket & vscode.Disposable {
   const start = doc.offsetAt(new vscode.Position(range.start.line, 0));
-  const end = range.end.character === 0 && range.end.line > range.start.line ? doc.offsetAt(range.end) : range.end.line + 1 < doc.lineCount ? doc.offsetAt(new vscode.Position(range.end.line + 1, 0)) : doc.getText().length;
+  const end =
+    range.end.character === 0 && range.end.line > range.start.line
+      ? doc.offsetAt(range.end)
+      : range.end.line + 1 < doc.lineCount
+        ? doc.offsetAt(new vscode.Position(range.end.line + 1, 0))
+        : doc.getText().length;
   return {
     doc,
     region: { start, length: end - start },

@@ -57,7 +57,9 @@ export class ShownRecords {
 
   /** Takes the leftover proposed lines out of `doc` just opened; true when there were some. */
   async takeOut(doc: vscode.TextDocument): Promise<boolean> {
-    const edit = this.recover(doc.uri.toString(), (offset, length) => doc.getText(new vscode.Range(doc.positionAt(offset), doc.positionAt(offset + length))));
+    const edit = this.recover(doc.uri.toString(), (offset, length) =>
+      doc.getText(new vscode.Range(doc.positionAt(offset), doc.positionAt(offset + length))),
+    );
     return !!edit && (await writeEdit(doc, edit)) === "done";
   }
 

@@ -6,9 +6,22 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { GpuPackError, MixtralError } from "../../core/errors";
-import { installGpuPack, removeGpuPacks, removeOtherGpuPackVersions, verifyTarball, type GpuPackProgress } from "../../core/gpu/packInstaller";
+import {
+  installGpuPack,
+  removeGpuPacks,
+  removeOtherGpuPackVersions,
+  verifyTarball,
+  type GpuPackProgress,
+} from "../../core/gpu/packInstaller";
 import { GPU_PACKS_ENV, gpuPacksRoot } from "../../core/gpu/packLayout";
-import { describeGpuPack, gpuBackendLabel, gpuPackForBackend, loadGpuPackManifest, type GpuPackEntry, type GpuPackManifest } from "../../core/gpu/packManifest";
+import {
+  describeGpuPack,
+  gpuBackendLabel,
+  gpuPackForBackend,
+  loadGpuPackManifest,
+  type GpuPackEntry,
+  type GpuPackManifest,
+} from "../../core/gpu/packManifest";
 import { gpuPackStatus, gpuVendorOf, type GpuPackStatus } from "../../core/gpu/packStatus";
 import type { DetectedMachine } from "../../core/models/machineInfo";
 import { CommandIds } from "../commandIds";
@@ -28,7 +41,9 @@ const NEEDS: Record<GpuPackEntry["backend"], string> = {
 /** The environment the engine child gets: the version folder its resolve hook loads packs from. */
 export function engineGpuPackEnv(context: vscode.ExtensionContext): Record<string, string> {
   try {
-    const pkg = JSON.parse(readFileSync(context.asAbsolutePath(path.join("node_modules", "node-llama-cpp", "package.json")), "utf8")) as { version: string };
+    const pkg = JSON.parse(readFileSync(context.asAbsolutePath(path.join("node_modules", "node-llama-cpp", "package.json")), "utf8")) as {
+      version: string;
+    };
     return { [GPU_PACKS_ENV]: gpuPacksRoot(context.globalStorageUri.fsPath, pkg.version) };
   } catch {
     return {}; // no node-llama-cpp next to the extension: the engine will say so when it loads
@@ -74,7 +89,10 @@ export class GpuAcceleration extends Disposable {
       const manifest = await this.loadManifest();
       if (cleanup && manifest) {
         const removed = await removeOtherGpuPackVersions(this.dataDir, manifest.nodeLlamaCppVersion);
-        if (removed.length) this.services.log.info(`[gpu] removed GPU packs of node-llama-cpp ${removed.join(", ")} (this version is ${manifest.nodeLlamaCppVersion})`);
+        if (removed.length)
+          this.services.log.info(
+            `[gpu] removed GPU packs of node-llama-cpp ${removed.join(", ")} (this version is ${manifest.nodeLlamaCppVersion})`,
+          );
       }
       this.current = await gpuPackStatus(this.dataDir, manifest, gpuVendorOf((await this.machine()).gpu));
     } catch (err) {
@@ -97,9 +115,11 @@ export class GpuAcceleration extends Disposable {
     const status = await this.refresh();
     const manifest = await this.loadManifest();
     if (!manifest || status.available.length === 0) {
-      void vscode.window.showInformationMessage(manifest
-        ? `Mixtral: node-llama-cpp publishes no GPU packs for ${manifest.target}; the binaries in the extension (CPU, or Metal on Apple silicon) are the ones for this platform.`
-        : "Mixtral: this build of the extension pins no GPU packs (no dist/gpu-packs.json); install the packaged extension (VSIX).");
+      void vscode.window.showInformationMessage(
+        manifest
+          ? `Mixtral: node-llama-cpp publishes no GPU packs for ${manifest.target}; the binaries in the extension (CPU, or Metal on Apple silicon) are the ones for this platform.`
+          : "Mixtral: this build of the extension pins no GPU packs (no dist/gpu-packs.json); install the packaged extension (VSIX).",
+      );
       return false;
     }
     let pack: GpuPackEntry | undefined;
@@ -116,7 +136,12 @@ export class GpuAcceleration extends Disposable {
         description: status.installed.some((i) => i.name === p.name) ? "installed" : p === status.offer ? "fits this machine" : undefined,
         detail: `@node-llama-cpp/${p.name}@${p.version}: ${NEEDS[p.backend]}`,
       }));
-      pack = (await vscode.window.showQuickPick(items, { title: "Mixtral: Enable GPU Acceleration", placeHolder: "node-llama-cpp's GPU build to install (checked against the hash pinned in this extension)" }))?.pack;
+      pack = (
+        await vscode.window.showQuickPick(items, {
+          title: "Mixtral: Enable GPU Acceleration",
+          placeHolder: "node-llama-cpp's GPU build to install (checked against the hash pinned in this extension)",
+        })
+      )?.pack;
     }
     return pack ? this.install(manifest, pack) : false;
   }
@@ -125,7 +150,17 @@ export class GpuAcceleration extends Disposable {
   async installFromFile(file?: vscode.Uri | string): Promise<boolean> {
     const manifest = await this.loadManifest();
     if (!manifest?.packs.length) return this.enable();
-    const uri = typeof file === "string" ? vscode.Uri.file(file) : file ?? (await vscode.window.showOpenDialog({ title: "Mixtral: Install GPU Pack from File", canSelectMany: false, filters: { "npm package": ["tgz"] } }))?.[0];
+    const uri =
+      typeof file === "string"
+        ? vscode.Uri.file(file)
+        : (file ??
+          (
+            await vscode.window.showOpenDialog({
+              title: "Mixtral: Install GPU Pack from File",
+              canSelectMany: false,
+              filters: { "npm package": ["tgz"] },
+            })
+          )?.[0]);
     if (!uri) return false;
     // The file names no pack: it is matched by its size and sha512 against each pinned entry.
     let pack: GpuPackEntry | undefined;
@@ -170,22 +205,36 @@ export class GpuAcceleration extends Disposable {
             progress.report({ message: text, increment });
           };
           try {
-            return await installGpuPack({ dataDir: this.dataDir, manifest, pack, fromFile, mirror: this.services.config.settings.gpuPackMirror || undefined, signal: ac.signal, onProgress });
+            return await installGpuPack({
+              dataDir: this.dataDir,
+              manifest,
+              pack,
+              fromFile,
+              mirror: this.services.config.settings.gpuPackMirror || undefined,
+              signal: ac.signal,
+              onProgress,
+            });
           } finally {
             ac.dispose();
           }
         },
       );
       if (result.status === "cancelled") {
-        const kept = result.downloadedBytes ? ` ${Math.round(result.downloadedBytes / 1e6)} MB downloaded are kept; Enable GPU Acceleration resumes from there.` : "";
+        const kept = result.downloadedBytes
+          ? ` ${Math.round(result.downloadedBytes / 1e6)} MB downloaded are kept; Enable GPU Acceleration resumes from there.`
+          : "";
         void vscode.window.showInformationMessage(`Mixtral: GPU pack install cancelled; nothing was installed.${kept}`);
         return false;
       }
-      this.services.log.info(`[gpu] installed @node-llama-cpp/${pack.name}@${pack.version} into ${result.dir}${result.removedVersions.length ? `; removed packs of ${result.removedVersions.join(", ")}` : ""}`);
+      this.services.log.info(
+        `[gpu] installed @node-llama-cpp/${pack.name}@${pack.version} into ${result.dir}${result.removedVersions.length ? `; removed packs of ${result.removedVersions.join(", ")}` : ""}`,
+      );
       await this.refresh();
       // A fresh engine process loads through the resolve hook with the new pack in place.
       this.services.engine.resetBackend(`GPU pack ${pack.name} installed`);
-      void vscode.window.showInformationMessage(`Mixtral: ${gpuBackendLabel(pack.backend)} pack installed; the engine restarts with it on the next request. It ${NEEDS[pack.backend]}; without that, the engine falls back and says why.`);
+      void vscode.window.showInformationMessage(
+        `Mixtral: ${gpuBackendLabel(pack.backend)} pack installed; the engine restarts with it on the next request. It ${NEEDS[pack.backend]}; without that, the engine falls back and says why.`,
+      );
       return true;
     } catch (err) {
       return this.fail(err);
@@ -201,7 +250,11 @@ export class GpuAcceleration extends Disposable {
       return false;
     }
     const names = [...status.installed.map((p) => p.name), ...status.localBuilds.map((b) => `the local build ${b.name}`)].join(", ");
-    const ok = await vscode.window.showWarningMessage(`Remove the GPU packs (${names})? The engine restarts with the extension's own binaries.`, { modal: true }, "Remove");
+    const ok = await vscode.window.showWarningMessage(
+      `Remove the GPU packs (${names})? The engine restarts with the extension's own binaries.`,
+      { modal: true },
+      "Remove",
+    );
     if (ok !== "Remove") return false;
     // Stop the engine first: Windows keeps loaded libraries locked.
     this.services.engine.resetBackend("GPU packs removed");

@@ -30,20 +30,35 @@ export class MixtralChatModels extends Disposable implements vscode.LanguageMode
   constructor(private readonly services: Services) {
     super();
     // VS Code asks again after a change: a model loaded (its real context), settings changed.
-    this._register(services.engine.onDidChangeStatus((s) => {
-      if (listingKey(s) !== this.listedKey) this.changed.fire();
-    }));
+    this._register(
+      services.engine.onDidChangeStatus((s) => {
+        if (listingKey(s) !== this.listedKey) this.changed.fire();
+      }),
+    );
     this._register(services.config.onDidChange(() => this.changed.fire()));
   }
 
-  async provideLanguageModelChatInformation(_options: vscode.PrepareLanguageModelChatModelOptions, token: vscode.CancellationToken): Promise<vscode.LanguageModelChatInformation[]> {
+  async provideLanguageModelChatInformation(
+    _options: vscode.PrepareLanguageModelChatModelOptions,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.LanguageModelChatInformation[]> {
     const s = this.services.config.settings;
     const status = this.services.engine.status();
     this.listedKey = listingKey(status);
     const maxTokens = s.maxTokens;
     if (s.engine === "local") {
       const loaded = status.info && status.info.backend !== "remote" ? status.info : undefined;
-      if (loaded) return [this.entry("local", loaded.name || loaded.fileName, loaded.contextSize, maxTokens, "local", `${loaded.quantization} · ${loaded.backend}`)];
+      if (loaded)
+        return [
+          this.entry(
+            "local",
+            loaded.name || loaded.fileName,
+            loaded.contextSize,
+            maxTokens,
+            "local",
+            `${loaded.quantization} · ${loaded.backend}`,
+          ),
+        ];
       const file = await this.services.engine.modelPath().catch(() => undefined);
       if (!file) return []; // No model yet: the picker's "Manage" runs Select or Download Model.
       // Before the first load: the requested context, capped by the file's trained one.
@@ -55,16 +70,34 @@ export class MixtralChatModels extends Disposable implements vscode.LanguageMode
     try {
       const backend = await this.services.engine.getBackend(abort.signal);
       const info = backend.modelInfo();
-      return [this.entry(s.engine, info?.name || info?.fileName || s.engine, info?.contextSize ?? s.contextSize, maxTokens, backend.kind, s.remoteUrl)];
+      return [
+        this.entry(
+          s.engine,
+          info?.name || info?.fileName || s.engine,
+          info?.contextSize ?? s.contextSize,
+          maxTokens,
+          backend.kind,
+          s.remoteUrl,
+        ),
+      ];
     } catch (err) {
-      this.services.log.warn(`[vscode-chat] the ${s.engine} server is not usable, so VS Code's chat lists no Mixtral model: ${describeError(err).message}`);
+      this.services.log.warn(
+        `[vscode-chat] the ${s.engine} server is not usable, so VS Code's chat lists no Mixtral model: ${describeError(err).message}`,
+      );
       return [];
     } finally {
       abort.dispose();
     }
   }
 
-  private entry(id: string, name: string, contextSize: number, maxTokens: number, kind: InferenceBackend["kind"], detail: string): vscode.LanguageModelChatInformation {
+  private entry(
+    id: string,
+    name: string,
+    contextSize: number,
+    maxTokens: number,
+    kind: InferenceBackend["kind"],
+    detail: string,
+  ): vscode.LanguageModelChatInformation {
     const maxOutputTokens = answerRoom(contextSize, maxTokens);
     return {
       id,
@@ -84,7 +117,10 @@ export class MixtralChatModels extends Disposable implements vscode.LanguageMode
     let known = this.fileContexts.get(file);
     if (!known) {
       // The bounded pure-TypeScript header read; a file it refuses is refused again at load.
-      known = precheckGguf(file).then((g) => g.contextLength, () => undefined);
+      known = precheckGguf(file).then(
+        (g) => g.contextLength,
+        () => undefined,
+      );
       this.fileContexts.set(file, known);
     }
     return known;
@@ -102,31 +138,49 @@ export class MixtralChatModels extends Disposable implements vscode.LanguageMode
       const backend = await this.services.engine.getBackend(abort.signal);
       const s = this.services.config.settings;
       const modelOptions = options.modelOptions ?? {};
-      const { result } = await runLmRequest(backend, {
-        messages: messages.map(toLmMessage),
-        tools: toToolSpecs(options.tools),
-        toolMode: toToolMode(options.toolMode),
-        systemPrompt: s.systemPrompt,
-        // Callers spell it either way (OpenAI's max_tokens, or camelCase).
-        maxTokens: typeof modelOptions.maxTokens === "number" ? modelOptions.maxTokens : typeof modelOptions.max_tokens === "number" ? modelOptions.max_tokens : s.maxTokens,
-        temperature: typeof modelOptions.temperature === "number" ? modelOptions.temperature : s.temperature,
-        fallbackContextSize: s.contextSize,
-      }, (part) => progress.report(part.type === "text"
-        ? new vscode.LanguageModelTextPart(part.text)
-        : new vscode.LanguageModelToolCallPart(part.callId, part.name, part.input)), abort.signal,
-      (segments, tokenCount) => this.services.prompts.record({ feature: "vscodeChat", segments, tokenCount }));
+      const { result } = await runLmRequest(
+        backend,
+        {
+          messages: messages.map(toLmMessage),
+          tools: toToolSpecs(options.tools),
+          toolMode: toToolMode(options.toolMode),
+          systemPrompt: s.systemPrompt,
+          // Callers spell it either way (OpenAI's max_tokens, or camelCase).
+          maxTokens:
+            typeof modelOptions.maxTokens === "number"
+              ? modelOptions.maxTokens
+              : typeof modelOptions.max_tokens === "number"
+                ? modelOptions.max_tokens
+                : s.maxTokens,
+          temperature: typeof modelOptions.temperature === "number" ? modelOptions.temperature : s.temperature,
+          fallbackContextSize: s.contextSize,
+        },
+        (part) =>
+          progress.report(
+            part.type === "text"
+              ? new vscode.LanguageModelTextPart(part.text)
+              : new vscode.LanguageModelToolCallPart(part.callId, part.name, part.input),
+          ),
+        abort.signal,
+        (segments, tokenCount) => this.services.prompts.record({ feature: "vscodeChat", segments, tokenCount }),
+      );
       // An engine that died mid-answer resolves with the partial text: say so rather than end quietly.
-      if (result.stopReason === "abort" && !abort.signal.aborted) throw new Error(`Mixtral stopped before the end of the answer: ${result.incompleteReason ?? "the engine stopped"}.`);
+      if (result.stopReason === "abort" && !abort.signal.aborted)
+        throw new Error(`Mixtral stopped before the end of the answer: ${result.incompleteReason ?? "the engine stopped"}.`);
     } catch (err) {
       if (abort.signal.aborted) return; // A cancellation is a normal end.
-      this.services.log.error(`[vscode-chat] ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      this.services.log.error(`[vscode-chat] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       throw toLanguageModelError(err);
     } finally {
       abort.dispose();
     }
   }
 
-  async provideTokenCount(_model: vscode.LanguageModelChatInformation, text: string | vscode.LanguageModelChatRequestMessage, token: vscode.CancellationToken): Promise<number> {
+  async provideTokenCount(
+    _model: vscode.LanguageModelChatInformation,
+    text: string | vscode.LanguageModelChatRequestMessage,
+    token: vscode.CancellationToken,
+  ): Promise<number> {
     const content = typeof text === "string" ? text : messageText(toLmMessage(text));
     if (content === "") return 0;
     const abort = abortSignalFrom(token);
@@ -156,8 +210,10 @@ export function toLanguageModelError(err: unknown): Error {
   switch (d.code) {
     // VS Code's chat shows the message alone (measured in the browser: no stack), and every hint
     // of this kind names the command that fixes it.
-    case "modelNotInstalled": return vscode.LanguageModelError.NotFound(d.message);
-    case "remoteAuth": return vscode.LanguageModelError.NoPermissions(d.message);
+    case "modelNotInstalled":
+      return vscode.LanguageModelError.NotFound(d.message);
+    case "remoteAuth":
+      return vscode.LanguageModelError.NoPermissions(d.message);
     default:
       // The server is busy (429/503 after our retries): VS Code's "blocked" kind, retry later.
       if (err instanceof RemoteOverloadedError) return vscode.LanguageModelError.Blocked(d.message);
@@ -180,9 +236,13 @@ function wordsOnly(message: string): Error {
 export async function openVsCodeChat(log: vscode.LogOutputChannel): Promise<void> {
   try {
     await vscode.commands.executeCommand("workbench.action.chat.open");
-    void vscode.window.showInformationMessage("Mixtral: pick a “Mixtral” model in the chat's model picker (or Manage Models… → Mixtral Local).");
+    void vscode.window.showInformationMessage(
+      "Mixtral: pick a “Mixtral” model in the chat's model picker (or Manage Models… → Mixtral Local).",
+    );
   } catch (err) {
     log.warn(`[vscode-chat] could not open VS Code's chat: ${err instanceof Error ? err.message : String(err)}`);
-    void vscode.window.showInformationMessage("Mixtral: VS Code's chat is not available in this window (it needs VS Code 1.104 or newer with chat enabled: chat.disableAIFeatures off). The Mixtral view works everywhere.");
+    void vscode.window.showInformationMessage(
+      "Mixtral: VS Code's chat is not available in this window (it needs VS Code 1.104 or newer with chat enabled: chat.disableAIFeatures off). The Mixtral view works everywhere.",
+    );
   }
 }

@@ -12,8 +12,12 @@ const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null;
 const SYSTEM_ROLE = 3;
 
 export function toLmMessage(message: vscode.LanguageModelChatRequestMessage): LmMessage {
-  const role = message.role === vscode.LanguageModelChatMessageRole.Assistant ? "assistant"
-    : (message.role as number) === SYSTEM_ROLE ? "system" : "user";
+  const role =
+    message.role === vscode.LanguageModelChatMessageRole.Assistant
+      ? "assistant"
+      : (message.role as number) === SYSTEM_ROLE
+        ? "system"
+        : "user";
   const parts: LmPart[] = [];
   for (const part of message.content) {
     const converted = toLmPart(part);
@@ -28,7 +32,14 @@ function toLmPart(part: unknown): LmPart | undefined {
     return { type: "toolCall", callId: part.callId, name: part.name, input: part.input };
   }
   if (typeof part.callId === "string" && Array.isArray(part.content)) {
-    return { type: "toolResult", callId: part.callId, text: part.content.map(resultText).filter((t) => t !== "").join("\n") };
+    return {
+      type: "toolResult",
+      callId: part.callId,
+      text: part.content
+        .map(resultText)
+        .filter((t) => t !== "")
+        .join("\n"),
+    };
   }
   if (typeof part.value === "string") return { type: "text", text: part.value };
   return undefined;
@@ -40,7 +51,9 @@ function resultText(content: unknown): string {
   if (!isObj(content)) return typeof content === "string" ? content : "";
   if (typeof content.value === "string") return content.value;
   if (content.data instanceof Uint8Array && typeof content.mimeType === "string") {
-    return /^(text\/|application\/json)/.test(content.mimeType) ? new TextDecoder().decode(content.data) : `[${content.mimeType} data left out]`;
+    return /^(text\/|application\/json)/.test(content.mimeType)
+      ? new TextDecoder().decode(content.data)
+      : `[${content.mimeType} data left out]`;
   }
   return "";
 }

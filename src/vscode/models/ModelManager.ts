@@ -61,7 +61,12 @@ export class ModelManager extends Disposable {
     const m = { ...(await this.machine) };
     const info = this.services.engine.status().info;
     if (info && info.backend !== "cpu" && info.backend !== "remote" && info.vramTotalBytes) {
-      m.gpu = { name: info.gpuName ?? info.backend, backend: info.backend, vramTotalBytes: info.vramTotalBytes, unifiedMemory: info.backend === "metal" };
+      m.gpu = {
+        name: info.gpuName ?? info.backend,
+        backend: info.backend,
+        vramTotalBytes: info.vramTotalBytes,
+        unifiedMemory: info.backend === "metal",
+      };
       m.gpuSource = "node-llama-cpp (last load)";
     }
     return m;
@@ -73,8 +78,15 @@ export class ModelManager extends Disposable {
   async fitMachineInfo(): Promise<DetectedMachine> {
     const m = await this.machineInfo();
     const { context, config } = this.services;
-    const evidence = readGpuEvidence(engineGpuPackEnv(context)[GPU_PACKS_ENV], context.asAbsolutePath(path.join("node_modules", "@node-llama-cpp")));
-    return planningMachine(m, { ...evidence, backendSetting: config.settings.backend, loadedBackend: this.services.engine.status().info?.backend });
+    const evidence = readGpuEvidence(
+      engineGpuPackEnv(context)[GPU_PACKS_ENV],
+      context.asAbsolutePath(path.join("node_modules", "@node-llama-cpp")),
+    );
+    return planningMachine(m, {
+      ...evidence,
+      backendSetting: config.settings.backend,
+      loadedBackend: this.services.engine.status().info?.backend,
+    });
   }
 
   /** The file the engine should load for the current settings (for LoadOptions.modelPath). */
@@ -95,8 +107,18 @@ export class ModelManager extends Disposable {
       void this.tell("warning", (err as Error).message);
     }
     const items: PickItem[] = [
-      { label: "$(sparkle) Auto", description: auto.level ? `${auto.level.id} on this machine` : "nothing ≥ 3 bits fits", detail: auto.reason, picked: settings.quantization === "auto", run: () => this.useLevel("auto") },
-      { label: "$(folder-opened) Choose a GGUF File on Disk…", detail: settings.modelPath ? `now: ${settings.modelPath}` : undefined, run: () => this.chooseFile() },
+      {
+        label: "$(sparkle) Auto",
+        description: auto.level ? `${auto.level.id} on this machine` : "nothing ≥ 3 bits fits",
+        detail: auto.reason,
+        picked: settings.quantization === "auto",
+        run: () => this.useLevel("auto"),
+      },
+      {
+        label: "$(folder-opened) Choose a GGUF File on Disk…",
+        detail: settings.modelPath ? `now: ${settings.modelPath}` : undefined,
+        run: () => this.chooseFile(),
+      },
       { label: "Levels", kind: vscode.QuickPickItemKind.Separator },
     ];
     const installed = new Set<QuantLevelId>();
@@ -119,11 +141,18 @@ export class ModelManager extends Disposable {
       });
     }
     items.push(...this.paused.discardItems(partials));
-    if (MIXTRAL_TEST_HOOKS) testRecords.pickItems = items.map(({ label, description, detail, kind }) => ({ label, description, detail, separator: kind === vscode.QuickPickItemKind.Separator }));
+    if (MIXTRAL_TEST_HOOKS)
+      testRecords.pickItems = items.map(({ label, description, detail, kind }) => ({
+        label,
+        description,
+        detail,
+        separator: kind === vscode.QuickPickItemKind.Separator,
+      }));
     const pick = await vscode.window.showQuickPick(items, {
       title: "Mixtral: Select or Download Model",
       placeHolder: `Sizes are estimates; the hub's size and sha256 are checked at download. Unquantized guidance: ${UNQUANTIZED_GUIDANCE}.`,
-      matchOnDescription: true, matchOnDetail: true,
+      matchOnDescription: true,
+      matchOnDetail: true,
     });
     if (MIXTRAL_TEST_HOOKS) {
       testRecords.pickerCloses++;
@@ -136,7 +165,8 @@ export class ModelManager extends Disposable {
   async selectLevel(level: QuantLevelId): Promise<void> {
     const settings = this.services.config.settings;
     if (!settings.modelPath && settings.quantization === level) return;
-    if (!settings.modelPath && settings.quantization === "auto" && (await this.resolveModel().catch(() => undefined))?.level === level) return;
+    if (!settings.modelPath && settings.quantization === "auto" && (await this.resolveModel().catch(() => undefined))?.level === level)
+      return;
     const cfg = vscode.workspace.getConfiguration(SECTION);
     if (settings.modelPath) await cfg.update("modelPath", undefined, vscode.ConfigurationTarget.Global);
     await cfg.update("quantization", level, vscode.ConfigurationTarget.Global);
@@ -158,8 +188,12 @@ export class ModelManager extends Disposable {
       return undefined;
     });
     if (!resolved || resolved.installed || !resolved.level) return;
-    const answer = await this.tell("info",
-      `Mixtral ${resolved.level} is not downloaded yet (${fmtGB(QUANT_LEVELS.find((l) => l.id === resolved.level)!.sizeBytes)}).`, "Download", "Later");
+    const answer = await this.tell(
+      "info",
+      `Mixtral ${resolved.level} is not downloaded yet (${fmtGB(QUANT_LEVELS.find((l) => l.id === resolved.level)!.sizeBytes)}).`,
+      "Download",
+      "Later",
+    );
     if (answer === "Download") await this.download(resolved.level);
   }
 
@@ -191,14 +225,20 @@ export class ModelManager extends Disposable {
           let last = "";
           try {
             return await downloadFile({
-              url, targetPath: target, token, signal: ac.signal,
+              url,
+              targetPath: target,
+              token,
+              signal: ac.signal,
               onProgress: (p) => {
                 const fraction = p.totalBytes ? p.bytes / p.totalBytes : 0;
                 const pct = Math.floor(fraction * 100);
                 if (`${p.phase}${pct}` === last) return;
                 last = `${p.phase}${pct}`;
                 if (p.phase === "downloading") {
-                  progress.report({ increment: pct - reported, message: `${fmtGB(p.bytes)} of ${p.totalBytes ? fmtGB(p.totalBytes) : "?"}` });
+                  progress.report({
+                    increment: pct - reported,
+                    message: `${fmtGB(p.bytes)} of ${p.totalBytes ? fmtGB(p.totalBytes) : "?"}`,
+                  });
                   reported = pct;
                 } else {
                   progress.report({ message: `verifying sha256 ${pct} %` });
@@ -217,13 +257,19 @@ export class ModelManager extends Disposable {
         const done = `${fmtGB(result.downloadedBytes)}${result.totalBytes ? ` of ${fmtGB(result.totalBytes)}` : ""}`;
         this.services.log.info(`[download] cancelled at ${done}; the partial file is kept and resumes next time`);
         // Not awaited: the download call settles now; the button starts a new one that resumes.
-        void this.tell("info", `Download of Mixtral ${level} paused at ${done}. The partial file is kept; downloading again resumes where it stopped.`, "Resume").then((c) => {
+        void this.tell(
+          "info",
+          `Download of Mixtral ${level} paused at ${done}. The partial file is kept; downloading again resumes where it stopped.`,
+          "Resume",
+        ).then((c) => {
           if (c === "Resume") void this.download(level);
         });
         return undefined;
       }
       this.downloadEmitter.fire({ level, state: "done", fraction: 1 });
-      this.services.log.info(`[download] done: ${result.path} (${fmtGB(result.sizeBytes)}, sha256 ${result.verifiedSha256 ? "verified" : "not published: size checked"})`);
+      this.services.log.info(
+        `[download] done: ${result.path} (${fmtGB(result.sizeBytes)}, sha256 ${result.verifiedSha256 ? "verified" : "not published: size checked"})`,
+      );
       return result.path;
     } catch (err) {
       this.downloadEmitter.fire({ level, state: "failed" });
@@ -231,7 +277,12 @@ export class ModelManager extends Disposable {
     }
   }
 
-  private async explainDownloadFailure(err: unknown, level: QuantLevelId, origin: string, source: ReturnType<typeof parseModelSource>): Promise<string | undefined> {
+  private async explainDownloadFailure(
+    err: unknown,
+    level: QuantLevelId,
+    origin: string,
+    source: ReturnType<typeof parseModelSource>,
+  ): Promise<string | undefined> {
     const message = err instanceof MixtralError ? `${err.message}${err.hint ? ` ${err.hint}` : ""}` : String(err);
     this.services.log.error(`[download] ${message}`);
     const needsToken = err instanceof DownloadFailedError && err.code === "downloadAuth";
@@ -244,7 +295,12 @@ export class ModelManager extends Disposable {
       if (page) void vscode.env.openExternal(vscode.Uri.parse(page));
     }
     if (choice === "Set Token…") {
-      const token = await vscode.window.showInputBox({ title: `Access token for ${origin}`, prompt: "Stored in VS Code's secret storage and sent only to this host.", password: true, ignoreFocusOut: true });
+      const token = await vscode.window.showInputBox({
+        title: `Access token for ${origin}`,
+        prompt: "Stored in VS Code's secret storage and sent only to this host.",
+        password: true,
+        ignoreFocusOut: true,
+      });
       if (token) {
         await this.services.context.secrets.store(tokenKey(origin), token.trim());
         return this.download(level);

@@ -11,7 +11,15 @@ import { DownloadLock, isLockOwner } from "../../core/models/downloadLock";
 import type { LevelRow } from "../../core/models/levelRows";
 import type { ModelSource } from "../../core/models/modelSource";
 import { parseModelSource } from "../../core/models/modelSource";
-import { describePartial, findPartialDownload, fmtSize, partialPercent, removePartial, scanPartialDownloads, type PartialDownload } from "../../core/models/partialDownloads";
+import {
+  describePartial,
+  findPartialDownload,
+  fmtSize,
+  partialPercent,
+  removePartial,
+  scanPartialDownloads,
+  type PartialDownload,
+} from "../../core/models/partialDownloads";
 import type { ResolvedModel } from "../../core/models/resolveModel";
 import { CommandIds } from "../commandIds";
 import { Disposable } from "../lifecycle";
@@ -52,24 +60,30 @@ export class PausedDownloads extends Disposable {
   private timer?: NodeJS.Timeout;
   private refreshing = Promise.resolve();
 
-  constructor(private readonly services: Services, private readonly runner: DownloadRunner) {
+  constructor(
+    private readonly services: Services,
+    private readonly runner: DownloadRunner,
+  ) {
     super();
     // Soon after activation, off its path: a few stats, and machine detection when `auto`.
     this.schedule(1000);
     this._register({ dispose: () => clearTimeout(this.timer) });
     this._register(services.config.onDidChange(() => void this.refresh()));
-    this._register(runner.onDidChangeDownload((d) => {
-      // Our own download's progress replaces "paused" in the status bar; when it stops, look again.
-      if (d.state === "downloading" || d.state === "verifying") {
-        if (this.current?.level === d.level) this.set(undefined);
-      } else {
-        void this.refresh();
-      }
-    }));
+    this._register(
+      runner.onDidChangeDownload((d) => {
+        // Our own download's progress replaces "paused" in the status bar; when it stops, look again.
+        if (d.state === "downloading" || d.state === "verifying") {
+          if (this.current?.level === d.level) this.set(undefined);
+        } else {
+          void this.refresh();
+        }
+      }),
+    );
     const reg = (id: string, fn: (...args: never[]) => unknown) => this._register(vscode.commands.registerCommand(id, fn));
     reg(CommandIds.resumeDownload, (level?: QuantLevelId) => this.resume(level));
     reg(CommandIds.discardDownload, (level?: QuantLevelId) => this.discard(level));
-    if (MIXTRAL_TEST_HOOKS && services.context.extensionMode === vscode.ExtensionMode.Test) reg("mixtral._test.answerConfirm", (answer?: string) => void testRecords.confirmAnswers.push(answer));
+    if (MIXTRAL_TEST_HOOKS && services.context.extensionMode === vscode.ExtensionMode.Test)
+      reg("mixtral._test.answerConfirm", (answer?: string) => void testRecords.confirmAnswers.push(answer));
   }
 
   get state(): PartialDownload | undefined {
@@ -111,15 +125,18 @@ export class PausedDownloads extends Disposable {
 
   /** Re-reads the configured level's state from disk; serialized so events arrive in order. */
   refresh(): Promise<void> {
-    this.refreshing = this.refreshing.then(async () => {
-      const was = this.current;
-      this.set(await this.findConfigured());
-      if (this.current?.state === "elsewhere") this.schedule(WATCH_ELSEWHERE_MS);
-      else if (was?.state === "elsewhere" && !this.current && (await this.runner.resolveModel()).installed) this.runner.installedElsewhere(was.level);
-    }).catch((err: unknown) => {
-      // Logged, and the chain stays usable for the next refresh.
-      this.services.log.warn(`[models] could not look for a paused download: ${err instanceof Error ? err.message : String(err)}`);
-    });
+    this.refreshing = this.refreshing
+      .then(async () => {
+        const was = this.current;
+        this.set(await this.findConfigured());
+        if (this.current?.state === "elsewhere") this.schedule(WATCH_ELSEWHERE_MS);
+        else if (was?.state === "elsewhere" && !this.current && (await this.runner.resolveModel()).installed)
+          this.runner.installedElsewhere(was.level);
+      })
+      .catch((err: unknown) => {
+        // Logged, and the chain stays usable for the next refresh.
+        this.services.log.warn(`[models] could not look for a paused download: ${err instanceof Error ? err.message : String(err)}`);
+      });
     return this.refreshing;
   }
 
@@ -177,17 +194,25 @@ export class PausedDownloads extends Disposable {
       return false;
     }
     if (p.state === "elsewhere") {
-      void this.runner.tell("warning", `Mixtral ${p.level} is ${describePartial(p)}; stop it there (or cancel it here) before discarding it.`);
+      void this.runner.tell(
+        "warning",
+        `Mixtral ${p.level} is ${describePartial(p)}; stop it there (or cancel it here) before discarding it.`,
+      );
       return false;
     }
-    const answer = await this.confirm(`Discard the paused download of Mixtral ${p.level}?`,
-      `It is ${describePartial(p)}. The ${fmtSize(p.bytes, p.bytes)} already downloaded will be deleted; downloading this level again starts from the beginning.`);
+    const answer = await this.confirm(
+      `Discard the paused download of Mixtral ${p.level}?`,
+      `It is ${describePartial(p)}. The ${fmtSize(p.bytes, p.bytes)} already downloaded will be deleted; downloading this level again starts from the beginning.`,
+    );
     if (answer !== DISCARD) return false;
     // Deleted under the download lock, as the downloader writes: another window may have resumed
     // it while the dialog was open (then it keeps the lock), and a stale lock is taken over.
     const lock = await DownloadLock.acquire(`${p.target}.lock`);
     if (isLockOwner(lock)) {
-      void this.runner.tell("warning", `Mixtral ${p.level} started downloading in another window or process (pid ${lock.pid}); nothing was deleted.`);
+      void this.runner.tell(
+        "warning",
+        `Mixtral ${p.level} started downloading in another window or process (pid ${lock.pid}); nothing was deleted.`,
+      );
       return false;
     }
     try {
@@ -224,5 +249,10 @@ export interface PausedStatus {
 /** The status bar's words for it. */
 export function pausedStatus(p: PartialDownload): PausedStatus {
   const pct = partialPercent(p);
-  return { level: p.level, state: p.state, percent: pct === undefined ? "" : ` ${p.totalIsEstimate ? "~" : ""}${pct} %`, detail: describePartial(p) };
+  return {
+    level: p.level,
+    state: p.state,
+    percent: pct === undefined ? "" : ` ${p.totalIsEstimate ? "~" : ""}${pct} %`,
+    detail: describePartial(p),
+  };
 }

@@ -11,30 +11,47 @@ import type { Services } from "../services";
 import type { ModelManager } from "./ModelManager";
 
 export async function runDoctor(services: Services, models: ModelManager, gpu: GpuAcceleration): Promise<void> {
-  const markdown = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: "Mixtral: checking this machine…" }, async () => {
-    // What fits is planned for the backend that will load (RAM only when no GPU binary can).
-    const machine = await models.fitMachineInfo();
-    // 64 MiB keeps the extension host's memory spike small; larger than any CPU cache.
-    machine.ramBandwidthBytesPerSec = measureCopyBandwidth(64 * 1024 * 1024, 3);
-    const status = services.engine.status();
-    const info = status.info;
-    const report = await buildDoctorReport({
-      machine,
-      settings: services.config.settings,
-      modelsDirectory: models.modelsDirectory,
-      engine: info ? { backend: info.backend, gpuName: info.gpuName, vramTotalBytes: info.vramTotalBytes, notices: info.notices, quantization: info.quantization, gpuLayers: info.gpuLayers } : undefined,
-      lastTokensPerSecond: status.tokensPerSecond,
-    });
-    if (report.modelFile.upgradeAvailable) {
-      void vscode.window.showWarningMessage("The configured model uses the old per-expert layout.", "Upgrade in Place").then(async (c) => {
-        if (c) await models.offerUpgrade(report.modelFile.path);
+  const markdown = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: "Mixtral: checking this machine…" },
+    async () => {
+      // What fits is planned for the backend that will load (RAM only when no GPU binary can).
+      const machine = await models.fitMachineInfo();
+      // 64 MiB keeps the extension host's memory spike small; larger than any CPU cache.
+      machine.ramBandwidthBytesPerSec = measureCopyBandwidth(64 * 1024 * 1024, 3);
+      const status = services.engine.status();
+      const info = status.info;
+      const report = await buildDoctorReport({
+        machine,
+        settings: services.config.settings,
+        modelsDirectory: models.modelsDirectory,
+        engine: info
+          ? {
+              backend: info.backend,
+              gpuName: info.gpuName,
+              vramTotalBytes: info.vramTotalBytes,
+              notices: info.notices,
+              quantization: info.quantization,
+              gpuLayers: info.gpuLayers,
+            }
+          : undefined,
+        lastTokensPerSecond: status.tokensPerSecond,
       });
-    }
-    const settings = services.config.settings;
-    const remote = settings.engine !== "local" ? await checkRemoteHealth(settings, await getApiKey(services.context.secrets, settings.remoteUrl)) : undefined;
-    const packs = renderGpuPackMarkdown(await gpu.refresh(), "run **Mixtral: Enable GPU Acceleration…**");
-    return renderDoctorMarkdown(report) + packs + (remote ? remoteSection(remote) : "");
-  });
+      if (report.modelFile.upgradeAvailable) {
+        void vscode.window
+          .showWarningMessage("The configured model uses the old per-expert layout.", "Upgrade in Place")
+          .then(async (c) => {
+            if (c) await models.offerUpgrade(report.modelFile.path);
+          });
+      }
+      const settings = services.config.settings;
+      const remote =
+        settings.engine !== "local"
+          ? await checkRemoteHealth(settings, await getApiKey(services.context.secrets, settings.remoteUrl))
+          : undefined;
+      const packs = renderGpuPackMarkdown(await gpu.refresh(), "run **Mixtral: Enable GPU Acceleration…**");
+      return renderDoctorMarkdown(report) + packs + (remote ? remoteSection(remote) : "");
+    },
+  );
   services.log.info(`[doctor]\n${markdown}`);
   const doc = await vscode.workspace.openTextDocument({ language: "markdown", content: markdown });
   await vscode.commands.executeCommand("markdown.showPreview", doc.uri).then(undefined, () => vscode.window.showTextDocument(doc));

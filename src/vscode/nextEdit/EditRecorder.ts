@@ -24,10 +24,12 @@ export class EditRecorder extends Disposable {
     super();
     for (const doc of vscode.workspace.textDocuments) this.follow(doc);
     this._register(vscode.workspace.onDidOpenTextDocument((doc) => this.follow(doc)));
-    this._register(vscode.workspace.onDidCloseTextDocument((doc) => {
-      this.texts.delete(doc.uri.toString());
-      this.history.forget(pathOf(doc));
-    }));
+    this._register(
+      vscode.workspace.onDidCloseTextDocument((doc) => {
+        this.texts.delete(doc.uri.toString());
+        this.history.forget(pathOf(doc));
+      }),
+    );
   }
 
   private follow(doc: vscode.TextDocument): void {

@@ -58,7 +58,10 @@ export class NextEditController extends Disposable {
   private readonly outcomes: string[] = [];
   private readonly warned = new Set<string>();
 
-  constructor(private readonly services: Services, private readonly hooks: NextEditHooks) {
+  constructor(
+    private readonly services: Services,
+    private readonly hooks: NextEditHooks,
+  ) {
     super();
     this.service = new NextEditService({
       getBackend: (signal) => services.engine.getBackend(signal),
@@ -72,15 +75,23 @@ export class NextEditController extends Disposable {
     this._register(vscode.workspace.onDidChangeTextDocument((e) => this.changed(e)));
     this._register(vscode.window.onDidChangeTextEditorSelection((e) => this.cursorMoved(e.textEditor)));
     this._register(vscode.window.onDidChangeActiveTextEditor(() => this.dismiss()));
-    this._register(services.config.onDidChange(() => {
-      if (!this.decision().on) this.stop();
-    }));
+    this._register(
+      services.config.onDidChange(() => {
+        if (!this.decision().on) this.stop();
+      }),
+    );
     const reg = (id: string, fn: () => unknown) => this._register(vscode.commands.registerCommand(id, fn));
     reg(CommandIds.acceptNextEdit, () => this.acceptOrJump());
     reg(CommandIds.dismissNextEdit, () => this.stop());
     reg(CommandIds.toggleNextEdit, () => this.toggle());
     if (MIXTRAL_TEST_HOOKS && services.context.extensionMode === vscode.ExtensionMode.Test) {
-      reg("mixtral._test.nextEdit", (): NextEditTestState => ({ shown: this.view.state, requests: this.requests, outcomes: [...this.outcomes], busy: this.service.busy, decision: this.decision() }));
+      reg("mixtral._test.nextEdit", (): NextEditTestState => ({
+        shown: this.view.state,
+        requests: this.requests,
+        outcomes: [...this.outcomes],
+        busy: this.service.busy,
+        decision: this.decision(),
+      }));
     }
   }
 
@@ -88,7 +99,12 @@ export class NextEditController extends Disposable {
   decision(): NextEditDecision {
     const s = this.services.config.settings;
     const info = this.services.engine.status().info;
-    return nextEditDecision(s.nextEditEnabled, { engine: s.engine, backend: info?.backend, gpuLayers: info?.gpuLayers, layerCount: info?.layerCount });
+    return nextEditDecision(s.nextEditEnabled, {
+      engine: s.engine,
+      backend: info?.backend,
+      gpuLayers: info?.gpuLayers,
+      layerCount: info?.layerCount,
+    });
   }
 
   private changed(e: vscode.TextDocumentChangeEvent): void {
@@ -131,7 +147,12 @@ export class NextEditController extends Disposable {
   }
 
   private settled(o: NextEditOutcome): void {
-    const label = o.kind === "suggestion" ? `suggestion (${o.figures.ms.toFixed(0)} ms${o.figures.earlyStopped ? `, stopped early: ${o.figures.linesSaved} lines from the original` : ""})` : o.kind === "none" ? `none: ${o.reason}` : "failed";
+    const label =
+      o.kind === "suggestion"
+        ? `suggestion (${o.figures.ms.toFixed(0)} ms${o.figures.earlyStopped ? `, stopped early: ${o.figures.linesSaved} lines from the original` : ""})`
+        : o.kind === "none"
+          ? `none: ${o.reason}`
+          : "failed";
     this.outcomes.push(label);
     if (this.outcomes.length > 50) this.outcomes.shift();
     if (o.kind === "failed") this.warnOnce(describeError(o.error).message);
@@ -202,9 +223,12 @@ export class NextEditController extends Disposable {
     const on = this.decision().on;
     const config = vscode.workspace.getConfiguration(SECTION);
     const inspected = config.inspect<string>("nextEdit.enabled");
-    const target = inspected?.workspaceFolderValue !== undefined
-      ? vscode.ConfigurationTarget.WorkspaceFolder
-      : inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    const target =
+      inspected?.workspaceFolderValue !== undefined
+        ? vscode.ConfigurationTarget.WorkspaceFolder
+        : inspected?.workspaceValue !== undefined
+          ? vscode.ConfigurationTarget.Workspace
+          : vscode.ConfigurationTarget.Global;
     await config.update("nextEdit.enabled", on ? "off" : "on", target);
     if (!on) this.history.clear();
     void vscode.window.showInformationMessage(`Mixtral: next-edit suggestions are ${on ? "off" : "on"}.`);

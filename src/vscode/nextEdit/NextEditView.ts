@@ -36,21 +36,35 @@ export function isNear(doc: vscode.TextDocument, s: NextEditSuggestion, cursor: 
 }
 
 export class NextEditView extends Disposable {
-  private readonly removed = this._register(vscode.window.createTextEditorDecorationType({
-    backgroundColor: new vscode.ThemeColor("diffEditor.removedTextBackground"),
-    textDecoration: "line-through",
-  }));
-  private readonly inserted = this._register(vscode.window.createTextEditorDecorationType({
-    after: { color: new vscode.ThemeColor("editorGhostText.foreground"), backgroundColor: new vscode.ThemeColor("diffEditor.insertedTextBackground"), fontStyle: "italic" },
-  }));
-  private readonly hint = this._register(vscode.window.createTextEditorDecorationType({
-    after: { color: new vscode.ThemeColor("editorCodeLens.foreground"), margin: "0 0 0 2em", fontStyle: "italic" },
-  }));
+  private readonly removed = this._register(
+    vscode.window.createTextEditorDecorationType({
+      backgroundColor: new vscode.ThemeColor("diffEditor.removedTextBackground"),
+      textDecoration: "line-through",
+    }),
+  );
+  private readonly inserted = this._register(
+    vscode.window.createTextEditorDecorationType({
+      after: {
+        color: new vscode.ThemeColor("editorGhostText.foreground"),
+        backgroundColor: new vscode.ThemeColor("diffEditor.insertedTextBackground"),
+        fontStyle: "italic",
+      },
+    }),
+  );
+  private readonly hint = this._register(
+    vscode.window.createTextEditorDecorationType({
+      after: { color: new vscode.ThemeColor("editorCodeLens.foreground"), margin: "0 0 0 2em", fontStyle: "italic" },
+    }),
+  );
   /** Where a change elsewhere is: a mark in the overview ruler and a faint frame around it. */
-  private readonly target = this._register(vscode.window.createTextEditorDecorationType({
-    border: "1px dashed", borderColor: new vscode.ThemeColor("editorCodeLens.foreground"),
-    overviewRulerColor: new vscode.ThemeColor("editorOverviewRuler.modifiedForeground"), overviewRulerLane: vscode.OverviewRulerLane.Right,
-  }));
+  private readonly target = this._register(
+    vscode.window.createTextEditorDecorationType({
+      border: "1px dashed",
+      borderColor: new vscode.ThemeColor("editorCodeLens.foreground"),
+      overviewRulerColor: new vscode.ThemeColor("editorOverviewRuler.modifiedForeground"),
+      overviewRulerLane: vscode.OverviewRulerLane.Right,
+    }),
+  );
   /** The hint again in the status bar: the end of a long cursor line can be scrolled out of view. */
   private readonly status = this._register(vscode.window.createStatusBarItem("mixtral.nextEdit", vscode.StatusBarAlignment.Right, 99));
   private readonly visibleKey = this._register(new ContextKeyOwner(ContextKeys.nextEditVisible));
@@ -79,7 +93,9 @@ export class NextEditView extends Disposable {
       if (s.removed) editor.setDecorations(this.removed, [{ range, hoverMessage: hover }]);
       if (s.inserted) {
         const shown = s.inserted.replace(/\r?\n/g, "⏎").slice(0, SHOWN_CHARS) + (s.inserted.length > SHOWN_CHARS ? "…" : "");
-        editor.setDecorations(this.inserted, [{ range: new vscode.Range(range.end, range.end), hoverMessage: hover, renderOptions: { after: { contentText: shown } } }]);
+        editor.setDecorations(this.inserted, [
+          { range: new vscode.Range(range.end, range.end), hoverMessage: hover, renderOptions: { after: { contentText: shown } } },
+        ]);
       }
       this.state = { ...base, mode: "inline" };
       this.showStatus("$(check) Next edit: Tab to accept, Esc to dismiss");

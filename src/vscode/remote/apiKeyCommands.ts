@@ -17,7 +17,14 @@ export function registerRemoteKeyCommands(
   const needUrl = (): string | undefined => {
     const url = settings().remoteUrl;
     if (originOf(url)) return url;
-    void notifyError(describeError(new InvalidOptionsError("mixtral.remote.url is not set to a server's http(s) address.", "Set it first; the key is stored for that address.")));
+    void notifyError(
+      describeError(
+        new InvalidOptionsError(
+          "mixtral.remote.url is not set to a server's http(s) address.",
+          "Set it first; the key is stored for that address.",
+        ),
+      ),
+    );
     return undefined;
   };
   return vscode.Disposable.from(

@@ -6,7 +6,13 @@ import { CommandIds } from "../commandIds";
 import { Disposable } from "../lifecycle";
 import type { IndexState, WorkspaceIndexService } from "./WorkspaceIndexService";
 
-const PHASES: Record<string, string> = { loading: "loading", scanning: "finding files", indexing: "indexing", saving: "saving", ready: "ready" };
+const PHASES: Record<string, string> = {
+  loading: "loading",
+  scanning: "finding files",
+  indexing: "indexing",
+  saving: "saving",
+  ready: "ready",
+};
 
 export class IndexStatusItem extends Disposable {
   private readonly item = this._register(vscode.window.createStatusBarItem("mixtral.workspaceIndex", vscode.StatusBarAlignment.Right, 99));
@@ -26,14 +32,26 @@ export class IndexStatusItem extends Disposable {
       case "building": {
         const p = s.progress;
         const count = p && p.total > 0 ? ` ${p.done.toLocaleString("en-US")}/${p.total.toLocaleString("en-US")}` : "";
-        this.show(`$(sync~spin) Mixtral: ${PHASES[p?.phase ?? "scanning"] ?? "indexing"}${count}`, "Mixtral Local is indexing this workspace on this machine (nothing leaves it). Click to cancel.", CommandIds.cancelWorkspaceIndexing);
+        this.show(
+          `$(sync~spin) Mixtral: ${PHASES[p?.phase ?? "scanning"] ?? "indexing"}${count}`,
+          "Mixtral Local is indexing this workspace on this machine (nothing leaves it). Click to cancel.",
+          CommandIds.cancelWorkspaceIndexing,
+        );
         return;
       }
       case "cancelled":
-        this.show("$(circle-slash) Mixtral: index cancelled", "Workspace indexing was cancelled: @workspace and the codebase tools search only what was indexed. Click to build the index.", CommandIds.rebuildWorkspaceIndex);
+        this.show(
+          "$(circle-slash) Mixtral: index cancelled",
+          "Workspace indexing was cancelled: @workspace and the codebase tools search only what was indexed. Click to build the index.",
+          CommandIds.rebuildWorkspaceIndex,
+        );
         return;
       case "failed":
-        this.show("$(warning) Mixtral: index failed", `The workspace index could not be built: ${s.message}\nClick to try again; Mixtral: Show Log has the details.`, CommandIds.rebuildWorkspaceIndex);
+        this.show(
+          "$(warning) Mixtral: index failed",
+          `The workspace index could not be built: ${s.message}\nClick to try again; Mixtral: Show Log has the details.`,
+          CommandIds.rebuildWorkspaceIndex,
+        );
         return;
       default:
         this.text = "";

@@ -4,7 +4,13 @@
 // the model would obey, so they are not used; the user is told once, with a way to trust it.
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { nestedAgentsCandidates, renderInstructions, ROOT_INSTRUCTION_FILES, type InstructionFile, type RenderedInstructions } from "../../core/workspaceContext/instructions";
+import {
+  nestedAgentsCandidates,
+  renderInstructions,
+  ROOT_INSTRUCTION_FILES,
+  type InstructionFile,
+  type RenderedInstructions,
+} from "../../core/workspaceContext/instructions";
 import type { Config } from "../Config";
 import { Disposable } from "../lifecycle";
 
@@ -21,7 +27,10 @@ export class Instructions extends Disposable {
   /** Test mode: the last untrusted-workspace message shown. */
   lastNotice: string | undefined;
 
-  constructor(private readonly config: Config, private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly config: Config,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     super();
   }
 

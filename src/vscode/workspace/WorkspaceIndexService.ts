@@ -47,9 +47,11 @@ export class WorkspaceIndexService extends Disposable {
     super();
     this.watcher = this._register(new IndexWatcher((changed, deleted) => this.applyChanges(changed, deleted)));
     this._register(config.onDidChange(({ settings }) => this.settingsChanged(settings.workspace)));
-    this._register(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration("files.exclude") || e.affectsConfiguration("search.exclude")) this.restart("the excluded files changed");
-    }));
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration("files.exclude") || e.affectsConfiguration("search.exclude")) this.restart("the excluded files changed");
+      }),
+    );
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.restart("the workspace folders changed")));
     this._register({ dispose: () => this.stop() });
     this.lastSettings = indexSettingsKey(config.settings.workspace);
@@ -104,7 +106,9 @@ export class WorkspaceIndexService extends Disposable {
     const client = new WorkspaceIndexClient();
     this.client = client;
     this.watcher.start();
-    this.log.info(`[index] starting: ${options.roots.map((r) => r.path).join(", ")} (at most ${options.maxFiles} files of ${settings.maxFileSizeKb} KB; storage ${options.storageDir ?? "memory only"})`);
+    this.log.info(
+      `[index] starting: ${options.roots.map((r) => r.path).join(", ")} (at most ${options.maxFiles} files of ${settings.maxFileSizeKb} KB; storage ${options.storageDir ?? "memory only"})`,
+    );
     this.runBuild(client, options);
   }
 
@@ -117,7 +121,9 @@ export class WorkspaceIndexService extends Disposable {
       (stats) => {
         if (this.client !== client) return;
         if (!stats) return this.setState({ kind: "cancelled" });
-        this.log.info(`[index] ready: ${stats.files} files, ${stats.chunks} chunks, ${stats.symbols} symbols in ${stats.buildMs} ms (skipped: ${JSON.stringify(stats.skipped)}; over the cap: ${stats.filesOverCap})`);
+        this.log.info(
+          `[index] ready: ${stats.files} files, ${stats.chunks} chunks, ${stats.symbols} symbols in ${stats.buildMs} ms (skipped: ${JSON.stringify(stats.skipped)}; over the cap: ${stats.filesOverCap})`,
+        );
         this.setState({ kind: "ready", stats });
         void this.noticeCap(stats);
       },
@@ -134,7 +140,8 @@ export class WorkspaceIndexService extends Disposable {
   private applyChanges(changed: string[], deleted: string[]): void {
     const client = this.client;
     if (!client) return;
-    const failed = (err: unknown) => this.log.warn(`[index] could not apply file changes: ${err instanceof Error ? err.message : String(err)}`);
+    const failed = (err: unknown) =>
+      this.log.warn(`[index] could not apply file changes: ${err instanceof Error ? err.message : String(err)}`);
     if (deleted.length) client.remove(deleted).catch(failed);
     if (changed.length) client.update(changed).catch(failed);
   }

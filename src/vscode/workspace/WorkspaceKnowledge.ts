@@ -26,7 +26,11 @@ export class WorkspaceKnowledge extends Disposable {
   private readonly instructions: Instructions;
   private readonly statusItem: IndexStatusItem;
 
-  constructor(context: vscode.ExtensionContext, private readonly log: vscode.LogOutputChannel, private readonly config: Config) {
+  constructor(
+    context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly config: Config,
+  ) {
     super();
     this.service = this._register(new WorkspaceIndexService(context, log, config));
     this.statusItem = this._register(new IndexStatusItem(this.service));
@@ -36,18 +40,30 @@ export class WorkspaceKnowledge extends Disposable {
     this._register(vscode.commands.registerCommand(CommandIds.cancelWorkspaceIndexing, () => this.service.cancel()));
     if (MIXTRAL_TEST_HOOKS && context.extensionMode === vscode.ExtensionMode.Test) {
       // Read-only views for the extension-host tests; not in the production bundle.
-      this._register(vscode.commands.registerCommand("mixtral._test.workspaceIndex", async (wait?: boolean) => {
-        if (wait) await this.service.whenBuilt();
-        return { state: this.service.state, statusBarText: this.statusItem.text, running: this.service.running, instructionsNotice: this.instructions.lastNotice };
-      }));
+      this._register(
+        vscode.commands.registerCommand("mixtral._test.workspaceIndex", async (wait?: boolean) => {
+          if (wait) await this.service.whenBuilt();
+          return {
+            state: this.service.state,
+            statusBarText: this.statusItem.text,
+            running: this.service.running,
+            instructionsNotice: this.instructions.lastNotice,
+          };
+        }),
+      );
     }
   }
 
   private rebuild(): void {
     if (!this.config.settings.workspace.enabled) {
-      void vscode.window.showInformationMessage("Mixtral: workspace knowledge is off. Turn on mixtral.workspace.enabled to index this workspace.", "Open Setting").then((c) => {
-        if (c) void vscode.commands.executeCommand("workbench.action.openSettings", "mixtral.workspace.enabled");
-      });
+      void vscode.window
+        .showInformationMessage(
+          "Mixtral: workspace knowledge is off. Turn on mixtral.workspace.enabled to index this workspace.",
+          "Open Setting",
+        )
+        .then((c) => {
+          if (c) void vscode.commands.executeCommand("workbench.action.openSettings", "mixtral.workspace.enabled");
+        });
       return;
     }
     this.service.rebuild();
@@ -77,7 +93,10 @@ export class WorkspaceKnowledge extends Disposable {
         multiRoot: indexRoots().length > 1,
         signal,
       });
-      if (retrieved.attachments.length) this.log.info(`[index] ${mentionsWorkspace(text) ? "@workspace" : "automatic context"}: ${describeChunks(retrieved.attachments)} in ${Date.now() - started} ms`);
+      if (retrieved.attachments.length)
+        this.log.info(
+          `[index] ${mentionsWorkspace(text) ? "@workspace" : "automatic context"}: ${describeChunks(retrieved.attachments)} in ${Date.now() - started} ms`,
+        );
       return retrieved;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);

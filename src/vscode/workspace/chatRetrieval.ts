@@ -38,14 +38,31 @@ export function retrievalBudget(settings: WorkspaceSettings, contextSize: number
 export async function retrieveForChat(input: RetrievalInput): Promise<ChatRetrieval> {
   const { text, settings, index, state } = input;
   const budget = retrievalBudget(settings, input.contextSize);
-  if (!mentionsWorkspace(text)) return { text, attachments: settings.autoContext && index && state.kind === "ready" ? await autoContext(input, Math.floor(budget * AUTO_SHARE)) : [] };
+  if (!mentionsWorkspace(text))
+    return {
+      text,
+      attachments: settings.autoContext && index && state.kind === "ready" ? await autoContext(input, Math.floor(budget * AUTO_SHARE)) : [],
+    };
   const question = withoutWorkspaceMention(text);
   const shown = { text: question || text, displayText: text };
-  if (!index) return { ...shown, attachments: [], notice: `@workspace: workspace knowledge is off (${state.kind === "off" ? state.reason : "no index"}), so no code was added. Turn on mixtral.workspace.enabled to use it.` };
+  if (!index)
+    return {
+      ...shown,
+      attachments: [],
+      notice: `@workspace: workspace knowledge is off (${state.kind === "off" ? state.reason : "no index"}), so no code was added. Turn on mixtral.workspace.enabled to use it.`,
+    };
   const hits = await index.search(question || text, { limit: SEARCH_LIMIT, signal: input.signal });
   const attachments = chunksWithinBudget(hits, budget, input.multiRoot);
-  const building = state.kind === "building" ? ` The index is still being built${state.progress && state.progress.total > 0 ? ` (${state.progress.done} of ${state.progress.total} files)` : ""}: the answer may miss code.` : "";
-  if (attachments.length === 0) return { ...shown, attachments, notice: `@workspace: nothing in the workspace index matched the question, so no code was added.${building}` };
+  const building =
+    state.kind === "building"
+      ? ` The index is still being built${state.progress && state.progress.total > 0 ? ` (${state.progress.done} of ${state.progress.total} files)` : ""}: the answer may miss code.`
+      : "";
+  if (attachments.length === 0)
+    return {
+      ...shown,
+      attachments,
+      notice: `@workspace: nothing in the workspace index matched the question, so no code was added.${building}`,
+    };
   return { ...shown, attachments, notice: building ? `@workspace:${building}` : undefined };
 }
 
@@ -64,5 +81,15 @@ async function autoContext(input: RetrievalInput, budget: number): Promise<Attac
 /** The `@workspace` entry of the `@` list, when the query could still become "workspace". */
 export function workspaceMentionItems(query: string, enabled: boolean): OpenFileItem[] {
   if (!enabled || !"workspace".startsWith(query.trim().toLowerCase())) return [];
-  return [{ id: "@workspace", kind: "workspace", name: "workspace", description: "search this workspace's code for the question", path: "@workspace", languageId: "plaintext", lineCount: 0 }];
+  return [
+    {
+      id: "@workspace",
+      kind: "workspace",
+      name: "workspace",
+      description: "search this workspace's code for the question",
+      path: "@workspace",
+      languageId: "plaintext",
+      lineCount: 0,
+    },
+  ];
 }

@@ -30,7 +30,11 @@ export async function openFileReference(reference: string, line: number): Promis
   if (!uri) return `${reference} is not a file in this workspace.`;
   const doc = await vscode.workspace.openTextDocument(uri);
   const l = Math.min(Math.max(1, line), doc.lineCount) - 1;
-  const editor = await vscode.window.showTextDocument(doc, { selection: new vscode.Range(l, 0, l, 0), preview: true, viewColumn: vscode.ViewColumn.One });
+  const editor = await vscode.window.showTextDocument(doc, {
+    selection: new vscode.Range(l, 0, l, 0),
+    preview: true,
+    viewColumn: vscode.ViewColumn.One,
+  });
   editor.revealRange(new vscode.Range(l, 0, l, 0), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   return undefined;
 }

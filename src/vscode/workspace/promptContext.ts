@@ -22,14 +22,22 @@ export function instructionSources(instructions: RenderedInstructions): string[]
 }
 
 /** The system text for `uri`'s prompt (the active editor's file when undefined is passed on). */
-export async function systemPromptFor(services: Services, uri: vscode.Uri | undefined, contextSize: number): Promise<{ systemPrompt: string; instructions: RenderedInstructions }> {
+export async function systemPromptFor(
+  services: Services,
+  uri: vscode.Uri | undefined,
+  contextSize: number,
+): Promise<{ systemPrompt: string; instructions: RenderedInstructions }> {
   const base = services.config.settings.systemPrompt.trim() || DEFAULT_SYSTEM_PROMPT;
   const instructions = await services.workspace.instructionsFor(uri, contextSize);
   return { systemPrompt: systemWithInstructions(base, instructions), instructions };
 }
 
 /** The chat's: the file in question is the active editor's (the chat has no file of its own). */
-export async function chatWorkspaceContext(services: Services, lastUser: { attachments?: Attachment[] } | undefined, contextSize: number): Promise<PromptWorkspaceContext> {
+export async function chatWorkspaceContext(
+  services: Services,
+  lastUser: { attachments?: Attachment[] } | undefined,
+  contextSize: number,
+): Promise<PromptWorkspaceContext> {
   const { systemPrompt, instructions } = await systemPromptFor(services, vscode.window.activeTextEditor?.document.uri, contextSize);
   return { systemPrompt, sources: [...instructionSources(instructions), ...describeAttachments(lastUser?.attachments ?? [])] };
 }

@@ -17,9 +17,18 @@ export interface ToolIndex {
   whenBuilt(): Promise<void>;
 }
 
-interface CodebaseInput { query?: unknown; limit?: unknown }
-interface SymbolsInput { name?: unknown; include?: unknown }
-interface RepoMapInput { query?: unknown; tokenBudget?: unknown }
+interface CodebaseInput {
+  query?: unknown;
+  limit?: unknown;
+}
+interface SymbolsInput {
+  name?: unknown;
+  include?: unknown;
+}
+interface RepoMapInput {
+  query?: unknown;
+  tokenBudget?: unknown;
+}
 
 function text(value: string): vscode.LanguageModelToolResult {
   return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(value)]);
@@ -46,7 +55,10 @@ export function registerWorkspaceTools(source: ToolIndex): vscode.Disposable[] {
   /** The index, after waiting a while for a build in progress; a note when it is still partial. */
   const ready = async (): Promise<{ index: WorkspaceIndex; note: string }> => {
     const index = source.index();
-    if (!index) throw new Error(`Workspace knowledge is off in Mixtral Local (${source.state.kind === "off" ? source.state.reason : "no index"}); the user can turn on the setting mixtral.workspace.enabled.`);
+    if (!index)
+      throw new Error(
+        `Workspace knowledge is off in Mixtral Local (${source.state.kind === "off" ? source.state.reason : "no index"}); the user can turn on the setting mixtral.workspace.enabled.`,
+      );
     if (source.state.kind === "building") await Promise.race([source.whenBuilt(), new Promise((r) => setTimeout(r, BUILD_WAIT_MS))]);
     const s = source.state;
     return { index, note: s.kind === "building" && s.progress ? partialNote(s.progress.done, s.progress.total) : "" };

@@ -41,11 +41,17 @@ describe("edit corpus", () => {
   it("refuses a malformed entry, naming the entry and the field", () => {
     const good = loadEditManifest()[0];
     const bad = (patch: Record<string, unknown>) => JSON.stringify([{ ...good, ...patch }]);
-    assert.throws(() => parseManifest(bad({ commit: good.commit.slice(0, 12) })), (e: Error) => e instanceof EditCorpusError && /entry 0 \(.+\).*"commit" must be a full 40-hex sha/.test(e.message));
+    assert.throws(
+      () => parseManifest(bad({ commit: good.commit.slice(0, 12) })),
+      (e: Error) => e instanceof EditCorpusError && /entry 0 \(.+\).*"commit" must be a full 40-hex sha/.test(e.message),
+    );
     assert.throws(() => parseManifest(bad({ path: undefined })), /"path" must be a non-empty string/);
     assert.throws(() => parseManifest(bad({ license: "GPL-3.0" })), /license "GPL-3.0" is not one of/);
     assert.throws(() => parseManifest(bad({ beforeLines: [9, 3] })), /beforeLines: expected \[firstLine, lastLine\]/);
-    assert.throws(() => parseManifest(bad({ sha256: { ...good.sha256, after: good.sha256.before } })), /before and after are the same text/);
+    assert.throws(
+      () => parseManifest(bad({ sha256: { ...good.sha256, after: good.sha256.before } })),
+      /before and after are the same text/,
+    );
     assert.throws(() => parseManifest(JSON.stringify([good, good])), /appears twice/);
   });
 
@@ -60,10 +66,16 @@ describe("edit corpus", () => {
   });
 
   it("turns a commit subject into an instruction without its pull-request and issue references", () => {
-    assert.equal(instructionFromSubject("Fix the `retryCount` option retrying an incorrect amount (#547)"), "Fix the `retryCount` option retrying an incorrect amount");
+    assert.equal(
+      instructionFromSubject("Fix the `retryCount` option retrying an incorrect amount (#547)"),
+      "Fix the `retryCount` option retrying an incorrect amount",
+    );
     assert.equal(instructionFromSubject("remove charset from json responses. Closes #1631"), "remove charset from json responses");
     assert.equal(instructionFromSubject("Fixed a bug in tempfile pager.  This fixes #107"), "Fixed a bug in tempfile pager");
-    assert.equal(instructionFromSubject("fix #55 memory leak in cJSON_ReplaceItemInObject"), "fix #55 memory leak in cJSON_ReplaceItemInObject");
+    assert.equal(
+      instructionFromSubject("fix #55 memory leak in cJSON_ReplaceItemInObject"),
+      "fix #55 memory leak in cJSON_ReplaceItemInObject",
+    );
   });
 
   describe("read from a real git history", () => {
@@ -76,7 +88,13 @@ describe("edit corpus", () => {
       tmp = mkdtempSync(path.join(os.tmpdir(), "edit-corpus-"));
       const repo = path.join(tmp, "acme+calc", "repo");
       mkdirSync(repo, { recursive: true });
-      const env = { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com" };
+      const env = {
+        ...process.env,
+        GIT_AUTHOR_NAME: "t",
+        GIT_AUTHOR_EMAIL: "t@example.com",
+        GIT_COMMITTER_NAME: "t",
+        GIT_COMMITTER_EMAIL: "t@example.com",
+      };
       const git = (...args: string[]) => execFileSync("git", ["-C", repo, ...args], { env, encoding: "utf8" }).trim();
       git("init", "-q");
       writeFileSync(path.join(repo, "calc.go"), `package calc\n\n${BEFORE}\nfunc Sub(a, b int) int {\n\treturn a - b\n}\n`);
@@ -115,7 +133,10 @@ describe("edit corpus", () => {
       assert.throws(() => readAll(tmp, [{ ...loc, keptLineFraction: 0.5 }]), /keptLineFraction is 1, the manifest says 0.5/);
       assert.throws(() => readAll(tmp, [{ ...loc, afterLines: [3, 60] }]), /lines 3-60 asked for, the file has 10/);
       assert.throws(() => readAll(tmp, [{ ...loc, repo: "acme/other" }]), /no git mirror of acme\/other/);
-      assert.throws(() => loadEditCorpus(path.join(tmp, "absent.json"), [loc]), /not on this machine .*editCorpusTool\.js materialize --mirrors DIR/);
+      assert.throws(
+        () => loadEditCorpus(path.join(tmp, "absent.json"), [loc]),
+        /not on this machine .*editCorpusTool\.js materialize --mirrors DIR/,
+      );
     });
   });
 });

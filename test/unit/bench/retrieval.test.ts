@@ -32,7 +32,10 @@ const commit = (over: Partial<CommitFacts>): CommitFacts => ({
   parents: [SHA("b")],
   author: "Ada",
   message: "Fix the retry count when the server answers 503 twice",
-  changes: [{ status: "M", path: "src/retry.ts" }, { status: "M", path: "test/retry.test.ts" }],
+  changes: [
+    { status: "M", path: "src/retry.ts" },
+    { status: "M", path: "test/retry.test.ts" },
+  ],
   ...over,
 });
 
@@ -49,24 +52,53 @@ describe("retrieval benchmark corpus", () => {
   it("refuses a malformed manifest, naming the entry and the field", () => {
     const m = loadRetrievalManifest();
     const withCommit = (patch: Record<string, unknown>) => JSON.stringify({ ...m, commits: [{ ...m.commits[0], ...patch }] });
-    assert.throws(() => parseRetrievalManifest(withCommit({ parent: "abc" })), (e: Error) => e instanceof RetrievalCorpusError && /commits\[0\].*"commit" and "parent" must be full 40-hex/.test(e.message));
+    assert.throws(
+      () => parseRetrievalManifest(withCommit({ parent: "abc" })),
+      (e: Error) => e instanceof RetrievalCorpusError && /commits\[0\].*"commit" and "parent" must be full 40-hex/.test(e.message),
+    );
     assert.throws(() => parseRetrievalManifest(withCommit({ repo: "acme/absent" })), /repo "acme\/absent" is not listed/);
-    assert.throws(() => parseRetrievalManifest(JSON.stringify({ ...m, repos: [{ ...m.repos[0], license: "GPL-3.0" }] })), /license "GPL-3.0" is not one of/);
-    assert.throws(() => parseRetrievalManifest(JSON.stringify({ ...m, commits: [m.commits[0], m.commits[0]] })), /"id" must be a unique string/);
+    assert.throws(
+      () => parseRetrievalManifest(JSON.stringify({ ...m, repos: [{ ...m.repos[0], license: "GPL-3.0" }] })),
+      /license "GPL-3.0" is not one of/,
+    );
+    assert.throws(
+      () => parseRetrievalManifest(JSON.stringify({ ...m, commits: [m.commits[0], m.commits[0]] })),
+      /"id" must be a unique string/,
+    );
   });
 
   it("tells tests and generated copies from source files in each language's conventions", () => {
-    for (const p of ["src/flask/app.py", "lib/adapters/http.js", "context.go", "crates/core/flags/defs.rs", "src/main/java/org/jsoup/parser/Parser.java", "src/unix/fs.c", "include/fmt/format.h", "Src/Newtonsoft.Json/JsonTextReader.cs"]) {
+    for (const p of [
+      "src/flask/app.py",
+      "lib/adapters/http.js",
+      "context.go",
+      "crates/core/flags/defs.rs",
+      "src/main/java/org/jsoup/parser/Parser.java",
+      "src/unix/fs.c",
+      "include/fmt/format.h",
+      "Src/Newtonsoft.Json/JsonTextReader.cs",
+    ]) {
       assert.ok(isSourcePath(p), p);
     }
-    for (const p of ["tests/test_app.py", "conftest.py", "context_test.go", "src/test/java/org/jsoup/ParserTest.java", "Src/Newtonsoft.Json.Tests/JsonTextReaderTests.cs", "packages/zod/src/v4/classic/tests/string.test.ts", "tokio-test/src/io.rs", "test/test-fs.c"]) {
+    for (const p of [
+      "tests/test_app.py",
+      "conftest.py",
+      "context_test.go",
+      "src/test/java/org/jsoup/ParserTest.java",
+      "Src/Newtonsoft.Json.Tests/JsonTextReaderTests.cs",
+      "packages/zod/src/v4/classic/tests/string.test.ts",
+      "tokio-test/src/io.rs",
+      "test/test-fs.c",
+    ]) {
       assert.ok(isTestPath(p) && !isSourcePath(p), p);
     }
-    for (const p of ["README.md", "deno/lib/types.ts", "extras/catch_amalgamated.cpp", "vendor/github.com/x/y.go", "package.json"]) assert.ok(!isSourcePath(p), p);
+    for (const p of ["README.md", "deno/lib/types.ts", "extras/catch_amalgamated.cpp", "vendor/github.com/x/y.go", "package.json"])
+      assert.ok(!isSourcePath(p), p);
   });
 
   it("makes a query of the message without trailers, PR templates and issue references", () => {
-    const message = "Fix ClientIP for several X-Forwarded-For headers (#4123)\n\n<!-- describe your change -->\nConcatenate all values. Closes #4100\n\nSigned-off-by: Ada <a@example.com>\nCo-authored-by: Bob <b@example.com>";
+    const message =
+      "Fix ClientIP for several X-Forwarded-For headers (#4123)\n\n<!-- describe your change -->\nConcatenate all values. Closes #4100\n\nSigned-off-by: Ada <a@example.com>\nCo-authored-by: Bob <b@example.com>";
     assert.equal(queryFromMessage(message), "Fix ClientIP for several X-Forwarded-For headers\nConcatenate all values.");
     assert.equal(queryFromMessage("Reviewed-by: nobody but the subject stays"), "Reviewed-by: nobody but the subject stays");
   });
@@ -84,11 +116,30 @@ describe("retrieval benchmark corpus", () => {
     assert.equal(reason({ parents: [SHA("b"), SHA("c")] }), "merge or root commit");
     assert.equal(reason({ author: "dependabot[bot]" }), "bot author");
     assert.equal(reason({ message: "Bump lodash from 4.17.20 to 4.17.21 in the lockfile" }), "housekeeping subject");
-    assert.equal(reason({ message: "Revert \"Fix the retry count when the server answers 503\"" }), "housekeeping subject");
+    assert.equal(reason({ message: 'Revert "Fix the retry count when the server answers 503"' }), "housekeeping subject");
     assert.equal(reason({ message: "fix typo" }), "message too short");
-    assert.equal(reason({ changes: [{ status: "M", path: "docs/retry.md" }, { status: "M", path: "test/retry.test.ts" }] }), "no source file (docs, tests or config only)");
-    assert.equal(reason({ changes: [{ status: "M", path: "src/retry.ts" }, { status: "A", path: "src/backoff.ts" }] }), "adds, deletes or renames a source file");
-    assert.equal(reason({ changes: ["a", "b", "c", "d", "e", "f"].map((n) => ({ status: "M", path: `src/${n}.ts` })) }), "too many source files");
+    assert.equal(
+      reason({
+        changes: [
+          { status: "M", path: "docs/retry.md" },
+          { status: "M", path: "test/retry.test.ts" },
+        ],
+      }),
+      "no source file (docs, tests or config only)",
+    );
+    assert.equal(
+      reason({
+        changes: [
+          { status: "M", path: "src/retry.ts" },
+          { status: "A", path: "src/backoff.ts" },
+        ],
+      }),
+      "adds, deletes or renames a source file",
+    );
+    assert.equal(
+      reason({ changes: ["a", "b", "c", "d", "e", "f"].map((n) => ({ status: "M", path: `src/${n}.ts` })) }),
+      "too many source files",
+    );
     assert.equal(reason({ changes: Array.from({ length: 21 }, (_, i) => ({ status: "M", path: `docs/${i}.md` })) }), "too many files");
   });
 
@@ -114,12 +165,27 @@ describe("retrieval benchmark metrics and baselines", () => {
   });
 
   it("tells what an arm's first places held: source, tests or other files", () => {
-    const s = slotShares([["src/a.py", "tests/test_a.py"], ["README.md", "src/b.py"]], isSourcePath, isTestPath);
+    const s = slotShares(
+      [
+        ["src/a.py", "tests/test_a.py"],
+        ["README.md", "src/b.py"],
+      ],
+      isSourcePath,
+      isTestPath,
+    );
     assert.deepEqual(s, { source: 0.5, test: 0.25, other: 0.25 });
   });
 
   it("ripgrep's words leave out stopwords and short words; its counts rank by hits, then path", () => {
-    assert.deepEqual(queryWords("Fix the retry of the HTTP client in retry_policy: it is off by one"), ["fix", "retry", "http", "client", "retry_policy", "off", "one"]);
+    assert.deepEqual(queryWords("Fix the retry of the HTTP client in retry_policy: it is off by one"), [
+      "fix",
+      "retry",
+      "http",
+      "client",
+      "retry_policy",
+      "off",
+      "one",
+    ]);
     assert.deepEqual(rankByCount("./src/b.ts:3\n./src/a.ts:3\n./lib/c.ts:9\n"), ["lib/c.ts", "src/a.ts", "src/b.ts"]);
   });
 });
@@ -133,7 +199,13 @@ describe("retrieval benchmark localization on a real git history", function () {
     tmp = mkdtempSync(path.join(os.tmpdir(), "retrieval-bench-"));
     const repo = path.join(tmp, "acme+shop", "repo");
     mkdirSync(path.join(repo, "src"), { recursive: true });
-    const env = { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com" };
+    const env = {
+      ...process.env,
+      GIT_AUTHOR_NAME: "t",
+      GIT_AUTHOR_EMAIL: "t@example.com",
+      GIT_COMMITTER_NAME: "t",
+      GIT_COMMITTER_EMAIL: "t@example.com",
+    };
     const git = (...args: string[]) => execFileSync("git", ["-C", repo, ...args], { env, encoding: "utf8" }).trim();
     const write = (file: string, text: string) => writeFileSync(path.join(repo, file), text);
     git("init", "-q");
@@ -163,13 +235,25 @@ describe("retrieval benchmark localization on a real git history", function () {
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
   it("moves one folder from parent to parent and scores both baselines on every commit", async () => {
-    const manifest = { rule: loadRetrievalManifest().rule, repos: [{ repo: "acme/shop", license: "MIT", language: "python", head: commits[1].commit }], commits };
+    const manifest = {
+      rule: loadRetrievalManifest().rule,
+      repos: [{ repo: "acme/shop", license: "MIT", language: "python", head: commits[1].commit }],
+      commits,
+    };
     const f = await measureLocalization({ mirrors: tmp, manifest, makeArms: () => [new WholeFileBm25(), new RipgrepHitCount()] });
     assert.deepEqual(f.armNames, ["BM25 whole files", "ripgrep hit count"]);
-    assert.deepEqual(f.outcomes.map((o) => o.gold), [["src/invoice.py"], ["src/cart.py"]]);
-    assert.deepEqual(f.outcomes.map((o) => o.files), [5, 5], "each parent's tree, README still there in both parents");
+    assert.deepEqual(
+      f.outcomes.map((o) => o.gold),
+      [["src/invoice.py"], ["src/cart.py"]],
+    );
+    assert.deepEqual(
+      f.outcomes.map((o) => o.files),
+      [5, 5],
+      "each parent's tree, README still there in both parents",
+    );
     for (const o of f.outcomes) for (const arm of f.armNames) assert.deepEqual(o.arms[arm].ranks, [1], `${o.id} ${arm}`);
-    for (const o of f.outcomes) for (const arm of f.armNames) assert.ok(!o.arms[arm].top5.includes("dist/shop.js"), `${o.id} ${arm}: ignored bundle ranked`);
+    for (const o of f.outcomes)
+      for (const arm of f.armNames) assert.ok(!o.arms[arm].top5.includes("dist/shop.js"), `${o.id} ${arm}: ignored bundle ranked`);
     assert.equal(f.overall["BM25 whole files"].recall1, 1);
     assert.deepEqual(f.missing, []);
   });
@@ -192,7 +276,11 @@ describe("retrieval benchmark localization on a real git history", function () {
   });
 
   it("leaves out a repository without a mirror and says which", async () => {
-    const manifest = { rule: loadRetrievalManifest().rule, repos: [{ repo: "acme/absent", license: "MIT", language: "go", head: SHA("c") }], commits: [] };
+    const manifest = {
+      rule: loadRetrievalManifest().rule,
+      repos: [{ repo: "acme/absent", license: "MIT", language: "go", head: SHA("c") }],
+      commits: [],
+    };
     const f = await measureLocalization({ mirrors: tmp, manifest, makeArms: () => [new WholeFileBm25()] });
     assert.deepEqual(f.missing, ["acme/absent"]);
     assert.equal(f.outcomes.length, 0);

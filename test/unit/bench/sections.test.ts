@@ -10,17 +10,36 @@ import { newOutcomes, runSection, suiteExitCode } from "../../../bench/lib/secti
 
 describe("bench: sections, skipped versus failed", () => {
   let tmp: string;
-  before(() => { tmp = mkdtempSync(path.join(os.tmpdir(), "bench-sections-")); });
+  before(() => {
+    tmp = mkdtempSync(path.join(os.tmpdir(), "bench-sections-"));
+  });
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
   it("an absent edit corpus skips its section, says how to get it, and the run still exits 0", async () => {
     const outcomes = newOutcomes();
     let printed = "";
-    await runSection("speculative decoding on real edits", async () => {
-      loadEditCorpus(path.join(tmp, "absent.json"));
-    }, outcomes, (text) => { printed += text; });
-    await runSection("engine overhead", async () => undefined, outcomes, (text) => { printed += text; });
-    assert.match(printed, /^== speculative decoding on real edits ==\nskipped: The edit corpus's texts are not on this machine .*editCorpusTool\.js materialize --mirrors DIR/m);
+    await runSection(
+      "speculative decoding on real edits",
+      async () => {
+        loadEditCorpus(path.join(tmp, "absent.json"));
+      },
+      outcomes,
+      (text) => {
+        printed += text;
+      },
+    );
+    await runSection(
+      "engine overhead",
+      async () => undefined,
+      outcomes,
+      (text) => {
+        printed += text;
+      },
+    );
+    assert.match(
+      printed,
+      /^== speculative decoding on real edits ==\nskipped: The edit corpus's texts are not on this machine .*editCorpusTool\.js materialize --mirrors DIR/m,
+    );
     assert.doesNotMatch(printed, /failed:/);
     assert.deepEqual(Object.keys(outcomes.skipped), ["speculative decoding on real edits"]);
     assert.deepEqual(outcomes.errors, {});
@@ -30,7 +49,16 @@ describe("bench: sections, skipped versus failed", () => {
   it("a section that throws anything else is a failure: printed, kept, exit code 1", async () => {
     const outcomes = newOutcomes();
     let printed = "";
-    await runSection("cancellation", async () => { throw new Error("the engine exited\nstack…"); }, outcomes, (text) => { printed += text; });
+    await runSection(
+      "cancellation",
+      async () => {
+        throw new Error("the engine exited\nstack…");
+      },
+      outcomes,
+      (text) => {
+        printed += text;
+      },
+    );
     assert.match(printed, /^failed: the engine exited$/m);
     assert.deepEqual(outcomes.errors, { cancellation: "the engine exited" });
     assert.equal(suiteExitCode(outcomes), 1);

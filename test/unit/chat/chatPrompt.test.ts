@@ -9,16 +9,29 @@ import { counterFor, disposeTinyTokenizer, tinyTokenizer } from "../prompt/tinyT
 
 const u = (content: string): ChatMessage => ({ role: "user", content });
 const a = (content: string): ChatMessage => ({ role: "assistant", content });
-const att = { fileName: "src/fib.ts", languageId: "typescript", startLine: 2, endLine: 4, code: "function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }" };
+const att = {
+  fileName: "src/fib.ts",
+  languageId: "typescript",
+  startLine: 2,
+  endLine: 4,
+  code: "function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }",
+};
 
 describe("chat prompt", function () {
   this.timeout(60_000);
   let countTokens: CountTokens;
-  before(async () => { countTokens = counterFor((await tinyTokenizer()).model); });
+  before(async () => {
+    countTokens = counterFor((await tinyTokenizer()).model);
+  });
   after(() => disposeTinyTokenizer());
 
   it("puts the system text first and keeps the whole history when it fits", async () => {
-    const p = await buildChatPrompt([u("hi"), a("hello"), u("bye")], { systemPrompt: "", contextSize: 4096, reserveTokens: 512, countTokens });
+    const p = await buildChatPrompt([u("hi"), a("hello"), u("bye")], {
+      systemPrompt: "",
+      contextSize: 4096,
+      reserveTokens: 512,
+      countTokens,
+    });
     assert.equal(p.messages[0].content, DEFAULT_SYSTEM_PROMPT);
     assert.equal(p.droppedMessages, 0);
     assert.equal(p.notice, undefined);
@@ -36,7 +49,10 @@ describe("chat prompt", function () {
     const [oldTokens] = await countTokens([`old ${long}`]);
     const p = await buildChatPrompt(history, { contextSize: whole.promptTokens - oldTokens + 256, reserveTokens: 256, countTokens });
     assert.equal(p.droppedMessages, 2);
-    assert.deepEqual(p.messages.map((m) => m.role), ["system", "user", "assistant", "user"]);
+    assert.deepEqual(
+      p.messages.map((m) => m.role),
+      ["system", "user", "assistant", "user"],
+    );
     assert.ok(p.messages[1].content.startsWith("mid"));
     assert.ok(p.promptTokens <= whole.promptTokens - oldTokens);
     assert.match(p.notice ?? "", /2 earlier messages/);

@@ -35,11 +35,17 @@ describe("chat history store", () => {
     const c2 = conversation("second", 2);
     await store.save(c1);
     await store.save(c2);
-    assert.deepEqual(store.list().map((c) => c.title), ["second", "first"]);
+    assert.deepEqual(
+      store.list().map((c) => c.title),
+      ["second", "first"],
+    );
     assert.equal(store.current()?.id, c2.id);
     // A new store over the same storage (a window reload) sees the same.
     const reloaded = new HistoryStore(storage);
-    assert.deepEqual(reloaded.get(c1.id)?.turns.map((t) => t.content), ["first", "a"]);
+    assert.deepEqual(
+      reloaded.get(c1.id)?.turns.map((t) => t.content),
+      ["first", "a"],
+    );
     assert.equal(reloaded.current()?.id, c2.id);
   });
 
@@ -75,7 +81,10 @@ describe("chat history store", () => {
   it("keeps at most maxConversations, dropping the oldest", async () => {
     const store = new HistoryStore(new JsonStorage(), { maxConversations: 3 });
     for (let i = 0; i < 5; i++) await store.save(conversation(`c${i}`, i));
-    assert.deepEqual(store.list().map((c) => c.title), ["c4", "c3", "c2"]);
+    assert.deepEqual(
+      store.list().map((c) => c.title),
+      ["c4", "c3", "c2"],
+    );
   });
 
   it("trims long conversations from the front, whole exchanges at a time", async () => {
@@ -111,15 +120,34 @@ describe("chat history store", () => {
           null,
           "x",
           { id: 1, turns: [] },
-          { id: "ok", title: "T", turns: [{ id: "u", role: "user", content: "hi", attachments: [{ fileName: "a" }, { fileName: "b", languageId: "", startLine: 1, endLine: 1, code: "c" }] }, { id: "s", role: "system", content: "evil" }, { id: "a", role: "assistant", content: "yo", streaming: true, stats: { ttftMs: "fast" } }] },
+          {
+            id: "ok",
+            title: "T",
+            turns: [
+              {
+                id: "u",
+                role: "user",
+                content: "hi",
+                attachments: [{ fileName: "a" }, { fileName: "b", languageId: "", startLine: 1, endLine: 1, code: "c" }],
+              },
+              { id: "s", role: "system", content: "evil" },
+              { id: "a", role: "assistant", content: "yo", streaming: true, stats: { ttftMs: "fast" } },
+            ],
+          },
         ],
       }),
     );
     storage.data.set("other", JSON.stringify(null));
     const store = new HistoryStore(storage);
-    assert.deepEqual(store.list().map((c) => c.id), ["ok"]);
+    assert.deepEqual(
+      store.list().map((c) => c.id),
+      ["ok"],
+    );
     const c = store.get("ok")!;
-    assert.deepEqual(c.turns.map((t) => t.role), ["user", "assistant"]);
+    assert.deepEqual(
+      c.turns.map((t) => t.role),
+      ["user", "assistant"],
+    );
     assert.equal(c.turns[0].attachments?.length, 1);
     assert.equal(c.turns[1].incomplete, true);
     assert.equal(c.turns[1].stats, undefined);

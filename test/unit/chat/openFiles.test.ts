@@ -3,7 +3,13 @@ import * as assert from "node:assert/strict";
 import { rankOpenFiles, splitPath, type OpenFileCandidate } from "../../../src/core/chat/openFiles";
 import { LIMITS } from "../../../src/shared/protocol";
 
-const file = (path: string, lastActive = 0, id = `file:///w/${path}`): OpenFileCandidate => ({ id, path, languageId: "typescript", lineCount: 10, lastActive });
+const file = (path: string, lastActive = 0, id = `file:///w/${path}`): OpenFileCandidate => ({
+  id,
+  path,
+  languageId: "typescript",
+  lineCount: 10,
+  lastActive,
+});
 const names = (items: { path: string }[]) => items.map((i) => i.path);
 
 describe("chat: rankOpenFiles", () => {
@@ -16,12 +22,25 @@ describe("chat: rankOpenFiles", () => {
   ];
 
   it("with no query lists every open file, most recently active first", () => {
-    assert.deepEqual(names(rankOpenFiles(tabs, "")), ["src/fibonacci.ts", "src/stats.py", "src/status/bar.ts", "test/statsHelper.ts", "README.md"]);
+    assert.deepEqual(names(rankOpenFiles(tabs, "")), [
+      "src/fibonacci.ts",
+      "src/stats.py",
+      "src/status/bar.ts",
+      "test/statsHelper.ts",
+      "README.md",
+    ]);
   });
 
   it("labels with the file name and describes with the folder; never carries contents", () => {
     const [item] = rankOpenFiles([file("src/deep/dir/a.ts", 1)], "");
-    assert.deepEqual(item, { id: "file:///w/src/deep/dir/a.ts", name: "a.ts", description: "src/deep/dir", path: "src/deep/dir/a.ts", languageId: "typescript", lineCount: 10 });
+    assert.deepEqual(item, {
+      id: "file:///w/src/deep/dir/a.ts",
+      name: "a.ts",
+      description: "src/deep/dir",
+      path: "src/deep/dir/a.ts",
+      languageId: "typescript",
+      lineCount: 10,
+    });
     assert.equal(rankOpenFiles([file("root.ts")], "")[0]?.description, "");
   });
 

@@ -75,7 +75,9 @@ describe("chat protocol: parseWebviewMessage", () => {
   });
 
   it("ignores __proto__ and constructor keys and copies only known fields", () => {
-    const forged = JSON.parse('{"type":"send","text":"hi","__proto__":{"polluted":true},"attachments":[{"fileName":"a","languageId":"ts","startLine":1,"endLine":1,"code":"c","__proto__":{"evil":1},"extra":"x"}],"constructor":{"prototype":{"bad":1}}}');
+    const forged = JSON.parse(
+      '{"type":"send","text":"hi","__proto__":{"polluted":true},"attachments":[{"fileName":"a","languageId":"ts","startLine":1,"endLine":1,"code":"c","__proto__":{"evil":1},"extra":"x"}],"constructor":{"prototype":{"bad":1}}}',
+    );
     const r = parseWebviewMessage(forged);
     assert.ok(r.ok);
     assert.deepEqual(Object.keys(r.message).sort(), ["attachments", "text", "type"]);
@@ -153,7 +155,10 @@ describe("chat protocol: @-mentions of open files", () => {
     assert.ok(draft.ok && draft.message.type === "draft" && draft.message.attachments[0]?.mention === mention.mention);
     assert.match(rejected({ type: "send", text: "a", attachments: [{ ...mention, mention: "" }] }), /mention/);
     assert.match(rejected({ type: "send", text: "a", attachments: [{ ...mention, mention: 7 }] }), /mention/);
-    assert.match(rejected({ type: "send", text: "a", attachments: [{ ...mention, mention: "x".repeat(LIMITS.urlChars + 1) }] }), /longer than/);
+    assert.match(
+      rejected({ type: "send", text: "a", attachments: [{ ...mention, mention: "x".repeat(LIMITS.urlChars + 1) }] }),
+      /longer than/,
+    );
   });
 
   it("openFiles is a host message: the webview cannot send it", () => {

@@ -56,7 +56,10 @@ describe("chat transcript", () => {
     const b = t.regenerate();
     assert.ok(b);
     assert.notEqual(b.id, a.id);
-    assert.deepEqual(t.turns.map((x) => x.role), ["user", "assistant"]);
+    assert.deepEqual(
+      t.turns.map((x) => x.role),
+      ["user", "assistant"],
+    );
     assert.equal(t.turns[1].content, "");
     assert.equal(t.regenerate(), undefined, "no regenerate while streaming");
   });
@@ -87,25 +90,41 @@ describe("chat transcript", () => {
   it("gives the prompt builder alternating messages with attached code fenced", () => {
     const t = fresh();
     const code = "const s = `a ``` b`;";
-    const a = t.addExchange({ text: "Explain", attachments: [{ fileName: "x.ts", languageId: "typescript", startLine: 4, endLine: 4, code }] });
+    const a = t.addExchange({
+      text: "Explain",
+      attachments: [{ fileName: "x.ts", languageId: "typescript", startLine: 4, endLine: 4, code }],
+    });
     t.finish(a.id, { text: "", error: "engine crashed" });
     const b = t.addExchange({ text: "Try again" });
     t.append(b.id, "partial");
     const msgs = t.toChatMessages();
     // The failed answer and the streaming placeholder are left out; the two questions merge.
-    assert.deepEqual(msgs.map((m) => m.role), ["user"]);
+    assert.deepEqual(
+      msgs.map((m) => m.role),
+      ["user"],
+    );
     assert.ok(msgs[0].content.includes("x.ts (lines 4-4):\n````typescript\n" + code + "\n````"));
     assert.ok(msgs[0].content.endsWith("Try again"));
     t.finish(b.id, { incomplete: true });
     const c = t.addExchange({ text: "more" });
     void c;
     const again = t.toChatMessages();
-    assert.deepEqual(again.map((m) => m.role), ["user", "assistant", "user"]);
+    assert.deepEqual(
+      again.map((m) => m.role),
+      ["user", "assistant", "user"],
+    );
     assert.doesNotThrow(() => buildMixtralPrompt(again));
   });
 
   it("uses the content as is for command turns (code already in the prompt)", () => {
-    assert.equal(userContent({ content: "rendered prompt", feature: "explain", attachments: [{ fileName: "a", languageId: "", startLine: 1, endLine: 1, code: "zzz" }] }), "rendered prompt");
+    assert.equal(
+      userContent({
+        content: "rendered prompt",
+        feature: "explain",
+        attachments: [{ fileName: "a", languageId: "", startLine: 1, endLine: 1, code: "zzz" }],
+      }),
+      "rendered prompt",
+    );
   });
 
   it("makes titles and fences", () => {
@@ -117,9 +136,16 @@ describe("chat transcript", () => {
   });
 
   it("shows the engine's rate, and none where none was measured (the partial answer of a killed engine)", () => {
-    assert.deepEqual(turnStats({ ttftMs: 5, tokensPerSecond: 100, generatedTokens: 3 }), { ttftMs: 5, tokensPerSecond: 100, generatedTokens: 3 });
+    assert.deepEqual(turnStats({ ttftMs: 5, tokensPerSecond: 100, generatedTokens: 3 }), {
+      ttftMs: 5,
+      tokensPerSecond: 100,
+      generatedTokens: 3,
+    });
     const started = Date.now() - 2000;
-    const killed = crashedResult({ text: "partial", chunks: 312, startedAt: started, firstChunkAt: started + 87 }, "the engine process crashed (SIGKILL)");
+    const killed = crashedResult(
+      { text: "partial", chunks: 312, startedAt: started, firstChunkAt: started + 87 },
+      "the engine process crashed (SIGKILL)",
+    );
     assert.deepEqual(turnStats(killed.stats), { ttftMs: 87, generatedTokens: 312 });
   });
 });

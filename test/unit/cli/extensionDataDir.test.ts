@@ -7,7 +7,9 @@ describe("config/extensionDataDir", () => {
   const g = `User/globalStorage/${EXTENSION_ID}`;
 
   it("lists VS Code Server, code-server and the desktop editors on Linux, honouring XDG folders", () => {
-    const dirs = extensionDataDirCandidates({ platform: "linux", home: "/home/u", env: { XDG_DATA_HOME: "/xdg/data" } }).map((c) => `${c.product}: ${c.dir}`);
+    const dirs = extensionDataDirCandidates({ platform: "linux", home: "/home/u", env: { XDG_DATA_HOME: "/xdg/data" } }).map(
+      (c) => `${c.product}: ${c.dir}`,
+    );
     assert.deepEqual(dirs, [
       `VS Code Server: /home/u/.vscode-server/data/${g}`,
       `VS Code Server (Insiders): /home/u/.vscode-server-insiders/data/${g}`,
@@ -38,6 +40,9 @@ describe("config/extensionDataDir", () => {
     assert.deepEqual([desktop.dir, desktop.source, desktop.exists], [`${home}/.config/Code/${g}`, "VS Code", false]);
     const none = resolveExtensionDataDir({ platform: "linux", home, env: {}, exists: has([]) });
     assert.deepEqual([none.source, none.exists], ["VS Code Server", false]);
-    assert.equal(resolveExtensionDataDir({ platform: "linux", home, env: {}, dataDir: "/data/x", exists: has([codeServer]) }).source, "--data-dir");
+    assert.equal(
+      resolveExtensionDataDir({ platform: "linux", home, env: {}, dataDir: "/data/x", exists: has([codeServer]) }).source,
+      "--data-dir",
+    );
   });
 });

@@ -13,7 +13,11 @@ import { gpuPacksLib, NODE_LLAMA_CPP_VERSION } from "../../helpers/gpuPackFixtur
 import { repoRoot } from "../../helpers/tinyModel";
 import { FaultServer } from "../models/faultServer";
 
-interface CliResult { code: number; stdout: string; stderr: string }
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 describe("cli: gpu-pack and doctor (dist/cli.js, real packs)", function () {
   this.timeout(120_000);
@@ -56,16 +60,32 @@ describe("cli: gpu-pack and doctor (dist/cli.js, real packs)", function () {
     assert.equal(r.code, 0, r.stderr);
     const dir = gpuPackDir(gpuPacksRoot(serverStorage(), NODE_LLAMA_CPP_VERSION), "linux-x64-vulkan");
     assert.match(r.stderr, new RegExp(`Installed: ${dir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
-    assert.equal((JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { name: string }).name, "@node-llama-cpp/linux-x64-vulkan");
-    const list = JSON.parse((await run(["gpu-pack", "list", "--json"])).stdout) as { dataDir: string; dataDirSource: string; installed: { name: string }[] };
+    assert.equal(
+      (JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { name: string }).name,
+      "@node-llama-cpp/linux-x64-vulkan",
+    );
+    const list = JSON.parse((await run(["gpu-pack", "list", "--json"])).stdout) as {
+      dataDir: string;
+      dataDirSource: string;
+      installed: { name: string }[];
+    };
     assert.equal(list.dataDir, serverStorage());
     assert.equal(list.dataDirSource, "VS Code Server");
-    assert.deepEqual(list.installed.map((p) => p.name), ["linux-x64-vulkan"]);
+    assert.deepEqual(
+      list.installed.map((p) => p.name),
+      ["linux-x64-vulkan"],
+    );
     const doctor = await run(["doctor", "--json", "--no-bandwidth"]);
-    const report = JSON.parse(doctor.stdout) as { settings: { modelsDirectory: string }; gpuPacks: { installed: { name: string }[]; available: { name: string }[] } };
+    const report = JSON.parse(doctor.stdout) as {
+      settings: { modelsDirectory: string };
+      gpuPacks: { installed: { name: string }[]; available: { name: string }[] };
+    };
     // The doctor looks for models where the extension downloads them (one default models folder).
     assert.equal(report.settings.modelsDirectory, path.join(serverStorage(), "models"));
-    assert.deepEqual(report.gpuPacks.installed.map((p) => p.name), ["linux-x64-vulkan"]);
+    assert.deepEqual(
+      report.gpuPacks.installed.map((p) => p.name),
+      ["linux-x64-vulkan"],
+    );
     assert.deepEqual(report.gpuPacks.available.map((p) => p.name).sort(), ["linux-x64-cuda", "linux-x64-cuda-ext", "linux-x64-vulkan"]);
     const removed = await run(["gpu-pack", "remove"]);
     assert.equal(removed.code, 0, removed.stderr);
@@ -84,7 +104,10 @@ describe("cli: gpu-pack and doctor (dist/cli.js, real packs)", function () {
       const cpu = await (await gpuPacksLib()).cachedPackTarball("linux-x64", NODE_LLAMA_CPP_VERSION);
       const wrong = await run(["gpu-pack", "install", "--backend", "cuda", "--from", cpu, "--data-dir", data]);
       assert.equal(wrong.code, 1);
-      assert.match(wrong.stderr, /is not the pinned @node-llama-cpp\/linux-x64-cuda@.*it holds @node-llama-cpp\/linux-x64@.*Nothing was installed/s);
+      assert.match(
+        wrong.stderr,
+        /is not the pinned @node-llama-cpp\/linux-x64-cuda@.*it holds @node-llama-cpp\/linux-x64@.*Nothing was installed/s,
+      );
       assert.match(wrong.stderr, /npm pack @node-llama-cpp\/linux-x64-cuda@/);
       assert.ok(!existsSync(gpuPackDir(gpuPacksRoot(data, NODE_LLAMA_CPP_VERSION), "linux-x64-cuda")));
     } finally {

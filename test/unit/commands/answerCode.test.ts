@@ -33,7 +33,10 @@ describe("commands: code from answers", () => {
         assert.equal(s, undefined, `nothing before the fence opens: ${JSON.stringify(partial)}`);
         continue;
       }
-      assert.ok(s !== undefined && code.startsWith(s) && (s === "" || s.endsWith("\n")), `complete lines of the code only: ${JSON.stringify(s)}`);
+      assert.ok(
+        s !== undefined && code.startsWith(s) && (s === "" || s.endsWith("\n")),
+        `complete lines of the code only: ${JSON.stringify(s)}`,
+      );
       assert.ok(s.length >= last.length, "it only grows");
       last = s;
     }
@@ -49,8 +52,14 @@ describe("commands: code from answers", () => {
 
 describe("commands: test framework guess", () => {
   it("reads package.json dependencies", () => {
-    assert.equal(guessTestFramework({ languageId: "typescript", files: [], packageJson: JSON.stringify({ devDependencies: { vitest: "1" } }) }), "Vitest");
-    assert.equal(guessTestFramework({ languageId: "javascript", files: [], packageJson: JSON.stringify({ devDependencies: { mocha: "1" } }) }), "Mocha");
+    assert.equal(
+      guessTestFramework({ languageId: "typescript", files: [], packageJson: JSON.stringify({ devDependencies: { vitest: "1" } }) }),
+      "Vitest",
+    );
+    assert.equal(
+      guessTestFramework({ languageId: "javascript", files: [], packageJson: JSON.stringify({ devDependencies: { mocha: "1" } }) }),
+      "Mocha",
+    );
     assert.match(guessTestFramework({ languageId: "typescript", files: [], packageJson: "{broken" }), /node:test/);
   });
   it("recognises pytest and unittest", () => {

@@ -8,14 +8,21 @@ const refused = (c: CodeInputCheck): string => (c.ok ? assert.fail(`accepted: ${
 
 describe("commands/codeInput", () => {
   it("keeps ordinary code whole, including non-ASCII text and an ANSI-coloured log line", () => {
-    for (const code of ["const a = 1;\n\tconst b = '\u001b[31m';\n", "café 日本語 🚀\r\n", "\u001b[32mPASS\u001b[0m src/a.test.ts\n\u001b[31mFAIL\u001b[0m src/b.test.ts\n"]) {
+    for (const code of [
+      "const a = 1;\n\tconst b = '\u001b[31m';\n",
+      "café 日本語 🚀\r\n",
+      "\u001b[32mPASS\u001b[0m src/a.test.ts\n\u001b[31mFAIL\u001b[0m src/b.test.ts\n",
+    ]) {
       assert.deepEqual(checkCodeInput(code), { ok: true, code, trimmed: false });
     }
   });
 
   it("refuses an empty selection, NUL bytes and control characters, saying what to do", () => {
     assert.match(refused(checkCodeInput(" \n\t")), /selection is empty — select some code/);
-    assert.match(refused(checkCodeInput("PK\u0003\u0004\u0000\u0000")), /binary file \(it contains NUL bytes\); Mixtral can only work on text/);
+    assert.match(
+      refused(checkCodeInput("PK\u0003\u0004\u0000\u0000")),
+      /binary file \(it contains NUL bytes\); Mixtral can only work on text/,
+    );
     assert.match(refused(checkCodeInput("\u0001\u0002\u0003abc\u0004\u0005\u0006")), /binary file \(many control characters\)/);
   });
 
@@ -41,6 +48,11 @@ describe("commands/codeInput", () => {
     const kept = cut.code.split("\n").filter((l) => l !== marker[0]);
     assert.equal(kept.length + Number(marker[1]), code.split("\n").length, "whole lines are kept or left out");
     for (const line of kept) assert.ok(code.split("\n").includes(line), `a line was cut in the middle: ${line}`);
-    assert.match(cut.notice, new RegExp(`too large \\(${code.length.toLocaleString("en-US")} characters\\); its start and end were sent, ${marker[1]} lines in the middle were left out`));
+    assert.match(
+      cut.notice,
+      new RegExp(
+        `too large \\(${code.length.toLocaleString("en-US")} characters\\); its start and end were sent, ${marker[1]} lines in the middle were left out`,
+      ),
+    );
   });
 });

@@ -19,23 +19,35 @@ describe("completion context", () => {
     const text = numbered(200);
     const starts = new Set<number>();
     for (let line = 96; line < 112; line++) {
-      starts.add(buildCompletionContext({ uri: "u", path: "p", languageId: "ts", text, line, character: 0 }, { beforeLines: 48, windowStep: 16 }).windowStart);
+      starts.add(
+        buildCompletionContext({ uri: "u", path: "p", languageId: "ts", text, line, character: 0 }, { beforeLines: 48, windowStep: 16 })
+          .windowStart,
+      );
     }
     assert.deepEqual([...starts], [48]);
-    const ctx = buildCompletionContext({ uri: "u", path: "p", languageId: "ts", text, line: 112, character: 0 }, { beforeLines: 48, windowStep: 16 });
+    const ctx = buildCompletionContext(
+      { uri: "u", path: "p", languageId: "ts", text, line: 112, character: 0 },
+      { beforeLines: 48, windowStep: 16 },
+    );
     assert.equal(ctx.windowStart, 64);
     assert.ok(ctx.before.startsWith("line64();\n") && ctx.before.endsWith("line111();\n"));
   });
 
   it("caps the before-window in characters by whole grid steps", () => {
     const text = Array.from({ length: 100 }, () => "x".repeat(99)).join("\n");
-    const ctx = buildCompletionContext({ uri: "u", path: "p", languageId: "ts", text, line: 99, character: 0 }, { maxBeforeChars: 2000, windowStep: 8 });
+    const ctx = buildCompletionContext(
+      { uri: "u", path: "p", languageId: "ts", text, line: 99, character: 0 },
+      { maxBeforeChars: 2000, windowStep: 8 },
+    );
     assert.ok(ctx.before.length <= 2000);
     assert.equal(ctx.windowStart % 8, 0);
   });
 
   it("caps the after-window in lines", () => {
-    const ctx = buildCompletionContext({ uri: "u", path: "p", languageId: "ts", text: numbered(50), line: 2, character: 0 }, { afterLines: 3 });
+    const ctx = buildCompletionContext(
+      { uri: "u", path: "p", languageId: "ts", text: numbered(50), line: 2, character: 0 },
+      { afterLines: 3 },
+    );
     assert.equal(ctx.afterLines, "line3();\nline4();\nline5();");
   });
 
@@ -49,14 +61,27 @@ describe("completion context", () => {
 
 describe("snippets from other files", () => {
   const docs = [
-    { uri: "a", path: "src/cart.ts", languageId: "typescript", text: "export function cartTotal(items: Item[]) {\n  return items.reduce((sum, item) => sum + item.price * item.quantity, 0);\n}\n" },
-    { uri: "b", path: "src/log.ts", languageId: "typescript", text: "export function logLine(message: string) {\n  process.stdout.write(message + '\\n');\n}\n" },
+    {
+      uri: "a",
+      path: "src/cart.ts",
+      languageId: "typescript",
+      text: "export function cartTotal(items: Item[]) {\n  return items.reduce((sum, item) => sum + item.price * item.quantity, 0);\n}\n",
+    },
+    {
+      uri: "b",
+      path: "src/log.ts",
+      languageId: "typescript",
+      text: "export function logLine(message: string) {\n  process.stdout.write(message + '\\n');\n}\n",
+    },
     { uri: "c", path: "README.md", languageId: "markdown", text: "# Title\n\nSome words.\n" },
   ];
 
   it("picks the most similar code and leaves unrelated files out", () => {
     const picked = selectSnippets("const total = items.map((item) => item.price * item.quantity)", docs);
-    assert.deepEqual(picked.map((s) => s.path), ["src/cart.ts"]);
+    assert.deepEqual(
+      picked.map((s) => s.path),
+      ["src/cart.ts"],
+    );
     assert.match(picked[0].text, /item\.price/);
   });
 
@@ -66,7 +91,10 @@ describe("snippets from other files", () => {
 
   it("returns the picks in file order, whatever their scores", () => {
     const picked = selectSnippets("items item price quantity message string logLine cartTotal", docs, { minScore: 0.01 });
-    assert.deepEqual(picked.map((s) => s.path), ["src/cart.ts", "src/log.ts"]);
+    assert.deepEqual(
+      picked.map((s) => s.path),
+      ["src/cart.ts", "src/log.ts"],
+    );
   });
 });
 

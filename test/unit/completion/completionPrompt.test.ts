@@ -58,7 +58,10 @@ describe("completion prompt", function () {
     const complete = async (marked: string, language: string) => {
       const client = new OpenAiClient({ baseUrl: server.url, model: "m" });
       try {
-        const service = new CompletionService({ getBackend: async () => client, settings: () => ({ maxTokens: 16, multiline: "never", template: "" }) });
+        const service = new CompletionService({
+          getBackend: async () => client,
+          settings: () => ({ maxTokens: 16, multiline: "never", template: "" }),
+        });
         return await service.complete(snapshotAt(marked, language), [], new AbortController().signal);
       } finally {
         client.dispose();

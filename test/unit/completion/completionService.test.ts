@@ -30,11 +30,17 @@ describe("completion service on the real engine", function () {
     const steps = typingSession(SAMPLE_FILE).slice(0, 12);
     const outcomes: CompletionOutcome[] = [];
     for (const step of steps) outcomes.push(await s.complete(step, [], live()));
-    const fromModel = outcomes.filter((o): o is Extract<CompletionOutcome, { kind: "suggestion" }> => o.kind === "suggestion" && o.source === "model");
+    const fromModel = outcomes.filter(
+      (o): o is Extract<CompletionOutcome, { kind: "suggestion" }> => o.kind === "suggestion" && o.source === "model",
+    );
     assert.ok(fromModel.length >= 2, `model answers: ${JSON.stringify(outcomes)}`);
     const [first, ...rest] = fromModel;
     assert.equal(first.evaluatedTokens, first.promptTokens, "the first request evaluates the whole prompt");
-    for (const o of rest) assert.ok(o.evaluatedTokens! <= 12 && o.evaluatedTokens! < o.promptTokens! / 4, `evaluated ${o.evaluatedTokens} of ${o.promptTokens}`);
+    for (const o of rest)
+      assert.ok(
+        o.evaluatedTokens! <= 12 && o.evaluatedTokens! < o.promptTokens! / 4,
+        `evaluated ${o.evaluatedTokens} of ${o.promptTokens}`,
+      );
     const stats = s.stats;
     assert.equal(stats.peakRunning, 1);
     assert.ok(stats.evaluatedTokens < stats.promptTokens / 2);
@@ -70,7 +76,8 @@ describe("completion service on the real engine", function () {
     }
     const outcomes = await Promise.all(pending);
     const chatResult: GenerateResult = await chat;
-    for (const o of outcomes) assert.ok(o.kind === "suggestion" || ["superseded", "aborted", "empty", "prose", "repeated"].includes(o.reason), JSON.stringify(o));
+    for (const o of outcomes)
+      assert.ok(o.kind === "suggestion" || ["superseded", "aborted", "empty", "prose", "repeated"].includes(o.reason), JSON.stringify(o));
     assert.equal(outcomes.filter((o) => o.kind === "none" && o.reason === "failed").length, 0);
     // Nothing came after the last request, so it was neither superseded nor dropped.
     const last = outcomes[outcomes.length - 1];
@@ -89,7 +96,12 @@ describe("completion service faults", () => {
   function fixedBackend(text: string): InferenceBackend {
     return {
       kind: "local",
-      generate: async () => ({ text, stopReason: "eos", incomplete: false, stats: { promptTokens: 10, evaluatedTokens: 10, generatedTokens: 5, ttftMs: 1, tokensPerSecond: 1, totalMs: 1 } }),
+      generate: async () => ({
+        text,
+        stopReason: "eos",
+        incomplete: false,
+        stats: { promptTokens: 10, evaluatedTokens: 10, generatedTokens: 5, ttftMs: 1, tokensPerSecond: 1, totalMs: 1 },
+      }),
       countTokens: async (texts) => texts.map((t) => t.length),
       modelInfo: () => undefined,
       dispose: () => {},

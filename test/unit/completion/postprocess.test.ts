@@ -32,7 +32,10 @@ describe("completion post-processing", () => {
 
     it("keeps the closing brace of a block opened at the end of a signature, once", () => {
       const ctx = contextAt("function square(n: number): number {█\n\nexport const x = 1;\n");
-      assert.equal(ok(postProcess("\n  return n * n;\n}\n\nfunction cube(n) {\n  return n * n * n;\n}", ctx, multi)), "\n  return n * n;\n}");
+      assert.equal(
+        ok(postProcess("\n  return n * n;\n}\n\nfunction cube(n) {\n  return n * n * n;\n}", ctx, multi)),
+        "\n  return n * n;\n}",
+      );
     });
 
     it("does not repeat a closing brace that is already after the cursor", () => {
@@ -129,8 +132,14 @@ describe("completion post-processing", () => {
     });
 
     it("keeps prose in comments, strings and prose languages", () => {
-      assert.equal(ok(postProcess("Sure, here is the fix for the parser.", contextAt("// █\n"), single)), "Sure, here is the fix for the parser.");
-      assert.equal(ok(postProcess("This is a sentence about things.\"", contextAt('const s = "█\n'), single)), 'This is a sentence about things."');
+      assert.equal(
+        ok(postProcess("Sure, here is the fix for the parser.", contextAt("// █\n"), single)),
+        "Sure, here is the fix for the parser.",
+      );
+      assert.equal(
+        ok(postProcess('This is a sentence about things."', contextAt('const s = "█\n'), single)),
+        'This is a sentence about things."',
+      );
       assert.equal(isProse("Here is the plan for the week.", "markdown", false), false);
       assert.equal(isProse("# Sure, here is a comment", "python", false), false);
     });

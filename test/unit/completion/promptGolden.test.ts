@@ -19,7 +19,10 @@ function golden(name: string, actual: string): string {
 }
 
 const service = () =>
-  new CompletionService({ getBackend: () => Promise.reject(new Error("prompts only")), settings: () => ({ maxTokens: 64, multiline: "auto", template: "" }) });
+  new CompletionService({
+    getBackend: () => Promise.reject(new Error("prompts only")),
+    settings: () => ({ maxTokens: 64, multiline: "auto", template: "" }),
+  });
 
 const cases = [
   {
@@ -27,7 +30,14 @@ const cases = [
     marked: SAMPLE_FILE.replace("const total = formatPrice(cartTotal(items));", "const total = formatPrice(█);"),
     language: "typescript",
     path: "src/cart.ts",
-    others: [{ uri: "file:///src/money.ts", path: "src/money.ts", languageId: "typescript", text: "export function formatPrice(cents: number): string {\n  return `$${(cents / 100).toFixed(2)}`;\n}\n" }],
+    others: [
+      {
+        uri: "file:///src/money.ts",
+        path: "src/money.ts",
+        languageId: "typescript",
+        text: "export function formatPrice(cents: number): string {\n  return `$${(cents / 100).toFixed(2)}`;\n}\n",
+      },
+    ],
   },
   {
     name: "python-block.txt",

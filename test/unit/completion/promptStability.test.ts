@@ -18,7 +18,12 @@ function service(): CompletionService {
 }
 
 const OTHER: DocumentSnapshot[] = [
-  { uri: "file:///src/money.ts", path: "src/money.ts", languageId: "typescript", text: "export function formatPrice(cents: number): string {\n  return `$${(cents / 100).toFixed(2)}`;\n}\n" },
+  {
+    uri: "file:///src/money.ts",
+    path: "src/money.ts",
+    languageId: "typescript",
+    text: "export function formatPrice(cents: number): string {\n  return `$${(cents / 100).toFixed(2)}`;\n}\n",
+  },
 ];
 
 function commonPrefix(a: readonly unknown[], b: readonly unknown[]): number {
@@ -81,6 +86,9 @@ describe("completion prompt stability across keystrokes", function () {
     assert.ok(newLines >= 2, "the session crosses lines");
     // A keystroke re-tokenizes only the cursor line's run; its last word can re-split, nothing more.
     assert.ok(sameLineWorst <= 12, `worst keystroke on a line re-evaluated ${sameLineWorst} tokens`);
-    assert.ok(newLineTotal / newLines < 0.25 * (promptTotal / typingSession(SAMPLE_FILE).length), `Enter re-evaluated ${newLineTotal / newLines} tokens on average`);
+    assert.ok(
+      newLineTotal / newLines < 0.25 * (promptTotal / typingSession(SAMPLE_FILE).length),
+      `Enter re-evaluated ${newLineTotal / newLines} tokens on average`,
+    );
   });
 });

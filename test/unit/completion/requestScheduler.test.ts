@@ -40,7 +40,10 @@ describe("completion request scheduler", () => {
     await sleep(2);
     const waiting = ["b", "c", "d", "e"].map((n) => s.run(task(n, log, 5)));
     const results = await Promise.all([a, ...waiting]);
-    assert.deepEqual(results.map((r) => (r.ok ? r.value : r.reason)), ["superseded", "superseded", "superseded", "superseded", "e"]);
+    assert.deepEqual(
+      results.map((r) => (r.ok ? r.value : r.reason)),
+      ["superseded", "superseded", "superseded", "superseded", "e"],
+    );
     assert.deepEqual(log, ["start a", "end a", "start e", "end e"]);
     assert.equal(s.peakActive, 1);
   });
@@ -93,7 +96,10 @@ describe("completion request scheduler", () => {
     controller.abort();
     assert.deepEqual(await b, { ok: false, reason: "aborted" });
     await a;
-    assert.deepEqual(log.filter((l) => l.includes("b")), []);
+    assert.deepEqual(
+      log.filter((l) => l.includes("b")),
+      [],
+    );
   });
 
   it("returns at once for an already aborted signal", async () => {
@@ -117,7 +123,12 @@ describe("completion request scheduler", () => {
 
   it("propagates a task's error to its caller and frees the slot", async () => {
     const s = new RequestScheduler();
-    await assert.rejects(s.run(async () => { throw new Error("engine exploded"); }), /engine exploded/);
+    await assert.rejects(
+      s.run(async () => {
+        throw new Error("engine exploded");
+      }),
+      /engine exploded/,
+    );
     assert.deepEqual(await s.run(async () => 7), { ok: true, value: 7 });
   });
 });

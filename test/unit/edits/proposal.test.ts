@@ -11,7 +11,10 @@ const PROPOSED = "function add(a: number, b: number) {\n  return a + b;\n}\n\nfu
 
 /** A document as a string; `edit` applies a change and tells the proposal, like the adapter. */
 class Doc {
-  constructor(public text: string, private readonly proposal: Proposal) {}
+  constructor(
+    public text: string,
+    private readonly proposal: Proposal,
+  ) {}
   edit(e: TextEdit | undefined) {
     assert.ok(e, "an edit was planned");
     this.text = this.text.slice(0, e.offset) + e.text + this.text.slice(e.offset + e.length);
@@ -33,14 +36,28 @@ describe("edit proposals (core/edits)", () => {
       { removed: ["function add(a, b) {\n"], added: ["function add(a: number, b: number) {\n"] },
       { removed: ["function sub(a, b) {\n"], added: ["function sub(a: number, b: number) {\n"] },
     ]);
-    assert.deepEqual(chunks.map((c) => c.kind), ["hunk", "same", "hunk", "same"]);
+    assert.deepEqual(
+      chunks.map((c) => c.kind),
+      ["hunk", "same", "hunk", "same"],
+    );
   });
 
   it("shows each hunk as its original lines followed by the proposed ones, with their line numbers", () => {
     const { p, doc } = shown();
-    assert.equal(doc.text, BEFORE + "function add(a, b) {\nfunction add(a: number, b: number) {\n  return a + b;\n}\n\nfunction sub(a, b) {\nfunction sub(a: number, b: number) {\n  return a - b;\n}\n" + AFTER);
+    assert.equal(
+      doc.text,
+      BEFORE +
+        "function add(a, b) {\nfunction add(a: number, b: number) {\n  return a + b;\n}\n\nfunction sub(a, b) {\nfunction sub(a: number, b: number) {\n  return a - b;\n}\n" +
+        AFTER,
+    );
     assert.ok(p.pending);
-    assert.deepEqual(p.layout.map((l) => [l.removedLine, l.removedCount, l.addedLine, l.addedCount]), [[0, 1, 1, 1], [5, 1, 6, 1]]);
+    assert.deepEqual(
+      p.layout.map((l) => [l.removedLine, l.removedCount, l.addedLine, l.addedCount]),
+      [
+        [0, 1, 1, 1],
+        [5, 1, 6, 1],
+      ],
+    );
   });
 
   it("accepts one hunk and rejects the other, each as one exact minimal edit", () => {
@@ -71,7 +88,12 @@ describe("edit proposals (core/edits)", () => {
   });
 
   it("rejects all: the original comes back exactly, a last line without a terminator and CRLF included", () => {
-    for (const [original, proposed] of [[ORIGINAL, PROPOSED], ["a\r\nb\r\nc", "a\r\nB\r\nc\r\nd"], ["x", "y"], ["keep\n", "new\nkeep\n"]]) {
+    for (const [original, proposed] of [
+      [ORIGINAL, PROPOSED],
+      ["a\r\nb\r\nc", "a\r\nB\r\nc\r\nd"],
+      ["x", "y"],
+      ["keep\n", "new\nkeep\n"],
+    ]) {
       const { p, doc } = shown(original, proposed);
       assert.ok(p.pending, `pending for ${JSON.stringify(original)}`);
       doc.edit(p.rejectAll());
@@ -127,7 +149,10 @@ describe("edit proposals (core/edits)", () => {
       { offset: 0, length: 0, text: "// above\n" },
     ];
     for (const c of changes) doc.text = doc.text.slice(0, c.offset) + c.text + doc.text.slice(c.offset + c.length);
-    assert.equal(p.documentChanged(changes, (o, l) => doc.text.slice(o, o + l)), "tracked");
+    assert.equal(
+      p.documentChanged(changes, (o, l) => doc.text.slice(o, o + l)),
+      "tracked",
+    );
     assert.deepEqual(p.decisions, ["accepted", "accepted"]);
     assert.equal(doc.text, "// above\n" + BEFORE + PROPOSED + AFTER);
   });
@@ -144,7 +169,10 @@ describe("edit proposals (core/edits)", () => {
     doc.edit(accept);
     const after = doc.text;
     // Undo: the inverse of the accept edit.
-    assert.equal(doc.edit({ offset: accept.offset, length: accept.text.length, text: before.slice(accept.offset, accept.offset + accept.length) }), "tracked");
+    assert.equal(
+      doc.edit({ offset: accept.offset, length: accept.text.length, text: before.slice(accept.offset, accept.offset + accept.length) }),
+      "tracked",
+    );
     assert.equal(doc.text, before);
     assert.deepEqual(p.decisions, ["pending", "pending"]);
     doc.edit({ offset: accept.offset, length: accept.length, text: accept.text });
@@ -198,14 +226,26 @@ describe("a proposal streamed line by line (core/edits)", () => {
     assert.equal(p.pending, false, "nothing to decide while it streams");
     for (const text of seen) {
       const kept = text.split(/(?<=\n)/).filter((l) => ORIGINAL.includes(l));
-      assert.ok(ORIGINAL.split(/(?<=\n)/).every((l) => kept.includes(l)), `every original line is in ${JSON.stringify(text)}`);
+      assert.ok(
+        ORIGINAL.split(/(?<=\n)/).every((l) => kept.includes(l)),
+        `every original line is in ${JSON.stringify(text)}`,
+      );
     }
     // First line written: it is added above the whole original, which is all tail.
     assert.equal(seen[0], "function add(a: number, b: number) {\n" + ORIGINAL);
     // Up to the second signature: the first hunk is whole, the second has its added line only.
-    assert.equal(p.text, "function add(a, b) {\nfunction add(a: number, b: number) {\n  return a + b;\n}\n\nfunction sub(a: number, b: number) {\nfunction sub(a, b) {\n  return a - b;\n}\n");
+    assert.equal(
+      p.text,
+      "function add(a, b) {\nfunction add(a: number, b: number) {\n  return a + b;\n}\n\nfunction sub(a: number, b: number) {\nfunction sub(a, b) {\n  return a - b;\n}\n",
+    );
     assert.deepEqual(p.tail, { line: 6, count: 3 });
-    assert.deepEqual(p.layout.map((l) => [l.removedLine, l.removedCount, l.addedLine, l.addedCount]), [[0, 1, 1, 1], [5, 0, 5, 1]]);
+    assert.deepEqual(
+      p.layout.map((l) => [l.removedLine, l.removedCount, l.addedLine, l.addedCount]),
+      [
+        [0, 1, 1, 1],
+        [5, 0, 5, 1],
+      ],
+    );
   });
 
   it("finishes with the complete answer's hunks, all pending, and decides as a shown proposal", () => {
@@ -255,15 +295,26 @@ describe("a proposal streamed line by line (core/edits)", () => {
       { offset: inAdded, length: 0, text: "x" },
     ];
     for (const c of changes) doc.text = doc.text.slice(0, c.offset) + c.text + doc.text.slice(c.offset + c.length);
-    assert.equal(p.documentChanged(changes, (o, l) => doc.text.slice(o, o + l)), "cancelled");
+    assert.equal(
+      p.documentChanged(changes, (o, l) => doc.text.slice(o, o + l)),
+      "cancelled",
+    );
     assert.equal(p.strays.length, 1, "one untouched proposed line: the second signature");
     for (const e of p.strays) doc.text = doc.text.slice(0, e.offset) + e.text + doc.text.slice(e.offset + e.length);
-    assert.equal(doc.text, BEFORE + "function add(a, b) {\nfunction add(ax: number, b: number) {\n  return a + b;\n}\n\nfunction sub(a, b) {\n/* mine */  return a - b;\n}\n" + AFTER);
+    assert.equal(
+      doc.text,
+      BEFORE +
+        "function add(a, b) {\nfunction add(ax: number, b: number) {\n  return a + b;\n}\n\nfunction sub(a, b) {\n/* mine */  return a - b;\n}\n" +
+        AFTER,
+    );
   });
 
   it("matches a repeated line at its first occurrence, so the tail does not jump ahead", () => {
     const d = streamingHunks("a\nb\n}\nc\nd\n}\n", "A\n}\n");
-    assert.deepEqual(d.chunks.map((c) => c.kind), ["hunk", "same", "tail"]);
+    assert.deepEqual(
+      d.chunks.map((c) => c.kind),
+      ["hunk", "same", "tail"],
+    );
     assert.deepEqual(d.hunks, [{ removed: ["a\n", "b\n"], added: ["A\n"] }]);
   });
 });
@@ -274,7 +325,11 @@ describe("a proposal saved (core/edits)", () => {
     doc.edit(p.accept(0));
     const save = p.planSave()!;
     assert.equal(doc.edit(save.strip), "tracked");
-    assert.equal(doc.text, BEFORE + ORIGINAL.replace("add(a, b)", "add(a: number, b: number)") + AFTER, "the accepted change kept, the pending one's proposed line out");
+    assert.equal(
+      doc.text,
+      BEFORE + ORIGINAL.replace("add(a, b)", "add(a: number, b: number)") + AFTER,
+      "the accepted change kept, the pending one's proposed line out",
+    );
     assert.equal(doc.edit(save.restore()), "tracked");
     assert.deepEqual(p.decisions, ["accepted", "pending"]);
     assert.ok(p.pending);

@@ -30,12 +30,22 @@ async function cancelled(
   let chunks = 0;
   let chunksAtCancel = -1;
   const cancel = () => {
-    if (chunksAtCancel < 0) { chunksAtCancel = chunks; controller.abort(); }
+    if (chunksAtCancel < 0) {
+      chunksAtCancel = chunks;
+      controller.abort();
+    }
   };
-  const running = client.generate(request(prompt, { maxTokens: LIMIT }), () => {
-    chunks++;
-    if (when === "onFirstChunk") cancel();
-  }, controller.signal, () => { if (when === "onProgress") cancel(); });
+  const running = client.generate(
+    request(prompt, { maxTokens: LIMIT }),
+    () => {
+      chunks++;
+      if (when === "onFirstChunk") cancel();
+    },
+    controller.signal,
+    () => {
+      if (when === "onProgress") cancel();
+    },
+  );
   if (when === "now") cancel();
   if (when === "afterTick") setImmediate(cancel);
   const result = await running;
@@ -43,9 +53,16 @@ async function cancelled(
 }
 
 function assertStopped(c: Cancelled, stage: string): void {
-  assert.equal(c.result.stopReason, "abort", `${stage}: the request ran to "${c.result.stopReason}" (${c.result.stats.generatedTokens} tokens)`);
+  assert.equal(
+    c.result.stopReason,
+    "abort",
+    `${stage}: the request ran to "${c.result.stopReason}" (${c.result.stats.generatedTokens} tokens)`,
+  );
   assert.ok(c.chunksAtCancel >= 0, `${stage}: the request ended before the cancel`);
-  assert.ok(c.result.stats.generatedTokens < LIMIT / 10, `${stage}: the engine went on for ${c.result.stats.generatedTokens} tokens after the cancel`);
+  assert.ok(
+    c.result.stats.generatedTokens < LIMIT / 10,
+    `${stage}: the engine went on for ${c.result.stats.generatedTokens} tokens after the cancel`,
+  );
   assert.equal(c.chunksAfterCancel, 0, `${stage}: ${c.chunksAfterCancel} chunk(s) reached the caller after the cancel`);
 }
 
@@ -98,11 +115,15 @@ describe("engine: a cancel at any stage frees the chat slot (under CPU load)", f
       const ahead = new AbortController();
       let aheadChunks = 0;
       let queued: Promise<Cancelled> | undefined;
-      const first = client.generate(request(chatPrompt(`First, a long story ${i}`), { maxTokens: LIMIT }), () => {
-        // The second request is sent once the first is generating: it waits in the engine's queue.
-        if (++aheadChunks === 1) queued = cancelled(client, chatPrompt(`Second, queued ${i}`), "afterTick");
-        if (aheadChunks === 20) ahead.abort();
-      }, ahead.signal);
+      const first = client.generate(
+        request(chatPrompt(`First, a long story ${i}`), { maxTokens: LIMIT }),
+        () => {
+          // The second request is sent once the first is generating: it waits in the engine's queue.
+          if (++aheadChunks === 1) queued = cancelled(client, chatPrompt(`Second, queued ${i}`), "afterTick");
+          if (aheadChunks === 20) ahead.abort();
+        },
+        ahead.signal,
+      );
       const a = await first;
       assert.ok(queued, "the first request streamed nothing");
       const c = await queued;

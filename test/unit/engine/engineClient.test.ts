@@ -73,7 +73,12 @@ describe("engine: load, stream, MoE, abort, KV reuse", function () {
     await client.load(await tinyLoadOptions());
     const prompt = await promptOfAbout(client, 3000);
     const controller = new AbortController();
-    const result = await client.generate(request(prompt, { maxTokens: 8 }), () => undefined, controller.signal, () => controller.abort());
+    const result = await client.generate(
+      request(prompt, { maxTokens: 8 }),
+      () => undefined,
+      controller.signal,
+      () => controller.abort(),
+    );
     assert.equal(result.stopReason, "abort");
     assert.equal(result.incomplete, true);
     assert.equal(result.stats.generatedTokens, 0);
@@ -87,10 +92,14 @@ describe("engine: load, stream, MoE, abort, KV reuse", function () {
   it("aborts during generation with the partial answer kept", async () => {
     const controller = new AbortController();
     const chunks: string[] = [];
-    const result = await client.generate(request(chatPrompt("Tell me a long story"), { maxTokens: 2000 }), (t) => {
-      chunks.push(t);
-      if (chunks.length === 3) controller.abort();
-    }, controller.signal);
+    const result = await client.generate(
+      request(chatPrompt("Tell me a long story"), { maxTokens: 2000 }),
+      (t) => {
+        chunks.push(t);
+        if (chunks.length === 3) controller.abort();
+      },
+      controller.signal,
+    );
     assert.equal(result.stopReason, "abort");
     assert.equal(result.incomplete, true);
     assert.equal(result.text, chunks.join(""));
@@ -102,12 +111,19 @@ describe("engine: load, stream, MoE, abort, KV reuse", function () {
   it("evaluates only the new tokens of a turn that extends the previous one", async () => {
     const turn1 = chatPrompt("What is a closure?");
     const first = await client.generate(request(turn1, { maxTokens: 8 }), () => undefined);
-    const turn2: PromptSegment[] = [...turn1, { type: "text", text: first.text }, { type: "eos" }, { type: "text", text: "[INST] Show an example [/INST]" }];
+    const turn2: PromptSegment[] = [
+      ...turn1,
+      { type: "text", text: first.text },
+      { type: "eos" },
+      { type: "text", text: "[INST] Show an example [/INST]" },
+    ];
     const second = await client.generate(request(turn2, { maxTokens: 4 }), () => undefined);
     const turn1Tokens = (await client.tokenize(turn1)).tokens.length;
     assert.ok(second.stats.evaluatedTokens < second.stats.promptTokens);
-    assert.ok(second.stats.promptTokens - second.stats.evaluatedTokens >= turn1Tokens,
-      `reused ${second.stats.promptTokens - second.stats.evaluatedTokens} of turn 1's ${turn1Tokens} tokens`);
+    assert.ok(
+      second.stats.promptTokens - second.stats.evaluatedTokens >= turn1Tokens,
+      `reused ${second.stats.promptTokens - second.stats.evaluatedTokens} of turn 1's ${turn1Tokens} tokens`,
+    );
   });
 
   it("cuts the answer at a stop string and never shows it", async () => {
@@ -124,7 +140,9 @@ describe("engine: load, stream, MoE, abort, KV reuse", function () {
 
   it("constrains the output with a GBNF grammar", async () => {
     const result = await client.generate(
-      request(chatPrompt("yes or no?"), { maxTokens: 8, grammar: 'root ::= ("yes" | "no") " ok"' }), () => undefined);
+      request(chatPrompt("yes or no?"), { maxTokens: 8, grammar: 'root ::= ("yes" | "no") " ok"' }),
+      () => undefined,
+    );
     assert.match(result.text, /^(yes|no) ok$/);
   });
 

@@ -39,7 +39,10 @@ describe("engine load options (real child process)", function () {
     const gone = path.join(dir, "moved-away.gguf");
     await assert.rejects(client.load(await tinyLoadOptions({ modelPath: gone })), (error: unknown) => {
       assert.ok(error instanceof ModelNotInstalledError, String(error));
-      assert.equal(error.message, `The model file ${gone} does not exist or cannot be read. Check mixtral.modelPath, or run “Mixtral: Select or Download Model…” to choose or download it again.`);
+      assert.equal(
+        error.message,
+        `The model file ${gone} does not exist or cannot be read. Check mixtral.modelPath, or run “Mixtral: Select or Download Model…” to choose or download it again.`,
+      );
       assert.equal(error.hint, undefined);
       return true;
     });

@@ -9,9 +9,16 @@ import { chatPrompt, makeClient, request, tinyLoadOptions } from "./engineTestKi
 function waitForState(client: EngineClient, state: EngineStateChange["state"], timeoutMs = 30_000): Promise<EngineStateChange> {
   if (client.state === state) return Promise.resolve(client.stateChange);
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { sub.dispose(); reject(new Error(`state ${state} not reached (now ${client.state})`)); }, timeoutMs);
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`state ${state} not reached (now ${client.state})`));
+    }, timeoutMs);
     const sub = client.onDidChangeState((change) => {
-      if (change.state === state) { clearTimeout(timer); sub.dispose(); resolve(change); }
+      if (change.state === state) {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve(change);
+      }
     });
   });
 }
@@ -22,7 +29,10 @@ describe("engine supervisor (real child process)", function () {
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((c) => c.dispose()));
   });
-  const track = (made: ReturnType<typeof makeClient>) => { clients.push(made.client); return made; };
+  const track = (made: ReturnType<typeof makeClient>) => {
+    clients.push(made.client);
+    return made;
+  };
 
   it("keeps the partial answer when the child is killed with SIGKILL, restarts, and serves the next request", async () => {
     const { client } = track(makeClient());
@@ -61,11 +71,14 @@ describe("engine supervisor (real child process)", function () {
     assert.match(failed.reason ?? "", /crashed 3 times in 5 minutes/);
     assert.match(failed.reason ?? "", /run “Mixtral: Restart Engine” to start it again/);
     // Every request says so, with the code that offers Restart Engine.
-    await assert.rejects(client.generate(request(chatPrompt("x"), { maxTokens: 2 }), () => undefined), (e: unknown) => {
-      assert.ok(e instanceof EngineCrashedError, String(e));
-      assert.equal(e.code, "engineStopped");
-      return true;
-    });
+    await assert.rejects(
+      client.generate(request(chatPrompt("x"), { maxTokens: 2 }), () => undefined),
+      (e: unknown) => {
+        assert.ok(e instanceof EngineCrashedError, String(e));
+        assert.equal(e.code, "engineStopped");
+        return true;
+      },
+    );
     // An explicit load is the user's decision to try again.
     await client.load(await tinyLoadOptions());
     assert.equal(client.state, "ready");
@@ -79,7 +92,10 @@ describe("engine supervisor (real child process)", function () {
     await new Promise((r) => setTimeout(r, 1500)); // at least one sample after the load
     process.kill(client.pid as number, "SIGKILL");
     const crashed = await waitForState(client, "crashed");
-    assert.match(crashed.reason ?? "", /killed \(SIGKILL\) after using \d+\.\d GB of this machine's \d+\.\d GB of memory: the system most likely ran out of memory/);
+    assert.match(
+      crashed.reason ?? "",
+      /killed \(SIGKILL\) after using \d+\.\d GB of this machine's \d+\.\d GB of memory: the system most likely ran out of memory/,
+    );
     assert.match(crashed.reason ?? "", /smaller quantization.*fewer layers on the GPU \(mixtral\.gpuLayers\).*lower mixtral\.contextSize/);
     // At the default threshold the same kill of this small process is a plain crash (first test).
   });
@@ -90,7 +106,10 @@ describe("engine supervisor (real child process)", function () {
     const pid = client.pid as number;
     let stopped = false;
     const result = await client.generate(request(chatPrompt("hang"), { maxTokens: 3000 }), () => {
-      if (!stopped) { stopped = true; process.kill(pid, "SIGSTOP"); }
+      if (!stopped) {
+        stopped = true;
+        process.kill(pid, "SIGSTOP");
+      }
     });
     assert.equal(result.incomplete, true);
     assert.match(result.incompleteReason ?? "", /stopped responding for 1 s/);
@@ -102,13 +121,22 @@ describe("engine supervisor (real child process)", function () {
     const { client } = track(makeClient());
     const options = await tinyLoadOptions();
     let killed = false;
-    await assert.rejects(client.load(options, {
-      onProgress: () => {
-        if (!killed && client.pid) { killed = true; process.kill(client.pid, "SIGKILL"); }
-      },
-    }), (error: unknown) => error instanceof EngineCrashedError && /while loading tiny-mixtral/.test(error.message));
+    await assert.rejects(
+      client.load(options, {
+        onProgress: () => {
+          if (!killed && client.pid) {
+            killed = true;
+            process.kill(client.pid, "SIGKILL");
+          }
+        },
+      }),
+      (error: unknown) => error instanceof EngineCrashedError && /while loading tiny-mixtral/.test(error.message),
+    );
     await waitForState(client, "stopped");
-    await assert.rejects(client.load(options), (error: unknown) => error instanceof EngineCrashedError && /not be loaded again/.test(error.message));
+    await assert.rejects(
+      client.load(options),
+      (error: unknown) => error instanceof EngineCrashedError && /not be loaded again/.test(error.message),
+    );
     const info = await client.load({ ...options, contextSize: 2048 });
     assert.equal(info.contextSize, 2048);
   });

@@ -16,11 +16,13 @@ import { makePackRoot } from "../../helpers/gpuPackFixture";
 import { repoRoot } from "../../helpers/tinyModel";
 import { chatPrompt, enginePath, makeClient, request, tinyLoadOptions, type Logged } from "./engineTestKit";
 
-const PTX_NOTICE = "CUDA was not used: this NVIDIA driver cannot run this CUDA build on this card (its code for the card is PTX from a newer CUDA than the driver supports). " +
+const PTX_NOTICE =
+  "CUDA was not used: this NVIDIA driver cannot run this CUDA build on this card (its code for the card is PTX from a newer CUDA than the driver supports). " +
   "Using CPU instead (much slower). To fix: update the NVIDIA driver to R590+ (CUDA 13.1), or build GPU support for this machine " +
   "(“Mixtral: Build GPU Support for This Machine”, or `mixtral-local gpu-build`), or use the Vulkan pack.";
 
-const REMEMBERED = " (Remembered from an earlier decode test on this driver; to test again: `mixtral-local gpu-check --retest`, or delete probe-results.json in the GPU packs folder.)";
+const REMEMBERED =
+  " (Remembered from an earlier decode test on this driver; to test again: `mixtral-local gpu-check --retest`, or delete probe-results.json in the GPU packs folder.)";
 
 const text = (logs: Logged[]) => logs.map((l) => `[${l.level}] ${l.message}`).join("\n");
 
@@ -46,7 +48,7 @@ describe("GPU backends: decode test and fallback (real engine child)", function 
     assert.equal(info.backend, "cpu");
     assert.deepEqual(info.notices, [
       "Vulkan was not used: no usable Vulkan driver was found (the Vulkan loader libvulkan.so.1 and a GPU's Vulkan driver are needed). Using CPU instead (much slower). " +
-      "To fix: install the Vulkan loader and your GPU's Vulkan driver (Debian/Ubuntu: `apt install libvulkan1 mesa-vulkan-drivers`; NVIDIA's driver includes its own).",
+        "To fix: install the Vulkan loader and your GPU's Vulkan driver (Debian/Ubuntu: `apt install libvulkan1 mesa-vulkan-drivers`; NVIDIA's driver includes its own).",
     ]);
     assert.match(text(logs), /loading libggml-vulkan\.so: libvulkan\.so\.1: cannot open shared object file/);
     const answer = await c.generate(request(chatPrompt("hello"), { maxTokens: 3 }), () => undefined);
@@ -61,28 +63,53 @@ describe("GPU backends: decode test and fallback (real engine child)", function 
     assert.equal(info.backend, "cpu");
     // This machine has neither CUDA runtime: both fail to load, each naming its own runtime.
     assert.equal(info.notices.length, 2, info.notices.join("\n"));
-    assert.match(info.notices[0], /^CUDA was not used: the CUDA runtime is not installed \(lib(cudart|cublas|cublasLt)\.so\.13 not found\): .*\. Using CPU instead \(much slower\)\. To fix: install the CUDA runtime/);
-    assert.match(info.notices[1], /^CUDA 12 was not used: the CUDA runtime is not installed \(libcudart\.so\.12 not found\): .*\. Using CPU instead \(much slower\)\. To fix: install the CUDA runtime/);
-    assert.ok(logs.some((l) => l.message.startsWith("testing the CUDA 12 backend")), text(logs));
+    assert.match(
+      info.notices[0],
+      /^CUDA was not used: the CUDA runtime is not installed \(lib(cudart|cublas|cublasLt)\.so\.13 not found\): .*\. Using CPU instead \(much slower\)\. To fix: install the CUDA runtime/,
+    );
+    assert.match(
+      info.notices[1],
+      /^CUDA 12 was not used: the CUDA runtime is not installed \(libcudart\.so\.12 not found\): .*\. Using CPU instead \(much slower\)\. To fix: install the CUDA runtime/,
+    );
+    assert.ok(
+      logs.some((l) => l.message.startsWith("testing the CUDA 12 backend")),
+      text(logs),
+    );
     const view = path.join(packs.root, "cuda12-view", "node_modules", "@node-llama-cpp", "linux-x64-cuda", "bins", "linux-x64-cuda");
     const real = path.join(gpuPackDir(packs.root, "linux-x64-cuda"), "bins", "linux-x64-cuda");
-    assert.equal(statSync(path.join(view, "llama-addon.node")).ino, statSync(path.join(real, "llama-addon.node")).ino, "hard-linked, not copied");
-    assert.ok(existsSync(path.join(real, "libggml-cuda.so")) && !existsSync(path.join(view, "libggml-cuda.so")), "the view leaves out the CUDA 13 library");
+    assert.equal(
+      statSync(path.join(view, "llama-addon.node")).ino,
+      statSync(path.join(real, "llama-addon.node")).ino,
+      "hard-linked, not copied",
+    );
+    assert.ok(
+      existsSync(path.join(real, "libggml-cuda.so")) && !existsSync(path.join(view, "libggml-cuda.so")),
+      "the view leaves out the CUDA 13 library",
+    );
   });
 
   it("catches a CUDA pack that aborts in its decode test, falls back, and never tests or loads it again on this driver", async () => {
     const packs = await makePackRoot([]);
     cleanups.push(packs.dispose);
-    await cp(path.join(repoRoot(), "test", "fixtures", "gpu-packs", "aborting-cuda"), gpuPackDir(packs.root, "linux-x64-cuda"), { recursive: true });
+    await cp(path.join(repoRoot(), "test", "fixtures", "gpu-packs", "aborting-cuda"), gpuPackDir(packs.root, "linux-x64-cuda"), {
+      recursive: true,
+    });
     const first = client({ [GPU_PACKS_ENV]: packs.root });
     const states: EngineStateChange["state"][] = [];
     first.client.onDidChangeState((s) => states.push(s.state));
     const progress: string[] = [];
-    const info = await first.client.load(await tinyLoadOptions({ backend: "auto" }), { onProgress: (_f, message) => { if (message) progress.push(message); } });
+    const info = await first.client.load(await tinyLoadOptions({ backend: "auto" }), {
+      onProgress: (_f, message) => {
+        if (message) progress.push(message);
+      },
+    });
     assert.equal(info.backend, "cpu");
     assert.deepEqual(info.notices, [PTX_NOTICE]);
     assert.ok(progress.includes("testing CUDA (a short decode)"), progress.join(", "));
-    assert.match(text(first.logs), /CUDA failed its decode test \(SIGABRT\): CUDA error: the provided PTX was compiled with an unsupported toolchain/);
+    assert.match(
+      text(first.logs),
+      /CUDA failed its decode test \(SIGABRT\): CUDA error: the provided PTX was compiled with an unsupported toolchain/,
+    );
     // The probe died, not the engine.
     assert.ok(!states.includes("crashed"), states.join(","));
 
@@ -102,15 +129,22 @@ describe("GPU backends: decode test and fallback (real engine child)", function 
   it("mixtral-local gpu-check shows it headless: the abort caught, the fallback with its reason, exit 3; on the next run too, remembered", async () => {
     const packs = await makePackRoot([]);
     cleanups.push(packs.dispose);
-    await cp(path.join(repoRoot(), "test", "fixtures", "gpu-packs", "aborting-cuda"), gpuPackDir(packs.root, "linux-x64-cuda"), { recursive: true });
-    const cli = path.join(repoRoot(), "out", "src", "cli", "main.js");
-    const gpuCheck = () => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, [cli, "gpu-check", "--data-dir", packs.dataDir], (err, stdout, stderr) =>
-        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+    await cp(path.join(repoRoot(), "test", "fixtures", "gpu-packs", "aborting-cuda"), gpuPackDir(packs.root, "linux-x64-cuda"), {
+      recursive: true,
     });
+    const cli = path.join(repoRoot(), "out", "src", "cli", "main.js");
+    const gpuCheck = () =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(process.execPath, [cli, "gpu-check", "--data-dir", packs.dataDir], (err, stdout, stderr) =>
+          resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        );
+      });
     const r = await gpuCheck();
     assert.equal(r.code, 3, r.stderr);
-    assert.match(r.stderr, /CUDA failed its decode test \(SIGABRT\): CUDA error: the provided PTX was compiled with an unsupported toolchain/);
+    assert.match(
+      r.stderr,
+      /CUDA failed its decode test \(SIGABRT\): CUDA error: the provided PTX was compiled with an unsupported toolchain/,
+    );
     assert.match(r.stdout, /^Backend: cpu, 0\/2 layers on the GPU; 16 tokens at \d+ tok\/s$/m);
     assert.ok(r.stdout.includes(`Notice: ${PTX_NOTICE}\n`), r.stdout);
     // Run again: the verdict is remembered (no new test), and the notice still says why.
@@ -130,7 +164,11 @@ describe("GPU backends: decode test and fallback (real engine child)", function 
     assert.deepEqual(info.notices, [PTX_NOTICE]);
     assert.equal(states.filter((s) => s === "crashed").length, 1, states.join(","));
     assert.ok(!states.includes("failed"), states.join(","));
-    assert.equal(logs.filter((l) => /the engine died of a CUDA abort \(SIGABRT\|CUDA error: the provided PTX/.test(l.message)).length, 1, text(logs));
+    assert.equal(
+      logs.filter((l) => /the engine died of a CUDA abort \(SIGABRT\|CUDA error: the provided PTX/.test(l.message)).length,
+      1,
+      text(logs),
+    );
     const answer = await c.generate(request(chatPrompt("hello"), { maxTokens: 3 }), () => undefined);
     assert.equal(answer.stats.generatedTokens, 3);
     assert.equal(c.state, "ready");

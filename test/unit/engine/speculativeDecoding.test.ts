@@ -42,7 +42,10 @@ describe("engine: speculative decoding (input lookup)", function () {
   /** Each arm starts from the same cache state (a flushed slot), so both evaluate the prompt in the
    *  same batches: llama.cpp's sums may differ in the last bits between batch shapes. */
   async function run(prompt: PromptSegment[], speculation: Speculation, extra: Partial<GenerateRequest> = {}) {
-    await client.generate(request(chatPrompt(`flush ${speculation} ${Math.random()}`), { maxTokens: 1, speculation: "off" }), () => undefined);
+    await client.generate(
+      request(chatPrompt(`flush ${speculation} ${Math.random()}`), { maxTokens: 1, speculation: "off" }),
+      () => undefined,
+    );
     return client.generate(request(prompt, { speculation, ...extra }), () => undefined);
   }
 
@@ -53,7 +56,10 @@ describe("engine: speculative decoding (input lookup)", function () {
   it("writes the same text with and without drafts, for answers that copy the prompt and answers that do not", async () => {
     const copying = [
       { prompt: chatPrompt(`Refactor:\n${CODE}`), answer: "```js\n" + EDITED + "```\n" },
-      { prompt: chatPrompt(`Add a comment to this code:\n${CODE}\nKeep the rest.`), answer: "Here it is:\n```js\n// Totals.\n" + CODE + "```\n" },
+      {
+        prompt: chatPrompt(`Add a comment to this code:\n${CODE}\nKeep the rest.`),
+        answer: "Here it is:\n```js\n// Totals.\n" + CODE + "```\n",
+      },
     ];
     for (const c of copying) {
       const forceTokens = await forced(c.answer);
@@ -107,7 +113,10 @@ describe("engine: speculative decoding (input lookup)", function () {
   });
 
   it("refuses forced token ids outside the vocabulary with a clear message, and keeps serving", async () => {
-    await assert.rejects(client.generate(request(chatPrompt("x"), { forceTokens: [1, 10_000_000], maxTokens: 2 }), () => undefined), /outside this model's vocabulary/);
+    await assert.rejects(
+      client.generate(request(chatPrompt("x"), { forceTokens: [1, 10_000_000], maxTokens: 2 }), () => undefined),
+      /outside this model's vocabulary/,
+    );
     const next = await client.generate(request(chatPrompt("again"), { maxTokens: 4 }), () => undefined);
     assert.equal(next.stats.generatedTokens, 4);
   });
@@ -128,17 +137,29 @@ describe("engine: speculative decoding (input lookup)", function () {
     const forceTokens = await forced(block + block);
     const controller = new AbortController();
     const chunks: string[] = [];
-    const result = await client.generate(request(prompt, { speculation: "always", forceTokens, maxTokens: forceTokens.length }), (t) => {
-      chunks.push(t);
-      if (chunks.length === 1) controller.abort();
-    }, controller.signal);
+    const result = await client.generate(
+      request(prompt, { speculation: "always", forceTokens, maxTokens: forceTokens.length }),
+      (t) => {
+        chunks.push(t);
+        if (chunks.length === 1) controller.abort();
+      },
+      controller.signal,
+    );
     assert.equal(result.stopReason, "abort");
     assert.equal(result.text, chunks.join(""));
-    assert.ok(result.stats.generatedTokens < forceTokens.length / 4, `${result.stats.generatedTokens} of ${forceTokens.length} tokens before the abort took effect`);
+    assert.ok(
+      result.stats.generatedTokens < forceTokens.length / 4,
+      `${result.stats.generatedTokens} of ${forceTokens.length} tokens before the abort took effect`,
+    );
 
     // The cache holds the prompt and the shown answer: a turn that extends them evaluates only
     // what is new (plus the answer's last token, never evaluated).
-    const turn2: PromptSegment[] = [...prompt, { type: "text", text: result.text }, { type: "eos" }, { type: "text", text: "[INST] Thanks [/INST]" }];
+    const turn2: PromptSegment[] = [
+      ...prompt,
+      { type: "text", text: result.text },
+      { type: "eos" },
+      { type: "text", text: "[INST] Thanks [/INST]" },
+    ];
     const second = await client.generate(request(turn2, { maxTokens: 4, speculation: "always" }), () => undefined);
     const reused = second.stats.promptTokens - second.stats.evaluatedTokens;
     const promptTokens = (await client.tokenize(prompt)).tokens.length;
@@ -153,7 +174,12 @@ describe("engine: speculative decoding (input lookup)", function () {
     for (const speculation of ["off", "always"] as const) {
       const first = await run(prompt, speculation, { forceTokens, maxTokens: forceTokens.length });
       if (speculation === "always") assert.ok((first.stats.speculation?.accepted ?? 0) > 0);
-      const turn2: PromptSegment[] = [...prompt, { type: "text", text: first.text }, { type: "eos" }, { type: "text", text: "[INST] Now in TypeScript [/INST]" }];
+      const turn2: PromptSegment[] = [
+        ...prompt,
+        { type: "text", text: first.text },
+        { type: "eos" },
+        { type: "text", text: "[INST] Now in TypeScript [/INST]" },
+      ];
       const second = await client.generate(request(turn2, { maxTokens: 8, speculation }), () => undefined);
       const promptTokens = (await client.tokenize(prompt)).tokens.length;
       assert.ok(second.stats.promptTokens - second.stats.evaluatedTokens >= promptTokens);

@@ -15,7 +15,12 @@ import { ensureTinyModel, llamaLoadLog } from "../../helpers/tinyModel";
 const U64_HUGE = (1n << 62n) + 5n;
 
 /** A GGUF header: magic, version, counts, then whatever `body` appends. */
-function header(tensorCount: number | bigint, kvCount: number | bigint, body: (b: GgufByteBuilder) => void = () => {}, version = 3): Buffer {
+function header(
+  tensorCount: number | bigint,
+  kvCount: number | bigint,
+  body: (b: GgufByteBuilder) => void = () => {},
+  version = 3,
+): Buffer {
   const b = new GgufByteBuilder().u32(GGUF_MAGIC).u32(version).u64(tensorCount).u64(kvCount);
   body(b);
   return b.toBuffer();
@@ -23,11 +28,19 @@ function header(tensorCount: number | bigint, kvCount: number | bigint, body: (b
 
 /** One tensor info followed by the padded header end and `dataBytes` of data. */
 function oneTensor(info: { dims: (number | bigint)[]; type?: number; offset?: number | bigint; name?: string }, dataBytes: number): Buffer {
-  const b = new GgufByteBuilder().u32(GGUF_MAGIC).u32(3).u64(1).u64(1)
+  const b = new GgufByteBuilder()
+    .u32(GGUF_MAGIC)
+    .u32(3)
+    .u64(1)
+    .u64(1)
     .kv("general.architecture", gv.str("llama"))
-    .str(info.name ?? "t.weight").u32(info.dims.length);
+    .str(info.name ?? "t.weight")
+    .u32(info.dims.length);
   for (const d of info.dims) b.u64(d);
-  b.u32(info.type ?? 0).u64(info.offset ?? 0).pad(32).bytes(Buffer.alloc(dataBytes));
+  b.u32(info.type ?? 0)
+    .u64(info.offset ?? 0)
+    .pad(32)
+    .bytes(Buffer.alloc(dataBytes));
   return b.toBuffer();
 }
 
@@ -41,7 +54,10 @@ describe("GGUF pre-check", function () {
     return p;
   };
   const refused = async (p: string, reason: GgufRefusalReason, message: RegExp): Promise<GgufPrecheckError> => {
-    const err = await precheckGguf(p).then(() => undefined, (e: unknown) => e);
+    const err = await precheckGguf(p).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof GgufPrecheckError, `expected a refusal, got ${String(err)}`);
     assert.ok(err instanceof InvalidModelFileError);
     assert.equal(err.reason, reason, err.message);
@@ -50,8 +66,12 @@ describe("GGUF pre-check", function () {
     return err;
   };
 
-  before(async () => { dir = await mkdtemp(path.join(os.tmpdir(), "gguf-precheck-")); });
-  after(async () => { await rm(dir, { recursive: true, force: true }); });
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "gguf-precheck-"));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it("accepts the tiny Mixtral model and summarises it", async () => {
     for (const variant of ["q8_0", "f16"] as const) {
@@ -80,7 +100,11 @@ describe("GGUF pre-check", function () {
   });
 
   it("refuses files that are not GGUF, naming what they look like", async () => {
-    const html = await refused(await file(Buffer.from("<!DOCTYPE html><title>404</title>")), "not-gguf", /does not start with "GGUF".*error page/);
+    const html = await refused(
+      await file(Buffer.from("<!DOCTYPE html><title>404</title>")),
+      "not-gguf",
+      /does not start with "GGUF".*error page/,
+    );
     assert.match(html.hint!, /not a GGUF model/);
     await refused(await file(Buffer.from("lmgg\x01\x00\x00\x00rest", "latin1")), "not-gguf", /old GGML/);
     await refused(await file(Buffer.from([1, 2])), "truncated", /only 2 bytes/);
@@ -109,14 +133,38 @@ describe("GGUF pre-check", function () {
   });
 
   it("refuses huge string lengths in keys, values and tensor names", async () => {
-    await refused(await file(header(0, 1, (b) => b.u64(U64_HUGE))), "string-too-long", /metadata key #0 of 4611686018427387909 bytes.*longer than the rest of the file/);
-    await refused(await file(header(0, 1, (b) => b.str("general.name").u32(8).u64(U64_HUGE))), "string-too-long", /"general\.name" of 4611686018427387909 bytes/);
-    await refused(await file(header(0, 1, (b) => b.str("general.name").u32(8).u64(4096).bytes(Buffer.from("short")))), "truncated", /needs 4096 bytes/);
+    await refused(
+      await file(header(0, 1, (b) => b.u64(U64_HUGE))),
+      "string-too-long",
+      /metadata key #0 of 4611686018427387909 bytes.*longer than the rest of the file/,
+    );
+    await refused(
+      await file(header(0, 1, (b) => b.str("general.name").u32(8).u64(U64_HUGE))),
+      "string-too-long",
+      /"general\.name" of 4611686018427387909 bytes/,
+    );
+    await refused(
+      await file(header(0, 1, (b) => b.str("general.name").u32(8).u64(4096).bytes(Buffer.from("short")))),
+      "truncated",
+      /needs 4096 bytes/,
+    );
     await refused(await file(header(1, 0, (b) => b.u64(U64_HUGE))), "string-too-long", /name of tensor #0/);
   });
 
   it("refuses huge, deep and mistyped metadata arrays", async () => {
-    await refused(await file(header(0, 1, (b) => b.str("a").u32(9).u32(4).u64(1n << 40n))), "array-too-long", /"a" declares 1099511627776 elements/);
+    await refused(
+      await file(
+        header(0, 1, (b) =>
+          b
+            .str("a")
+            .u32(9)
+            .u32(4)
+            .u64(1n << 40n),
+        ),
+      ),
+      "array-too-long",
+      /"a" declares 1099511627776 elements/,
+    );
     // 4M u64 = 32 MB declared in a tiny file.
     await refused(await file(header(0, 1, (b) => b.str("a").u32(9).u32(10).u64(4_000_000))), "truncated", /4000000 elements of "a"/);
     await refused(await file(header(0, 1, (b) => b.str("s").u32(9).u32(8).u64(3_000_000))), "truncated", /3000000 elements of "s"/);
@@ -134,9 +182,11 @@ describe("GGUF pre-check", function () {
   });
 
   it("accepts nested arrays within the caps", async () => {
-    const nested = header(0, 2, (b) => b
-      .kv("general.architecture", gv.str("llama"))
-      .kv("x.nested", gv.arrays([gv.array("string", ["a", "b"]), gv.arrays([gv.array("u8", [1, 2, 3])])])));
+    const nested = header(0, 2, (b) =>
+      b
+        .kv("general.architecture", gv.str("llama"))
+        .kv("x.nested", gv.arrays([gv.array("string", ["a", "b"]), gv.arrays([gv.array("u8", [1, 2, 3])])])),
+    );
     const s = await precheckGguf(await file(nested));
     assert.equal(s.architecture, "llama");
     assert.equal(s.tensorCount, 0);
@@ -153,7 +203,11 @@ describe("GGUF pre-check", function () {
   });
 
   it("refuses tensor data outside the file", async () => {
-    await refused(await file(oneTensor({ dims: [32], offset: 1n << 40n }, 128)), "tensor-out-of-bounds", /starts at data offset 1099511627776, past the end/);
+    await refused(
+      await file(oneTensor({ dims: [32], offset: 1n << 40n }, 128)),
+      "tensor-out-of-bounds",
+      /starts at data offset 1099511627776, past the end/,
+    );
     await refused(await file(oneTensor({ dims: [64] }, 128)), "tensor-out-of-bounds", /needs bytes up to data offset 256.*ends at 128/);
     const p = path.join(dir, "cut-data.gguf");
     await writeFile(p, await readFile(await ensureTinyModel()));
@@ -171,7 +225,11 @@ describe("GGUF pre-check", function () {
     });
     const p = path.join(dir, "old-layout.gguf");
     await writeGguf(p, { metadata, tensors: split });
-    const err = await refused(p, "old-expert-layout", /separate tensor \(blk\.0\.ffn_gate\.0\.weight\).*December 2023.*blk\.0\.ffn_gate_exps\.weight/);
+    const err = await refused(
+      p,
+      "old-expert-layout",
+      /separate tensor \(blk\.0\.ffn_gate\.0\.weight\).*December 2023.*blk\.0\.ffn_gate_exps\.weight/,
+    );
     assert.match(err.hint!, /current conversion/);
 
     // The reason given is the real one: llama.cpp itself refuses this layout.

@@ -9,8 +9,12 @@ import { MIXTRAL_8X7B, writeSparseMixtral } from "../../helpers/sparseMixtral";
 describe("sparse full-size Mixtral-shaped GGUF", function () {
   this.timeout(60_000);
   let dir: string;
-  before(async () => { dir = await mkdtemp(path.join(os.tmpdir(), "sparse-mixtral-")); });
-  after(async () => { await rm(dir, { recursive: true, force: true }); });
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "sparse-mixtral-"));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it("has Mixtral-8x7B's shape and a Q4_K_M-like size while using a few MB of disk", async () => {
     const p = path.join(dir, "mixtral-q4_k_m.gguf");
@@ -43,6 +47,9 @@ describe("sparse full-size Mixtral-shaped GGUF", function () {
       sizes.push((await writeSparseMixtral(p, { quantization, layers: 2 })).totalSize);
       await rm(p);
     }
-    assert.deepEqual([...sizes].sort((a, b) => a - b), sizes);
+    assert.deepEqual(
+      [...sizes].sort((a, b) => a - b),
+      sizes,
+    );
   });
 });

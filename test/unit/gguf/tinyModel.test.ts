@@ -29,9 +29,13 @@ describe("tiny Mixtral GGUF", function () {
     const sha = async (seed: number, name: string): Promise<string> => {
       const file = path.join(tmp, name);
       await writeTinyMixtral(file, { variant: "q8_0", seed });
-      return createHash("sha256").update(await readFile(file)).digest("hex");
+      return createHash("sha256")
+        .update(await readFile(file))
+        .digest("hex");
     };
-    const a = await sha(7, "a.gguf"), b = await sha(7, "b.gguf"), c = await sha(8, "c.gguf");
+    const a = await sha(7, "a.gguf"),
+      b = await sha(7, "b.gguf"),
+      c = await sha(8, "c.gguf");
     assert.equal(a, b);
     assert.notEqual(a, c);
   });
@@ -50,8 +54,17 @@ describe("tiny Mixtral GGUF", function () {
         const info = await readGgufFileInfo(await ensureTinyModel(variant));
         const meta = info.metadata as unknown as {
           general: { architecture: string };
-          llama: { expert_count: number; expert_used_count: number; rope: { dimension_count: number }; embedding_length: number; attention: { head_count: number; head_count_kv: number } };
-          tokenizer: { chat_template: string; ggml: { model: string; bos_token_id: number; eos_token_id: number; tokens: string[]; token_type: number[] } };
+          llama: {
+            expert_count: number;
+            expert_used_count: number;
+            rope: { dimension_count: number };
+            embedding_length: number;
+            attention: { head_count: number; head_count_kv: number };
+          };
+          tokenizer: {
+            chat_template: string;
+            ggml: { model: string; bos_token_id: number; eos_token_id: number; tokens: string[]; token_type: number[] };
+          };
         };
         assert.equal(meta.general.architecture, "llama");
         assert.equal(meta.llama.expert_count, 8);
@@ -84,11 +97,16 @@ describe("tiny Mixtral GGUF", function () {
         assert.match(log, /n_expert_used\s*=\s*2\b/);
         const model = await llama.loadModel({ modelPath });
         try {
-
           const tokens = model.tokenize("[INST] hello world [/INST]");
           const pieces = tokens.map((t) => model.detokenize([t]));
-          assert.ok(tokens.every((t) => Number(t) > BYTE_TOKENS.last), `no byte fallback: ${JSON.stringify(pieces)}`);
-          assert.ok(pieces.some((p) => p.trim().length > 1), `multi-character pieces: ${JSON.stringify(pieces)}`);
+          assert.ok(
+            tokens.every((t) => Number(t) > BYTE_TOKENS.last),
+            `no byte fallback: ${JSON.stringify(pieces)}`,
+          );
+          assert.ok(
+            pieces.some((p) => p.trim().length > 1),
+            `multi-character pieces: ${JSON.stringify(pieces)}`,
+          );
           assert.ok(tokens.length <= 6, `few tokens: ${JSON.stringify(pieces)}`);
 
           const context = await model.createContext({ contextSize: 512 });

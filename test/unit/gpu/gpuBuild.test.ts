@@ -24,7 +24,9 @@ function processesIn(dir: string): number[] {
   for (const entry of readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
     try {
       if (readlinkSync(`/proc/${entry}/cwd`).startsWith(dir)) pids.push(Number(entry));
-    } catch { /* gone, or not ours to read */ }
+    } catch {
+      /* gone, or not ours to read */
+    }
   }
   return pids;
 }
@@ -32,7 +34,9 @@ function processesIn(dir: string): number[] {
 describe("GPU build for this machine", function () {
   this.timeout(240_000);
   const temps: string[] = [];
-  after(async () => { for (const t of temps) await rm(t, { recursive: true, force: true }); });
+  after(async () => {
+    for (const t of temps) await rm(t, { recursive: true, force: true });
+  });
 
   it("reads --arch the way CMake wants it, and build progress from make's and ninja's lines", () => {
     assert.equal(normalizeCudaArchitectures("9.0"), "90");
@@ -45,12 +49,23 @@ describe("GPU build for this machine", function () {
   });
 
   it("gives node-llama-cpp's source build the architecture, the CUDA compiler and Node's headers, with no network", async () => {
-    const { toolchain: t } = await detectGpuBuildToolchain({ nodeLlamaCppDir: nodeLlamaCppDir(), node: process.execPath, cudaArchitectures: "90" });
+    const { toolchain: t } = await detectGpuBuildToolchain({
+      nodeLlamaCppDir: nodeLlamaCppDir(),
+      node: process.execPath,
+      cudaArchitectures: "90",
+    });
     assert.equal(t.cudaArchitectures, "90");
     const steps = gpuBuildSteps(t);
     const build = steps[steps.length - 1];
     assert.equal(build.command, process.execPath);
-    assert.deepEqual(build.args, [path.join(nodeLlamaCppDir(), "dist", "cli", "cli.js"), "source", "build", "--gpu", "cuda", "--noUsageExample"]);
+    assert.deepEqual(build.args, [
+      path.join(nodeLlamaCppDir(), "dist", "cli", "cli.js"),
+      "source",
+      "build",
+      "--gpu",
+      "cuda",
+      "--noUsageExample",
+    ]);
     assert.equal(build.env.NODE_LLAMA_CPP_CMAKE_OPTION_CMAKE_CUDA_ARCHITECTURES, "90");
     assert.equal(build.env.CUDACXX, t.nvcc);
     assert.equal(build.env.npm_config_nodedir, t.nodeDir);
@@ -61,10 +76,19 @@ describe("GPU build for this machine", function () {
   it("says what is missing, each with what to install", async () => {
     const empty = await mkdtemp(path.join(os.tmpdir(), "mixtral-empty-path-"));
     temps.push(empty);
-    const { missing } = await detectGpuBuildToolchain({ nodeLlamaCppDir: nodeLlamaCppDir(), node: process.execPath, cudaArchitectures: "x", env: { PATH: empty }, platform: "linux" });
+    const { missing } = await detectGpuBuildToolchain({
+      nodeLlamaCppDir: nodeLlamaCppDir(),
+      node: process.execPath,
+      cudaArchitectures: "x",
+      env: { PATH: empty },
+      platform: "linux",
+    });
     assert.ok(missing.includes("cmake on the PATH (Debian/Ubuntu: apt install cmake)"), missing.join("\n"));
     assert.ok(missing.includes("a C++ compiler (g++ or clang++; Debian/Ubuntu: build-essential)"), missing.join("\n"));
-    assert.ok(missing.some((m) => m.startsWith('a valid --arch (got "x"')), missing.join("\n"));
+    assert.ok(
+      missing.some((m) => m.startsWith('a valid --arch (got "x"')),
+      missing.join("\n"),
+    );
   });
 
   it("installs a finished build as a pack in global storage that takes the downloaded pack's place", async () => {
@@ -77,7 +101,11 @@ describe("GPU build for this machine", function () {
     const folder = "linux-x64-cuda-release-b1-abc";
     await mkdir(path.join(nlc, "llama", "localBuilds", folder), { recursive: true });
     await cp(path.join(nodeLlamaCppDir(), "package.json"), path.join(nlc, "package.json"));
-    await cp(path.join(repoRoot(), "node_modules", "@node-llama-cpp", "linux-x64", "bins", "linux-x64"), path.join(nlc, "llama", "localBuilds", folder, "Release"), { recursive: true });
+    await cp(
+      path.join(repoRoot(), "node_modules", "@node-llama-cpp", "linux-x64", "bins", "linux-x64"),
+      path.join(nlc, "llama", "localBuilds", folder, "Release"),
+      { recursive: true },
+    );
     await writeFile(path.join(nlc, "llama", "lastBuild.json"), JSON.stringify({ folderName: folder }));
     // Builds name their libraries through symlinks (libggml.so → libggml.v0.4.0.so).
     await symlink("libggml.v0.4.0.so", path.join(nlc, "llama", "localBuilds", folder, "Release", "libggml-link.so"));
@@ -95,7 +123,9 @@ describe("GPU build for this machine", function () {
     const pkg = JSON.parse(await readFile(path.join(dir, "package.json"), "utf8")) as { name: string; version: string };
     assert.deepEqual([pkg.name, pkg.version], ["@node-llama-cpp/linux-x64-cuda", "3.21.1"]);
     // What node-llama-cpp calls on the package it imports.
-    const mod = (await import(pathToFileURL(path.join(dir, "dist", "index.js")).href)) as { getBinsDir(): { binsDir: string; packageVersion: string } };
+    const mod = (await import(pathToFileURL(path.join(dir, "dist", "index.js")).href)) as {
+      getBinsDir(): { binsDir: string; packageVersion: string };
+    };
     assert.deepEqual(mod.getBinsDir(), { binsDir: path.join(dir, "bins"), packageVersion: "3.21.1" });
     assert.ok(existsSync(path.join(dir, "bins", "linux-x64-cuda", "llama-addon.node")));
     assert.ok(existsSync(path.join(dir, "bins", "linux-x64-cuda", "_nlcBuildMetadata.json")));
@@ -104,7 +134,10 @@ describe("GPU build for this machine", function () {
     assert.equal(packs[0].dir, dir, "the local build takes the downloaded pack's place");
     assert.match(packs[0].localBuild ?? "", /^built \d{4}-.* for sm_90$/);
     assert.ok(!existsSync(path.join(nlc, "llama", "localBuilds", folder)), "node-llama-cpp's copy is removed");
-    assert.ok((await lstat(path.join(dir, "bins", "linux-x64-cuda", "libggml-link.so"))).isFile(), "a symlink is copied as the file it names, not a link into the removed build");
+    assert.ok(
+      (await lstat(path.join(dir, "bins", "linux-x64-cuda", "libggml-link.so"))).isFile(),
+      "a symlink is copied as the file it names, not a link into the removed build",
+    );
   });
 
   it("refuses a --source tarball that is not this node-llama-cpp, before building anything", async () => {
@@ -115,15 +148,24 @@ describe("GPU build for this machine", function () {
     await cp(path.join(nodeLlamaCppDir(), "package.json"), path.join(nlc, "package.json"));
     const wrong = await packTarball("linux-x64");
     const toolchain = { nodeLlamaCppDir: nlc, sourceCloned: false, sourceBundle: false, sourceFile: wrong, cudaArchitectures: "90" };
-    await assert.rejects(runGpuBuild({ toolchain, steps: gpuBuildSteps(toolchain), dataDir: path.join(work, "data") }), (e: unknown) =>
-      e instanceof GpuBuildError && e.message === `${wrong} holds @node-llama-cpp/linux-x64@3.21.1, not node-llama-cpp@3.21.1.` && /npm pack node-llama-cpp@3\.21\.1/.test(e.hint ?? ""));
+    await assert.rejects(
+      runGpuBuild({ toolchain, steps: gpuBuildSteps(toolchain), dataDir: path.join(work, "data") }),
+      (e: unknown) =>
+        e instanceof GpuBuildError &&
+        e.message === `${wrong} holds @node-llama-cpp/linux-x64@3.21.1, not node-llama-cpp@3.21.1.` &&
+        /npm pack node-llama-cpp@3\.21\.1/.test(e.hint ?? ""),
+    );
     assert.deepEqual(await readdir(path.join(nlc, "llama")), [], "no bundle placed");
   });
 
   it("cancels a started build: its processes are gone and nothing of it is left", async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), "mixtral-gpu-build-"));
     temps.push(dataDir);
-    const { toolchain } = await detectGpuBuildToolchain({ nodeLlamaCppDir: nodeLlamaCppDir(), node: process.execPath, cudaArchitectures: "90" });
+    const { toolchain } = await detectGpuBuildToolchain({
+      nodeLlamaCppDir: nodeLlamaCppDir(),
+      node: process.execPath,
+      cudaArchitectures: "90",
+    });
     const localBuilds = path.join(nodeLlamaCppDir(), "llama", "localBuilds");
     const before = (await readdir(localBuilds).catch(() => [] as string[])).sort();
     const sourceBefore = existsSync(path.join(nodeLlamaCppDir(), "llama", "llama.cpp"));
@@ -131,12 +173,21 @@ describe("GPU build for this machine", function () {
     const ac = new AbortController();
     const lines: string[] = [];
     const result = await runGpuBuild({
-      toolchain, steps: gpuBuildSteps(toolchain), dataDir, signal: ac.signal,
+      toolchain,
+      steps: gpuBuildSteps(toolchain),
+      dataDir,
+      signal: ac.signal,
       // Cancel once CMake is configuring the llama.cpp build (a few seconds into the build step).
-      onLine: (line) => { lines.push(line); if (line.startsWith("-- The C compiler identification")) ac.abort(); },
+      onLine: (line) => {
+        lines.push(line);
+        if (line.startsWith("-- The C compiler identification")) ac.abort();
+      },
     });
     assert.equal(result.status, "cancelled", lines.slice(-20).join("\n"));
-    assert.ok(lines.some((l) => l.startsWith("-- The C compiler identification")), "the build had started");
+    assert.ok(
+      lines.some((l) => l.startsWith("-- The C compiler identification")),
+      "the build had started",
+    );
     assert.deepEqual(processesIn(path.join(nodeLlamaCppDir(), "llama")), [], "no cmake/compiler left running");
     assert.deepEqual((await readdir(localBuilds).catch(() => [] as string[])).sort(), before, "no build folder left in node-llama-cpp");
     assert.equal(existsSync(localBuilds), localBuildsBefore);

@@ -15,7 +15,9 @@ const GiB = 2 ** 30;
 
 describe("gpuUsability", () => {
   let root: string;
-  beforeEach(async () => { root = await mkdtemp(path.join(os.tmpdir(), "mixtral-usable-gpu-")); });
+  beforeEach(async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), "mixtral-usable-gpu-"));
+  });
   afterEach(() => rm(root, { recursive: true, force: true }));
 
   it("plans a 32 GB machine with an 80 GB card and only CPU binaries for RAM: auto picks what RAM holds", () => {
@@ -23,7 +25,10 @@ describe("gpuUsability", () => {
     const withCard = chooseAutoQuantization(card, { contextSize: 8192 });
     const planned = planningMachine(card, { ...readGpuEvidence(root, path.join(root, "no-extension-packages")), backendSetting: "auto" });
     assert.equal(planned.gpu, undefined);
-    assert.match(planned.gpuSource, /^NVIDIA H100 80GB HBM3 found \(nvidia-smi\), but no GPU binaries for this card are installed .*: planning for RAM only$/);
+    assert.match(
+      planned.gpuSource,
+      /^NVIDIA H100 80GB HBM3 found \(nvidia-smi\), but no GPU binaries for this card are installed .*: planning for RAM only$/,
+    );
     const ramOnly = chooseAutoQuantization(planned, { contextSize: 8192 });
     assert.equal(ramOnly.estimate?.gpuLayers ?? 0, 0);
     assert.equal(ramOnly.estimate?.vramBytes ?? 0, 0);
@@ -41,14 +46,21 @@ describe("gpuUsability", () => {
 
   it("drops the card when the only GPU binaries failed their latest decode test, or the engine runs on the CPU, or the setting says cpu", async () => {
     await mkdir(gpuPackDir(root, "linux-x64-cuda"), { recursive: true });
-    await writeFile(path.join(root, PROBE_CACHE_FILE), JSON.stringify({
-      "cuda | linux-x64-cuda@3.21.1 | driver 575 | sm_90": { ok: true, at: "2026-12-01T10:00:00.000Z" },
-      "cuda | linux-x64-cuda@3.21.1 | driver 580.159.04 | sm_90": { ok: false, at: "2026-12-04T10:00:00.000Z" },
-    }));
+    await writeFile(
+      path.join(root, PROBE_CACHE_FILE),
+      JSON.stringify({
+        "cuda | linux-x64-cuda@3.21.1 | driver 575 | sm_90": { ok: true, at: "2026-12-01T10:00:00.000Z" },
+        "cuda | linux-x64-cuda@3.21.1 | driver 580.159.04 | sm_90": { ok: false, at: "2026-12-04T10:00:00.000Z" },
+      }),
+    );
     const evidence = readGpuEvidence(root, undefined);
     assert.deepEqual(evidence.probes, { cuda: false });
-    assert.deepEqual(gpuForFit(H100, { ...evidence, backendSetting: "auto" }), { why: "the GPU binaries here failed their decode test (cuda)" });
-    assert.deepEqual(gpuForFit(H100, { binaries: ["cuda"], probes: {}, backendSetting: "auto", loadedBackend: "cpu" }), { why: "the engine runs on the CPU (see its notices for why)" });
+    assert.deepEqual(gpuForFit(H100, { ...evidence, backendSetting: "auto" }), {
+      why: "the GPU binaries here failed their decode test (cuda)",
+    });
+    assert.deepEqual(gpuForFit(H100, { binaries: ["cuda"], probes: {}, backendSetting: "auto", loadedBackend: "cpu" }), {
+      why: "the engine runs on the CPU (see its notices for why)",
+    });
     assert.deepEqual(gpuForFit(H100, { binaries: ["cuda"], probes: {}, backendSetting: "cpu" }), { why: "mixtral.backend is cpu" });
     assert.equal(gpuForFit(H100, { binaries: [], probes: {}, backendSetting: "auto", loadedBackend: "cuda" }).gpu, H100);
   });

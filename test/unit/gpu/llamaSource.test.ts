@@ -30,7 +30,15 @@ describe("gpu/llamaSource: the llama.cpp source fetched on demand (real mirror o
     version = t.version;
     body = readFileSync(t.file);
     const entry = await packEntryFor(t.file, "linux-x64", version);
-    manifest = { ...manifestOf(version, []), source: { name: "node-llama-cpp", version, tarball: `https://registry.npmjs.org/node-llama-cpp/-/node-llama-cpp-${version}.tgz`, integrity: entry.integrity } };
+    manifest = {
+      ...manifestOf(version, []),
+      source: {
+        name: "node-llama-cpp",
+        version,
+        tarball: `https://registry.npmjs.org/node-llama-cpp/-/node-llama-cpp-${version}.tgz`,
+        integrity: entry.integrity,
+      },
+    };
   });
   beforeEach(async () => {
     dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "mixtral-llamasrc-"));
@@ -46,7 +54,10 @@ describe("gpu/llamaSource: the llama.cpp source fetched on demand (real mirror o
     const first = await fetchLlamaSource({ dataDir, manifest, mirror, download: fast });
     assert.deepEqual(first, { status: "ready", file: llamaSourcePath(dataDir, version), downloaded: true });
     assert.deepEqual(readFileSync(first.status === "ready" ? first.file : ""), body);
-    assert.deepEqual(server.requests.map((r) => r.url), [`/npm/node-llama-cpp/-/node-llama-cpp-${version}.tgz`]);
+    assert.deepEqual(
+      server.requests.map((r) => r.url),
+      [`/npm/node-llama-cpp/-/node-llama-cpp-${version}.tgz`],
+    );
     const asked = server.requests.length;
     const again = await fetchLlamaSource({ dataDir, manifest, mirror, download: fast });
     assert.deepEqual(again, { status: "ready", file: llamaSourcePath(dataDir, version), downloaded: false });
@@ -75,8 +86,10 @@ describe("gpu/llamaSource: the llama.cpp source fetched on demand (real mirror o
   });
 
   it("without a source entry it says how to build offline", async () => {
-    await assert.rejects(fetchLlamaSource({ dataDir, manifest: manifestOf(version, []) }), (err: unknown) =>
-      err instanceof GpuBuildError && /--source/.test(err.hint ?? ""));
+    await assert.rejects(
+      fetchLlamaSource({ dataDir, manifest: manifestOf(version, []) }),
+      (err: unknown) => err instanceof GpuBuildError && /--source/.test(err.hint ?? ""),
+    );
   });
 
   it("the toolchain check counts a pinned source as available instead of missing, in an installation without the bundle", async () => {
@@ -85,17 +98,32 @@ describe("gpu/llamaSource: the llama.cpp source fetched on demand (real mirror o
     await fs.mkdir(path.join(nlc, "dist", "cli"), { recursive: true });
     await fs.writeFile(path.join(nlc, "dist", "cli", "cli.js"), "");
     const without = await detectGpuBuildToolchain({ nodeLlamaCppDir: nlc, node: process.execPath, cudaArchitectures: "90" });
-    assert.ok(without.missing.some((m) => m.startsWith("llama.cpp's source")), without.missing.join("\n"));
-    const withPin = await detectGpuBuildToolchain({ nodeLlamaCppDir: nlc, node: process.execPath, cudaArchitectures: "90", sourceDownloadable: true });
+    assert.ok(
+      without.missing.some((m) => m.startsWith("llama.cpp's source")),
+      without.missing.join("\n"),
+    );
+    const withPin = await detectGpuBuildToolchain({
+      nodeLlamaCppDir: nlc,
+      node: process.execPath,
+      cudaArchitectures: "90",
+      sourceDownloadable: true,
+    });
     assert.ok(!withPin.missing.some((m) => m.startsWith("llama.cpp's source")), withPin.missing.join("\n"));
     assert.equal(withPin.toolchain.sourceOnDemand, true);
   });
 
   it("the build's manifest pins node-llama-cpp's tarball with the integrity package-lock.json holds", async () => {
     const built = await loadGpuPackManifest(path.join(repoRoot(), "dist"));
-    const lock = JSON.parse(readFileSync(path.join(repoRoot(), "package-lock.json"), "utf8")) as { packages: Record<string, { version: string; integrity: string }> };
+    const lock = JSON.parse(readFileSync(path.join(repoRoot(), "package-lock.json"), "utf8")) as {
+      packages: Record<string, { version: string; integrity: string }>;
+    };
     const nlc = lock.packages["node_modules/node-llama-cpp"];
-    assert.deepEqual(built?.source, { name: "node-llama-cpp", version: nlc.version, tarball: `https://registry.npmjs.org/node-llama-cpp/-/node-llama-cpp-${nlc.version}.tgz`, integrity: nlc.integrity });
+    assert.deepEqual(built?.source, {
+      name: "node-llama-cpp",
+      version: nlc.version,
+      tarball: `https://registry.npmjs.org/node-llama-cpp/-/node-llama-cpp-${nlc.version}.tgz`,
+      integrity: nlc.integrity,
+    });
   });
 });
 
@@ -107,8 +135,13 @@ describe("gpu/gpuBuildRunner: cmake-js for node-llama-cpp's build in an installe
       const shims = await writeCmakeJsShim(path.join(dir, "bin"), { node: process.execPath, nodeLlamaCppDir });
       // What `npm run cmake-js-llama` does: a shell finds `cmake-js` on the PATH; nothing else is on it.
       assert.ok(shims);
-      const r = spawnSync("/bin/sh", ["-c", "cmake-js --version"], { env: { PATH: `${shims}${path.delimiter}/usr/bin:/bin` }, encoding: "utf8" });
-      const expected = (JSON.parse(readFileSync(path.join(repoRoot(), "node_modules", "cmake-js", "package.json"), "utf8")) as { version: string }).version;
+      const r = spawnSync("/bin/sh", ["-c", "cmake-js --version"], {
+        env: { PATH: `${shims}${path.delimiter}/usr/bin:/bin` },
+        encoding: "utf8",
+      });
+      const expected = (
+        JSON.parse(readFileSync(path.join(repoRoot(), "node_modules", "cmake-js", "package.json"), "utf8")) as { version: string }
+      ).version;
       assert.equal(r.status, 0, r.stderr);
       assert.equal(r.stdout.trim(), expected);
     } finally {

@@ -7,7 +7,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as tar from "tar";
 import { DownloadFailedError, GpuPackError } from "../../../src/core/errors";
-import { installGpuPack, listInstalledGpuPacks, removeGpuPacks, type GpuPackInstallOptions, type GpuPackProgress } from "../../../src/core/gpu/packInstaller";
+import {
+  installGpuPack,
+  listInstalledGpuPacks,
+  removeGpuPacks,
+  type GpuPackInstallOptions,
+  type GpuPackProgress,
+} from "../../../src/core/gpu/packInstaller";
 import { gpuPackDir, gpuPacksRoot } from "../../../src/core/gpu/packLayout";
 import type { GpuPackEntry } from "../../../src/core/gpu/packManifest";
 import { cpuPackTarball, manifestOf, packEntryFor } from "../../helpers/gpuPackFixture";
@@ -40,7 +46,12 @@ describe("gpu/packInstaller (real tarball, real mirror on 127.0.0.1)", function 
   const root = () => gpuPacksRoot(dataDir, version);
   const finalDir = () => gpuPackDir(root(), pack.name);
   const opts = (over: Partial<GpuPackInstallOptions> = {}): GpuPackInstallOptions => ({
-    dataDir, manifest: manifestOf(version, [over.pack ?? pack]), pack, mirror: `${server.origin}/npm/`, download: fast, ...over,
+    dataDir,
+    manifest: manifestOf(version, [over.pack ?? pack]),
+    pack,
+    mirror: `${server.origin}/npm/`,
+    download: fast,
+    ...over,
   });
   /** Nothing at the path the engine loads from, and no unpacking leftovers beside it. */
   async function assertNothingInstalled(): Promise<void> {
@@ -69,7 +80,10 @@ describe("gpu/packInstaller (real tarball, real mirror on 127.0.0.1)", function 
     const pkg = JSON.parse(readFileSync(path.join(finalDir(), "package.json"), "utf8")) as { name: string; version: string };
     assert.deepEqual([pkg.name, pkg.version], ["@node-llama-cpp/linux-x64", version]);
     const bins = await fs.readdir(path.join(finalDir(), "bins"), { recursive: true });
-    assert.ok(bins.some((f) => f.endsWith("llama-addon.node")), "the native addon was not unpacked");
+    assert.ok(
+      bins.some((f) => f.endsWith("llama-addon.node")),
+      "the native addon was not unpacked",
+    );
     assert.deepEqual(await listInstalledGpuPacks(dataDir, version), [{ name: "linux-x64", version, dir: finalDir() }]);
     assert.deepEqual(await fs.readdir(path.join(root(), "downloads")), [], "the tarball was kept after unpacking");
     assert.deepEqual([...new Set(seen.map((p) => p.phase))], ["downloading", "verifying", "unpacking"]);
@@ -89,7 +103,11 @@ describe("gpu/packInstaller (real tarball, real mirror on 127.0.0.1)", function 
   it("keeps a truncated download and resumes it with Range on the next install", async () => {
     const cut = Math.floor(body.length * 0.4);
     server.handler = (req, res, n) => server.serve(req, res, n === 1 ? { dropAfter: cut } : {});
-    const err = await expectError(installGpuPack(opts({ download: { ...fast, maxRetries: 0 } })), DownloadFailedError, /\d+ bytes are kept and will resume/);
+    const err = await expectError(
+      installGpuPack(opts({ download: { ...fast, maxRetries: 0 } })),
+      DownloadFailedError,
+      /\d+ bytes are kept and will resume/,
+    );
     await assertNothingInstalled();
     // What reached the disk before the cut (the socket may close before every byte sent is read).
     const kept = (await fs.stat(path.join(root(), "downloads", `linux-x64-${version}.tgz.partial`))).size;
@@ -111,10 +129,18 @@ describe("gpu/packInstaller (real tarball, real mirror on 127.0.0.1)", function 
     await fs.writeFile(pj, readFileSync(pj, "utf8").replace(`"version": "${version}"`, '"version": "3.0.0"'));
     await tar.c({ gzip: true, file: other, cwd: src }, ["package"]);
     const wrong = await packEntryFor(other, "linux-x64", version);
-    await expectError(installGpuPack(opts({ pack: wrong, fromFile: other })), GpuPackError, /holds @node-llama-cpp\/linux-x64@3\.0\.0, not @node-llama-cpp\/linux-x64@/);
+    await expectError(
+      installGpuPack(opts({ pack: wrong, fromFile: other })),
+      GpuPackError,
+      /holds @node-llama-cpp\/linux-x64@3\.0\.0, not @node-llama-cpp\/linux-x64@/,
+    );
     await assertNothingInstalled();
     // The same file against the real pin: refused before unpacking, naming what it holds.
-    const err = await expectError(installGpuPack(opts({ fromFile: other })), GpuPackError, /wrong version: it holds @node-llama-cpp\/linux-x64@3\.0\.0/);
+    const err = await expectError(
+      installGpuPack(opts({ fromFile: other })),
+      GpuPackError,
+      /wrong version: it holds @node-llama-cpp\/linux-x64@3\.0\.0/,
+    );
     assert.match(err.hint ?? "", new RegExp(`npm pack @node-llama-cpp/linux-x64@${version.replace(/\./g, "\\.")}`));
     await assertNothingInstalled();
   });
@@ -129,14 +155,20 @@ describe("gpu/packInstaller (real tarball, real mirror on 127.0.0.1)", function 
     await removeGpuPacks(dataDir, version, pack.name);
     const changed = path.join(dataDir, "changed.tgz");
     await fs.writeFile(changed, Buffer.concat([body, Buffer.from("x")]));
-    await expectError(installGpuPack(opts({ ...offline, fromFile: changed })), GpuPackError, new RegExp(`${body.length + 1} bytes instead of ${body.length}`));
+    await expectError(
+      installGpuPack(opts({ ...offline, fromFile: changed })),
+      GpuPackError,
+      new RegExp(`${body.length + 1} bytes instead of ${body.length}`),
+    );
     await assertNothingInstalled();
   });
 
   it("a cancel leaves nothing at the final path, during the download or the unpacking", async () => {
     const ac = new AbortController();
     server.handler = (req, res) => server.serve(req, res, { dripMs: 5, dripBytes: 64 * 1024 });
-    const r = await installGpuPack(opts({ signal: ac.signal, onProgress: (p) => p.phase === "downloading" && p.bytes > body.length / 2 && ac.abort() }));
+    const r = await installGpuPack(
+      opts({ signal: ac.signal, onProgress: (p) => p.phase === "downloading" && p.bytes > body.length / 2 && ac.abort() }),
+    );
     assert.equal(r.status, "cancelled");
     await assertNothingInstalled();
     const kept = (await fs.stat(path.join(root(), "downloads", `linux-x64-${version}.tgz.partial`))).size;
@@ -161,7 +193,11 @@ describe("gpu/packInstaller (real tarball, real mirror on 127.0.0.1)", function 
 
   it("says so when the disk has no room to unpack, and installs nothing", async () => {
     // Room for the tarball but not for the unpacked files (a full disk cannot be made on demand).
-    const err = await expectError(installGpuPack(opts({ download: { ...fast, freeSpace: async () => pack.size + 1000 } })), GpuPackError, /Not enough disk space to unpack.*Nothing was installed/);
+    const err = await expectError(
+      installGpuPack(opts({ download: { ...fast, freeSpace: async () => pack.size + 1000 } })),
+      GpuPackError,
+      /Not enough disk space to unpack.*Nothing was installed/,
+    );
     assert.match(err.hint ?? "", /Free some space/);
     await assertNothingInstalled();
   });

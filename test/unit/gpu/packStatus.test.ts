@@ -26,7 +26,10 @@ describe("gpu/packStatus", function () {
       assert.equal(before.root, empty.root);
       assert.match(renderGpuPackMarkdown(before, "run X"), /NVIDIA GPU and no GPU pack: run X \(CUDA, 143 MB\)/);
       const after = await gpuPackStatus(withVulkan.dataDir, manifest, nvidia);
-      assert.deepEqual(after.installed.map((p) => p.name), ["linux-x64-vulkan"]);
+      assert.deepEqual(
+        after.installed.map((p) => p.name),
+        ["linux-x64-vulkan"],
+      );
       assert.equal(after.offer, undefined);
       assert.match(renderGpuPackMarkdown(after, "run X"), /\*\*installed\*\*: @node-llama-cpp\/linux-x64-vulkan@/);
     } finally {
@@ -52,7 +55,16 @@ describe("gpu/packStatus", function () {
     const empty = await makePackRoot([]);
     try {
       assert.equal((await gpuPackStatus(empty.dataDir, manifest, gpuVendorOf(undefined))).offer, undefined);
-      assert.equal((await gpuPackStatus(empty.dataDir, manifest, gpuVendorOf({ name: "Apple M3", backend: "metal", vramTotalBytes: 1e10, unifiedMemory: true }))).offer, undefined);
+      assert.equal(
+        (
+          await gpuPackStatus(
+            empty.dataDir,
+            manifest,
+            gpuVendorOf({ name: "Apple M3", backend: "metal", vramTotalBytes: 1e10, unifiedMemory: true }),
+          )
+        ).offer,
+        undefined,
+      );
       const none = await gpuPackStatus(empty.dataDir, undefined, { vendor: "nvidia" });
       assert.deepEqual(none, { installed: [], localBuilds: [], available: [] });
       assert.match(renderGpuPackMarkdown(none, "x"), /pins no GPU packs/);
@@ -67,9 +79,15 @@ describe("gpu/packStatus", function () {
       // What "Build GPU Support for This Machine" leaves: a package of the CUDA pack's name.
       const dir = gpuLocalBuildDir(packs.root, "linux-x64-cuda");
       await mkdir(dir, { recursive: true });
-      await writeFile(path.join(dir, "package.json"), JSON.stringify({ name: "@node-llama-cpp/linux-x64-cuda", version: manifest.nodeLlamaCppVersion }));
+      await writeFile(
+        path.join(dir, "package.json"),
+        JSON.stringify({ name: "@node-llama-cpp/linux-x64-cuda", version: manifest.nodeLlamaCppVersion }),
+      );
       const s = await gpuPackStatus(packs.dataDir, manifest, { vendor: "nvidia" });
-      assert.deepEqual(s.localBuilds.map((b) => b.dir), [dir]);
+      assert.deepEqual(
+        s.localBuilds.map((b) => b.dir),
+        [dir],
+      );
       assert.equal(s.offer, undefined);
       assert.match(renderGpuPackMarkdown(s, "x"), /\*\*local build\*\*/);
       assert.deepEqual(await removeGpuPacks(packs.dataDir, manifest.nodeLlamaCppVersion), ["local build linux-x64-cuda"]);

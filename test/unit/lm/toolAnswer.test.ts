@@ -28,12 +28,19 @@ describe("lm: tool schemas for the grammar", () => {
   });
 
   it("loosens what the grammar cannot express instead of forbidding valid input", () => {
-    assert.deepEqual(toGrammarSchema({ type: "object", properties: { x: {} }, required: ["x"] }), { type: "object", properties: { x: ANY_JSON } });
+    assert.deepEqual(toGrammarSchema({ type: "object", properties: { x: {} }, required: ["x"] }), {
+      type: "object",
+      properties: { x: ANY_JSON },
+    });
     assert.deepEqual(toGrammarSchema({ type: "object" }), { type: "object", additionalProperties: true });
     assert.deepEqual(toGrammarSchema({ type: ["string", "null"] }), { oneOf: [{ type: "string" }, { type: "null" }] });
     assert.deepEqual(toGrammarSchema({ anyOf: [{ type: "number" }, { const: "all" }] }), { oneOf: [{ type: "number" }, { const: "all" }] });
     assert.deepEqual(toGrammarSchema({ type: "string", format: "uri", pattern: "^h" }), { type: "string" });
-    assert.deepEqual(toGrammarSchema({ type: "array", items: { type: "string" }, maxItems: 3 }), { type: "array", items: { type: "string" }, maxItems: 3 });
+    assert.deepEqual(toGrammarSchema({ type: "array", items: { type: "string" }, maxItems: 3 }), {
+      type: "array",
+      items: { type: "string" },
+      maxItems: 3,
+    });
   });
 
   it("follows #/definitions and #/$defs references into $defs", () => {
@@ -62,7 +69,15 @@ describe("lm: tool schemas for the grammar", () => {
   });
 
   it("system text: each tool's purpose and the parameters the grammar asks for, and the answer format", () => {
-    const long: ToolSpec = { name: "read", description: `Reads a file. ${"Very detailed usage notes. ".repeat(40)}`, inputSchema: { type: "object", properties: { path: { type: "string" }, lines: { type: "array", items: { type: "integer" } } }, required: ["path", "lines"] } };
+    const long: ToolSpec = {
+      name: "read",
+      description: `Reads a file. ${"Very detailed usage notes. ".repeat(40)}`,
+      inputSchema: {
+        type: "object",
+        properties: { path: { type: "string" }, lines: { type: "array", items: { type: "integer" } } },
+        required: ["path", "lines"],
+      },
+    };
     const text = toolSystemText([weather, listFiles, long], "auto");
     assert.ok(text.includes('- get_weather(city: string, unit: "c" | "f"): The weather in a city.\n'), text);
     assert.ok(text.includes("- list_files(): Lists the workspace files.\n"), text);
@@ -77,16 +92,21 @@ describe("lm: tool schemas for the grammar", () => {
 describe("lm: parsing and streaming a constrained answer", () => {
   it("parses text and calls; refuses a cut-off or unknown answer with the next step", () => {
     assert.deepEqual(parseToolAnswer('{"answer": "Hi \\"there\\""}', [weather]), { kind: "text", text: 'Hi "there"' });
-    assert.deepEqual(parseToolAnswer('{ "name": "get_weather", "arguments": {"city": "Oslo", "unit": "c"} }', [weather]),
-      { kind: "toolCall", name: "get_weather", input: { city: "Oslo", unit: "c" } });
-    assert.throws(() => parseToolAnswer('{"name": "get_weather", "argum', [weather]),
-      (e: unknown) => e instanceof InvalidOptionsError && /not complete JSON/.test(e.message) && /mixtral\.maxTokens/.test(e.hint ?? ""));
+    assert.deepEqual(parseToolAnswer('{ "name": "get_weather", "arguments": {"city": "Oslo", "unit": "c"} }', [weather]), {
+      kind: "toolCall",
+      name: "get_weather",
+      input: { city: "Oslo", unit: "c" },
+    });
+    assert.throws(
+      () => parseToolAnswer('{"name": "get_weather", "argum', [weather]),
+      (e: unknown) => e instanceof InvalidOptionsError && /not complete JSON/.test(e.message) && /mixtral\.maxTokens/.test(e.hint ?? ""),
+    );
     assert.throws(() => parseToolAnswer('{"name": "rm_rf", "arguments": {}}', [weather]), /matches no tool/);
   });
 
   it("streams an answer's text as it is decoded, escapes included, and holds a call back", () => {
     const stream = new ToolAnswerStream();
-    const pieces = ['{ "ans', 'wer": "Line', " one\\", 'nLine \\u00e9', "\\u", '0041", "x": 1}'];
+    const pieces = ['{ "ans', 'wer": "Line', " one\\", "nLine \\u00e9", "\\u", '0041", "x": 1}'];
     const shown = pieces.map((p) => stream.push(p));
     assert.deepEqual(shown, ["", "Line", " one", "\nLine é", "", "A"]);
     assert.equal(stream.text, pieces.join(""));
@@ -134,7 +154,15 @@ describe("lm: a VS Code conversation as Mixtral turns", () => {
   });
 
   it("messageText is what the prompt holds for one message", () => {
-    assert.equal(messageText({ role: "assistant", parts: [{ type: "text", text: "Checking." }, { type: "toolCall", callId: "c", name: "list_files", input: {} }] }),
-      'Checking.\n\n{"name":"list_files","arguments":{}}');
+    assert.equal(
+      messageText({
+        role: "assistant",
+        parts: [
+          { type: "text", text: "Checking." },
+          { type: "toolCall", callId: "c", name: "list_files", input: {} },
+        ],
+      }),
+      'Checking.\n\n{"name":"list_files","arguments":{}}',
+    );
   });
 });

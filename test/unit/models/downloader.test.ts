@@ -44,7 +44,13 @@ describe("models/downloader (real HTTP server on 127.0.0.1)", function () {
     await server.stop();
     server = await new FaultServer(model).start();
     const seen: DownloadProgress[] = [];
-    const r = await downloadFile({ ...fast, url: server.url(), targetPath: target, expectedSha256: sha(model), onProgress: (p) => seen.push(p) });
+    const r = await downloadFile({
+      ...fast,
+      url: server.url(),
+      targetPath: target,
+      expectedSha256: sha(model),
+      onProgress: (p) => seen.push(p),
+    });
     assert.equal(r.status, "completed");
     assert.ok(r.status === "completed" && r.verifiedSha256 && r.sha256 === sha(model));
     assert.deepEqual(readFileSync(target), model);
@@ -112,12 +118,18 @@ describe("models/downloader (real HTTP server on 127.0.0.1)", function () {
   });
 
   it("deletes the file and says so when the size is wrong", async () => {
-    await expectFailure(downloadFile({ ...fast, url: server.url(), targetPath: target, expectedSize: body.length + 10 }), /1000000 bytes, but 1000010 were expected/);
+    await expectFailure(
+      downloadFile({ ...fast, url: server.url(), targetPath: target, expectedSize: body.length + 10 }),
+      /1000000 bytes, but 1000010 were expected/,
+    );
     assert.ok(!existsSync(target) && !existsSync(`${target}.partial`));
   });
 
   it("deletes the file and says so when the sha256 is wrong", async () => {
-    await expectFailure(downloadFile({ ...fast, url: server.url(), targetPath: target, expectedSha256: sha(Buffer.from("other")) }), /sha256 check .* deleted/);
+    await expectFailure(
+      downloadFile({ ...fast, url: server.url(), targetPath: target, expectedSha256: sha(Buffer.from("other")) }),
+      /sha256 check .* deleted/,
+    );
     assert.ok(!existsSync(target) && !existsSync(`${target}.partial`));
   });
 
@@ -126,8 +138,13 @@ describe("models/downloader (real HTTP server on 127.0.0.1)", function () {
     const r = await downloadFile({ ...fast, url: server.url(), targetPath: target, expectedIntegrity: integrity });
     assert.ok(r.status === "completed" && r.verifiedIntegrity && r.sha256 === sha(body));
     await fs.rm(target);
-    const other = `sha512-${createHash("sha512").update(Buffer.concat([body, Buffer.from("x")])).digest("base64")}`;
-    await expectFailure(downloadFile({ ...fast, url: server.url(), targetPath: target, expectedIntegrity: other }), /sha512 check.*deleted/);
+    const other = `sha512-${createHash("sha512")
+      .update(Buffer.concat([body, Buffer.from("x")]))
+      .digest("base64")}`;
+    await expectFailure(
+      downloadFile({ ...fast, url: server.url(), targetPath: target, expectedIntegrity: other }),
+      /sha512 check.*deleted/,
+    );
     assert.ok(!existsSync(target) && !existsSync(`${target}.partial`));
   });
 
@@ -135,7 +152,9 @@ describe("models/downloader (real HTTP server on 127.0.0.1)", function () {
     const cdn = await new FaultServer(body).start();
     try {
       server.handler = (_req, res) =>
-        res.writeHead(302, { location: cdn.url("/lfs/blob"), "x-linked-size": String(body.length), "x-linked-etag": `"${sha(body)}"` }).end();
+        res
+          .writeHead(302, { location: cdn.url("/lfs/blob"), "x-linked-size": String(body.length), "x-linked-etag": `"${sha(body)}"` })
+          .end();
       const r = await downloadFile({ ...fast, url: server.url(), targetPath: target, token: "hf_secret" });
       assert.ok(r.status === "completed" && r.verifiedSha256);
       assert.equal(server.requests[0].authorization, "Bearer hf_secret");
@@ -156,7 +175,11 @@ describe("models/downloader (real HTTP server on 127.0.0.1)", function () {
     }
   });
 
-  for (const [status, re] of [[401, /licence/], [403, /licence/], [404, /not found .* 404/]] as const) {
+  for (const [status, re] of [
+    [401, /licence/],
+    [403, /licence/],
+    [404, /not found .* 404/],
+  ] as const) {
     it(`explains HTTP ${status} without retrying`, async () => {
       server.handler = (_req, res) => res.writeHead(status).end();
       const err = await expectFailure(downloadFile({ ...fast, url: server.url(), targetPath: target }), re);
@@ -202,7 +225,10 @@ describe("models/downloader (real HTTP server on 127.0.0.1)", function () {
   });
 
   it("fails fast and says so when the host cannot be resolved (offline)", async () => {
-    await expectFailure(downloadFile({ ...fast, url: "http://mixtral-download.invalid/model.gguf", targetPath: target }), /seems to be offline/);
+    await expectFailure(
+      downloadFile({ ...fast, url: "http://mixtral-download.invalid/model.gguf", targetPath: target }),
+      /seems to be offline/,
+    );
   });
 
   it("returns cancelled on abort, keeping the partial for a resume", async () => {

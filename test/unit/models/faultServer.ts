@@ -43,7 +43,11 @@ export class FaultServer {
   }
 
   /** Honest behaviour: 200 or 206 with Content-Range, 416 past the end. Options inject faults. */
-  serve(req: http.IncomingMessage, res: http.ServerResponse, opts: { ignoreRange?: boolean; dropAfter?: number; dripMs?: number; dripBytes?: number; extraHeaders?: Record<string, string> } = {}): void {
+  serve(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    opts: { ignoreRange?: boolean; dropAfter?: number; dripMs?: number; dripBytes?: number; extraHeaders?: Record<string, string> } = {},
+  ): void {
     const total = this.body.length;
     let start = 0;
     const m = /^bytes=(\d+)-$/.exec(req.headers.range ?? "");
@@ -95,9 +99,11 @@ export function testBytes(size: number, seed = 7): Buffer {
   const b = Buffer.alloc(size);
   let x = seed >>> 0 || 1;
   for (let i = 0; i < size; i++) {
-    x ^= x << 13; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
     x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
+    x ^= x << 5;
+    x >>>= 0;
     b[i] = x & 0xff;
   }
   return b;

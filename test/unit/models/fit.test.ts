@@ -2,14 +2,21 @@ import * as assert from "node:assert/strict";
 import { InvalidOptionsError } from "../../../src/core/errors";
 import { describeQualityCost, getQuantLevel, QUANT_LEVELS } from "../../../src/core/models/catalog";
 import {
-  bytesPerToken, chooseAutoQuantization, estimateLevel, GB, kvBytesPerTokenPerLayer, MIXTRAL_8X7B_SHAPE, type MachineInfo,
+  bytesPerToken,
+  chooseAutoQuantization,
+  estimateLevel,
+  GB,
+  kvBytesPerTokenPerLayer,
+  MIXTRAL_8X7B_SHAPE,
+  type MachineInfo,
 } from "../../../src/core/models/fit";
 import { DEFAULT_MODEL_SOURCE, parseModelSource, resolveFileUrl } from "../../../src/core/models/modelSource";
 
 const GiB = 1024 ** 3;
 const cpu = (ramGB: number): MachineInfo => ({ totalRamBytes: ramGB * GiB, cpuHasAvx2: true, ramBandwidthBytesPerSec: 50e9 });
 const gpu = (ramGB: number, name: string, vramGB: number): MachineInfo => ({
-  ...cpu(ramGB), gpu: { name, backend: "cuda", vramTotalBytes: vramGB * GiB },
+  ...cpu(ramGB),
+  gpu: { name, backend: "cuda", vramTotalBytes: vramGB * GiB },
 });
 
 describe("models/catalog and fit", () => {
@@ -80,13 +87,19 @@ describe("models/modelSource", () => {
     const s = parseModelSource("");
     assert.deepEqual(s.kind === "hub" && [s.repo, s.revision], ["mradermacher/Mixtral-8x7B-Instruct-v0.1-GGUF", "main"]);
     assert.ok(DEFAULT_MODEL_SOURCE.startsWith("hf:mradermacher/"));
-    assert.equal(resolveFileUrl(s, "Q4_K_M"), "https://huggingface.co/mradermacher/Mixtral-8x7B-Instruct-v0.1-GGUF/resolve/main/Mixtral-8x7B-Instruct-v0.1.Q4_K_M.gguf");
+    assert.equal(
+      resolveFileUrl(s, "Q4_K_M"),
+      "https://huggingface.co/mradermacher/Mixtral-8x7B-Instruct-v0.1-GGUF/resolve/main/Mixtral-8x7B-Instruct-v0.1.Q4_K_M.gguf",
+    );
   });
 
   it("accepts a revision, a file pattern and mirrors", () => {
     const s = parseModelSource("hf:someone/Mixtral-GGUF@0123abcd:mixtral-{QUANT}.gguf");
     assert.equal(resolveFileUrl(s, "Q2_K"), "https://huggingface.co/someone/Mixtral-GGUF/resolve/0123abcd/mixtral-Q2_K.gguf");
-    assert.equal(resolveFileUrl(parseModelSource("https://mirror.example/models"), "Q8_0"), "https://mirror.example/models/Mixtral-8x7B-Instruct-v0.1.Q8_0.gguf");
+    assert.equal(
+      resolveFileUrl(parseModelSource("https://mirror.example/models"), "Q8_0"),
+      "https://mirror.example/models/Mixtral-8x7B-Instruct-v0.1.Q8_0.gguf",
+    );
     assert.equal(resolveFileUrl(parseModelSource("http://10.0.0.2/m/x-{QUANT}.gguf"), "IQ3_M"), "http://10.0.0.2/m/x-IQ3_M.gguf");
   });
 

@@ -18,14 +18,21 @@ async function card(drm: string, name: string, files: Record<string, string>): P
 
 describe("machineInfo: AMD GPUs from amdgpu's sysfs files", () => {
   let drm: string;
-  beforeEach(async () => { drm = await mkdtemp(path.join(os.tmpdir(), "mixtral-drm-")); });
+  beforeEach(async () => {
+    drm = await mkdtemp(path.join(os.tmpdir(), "mixtral-drm-"));
+  });
   afterEach(() => rm(drm, { recursive: true, force: true }));
 
   it("picks the AMD card with the most VRAM, as a Vulkan GPU, past an Intel iGPU, an APU's carve-out and connector folders", async () => {
     await card(drm, "card0", { vendor: "0x8086", device: "0xa7a0", class: "0x030000" });
     await card(drm, "card1", { vendor: "0x1002", device: "0x15bf", mem_info_vram_total: String(512 * 2 ** 20) });
     await card(drm, "card2", { vendor: "0x1002", device: "0x744C", mem_info_vram_total: String(24 * GiB) });
-    await card(drm, "card3", { vendor: "0x1002", device: "0x73bf", mem_info_vram_total: String(16 * GiB), product_name: "AMD Radeon RX 6800 XT" });
+    await card(drm, "card3", {
+      vendor: "0x1002",
+      device: "0x73bf",
+      mem_info_vram_total: String(16 * GiB),
+      product_name: "AMD Radeon RX 6800 XT",
+    });
     await mkdir(path.join(drm, "card2-DP-1"));
     await writeFile(path.join(drm, "version"), "drm 1.1.0 20060810\n");
     const gpu = findAmdGpu(drm);
@@ -34,7 +41,12 @@ describe("machineInfo: AMD GPUs from amdgpu's sysfs files", () => {
   });
 
   it("names a card by its product_name when the board has one", async () => {
-    await card(drm, "card1", { vendor: "0x1002", device: "0x73bf", mem_info_vram_total: String(16 * GiB), product_name: "AMD Radeon RX 6800 XT" });
+    await card(drm, "card1", {
+      vendor: "0x1002",
+      device: "0x73bf",
+      mem_info_vram_total: String(16 * GiB),
+      product_name: "AMD Radeon RX 6800 XT",
+    });
     assert.equal(findAmdGpu(drm)?.name, "AMD Radeon RX 6800 XT");
   });
 

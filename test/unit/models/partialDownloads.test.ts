@@ -7,7 +7,13 @@ import { getQuantLevel } from "../../../src/core/models/catalog";
 import { DownloadLock, isLockOwner } from "../../../src/core/models/downloadLock";
 import { downloadFile } from "../../../src/core/models/downloader";
 import { fileNameFor, parseModelSource } from "../../../src/core/models/modelSource";
-import { describePartial, findPartialDownload, partialInfoPath, scanPartialDownloads, writePartialInfo } from "../../../src/core/models/partialDownloads";
+import {
+  describePartial,
+  findPartialDownload,
+  partialInfoPath,
+  scanPartialDownloads,
+  writePartialInfo,
+} from "../../../src/core/models/partialDownloads";
 import { FaultServer, testBytes } from "./faultServer";
 
 const source = parseModelSource("http://127.0.0.1:9/mirror/");
@@ -108,7 +114,14 @@ describe("models/partialDownloads (interrupted downloads found on disk)", () => 
     server.handler = (req, res) => server.serve(req, res, { dripMs: 5, dripBytes: 16 * 1024 });
     try {
       const ac = new AbortController();
-      const r = await downloadFile({ url: server.url(), targetPath: target, signal: ac.signal, onProgress: (p) => { if (p.bytes > 100_000) ac.abort(); } });
+      const r = await downloadFile({
+        url: server.url(),
+        targetPath: target,
+        signal: ac.signal,
+        onProgress: (p) => {
+          if (p.bytes > 100_000) ac.abort();
+        },
+      });
       assert.equal(r.status, "cancelled");
       const p = (await findPartialDownload(dir, source, "Q4_K_M"))!;
       assert.equal(p.state, "paused", "the lock was released");

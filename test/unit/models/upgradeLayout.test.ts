@@ -20,11 +20,19 @@ async function writeOldLayout(file: string): Promise<void> {
   const old: GgufTensorSpec[] = [];
   for (const t of tensors) {
     const m = /^blk\.(\d+)\.ffn_(gate|up|down)_exps\.weight$/.exec(t.name);
-    if (!m) { old.push(t); continue; }
+    if (!m) {
+      old.push(t);
+      continue;
+    }
     const [a, b, experts] = t.dims;
     const data = t.data as Float32Array;
     for (let e = 0; e < experts; e++) {
-      old.push({ name: `blk.${m[1]}.ffn_${m[2]}.${e}.weight`, dims: [a, b], type: t.type, data: data.subarray(e * a * b, (e + 1) * a * b) });
+      old.push({
+        name: `blk.${m[1]}.ffn_${m[2]}.${e}.weight`,
+        dims: [a, b],
+        type: t.type,
+        data: data.subarray(e * a * b, (e + 1) * a * b),
+      });
     }
   }
   await writeGguf(file, { metadata, tensors: old });
@@ -70,7 +78,10 @@ describe("models/upgradeLayout", function () {
     const ac = new AbortController();
     ac.abort();
     assert.equal((await upgradeLayout(oldFile, { signal: ac.signal })).status, "cancelled");
-    await assert.rejects(upgradeLayout(oldFile, { freeSpace: async () => 1000 }), (e) => e instanceof MixtralError && /needs .* free in/.test(e.message));
+    await assert.rejects(
+      upgradeLayout(oldFile, { freeSpace: async () => 1000 }),
+      (e) => e instanceof MixtralError && /needs .* free in/.test(e.message),
+    );
     assert.equal((await stat(oldFile)).size, before.size);
     assert.equal(await needsLayoutUpgrade(oldFile), true);
     assert.ok(!existsSync(`${oldFile}.partial`));

@@ -23,7 +23,10 @@ describe("nextEdit/editHistory", () => {
     type(h, "src/geo.ts", FILE, FILE.indexOf("h) {") + 1, ", d");
     const diffs = h.diffs();
     assert.equal(diffs.length, 1);
-    assert.equal(diffs[0].diff, "--- a/src/geo.ts\n+++ b/src/geo.ts\n@@ -1,3 +1,3 @@\n-function area(w, h) {\n+function area(w, h, d) {\n   return w * h;\n }");
+    assert.equal(
+      diffs[0].diff,
+      "--- a/src/geo.ts\n+++ b/src/geo.ts\n@@ -1,3 +1,3 @@\n-function area(w, h) {\n+function area(w, h, d) {\n   return w * h;\n }",
+    );
   });
 
   it("starts a new entry for an edit far away or in another file, newest last", () => {
@@ -32,7 +35,10 @@ describe("nextEdit/editHistory", () => {
     type(h, "src/geo.ts", t1, t1.indexOf("4, 5") + 4, ", 6");
     type(h, "src/other.ts", "x\n", 1, "y");
     const diffs = h.diffs();
-    assert.deepEqual(diffs.map((d) => d.path), ["src/geo.ts", "src/geo.ts", "src/other.ts"]);
+    assert.deepEqual(
+      diffs.map((d) => d.path),
+      ["src/geo.ts", "src/geo.ts", "src/other.ts"],
+    );
     assert.match(diffs[1].diff, /^\+const b = area\(4, 5, 6\);$/m);
     assert.match(diffs[2].diff, /^\+xy$/m);
   });
@@ -43,9 +49,16 @@ describe("nextEdit/editHistory", () => {
     h.record({ path: "a.ts", before: typed, after: "abc\n", startLine: 0, endLine: 0 });
     assert.deepEqual(h.diffs(), []);
     for (const f of ["b.ts", "c.ts", "d.ts"]) type(h, f, "x\n", 1, "y");
-    assert.deepEqual(h.diffs().map((d) => d.path), ["b.ts", "c.ts", "d.ts"], "two closed entries and the open one");
+    assert.deepEqual(
+      h.diffs().map((d) => d.path),
+      ["b.ts", "c.ts", "d.ts"],
+      "two closed entries and the open one",
+    );
     h.close();
-    assert.deepEqual(h.diffs().map((d) => d.path), ["c.ts", "d.ts"]);
+    assert.deepEqual(
+      h.diffs().map((d) => d.path),
+      ["c.ts", "d.ts"],
+    );
     h.clear();
     assert.deepEqual(h.diffs(), []);
   });

@@ -29,7 +29,9 @@ const BEFORE = [
   "export function describe(total: number): string {",
   "  return `Total: ${total.toFixed(2)}`;",
   "}",
-].map((l) => `${l}\n`).join("");
+]
+  .map((l) => `${l}\n`)
+  .join("");
 const EDITED = BEFORE.replace("count: number", "quantity: number");
 const NEXT = EDITED.replace("price * count", "price * quantity");
 
@@ -39,7 +41,12 @@ function historyOfRename(): EditHistory {
   return h;
 }
 
-const doc: NextEditDocument = { path: "src/cart.ts", languageId: "typescript", text: EDITED, cursor: EDITED.indexOf("quantity") + "quantity".length };
+const doc: NextEditDocument = {
+  path: "src/cart.ts",
+  languageId: "typescript",
+  text: EDITED,
+  cursor: EDITED.indexOf("quantity") + "quantity".length,
+};
 
 function suggested(o: NextEditOutcome): Extract<NextEditOutcome, { kind: "suggestion" }> {
   assert.equal(o.kind, "suggestion", JSON.stringify(o));
@@ -65,7 +72,11 @@ describe("nextEdit/NextEditService", function () {
         onPrompt: (_p, segments) => prompts.push(renderPromptText(segments)),
         // The model writes the whole region with the next edit applied, then the closing fence.
         forceTokens: async (_segments, prompt, region) => {
-          const tokens = await forcedAnswerTokens((p) => client.tokenize(p), prompt.answerPrefix, NEXT.slice(region.start, region.end) + "```");
+          const tokens = await forcedAnswerTokens(
+            (p) => client.tokenize(p),
+            prompt.answerPrefix,
+            NEXT.slice(region.start, region.end) + "```",
+          );
           forcedCount = tokens.length;
           return tokens;
         },
@@ -80,9 +91,15 @@ describe("nextEdit/NextEditService", function () {
         assert.equal(o.figures.earlyStopped, true);
         assert.ok(o.figures.linesSaved >= 6, `lines saved: ${o.figures.linesSaved}`);
         // Five of the region's twelve lines written (the change, three lines to re-join, one in flight).
-        assert.ok(o.figures.stats.generatedTokens < forcedCount * 0.6, `generated ${o.figures.stats.generatedTokens} of the ${forcedCount} forced tokens`);
+        assert.ok(
+          o.figures.stats.generatedTokens < forcedCount * 0.6,
+          `generated ${o.figures.stats.generatedTokens} of the ${forcedCount} forced tokens`,
+        );
         assert.equal(prompts.length, 1);
-        assert.ok(prompts[0].includes(`count: number): number {`) && prompts[0].includes(`quantity${CURSOR_MARKER}: number`), "history and cursor marker in the prompt");
+        assert.ok(
+          prompts[0].includes(`count: number): number {`) && prompts[0].includes(`quantity${CURSOR_MARKER}: number`),
+          "history and cursor marker in the prompt",
+        );
         assert.ok(prompts[0].startsWith("<s> [INST] The user is editing src/cart.ts (typescript)."));
         assert.ok(prompts[0].endsWith("[/INST] ```typescript\n"));
       });
@@ -106,7 +123,8 @@ describe("nextEdit/NextEditService", function () {
       const s = new NextEditService({
         getBackend: async () => client,
         settings: () => ({ template: "", speculation: "auto" }),
-        forceTokens: (_segments, prompt, region) => forcedAnswerTokens((p) => client.tokenize(p), prompt.answerPrefix, EDITED.slice(region.start, region.end) + "```"),
+        forceTokens: (_segments, prompt, region) =>
+          forcedAnswerTokens((p) => client.tokenize(p), prompt.answerPrefix, EDITED.slice(region.start, region.end) + "```"),
       });
       const o = await s.suggest(doc, []);
       assert.equal(o.kind, "none");
@@ -134,7 +152,10 @@ describe("nextEdit/NextEditService", function () {
   });
 
   it("a failing backend is a failed outcome, not a throw", async () => {
-    const s = new NextEditService({ getBackend: () => Promise.reject(new Error("no model")), settings: () => ({ template: "", speculation: "auto" }) });
+    const s = new NextEditService({
+      getBackend: () => Promise.reject(new Error("no model")),
+      settings: () => ({ template: "", speculation: "auto" }),
+    });
     const o = await s.suggest(doc, []);
     assert.equal(o.kind, "failed");
   });

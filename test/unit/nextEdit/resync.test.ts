@@ -17,7 +17,9 @@ const ORIGINAL = [
   "export function tax(items) {",
   "  return total(items) * 0.2;",
   "}",
-].map((l) => `${l}\n`).join("");
+]
+  .map((l) => `${l}\n`)
+  .join("");
 
 /** Streams `answer` in pieces of `size` characters; returns the merged region and how much was read. */
 function stream(original: string, answer: string, size = 5): { merged?: string; read: number } {

@@ -10,7 +10,12 @@ describe("nextEdit/suggestion", () => {
     const region = doc.slice(start);
     const rewritten = region.replace("area(4, 5)", "area(4, 5, 1)");
     const s = suggestionFromRegions(region, rewritten, start)!;
-    assert.deepEqual(s, { start: doc.indexOf("5)", doc.indexOf("area(4")) + 1, end: doc.indexOf("5)", doc.indexOf("area(4")) + 1, removed: "", inserted: ", 1" });
+    assert.deepEqual(s, {
+      start: doc.indexOf("5)", doc.indexOf("area(4")) + 1,
+      end: doc.indexOf("5)", doc.indexOf("area(4")) + 1,
+      removed: "",
+      inserted: ", 1",
+    });
     assert.equal(applySuggestion(doc, s), doc.slice(0, start) + rewritten);
   });
 

@@ -12,10 +12,19 @@ const TINY_MODEL_WRITERS = ["tinyMixtral", "ggufWriter", "ggmlQuantize", "tinyVo
 
 async function build(outfile: string, production: boolean): Promise<{ inputs: string[]; text: string }> {
   const esbuild = await import("esbuild");
-  const { bundleConfigs } = (await import(pathToFileURL(path.join(repo, "esbuild.mjs")).href)) as { bundleConfigs(o: { production: boolean }): BuildOptions[] };
+  const { bundleConfigs } = (await import(pathToFileURL(path.join(repo, "esbuild.mjs")).href)) as {
+    bundleConfigs(o: { production: boolean }): BuildOptions[];
+  };
   const config = bundleConfigs({ production }).find((c) => c.outfile === outfile);
   assert.ok(config, `esbuild.mjs has no bundle ${outfile}`);
-  const result = await esbuild.build({ ...config, absWorkingDir: repo, write: false, metafile: true, sourcemap: false, logLevel: "silent" });
+  const result = await esbuild.build({
+    ...config,
+    absWorkingDir: repo,
+    write: false,
+    metafile: true,
+    sourcemap: false,
+    logLevel: "silent",
+  });
   const out = result.outputFiles.find((f) => f.path.endsWith(outfile))!;
   return { inputs: Object.keys((result.metafile as Metafile).inputs), text: out.text };
 }
@@ -26,8 +35,14 @@ describe("bundles", function () {
   for (const outfile of ["dist/extension.js", "dist/engine.js"]) {
     it(`${outfile} holds none of the tiny-model writers`, async () => {
       const { inputs } = await build(outfile, true);
-      assert.ok(inputs.some((i) => i.startsWith("src/core/")), "the metafile names the sources it bundled");
-      assert.deepEqual(inputs.filter((i) => TINY_MODEL_WRITERS.includes(i)), []);
+      assert.ok(
+        inputs.some((i) => i.startsWith("src/core/")),
+        "the metafile names the sources it bundled",
+      );
+      assert.deepEqual(
+        inputs.filter((i) => TINY_MODEL_WRITERS.includes(i)),
+        [],
+      );
     });
   }
 
@@ -40,6 +55,7 @@ describe("bundles", function () {
     // Names only in the message: the bundle itself is 250 KB.
     assert.deepEqual((await build("dist/extension.js", true)).text.match(/mixtral\._test\.\w*/g) ?? [], []);
     const development = (await build("dist/extension.js", false)).text;
-    for (const id of ["lastPrompt", "status", "models", "inlineCompletionStats", "answerConfirm", "chatMessage", "chatPosts"]) assert.match(development, new RegExp(`mixtral\\._test\\.${id}\\b`));
+    for (const id of ["lastPrompt", "status", "models", "inlineCompletionStats", "answerConfirm", "chatMessage", "chatPosts"])
+      assert.match(development, new RegExp(`mixtral\\._test\\.${id}\\b`));
   });
 });

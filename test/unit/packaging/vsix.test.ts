@@ -48,16 +48,31 @@ describe("VSIX package", function () {
   after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
   it("holds the manifest and the four bundles", () => {
-    for (const name of ["extension.vsixmanifest", "extension/package.json", "extension/dist/extension.js", "extension/dist/engine.js", "extension/dist/webview.js", "extension/dist/cli.js"]) {
+    for (const name of [
+      "extension.vsixmanifest",
+      "extension/package.json",
+      "extension/dist/extension.js",
+      "extension/dist/engine.js",
+      "extension/dist/webview.js",
+      "extension/dist/cli.js",
+    ]) {
       assert.ok(names.includes(name), `${name} is missing`);
     }
-    const manifest = JSON.parse(readZipEntry(vsix, entries.find((e) => e.name === "extension/package.json")!).toString("utf8"));
+    const manifest = JSON.parse(
+      readZipEntry(
+        vsix,
+        entries.find((e) => e.name === "extension/package.json")!,
+      ).toString("utf8"),
+    );
     assert.equal(manifest.name, "mixtral-local");
     assert.equal(manifest.main, "./dist/extension.js");
   });
 
   it("is built for this platform", () => {
-    const vsixManifest = readZipEntry(vsix, entries.find((e) => e.name === "extension.vsixmanifest")!).toString("utf8");
+    const vsixManifest = readZipEntry(
+      vsix,
+      entries.find((e) => e.name === "extension.vsixmanifest")!,
+    ).toString("utf8");
     assert.match(vsixManifest, new RegExp(`TargetPlatform="${HOST_TARGET}"`));
   });
 
@@ -70,7 +85,9 @@ describe("VSIX package", function () {
   });
 
   it("holds every file of media/", () => {
-    const media = fs.existsSync(path.join(repo, "media")) ? (fs.readdirSync(path.join(repo, "media"), { recursive: true }) as string[]) : [];
+    const media = fs.existsSync(path.join(repo, "media"))
+      ? (fs.readdirSync(path.join(repo, "media"), { recursive: true }) as string[])
+      : [];
     for (const file of media.filter((f) => fs.statSync(path.join(repo, "media", f)).isFile())) {
       assert.ok(names.includes(`extension/media/${file.split(path.sep).join("/")}`), `media/${file} is missing`);
     }
@@ -79,7 +96,9 @@ describe("VSIX package", function () {
   it("holds node-llama-cpp and only this platform's prebuilt binaries", () => {
     assert.ok(names.includes("extension/node_modules/node-llama-cpp/package.json"));
     assert.ok(names.includes("extension/node_modules/node-llama-cpp/dist/index.js"));
-    const binaryPackages = new Set(names.map((n) => /^extension\/node_modules\/@node-llama-cpp\/([^/]+)\//.exec(n)?.[1]).filter((p): p is string => !!p));
+    const binaryPackages = new Set(
+      names.map((n) => /^extension\/node_modules\/@node-llama-cpp\/([^/]+)\//.exec(n)?.[1]).filter((p): p is string => !!p),
+    );
     assert.deepEqual([...binaryPackages], [BINARY_PACKAGE[HOST_TARGET]]);
     assert.ok(
       names.some((n) => n.startsWith(`extension/node_modules/@node-llama-cpp/${BINARY_PACKAGE[HOST_TARGET]}/bins/`) && n.endsWith(".node")),
@@ -92,12 +111,21 @@ describe("VSIX package", function () {
     for (const wasm of ["web-tree-sitter", "tree-sitter-typescript", "tree-sitter-python", "tree-sitter-cpp", "tree-sitter-c-sharp"]) {
       assert.ok(names.includes(`extension/dist/tree-sitter/${wasm}.wasm`), `dist/tree-sitter/${wasm}.wasm is missing`);
     }
-    const ripgrep = new Set(names.map((n) => /^extension\/node_modules\/@vscode\/(ripgrep[^/]*)\//.exec(n)?.[1]).filter((p): p is string => !!p));
+    const ripgrep = new Set(
+      names.map((n) => /^extension\/node_modules\/@vscode\/(ripgrep[^/]*)\//.exec(n)?.[1]).filter((p): p is string => !!p),
+    );
     const arch = process.arch === "arm" ? "arm" : process.arch;
     assert.deepEqual([...ripgrep], [`ripgrep-${process.platform}-${arch}`]);
-    assert.ok(names.includes(`extension/node_modules/@vscode/ripgrep-${process.platform}-${arch}/bin/${process.platform === "win32" ? "rg.exe" : "rg"}`));
+    assert.ok(
+      names.includes(
+        `extension/node_modules/@vscode/ripgrep-${process.platform}-${arch}/bin/${process.platform === "win32" ? "rg.exe" : "rg"}`,
+      ),
+    );
     // Bundled or copied into dist/: the npm packages themselves stay out.
-    assert.deepEqual(names.filter((n) => /^extension\/node_modules\/(@vscode\/tree-sitter-wasm|web-tree-sitter|minisearch)\//.test(n)), []);
+    assert.deepEqual(
+      names.filter((n) => /^extension\/node_modules\/(@vscode\/tree-sitter-wasm|web-tree-sitter|minisearch)\//.test(n)),
+      [],
+    );
   });
 
   it("carries the pinned GPU pack manifest of its target, checked at package time", async () => {
@@ -107,7 +135,10 @@ describe("VSIX package", function () {
     assert.equal(shipped.target, HOST_TARGET);
     const lib = await gpuPacksLib();
     assert.equal(shipped.nodeLlamaCppVersion, lib.nodeLlamaCppVersion());
-    assert.deepEqual(shipped.packs.map((p) => p.name), (lib.TARGET_GPU_PACKS[HOST_TARGET] ?? []).map(([name]) => name));
+    assert.deepEqual(
+      shipped.packs.map((p) => p.name),
+      (lib.TARGET_GPU_PACKS[HOST_TARGET] ?? []).map(([name]) => name),
+    );
     // The same sizes and hashes as the tarballs downloaded and verified into .cache/gpu-packs/.
     assert.deepEqual(shipped, parseGpuPackManifest(await lib.gpuPackManifest(HOST_TARGET)));
   });
@@ -128,15 +159,34 @@ describe("VSIX package", function () {
   });
 
   it("ships a dist/extension.js without the extension-host tests' mixtral._test.* hooks", () => {
-    const extension = readZipEntry(vsix, entries.find((e) => e.name === "extension/dist/extension.js")!).toString("utf8");
+    const extension = readZipEntry(
+      vsix,
+      entries.find((e) => e.name === "extension/dist/extension.js")!,
+    ).toString("utf8");
     assert.ok(extension.includes("mixtral.explainSelection"), "not the extension bundle");
     assert.deepEqual(extension.match(/mixtral\._test\.\w*/g) ?? [], []);
   });
 
   it("ships a dist/extension.js without the state the extension-host tests read (src/vscode/testRecords.ts)", () => {
-    const extension = readZipEntry(vsix, entries.find((e) => e.name === "extension/dist/extension.js")!).toString("utf8");
-    const accessors = ["testState", "lastMenu", "testAnswers", "autoAnswer", "testRecords", "statusBarMenu", "pickerCloses", "confirmAnswers", "testPosts"];
-    assert.deepEqual(accessors.filter((name) => extension.includes(name)), []);
+    const extension = readZipEntry(
+      vsix,
+      entries.find((e) => e.name === "extension/dist/extension.js")!,
+    ).toString("utf8");
+    const accessors = [
+      "testState",
+      "lastMenu",
+      "testAnswers",
+      "autoAnswer",
+      "testRecords",
+      "statusBarMenu",
+      "pickerCloses",
+      "confirmAnswers",
+      "testPosts",
+    ];
+    assert.deepEqual(
+      accessors.filter((name) => extension.includes(name)),
+      [],
+    );
   });
 
   it("ships a node-llama-cpp that loads its prebuilt binary from the unpacked package", async () => {
@@ -159,8 +209,19 @@ describe("VSIX package", function () {
     fs.writeFileSync(path.join(folder, "geometry.py"), "def polygon_area(points):\n    return 0\n");
     const cli = path.join(dest, "extension", "dist", "cli.js");
     const { stdout } = await run(process.execPath, [cli, "search", folder, "polygon area", "--json", "--no-storage"]);
-    assert.deepEqual(JSON.parse(stdout).map((h: { path: string; symbol: string }) => [h.path, h.symbol]), [["geometry.py", "polygon_area"]]);
-    const rg = path.join(dest, "extension", "node_modules", "@vscode", `ripgrep-${process.platform}-${process.arch}`, "bin", process.platform === "win32" ? "rg.exe" : "rg");
+    assert.deepEqual(
+      JSON.parse(stdout).map((h: { path: string; symbol: string }) => [h.path, h.symbol]),
+      [["geometry.py", "polygon_area"]],
+    );
+    const rg = path.join(
+      dest,
+      "extension",
+      "node_modules",
+      "@vscode",
+      `ripgrep-${process.platform}-${process.arch}`,
+      "bin",
+      process.platform === "win32" ? "rg.exe" : "rg",
+    );
     const version = await run(rg, ["--version"]).catch(async () => {
       // A zip may drop the executable bit; ripgrepPath() sets it again, as here.
       fs.chmodSync(rg, 0o755);

@@ -14,7 +14,10 @@ const words = (n: number, seed: number): string =>
 function conversation(exchanges: number): ChatMessage[] {
   const messages: ChatMessage[] = [{ role: "system", content: "you help with code" }];
   for (let i = 0; i < exchanges; i++) {
-    messages.push({ role: "user", content: `question ${i}: ${words(20 + i * 3, i)}` }, { role: "assistant", content: `answer ${i}: ${words(30, i + 1)}` });
+    messages.push(
+      { role: "user", content: `question ${i}: ${words(20 + i * 3, i)}` },
+      { role: "assistant", content: `answer ${i}: ${words(30, i + 1)}` },
+    );
   }
   messages.push({ role: "user", content: `newest question: ${words(25, 99)}` });
   return messages;
@@ -74,7 +77,8 @@ describe("prompt/budget", function () {
     const messages = conversation(1);
     await assert.rejects(
       fitChat({ messages, contextSize: 20, reserveTokens: 5, countTokens: count }),
-      (err: unknown) => err instanceof InvalidOptionsError && /too long for the model's context: \d+ tokens .* only 15 fit/.test(err.message),
+      (err: unknown) =>
+        err instanceof InvalidOptionsError && /too long for the model's context: \d+ tokens .* only 15 fit/.test(err.message),
     );
   });
 });

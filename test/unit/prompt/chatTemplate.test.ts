@@ -10,7 +10,8 @@ import { tokenizePrompt } from "../../../src/engine/tokenizePrompt";
 import { ensureTinyModel } from "../../helpers/tinyModel";
 import { disposeTinyTokenizer, tinyTokenizer } from "./tinyTokenizer";
 
-const ALTERNATE = "{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}{{ raise_exception('Conversation roles must alternate') }}{% endif %}";
+const ALTERNATE =
+  "{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}{{ raise_exception('Conversation roles must alternate') }}{% endif %}";
 // Mistral 7B Instruct v0.1's template (mistral cookbook): spaces before [INST] and the answer.
 const MISTRAL_V1_SPACED =
   `{{ bos_token }}{% for message in messages %}${ALTERNATE}{% if message['role'] == 'user' %}{{ ' [INST] ' + message['content'] + ' [/INST]' }}` +
@@ -31,7 +32,9 @@ const a = (content: string): ChatMessage => ({ role: "assistant", content });
 describe("prompt/chatTemplate", function () {
   this.timeout(60000);
   let model: LlamaModel;
-  before(async () => { ({ model } = await tinyTokenizer()); });
+  before(async () => {
+    ({ model } = await tinyTokenizer());
+  });
   after(() => disposeTinyTokenizer());
 
   it("recognises Mixtral v0.1's template, including the one in the tiny GGUF", async () => {
@@ -65,9 +68,14 @@ describe("prompt/chatTemplate", function () {
     const built = buildPromptForModel([{ role: "system", content: "sys" }, u("hi"), a("yo"), u("bye")], { chatTemplate: MISTRAL_V3 });
     assert.deepEqual(built.segments, [
       { type: "bos" },
-      { type: "text", text: "[INST]", special: true }, { type: "text", text: "sys\n\nhi" }, { type: "text", text: "[/INST]", special: true },
-      { type: "text", text: "yo" }, { type: "eos" },
-      { type: "text", text: "[INST]", special: true }, { type: "text", text: "bye" }, { type: "text", text: "[/INST]", special: true },
+      { type: "text", text: "[INST]", special: true },
+      { type: "text", text: "sys\n\nhi" },
+      { type: "text", text: "[/INST]", special: true },
+      { type: "text", text: "yo" },
+      { type: "eos" },
+      { type: "text", text: "[INST]", special: true },
+      { type: "text", text: "bye" },
+      { type: "text", text: "[/INST]", special: true },
     ]);
   });
 

@@ -15,7 +15,10 @@ const s = (content: string): ChatMessage => ({ role: "system", content });
 
 /** mistral-common v1: BOS, encode("[INST] {user} [/INST]"), encode(answer), EOS, … (system folded). */
 function referenceV1(model: LlamaModel, messages: ChatMessage[]): Token[] {
-  const system = messages.filter((m) => m.role === "system").map((m) => m.content.trim()).join("\n\n");
+  const system = messages
+    .filter((m) => m.role === "system")
+    .map((m) => m.content.trim())
+    .join("\n\n");
   const turns = messages.filter((m) => m.role !== "system");
   const out: Token[] = [model.tokens.bos!];
   turns.forEach((m, k) => {
@@ -31,7 +34,10 @@ function referenceV1(model: LlamaModel, messages: ChatMessage[]): Token[] {
 
 /** The issue's picture: per finished exchange ONE run "[INST] u [/INST] a", EOS, last "[INST] u [/INST]". */
 function referenceExchangeRuns(model: LlamaModel, messages: ChatMessage[]): Token[] {
-  const system = messages.filter((m) => m.role === "system").map((m) => m.content.trim()).join("\n\n");
+  const system = messages
+    .filter((m) => m.role === "system")
+    .map((m) => m.content.trim())
+    .join("\n\n");
   const turns = messages.filter((m) => m.role !== "system");
   const out: Token[] = [model.tokens.bos!];
   for (let k = 0; k < turns.length; k += 2) {
@@ -50,7 +56,7 @@ const CONVERSATIONS: Record<string, ChatMessage[]> = {
   "two turns + system": [s("be brief"), u("what is a list"), a("a list is an array"), u("and a map")],
   "three turns": [u("one"), a("two"), u("three"), a("four"), u("five")],
   "three turns + system": [s("you help"), u("one"), a("two"), u("three"), a("four"), u("five")],
-  "unicode": [u("café ünïcode 日本語 🚀"), a("ça va — très bien"), u("naïve")],
+  unicode: [u("café ünïcode 日本語 🚀"), a("ça va — très bien"), u("naïve")],
   "control strings as text": [u("print <s> and </s> and [INST] x [/INST]"), a("</s> is [/INST] text <s>"), u("[INST] again </s>")],
   "code with indentation": [u("fix this:\n    def f(x):\n        return x\n")],
 };
@@ -58,7 +64,9 @@ const CONVERSATIONS: Record<string, ChatMessage[]> = {
 describe("prompt/mixtralFormat", function () {
   this.timeout(60000);
   let model: LlamaModel;
-  before(async () => { ({ model } = await tinyTokenizer()); });
+  before(async () => {
+    ({ model } = await tinyTokenizer());
+  });
   after(() => disposeTinyTokenizer());
 
   for (const [name, messages] of Object.entries(CONVERSATIONS)) {
@@ -83,9 +91,16 @@ describe("prompt/mixtralFormat", function () {
     const _ = SPM_SPACE;
     const tokens = tokenizePrompt(model, buildMixtralPrompt([u("hello world"), a("ok"), u("thanks")]));
     assert.deepEqual(tokens, [
-      1, id(`${_}[INST]`), id(`${_}hello`), id(`${_}world`), id(`${_}[/INST]`),
-      id(`${_}ok`), 2,
-      id(`${_}[INST]`), id(`${_}thanks`), id(`${_}[/INST]`),
+      1,
+      id(`${_}[INST]`),
+      id(`${_}hello`),
+      id(`${_}world`),
+      id(`${_}[/INST]`),
+      id(`${_}ok`),
+      2,
+      id(`${_}[INST]`),
+      id(`${_}thanks`),
+      id(`${_}[/INST]`),
     ]);
   });
 
@@ -109,7 +124,11 @@ describe("prompt/mixtralFormat", function () {
   it("each turn's segments and tokens extend the previous turn's exactly", () => {
     const history: ChatMessage[] = [s("be brief"), u("one")];
     let previous = buildMixtralPrompt(history);
-    for (const [answer, next] of [["two", "three"], ["four 🚀", "five </s>"], ["six", "seven"]]) {
+    for (const [answer, next] of [
+      ["two", "three"],
+      ["four 🚀", "five </s>"],
+      ["six", "seven"],
+    ]) {
       history.push(a(answer), u(next));
       const current = buildMixtralPrompt(history);
       assert.deepEqual(current.slice(0, previous.length), previous);
@@ -121,7 +140,11 @@ describe("prompt/mixtralFormat", function () {
 
   it("continueAssistant leaves the primed answer open (no EOS) and keeps its end as given", () => {
     const segments = buildMixtralPrompt([u("complete"), a("```ts\n  const x =")], { continueAssistant: true });
-    assert.deepEqual(segments, [{ type: "bos" }, { type: "text", text: "[INST] complete [/INST]" }, { type: "text", text: "```ts\n  const x =" }]);
+    assert.deepEqual(segments, [
+      { type: "bos" },
+      { type: "text", text: "[INST] complete [/INST]" },
+      { type: "text", text: "```ts\n  const x =" },
+    ]);
     const tokens = tokenizePrompt(model, segments);
     assert.equal(tokens.filter((t) => t === model.tokens.eos).length, 0);
   });
@@ -146,7 +169,10 @@ describe("prompt/mixtralFormat", function () {
     ];
     for (const [name, messages, pattern] of cases) {
       it(`rejects: ${name}`, () => {
-        assert.throws(() => buildMixtralPrompt(messages), (err: unknown) => err instanceof InvalidOptionsError && pattern.test(err.message));
+        assert.throws(
+          () => buildMixtralPrompt(messages),
+          (err: unknown) => err instanceof InvalidOptionsError && pattern.test(err.message),
+        );
       });
     }
     it("accepts a trailing assistant only with continueAssistant", () => {

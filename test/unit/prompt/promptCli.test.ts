@@ -62,7 +62,10 @@ describe("prompt/cli: mixtral-local prompt", function () {
     // node-llama-cpp's own detokenizer (special tokens shown) reads back exactly the format.
     assert.equal(model.detokenize(ids, true), EXPECTED);
     // The "<s>" the user typed is text: one BOS, first; one EOS, after the answer "ok".
-    assert.deepEqual(ids.flatMap((id, i) => (id === model.tokens.bos ? [i] : [])), [0]);
+    assert.deepEqual(
+      ids.flatMap((id, i) => (id === model.tokens.bos ? [i] : [])),
+      [0],
+    );
     const eos = ids.flatMap((id, i) => (id === model.tokens.eos ? [i] : []));
     assert.equal(eos.length, 1);
     assert.equal(model.detokenize(ids.slice(0, eos[0]), true), "<s> [INST] be brief\n\nhello <s> world [/INST] ok");
@@ -73,7 +76,13 @@ describe("prompt/cli: mixtral-local prompt", function () {
     assert.equal(noModel.code, 2);
     assert.match(noModel.stderr, /--tokens requires --model/);
     const bad = path.join(dir, "bad.json");
-    await writeFile(bad, JSON.stringify([{ role: "user", content: "a" }, { role: "user", content: "b" }]));
+    await writeFile(
+      bad,
+      JSON.stringify([
+        { role: "user", content: "a" },
+        { role: "user", content: "b" },
+      ]),
+    );
     const order = await cli(["--messages", bad]);
     assert.equal(order.code, 1);
     assert.match(order.stderr, /Message 2 is a user message, expected assistant/);

@@ -13,7 +13,10 @@ describe("prompt/turn reuse in the engine", function () {
 
   it("evaluates only the new tokens of each turn", async () => {
     await client.load(await tinyLoadOptions());
-    const history: ChatMessage[] = [{ role: "system", content: "be brief" }, { role: "user", content: "write a function" }];
+    const history: ChatMessage[] = [
+      { role: "system", content: "be brief" },
+      { role: "user", content: "write a function" },
+    ];
     let previous = await client.generate(request(buildMixtralPrompt(history), { maxTokens: 12 }), () => {});
     assert.equal(previous.stats.evaluatedTokens, previous.stats.promptTokens);
     for (const next of ["now add a test", "explain the code"]) {

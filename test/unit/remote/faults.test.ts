@@ -9,17 +9,31 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { TgiClient } from "../../../src/core/remote/TgiClient";
 import {
-  RemoteAuthError, RemoteOverloadedError, RemoteProtocolError, RemotePromptTooLongError, RemoteTimeoutError, RemoteTlsError, RemoteUnreachableError,
+  RemoteAuthError,
+  RemoteOverloadedError,
+  RemoteProtocolError,
+  RemotePromptTooLongError,
+  RemoteTimeoutError,
+  RemoteTlsError,
+  RemoteUnreachableError,
 } from "../../../src/core/remote/remoteErrors";
 import type { GenerateRequest } from "../../../src/core/engineClient/types";
 import { sleep, sseEvent, sseHead, startServer, tgiFinal, tgiToken, type TestServer } from "./testServer";
 
-const request: GenerateRequest = { slot: "chat", prompt: [{ type: "bos" }, { type: "text", text: "[INST] hi [/INST]" }], maxTokens: 8, temperature: 0 };
+const request: GenerateRequest = {
+  slot: "chat",
+  prompt: [{ type: "bos" }, { type: "text", text: "[INST] hi [/INST]" }],
+  maxTokens: 8,
+  temperature: 0,
+};
 const finalOk = tgiFinal(1, "ok", false, "ok", "eos_token", 1, 4);
 
 describe("remote/faults", () => {
   let server: TestServer | undefined;
-  afterEach(async () => { await server?.close(); server = undefined; });
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
 
   async function rejects<T extends Error>(client: TgiClient, type: new (...a: never[]) => T): Promise<T> {
     try {
@@ -52,11 +66,39 @@ describe("remote/faults", () => {
   it("TLS failure: a self-signed certificate is refused, never accepted silently", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "mixtral-tls-"));
     try {
-      execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem"), "-days", "1", "-subj", "/CN=127.0.0.1"], { stdio: "ignore" });
-      const tls = https.createServer({ key: readFileSync(path.join(dir, "key.pem")), cert: readFileSync(path.join(dir, "cert.pem")) }, (_req, res) => { sseHead(res); sseEvent(res, finalOk); res.end(); });
+      execFileSync(
+        "openssl",
+        [
+          "req",
+          "-x509",
+          "-newkey",
+          "rsa:2048",
+          "-nodes",
+          "-keyout",
+          path.join(dir, "key.pem"),
+          "-out",
+          path.join(dir, "cert.pem"),
+          "-days",
+          "1",
+          "-subj",
+          "/CN=127.0.0.1",
+        ],
+        { stdio: "ignore" },
+      );
+      const tls = https.createServer(
+        { key: readFileSync(path.join(dir, "key.pem")), cert: readFileSync(path.join(dir, "cert.pem")) },
+        (_req, res) => {
+          sseHead(res);
+          sseEvent(res, finalOk);
+          res.end();
+        },
+      );
       await new Promise<void>((r) => tls.listen(0, "127.0.0.1", r));
       try {
-        const err = await rejects(new TgiClient({ baseUrl: `https://127.0.0.1:${(tls.address() as net.AddressInfo).port}` }), RemoteTlsError);
+        const err = await rejects(
+          new TgiClient({ baseUrl: `https://127.0.0.1:${(tls.address() as net.AddressInfo).port}` }),
+          RemoteTlsError,
+        );
         assert.equal(err.systemCode, "DEPTH_ZERO_SELF_SIGNED_CERT");
         assert.match(err.hint ?? "", /never switched off/);
       } finally {
@@ -69,7 +111,11 @@ describe("remote/faults", () => {
   });
 
   it("TLS failure: https:// to a server that speaks plain HTTP is reported, not ignored", async () => {
-    server = await startServer((_req, res) => { sseHead(res); sseEvent(res, finalOk); res.end(); });
+    server = await startServer((_req, res) => {
+      sseHead(res);
+      sseEvent(res, finalOk);
+      res.end();
+    });
     const err = await rejects(new TgiClient({ baseUrl: `https://127.0.0.1:${server.port}` }), RemoteTlsError);
     assert.match(err.message, /secure connection/);
     assert.match(err.hint ?? "", /http:\/\/ versus https:\/\//);
@@ -92,7 +138,13 @@ describe("remote/faults", () => {
   it("422 prompt too long (HTTP body) says how long and the limit", async () => {
     server = await startServer((_req, res) => {
       res.writeHead(422, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: "Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096. Given: 4000 `inputs` tokens and 512 `max_new_tokens`", error_type: "validation" }));
+      res.end(
+        JSON.stringify({
+          error:
+            "Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096. Given: 4000 `inputs` tokens and 512 `max_new_tokens`",
+          error_type: "validation",
+        }),
+      );
     });
     const err = await rejects(new TgiClient({ baseUrl: server.url }), RemotePromptTooLongError);
     assert.equal(err.promptTokens, 4000);
@@ -115,10 +167,23 @@ describe("remote/faults", () => {
   it("429/503 before the first token are retried, honouring Retry-After", async () => {
     server = await startServer((req, res) => {
       const n = server?.requests.length ?? 0;
-      if (n === 1) { res.writeHead(429, { "retry-after": "0", "content-type": "application/json" }); res.end(JSON.stringify({ error: "Model is overloaded", error_type: "overloaded" })); return; }
-      if (n === 2) { res.writeHead(503, { "retry-after": "0" }); res.end(); return; }
+      if (n === 1) {
+        res.writeHead(429, { "retry-after": "0", "content-type": "application/json" });
+        res.end(JSON.stringify({ error: "Model is overloaded", error_type: "overloaded" }));
+        return;
+      }
+      if (n === 2) {
+        res.writeHead(503, { "retry-after": "0" });
+        res.end();
+        return;
+      }
       // Overloaded can also arrive as the stream's first event.
-      if (n === 3) { sseHead(res); sseEvent(res, { error: "Model is overloaded", error_type: "overloaded" }); res.end(); return; }
+      if (n === 3) {
+        sseHead(res);
+        sseEvent(res, { error: "Model is overloaded", error_type: "overloaded" });
+        res.end();
+        return;
+      }
       sseHead(res);
       sseEvent(res, finalOk);
       res.end();
@@ -131,7 +196,10 @@ describe("remote/faults", () => {
   });
 
   it("overloaded after the bounded retries is a typed error", async () => {
-    server = await startServer((_req, res) => { res.writeHead(503, { "retry-after": "0" }); res.end("busy"); });
+    server = await startServer((_req, res) => {
+      res.writeHead(503, { "retry-after": "0" });
+      res.end("busy");
+    });
     const err = await rejects(new TgiClient({ baseUrl: server.url, maxRetries: 2, maxRetryWaitMs: 10 }), RemoteOverloadedError);
     assert.equal(server.requests.length, 3);
     assert.match(err.message, /overloaded.*3 attempts/);

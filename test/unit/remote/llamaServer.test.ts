@@ -44,7 +44,10 @@ describe("remote/llama-server (real OpenAI-compatible server)", function () {
     const chat = await buildChatPrompt([{ role: "user", content: "Explain what a compiler does." }], budget());
     const run = async () => {
       const chunks: string[] = [];
-      const result = await client.generate({ slot: "chat", prompt: chat.segments, messages: chat.messages, maxTokens: 24, temperature: 0 }, (t) => chunks.push(t));
+      const result = await client.generate(
+        { slot: "chat", prompt: chat.segments, messages: chat.messages, maxTokens: 24, temperature: 0 },
+        (t) => chunks.push(t),
+      );
       return { result, chunks };
     };
     const a = await run();
@@ -67,8 +70,15 @@ describe("remote/llama-server (real OpenAI-compatible server)", function () {
   });
 
   it("an inline completion through the completion service", async () => {
-    const service = new CompletionService({ getBackend: async () => client, settings: () => ({ maxTokens: 12, multiline: "never", template: "" }) });
-    const outcome = await service.complete(snapshotAt("export function total(xs: number[]) {\n  return xs.█\n}\n"), [], new AbortController().signal);
+    const service = new CompletionService({
+      getBackend: async () => client,
+      settings: () => ({ maxTokens: 12, multiline: "never", template: "" }),
+    });
+    const outcome = await service.complete(
+      snapshotAt("export function total(xs: number[]) {\n  return xs.█\n}\n"),
+      [],
+      new AbortController().signal,
+    );
     assert.ok(["suggestion", "none"].includes(outcome.kind), JSON.stringify(outcome));
     assert.equal(service.stats.modelRequests, 1);
   });
@@ -79,12 +89,17 @@ describe("remote/llama-server (real OpenAI-compatible server)", function () {
     const chat = await buildChatPrompt([{ role: "user", content: "Write a very long story." }], budget());
     const result = await client.generate(
       { slot: "chat", prompt: chat.segments, messages: chat.messages, maxTokens: 2000, temperature: 0.8, seed: 1 },
-      () => { if (++chunks === 3) controller.abort(); },
+      () => {
+        if (++chunks === 3) controller.abort();
+      },
       controller.signal,
     );
     assert.equal(result.stopReason, "abort");
     assert.ok(result.stats.generatedTokens < 2000);
-    const next = await client.generate({ slot: "chat", prompt: chat.segments, messages: chat.messages, maxTokens: 4, temperature: 0 }, () => undefined);
+    const next = await client.generate(
+      { slot: "chat", prompt: chat.segments, messages: chat.messages, maxTokens: 4, temperature: 0 },
+      () => undefined,
+    );
     assert.ok(next.stats.generatedTokens > 0);
   });
 

@@ -33,7 +33,10 @@ describe("remote/OpenAiClient context size", () => {
       const info = await client.refreshInfo();
       assert.equal(info.contextSize, 4096);
       assert.equal(info.trainContextSize, 0, "the server did not say");
-      assert.ok(info.notices.some((n) => /does not report its context size; assuming 4096 tokens \(mixtral\.contextSize\)/.test(n)), info.notices.join("\n"));
+      assert.ok(
+        info.notices.some((n) => /does not report its context size; assuming 4096 tokens \(mixtral\.contextSize\)/.test(n)),
+        info.notices.join("\n"),
+      );
       assert.match(info.description, /context not reported; assuming 4096/);
       const result = await client.generate(chatRequest("Hi"), () => undefined);
       assert.equal(result.text, "Hello there.");
@@ -60,20 +63,28 @@ describe("remote/OpenAiClient context size", () => {
   }
 
   const refusing: { flavour: OpenAiFlavour; shape: string }[] = [
-    { flavour: "openai", shape: "code context_length_exceeded, \"maximum context length is N tokens\"" },
-    { flavour: "vllm", shape: "\"maximum context length is N tokens. However, you requested…\"" },
+    { flavour: "openai", shape: 'code context_length_exceeded, "maximum context length is N tokens"' },
+    { flavour: "vllm", shape: '"maximum context length is N tokens. However, you requested…"' },
     { flavour: "llamaServer", shape: "exceed_context_size_error with n_ctx" },
-    { flavour: "lmstudio", shape: "\"loaded with context length of only N tokens\"" },
+    { flavour: "lmstudio", shape: '"loaded with context length of only N tokens"' },
   ];
   for (const { flavour, shape } of refusing) {
-    for (const [endpoint, request] of [["chat", chatRequest], ["completions", completionRequest]] as const) {
+    for (const [endpoint, request] of [
+      ["chat", chatRequest],
+      ["completions", completionRequest],
+    ] as const) {
       it(`${flavour} (${shape}), ${endpoint}: the refusal is a prompt-too-long error and its limit becomes the context size`, async () => {
         // vLLM and llama-server list a larger size than they run with (llama-server lists the trained context).
         server = await startScriptedOpenAi({ flavour, answer: "x", contextSize: 300, listedContext: 32768 });
         const client = new OpenAiClient({ baseUrl: server.url, contextSize: 8192 });
         await client.refreshInfo();
         const long = "word ".repeat(400); // ~670 tokens by the server's count
-        const err = await client.generate(request(long), () => undefined).then(() => undefined, (e: unknown) => e);
+        const err = await client
+          .generate(request(long), () => undefined)
+          .then(
+            () => undefined,
+            (e: unknown) => e,
+          );
         assert.ok(err instanceof RemotePromptTooLongError, `got ${String(err)}`);
         assert.equal(err.limit, 300);
         assert.equal(client.modelInfo()?.contextSize, 300);
@@ -92,7 +103,12 @@ describe("remote/OpenAiClient context size", () => {
     server = await startScriptedOpenAi({ flavour: "openai", answer: "x", contextSize: 300, refusalWithoutNumber: true });
     const client = new OpenAiClient({ baseUrl: server.url, contextSize: 8192 });
     await client.refreshInfo();
-    const err = await client.generate(chatRequest("word ".repeat(400)), () => undefined).then(() => undefined, (e: unknown) => e);
+    const err = await client
+      .generate(chatRequest("word ".repeat(400)), () => undefined)
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     assert.ok(err instanceof RemotePromptTooLongError, `got ${String(err)}`);
     assert.equal(err.limit, undefined);
     assert.match(err.message, /too long for the server \(Your input exceeds the context window/);

@@ -8,7 +8,9 @@ import { parsePromptTooLong } from "../../../src/core/remote/responseErrors";
 import { buildMixtralPrompt, renderPromptText } from "../../../src/core/prompt/mixtralFormat";
 
 async function events(chunks: string[]): Promise<SseEvent[]> {
-  async function* stream() { yield* chunks; }
+  async function* stream() {
+    yield* chunks;
+  }
   const out: SseEvent[] = [];
   for await (const ev of sseEvents(stream())) out.push(ev);
   return out;
@@ -16,9 +18,16 @@ async function events(chunks: string[]): Promise<SseEvent[]> {
 
 describe("remote/parsing", () => {
   it("SSE: events split anywhere, CRLF and CR line ends, comments, multi-line data, event names", async () => {
-    const text = ": hello\r\ndata:{\"a\":1}\r\n\r\nevent: done\ndata: line1\ndata: line2\n\nid: 7\rdata:x\r\r";
+    const text = ': hello\r\ndata:{"a":1}\r\n\r\nevent: done\ndata: line1\ndata: line2\n\nid: 7\rdata:x\r\r';
     const whole = await events([text]);
-    assert.deepEqual(whole.map((e) => [e.event, e.data]), [[undefined, '{"a":1}'], ["done", "line1\nline2"], [undefined, "x"]]);
+    assert.deepEqual(
+      whole.map((e) => [e.event, e.data]),
+      [
+        [undefined, '{"a":1}'],
+        ["done", "line1\nline2"],
+        [undefined, "x"],
+      ],
+    );
     assert.equal(whole[2].id, "7");
     // Every split point, including between \r and \n, gives the same events.
     for (let cut = 0; cut <= text.length; cut++) {
@@ -28,7 +37,9 @@ describe("remote/parsing", () => {
 
   it("SSE: an event without its blank line still comes at the end of the stream; blank lines alone are no events", async () => {
     assert.deepEqual(await events(["\n\n\ndata: la", "st"]), [{ event: undefined, data: "last", id: undefined }]);
-    assert.deepEqual(await events(["data: cut before its line end"]), [{ event: undefined, data: "cut before its line end", id: undefined }]);
+    assert.deepEqual(await events(["data: cut before its line end"]), [
+      { event: undefined, data: "cut before its line end", id: undefined },
+    ]);
     assert.deepEqual(await events(["\n\n", ": only a keep-alive\n\n"]), []);
   });
 
@@ -63,9 +74,19 @@ describe("remote/parsing", () => {
   });
 
   it("prompt-too-long messages of TGI, OpenAI/vLLM and llama-server", () => {
-    assert.deepEqual(parsePromptTooLong("Input validation error: `inputs` tokens + `max_new_tokens` must be <= 8192. Given: 8000 `inputs` tokens and 400 `max_new_tokens`"), { limit: 8192, promptTokens: 8000, maxNewTokens: 400 });
+    assert.deepEqual(
+      parsePromptTooLong(
+        "Input validation error: `inputs` tokens + `max_new_tokens` must be <= 8192. Given: 8000 `inputs` tokens and 400 `max_new_tokens`",
+      ),
+      { limit: 8192, promptTokens: 8000, maxNewTokens: 400 },
+    );
     assert.deepEqual(parsePromptTooLong("`inputs` must have less than 4095 tokens. Given: 5000"), { limit: 4095, promptTokens: 5000 });
-    assert.deepEqual(parsePromptTooLong("This model's maximum context length is 4096 tokens. However, you requested 5000 tokens (4500 in the messages, 500 in the completion). Please reduce"), { limit: 4096, promptTokens: 4500, maxNewTokens: 500 });
+    assert.deepEqual(
+      parsePromptTooLong(
+        "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens (4500 in the messages, 500 in the completion). Please reduce",
+      ),
+      { limit: 4096, promptTokens: 4500, maxNewTokens: 500 },
+    );
     assert.deepEqual(parsePromptTooLong("the request exceeds the available context size, try increasing it"), {});
     assert.equal(parsePromptTooLong("Model is overloaded"), undefined);
   });

@@ -31,7 +31,11 @@ export async function startServer(handler: Handler): Promise<TestServer> {
     req.on("end", () => {
       const body = Buffer.concat(chunks).toString("utf8");
       let json: Record<string, unknown> | undefined;
-      try { json = body ? (JSON.parse(body) as Record<string, unknown>) : undefined; } catch { json = undefined; }
+      try {
+        json = body ? (JSON.parse(body) as Record<string, unknown>) : undefined;
+      } catch {
+        json = undefined;
+      }
       const closed = new Promise<void>((r) => res.on("close", () => r()));
       const rec: RecordedRequest = { method: req.method ?? "", path: req.url ?? "", headers: req.headers, body, json, closed };
       requests.push(rec);
@@ -41,14 +45,21 @@ export async function startServer(handler: Handler): Promise<TestServer> {
       });
     });
   });
-  server.on("connection", (s) => { sockets.add(s); s.on("close", () => sockets.delete(s)); });
+  server.on("connection", (s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
-    close: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -72,7 +83,15 @@ export function tgiToken(id: number, text: string, special = false): Record<stri
 }
 
 /** TGI's final event: the last token, the whole text and the details. */
-export function tgiFinal(id: number, text: string, special: boolean, generated: string, finish: string, generatedTokens: number, inputLength: number): Record<string, unknown> {
+export function tgiFinal(
+  id: number,
+  text: string,
+  special: boolean,
+  generated: string,
+  finish: string,
+  generatedTokens: number,
+  inputLength: number,
+): Record<string, unknown> {
   return {
     index: id,
     token: { id, text, logprob: -0.1, special },

@@ -7,11 +7,20 @@ import { buildMixtralPrompt, renderPromptText } from "../../../src/core/prompt/m
 import { sleep, sseEvent, sseHead, startServer, tgiFinal, tgiToken, type TestServer } from "./testServer";
 
 const prompt = buildMixtralPrompt([{ role: "user", content: "Write hello" }]);
-const request = (over: Partial<GenerateRequest> = {}): GenerateRequest => ({ slot: "chat", prompt, maxTokens: 32, temperature: 0, ...over });
+const request = (over: Partial<GenerateRequest> = {}): GenerateRequest => ({
+  slot: "chat",
+  prompt,
+  maxTokens: 32,
+  temperature: 0,
+  ...over,
+});
 
 describe("remote/TgiClient", () => {
   let server: TestServer | undefined;
-  afterEach(async () => { await server?.close(); server = undefined; });
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
 
   it("streams tokens, maps parameters and reports TGI's counts", async () => {
     server = await startServer(async (req, res) => {
@@ -40,7 +49,14 @@ describe("remote/TgiClient", () => {
     assert.equal(sent.json?.inputs, renderPromptText(prompt).slice("<s> ".length));
     assert.equal(sent.json?.inputs, "[INST] Write hello [/INST]");
     assert.equal(sent.json?.add_special_tokens, undefined);
-    assert.deepEqual(sent.json?.parameters, { max_new_tokens: 32, do_sample: false, details: true, return_full_text: false, stop: ["\n\n"], seed: 7 });
+    assert.deepEqual(sent.json?.parameters, {
+      max_new_tokens: 32,
+      do_sample: false,
+      details: true,
+      return_full_text: false,
+      stop: ["\n\n"],
+      seed: 7,
+    });
     client.dispose();
   });
 
@@ -50,7 +66,12 @@ describe("remote/TgiClient", () => {
       sseEvent(res, tgiFinal(1, "x", false, "x", "length", 1, 5));
       res.end();
     });
-    const client = new TgiClient({ baseUrl: server.url, topP: 0.9, topK: 40, apiKey: { origin: "https://elsewhere.example", key: "sk-other" } });
+    const client = new TgiClient({
+      baseUrl: server.url,
+      topP: 0.9,
+      topK: 40,
+      apiKey: { origin: "https://elsewhere.example", key: "sk-other" },
+    });
     const result = await client.generate(request({ temperature: 0.7, maxTokens: 1 }), () => undefined);
     const params = server.requests[0].json?.parameters as Record<string, unknown>;
     assert.equal(params.do_sample, true);
@@ -72,7 +93,10 @@ describe("remote/TgiClient", () => {
         await sleep(5);
       }
       // A real server keeps generating until it notices the closed connection.
-      for (let i = 0; i < 200 && !res.destroyed && stillWriting; i++) { sseEvent(res, tgiToken(10 + i, " more")); await sleep(10); }
+      for (let i = 0; i < 200 && !res.destroyed && stillWriting; i++) {
+        sseEvent(res, tgiToken(10 + i, " more"));
+        await sleep(10);
+      }
       res.end();
     });
     const client = new TgiClient({ baseUrl: server.url });
@@ -90,13 +114,22 @@ describe("remote/TgiClient", () => {
   it("resolves an abort with the partial text and closes the connection", async () => {
     server = await startServer(async (_req, res) => {
       sseHead(res);
-      for (let i = 0; i < 500 && !res.destroyed; i++) { sseEvent(res, tgiToken(i, `t${i} `)); await sleep(10); }
+      for (let i = 0; i < 500 && !res.destroyed; i++) {
+        sseEvent(res, tgiToken(i, `t${i} `));
+        await sleep(10);
+      }
       res.end();
     });
     const client = new TgiClient({ baseUrl: server.url });
     const controller = new AbortController();
     let n = 0;
-    const result = await client.generate(request(), () => { if (++n === 3) controller.abort(); }, controller.signal);
+    const result = await client.generate(
+      request(),
+      () => {
+        if (++n === 3) controller.abort();
+      },
+      controller.signal,
+    );
     assert.equal(result.stopReason, "abort");
     assert.equal(result.incomplete, true);
     assert.ok(result.text.startsWith("t0 t1 t2 "), result.text);
@@ -141,11 +174,22 @@ describe("remote/TgiClient", () => {
     server = await startServer((req, res) => {
       if (req.path === "/info") {
         res.writeHead(200, { "content-type": "application/json" });
-        res.end(JSON.stringify({ model_id: "mistralai/Mixtral-8x7B-Instruct-v0.1", model_dtype: "torch.float16", max_input_tokens: 4095, max_total_tokens: 4096, version: "3.0.1" }));
+        res.end(
+          JSON.stringify({
+            model_id: "mistralai/Mixtral-8x7B-Instruct-v0.1",
+            model_dtype: "torch.float16",
+            max_input_tokens: 4095,
+            max_total_tokens: 4096,
+            version: "3.0.1",
+          }),
+        );
       } else if (req.path === "/tokenize" && tokenize) {
         const text = String(req.json?.inputs);
         // An older TGI that ignores add_special_tokens: BOS first.
-        const toks = [{ id: 1, text: "<s>", start: 0, stop: 0 }, ...text.split(" ").map((w, i) => ({ id: 100 + i, text: w, start: 0, stop: w.length }))];
+        const toks = [
+          { id: 1, text: "<s>", start: 0, stop: 0 },
+          ...text.split(" ").map((w, i) => ({ id: 100 + i, text: w, start: 0, stop: w.length })),
+        ];
         res.writeHead(200, { "content-type": "application/json" });
         res.end(JSON.stringify(toks));
       } else {

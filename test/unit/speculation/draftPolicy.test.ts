@@ -1,6 +1,13 @@
 // The speculative-decoding cost model and the input lookup: pure functions, no model.
 import * as assert from "node:assert/strict";
-import { CPU_MIXTRAL_COSTS, DraftPolicy, expectedSpeedup, expectedTokens, GPU_MIXTRAL_COSTS, verifyCost } from "../../../src/core/speculation/draftPolicy";
+import {
+  CPU_MIXTRAL_COSTS,
+  DraftPolicy,
+  expectedSpeedup,
+  expectedTokens,
+  GPU_MIXTRAL_COSTS,
+  verifyCost,
+} from "../../../src/core/speculation/draftPolicy";
 import { LookupPredictor } from "../../../src/engine/LookupPredictor";
 
 describe("speculation: draft policy (cost model)", () => {

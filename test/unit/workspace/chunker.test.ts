@@ -11,10 +11,22 @@ const SAMPLES: { file: string; text: string; symbols: string[] }[] = [
   {
     file: "a.ts",
     text: 'import x from "y";\n/** Adds. */\nexport function add(a: number) {\n  return a;\n}\nexport const mul = (a: number) => a * 2;\nexport class Foo {\n  /** doc */\n  method(): void {}\n}\ninterface Shape { a: string }\ntype Id = string;\nenum Color { Red }\n',
-    symbols: ["function add 2-5", "function mul 6-6", "class Foo 7-10", "method Foo.method 8-9", "interface Shape 11-11", "type Id 12-12", "enum Color 13-13"],
+    symbols: [
+      "function add 2-5",
+      "function mul 6-6",
+      "class Foo 7-10",
+      "method Foo.method 8-9",
+      "interface Shape 11-11",
+      "type Id 12-12",
+      "enum Color 13-13",
+    ],
   },
   { file: "b.tsx", text: "export function View() {\n  return <div>hi</div>;\n}\n", symbols: ["function View 1-3"] },
-  { file: "c.js", text: "// helper\nfunction helper() {}\nclass Box { open() {} }\nmodule.exports = { helper };\n", symbols: ["function helper 1-2", "class Box 3-3", "method Box.open 3-3"] },
+  {
+    file: "c.js",
+    text: "// helper\nfunction helper() {}\nclass Box { open() {} }\nmodule.exports = { helper };\n",
+    symbols: ["function helper 1-2", "class Box 3-3", "method Box.open 3-3"],
+  },
   {
     file: "d.py",
     text: 'import os\n\n@decorator\ndef top(a):\n    """doc"""\n    return a\n\nclass Store:\n    def save(self):\n        pass\n',
@@ -61,13 +73,20 @@ describe("workspace chunker", function () {
       assert.deepEqual(symbolsOf(analysis), sample.symbols);
       const lines = sample.text.split("\n").length - 1;
       const covered = analysis.chunks.flatMap((c) => Array.from({ length: c.endLine - c.startLine + 1 }, (_, i) => c.startLine + i));
-      assert.deepEqual(covered, Array.from({ length: lines }, (_, i) => i + 1), "the chunks cover every line once, in order");
+      assert.deepEqual(
+        covered,
+        Array.from({ length: lines }, (_, i) => i + 1),
+        "the chunks cover every line once, in order",
+      );
     });
   }
 
   it("a small definition is one chunk named after it; the code between definitions gets windows", async () => {
     const a = await analyzeFile("a.ts", SAMPLES[0].text, grammars);
-    assert.deepEqual(a.chunks.find((c) => c.symbol === "add"), { startLine: 2, endLine: 5, symbol: "add", names: ["add"] });
+    assert.deepEqual(
+      a.chunks.find((c) => c.symbol === "add"),
+      { startLine: 2, endLine: 5, symbol: "add", names: ["add"] },
+    );
     assert.deepEqual(a.chunks.find((c) => c.symbol === "Foo")?.names, ["Foo", "method"]);
     assert.deepEqual(a.chunks[0], { startLine: 1, endLine: 1, names: [] });
   });
@@ -89,7 +108,14 @@ describe("workspace chunker", function () {
     const prose = Array.from({ length: 100 }, (_, i) => `line ${i}`).join("\n");
     const md = await analyzeFile("README.md", prose, grammars);
     assert.deepEqual(md.symbols, []);
-    assert.deepEqual(md.chunks.map((c) => [c.startLine, c.endLine]), [[1, WINDOW_LINES], [WINDOW_LINES + 1, 2 * WINDOW_LINES], [2 * WINDOW_LINES + 1, 100]]);
+    assert.deepEqual(
+      md.chunks.map((c) => [c.startLine, c.endLine]),
+      [
+        [1, WINDOW_LINES],
+        [WINDOW_LINES + 1, 2 * WINDOW_LINES],
+        [2 * WINDOW_LINES + 1, 100],
+      ],
+    );
     const huge = "function f() {}\n".repeat(Math.ceil(MAX_PARSE_BYTES / 16) + 1);
     const big = await analyzeFile("huge.ts", huge, grammars);
     assert.deepEqual(big.symbols, [], "not parsed");

@@ -13,7 +13,8 @@ const cli = path.join(repoRoot(), "out", "src", "cli", "main.js");
 function mixtralLocal(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(process.execPath, [cli, ...args], (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
   });
 }
 
@@ -48,7 +49,10 @@ describe("mixtral-local index / search", function () {
     const rows = JSON.parse(r.stdout) as Record<string, unknown>[];
     assert.ok(rows.length >= 1 && rows.length <= 2);
     assert.deepEqual(Object.keys(rows[0]), ["path", "startLine", "endLine", "symbol", "score"]);
-    assert.deepEqual({ ...rows[0], score: undefined }, { path: "src/checkout/pay.ts", startLine: 1, endLine: 3, symbol: "payInvoice", score: undefined });
+    assert.deepEqual(
+      { ...rows[0], score: undefined },
+      { path: "src/checkout/pay.ts", startLine: 1, endLine: 3, symbol: "payInvoice", score: undefined },
+    );
     assert.ok(typeof rows[0].score === "number" && rows[0].score > 0);
     for (let i = 1; i < rows.length; i++) assert.ok((rows[i - 1].score as number) >= (rows[i].score as number));
     const plain = await mixtralLocal("search", tree.dir, "add to cart", "--storage", storage);
@@ -59,11 +63,19 @@ describe("mixtral-local index / search", function () {
     const r = await mixtralLocal("index", tree.dir, "--max-files", "1", "--no-storage");
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^indexed 1 files/);
-    assert.match(r.stderr, /2 more files were left out: the index stops at 1 files\. Raise --max-files or exclude folders with --exclude\./);
+    assert.match(
+      r.stderr,
+      /2 more files were left out: the index stops at 1 files\. Raise --max-files or exclude folders with --exclude\./,
+    );
   });
 
   it("refuses a missing folder, a bad --limit and options of the other verb, with the usage", async () => {
-    for (const args of [["search", path.join(tree.dir, "nope"), "q"], ["search", tree.dir, "q", "--limit", "0"], ["index", tree.dir, "--json"], ["search", tree.dir]]) {
+    for (const args of [
+      ["search", path.join(tree.dir, "nope"), "q"],
+      ["search", tree.dir, "q", "--limit", "0"],
+      ["index", tree.dir, "--json"],
+      ["search", tree.dir],
+    ]) {
       const r = await mixtralLocal(...args);
       assert.equal(r.code, 2, args.join(" "));
       assert.match(r.stderr, new RegExp(`^mixtral-local ${args[0]}: .*\\nusage: mixtral-local ${args[0]} DIR`));

@@ -16,7 +16,8 @@ describe("workspace index client (worker thread)", function () {
   let storageDir: string;
   beforeEach(() => {
     tree = makeWorkspaceTree({
-      "lib/queue.ts": "/** A FIFO queue. */\nexport class JobQueue {\n  enqueue(job: string) {}\n  /** Runs every job. */\n  drainAll() {}\n}\n",
+      "lib/queue.ts":
+        "/** A FIFO queue. */\nexport class JobQueue {\n  enqueue(job: string) {}\n  /** Runs every job. */\n  drainAll() {}\n}\n",
       "lib/worker.ts": "import { JobQueue } from './queue';\nconst q = new JobQueue();\nexport function runJobs() {\n  q.drainAll();\n}\n",
       "notes.txt": "call drainAll before exit\n",
     });
@@ -34,7 +35,10 @@ describe("workspace index client (worker thread)", function () {
     const stats = await client.start(tree.options({ storageDir }), (p) => progress.push(p));
     assert.equal(stats?.files, 3);
     assert.deepEqual(client.stats(), stats);
-    assert.deepEqual(progress.map((p) => p.phase).filter((p, i, a) => a.indexOf(p) === i), ["loading", "scanning", "indexing", "saving", "ready"]);
+    assert.deepEqual(
+      progress.map((p) => p.phase).filter((p, i, a) => a.indexOf(p) === i),
+      ["loading", "scanning", "indexing", "saving", "ready"],
+    );
 
     const [hit] = await client.search("drain all jobs from the queue", { limit: 3 });
     assert.equal(hit.path, "lib/queue.ts");
@@ -49,8 +53,14 @@ describe("workspace index client (worker thread)", function () {
     assert.deepEqual(refs.map((r) => `${r.path}:${r.line}`).sort(), ["lib/worker.ts:4", "notes.txt:1"]);
     assert.equal(refs.find((r) => r.path === "lib/worker.ts")?.lineText, "q.drainAll();");
 
-    assert.deepEqual((await client.grep("new JobQueue()")).map((r) => r.path), ["lib/worker.ts"]);
-    assert.deepEqual((await client.grep("enqueue\\(\\w+", { regex: true })).map((r) => `${r.path}:${r.line}`), ["lib/queue.ts:3"]);
+    assert.deepEqual(
+      (await client.grep("new JobQueue()")).map((r) => r.path),
+      ["lib/worker.ts"],
+    );
+    assert.deepEqual(
+      (await client.grep("enqueue\\(\\w+", { regex: true })).map((r) => `${r.path}:${r.line}`),
+      ["lib/queue.ts:3"],
+    );
     await assert.rejects(client.grep("(unclosed", { regex: true }), /ripgrep: .*regex/i);
 
     const map = await client.repoMap("run jobs", 200);
@@ -91,7 +101,10 @@ describe("workspace index client (worker thread)", function () {
     await assert.rejects(client.search("queue"), /has not been started/);
     const options = tree.options();
     const twice = { ...options, roots: [options.roots[0], { name: options.roots[0].name, path: os.tmpdir() }] };
-    await assert.rejects(client.start(twice), /indexing the workspace failed: two workspace folders are both named ".*"; give each root a unique name/);
+    await assert.rejects(
+      client.start(twice),
+      /indexing the workspace failed: two workspace folders are both named ".*"; give each root a unique name/,
+    );
     assert.equal((await client.start(options))?.files, 3, "the same worker starts again");
   });
 
@@ -102,7 +115,10 @@ describe("workspace index client (worker thread)", function () {
       const stats = await client.start({ ...options, roots: [...options.roots, ...second.options().roots] });
       assert.equal(stats?.files, 4);
       const defs = await client.definitions("DrainQueue");
-      assert.deepEqual(defs.map((d) => [d.root, d.path]), [[path.basename(second.dir), "api/handlers.go"]]);
+      assert.deepEqual(
+        defs.map((d) => [d.root, d.path]),
+        [[path.basename(second.dir), "api/handlers.go"]],
+      );
       const roots = new Set((await client.search("drain queue")).map((h) => h.root));
       assert.deepEqual([...roots].sort(), [path.basename(tree.dir), path.basename(second.dir)].sort());
     } finally {

@@ -36,8 +36,9 @@ describe("workspace indexer", function () {
   let storageDir: string;
   beforeEach(() => {
     tree = makeWorkspaceTree({
-      "src/billing.ts": "/** Computes the invoice total with taxes. */\nexport function invoiceTotal(lines: number[]) {\n  return lines.reduce((a, b) => a + b, 0);\n}\n",
-      "src/shipping.py": "def shipping_cost(weight):\n    \"\"\"Cost of shipping a parcel.\"\"\"\n    return weight * 2\n",
+      "src/billing.ts":
+        "/** Computes the invoice total with taxes. */\nexport function invoiceTotal(lines: number[]) {\n  return lines.reduce((a, b) => a + b, 0);\n}\n",
+      "src/shipping.py": 'def shipping_cost(weight):\n    """Cost of shipping a parcel."""\n    return weight * 2\n',
       "README.md": "# Shop\nSells things.\n",
     });
     storageDir = fs.mkdtempSync(path.join(os.tmpdir(), "mixtral-ws-store-"));
@@ -66,7 +67,11 @@ describe("workspace indexer", function () {
     fs.rmSync(path.join(tree.dir, "src/billing.ts"));
     const { indexer, phases } = await open(tree.options({ storageDir }));
     assert.deepEqual(indexedPaths(indexer), ["README.md", "src/refunds.ts", "src/shipping.py"]);
-    assert.deepEqual(phases.filter((p) => p.phase === "ready"), [{ phase: "ready", done: 2, total: 2 }], "only the two changed files were read");
+    assert.deepEqual(
+      phases.filter((p) => p.phase === "ready"),
+      [{ phase: "ready", done: 2, total: 2 }],
+      "only the two changed files were read",
+    );
     assert.equal(topPath(indexer, "parcel rate"), "src/shipping.py");
     assert.equal(topPath(indexer, "weight"), undefined, "the old text is gone");
     assert.deepEqual(indexer.store.definitionsOf("invoiceTotal"), []);
@@ -74,7 +79,11 @@ describe("workspace indexer", function () {
 
   it("update() and remove() change single paths; ignored and excluded paths stay out", async () => {
     const { indexer } = await open(tree.options({ storageDir }));
-    tree.write({ "src/tax.ts": "export const taxRate = () => 0.2;\n", ".gitignore": "tmp/\n", "tmp/scratch.ts": "export function scratchPad() {}\n" });
+    tree.write({
+      "src/tax.ts": "export const taxRate = () => 0.2;\n",
+      ".gitignore": "tmp/\n",
+      "tmp/scratch.ts": "export function scratchPad() {}\n",
+    });
     assert.equal(await indexer.update([path.join(tree.dir, "src/tax.ts"), path.join(tree.dir, "tmp/scratch.ts")]), 1);
     assert.equal(topPath(indexer, "tax rate"), "src/tax.ts");
     assert.equal(indexer.store.definitionsOf("scratchPad").length, 0);
@@ -96,18 +105,27 @@ describe("workspace indexer", function () {
       garbage: Buffer.from("not an index at all"),
       truncated: good.subarray(0, Math.floor(good.length * 0.7)),
       "flipped postings": Buffer.concat([good.subarray(0, good.length - 16), Buffer.alloc(16, 0xff)]),
-      older: Buffer.concat([Buffer.from(header.replace(`"format":${FORMAT_VERSION}`, `"format":${FORMAT_VERSION - 1}`)), good.subarray(good.indexOf(10))]),
+      older: Buffer.concat([
+        Buffer.from(header.replace(`"format":${FORMAT_VERSION}`, `"format":${FORMAT_VERSION - 1}`)),
+        good.subarray(good.indexOf(10)),
+      ]),
       empty: Buffer.alloc(0),
     };
     for (const [name, bytes] of Object.entries(variants)) {
       fs.writeFileSync(file, bytes);
       const { indexer, phases } = await open(tree.options({ storageDir }));
-      assert.ok(phases.some((p) => p.phase === "indexing"), `${name}: indexed again`);
+      assert.ok(
+        phases.some((p) => p.phase === "indexing"),
+        `${name}: indexed again`,
+      );
       assert.deepEqual(indexedPaths(indexer), ["README.md", "src/billing.ts", "src/shipping.py"], name);
       assert.equal(topPath(indexer, "invoice total"), "src/billing.ts", name);
     }
     const other = await open(tree.options({ storageDir, maxFileBytes: 500_000 }));
-    assert.ok(other.phases.some((p) => p.phase === "indexing"), "other options: indexed again");
+    assert.ok(
+      other.phases.some((p) => p.phase === "indexing"),
+      "other options: indexed again",
+    );
   });
 
   it("counts what it leaves out and keeps the skipped files from being read on every reload", async () => {

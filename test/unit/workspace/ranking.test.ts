@@ -26,13 +26,18 @@ const REPO = {
     "  }",
     "}",
   ].join("\n"),
-  "src/crypto/hash.ts": "import { createHash } from 'node:crypto';\n/** SHA-256 of a token, hex. */\nexport function hashToken(value: string): string {\n  return createHash('sha256').update(value).digest('hex');\n}\n",
-  "src/http/routes.ts": "import { SessionStore } from '../auth/session';\nconst store = new SessionStore();\n// POST /logout ends the session\nexport function logoutRoute(token: string) {\n  store.revokeSession(token);\n}\n",
-  "src/billing/invoice.py": "class Invoice:\n    \"\"\"An invoice with its lines and taxes.\"\"\"\n    def total_with_tax(self, rate):\n        return sum(self.lines) * (1 + rate)\n",
-  "src/billing/currency.go": "package billing\n\n// FormatAmount prints an amount in a currency.\nfunc FormatAmount(cents int64, currency string) string {\n\treturn \"\"\n}\n",
+  "src/crypto/hash.ts":
+    "import { createHash } from 'node:crypto';\n/** SHA-256 of a token, hex. */\nexport function hashToken(value: string): string {\n  return createHash('sha256').update(value).digest('hex');\n}\n",
+  "src/http/routes.ts":
+    "import { SessionStore } from '../auth/session';\nconst store = new SessionStore();\n// POST /logout ends the session\nexport function logoutRoute(token: string) {\n  store.revokeSession(token);\n}\n",
+  "src/billing/invoice.py":
+    'class Invoice:\n    """An invoice with its lines and taxes."""\n    def total_with_tax(self, rate):\n        return sum(self.lines) * (1 + rate)\n',
+  "src/billing/currency.go":
+    'package billing\n\n// FormatAmount prints an amount in a currency.\nfunc FormatAmount(cents int64, currency string) string {\n\treturn ""\n}\n',
   "src/legacy/crlf.js": "// Windows line ends\r\nfunction parseLegacyRecord(row) {\r\n  return row.split(',');\r\n}\r\n",
   "docs/notes.md": "# Notes\nThe session store keeps tokens in memory. Invoices are computed in Python.\n",
-  "test/session.test.ts": "import { SessionStore } from '../src/auth/session';\n// revoke session on logout: the token no longer works\nit('revokes a session on logout', () => new SessionStore().revokeSession('t'));\n",
+  "test/session.test.ts":
+    "import { SessionStore } from '../src/auth/session';\n// revoke session on logout: the token no longer works\nit('revokes a session on logout', () => new SessionStore().revokeSession('t'));\n",
 };
 
 describe("workspace ranking", function () {
@@ -85,16 +90,33 @@ describe("workspace ranking", function () {
 
   it("definitions by name, simple or qualified, with the doc comment", () => {
     const [def] = findDefinitions(indexer.store, indexer.options, "SessionStore.revokeSession", 5);
-    assert.deepEqual({ ...def, text: undefined }, { name: "SessionStore.revokeSession", kind: "method", root: indexer.options.roots[0].name, path: "src/auth/session.ts", startLine: 11, endLine: 14, text: undefined });
+    assert.deepEqual(
+      { ...def, text: undefined },
+      {
+        name: "SessionStore.revokeSession",
+        kind: "method",
+        root: indexer.options.roots[0].name,
+        path: "src/auth/session.ts",
+        startLine: 11,
+        endLine: 14,
+        text: undefined,
+      },
+    );
     assert.match(def.text, /^ {2}\/\*\* Ends a session/);
     assert.equal(findDefinitions(indexer.store, indexer.options, "total_with_tax", 5)[0].path, "src/billing/invoice.py");
   });
 
   it("the repo map starts from the question's files, follows what they use, and keeps to its budget", () => {
     const map = buildRepoMap(indexer.store, indexer.options, "logout route", 400);
-    const files = map.split("\n").filter((l) => !l.startsWith(" ")).map((l) => l.replace(/:$/, ""));
+    const files = map
+      .split("\n")
+      .filter((l) => !l.startsWith(" "))
+      .map((l) => l.replace(/:$/, ""));
     assert.equal(files[0], "src/http/routes.ts");
-    assert.ok(files.indexOf("src/auth/session.ts") >= 0 && files.indexOf("src/auth/session.ts") < files.indexOf("src/billing/currency.go"), map);
+    assert.ok(
+      files.indexOf("src/auth/session.ts") >= 0 && files.indexOf("src/auth/session.ts") < files.indexOf("src/billing/currency.go"),
+      map,
+    );
     assert.match(map, / {2}\d+: export class SessionStore \{/);
     const small = buildRepoMap(indexer.store, indexer.options, "logout route", 20);
     assert.ok(small.length <= 20 * 4, small);

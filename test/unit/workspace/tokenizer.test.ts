@@ -25,7 +25,14 @@ describe("workspace tokenizer", () => {
   });
 
   it("cuts a path into folders and the file name, without the extension", () => {
-    assert.deepEqual(tokenizePath("src/core/workspace/WorkspaceIndexer.ts"), ["src", "core", "workspace", "workspaceindexer", "workspace", "indexer"]);
+    assert.deepEqual(tokenizePath("src/core/workspace/WorkspaceIndexer.ts"), [
+      "src",
+      "core",
+      "workspace",
+      "workspaceindexer",
+      "workspace",
+      "indexer",
+    ]);
     assert.deepEqual(tokenizePath("lib/http-client.test.js"), ["lib", "http", "client", "test"]);
   });
 

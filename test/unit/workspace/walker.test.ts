@@ -43,11 +43,26 @@ describe("workspace walker", () => {
       ".gitignore": "*.log\ngenerated/\n",
       ".git/info/exclude": "secret.txt\n",
       ".git/config": "[core]\n",
-      "src/a.ts": "a", "src/debug.log": "x", "generated/g.ts": "g", "secret.txt": "s",
-      "pkg/.gitignore": "local.ts\n!important.log\n", "pkg/local.ts": "l", "pkg/kept.ts": "k", "pkg/important.log": "i",
-      "other/local.ts": "o", "node_modules/dep/index.js": "d", "vendor/v.ts": "v",
+      "src/a.ts": "a",
+      "src/debug.log": "x",
+      "generated/g.ts": "g",
+      "secret.txt": "s",
+      "pkg/.gitignore": "local.ts\n!important.log\n",
+      "pkg/local.ts": "l",
+      "pkg/kept.ts": "k",
+      "pkg/important.log": "i",
+      "other/local.ts": "o",
+      "node_modules/dep/index.js": "d",
+      "vendor/v.ts": "v",
     });
-    assert.deepEqual(await walked(tree, { excludeGlobs: ["**/node_modules", "vendor"] }), [".gitignore", "other/local.ts", "pkg/.gitignore", "pkg/important.log", "pkg/kept.ts", "src/a.ts"]);
+    assert.deepEqual(await walked(tree, { excludeGlobs: ["**/node_modules", "vendor"] }), [
+      ".gitignore",
+      "other/local.ts",
+      "pkg/.gitignore",
+      "pkg/important.log",
+      "pkg/kept.ts",
+      "src/a.ts",
+    ]);
     const root = tree.options().roots[0];
     assert.equal(await isInScope(root, "pkg/local.ts", []), false);
     assert.equal(await isInScope(root, "generated/new.ts", []), false);
@@ -64,9 +79,19 @@ describe("workspace walker", () => {
   });
 
   it("skips files over the size limit and lock files, and caps the count with the number left out", async () => {
-    tree = makeWorkspaceTree({ "a.ts": "a", "b.ts": "b", "c.ts": "c", "0big.ts": "x".repeat(2000), "package-lock.json": "{}", "logo.png": "png" });
+    tree = makeWorkspaceTree({
+      "a.ts": "a",
+      "b.ts": "b",
+      "c.ts": "c",
+      "0big.ts": "x".repeat(2000),
+      "package-lock.json": "{}",
+      "logo.png": "png",
+    });
     const result = await walkWorkspace(tree.options({ maxFileBytes: 1000, maxFiles: 2 }));
-    assert.deepEqual(result.files.map((f) => f.rel), ["a.ts", "b.ts"]);
+    assert.deepEqual(
+      result.files.map((f) => f.rel),
+      ["a.ts", "b.ts"],
+    );
     assert.equal(result.filesOverCap, 1);
     assert.equal(result.tooLarge, 1);
   });
