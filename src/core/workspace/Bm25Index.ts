@@ -8,6 +8,15 @@ import { detachString } from "./strings";
 
 export const K1 = 1.2;
 export const B = 0.75;
+/**
+ * A query scores its MAX_QUERY_TERMS rarest terms, and of those skips any that occur in more than
+ * COMMON_FRACTION of the chunks (once past COMMON_MIN_DF, so a small index keeps them): BM25 gives
+ * such a term little weight (idf ≈ 3 against ≈ 10 for a rare one), yet walking its postings was
+ * most of a long question's cost (322,000 postings for one term on a 66,000-file folder).
+ */
+export const MAX_QUERY_TERMS = 32;
+export const COMMON_FRACTION = 0.05;
+export const COMMON_MIN_DF = 2000;
 
 /** [length, id0, count0, id1, count1, ...], grown by doubling. */
 type Postings = Int32Array;
@@ -95,9 +104,7 @@ export class Bm25Index {
     const ids: number[] = [];
     const n = Math.max(this.liveCount, 1);
     const avg = this.totalLength / n || 1;
-    for (const term of queryTerms) {
-      const p = this.terms.get(term);
-      if (!p) continue;
+    for (const p of this.selectiveTerms(queryTerms, n)) {
       const df = p[0];
       const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
       for (let i = 0; i < df; i++) {
@@ -109,6 +116,19 @@ export class Bm25Index {
       }
     }
     return { ids, scores };
+  }
+
+  /** The postings of the query's most selective terms (see MAX_QUERY_TERMS), rarest first. */
+  private selectiveTerms(queryTerms: readonly string[], n: number): Postings[] {
+    const found: Postings[] = [];
+    for (const term of queryTerms) {
+      const p = this.terms.get(term);
+      if (p) found.push(p);
+    }
+    found.sort((a, b) => a[0] - b[0]);
+    const common = Math.max(COMMON_MIN_DF, COMMON_FRACTION * n);
+    // Always at least the rarest term, so a question of only common words still finds something.
+    return found.slice(0, MAX_QUERY_TERMS).filter((p, i) => i === 0 || p[0] <= common);
   }
 
   private ensure(id: number): void {

@@ -3,7 +3,7 @@
 // the repo map's reference graph). One owner: the indexer worker (or a test, or the CLI in-process).
 import { Bm25Index } from "./Bm25Index";
 import type { Chunk, FileAnalysis, FileSymbol } from "./chunker";
-import { aggregateFileScore, chunkTerms, queryTerms, rolePrior, tokenizePath } from "./chunkSearch";
+import { aggregateFileScore, chunkTerms, PATH_RERANK, pathBoost, queryTerms, rolePrior, tokenizePath } from "./chunkSearch";
 import { detachString } from "./strings";
 
 export interface IndexedFile {
@@ -144,7 +144,8 @@ export class IndexStore {
    * their aggregated scores), at most `perFile` from each file, then by their own score.
    */
   rankChunks(query: string, limit: number, perFile = 3): RankedChunk[] {
-    const { ids, scores } = this.search.score(queryTerms(query));
+    const terms = queryTerms(query);
+    const { ids, scores } = this.search.score(terms);
     // Each file's best TOP chunk scores, kept sorted as the matches stream by (no per-chunk objects:
     // a long question over a large index matches most chunks).
     const slotOf = new Map<IndexedFile, number>();
@@ -179,6 +180,9 @@ export class IndexStore {
       slot,
       score: aggregateFileScore(top.slice(slot * TOP, slot * TOP + TOP).filter((x) => x > 0)) * rolePrior(file.rel),
     }));
+    ranked.sort((a, b) => b.score - a.score);
+    const termSet = new Set(terms);
+    for (const r of ranked.slice(0, PATH_RERANK)) r.score *= pathBoost(files[r.slot].rel, termSet);
     ranked.sort((a, b) => b.score - a.score);
     const out: RankedChunk[] = [];
     for (const { slot, score } of ranked) {

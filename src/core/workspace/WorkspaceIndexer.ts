@@ -16,6 +16,14 @@ export type ProgressListener = (progress: IndexProgress) => void;
 
 /** How long after the last update() the index is written to disk (updates come in bursts). */
 const SAVE_DELAY_MS = 3000;
+/**
+ * Saves after updates are at least this far apart, and at least SAVE_GAP_FACTOR times the last
+ * save (or load) took: a save rewrites the whole file (245 MB, 99 s on a 66,000-file folder), so
+ * it may use at most 1/SAVE_GAP_FACTOR of the time. What a save misses (a kill before it) the next
+ * open() catches: it reconciles every file's size and mtime with the disk.
+ */
+export const MIN_SAVE_GAP_MS = 60_000;
+export const SAVE_GAP_FACTOR = 20;
 const READ_BATCH = 16;
 const PROGRESS_EVERY_MS = 250;
 
@@ -24,6 +32,8 @@ export class WorkspaceIndexer {
   private statsValue: IndexStats | undefined;
   private filesOverCap = 0;
   private saveTimer: NodeJS.Timeout | undefined;
+  /** When the stored file last matched the index (saved or loaded), and how long that took. */
+  private lastSaved = { at: 0, tookMs: 0 };
   /** Mutations (build, update, remove) run one after another. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -46,7 +56,10 @@ export class WorkspaceIndexer {
       const started = Date.now();
       onProgress({ phase: "loading", done: 0, total: 0 });
       const loaded = await loadIndex(this.options);
-      if (loaded) this.store = loaded;
+      if (loaded) {
+        this.store = loaded;
+        this.lastSaved = { at: Date.now(), tookMs: Date.now() - started };
+      }
       return this.reconcile(onProgress, started, signal);
     });
   }
@@ -56,7 +69,8 @@ export class WorkspaceIndexer {
     return this.serialize(() => this.reconcile(onProgress, Date.now(), signal));
   }
 
-  private async reconcile(onProgress: ProgressListener, started: number, signal?: AbortSignal): Promise<IndexStats> {
+  /** Reconciles with the disk; a change is saved now (open, refresh) or on the update schedule (saveNow false). */
+  private async reconcile(onProgress: ProgressListener, started: number, signal?: AbortSignal, saveNow = true): Promise<IndexStats> {
     onProgress({ phase: "scanning", done: 0, total: 0 });
     const walk = await walkWorkspace({ ...this.options, signal });
     this.filesOverCap = walk.filesOverCap;
@@ -72,9 +86,9 @@ export class WorkspaceIndexer {
     for (const key of [...this.store.files.keys()]) if (!seen.has(key)) changed = this.store.removeFile(key) || changed;
     for (const key of [...this.store.skipped.keys()]) if (!seen.has(key)) changed = this.store.skipped.delete(key) || changed;
     await this.indexFiles(todo, onProgress, signal);
-    if (changed || todo.length) {
+    if ((changed || todo.length) && saveNow) {
       onProgress({ phase: "saving", done: 0, total: 0 });
-      await saveIndex(this.store, this.options);
+      await this.save();
     }
     this.statsValue = this.computeStats(Date.now() - started, walk.tooLarge);
     onProgress({ phase: "ready", done: todo.length, total: todo.length });
@@ -121,7 +135,7 @@ export class WorkspaceIndexer {
         if (!located) continue;
         const st = await fs.stat(abs).catch(() => undefined);
         if (st?.isDirectory()) {
-          await this.reconcile(() => undefined, Date.now());
+          await this.reconcile(() => undefined, Date.now(), undefined, false);
           changed++;
           continue;
         }
@@ -168,7 +182,7 @@ export class WorkspaceIndexer {
     if (!this.saveTimer) return;
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
-    await this.serialize(() => saveIndex(this.store, this.options));
+    await this.serialize(() => this.save());
   }
 
   /** The root holding an absolute path, and the path relative to it ("/"-separated). */
@@ -186,10 +200,20 @@ export class WorkspaceIndexer {
     if (this.statsValue) this.statsValue = { ...this.statsValue, ...this.store.counts() };
     if (!this.options.storageDir) return;
     if (this.saveTimer) clearTimeout(this.saveTimer);
+    const gap = Math.max(MIN_SAVE_GAP_MS, SAVE_GAP_FACTOR * this.lastSaved.tookMs);
+    const delay = Math.max(SAVE_DELAY_MS, this.lastSaved.at + gap - Date.now());
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
-      void this.serialize(() => saveIndex(this.store, this.options)).catch(() => undefined);
-    }, SAVE_DELAY_MS);
+      void this.serialize(() => this.save()).catch(() => undefined);
+    }, delay);
+    // A pending save keeps no process alive: the worker's port does; dispose flushes it.
+    this.saveTimer.unref();
+  }
+
+  private async save(): Promise<void> {
+    const started = Date.now();
+    await saveIndex(this.store, this.options);
+    this.lastSaved = { at: Date.now(), tookMs: Date.now() - started };
   }
 
   private computeStats(buildMs: number, tooLargeInWalk: number): IndexStats {

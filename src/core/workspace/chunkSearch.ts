@@ -47,3 +47,21 @@ export function rolePrior(relPath: string): number {
   if (PROSE_PATH.test(relPath)) return ROLE_PRIOR.prose;
   return 1;
 }
+
+/**
+ * A file's boost for the query terms its path names (a folder or file name such as "walker" or
+ * "billing"): PATH_BOOST per matching term, at most PATH_BOOST_TERMS of them. The chunks' path
+ * field already counts each term once per chunk, which a long file's many chunks dilute; this
+ * counts it once per file. Applied to the best PATH_RERANK files only. Tuned on this repository's
+ * last 60 commits (message → changed files): 0 / 0.05 / 0.15 / 0.25 / 0.5 gave hit@5 0.850 /
+ * 0.850 / 0.883 / 0.850 / 0.850, MRR 0.734 / 0.735 / 0.755 / 0.736 / 0.715.
+ */
+export const PATH_BOOST = 0.15;
+export const PATH_BOOST_TERMS = 2;
+export const PATH_RERANK = 200;
+
+export function pathBoost(relPath: string, terms: ReadonlySet<string>): number {
+  let matches = 0;
+  for (const t of new Set(tokenizePath(relPath))) if (terms.has(t) && ++matches >= PATH_BOOST_TERMS) break;
+  return 1 + PATH_BOOST * matches;
+}

@@ -2,6 +2,7 @@
 // names comes first, a definition's name outweighs a passing mention, paths count, and the repo
 // map lists the files the question leads to (and the files they use) within its budget.
 import * as assert from "node:assert/strict";
+import { PATH_BOOST, pathBoost, queryTerms } from "../../../src/core/workspace/chunkSearch";
 import { findDefinitions, searchIndex } from "../../../src/core/workspace/queries";
 import { buildRepoMap } from "../../../src/core/workspace/repoMap";
 import { GrammarLoader, treeSitterWasmDir } from "../../../src/core/workspace/treeSitter";
@@ -73,6 +74,15 @@ describe("workspace ranking", function () {
     assert.equal(search("format amounts for a currency")[0].path, "src/billing/currency.go");
     assert.equal(search("hashing tokens with sha256")[0].path, "src/crypto/hash.ts");
     assert.equal(search("crypto")[0].path, "src/crypto/hash.ts");
+  });
+
+  it("a file whose folder or name the question names is boosted, once per term, at most two terms", () => {
+    const terms = (q: string) => new Set(queryTerms(q));
+    assert.equal(pathBoost("src/billing/invoice.py", terms("the invoices in billing")), 1 + 2 * PATH_BOOST);
+    assert.equal(pathBoost("src/billing/invoice.py", terms("billing billing invoice in src")), 1 + 2 * PATH_BOOST);
+    assert.equal(pathBoost("src/auth/session.ts", terms("billing")), 1);
+    assert.equal(pathBoost("src/crypto/hash.ts", terms("crypto hashing")), 1 + 2 * PATH_BOOST, "stemmed like the index");
+    assert.equal(search("billing currency")[0].path, "src/billing/currency.go");
   });
 
   it("results are best first, files in the order of their scores, lines within the file", () => {
