@@ -19,30 +19,30 @@ export const TokenType = { normal: 1, unknown: 2, control: 3, userDefined: 4, un
 export const SPM_SPACE = "\u2581"; // "▁", SentencePiece's word-boundary marker
 
 const WORDS = // English
-(
-  "the a an and or not is are was were be been it this that these those of to in on at for with " +
-  "from by as if then else when where what which who why how can could should would will do does " +
-  "did done have has had you your we our they their he she his her i me my us all any some more " +
-  "most many much no yes ok hello hi world here there now new old good great best very just only " +
-  "also than so but about into over out up down first last next each every other same such one two " +
-  "three four five ten time way use used using make made get set see need want like know think " +
-  "answer question explain example code file line lines text word words name names value values " +
-  "result results error errors problem problems fix fixed test tests check run runs call calls " +
-  "write read open close start stop end begin data list item items number numbers string strings " +
-  "user users model models help please thanks sure let here's following below above because " +
-  // code
-  "function return const let var if else for while do switch case break continue class interface " +
-  "type enum import export default from async await new this self def print lambda yield try catch " +
-  "finally throw throws raise except pass None null undefined true false True False void int float " +
-  "double char bool boolean str number object array map filter reduce length size push pop append " +
-  "len range self main args argv console log printf println std vector include namespace public " +
-  "private protected static final extends implements package module require fn mut impl struct " +
-  "match use pub crate mod trait where sum add sub mul div count index key keys val sort sorted " +
-  "min max abs sqrt math Math JSON parse stringify Promise Error Array Object String Number Map Set " +
-  "foo bar baz tmp temp res req err ctx cfg config options opts path dir src dst input output"
-)
-  .split(/\s+/)
-  .filter(Boolean);
+  (
+    "the a an and or not is are was were be been it this that these those of to in on at for with " +
+    "from by as if then else when where what which who why how can could should would will do does " +
+    "did done have has had you your we our they their he she his her i me my us all any some more " +
+    "most many much no yes ok hello hi world here there now new old good great best very just only " +
+    "also than so but about into over out up down first last next each every other same such one two " +
+    "three four five ten time way use used using make made get set see need want like know think " +
+    "answer question explain example code file line lines text word words name names value values " +
+    "result results error errors problem problems fix fixed test tests check run runs call calls " +
+    "write read open close start stop end begin data list item items number numbers string strings " +
+    "user users model models help please thanks sure let here's following below above because " +
+    // code
+    "function return const let var if else for while do switch case break continue class interface " +
+    "type enum import export default from async await new this self def print lambda yield try catch " +
+    "finally throw throws raise except pass None null undefined true false True False void int float " +
+    "double char bool boolean str number object array map filter reduce length size push pop append " +
+    "len range self main args argv console log printf println std vector include namespace public " +
+    "private protected static final extends implements package module require fn mut impl struct " +
+    "match use pub crate mod trait where sum add sub mul div count index key keys val sort sorted " +
+    "min max abs sqrt math Math JSON parse stringify Promise Error Array Object String Number Map Set " +
+    "foo bar baz tmp temp res req err ctx cfg config options opts path dir src dst input output"
+  )
+    .split(/\s+/)
+    .filter(Boolean);
 
 const SYMBOLS = [
   "[INST]",

@@ -15,7 +15,10 @@ describe("Bm25Index query terms", () => {
   it("skips a term that most chunks contain when rarer terms are asked for", () => {
     const index = indexOf(chunks, (id) => (id % 1000 === 7 ? ["the", "session", "revoke"] : ["the", "other", `w${id}`]));
     const { ids } = index.score(["the", "revoke"]);
-    assert.deepEqual(ids.sort((a, b) => a - b), [...Array(chunks).keys()].filter((id) => id % 1000 === 7));
+    assert.deepEqual(
+      ids.sort((a, b) => a - b),
+      [...Array(chunks).keys()].filter((id) => id % 1000 === 7),
+    );
   });
 
   it("a question of common words only still scores its rarest one", () => {

@@ -24,7 +24,10 @@ async function open(options: IndexOptions): Promise<{ indexer: WorkspaceIndexer;
 }
 
 const topPath = (i: WorkspaceIndexer, query: string) => searchIndex(i.store, i.options, query, 5)[0]?.path;
-const fileStamp = (file: string) => { const st = fs.statSync(file); return `${st.ino}:${st.mtimeMs}:${st.size}`; };
+const fileStamp = (file: string) => {
+  const st = fs.statSync(file);
+  return `${st.ino}:${st.mtimeMs}:${st.size}`;
+};
 
 describe("workspace index saving", function () {
   this.timeout(30_000);
@@ -63,7 +66,11 @@ describe("workspace index saving", function () {
     assert.equal(await indexer.update([path.join(tree.dir, "src/billing.ts")]), 1);
     // No flush: the process ends here as if killed.
     const { indexer: reloaded, phases } = await open(tree.options({ storageDir }));
-    assert.deepEqual(phases.filter((p) => p.phase === "ready"), [{ phase: "ready", done: 1, total: 1 }], "only the changed file was read");
+    assert.deepEqual(
+      phases.filter((p) => p.phase === "ready"),
+      [{ phase: "ready", done: 1, total: 1 }],
+      "only the changed file was read",
+    );
     assert.equal(topPath(reloaded, "credit note"), "src/billing.ts");
     assert.deepEqual(reloaded.store.definitionsOf("invoiceTotal"), []);
     await indexer.flush();
