@@ -13,14 +13,13 @@
 // without it the section says "skipped" and exits 0.
 import { existsSync } from "node:fs";
 import * as path from "node:path";
-import { EngineClient } from "../src/core/engineClient/EngineClient";
 import { EditHistory } from "../src/core/nextEdit/editHistory";
 import { NextEditService } from "../src/core/nextEdit/NextEditService";
 import { applySuggestion } from "../src/core/nextEdit/suggestion";
-import { defaultThreads, physicalCores } from "../src/engine/physicalCores";
 import type { Backend } from "../src/shared/engineProtocol";
-import { repoRoot } from "../test/helpers/tinyModel";
 import { benchModelPath } from "./lib/benchModel";
+import { openBenchEngine } from "./lib/benchEngine";
+import type { EngineClient } from "../src/core/engineClient/EngineClient";
 import { corpusPath, loadEditCorpus } from "./lib/editCorpus";
 import { forcedAnswerTokens } from "./lib/nextEditForcing";
 import { nextEditCases, rewrittenRegionOf, type NextEditCase } from "./lib/nextEditCases";
@@ -111,22 +110,14 @@ export async function runNextEdit(o: NextEditRunOptions): Promise<NextEditRun | 
   const { cases: all, outside } = nextEditCases(loadEditCorpus());
   const cases = spread(all, o.cases);
   const arms = o.arms ?? (["auto", "off"] as const);
-  const enginePath = o.enginePath ?? path.join(repoRoot(), "dist", "engine.js");
-  if (!existsSync(enginePath)) throw new Error(`${enginePath} is missing: run \`npm run build\` first`);
-  const client = new EngineClient({ enginePath, idleUnloadMs: 0 });
+  const { client, info, description } = await openBenchEngine({
+    modelPath: o.modelPath,
+    backend: o.backend,
+    gpuLayers: o.gpuLayers,
+    threads: o.threads,
+    enginePath: o.enginePath,
+  });
   try {
-    const info = await client.load({
-      modelPath: o.modelPath,
-      backend: o.backend ?? "cpu",
-      gpuLayers: o.gpuLayers ?? 0,
-      contextSize: 4096,
-      threads: o.threads ?? defaultThreads(physicalCores()),
-      flashAttention: "auto",
-      useMmap: true,
-      loraAdapters: [],
-      ignoreMemoryCheck: true,
-    });
-    const description = `${info.fileName} (${info.quantization}, ${(info.sizeBytes / 1e6).toFixed(0)} MB), backend ${info.backend}${info.gpuName ? ` on ${info.gpuName}` : ""}, ${info.gpuLayers}/${info.layerCount} layers on GPU`;
     o.onCase?.(
       `${description}; ${cases.length} of ${all.length} cases (${outside} more had the next hunk outside the region), arms ${arms.join(", ")}\n`,
     );

@@ -12,11 +12,9 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { EngineClient } from "../src/core/engineClient/EngineClient";
 import type { Backend, Speculation } from "../src/shared/engineProtocol";
-import { defaultThreads, physicalCores } from "../src/engine/physicalCores";
-import { repoRoot } from "../test/helpers/tinyModel";
 import { benchModelPath } from "./lib/benchModel";
+import { openBenchEngine } from "./lib/benchEngine";
 import { loadEditCorpus, type Edit } from "./lib/editCorpus";
 import { CPU_MIXTRAL_COSTS, GPU_MIXTRAL_COSTS } from "../src/core/speculation/draftPolicy";
 import { ARMS, measureSpecDecode, modeledRatio, type EditRun, type SpecDecodeFigures } from "./lib/specDecode";
@@ -71,22 +69,15 @@ export function editLine(r: EditRun, arms: readonly Speculation[]): string {
 export async function runSpecDecode(o: SpecDecodeRunOptions): Promise<SpecDecodeRun> {
   const edits = pickEdits(loadEditCorpus(), o.edits);
   const arms = o.arms ?? ARMS;
-  const enginePath = o.enginePath ?? path.join(repoRoot(), "dist", "engine.js");
-  if (!existsSync(enginePath)) throw new Error(`${enginePath} is missing: run \`npm run build\` first`);
-  const client = new EngineClient({ enginePath, idleUnloadMs: 0 });
+  const { client, info, description } = await openBenchEngine({
+    modelPath: o.modelPath,
+    backend: o.backend,
+    gpuLayers: o.gpuLayers,
+    threads: o.threads,
+    enginePath: o.enginePath,
+    contextSize: o.contextSize,
+  });
   try {
-    const info = await client.load({
-      modelPath: o.modelPath,
-      backend: o.backend ?? "cpu",
-      gpuLayers: o.gpuLayers ?? 0,
-      contextSize: o.contextSize ?? 4096,
-      threads: o.threads ?? defaultThreads(physicalCores()),
-      flashAttention: "auto",
-      useMmap: true,
-      loraAdapters: [],
-      ignoreMemoryCheck: true,
-    });
-    const description = `${info.fileName} (${info.quantization}, ${(info.sizeBytes / 1e6).toFixed(0)} MB), backend ${info.backend}${info.gpuName ? ` on ${info.gpuName}` : ""}, ${info.gpuLayers}/${info.layerCount} layers on GPU`;
     o.onEdit?.(`${description}; ${edits.length} edits, arms ${arms.join(", ")}\n`);
     const figures = await measureSpecDecode(client, edits, {
       arms,
