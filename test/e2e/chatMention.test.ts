@@ -93,8 +93,8 @@ describe("chat @-mentions in the browser workbench (scripted server)", function 
     await input.click();
     await input.pressSequentially("What does @");
     await list.locator(".mention-option", { hasText: "fibonacci.ts" }).waitFor({ timeout: 30_000 });
-    // Both tabs, the most recently active first, each described by its folder.
-    assert.deepEqual(await list.locator(".mention-option .mention-name").allTextContents(), ["stats.py", "fibonacci.ts"]);
+    // The workspace index's entry first, then both tabs, the most recently active first, each described by its folder.
+    assert.deepEqual(await list.locator(".mention-option .mention-name").allTextContents(), ["workspace", "stats.py", "fibonacci.ts"]);
     assert.equal(await list.locator(".mention-option", { hasText: "fibonacci.ts" }).locator(".mention-description").textContent(), "src");
     await input.pressSequentially("fib");
     await list.locator(".mention-option", { hasText: "stats.py" }).waitFor({ state: "detached" });
