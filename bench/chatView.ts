@@ -88,7 +88,7 @@ export async function measureChatView(o: ChatViewOptions = {}): Promise<ChatView
   const intervalMs = o.intervalMs ?? 10;
   const answer = streamedAnswer(o.tokens ?? 2000, o.codeBlocks ?? 3);
   const chunks = tokenize(answer);
-  const history = longConversation(o.historyTurns ?? 100);
+  const conversation = longConversation(o.historyTurns ?? 100);
   const server = await serve(bundle);
   const lib = (await import(pathToFileURL(path.join(root, "scripts/lib/browser.mjs")).href)) as BrowserLib;
   // About a sidebar's size.
@@ -96,97 +96,121 @@ export async function measureChatView(o: ChatViewOptions = {}): Promise<ChatView
   try {
     const chat = await ChatPage.create(browser.page, server.url);
     const q = user("u1", "Explain the update functions and show them in three languages.");
-    const ours: StreamSample[] = [];
-    const naive: StreamSample[] = [];
-    const finals: number[] = [];
-    const collect = async (into: StreamSample[], args: StreamArgs) => into.push(await chat.stream(args));
-    for (let run = 0; run < (o.runs ?? 2); run++) {
-      // Alternate which side goes first: a machine that gets busier mid-run hits both.
-      for (const side of run % 2 === 0 ? ["ours", "naive"] : ["naive", "ours"]) {
-        await chat.open();
-        if (side === "ours") {
-          await chat.time({
-            type: "transcript",
-            conversationId: "bench",
-            generating: true,
-            turns: [q, { id: "a1", role: "assistant", content: "", streaming: true }],
-          });
-          await collect(ours, { requestId: "a1", chunks, intervalMs });
-          finals.push(
-            (await chat.time({ type: "done", requestId: "a1", turn: { id: "a1", role: "assistant", content: answer } })).toFrameMs,
-          );
-        } else {
-          await chat.time({ type: "transcript", conversationId: "bench", generating: true, turns: [q] });
-          await collect(naive, { requestId: "a1", chunks, intervalMs, naiveTurns: [q] });
-        }
-      }
-    }
-
-    // A replay into a fresh page (the view opened or reloaded), three times.
-    const replays: ReplayFigures[] = [];
-    for (let i = 0; i < 3; i++) {
-      await chat.open();
-      replays.push(await chat.replay({ type: "transcript", conversationId: "long", generating: false, turns: history.turns }));
-    }
-    const afterReplay = await chat.metrics(true);
-    // Sending a message: the host replays the transcript with the question and the empty answer.
-    const live = [...history.turns, q, { id: "a1", role: "assistant" as const, content: "", streaming: true }];
-    const send = await chat.time({ type: "transcript", conversationId: "long", generating: true, turns: live });
-    const withHistory = summarize([await chat.stream({ requestId: "a1", chunks, intervalMs })]);
-    await chat.time({ type: "done", requestId: "a1", turn: { id: "a1", role: "assistant", content: answer } });
-    // Scrolling up through the history while another answer streams.
-    const q2 = user("u2", "And once more, please.");
-    await chat.time({
-      type: "transcript",
-      conversationId: "long",
-      generating: true,
-      turns: [
-        ...live.slice(0, -1),
-        { id: "a1", role: "assistant", content: answer },
-        q2,
-        { id: "a2", role: "assistant", content: "", streaming: true },
-      ],
-    });
-    const scroll = await chat.rawStream({
-      requestId: "a2",
-      chunks: chunks.slice(0, Math.min(chunks.length, 600)),
-      intervalMs,
-      scrollStepPx: 150,
-      scrollEveryMs: 50,
-    });
-    await chat.time({ type: "done", requestId: "a2", turn: { id: "a2", role: "assistant", content: chunks.slice(0, 600).join("") } });
-    const end = await chat.metrics(true);
+    const { ours, naive, finals } = await measureStreams(chat, { q, chunks, answer, intervalMs, runs: o.runs ?? 2 });
+    const history = await measureHistory(chat, conversation, { q, chunks, answer, intervalMs });
     return {
       tokens: chunks.length,
       answerChars: answer.length,
       ours: summarize(ours),
       naive: summarize(naive),
       finalRenderMs: median(finals),
-      history: {
-        turns: history.turns.length,
-        lines: history.lines,
-        replayMs: median(replays.map((r) => r.toFrameMs)),
-        replayHandlerMs: median(replays.map((r) => r.handlerMs)),
-        replayCompleteMs: median(replays.map((r) => r.completeMs)),
-        replayLongestScriptMs: median(replays.map((r) => r.longestScriptMs)),
-        replayLongTasks: mean(replays.map((r) => r.longTasks)),
-        replayLongestTaskMs: median(replays.map((r) => r.longestTaskMs)),
-        sendMs: send.toFrameMs,
-        heapMb: mb(afterReplay.JSHeapUsedSize),
-        domNodes: afterReplay.Nodes,
-        stream: withHistory,
-        scrollP95Ms: percentile(scroll.scrollLatencyMs, 95),
-        scrollSteps: scroll.scrollLatencyMs.length,
-        scrollJumps: scroll.scrollJumps,
-        scrollFps: scroll.frames / (scroll.wallMs / 1000),
-        heapAfterMb: mb(end.JSHeapUsedSize),
-        domNodesAfter: end.Nodes,
-      },
+      history,
     };
   } finally {
     await browser.close();
     await server.close();
   }
+}
+
+/** What the streaming runs and the history runs share: the question, the answer and its chunks. */
+interface StreamInput {
+  q: Turn;
+  chunks: string[];
+  answer: string;
+  intervalMs: number;
+}
+
+/** The answer streamed into an empty view, ours versus a naive full re-render, runs alternating. */
+async function measureStreams(
+  chat: ChatPage,
+  { q, chunks, answer, intervalMs, runs }: StreamInput & { runs: number },
+): Promise<{ ours: StreamSample[]; naive: StreamSample[]; finals: number[] }> {
+  const ours: StreamSample[] = [];
+  const naive: StreamSample[] = [];
+  const finals: number[] = [];
+  const collect = async (into: StreamSample[], args: StreamArgs) => into.push(await chat.stream(args));
+  for (let run = 0; run < runs; run++) {
+    // Alternate which side goes first: a machine that gets busier mid-run hits both.
+    for (const side of run % 2 === 0 ? ["ours", "naive"] : ["naive", "ours"]) {
+      await chat.open();
+      if (side === "ours") {
+        await chat.time({
+          type: "transcript",
+          conversationId: "bench",
+          generating: true,
+          turns: [q, { id: "a1", role: "assistant", content: "", streaming: true }],
+        });
+        await collect(ours, { requestId: "a1", chunks, intervalMs });
+        finals.push((await chat.time({ type: "done", requestId: "a1", turn: { id: "a1", role: "assistant", content: answer } })).toFrameMs);
+      } else {
+        await chat.time({ type: "transcript", conversationId: "bench", generating: true, turns: [q] });
+        await collect(naive, { requestId: "a1", chunks, intervalMs, naiveTurns: [q] });
+      }
+    }
+  }
+  return { ours, naive, finals };
+}
+
+/** A long conversation: replayed into a fresh view, a message sent, an answer streamed while the reader scrolls up. */
+async function measureHistory(
+  chat: ChatPage,
+  history: { turns: Turn[]; lines: number },
+  { q, chunks, answer, intervalMs }: StreamInput,
+): Promise<ChatViewFigures["history"]> {
+  // A replay into a fresh page (the view opened or reloaded), three times.
+  const replays: ReplayFigures[] = [];
+  for (let i = 0; i < 3; i++) {
+    await chat.open();
+    replays.push(await chat.replay({ type: "transcript", conversationId: "long", generating: false, turns: history.turns }));
+  }
+  const afterReplay = await chat.metrics(true);
+  // Sending a message: the host replays the transcript with the question and the empty answer.
+  const live = [...history.turns, q, { id: "a1", role: "assistant" as const, content: "", streaming: true }];
+  const send = await chat.time({ type: "transcript", conversationId: "long", generating: true, turns: live });
+  const withHistory = summarize([await chat.stream({ requestId: "a1", chunks, intervalMs })]);
+  await chat.time({ type: "done", requestId: "a1", turn: { id: "a1", role: "assistant", content: answer } });
+  // Scrolling up through the history while another answer streams.
+  const q2 = user("u2", "And once more, please.");
+  await chat.time({
+    type: "transcript",
+    conversationId: "long",
+    generating: true,
+    turns: [
+      ...live.slice(0, -1),
+      { id: "a1", role: "assistant", content: answer },
+      q2,
+      { id: "a2", role: "assistant", content: "", streaming: true },
+    ],
+  });
+  const scroll = await chat.rawStream({
+    requestId: "a2",
+    chunks: chunks.slice(0, Math.min(chunks.length, 600)),
+    intervalMs,
+    scrollStepPx: 150,
+    scrollEveryMs: 50,
+  });
+  await chat.time({ type: "done", requestId: "a2", turn: { id: "a2", role: "assistant", content: chunks.slice(0, 600).join("") } });
+  const end = await chat.metrics(true);
+  return {
+    turns: history.turns.length,
+    lines: history.lines,
+    replayMs: median(replays.map((r) => r.toFrameMs)),
+    replayHandlerMs: median(replays.map((r) => r.handlerMs)),
+    replayCompleteMs: median(replays.map((r) => r.completeMs)),
+    replayLongestScriptMs: median(replays.map((r) => r.longestScriptMs)),
+    replayLongTasks: mean(replays.map((r) => r.longTasks)),
+    replayLongestTaskMs: median(replays.map((r) => r.longestTaskMs)),
+    sendMs: send.toFrameMs,
+    heapMb: mb(afterReplay.JSHeapUsedSize),
+    domNodes: afterReplay.Nodes,
+    stream: withHistory,
+    scrollP95Ms: percentile(scroll.scrollLatencyMs, 95),
+    scrollSteps: scroll.scrollLatencyMs.length,
+    scrollJumps: scroll.scrollJumps,
+    scrollFps: scroll.frames / (scroll.wallMs / 1000),
+    heapAfterMb: mb(end.JSHeapUsedSize),
+    domNodesAfter: end.Nodes,
+  };
 }
 
 export async function run(argv: string[]): Promise<number> {

@@ -8,14 +8,12 @@
 // By default both sides stay loaded and their runs alternate (A,B,B,A,…) so a noisy machine's
 // drift hits both alike; --sequential runs one side fully, then the other (a model that does not
 // fit twice, e.g. a full-size Mixtral on one GPU).
-import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import type { Token } from "node-llama-cpp" with { "resolution-mode": "import" };
-import { EngineClient } from "../src/core/engineClient/EngineClient";
-import type { Backend, LoadOptions, PromptSegment } from "../src/shared/engineProtocol";
+import type { Backend, LoadOptions } from "../src/shared/engineProtocol";
 import { defaultThreads, physicalCores } from "../src/engine/physicalCores";
-import { ensureTinyModel, repoRoot } from "../test/helpers/tinyModel";
+import { ensureTinyModel } from "../test/helpers/tinyModel";
+import { openDirect, openEngine, type Side } from "./lib/engineSides";
 import { fmt, median, ratio } from "./lib/stats";
 import { formatTable } from "./lib/table";
 import { flag, given, gpuLayersOption, num, text } from "./lib/cliOptions";
@@ -67,119 +65,6 @@ export interface EngineOverhead {
   ttftDiffMs: number;
 }
 
-/** Distinct first words per run so no run reuses another's KV cache (both sides alike). */
-function promptText(run: number, words: number): string {
-  const vocabulary = ["the", "function", "returns", "a", "value", "for", "each", "item", "in", "list", "when", "called"];
-  return (
-    `[INST] Run ${run}: ` + Array.from({ length: words }, (_, i) => vocabulary[(i * 7 + run) % vocabulary.length]).join(" ") + " [/INST]"
-  );
-}
-
-function rate(tokens: number, firstAt: number | undefined, endAt: number): number {
-  return firstAt !== undefined && tokens > 1 ? ((tokens - 1) * 1000) / (endAt - firstAt) : 0;
-}
-
-type Runner = (run: number) => Promise<Sample>;
-interface Side {
-  runOnce: Runner;
-  close(): Promise<void>;
-}
-interface EngineSide extends Side {
-  tokenize(run: number): Promise<number[]>;
-}
-
-/** `tokensOf(run)`: the engine's own token ids for that run's prompt (BOS first), so both sides
- *  evaluate exactly the same tokens (LlamaCompletion would tokenize `[INST]` as a control token). */
-async function openDirect(
-  o: Required<EngineOverheadOptions>,
-  threads: number,
-  contextSize: number,
-  tokensOf: (run: number) => number[],
-): Promise<Side> {
-  const lib = await import("node-llama-cpp");
-  const gpu = o.backend === "auto" ? "auto" : o.backend === "cpu" ? false : o.backend;
-  const llama = await lib.getLlama({ gpu, build: "never", maxThreads: threads, logLevel: lib.LlamaLogLevel.error });
-  const model = await llama.loadModel({ modelPath: o.modelPath, gpuLayers: o.gpuLayers });
-  const context = await model.createContext({ contextSize, sequences: 1 });
-  const sequence = context.getSequence();
-  const completion = new lib.LlamaCompletion({ contextSequence: sequence });
-  return {
-    async runOnce(run) {
-      await sequence.clearHistory();
-      const started = performance.now();
-      let firstAt: number | undefined;
-      let chunks = 0;
-      const meterBefore = sequence.tokenMeter.usedOutputTokens;
-      // LlamaCompletion prepends BOS itself; the engine's sampling has no repeat penalty.
-      await completion.generateCompletion(tokensOf(run).slice(1) as Token[], {
-        maxTokens: o.tokens,
-        temperature: 0,
-        repeatPenalty: false,
-        onTextChunk: () => {
-          firstAt ??= performance.now();
-          chunks++;
-        },
-      });
-      const ended = performance.now();
-      const generated = sequence.tokenMeter.usedOutputTokens - meterBefore || chunks;
-      // The sequence holds the prompt (BOS included) and every generated token but the last.
-      const promptTokens = sequence.nextTokenIndex - Math.max(0, generated - 1);
-      return { ttftMs: (firstAt ?? ended) - started, tokensPerSecond: rate(generated, firstAt, ended), tokens: generated, promptTokens };
-    },
-    async close() {
-      await context.dispose();
-      await model.dispose();
-      await llama.dispose();
-    },
-  };
-}
-
-async function openEngine(
-  load: LoadOptions,
-  o: Required<EngineOverheadOptions>,
-  onInfo: (description: string, promptTokens: number) => void,
-): Promise<EngineSide> {
-  const enginePath = path.join(repoRoot(), "dist", "engine.js");
-  if (!existsSync(enginePath)) throw new Error(`${enginePath} is missing: run \`npm run build\` first`);
-  // MIXTRAL_BENCH_UV_POOL=4: the engine with libuv's default worker pool (EngineProcess sets 1), for an A/B.
-  const uvPool = process.env.MIXTRAL_BENCH_UV_POOL;
-  const client = new EngineClient({ enginePath, idleUnloadMs: 0, env: uvPool ? { UV_THREADPOOL_SIZE: uvPool } : undefined });
-  try {
-    const info = await client.load(load);
-    onInfo(
-      `${info.fileName} (${info.quantization}, ${(info.sizeBytes / 1e6).toFixed(0)} MB, ${info.layerCount} layers), backend ${info.backend}${info.gpuName ? ` on ${info.gpuName}` : ""}, ${info.gpuLayers}/${info.layerCount} layers on GPU, context ${info.contextSize}`,
-      0,
-    );
-  } catch (error) {
-    await client.dispose();
-    throw error;
-  }
-  const segments = (run: number): PromptSegment[] => [{ type: "bos" }, { type: "text", text: promptText(run, o.promptWords) }];
-  return {
-    async tokenize(run) {
-      return (await client.tokenize(segments(run))).tokens;
-    },
-    async runOnce(run) {
-      const prompt = segments(run);
-      const started = performance.now();
-      let firstAt: number | undefined;
-      const result = await client.generate({ slot: "chat", prompt, maxTokens: o.tokens, temperature: 0 }, () => {
-        firstAt ??= performance.now();
-      });
-      const ended = performance.now();
-      const tokens = result.stats.generatedTokens;
-      onInfo("", result.stats.promptTokens);
-      return {
-        ttftMs: (firstAt ?? ended) - started,
-        tokensPerSecond: rate(tokens, firstAt, ended),
-        tokens,
-        promptTokens: result.stats.promptTokens,
-      };
-    },
-    close: () => client.dispose(),
-  };
-}
-
 function figures(samples: Sample[]): SideFigures {
   return {
     ttftMs: median(samples.map((s) => s.ttftMs)),
@@ -221,7 +106,31 @@ export async function measureEngineOverhead(options: EngineOverheadOptions): Pro
     if (d) description = d;
     if (p) promptTokens = p;
   };
-  // Run 0 of each side warms caches and is not counted.
+  const { engineSamples, directSamples } = await collectSamples(load, o, threads, onInfo);
+  const direct = figures(directSamples);
+  const engine = figures(engineSamples);
+  return {
+    description,
+    threads,
+    promptTokens,
+    tokens: o.tokens,
+    runs: o.runs,
+    interleaved: o.interleave,
+    direct,
+    engine,
+    decodeRatio: ratio(engine.tokensPerSecond, direct.tokensPerSecond),
+    ttftDiffMs: engine.ttftMs - direct.ttftMs,
+  };
+}
+
+/** Every side's counted samples; run 0 of each side warms caches and is not counted. */
+async function collectSamples(
+  load: LoadOptions,
+  o: Required<EngineOverheadOptions>,
+  threads: number,
+  onInfo: (description: string, promptTokens: number) => void,
+): Promise<{ engineSamples: Sample[]; directSamples: Sample[] }> {
+  const contextSize = load.contextSize;
   const engineSamples: Sample[] = [];
   const directSamples: Sample[] = [];
   const engineSide = await openEngine(load, o, onInfo);
@@ -270,20 +179,7 @@ export async function measureEngineOverhead(options: EngineOverheadOptions): Pro
       await side.close();
     }
   }
-  const direct = figures(directSamples);
-  const engine = figures(engineSamples);
-  return {
-    description,
-    threads,
-    promptTokens,
-    tokens: o.tokens,
-    runs: o.runs,
-    interleaved: o.interleave,
-    direct,
-    engine,
-    decodeRatio: ratio(engine.tokensPerSecond, direct.tokensPerSecond),
-    ttftDiffMs: engine.ttftMs - direct.ttftMs,
-  };
+  return { engineSamples, directSamples };
 }
 
 export function formatEngineOverhead(r: EngineOverhead): string {

@@ -53,6 +53,92 @@ async function repeat<T>(runs: number, fn: (run: number) => Promise<T>): Promise
   return out;
 }
 
+/** What each measurement of a direct run needs: where results go, their labels, the sizes. */
+interface DirectRun {
+  results: string;
+  label: string;
+  /** The label of the diagnostics. */
+  diag: string;
+  model: string;
+  runs: number;
+  /** Prompt words: P for the 512-token prompt, P2 for the 2,048-token one; N new tokens. */
+  P: number;
+  P2: number;
+  N: number;
+  tok: (words: number, salt: number) => Token[];
+}
+
+/** sequence.evaluate, greedy: decode and prompt rates and TTFT at a 512- and a 2,048-token prompt. */
+async function measureRaw(seq: LlamaContextSequence, { results, label, model, runs, P, P2, N, tok }: DirectRun): Promise<void> {
+  const at512 = await repeat(runs, (r) => rawGenerate(seq, tok(P, r), N));
+  record(results, {
+    path: label,
+    test: "decode@512",
+    model,
+    value: median(at512.map((g) => g.tps)),
+    unit: "tok/s",
+    promptTokens: tok(P, 0).length,
+    generated: at512[0].tokens,
+    runs: at512.map((g) => +g.tps.toFixed(1)).join("/"),
+  });
+  record(results, { path: label, test: "ttft@512", model, value: median(at512.map((g) => g.ttftMs)), unit: "ms" });
+  record(results, {
+    path: label,
+    test: "prompt@512",
+    model,
+    value: median(at512.map((g) => (tok(P, 0).length * 1000) / g.ttftMs)),
+    unit: "tok/s",
+  });
+  const at2k = await repeat(Math.min(runs, 2), (r) => rawGenerate(seq, tok(P2, r), N));
+  record(results, {
+    path: label,
+    test: "decode@2048",
+    model,
+    value: median(at2k.map((g) => g.tps)),
+    unit: "tok/s",
+    promptTokens: tok(P2, 0).length,
+  });
+  record(results, {
+    path: label,
+    test: "prompt@2048",
+    model,
+    value: median(at2k.map((g) => (tok(P2, 0).length * 1000) / g.ttftMs)),
+    unit: "tok/s",
+  });
+}
+
+/** LlamaCompletion: the library's high-level API, as an application would call it. */
+async function measureLlamaCompletion(
+  lib: NodeLlamaCpp,
+  seq: LlamaContextSequence,
+  { results, label, model, runs, P, N }: DirectRun,
+): Promise<void> {
+  const completion = new lib.LlamaCompletion({ contextSequence: seq });
+  const hl = await repeat(runs, async (r) => {
+    await seq.clearHistory();
+    const times: number[] = [];
+    await completion.generateCompletion(promptText(P, r), {
+      maxTokens: N,
+      temperature: 0,
+      onToken: () => {
+        times.push(performance.now());
+      },
+    });
+    return decodeRate(times);
+  });
+  record(results, { path: label, test: "decode@512 LlamaCompletion", model, value: median(hl), unit: "tok/s" });
+}
+
+/** Diagnostics: decode without logits (the native round-trip floor), prefill whole and chunked. */
+async function measureDiagnostics(seq: LlamaContextSequence, { results, diag, model, runs, P, N, tok }: DirectRun): Promise<void> {
+  const noSample = await repeat(runs, (r) => decodeOnly(seq, tok(P, r), N));
+  record(results, { path: diag, test: "decode-only, no logits", model, value: median(noSample), unit: "tok/s" });
+  const whole = await repeat(runs, (r) => prefill(seq, tok(P, r), 512));
+  const chunked = await repeat(runs, (r) => prefill(seq, tok(P, r), 256));
+  record(results, { path: diag, test: "prefill 512, one batch", model, value: median(whole), unit: "tok/s" });
+  record(results, { path: diag, test: "prefill 512, 256-chunks", model, value: median(chunked), unit: "tok/s" });
+}
+
 export async function runDirect(argv: string[]): Promise<void> {
   const modelPath = argValue(argv, "model");
   const threads = Number(argValue(argv, "threads"));
@@ -93,68 +179,13 @@ export async function runDirect(argv: string[]): Promise<void> {
     gpuLayers: loaded.gpuLayers,
   });
   const tok = (words: number, salt: number): Token[] => [loaded.tokens.bos as Token, ...loaded.tokenize(promptText(words, salt))];
+  const run: DirectRun = { results, label, diag, model, runs, P, P2, N, tok };
   let context: LlamaContext = await loaded.createContext({ contextSize: 4096, sequences: 1, flashAttention: true });
   try {
     let seq = context.getSequence();
-    const at512 = await repeat(runs, (r) => rawGenerate(seq, tok(P, r), N));
-    record(results, {
-      path: label,
-      test: "decode@512",
-      model,
-      value: median(at512.map((g) => g.tps)),
-      unit: "tok/s",
-      promptTokens: tok(P, 0).length,
-      generated: at512[0].tokens,
-      runs: at512.map((g) => +g.tps.toFixed(1)).join("/"),
-    });
-    record(results, { path: label, test: "ttft@512", model, value: median(at512.map((g) => g.ttftMs)), unit: "ms" });
-    record(results, {
-      path: label,
-      test: "prompt@512",
-      model,
-      value: median(at512.map((g) => (tok(P, 0).length * 1000) / g.ttftMs)),
-      unit: "tok/s",
-    });
-    const at2k = await repeat(Math.min(runs, 2), (r) => rawGenerate(seq, tok(P2, r), N));
-    record(results, {
-      path: label,
-      test: "decode@2048",
-      model,
-      value: median(at2k.map((g) => g.tps)),
-      unit: "tok/s",
-      promptTokens: tok(P2, 0).length,
-    });
-    record(results, {
-      path: label,
-      test: "prompt@2048",
-      model,
-      value: median(at2k.map((g) => (tok(P2, 0).length * 1000) / g.ttftMs)),
-      unit: "tok/s",
-    });
-
-    // LlamaCompletion: the library's high-level API, as an application would call it.
-    const completion = new lib.LlamaCompletion({ contextSequence: seq });
-    const hl = await repeat(runs, async (r) => {
-      await seq.clearHistory();
-      const times: number[] = [];
-      await completion.generateCompletion(promptText(P, r), {
-        maxTokens: N,
-        temperature: 0,
-        onToken: () => {
-          times.push(performance.now());
-        },
-      });
-      return decodeRate(times);
-    });
-    record(results, { path: label, test: "decode@512 LlamaCompletion", model, value: median(hl), unit: "tok/s" });
-
-    // Diagnostics.
-    const noSample = await repeat(runs, (r) => decodeOnly(seq, tok(P, r), N));
-    record(results, { path: diag, test: "decode-only, no logits", model, value: median(noSample), unit: "tok/s" });
-    const whole = await repeat(runs, (r) => prefill(seq, tok(P, r), 512));
-    const chunked = await repeat(runs, (r) => prefill(seq, tok(P, r), 256));
-    record(results, { path: diag, test: "prefill 512, one batch", model, value: median(whole), unit: "tok/s" });
-    record(results, { path: diag, test: "prefill 512, 256-chunks", model, value: median(chunked), unit: "tok/s" });
+    await measureRaw(seq, run);
+    await measureLlamaCompletion(lib, seq, run);
+    await measureDiagnostics(seq, run);
     for (const t of [1, threads]) {
       await context.dispose();
       context = await loaded.createContext({ contextSize: 4096, sequences: 1, flashAttention: true, threads: t });

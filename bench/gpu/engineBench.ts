@@ -81,46 +81,15 @@ async function keystrokes(client: EngineClient, results: string, model: string, 
   await run(true, 4);
 }
 
-export async function runEngine(argv: string[]): Promise<void> {
-  const enginePath = path.resolve(argValue(argv, "engine"));
-  const dir = argValue(argv, "models-dir");
-  const threads = Number(argValue(argv, "threads"));
-  const runs = Number(argValue(argv, "runs", "3"));
-  const results = argValue(argv, "results");
-  const sections = argValue(argv, "sections", "main,experts,q3,offload").split(",");
-  const deadline = Number(argValue(argv, "deadline-ms", "0"));
-  // --label engine-base: the same measurements through another engine build (before/after a fix).
-  const label = argValue(argv, "label", "engine");
-  const [q4, e1, e3, q3] = shapedModels(dir);
-  const scale = Number(argValue(argv, "scale", "1")); // < 1: a quick check of the script on a CPU
-  const P = Math.round(511 * scale),
-    P2 = Math.round(2047 * scale),
-    N = Math.max(4, Math.round(128 * scale));
-  const logs: string[] = [];
-  // --uv-pool 4: the engine with libuv's default worker pool, as before EngineProcess set it to 1.
-  const uvPool = argValue(argv, "uv-pool", "");
-  const client = new EngineClient({
-    enginePath,
-    env: uvPool ? { UV_THREADPOOL_SIZE: uvPool } : undefined,
-    idleUnloadMs: 0,
-    hangTimeoutMs: 0,
-    onLog: (level, message) => {
-      if (level !== "debug" && level !== "trace") logs.push(`[${level}] ${message}`);
-    },
-  });
-  const backend = argValue(argv, "backend", "cuda") === "cpu" ? "cpu" : "cuda";
-  const base: LoadOptions = {
-    modelPath: q4.file,
-    backend,
-    gpuLayers: "max",
-    contextSize: 4096,
-    threads,
-    flashAttention: "auto",
-    useMmap: true,
-    loraAdapters: [],
-    ignoreMemoryCheck: true,
-  };
-  const late = () => deadline > 0 && Date.now() > deadline;
+/** Loading a model and timing its decode through the engine, each recorded under `label`. */
+function engineMeasures(
+  client: EngineClient,
+  results: string,
+  label: string,
+): {
+  load: (options: LoadOptions, model: string) => Promise<void>;
+  decode: (model: string, words: number, tokens: number, n: number) => Promise<void>;
+} {
   const load = async (options: LoadOptions, model: string) => {
     const started = performance.now();
     const info = await client.load(options);
@@ -161,6 +130,50 @@ export async function runEngine(argv: string[]): Promise<void> {
       unit: "tok/s",
     });
   };
+  return { load, decode };
+}
+
+export async function runEngine(argv: string[]): Promise<void> {
+  const enginePath = path.resolve(argValue(argv, "engine"));
+  const dir = argValue(argv, "models-dir");
+  const threads = Number(argValue(argv, "threads"));
+  const runs = Number(argValue(argv, "runs", "3"));
+  const results = argValue(argv, "results");
+  const sections = argValue(argv, "sections", "main,experts,q3,offload").split(",");
+  const deadline = Number(argValue(argv, "deadline-ms", "0"));
+  // --label engine-base: the same measurements through another engine build (before/after a fix).
+  const label = argValue(argv, "label", "engine");
+  const [q4, e1, e3, q3] = shapedModels(dir);
+  const scale = Number(argValue(argv, "scale", "1")); // < 1: a quick check of the script on a CPU
+  const P = Math.round(511 * scale),
+    P2 = Math.round(2047 * scale),
+    N = Math.max(4, Math.round(128 * scale));
+  const logs: string[] = [];
+  // --uv-pool 4: the engine with libuv's default worker pool, as before EngineProcess set it to 1.
+  const uvPool = argValue(argv, "uv-pool", "");
+  const client = new EngineClient({
+    enginePath,
+    env: uvPool ? { UV_THREADPOOL_SIZE: uvPool } : undefined,
+    idleUnloadMs: 0,
+    hangTimeoutMs: 0,
+    onLog: (level, message) => {
+      if (level !== "debug" && level !== "trace") logs.push(`[${level}] ${message}`);
+    },
+  });
+  const backend = argValue(argv, "backend", "cuda") === "cpu" ? "cpu" : "cuda";
+  const base: LoadOptions = {
+    modelPath: q4.file,
+    backend,
+    gpuLayers: "max",
+    contextSize: 4096,
+    threads,
+    flashAttention: "auto",
+    useMmap: true,
+    loraAdapters: [],
+    ignoreMemoryCheck: true,
+  };
+  const late = () => deadline > 0 && Date.now() > deadline;
+  const { load, decode } = engineMeasures(client, results, label);
   try {
     if (sections.includes("main")) {
       await load(base, path.basename(q4.file));

@@ -27,23 +27,26 @@ const readLines = <T>(file: string): T[] =>
         .map((l) => JSON.parse(l) as T)
     : [];
 
-export function runReport(argv: string[]): void {
-  const dir = argValue(argv, "models-dir");
-  const bench = readLines<BenchLine>(argValue(argv, "llama-bench"));
-  const results = readLines<Result>(argValue(argv, "results"));
-  const tbs = argv.includes("--bandwidth-tbs") ? Number(argValue(argv, "bandwidth-tbs")) : undefined;
-  const gpu = measuredGpu(tbs);
+/** The value of one of our measurements in results.jsonl, if it was taken. */
+const ourValue = (results: Result[], p: string, test: string, model: string): number | undefined =>
+  results.find((r) => r.path === p && r.test === test && r.model === model)?.value;
+
+const f = (v: number | undefined, d = 1) => (v === undefined ? "—" : v.toFixed(d));
+
+/** label, llama-bench, direct, engine, bytes per token (0: not a decode row) */
+type ReportRow = [string, number | undefined, number | undefined, number | undefined, number];
+
+/** Each measurement as llama-bench, node-llama-cpp direct and our engine took it. */
+function comparisonRows(bench: BenchLine[], results: Result[], dir: string): ReportRow[] {
   const [q4, e1, e3, q3] = shapedModels(dir);
   // llama-bench's CPU-only build (the CPU user's baseline) reports n_gpu_layers 99 too: rows tell
   // the builds apart by `backends`.
   const lbAny = (file: string, pred: (b: BenchLine) => boolean): number | undefined =>
     bench.find((b) => path.basename(b.model_filename) === path.basename(file) && pred(b))?.avg_ts;
   const lb = (file: string, pred: (b: BenchLine) => boolean) => lbAny(file, (b) => b.backends !== "CPU" && pred(b));
-  const ours = (p: string, test: string, model: string): number | undefined =>
-    results.find((r) => r.path === p && r.test === test && r.model === model)?.value;
+  const ours = (p: string, test: string, model: string): number | undefined => ourValue(results, p, test, model);
   const q4n = path.basename(q4.file);
-  const rows: [string, number | undefined, number | undefined, number | undefined, number][] = [
-    // label, llama-bench, direct, engine, bytes per token (0: not a decode row)
+  return [
     [
       "Q4_K_M decode tok/s, tg128 after 512",
       lb(q4.file, (b) => b.n_gen === 128 && b.n_depth === 0 && b.n_gpu_layers >= 33),
@@ -108,7 +111,40 @@ export function runReport(argv: string[]): void {
       0,
     ],
   ];
-  const f = (v: number | undefined, d = 1) => (v === undefined ? "—" : v.toFixed(d));
+}
+
+/** Our engine before (engine-base) and after (engine) a change, on the Q4_K_M model. */
+function writeBeforeAfter(results: Result[], q4n: string): void {
+  const out = process.stdout;
+  const ours = (p: string, test: string, model: string): number | undefined => ourValue(results, p, test, model);
+  const tests = [
+    "decode@512",
+    "ttft@512",
+    "prompt@512",
+    "decode@2048",
+    "ttft@2048",
+    "prompt@2048",
+    "keystroke p50 (KV reuse)",
+    "keystroke p50 (no reuse)",
+  ];
+  out.write(`\n| our engine, Q4_K_M | before (engine-base) | after (engine) | unit |\n|---|---:|---:|---|\n`);
+  for (const t of tests) {
+    const r = results.find((x) => x.path === "engine" && x.test === t && x.model === q4n);
+    out.write(`| ${t} | ${f(ours("engine-base", t, q4n))} | ${f(ours("engine", t, q4n))} | ${r?.unit ?? ""} |\n`);
+  }
+  out.write(
+    `| decode@512, 20 of 33 layers on the GPU | ${f(ours("engine-base", "decode@512", `${q4n} ngl=20`))} | ${f(ours("engine", "decode@512", `${q4n} ngl=20`))} | tok/s |\n`,
+  );
+}
+
+export function runReport(argv: string[]): void {
+  const dir = argValue(argv, "models-dir");
+  const bench = readLines<BenchLine>(argValue(argv, "llama-bench"));
+  const results = readLines<Result>(argValue(argv, "results"));
+  const tbs = argv.includes("--bandwidth-tbs") ? Number(argValue(argv, "bandwidth-tbs")) : undefined;
+  const gpu = measuredGpu(tbs);
+  const rows = comparisonRows(bench, results, dir);
+  const q4n = path.basename(shapedModels(dir)[0].file);
   const out = process.stdout;
   const bw = gpu.bytesPerSecond;
   out.write(`\nbandwidth ceiling: ${gpu.name || "no GPU"} ${bw ? `${(bw / 1e12).toFixed(2)} TB/s` : "unknown (pass --bandwidth-tbs)"}\n`);
@@ -121,26 +157,7 @@ export function runReport(argv: string[]): void {
       `| ${label} | ${f(l)} | ${f(d)} | ${f(e)} | ${l && e ? (e / l).toFixed(3) : "—"} | ${ceiling && e ? `${((100 * e) / ceiling).toFixed(1)} % of ${ceiling.toFixed(0)}` : "—"} |\n`,
     );
   }
-  const tests = [
-    "decode@512",
-    "ttft@512",
-    "prompt@512",
-    "decode@2048",
-    "ttft@2048",
-    "prompt@2048",
-    "keystroke p50 (KV reuse)",
-    "keystroke p50 (no reuse)",
-  ];
-  if (results.some((r) => r.path === "engine-base")) {
-    out.write(`\n| our engine, Q4_K_M | before (engine-base) | after (engine) | unit |\n|---|---:|---:|---|\n`);
-    for (const t of tests) {
-      const r = results.find((x) => x.path === "engine" && x.test === t && x.model === q4n);
-      out.write(`| ${t} | ${f(ours("engine-base", t, q4n))} | ${f(ours("engine", t, q4n))} | ${r?.unit ?? ""} |\n`);
-    }
-    out.write(
-      `| decode@512, 20 of 33 layers on the GPU | ${f(ours("engine-base", "decode@512", `${q4n} ngl=20`))} | ${f(ours("engine", "decode@512", `${q4n} ngl=20`))} | tok/s |\n`,
-    );
-  }
+  if (results.some((r) => r.path === "engine-base")) writeBeforeAfter(results, q4n);
   out.write(`\nall results:\n`);
   for (const r of results) out.write(`${JSON.stringify(r)}\n`);
 }

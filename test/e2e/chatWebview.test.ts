@@ -1,97 +1,30 @@
 // The real chat bundle (webview/main.ts, built now) in Chromium, under the extension's own shell
-// and CSP, with a stand-in for VS Code's webview API that records what the page posts. It covers
-// what the page alone is responsible for: incremental streaming, safe rendering of hostile model
-// output (a local "attacker" server must see zero requests, with and without the CSP), keyboard,
-// code-block and link actions, and the draft surviving a reload.
+// and CSP, with a stand-in for VS Code's webview API that records what the page posts
+// (chatWebviewPage.ts). This file: rendering — replayed transcripts, incremental streaming, scroll,
+// themes, and the states and errors the header shows. Input and actions: chatWebviewInput.test.ts;
+// hostile model output: chatWebviewHostile.test.ts.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import type { Page } from "playwright-core";
-import type { HostToWebview, Turn } from "../../src/shared/protocol";
-import { openStandaloneWebview, resultsDir, THEMES, type StandaloneWebview } from "./webviewHarness";
-import { hostileCorpus } from "./chatHostileCorpus";
+import { chatWebviewPage, turn } from "./chatWebviewPage";
+import { resultsDir } from "./webviewHarness";
 
 // The callbacks passed to page.evaluate run in the page, where these exist (this Node project
 // compiles without the DOM library).
 /* eslint-disable @typescript-eslint/no-explicit-any */
-declare const window: any, document: any, sessionStorage: any, requestAnimationFrame: any;
+declare const window: any, document: any, requestAnimationFrame: any;
 type HTMLElement = any;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
-interface Server {
-  url: string;
-  requests: string[];
-  close(): Promise<void>;
-}
-
-async function serve(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<Server> {
-  const requests: string[] = [];
-  const server = http.createServer((req, res) => {
-    requests.push(req.url ?? "");
-    handler(req, res);
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((r) => server.close(() => r())) };
-}
-
-const turn = (id: string, role: "user" | "assistant", content: string, extra: Partial<Turn> = {}): Turn => ({
-  id,
-  role,
-  content,
-  ...extra,
-});
-
 describe("chat webview in Chromium", function () {
   this.timeout(120_000);
-  let view: StandaloneWebview;
-  let attacker: Server;
+  const chat = chatWebviewPage();
+  const { open, send, sent, clearSent, frame } = chat;
   let page: Page;
-  let omitCsp = false;
-
-  before(async () => {
-    view = await openStandaloneWebview({ viewport: { width: 480, height: 800 }, omitCsp: () => omitCsp });
-    page = view.page;
-    attacker = await serve((_req, res) => res.writeHead(200, { "content-type": "image/png" }).end());
-    await page.addInitScript(() => {
-      const w = window as { __sent: unknown[]; acquireVsCodeApi: () => unknown };
-      w.__sent = [];
-      // State lives in sessionStorage so that it survives page.reload(), as VS Code keeps it.
-      w.acquireVsCodeApi = () => ({
-        postMessage: (m: unknown) => w.__sent.push(JSON.parse(JSON.stringify(m))),
-        getState: () => JSON.parse(sessionStorage.getItem("vscodeState") ?? "null") ?? undefined,
-        setState: (s: unknown) => sessionStorage.setItem("vscodeState", JSON.stringify(s)),
-      });
-    });
+  before(() => {
+    page = chat.page;
   });
-
-  after(async () => {
-    await view?.close();
-    await attacker?.close();
-  });
-
-  /** A fresh view (no saved state) with a theme's variables set the way VS Code sets them. */
-  async function open(theme: "light" | "dark" = "dark"): Promise<void> {
-    await page.goto(`${view.url}/index.html`);
-    await page.evaluate(() => sessionStorage.clear());
-    await page.reload();
-    await page.waitForFunction(() => (window as { __sent: { type: string }[] }).__sent.some((m) => m.type === "ready"));
-    await page.evaluate(({ vars, bodyClass }) => {
-      for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
-      document.body.classList.add(bodyClass);
-    }, THEMES[theme]);
-  }
-
-  const send = (m: HostToWebview) => page.evaluate((msg) => window.postMessage(msg, "*"), m);
-  // Draft mirroring (debounced) is checked on its own; the other tests look at the rest.
-  const sent = async (withDrafts = false) =>
-    ((await page.evaluate(() => window.__sent)) as { type: string; [k: string]: unknown }[]).filter(
-      (m) => withDrafts || m.type !== "draft",
-    );
-  const clearSent = () => page.evaluate(() => ((window as unknown as { __sent: unknown[] }).__sent.length = 0));
-  const frame = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 
   it("says ready and renders a replayed transcript", async () => {
     await open();
@@ -243,177 +176,6 @@ describe("chat webview in Chromium", function () {
     assert.ok(r.bottom > 300, `the answer must overflow the view (${r.bottom})`);
     assert.equal(r.now, r.bottom - 300);
   });
-
-  it("keyboard: Enter sends, Shift+Enter is a newline, Up recalls, Escape stops", async () => {
-    await open();
-    await send({
-      type: "transcript",
-      conversationId: "c1",
-      generating: false,
-      turns: [turn("u1", "user", "previous question"), turn("a1", "assistant", "ok")],
-    });
-    const input = page.locator("#prompt-input");
-    await input.click();
-    await page.keyboard.press("ArrowUp");
-    assert.equal(await input.evaluate((e) => (e as HTMLElement & { value: string }).value), "previous question");
-    await page.keyboard.press("Control+a");
-    await page.keyboard.type("line one");
-    await page.keyboard.press("Shift+Enter");
-    await page.keyboard.type("line two");
-    await clearSent();
-    await page.keyboard.press("Enter");
-    const msgs = await sent();
-    assert.deepEqual(msgs, [{ type: "send", text: "line one\nline two", attachments: [] }]);
-    assert.equal(await input.evaluate((e) => (e as HTMLElement & { value: string }).value), "");
-    await send({
-      type: "transcript",
-      conversationId: "c1",
-      generating: true,
-      turns: [turn("u1", "user", "line one\nline two"), turn("a1", "assistant", "", { streaming: true })],
-    });
-    // postMessage is delivered as a later task: Escape before it would find nothing generating.
-    await page.locator("#send-button", { hasText: "Stop" }).waitFor();
-    await clearSent();
-    await page.keyboard.press("Escape");
-    assert.ok((await sent()).some((m) => m.type === "stop"));
-    assert.equal(await page.locator("#send-button").textContent(), "Stop");
-  });
-
-  it("puts text back into the input when a send fails, and keeps the draft across a reload", async () => {
-    await open();
-    await send({
-      type: "restoreInput",
-      text: "my precious question",
-      attachments: [{ fileName: "a.ts", languageId: "typescript", startLine: 1, endLine: 3, code: "x" }],
-    });
-    const input = page.locator("#prompt-input");
-    assert.equal(await input.evaluate((e) => (e as HTMLElement & { value: string }).value), "my precious question");
-    await page.locator(".composer .chip", { hasText: "a.ts:1-3" }).waitFor();
-    await input.click();
-    await page.keyboard.press("End");
-    await page.keyboard.type(" and more");
-    await page.reload();
-    await page.waitForFunction(() => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === "ready"));
-    assert.equal(
-      await page.locator("#prompt-input").evaluate((e) => (e as HTMLElement & { value: string }).value),
-      "my precious question and more",
-    );
-    await page.locator(".composer .chip", { hasText: "a.ts:1-3" }).waitFor();
-    // The host gets the draft too (a window reload may drop webview state) and hands it to a
-    // page that has none.
-    await page.waitForFunction(() => window.__sent.some((m: { type: string }) => m.type === "draft"));
-    await page.evaluate(() => sessionStorage.clear());
-    await page.reload();
-    await page.waitForFunction(() => window.__sent.some((m: { type: string }) => m.type === "ready"));
-    assert.equal(await page.locator("#prompt-input").evaluate((e) => (e as HTMLElement & { value: string }).value), "");
-    await send({ type: "draft", text: "from the host", attachments: [] });
-    assert.equal(await page.locator("#prompt-input").evaluate((e) => (e as HTMLElement & { value: string }).value), "from the host");
-  });
-
-  it("code-block actions and links go to the host; blocked links post nothing", async () => {
-    await open();
-    const md = "Here:\n\n```python\nprint('hi')\n```\n\n[docs](https://example.com/docs) and [evil](command:workbench.action.terminal.new)";
-    await send({
-      type: "transcript",
-      conversationId: "c1",
-      generating: false,
-      turns: [turn("u1", "user", "q"), turn("a1", "assistant", md)],
-    });
-    await clearSent();
-    await page.locator(".code-block vscode-button", { hasText: "Insert" }).click();
-    await page.locator(".code-block vscode-button", { hasText: "Copy" }).click();
-    await page.locator("a.md-link", { hasText: "docs" }).click();
-    await page.locator("a.md-link", { hasText: "evil" }).click();
-    const msgs = await sent();
-    assert.deepEqual(msgs, [
-      { type: "codeAction", action: "insert", code: "print('hi')", languageId: "python" },
-      { type: "codeAction", action: "copy", code: "print('hi')", languageId: "python" },
-      { type: "openLink", href: "https://example.com/docs" },
-    ]);
-    assert.equal(await page.locator("a[href]").count(), 0, "no element in the view carries a real href");
-  });
-
-  it("path:line references in an answer become file links that ask the host to open the file at the line", async () => {
-    await open();
-    const md =
-      "The total is in src/cart.ts:12, the rate in `src/pricing.ts:3-6` (and stats.py:4).\n\nNot [a page](https://example.com/x.ts:3) nor http://example.com:8080/y.ts:3.";
-    await send({
-      type: "transcript",
-      conversationId: "c1",
-      generating: false,
-      turns: [turn("u1", "user", "q"), turn("a1", "assistant", md)],
-    });
-    await clearSent();
-    const links = page.locator("a.file-link");
-    assert.deepEqual(await links.allTextContents(), ["src/cart.ts:12", "src/pricing.ts:3-6", "stats.py:4"]);
-    for (const text of ["src/cart.ts:12", "src/pricing.ts:3-6", "stats.py:4"]) await links.filter({ hasText: text }).click();
-    await page.locator("a.md-link", { hasText: "a page" }).click();
-    assert.deepEqual(await sent(), [
-      { type: "openFile", path: "src/cart.ts", line: 12 },
-      { type: "openFile", path: "src/pricing.ts", line: 3 },
-      { type: "openFile", path: "stats.py", line: 4 },
-      { type: "openLink", href: "https://example.com/x.ts:3" },
-    ]);
-    assert.equal(await page.locator("a[href]").count(), 0, "no element in the view carries a real href");
-  });
-
-  for (const csp of [true, false]) {
-    it(`renders the hostile-markdown corpus inert ${csp ? "under the CSP" : "with sanitizing alone (no CSP)"}`, async () => {
-      omitCsp = !csp;
-      try {
-        await open();
-        attacker.requests.length = 0;
-        const pageRequests: string[] = [];
-        page.on("request", (r) => pageRequests.push(r.url()));
-        const corpus = hostileCorpus(attacker.url);
-        // First as streamed chunks (the live path), then as a restored transcript (the replay path).
-        const turns: Turn[] = [];
-        for (const [i, c] of corpus.entries()) {
-          turns.push(turn(`u${i}`, "user", c.name), turn(`a${i}`, "assistant", c.markdown));
-        }
-        await send({
-          type: "transcript",
-          conversationId: "h",
-          generating: true,
-          turns: [turn("u", "user", "go"), turn("s", "assistant", "", { streaming: true })],
-        });
-        for (const c of corpus.filter((x) => x.markdown.length < 100_000)) {
-          await send({ type: "chunk", requestId: "s", text: `${c.markdown}\n\n` });
-          await frame();
-        }
-        await send({ type: "transcript", conversationId: "h", generating: false, turns });
-        await page.waitForFunction(() => !document.getElementById("transcript").hasAttribute("aria-busy"));
-        await frame();
-        // Click every inert link too: nothing may happen.
-        for (const a of await page.locator("a.inert-link").all()) await a.click({ force: true }).catch(() => undefined);
-        await page.waitForTimeout(500);
-        const pwned = await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned);
-        assert.equal(pwned, undefined, `script ran: ${pwned}`);
-        assert.deepEqual(attacker.requests, [], "the attacker server was contacted");
-        const foreign = pageRequests.filter((u) => !u.startsWith(view.url));
-        assert.deepEqual(foreign, []);
-        const dangerous = await page.evaluate(() => {
-          const root = document.getElementById("transcript")!;
-          const bad = root.querySelectorAll(
-            "script, img, iframe, svg, math, style, link, meta, base, object, embed, video, audio, form, details",
-          );
-          const attrs = [...root.querySelectorAll("*")]
-            .flatMap((e) => [...e.attributes].map((a) => a.name))
-            .filter((n) => n.startsWith("on") || n === "href" || n === "src" || n === "style" || n === "srcdoc");
-          return { tags: [...bad].map((e) => e.tagName), attrs };
-        });
-        assert.deepEqual(dangerous, { tags: [], attrs: [] });
-        const sentTypes = (await sent()).map((m) => m.type).filter((t) => t !== "ready");
-        assert.deepEqual(sentTypes, [], "clicking inert links posted messages");
-        // The content is still visible as text.
-        assert.ok(((await page.locator("#transcript").textContent()) ?? "").includes("[image: tracking pixel]"));
-        page.removeAllListeners("request");
-      } finally {
-        omitCsp = false;
-      }
-    });
-  }
-
   for (const theme of ["light", "dark"] as const) {
     it(`screenshot: ${theme} theme`, async () => {
       await open(theme);
