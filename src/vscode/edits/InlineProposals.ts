@@ -10,7 +10,8 @@
 // original lines come back exactly); an answer whose selected lines the user edited before its
 // first line of code arrived is stopped without touching the file.
 import * as vscode from "vscode";
-import { Proposal, type TextEdit } from "../../core/edits/proposal";
+import { Proposal } from "../../core/edits/proposal";
+import type { TextEdit } from "../../core/edits/regionEdits";
 import { CommandIds } from "../commandIds";
 import { ContextKeyOwner, ContextKeys } from "../contextKeys";
 import { Disposable } from "../lifecycle";

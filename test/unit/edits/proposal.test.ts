@@ -2,7 +2,8 @@
 // to the string and reported back, as the vscode adapter does with the real document.
 import * as assert from "node:assert/strict";
 import { diffHunks, streamingHunks } from "../../../src/core/edits/hunks";
-import { followRegion, Proposal, type TextEdit } from "../../../src/core/edits/proposal";
+import { Proposal } from "../../../src/core/edits/proposal";
+import { followRegion, type TextEdit } from "../../../src/core/edits/regionEdits";
 
 const BEFORE = "// head\n";
 const AFTER = "// tail\n";
