@@ -13,6 +13,7 @@ import type {
 import type { GenerateOptions, GenerationStats, Slot, StopReason } from "../shared/engineProtocol";
 import { CPU_MIXTRAL_COSTS, DraftPolicy, GPU_MIXTRAL_COSTS } from "../core/speculation/draftPolicy";
 import { EngineFailure, send, sendError } from "./engineIpc";
+import { chunkSender, emptyStats, generationStats, type Decoded, type Prefilled } from "./generationReport";
 import type { GrammarCache } from "./GrammarCache";
 import { keepAwake } from "./keepAwake";
 import { LookupPredictor } from "./LookupPredictor";
@@ -28,8 +29,6 @@ const PREFILL_CHUNK = 256;
  *  micro-batch; 256 cost 30 % of prompt speed on an H100 (Mixtral Q4_K_M, 3,159 vs 4,483 tok/s).
  *  512 tokens take ~0.12 s there, so aborts stay prompt. */
 const PREFILL_CHUNK_GPU = 512;
-/** Keeps the host's hang detector quiet while text is held back (stop-string prefix, UTF-8). */
-const HEARTBEAT_MS = 2000;
 
 interface Job {
   requestId: string;
@@ -53,27 +52,11 @@ export interface SlotOptions {
   speculative: boolean;
 }
 
-/** The prompt as evaluated: all of it in the KV cache but the tokens from `position` on. */
-interface Prefilled {
-  tokens: Token[];
-  /** Prompt tokens reused from the previous request's KV cache. */
-  reuse: number;
-  position: number;
-  /** The answer's limit: the request's, at most the context's room after the prompt. */
-  maxTokens: number;
-}
-
 /** The output's grammar, when the request has one, and the stop texts it brings. */
 interface Constraint {
   grammar?: LlamaGrammar;
   state?: LlamaGrammarEvaluationState;
   stops: string[];
-}
-
-interface Decoded {
-  stopReason: StopReason;
-  generated: number;
-  firstTokenAt?: number;
 }
 
 export class GenerationSlot {
@@ -292,34 +275,4 @@ export class GenerationSlot {
 /** Every layer on the GPU: the GPU's cost model for drafts, and keep the machine awake. */
 function allOnGpu(model: LlamaModel): boolean {
   return model.gpuLayers > 0 && model.gpuLayers >= model.fileInsights.totalLayers;
-}
-
-/** Sends text as chunks; while text is held back, a heartbeat keeps the host's hang detector quiet. */
-function chunkSender(requestId: string): (text: string) => void {
-  let lastSentAt = performance.now();
-  return (text) => {
-    if (text) send({ type: "chunk", requestId, text });
-    else if (performance.now() - lastSentAt > HEARTBEAT_MS) send({ type: "progress", requestId, fraction: 1, message: "generating" });
-    else return;
-    lastSentAt = performance.now();
-  };
-}
-
-function generationStats(prompt: Prefilled, decoded: Decoded, started: number): GenerationStats {
-  const ended = performance.now();
-  const { generated, firstTokenAt } = decoded;
-  const decodeMs = firstTokenAt === undefined ? 0 : ended - firstTokenAt;
-  return {
-    promptTokens: prompt.tokens.length,
-    evaluatedTokens: prompt.tokens.length - prompt.reuse,
-    generatedTokens: generated,
-    ttftMs: firstTokenAt === undefined ? 0 : firstTokenAt - started,
-    // The first token's time is prompt evaluation; the rate counts the tokens after it.
-    tokensPerSecond: generated > 1 && decodeMs > 0 ? ((generated - 1) * 1000) / decodeMs : 0,
-    totalMs: ended - started,
-  };
-}
-
-function emptyStats(promptTokens: number, evaluatedTokens: number, started: number): GenerationStats {
-  return { promptTokens, evaluatedTokens, generatedTokens: 0, ttftMs: 0, tokensPerSecond: 0, totalMs: performance.now() - started };
 }

@@ -1,5 +1,6 @@
 // The engine's request loop: loads, generations, tokenizing, shutdown, one typed message at a time.
-import { ENGINE_PROTOCOL_VERSION, parseHostMessage, type HostMessage } from "../shared/engineProtocol";
+import { ENGINE_PROTOCOL_VERSION, type HostMessage } from "../shared/engineProtocol";
+import { parseHostMessage } from "../shared/engineProtocolParse";
 import { EngineFailure, log, send, sendError } from "./engineIpc";
 import { loadEngineModel, type LoadedEngine } from "./loadEngineModel";
 import { tokenizePrompt } from "./tokenizePrompt";

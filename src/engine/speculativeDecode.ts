@@ -100,22 +100,7 @@ export async function* speculativeTokens(
     }
     const base = sequence.nextTokenIndex;
     const first = evalTokens.length - 1;
-    const stepSeed = seed();
-    const items = [...evalTokens, ...draft].map((token, i) => {
-      if (i < first) return token;
-      const options =
-        sampling.temperature > 0
-          ? {
-              temperature: sampling.temperature,
-              topK: sampling.topK,
-              topP: sampling.topP,
-              seed: stepSeed,
-              tokenBias: forced?.at(produced + i - first),
-            }
-          : { temperature: 0, tokenBias: forced?.at(produced + i - first) };
-      return [token, { generateNext: { token: true, options } }] as [Token, { generateNext: { token: true; options: typeof options } }];
-    });
-    const results = await sequence.controlledEvaluate(items);
+    const results = await sequence.controlledEvaluate(draftStepItems(evalTokens, draft, { sampling, forced, seed: seed(), produced }));
     const out: Token[] = [];
     const firstOut = results[first]?.next.token;
     if (firstOut == null) throw new Error("The model returned no token.");
@@ -149,4 +134,29 @@ export async function* speculativeTokens(
     predictor.push(out);
     evalTokens = [out[out.length - 1]];
   }
+}
+
+/** One draft step's input to controlledEvaluate: the tokens to evaluate, each from the last one
+ *  on (the draft) asking for the token after it, sampled as the plain path would (same bias). */
+function draftStepItems(
+  evalTokens: readonly Token[],
+  draft: readonly Token[],
+  how: { sampling: Sampling; forced?: ForcedOutput; seed: number; produced: number },
+) {
+  const { sampling, forced, seed, produced } = how;
+  const first = evalTokens.length - 1;
+  return [...evalTokens, ...draft].map((token, i) => {
+    if (i < first) return token;
+    const options =
+      sampling.temperature > 0
+        ? {
+            temperature: sampling.temperature,
+            topK: sampling.topK,
+            topP: sampling.topP,
+            seed,
+            tokenBias: forced?.at(produced + i - first),
+          }
+        : { temperature: 0, tokenBias: forced?.at(produced + i - first) };
+    return [token, { generateNext: { token: true, options } }] as [Token, { generateNext: { token: true; options: typeof options } }];
+  });
 }

@@ -10,7 +10,8 @@ import { contextKeyValues } from "./contextKeys";
 import { InlineCompletionController } from "./completion/InlineCompletionController";
 import { LM_VENDOR, MixtralChatModels, openVsCodeChat } from "./lm/MixtralChatModels";
 import { EngineHost } from "./EngineHost";
-import { describeSources, describeSpeculation, PromptLog } from "./PromptLog";
+import { PromptLog } from "./PromptLog";
+import { showLastPrompt } from "./showLastPrompt";
 import type { Services } from "./services";
 import { GpuAcceleration } from "./gpu/GpuAcceleration";
 import { Disposable } from "./lifecycle";
@@ -83,23 +84,7 @@ class MixtralExtension extends Disposable {
     reg(CommandIds.stopGenerating, () => chat.stop());
     reg(CommandIds.openVsCodeChat, () => openVsCodeChat(log));
     reg(CommandIds.openSettings, () => vscode.commands.executeCommand("workbench.action.openSettings", `@ext:${EXTENSION_ID}`));
-    reg(CommandIds.showLastPrompt, async () => {
-      const last = prompts.last;
-      if (!last) return vscode.window.showInformationMessage("Mixtral: no prompt has been sent yet in this window.");
-      let count = last.tokenCount;
-      if (count === undefined) {
-        try {
-          const backend = await host.getBackend();
-          [count] = await backend.countTokens([last.text]);
-        } catch {
-          count = undefined; // The text is still worth showing without a count.
-        }
-      }
-      const drafted = describeSpeculation(last.stats);
-      const header = `<!-- Mixtral Local: last prompt (${last.feature}), ${count !== undefined ? `${count} tokens` : "token count unavailable"}, sent ${new Date(last.at).toLocaleTimeString()}${drafted ? `; ${drafted}` : ""}${describeSources(last.sources)} -->\n`;
-      const doc = await vscode.workspace.openTextDocument({ content: header + last.text, language: "plaintext" });
-      await vscode.window.showTextDocument(doc, { preview: true });
-    });
+    reg(CommandIds.showLastPrompt, () => showLastPrompt(prompts, host));
     if (MIXTRAL_TEST_HOOKS && context.extensionMode === vscode.ExtensionMode.Test) {
       // Read-only views of state for the extension-host tests; not in the production bundle.
       reg("mixtral._test.lastPrompt", () => prompts.last);

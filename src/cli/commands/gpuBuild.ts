@@ -7,7 +7,8 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { resolveExtensionDataDir } from "../../core/config/extensionDataDir";
 import { MixtralError } from "../../core/errors";
-import { detectGpuBuildToolchain, gpuBuildSteps } from "../../core/gpu/gpuBuild";
+import { detectGpuBuildToolchain, gpuBuildSteps, type GpuBuildToolchain } from "../../core/gpu/gpuBuild";
+import type { GpuPackManifest } from "../../core/gpu/packManifest";
 import { runGpuBuild } from "../../core/gpu/gpuBuildRunner";
 import { fetchLlamaSource } from "../../core/gpu/llamaSource";
 import { cliGpuPackManifest } from "./gpuPack";
@@ -32,8 +33,17 @@ export function bundledNodeLlamaCppDir(): string {
   }
 }
 
-export async function run(args: string[]): Promise<number> {
-  let opts: { arch?: string; source?: string; "data-dir"?: string; check?: boolean; help?: boolean };
+interface BuildArgs {
+  arch?: string;
+  source?: string;
+  "data-dir"?: string;
+  check?: boolean;
+  help?: boolean;
+}
+
+/** The command line's options, or the exit code when it was bad usage (2) or --help (0). */
+function parseBuildArgs(args: string[]): BuildArgs | number {
+  let opts: BuildArgs;
   try {
     opts = parseArgs({
       args,
@@ -54,6 +64,12 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  return opts;
+}
+
+export async function run(args: string[]): Promise<number> {
+  const opts = parseBuildArgs(args);
+  if (typeof opts === "number") return opts;
   const data = resolveExtensionDataDir({ dataDir: opts["data-dir"] });
   // The CLI runs under Node already: build with this very Node (and the npm beside it).
   const manifest = await cliGpuPackManifest();
@@ -66,16 +82,7 @@ export async function run(args: string[]): Promise<number> {
   });
   const steps = gpuBuildSteps(toolchain);
   const t = toolchain;
-  process.stderr.write(
-    [
-      `GPU: ${t.gpuName ?? "none found by nvidia-smi"}; build for sm_${t.cudaArchitectures ?? "?"}`,
-      `nvcc: ${t.nvcc ?? "missing"}${t.cudaVersion ? ` (CUDA ${t.cudaVersion})` : ""}; cmake: ${t.cmake ?? "missing"}; C++: ${t.compiler ?? "missing"}; Node: ${t.node} (npm ${t.npm ?? "missing"}, headers ${t.nodeDir ?? "missing"})`,
-      `llama.cpp source: ${t.sourceCloned ? "unpacked" : t.sourceBundle ? "git bundle (unpacked by the first step)" : t.sourceFile ? `from ${t.sourceFile}` : t.sourceOnDemand ? `to be downloaded (${manifest?.source?.tarball}, pinned sha512)` : "missing"} in ${t.nodeLlamaCppDir}`,
-      `data folder: ${data.dir} (${data.source})`,
-      ...steps.map((s) => `step: ${s.label}: ${[s.command, ...s.args].join(" ")}`),
-      "",
-    ].join("\n"),
-  );
+  process.stderr.write(describeBuild(toolchain, steps, manifest, data));
   if (missing.length > 0) {
     process.stderr.write(`mixtral-local gpu-build: cannot build here; missing:\n${missing.map((m) => `  - ${m}`).join("\n")}\n`);
     return 2;
@@ -92,31 +99,8 @@ export async function run(args: string[]): Promise<number> {
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   if (t.sourceOnDemand) {
-    process.stderr.write(`Downloading llama.cpp's source: ${manifest?.source?.tarball}\n`);
-    let lastMb = -1;
-    const src = await fetchLlamaSource({
-      dataDir: data.dir,
-      manifest,
-      signal: ac.signal,
-      onProgress: (p) => {
-        const mb = Math.floor(p.bytes / 10e6);
-        if (mb !== lastMb) {
-          lastMb = mb;
-          process.stderr.write(`-- ${p.phase} ${(p.bytes / 1e6).toFixed(0)} MB\n`);
-        }
-      },
-    }).catch((err: unknown) => {
-      if (!(err instanceof MixtralError)) throw err;
-      process.stderr.write(`mixtral-local gpu-build: ${err.message}\n${err.hint ? `${err.hint}\n` : ""}`);
-      return undefined;
-    });
-    if (!src) return 1;
-    if (src.status === "cancelled") {
-      process.stderr.write("Cancelled: nothing was built.\n");
-      return 130;
-    }
-    process.stderr.write(`llama.cpp source: ${src.file} (${src.downloaded ? "downloaded" : "kept from before"}, sha512 checked)\n`);
-    t.sourceFile = src.file;
+    const code = await fetchSourceForBuild(t, manifest, data.dir, ac.signal);
+    if (code !== undefined) return code;
   }
   let last = -1;
   try {
@@ -146,4 +130,57 @@ export async function run(args: string[]): Promise<number> {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
+}
+
+/** What the build will use and run, for stderr (before --check answers or the build starts). */
+function describeBuild(
+  t: GpuBuildToolchain,
+  steps: ReturnType<typeof gpuBuildSteps>,
+  manifest: GpuPackManifest | undefined,
+  data: { dir: string; source: string },
+): string {
+  return [
+    `GPU: ${t.gpuName ?? "none found by nvidia-smi"}; build for sm_${t.cudaArchitectures ?? "?"}`,
+    `nvcc: ${t.nvcc ?? "missing"}${t.cudaVersion ? ` (CUDA ${t.cudaVersion})` : ""}; cmake: ${t.cmake ?? "missing"}; C++: ${t.compiler ?? "missing"}; Node: ${t.node} (npm ${t.npm ?? "missing"}, headers ${t.nodeDir ?? "missing"})`,
+    `llama.cpp source: ${t.sourceCloned ? "unpacked" : t.sourceBundle ? "git bundle (unpacked by the first step)" : t.sourceFile ? `from ${t.sourceFile}` : t.sourceOnDemand ? `to be downloaded (${manifest?.source?.tarball}, pinned sha512)` : "missing"} in ${t.nodeLlamaCppDir}`,
+    `data folder: ${data.dir} (${data.source})`,
+    ...steps.map((s) => `step: ${s.label}: ${[s.command, ...s.args].join(" ")}`),
+    "",
+  ].join("\n");
+}
+
+/** Downloads llama.cpp's source (pinned sha512) for a build that needs it; an exit code when the
+ *  build cannot go on (1 failed, 130 cancelled), undefined once `t.sourceFile` names it. */
+async function fetchSourceForBuild(
+  t: GpuBuildToolchain,
+  manifest: GpuPackManifest | undefined,
+  dataDir: string,
+  signal: AbortSignal,
+): Promise<number | undefined> {
+  process.stderr.write(`Downloading llama.cpp's source: ${manifest?.source?.tarball}\n`);
+  let lastMb = -1;
+  const src = await fetchLlamaSource({
+    dataDir,
+    manifest,
+    signal,
+    onProgress: (p) => {
+      const mb = Math.floor(p.bytes / 10e6);
+      if (mb !== lastMb) {
+        lastMb = mb;
+        process.stderr.write(`-- ${p.phase} ${(p.bytes / 1e6).toFixed(0)} MB\n`);
+      }
+    },
+  }).catch((err: unknown) => {
+    if (!(err instanceof MixtralError)) throw err;
+    process.stderr.write(`mixtral-local gpu-build: ${err.message}\n${err.hint ? `${err.hint}\n` : ""}`);
+    return undefined;
+  });
+  if (!src) return 1;
+  if (src.status === "cancelled") {
+    process.stderr.write("Cancelled: nothing was built.\n");
+    return 130;
+  }
+  process.stderr.write(`llama.cpp source: ${src.file} (${src.downloaded ? "downloaded" : "kept from before"}, sha512 checked)\n`);
+  t.sourceFile = src.file;
+  return undefined;
 }

@@ -30,8 +30,20 @@ function distFile(name: string): string {
   }
 }
 
-export async function run(args: string[]): Promise<number> {
-  let o: { backend?: string; model?: string; retest?: boolean; "data-dir"?: string; json?: boolean; verbose?: boolean; help?: boolean };
+interface CheckArgs {
+  backend?: string;
+  model?: string;
+  retest?: boolean;
+  "data-dir"?: string;
+  json?: boolean;
+  verbose?: boolean;
+  help?: boolean;
+}
+
+/** The command line's options and the backend asked for, or the exit code when it was bad usage
+ *  (2) or --help (0). */
+function parseCheckArgs(args: string[]): { o: CheckArgs; backend: Backend } | number {
+  let o: CheckArgs;
   try {
     o = parseArgs({
       args,
@@ -59,6 +71,13 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`mixtral-local gpu-check: --backend must be auto, cuda, vulkan, metal or cpu\n${USAGE}`);
     return 2;
   }
+  return { o, backend };
+}
+
+export async function run(args: string[]): Promise<number> {
+  const parsed = parseCheckArgs(args);
+  if (typeof parsed === "number") return parsed;
+  const { o, backend } = parsed;
   const data = resolveExtensionDataDir({ dataDir: o["data-dir"] });
   const version = (JSON.parse(await readFile(path.join(bundledNodeLlamaCppDir(), "package.json"), "utf8")) as { version: string }).version;
   const root = gpuPacksRoot(data.dir, version);

@@ -5,7 +5,8 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { resolveExtensionDataDir, type ResolvedDataDir } from "../../core/config/extensionDataDir";
 import { GpuPackError, MixtralError } from "../../core/errors";
-import { installGpuPack, removeGpuPacks, verifyTarball, type GpuPackProgress } from "../../core/gpu/packInstaller";
+import { installGpuPack, verifyTarball, type GpuPackProgress } from "../../core/gpu/packInstaller";
+import { removeGpuPacks } from "../../core/gpu/packStore";
 import {
   describeGpuPack,
   gpuPackForBackend,

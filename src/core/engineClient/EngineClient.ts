@@ -4,7 +4,7 @@
 // that crashed the process is remembered and never retried automatically with the same settings.
 import type { EngineMessage, HostMessage, LoadOptions, ModelInfo, PromptSegment } from "../../shared/engineProtocol";
 import { EngineCrashedError, EngineUnavailableError } from "../errors";
-import { EngineExits } from "./engineExits";
+import { CRASHED_LOAD_HINT, EngineExits, LOAD_CANCELLED } from "./engineExits";
 import { abortError, cancelledResult, modelLabel, refusedBeforeLoading } from "./engineResults";
 import { EngineProcess } from "./EngineProcess";
 import { requestGenerate, requestLoad, requestReply, type Channel } from "./engineRequests";
@@ -14,9 +14,6 @@ import { InFlight } from "./InFlight";
 import { PendingRequests } from "./PendingRequests";
 import { RestartPolicy } from "./restartPolicy";
 import type { EngineState, EngineStateChange, GenerateRequest, GenerateResult, InferenceBackend } from "./types";
-
-const LOAD_CANCELLED = "loading was cancelled";
-const CRASHED_LOAD_HINT = "Choose another model file or change its settings (GPU layers, context size, experts per token).";
 
 export class EngineClient implements InferenceBackend {
   readonly kind = "local" as const;
@@ -146,7 +143,7 @@ export class EngineClient implements InferenceBackend {
           this.events.safely(() => callbacks.onProgress?.(fraction, message));
           this.events.fireProgress({ fraction, message });
         },
-        (reason) => this.loadCrashError(proc, options, reason),
+        (reason) => this.exits.loadCrashError(proc, options, reason),
       );
       this.info = info;
       this.lastLoad = options;
@@ -167,17 +164,6 @@ export class EngineClient implements InferenceBackend {
     } finally {
       callbacks.signal?.removeEventListener("abort", onAbort);
     }
-  }
-
-  /** What a load gets when its process died under it; a crash that was not a GPU abort is
-   *  remembered, and the same settings are not loaded again automatically. */
-  private loadCrashError(proc: EngineProcess, options: LoadOptions, reason: string): Error {
-    if (this.exits.expectedReason(proc) === LOAD_CANCELLED) return abortError("Loading the model");
-    const crashed = `The engine process crashed while loading ${modelLabel(options)} (${reason.replace(/^the engine process /, "")}).`;
-    if (this.exits.diedOfGpuAbort(proc)) return new EngineCrashedError(crashed);
-    const text = `${crashed} These settings will not be loaded again automatically.`;
-    this.exits.rememberCrashedLoad(options, text);
-    return new EngineCrashedError(text, CRASHED_LOAD_HINT);
   }
 
   private async ensureLoaded(): Promise<EngineProcess> {
@@ -238,11 +224,7 @@ export class EngineClient implements InferenceBackend {
     this.events.log("error", `${reason}${settled ? `; ${settled} request(s) were in flight` : ""}`);
     const delay = this.policy.next();
     if (delay === undefined) {
-      this.events.setState(
-        "failed",
-        `The engine process crashed ${this.policy.recentCrashes} times in ${this.policy.windowMinutes} minutes (last: ${reason}). ` +
-          "It will not be restarted automatically: run “Mixtral: Restart Engine” to start it again, or change the model or its settings.",
-      );
+      this.events.setState("failed", this.policy.gaveUpMessage(reason));
       return;
     }
     this.events.setState("crashed", reason);

@@ -2,7 +2,8 @@
 // supervisor (EngineClient) decides what an exit means and whether to start another.
 import { fork, type ChildProcess } from "node:child_process";
 import * as readline from "node:readline";
-import { ENGINE_PROTOCOL_VERSION, parseEngineMessage, type EngineMessage, type HostMessage } from "../../shared/engineProtocol";
+import { ENGINE_PROTOCOL_VERSION, type EngineMessage, type HostMessage } from "../../shared/engineProtocol";
+import { parseEngineMessage } from "../../shared/engineProtocolParse";
 import { EngineUnavailableError } from "../errors";
 import { PeakMemorySampler } from "./processMemory";
 

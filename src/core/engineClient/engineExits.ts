@@ -2,10 +2,15 @@
 // (with the reason its requests get), hung (killed by the watchdog), killed by the system for
 // memory, dead of a deterministic GPU abort (then reloaded past that backend), or a plain crash.
 import type { BackendFailure, LoadOptions } from "../../shared/engineProtocol";
-import { describeExit, loadKey } from "./engineResults";
+import { EngineCrashedError } from "../errors";
+import { abortError, describeExit, loadKey, modelLabel } from "./engineResults";
 import type { EngineProcess } from "./EngineProcess";
 import { GpuFaults } from "./gpuFaults";
 import { outOfMemoryReason } from "./processMemory";
+
+/** The expected-exit reason of a process killed because its load was cancelled. */
+export const LOAD_CANCELLED = "loading was cancelled";
+export const CRASHED_LOAD_HINT = "Choose another model file or change its settings (GPU layers, context size, experts per token).";
 
 export interface EngineExit {
   /** In words, for the requests in flight and the state. */
@@ -31,10 +36,6 @@ export class EngineExits {
     this.expectedExits.set(proc, reason);
   }
 
-  expectedReason(proc: EngineProcess): string | undefined {
-    return this.expectedExits.get(proc);
-  }
-
   /** The watchdog is killing `proc`: not an expected exit (a hang counts as a crash), with its own reason. */
   markHung(proc: EngineProcess, reason: string): void {
     this.hungReasons.set(proc, reason);
@@ -44,10 +45,15 @@ export class EngineExits {
     return this.gpuAborts.has(proc);
   }
 
-  /** A load that crashed its process (not a GPU abort): these settings are not loaded again
-   *  automatically. */
-  rememberCrashedLoad(options: LoadOptions, message: string): void {
-    this.crashed = { key: loadKey(options), message };
+  /** What a load gets when its process died under it; a crash that was not a GPU abort is
+   *  remembered, and the same settings are not loaded again automatically. */
+  loadCrashError(proc: EngineProcess, options: LoadOptions, reason: string): Error {
+    if (this.expectedExits.get(proc) === LOAD_CANCELLED) return abortError("Loading the model");
+    const crashed = `The engine process crashed while loading ${modelLabel(options)} (${reason.replace(/^the engine process /, "")}).`;
+    if (this.diedOfGpuAbort(proc)) return new EngineCrashedError(crashed);
+    const text = `${crashed} These settings will not be loaded again automatically.`;
+    this.crashed = { key: loadKey(options), message: text };
+    return new EngineCrashedError(text, CRASHED_LOAD_HINT);
   }
 
   /** The crash message, when these are the settings of the load that crashed. */

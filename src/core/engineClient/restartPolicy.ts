@@ -34,12 +34,12 @@ export class RestartPolicy {
     return this.delaysMs[Math.min(this.crashes.length - 1, this.delaysMs.length - 1)] ?? 0;
   }
 
-  get recentCrashes(): number {
-    return this.crashes.length;
-  }
-
-  get windowMinutes(): number {
-    return Math.round(this.windowMs / 60_000);
+  /** Why the engine is not restarted after `next()` gave up (`reason`: the last crash). */
+  gaveUpMessage(reason: string): string {
+    return (
+      `The engine process crashed ${this.crashes.length} times in ${Math.round(this.windowMs / 60_000)} minutes (last: ${reason}). ` +
+      "It will not be restarted automatically: run “Mixtral: Restart Engine” to start it again, or change the model or its settings."
+    );
   }
 
   /** The user acted (explicit load, changed settings): start counting afresh. */

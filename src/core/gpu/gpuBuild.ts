@@ -111,6 +111,35 @@ export function normalizeCudaArchitectures(value: string): string | undefined {
   return parts.length > 0 && parts.every((p) => /^\d{2,3}[af]?$/.test(p)) ? parts.join(";") : undefined;
 }
 
+/** The CUDA toolkit: nvcc (CUDACXX, the PATH, CUDA_PATH, /usr/local/cuda), its version, and
+ *  cuBLAS beside it; what is missing goes to `missing`. */
+async function detectCudaToolkit(
+  t: GpuBuildToolchain,
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform,
+  missing: string[],
+): Promise<void> {
+  const win = platform === "win32";
+  const nvccCandidates = [
+    env.CUDACXX,
+    findOnPath("nvcc", env, platform),
+    env.CUDA_PATH && path.join(env.CUDA_PATH, "bin", win ? "nvcc.exe" : "nvcc"),
+    win ? undefined : "/usr/local/cuda/bin/nvcc",
+  ];
+  t.nvcc = nvccCandidates.find((c): c is string => !!c && existsSync(c));
+  if (!t.nvcc)
+    missing.push("the CUDA toolkit's compiler nvcc (install the CUDA Toolkit from NVIDIA; on Linux it lands in /usr/local/cuda/bin)");
+  else {
+    t.cudaVersion = /release ([\d.]+)/.exec((await output(t.nvcc, ["--version"])) ?? "")?.[1];
+    // ggml's CUDA backend links cuBLAS: a toolkit with nvcc but without it fails at CMake's
+    // configure step ("Target ggml-cuda links to: CUDA::cublas but the target was not found").
+    if (!findCublasHeader(t.nvcc, env))
+      missing.push(
+        "cuBLAS from the CUDA toolkit (no cublas_v2.h beside nvcc): install the full CUDA Toolkit, or its cuBLAS development package (e.g. libcublas-dev-13-0)",
+      );
+  }
+}
+
 export async function detectGpuBuildToolchain(o: DetectOptions): Promise<GpuBuildCheck> {
   const env = o.env ?? process.env;
   const platform = o.platform ?? process.platform;
@@ -149,24 +178,7 @@ export async function detectGpuBuildToolchain(o: DetectOptions): Promise<GpuBuil
       );
   }
 
-  const nvccCandidates = [
-    env.CUDACXX,
-    findOnPath("nvcc", env, platform),
-    env.CUDA_PATH && path.join(env.CUDA_PATH, "bin", win ? "nvcc.exe" : "nvcc"),
-    win ? undefined : "/usr/local/cuda/bin/nvcc",
-  ];
-  t.nvcc = nvccCandidates.find((c): c is string => !!c && existsSync(c));
-  if (!t.nvcc)
-    missing.push("the CUDA toolkit's compiler nvcc (install the CUDA Toolkit from NVIDIA; on Linux it lands in /usr/local/cuda/bin)");
-  else {
-    t.cudaVersion = /release ([\d.]+)/.exec((await output(t.nvcc, ["--version"])) ?? "")?.[1];
-    // ggml's CUDA backend links cuBLAS: a toolkit with nvcc but without it fails at CMake's
-    // configure step ("Target ggml-cuda links to: CUDA::cublas but the target was not found").
-    if (!findCublasHeader(t.nvcc, env))
-      missing.push(
-        "cuBLAS from the CUDA toolkit (no cublas_v2.h beside nvcc): install the full CUDA Toolkit, or its cuBLAS development package (e.g. libcublas-dev-13-0)",
-      );
-  }
+  await detectCudaToolkit(t, env, platform, missing);
 
   t.cmake = findOnPath("cmake", env, platform);
   if (!t.cmake) missing.push("cmake on the PATH (Debian/Ubuntu: apt install cmake)");

@@ -2,7 +2,7 @@
 // node-llama-cpp version, which this build can install, and the one to offer (the best pack for
 // the detected GPU, when no pack for it is installed yet).
 import type { GpuInfo } from "../models/fit";
-import { listInstalledGpuPacks, listLocalGpuBuilds, type InstalledGpuPack } from "./packInstaller";
+import { listInstalledGpuPacks, listLocalGpuBuilds, type InstalledGpuPack } from "./packStore";
 import { gpuPacksRoot } from "./packLayout";
 import { describeGpuPack, fittingGpuPacks, type GpuPackEntry, type GpuPackManifest, type GpuVendorInfo } from "./packManifest";
 

@@ -64,33 +64,8 @@ export async function upgradeLayout(filePath: string, options: UpgradeOptions = 
     const size = (await src.stat()).size;
     const header = await readHeader(src, size);
     const out = mergeExperts(header.tensors);
-    const dir = path.dirname(output);
-    const free = await (
-      options.freeSpace ??
-      (async (d: string) => {
-        const s = await statfs(d);
-        return s.bavail * s.bsize;
-      })
-    )(dir);
-    if (free < size) {
-      throw new MixtralError(
-        `Not enough disk space to upgrade ${path.basename(filePath)}: needs ${fmtGB(size)}, ${fmtGB(free)} free in ${dir}.`,
-        "Free some space (the upgrade writes a new copy beside the file, then replaces it).",
-      );
-    }
-    const w = new GgufByteBuilder().u32(header.magic).u32(header.version).u64(out.length).u64(header.kvCount).bytes(header.metadata);
-    const offsets: number[] = [];
-    let pos = 0;
-    for (const t of out) {
-      const bytes = t.parts.reduce((a, p) => a + p.bytes, 0);
-      w.str(t.name).u32(t.dims.length);
-      for (const d of t.dims) w.u64(d);
-      w.u32(t.typeCode).u64(pos);
-      offsets.push(pos);
-      pos = Math.ceil((pos + bytes) / header.alignment) * header.alignment;
-    }
-    w.pad(header.alignment);
-    const head = w.toBuffer();
+    await ensureFreeSpace(filePath, path.dirname(output), size, options.freeSpace);
+    const { head, offsets } = upgradedHeader(header, out);
     const dst = await open(partial, "w");
     let cancelled = false;
     try {
@@ -143,6 +118,41 @@ export async function upgradeLayout(filePath: string, options: UpgradeOptions = 
     await src.close().catch(() => undefined);
     await rm(partial, { force: true }).catch(() => undefined);
   }
+}
+
+/** Refuses the upgrade when `dir` cannot hold a second copy of the file (`size` bytes). */
+async function ensureFreeSpace(filePath: string, dir: string, size: number, freeSpace?: (dir: string) => Promise<number>): Promise<void> {
+  const free = await (
+    freeSpace ??
+    (async (d: string) => {
+      const s = await statfs(d);
+      return s.bavail * s.bsize;
+    })
+  )(dir);
+  if (free < size) {
+    throw new MixtralError(
+      `Not enough disk space to upgrade ${path.basename(filePath)}: needs ${fmtGB(size)}, ${fmtGB(free)} free in ${dir}.`,
+      "Free some space (the upgrade writes a new copy beside the file, then replaces it).",
+    );
+  }
+}
+
+/** The upgraded file's header (the old metadata, the merged tensor table, padded to the
+ *  alignment) and each output tensor's offset in the data section. */
+function upgradedHeader(header: Awaited<ReturnType<typeof readHeader>>, out: OutTensor[]): { head: Buffer; offsets: number[] } {
+  const w = new GgufByteBuilder().u32(header.magic).u32(header.version).u64(out.length).u64(header.kvCount).bytes(header.metadata);
+  const offsets: number[] = [];
+  let pos = 0;
+  for (const t of out) {
+    const bytes = t.parts.reduce((a, p) => a + p.bytes, 0);
+    w.str(t.name).u32(t.dims.length);
+    for (const d of t.dims) w.u64(d);
+    w.u32(t.typeCode).u64(pos);
+    offsets.push(pos);
+    pos = Math.ceil((pos + bytes) / header.alignment) * header.alignment;
+  }
+  w.pad(header.alignment);
+  return { head: w.toBuffer(), offsets };
 }
 
 /** Groups blk.N.ffn_K.E.weight (E = 0..n-1, same type and shape) into blk.N.ffn_K_exps.weight. */

@@ -15,6 +15,7 @@ import { Disposable } from "../lifecycle";
 import type { Services } from "../services";
 import { InlineProposals } from "../edits/InlineProposals";
 import { codeTarget, type CodeTarget } from "./codeTarget";
+import { MixtralCodeActions } from "./MixtralCodeActions";
 import { ProposalPreview, TITLES } from "./ProposalPreview";
 import { workspaceFacts } from "./workspaceFacts";
 import { instructionSources, systemPromptFor } from "../workspace/promptContext";
@@ -281,28 +282,4 @@ function snippetChip(s: Snippet): { fileName: string; languageId: string; startL
   const m = /^(.*):(\d+)-(\d+)$/.exec(s.path);
   const fileName = m ? m[1] : s.path;
   return { fileName, languageId: languageOf(fileName), startLine: m ? Number(m[2]) : 1, endLine: m ? Number(m[3]) : 1, code: s.text };
-}
-
-/** Lightbulb entries: explain the selection, and fix on diagnostics. */
-class MixtralCodeActions implements vscode.CodeActionProvider {
-  provideCodeActions(
-    document: vscode.TextDocument,
-    range: vscode.Range | vscode.Selection,
-    context: vscode.CodeActionContext,
-  ): vscode.CodeAction[] {
-    const actions: vscode.CodeAction[] = [];
-    if (context.diagnostics.length > 0) {
-      const fix = new vscode.CodeAction("Fix with Mixtral", vscode.CodeActionKind.QuickFix);
-      fix.diagnostics = [...context.diagnostics];
-      const r = context.diagnostics.reduce((acc, d) => acc.union(d.range), context.diagnostics[0].range);
-      fix.command = { command: CommandIds.fixProblems, title: "Fix with Mixtral", arguments: [document.uri, r] };
-      actions.push(fix);
-    }
-    if (!range.isEmpty) {
-      const explain = new vscode.CodeAction("Explain with Mixtral", vscode.CodeActionKind.Empty);
-      explain.command = { command: CommandIds.explainSelection, title: "Explain with Mixtral" };
-      actions.push(explain);
-    }
-    return actions;
-  }
 }

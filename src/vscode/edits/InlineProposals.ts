@@ -10,18 +10,21 @@
 // original lines come back exactly); an answer whose selected lines the user edited before its
 // first line of code arrived is stopped without touching the file.
 import * as vscode from "vscode";
-import { Proposal, type TextEdit } from "../../core/edits/proposal";
+import { Proposal } from "../../core/edits/proposal";
+import type { TextEdit } from "../../core/edits/regionEdits";
 import { CommandIds } from "../commandIds";
 import { ContextKeyOwner, ContextKeys } from "../contextKeys";
 import { Disposable } from "../lifecycle";
 import type { Services } from "../services";
+import { answerLost, takeOutStrayLines } from "./answerOutcomes";
+import { collapseSelectionsOver, diffSides, hunkAtCursor, regionText, revealFirstChange } from "./proposalEditors";
 import { ProposalView } from "./ProposalView";
 import { registerProposalTestHooks } from "./proposalTestHooks";
 import { ProposalSaves } from "./ProposalSaves";
 import { Session, type Ticket } from "./session";
 import { ShownRecords } from "./shownRecords";
 import { Tickets } from "./Tickets";
-import { deleteAll, writeEdit } from "./writeEdit";
+import { writeEdit } from "./writeEdit";
 
 /** The side-by-side diff, provided by ProposalPreview. */
 export type ShowDiff = (fileName: string, title: string, original: string, proposed: string) => Promise<void>;
@@ -115,16 +118,10 @@ export class InlineProposals extends Disposable {
     if (!ticket.session) {
       const { doc, region } = ticket;
       if (!region) return;
-      const original = doc.getText(new vscode.Range(doc.positionAt(region.start), doc.positionAt(region.start + region.length)));
+      const original = regionText(doc, region);
       ticket.session = new Session(doc, new Proposal(region.start, original), info.title, info.fileName, original, ticket);
       this.sessions.set(doc.uri.toString(), ticket.session);
-      // A selection over the lines would be replaced by the next key typed: collapse it (a cursor
-      // the user has moved meanwhile stays where it is).
-      const lines = new vscode.Range(doc.positionAt(region.start), doc.positionAt(region.start + region.length));
-      for (const e of vscode.window.visibleTextEditors.filter(
-        (x) => x.document === doc && !x.selection.isEmpty && x.selection.intersection(lines),
-      ))
-        e.selection = new vscode.Selection(lines.start, lines.start);
+      collapseSelectionsOver(doc, region);
     }
     ticket.latest = code;
     ticket.chain = ticket.chain.then(() => this.redraw(ticket));
@@ -165,22 +162,9 @@ export class InlineProposals extends Disposable {
     ticket.dispose();
     await ticket.chain;
     const { doc, region } = ticket;
-    if (doc.isClosed)
-      return notShown(
-        vscode.window.showWarningMessage(`Mixtral: ${info.fileName} was closed; nothing was changed. Open it and run the command again.`),
-      );
-    if (ticket.superseded)
-      return notShown(this.services.log.info(`[edits] a newer edit on ${info.fileName} was asked for; this answer is dropped`));
+    if (answerLost(ticket, info.fileName, this.services.log)) return false;
     const streamed = ticket.session;
-    if (streamed && !streamed.proposal.streaming) return false; // stopped mid-stream; the user was told
-    if (!streamed && !region)
-      return notShown(
-        vscode.window.showWarningMessage(
-          `Mixtral: you edited the selected lines of ${info.fileName} while the answer was written; nothing was changed, to keep your edits. Run the command again.`,
-        ),
-      );
-    const original =
-      streamed?.original ?? doc.getText(new vscode.Range(doc.positionAt(region!.start), doc.positionAt(region!.start + region!.length)));
+    const original = streamed?.original ?? regionText(doc, region!);
     const proposed = original.slice(0, ticket.head) + code + original.slice(original.length - ticket.tail);
     const session = streamed ?? new Session(doc, new Proposal(region!.start, original, proposed), info.title, info.fileName, original);
     const proposal = session.proposal;
@@ -193,12 +177,7 @@ export class InlineProposals extends Disposable {
     if (!shown) return false;
     if (proposal.hunks.length === 0)
       return notShown(vscode.window.showInformationMessage(`Mixtral proposes no change to ${info.fileName}.`));
-    // The selection would cover the shaded lines: the cursor goes to the first change instead.
-    const first = doc.positionAt(proposal.start).line + (proposal.layout[0]?.removedLine ?? 0);
-    for (const e of vscode.window.visibleTextEditors.filter((x) => x.document === doc)) {
-      e.selection = new vscode.Selection(first, 0, first, 0);
-      e.revealRange(new vscode.Range(first, 0, first, 0), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-    }
+    revealFirstChange(doc, proposal);
     if (info.note) void vscode.window.showWarningMessage(`Mixtral: ${info.note}`);
     return proposal.pending;
   }
@@ -240,34 +219,15 @@ export class InlineProposals extends Disposable {
       );
     }
     if (!s?.proposal.pending) return void vscode.window.showInformationMessage("Mixtral: no proposal is pending in this editor.");
-    const i = typeof index === "number" ? index : this.hunkAtCursor(s);
+    const i = typeof index === "number" ? index : hunkAtCursor(s);
     await this.apply(s, () => plan(s.proposal, i));
-  }
-
-  /** The pending hunk under the cursor, else the first pending one (for the keyboard). */
-  private hunkAtCursor(s: Session): number {
-    const pending = s.proposal.layout.filter((h) => h.decision === "pending");
-    const editor = vscode.window.activeTextEditor;
-    if (editor?.document === s.doc) {
-      const line = editor.selection.active.line - s.doc.positionAt(s.proposal.start).line;
-      const hit = pending.find((h) => line >= h.removedLine && line < h.addedLine + h.addedCount);
-      if (hit) return hit.index;
-    }
-    return pending[0]?.index ?? -1;
   }
 
   private async showDiff(uri: unknown): Promise<void> {
     const s = this.session(uri);
     if (!s?.proposal.pending) return void vscode.window.showInformationMessage("Mixtral: no proposal is pending in this editor.");
-    const text = s.doc.getText();
-    const before = text.slice(0, s.proposal.start);
-    const after = text.slice(s.proposal.end);
-    await this.diff.showDiff(
-      s.fileName,
-      s.title,
-      before + s.proposal.textWith("rejected") + after,
-      before + s.proposal.textWith("accepted") + after,
-    );
+    const sides = diffSides(s);
+    await this.diff.showDiff(s.fileName, s.title, sides.original, sides.proposed);
   }
 
   private changed(e: vscode.TextDocumentChangeEvent): void {
@@ -281,24 +241,13 @@ export class InlineProposals extends Disposable {
     const streaming = s.proposal.streaming;
     if (s.proposal.documentChanged(changes, read) === "cancelled") {
       this.sessions.delete(e.document.uri.toString());
-      if (streaming) void this.strayLinesOut(s);
+      if (streaming) void takeOutStrayLines(s, this.services.log);
       else
         void vscode.window.showInformationMessage(
           `Mixtral: you edited inside the proposal in ${s.fileName}, so it is cancelled; the text stays exactly as it is now.`,
         );
     }
     void this.settled(s);
-  }
-
-  /** Typing inside the lines while the answer streamed: it stops, and the proposed lines the user
-   *  did not touch go (one edit, one Undo step); everything the user typed stays. */
-  private async strayLinesOut(s: Session): Promise<void> {
-    s.ticket?.abort.abort();
-    if (!(await deleteAll(s.doc, s.proposal.strays)))
-      this.services.log.warn(`[edits] the proposed lines could not be taken out of ${s.fileName}`);
-    void vscode.window.showInformationMessage(
-      `Mixtral: you edited the lines it was rewriting in ${s.fileName}, so it stopped; its proposed lines you did not edit were taken out, and your edits are kept.`,
-    );
   }
 
   /** Takes out the proposed lines an earlier extension host left in `doc` (see shownRecords). */

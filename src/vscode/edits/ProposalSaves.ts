@@ -5,7 +5,7 @@
 // dirty, which saves it again a second later, and so on while the proposal waits, each time
 // blinking the lines out and in; that save writes both versions, and the user is told once.
 import * as vscode from "vscode";
-import type { TextEdit } from "../../core/edits/proposal";
+import type { TextEdit } from "../../core/edits/regionEdits";
 import { Disposable } from "../lifecycle";
 import type { Session, Ticket } from "./session";
 

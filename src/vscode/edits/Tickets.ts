@@ -2,7 +2,7 @@
 // here, follows its lines while none of the answer is shown, and is stopped here when a newer edit,
 // a closed document or a reload asks. Once streaming, its Session's Proposal follows the lines.
 import * as vscode from "vscode";
-import { followRegion } from "../../core/edits/proposal";
+import { followRegion } from "../../core/edits/regionEdits";
 import { newTicket, type Ticket } from "./session";
 
 export class Tickets {

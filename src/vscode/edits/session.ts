@@ -1,6 +1,7 @@
 // What InlineProposals keeps per document (a Session) and per answer being written (a Ticket).
 import * as vscode from "vscode";
-import type { Proposal, TextEdit } from "../../core/edits/proposal";
+import type { Proposal } from "../../core/edits/proposal";
+import type { TextEdit } from "../../core/edits/regionEdits";
 
 /** The selected lines of a document, followed while the answer is generated. */
 export interface Ticket {

@@ -6,7 +6,8 @@
 // storage) and the user's text for each. When a document is opened and still shows one of them at
 // that place, its proposed lines are taken out: the user's lines are back exactly.
 import * as vscode from "vscode";
-import type { Proposal, TextEdit } from "../../core/edits/proposal";
+import type { Proposal } from "../../core/edits/proposal";
+import type { TextEdit } from "../../core/edits/regionEdits";
 import { writeEdit } from "./writeEdit";
 
 const KEY = "mixtral.shownProposals";

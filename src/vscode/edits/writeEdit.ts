@@ -1,6 +1,6 @@
 // Writes one planned edit of a proposal into the document.
 import * as vscode from "vscode";
-import type { TextEdit } from "../../core/edits/proposal";
+import type { TextEdit } from "../../core/edits/regionEdits";
 
 /** "done"; "raced" when the user changed the document first (the edit was planned on an older
  *  text: plan it again); "refused" when VS Code will not edit it (read-only, closed).

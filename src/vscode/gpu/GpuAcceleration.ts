@@ -6,13 +6,8 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { GpuPackError, MixtralError } from "../../core/errors";
-import {
-  installGpuPack,
-  removeGpuPacks,
-  removeOtherGpuPackVersions,
-  verifyTarball,
-  type GpuPackProgress,
-} from "../../core/gpu/packInstaller";
+import { installGpuPack, verifyTarball, type GpuPackProgress } from "../../core/gpu/packInstaller";
+import { removeGpuPacks, removeOtherGpuPackVersions } from "../../core/gpu/packStore";
 import { GPU_PACKS_ENV, gpuPacksRoot } from "../../core/gpu/packLayout";
 import {
   describeGpuPack,

@@ -9,18 +9,17 @@ import { DownloadFailedError, MixtralError } from "../../core/errors";
 import { planningMachine, readGpuEvidence } from "../../core/gpu/gpuUsability";
 import { GPU_PACKS_ENV } from "../../core/gpu/packLayout";
 import { QUANT_LEVELS, UNQUANTIZED_GUIDANCE, type QuantLevelId } from "../../core/models/catalog";
-import { downloadFile } from "../../core/models/downloader";
 import { chooseAutoQuantization, fmtGB } from "../../core/models/fit";
 import { describeLevelRows } from "../../core/models/levelRows";
 import { detectMachine, type DetectedMachine } from "../../core/models/machineInfo";
 import { fileNameFor, licencePageUrl, parseModelSource, resolveFileUrl } from "../../core/models/modelSource";
 import { resolveModel, type ResolvedModel } from "../../core/models/resolveModel";
-import { abortSignalFrom } from "../cancellation";
 import { SECTION } from "../Config";
 import { engineGpuPackEnv } from "../gpu/GpuAcceleration";
 import { Disposable } from "../lifecycle";
 import type { Services } from "../services";
 import { testRecords } from "../testRecords";
+import { downloadWithProgress } from "./downloadWithProgress";
 import { chooseModelFile, offerLayoutUpgrade } from "./modelFile";
 import { PausedDownloads, type DownloadState, type PickItem } from "./PausedDownloads";
 
@@ -216,41 +215,7 @@ export class ModelManager extends Disposable {
     const token = await this.services.context.secrets.get(tokenKey(origin));
     this.services.log.info(`[download] ${url} → ${target}`);
     try {
-      const result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Downloading Mixtral ${level}`, cancellable: true },
-        async (progress, cancel) => {
-          const ac = abortSignalFrom(cancel);
-          // The bar tracks the download; hashing afterwards only changes the message (the bar is full).
-          let reported = 0;
-          let last = "";
-          try {
-            return await downloadFile({
-              url,
-              targetPath: target,
-              token,
-              signal: ac.signal,
-              onProgress: (p) => {
-                const fraction = p.totalBytes ? p.bytes / p.totalBytes : 0;
-                const pct = Math.floor(fraction * 100);
-                if (`${p.phase}${pct}` === last) return;
-                last = `${p.phase}${pct}`;
-                if (p.phase === "downloading") {
-                  progress.report({
-                    increment: pct - reported,
-                    message: `${fmtGB(p.bytes)} of ${p.totalBytes ? fmtGB(p.totalBytes) : "?"}`,
-                  });
-                  reported = pct;
-                } else {
-                  progress.report({ message: `verifying sha256 ${pct} %` });
-                }
-                this.downloadEmitter.fire({ level, state: p.phase, fraction });
-              },
-            });
-          } finally {
-            ac.dispose();
-          }
-        },
-      );
+      const result = await downloadWithProgress(level, { url, target, token }, (state) => this.downloadEmitter.fire(state));
       if (result.status === "cancelled") {
         const fraction = result.totalBytes ? result.downloadedBytes / result.totalBytes : undefined;
         this.downloadEmitter.fire({ level, state: "cancelled", fraction });

@@ -2,7 +2,7 @@
 // to the string and reported back, as the vscode adapter does with the real document.
 import * as assert from "node:assert/strict";
 import { diffHunks } from "../../../src/core/edits/hunks";
-import { followRegion } from "../../../src/core/edits/proposal";
+import { followRegion } from "../../../src/core/edits/regionEdits";
 import { AFTER, BEFORE, ORIGINAL, PROPOSED, shown } from "./proposalDoc";
 
 describe("edit proposals (core/edits)", () => {

@@ -7,13 +7,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as tar from "tar";
 import { DownloadFailedError, GpuPackError } from "../../../src/core/errors";
-import {
-  installGpuPack,
-  listInstalledGpuPacks,
-  removeGpuPacks,
-  type GpuPackInstallOptions,
-  type GpuPackProgress,
-} from "../../../src/core/gpu/packInstaller";
+import { installGpuPack, type GpuPackInstallOptions, type GpuPackProgress } from "../../../src/core/gpu/packInstaller";
+import { listInstalledGpuPacks, removeGpuPacks } from "../../../src/core/gpu/packStore";
 import { gpuPackDir, gpuPacksRoot } from "../../../src/core/gpu/packLayout";
 import type { GpuPackEntry } from "../../../src/core/gpu/packManifest";
 import { cpuPackTarball, manifestOf, packEntryFor } from "../../helpers/gpuPackFixture";

@@ -3,7 +3,7 @@
 import * as assert from "node:assert/strict";
 import { mkdir, writeFile } from "node:fs/promises";
 import * as path from "node:path";
-import { removeGpuPacks } from "../../../src/core/gpu/packInstaller";
+import { removeGpuPacks } from "../../../src/core/gpu/packStore";
 import { gpuLocalBuildDir } from "../../../src/core/gpu/packLayout";
 import { gpuPackStatus, gpuVendorOf, renderGpuPackMarkdown } from "../../../src/core/gpu/packStatus";
 import { parseGpuPackManifest, type GpuPackManifest } from "../../../src/core/gpu/packManifest";
