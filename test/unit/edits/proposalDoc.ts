@@ -1,7 +1,8 @@
 // The document the proposal tests share (proposal*.test.ts): plain strings standing for it, every
 // decision's edit applied to the string and reported back, as the vscode adapter does with the real one.
 import * as assert from "node:assert/strict";
-import { Proposal, type TextEdit } from "../../../src/core/edits/proposal";
+import { Proposal } from "../../../src/core/edits/proposal";
+import type { TextEdit } from "../../../src/core/edits/regionEdits";
 
 export const BEFORE = "// head\n";
 export const AFTER = "// tail\n";
