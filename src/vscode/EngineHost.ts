@@ -7,6 +7,7 @@ import { ContextKeyOwner, ContextKeys } from "./contextKeys";
 import { EngineClient } from "../core/engineClient/EngineClient";
 import type { GenerateRequest, GenerateResult, InferenceBackend } from "../core/engineClient/types";
 import { ModelNotInstalledError } from "../core/errors";
+import { isRememberedFallback } from "../core/gpu/gpuFailure";
 import type { LoadOptions, ModelInfo } from "../shared/engineProtocol";
 import type { Config } from "./Config";
 import { ACTIONS_BY_CODE, describeError, notifyError } from "./describeError";
@@ -26,6 +27,8 @@ export class EngineHost extends Disposable implements Engine {
   private loadedKey: string | undefined;
   private active = 0;
   private readonly shownNotices = new Set<string>();
+  /** Remembered GPU verdicts already shown in this window: the status bar and the doctor keep them. */
+  private readonly shownRemembered = new Set<string>();
   private readonly noModelKey = this._register(new ContextKeyOwner(ContextKeys.noModel));
   /** Set by "Load Anyway" after a memory refusal, for this window's session only. */
   private ignoreMemoryCheck = false;
@@ -167,6 +170,9 @@ export class EngineHost extends Disposable implements Engine {
       if (this.shownNotices.has(notice)) continue;
       this.shownNotices.add(notice);
       this.log.warn(`[engine] ${notice}`);
+      // A verdict remembered from an earlier decode test pops up once per window, not on every load.
+      if (isRememberedFallback(notice) && this.shownRemembered.has(notice)) continue;
+      if (isRememberedFallback(notice)) this.shownRemembered.add(notice);
       void vscode.window.showWarningMessage(`Mixtral: ${notice}`);
     }
   }
