@@ -10,28 +10,13 @@ import * as path from "node:path";
 import type { Page } from "playwright-core";
 import { startScriptedOpenAi, type ScriptedOpenAi } from "../helpers/openAiServers";
 import { describeWorkbench, openWorkbench, vsixForTests, workspaceFolder, type Workbench } from "./workbench";
+import { NEXT_EDIT_BEFORE } from "../helpers/nextEditSample";
 
 // Page-side globals inside page.evaluate (the Node typings have no DOM), as the other e2e tests do.
 declare const document: { querySelectorAll(selector: string): ArrayLike<unknown> };
 declare function getComputedStyle(element: unknown, pseudo: string): { content: string };
 
-const BEFORE = [
-  "export function lineTotal(price: number, count: number): number {",
-  "  const base = price;",
-  "  const discount = base > 100 ? base * 0.1 : 0;",
-  "  const shipping = base > 50 ? 0 : 4.99;",
-  "  const subtotal = base - discount;",
-  "  const taxed = subtotal * 1.2;",
-  "  log(`items: ${count}`);",
-  "  return Math.round((taxed + shipping) * 100) / 100;",
-  "}",
-  "",
-  "function log(message: string): void {",
-  "  console.log(message);",
-  "}",
-]
-  .map((l) => `${l}\n`)
-  .join("");
+const BEFORE = NEXT_EDIT_BEFORE;
 const NEXT = BEFORE.replace("count: number", "quantity: number").replace("${count}", "${quantity}");
 const FILE = path.join(workspaceFolder, "src", "nextEditCart.ts");
 

@@ -9,24 +9,10 @@ import * as vscode from "vscode";
 import type { NextEditTestState } from "../../src/vscode/nextEdit/NextEditController";
 import { startScriptedOpenAi, type ScriptedOpenAi } from "../helpers/openAiServers";
 import { ensureTinyModel } from "../helpers/tinyModel";
+import { NEXT_EDIT_BEFORE } from "../helpers/nextEditSample";
+import { waitFor as waitForValue } from "../helpers/wait";
 
-const BEFORE = [
-  "export function lineTotal(price: number, count: number): number {",
-  "  const base = price;",
-  "  const discount = base > 100 ? base * 0.1 : 0;",
-  "  const shipping = base > 50 ? 0 : 4.99;",
-  "  const subtotal = base - discount;",
-  "  const taxed = subtotal * 1.2;",
-  "  log(`items: ${count}`);",
-  "  return Math.round((taxed + shipping) * 100) / 100;",
-  "}",
-  "",
-  "function log(message: string): void {",
-  "  console.log(message);",
-  "}",
-]
-  .map((l) => `${l}\n`)
-  .join("");
+const BEFORE = NEXT_EDIT_BEFORE;
 const EDITED = BEFORE.replace("count: number", "quantity: number");
 const NEXT = EDITED.replace("${count}", "${quantity}");
 
@@ -34,17 +20,9 @@ const config = () => vscode.workspace.getConfiguration("mixtral");
 const G = vscode.ConfigurationTarget.Global;
 const SETTINGS = ["engine", "remote.url", "modelPath", "nextEdit.enabled", "nextEdit.debounceMs"];
 const state = async () => (await vscode.commands.executeCommand<NextEditTestState>("mixtral._test.nextEdit"))!;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(await state())}`);
-    await sleep(50);
-  }
-}
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> =>
+  waitForValue(what, probe, timeoutMs, async () => JSON.stringify(await state()));
 
 /** Opens BEFORE and makes the user's rename in the signature, the cursor after it. */
 async function renameInSignature(): Promise<vscode.TextEditor> {
